@@ -1,0 +1,16 @@
+/**
+ * Seeded pseudo-random numbers (mulberry32). Everything that samples — demo data, negative sampling,
+ * K-means initialisation, bootstrap intervals — takes one of these so runs are reproducible.
+ */
+export type Random = () => number;
+
+export function seededRandom(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,98 @@
+import type {
+  Channel,
+  Community,
+  Course,
+  EventVerb,
+  InteractionEvent,
+  Locale,
+  Member,
+  NewInteractionEvent,
+  PaymentModel,
+  PermissionLevel,
+  Platform,
+} from '../domain/types.ts';
+
+/**
+ * Storage ports. Core defines what it needs; adapters/storage implements them with Prisma
+ * (SQLite by default, PostgreSQL at scale). Every method is atomic on its own.
+ */
+
+export interface CommunityStore {
+  /** Finds the community for a platform space, creating it on first contact. */
+  ensure(platform: Platform, platformId: string, defaults: { name: string }): Promise<Community>;
+  get(id: string): Promise<Community | null>;
+  update(id: string, patch: Partial<Pick<Community, 'name' | 'timezone' | 'locale'>>): Promise<Community>;
+  list(): Promise<Community[]>;
+}
+
+export interface MemberIdentity {
+  platformUserId: string;
+  handle: string;
+  displayName: string;
+  locale?: Locale | null;
+  isBot?: boolean;
+}
+
+export interface MemberStore {
+  /** A platform user becomes a member on first contact; later contacts refresh the display name. */
+  ensure(communityId: string, identity: MemberIdentity): Promise<Member>;
+  get(id: string): Promise<Member | null>;
+  getMany(ids: readonly string[]): Promise<Member[]>;
+  findByPlatformUserId(communityId: string, platformUserId: string): Promise<Member | null>;
+  findByHandle(communityId: string, handle: string): Promise<Member | null>;
+  list(communityId: string, page?: { limit?: number; offset?: number }): Promise<Member[]>;
+  count(communityId: string): Promise<number>;
+  setRole(id: string, role: PermissionLevel): Promise<Member>;
+  setLocale(id: string, locale: Locale | null): Promise<Member>;
+}
+
+export interface ChannelStore {
+  ensure(communityId: string, platformChannelId: string, name: string): Promise<Channel>;
+  get(id: string): Promise<Channel | null>;
+}
+
+export interface NewCourse {
+  communityId: string;
+  creatorId: string | null;
+  title: string;
+  description: string;
+  tags: string[];
+  language: string;
+  priceMinor: number;
+  currency: string;
+  paymentModel: PaymentModel;
+  url?: string | null;
+  createdAt?: Date;
+}
+
+export interface CourseStore {
+  create(course: NewCourse): Promise<Course>;
+  get(id: string): Promise<Course | null>;
+  list(communityId: string, filter?: { tag?: string; limit?: number; offset?: number }): Promise<Course[]>;
+  count(communityId: string): Promise<number>;
+}
+
+export interface EventQuery {
+  communityId: string;
+  since?: Date;
+  until?: Date;
+  verbs?: readonly EventVerb[];
+  actorId?: string;
+  limit?: number;
+}
+
+export interface EventLog {
+  /** Appends one event; returns false (and writes nothing) when its dedupKey was seen before. */
+  append(event: NewInteractionEvent): Promise<{ appended: boolean }>;
+  /** Bulk append in one transaction; events whose dedupKey exists are skipped. Returns how many were written. */
+  appendMany(events: readonly NewInteractionEvent[]): Promise<number>;
+  /** Oldest first. */
+  query(query: EventQuery): Promise<InteractionEvent[]>;
+  count(communityId: string): Promise<number>;
+}
+
+/** Remembers platform delivery ids so a retried delivery is handled once. */
+export interface DeliveryGuard {
+  /** True the first time a key is claimed, false for every later claim (also across processes). */
+  claim(key: string, at: Date): Promise<boolean>;
+}
