@@ -1,0 +1,19 @@
+import type { CohortCore } from '../../core/framework/envelopes.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import type { Messenger } from '../../core/ports/messenger.ts';
+import type { Config } from '../config.ts';
+
+/** What bots/main.ts hands each platform's start function. */
+export interface PlatformDeps {
+  core: CohortCore;
+  config: Config;
+  log: Logger;
+}
+
+export interface RunningPlatform {
+  name: string;
+  /** Posts outside a command (digests, notices) on this platform. */
+  messenger: Messenger;
+  /** Stops taking new work, lets in-flight work finish, closes connections. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,89 @@
+import type { EventVerb, Locale, PermissionLevel, Platform } from '../domain/types.ts';
+import type { AnyCommand } from './command.ts';
+import type { RawOptionValue } from './options.ts';
+import type { RichReply } from './reply.ts';
+
+/**
+ * What adapters hand to core. An adapter decodes a platform payload into one of these envelopes and encodes
+ * the RichReply it gets back; it never calls a feature directly.
+ */
+
+export interface PlatformUser {
+  platformUserId: string;
+  /** The name people @-mention; lower-cased by core. */
+  handle: string;
+  displayName: string;
+  /** The platform's locale hint (Discord `locale`, Telegram `language_code`, Slack user locale). */
+  locale?: string | null;
+  isBot?: boolean;
+  /**
+   * The permission the platform itself grants (Discord Manage Server/Administrator, Slack admin/owner,
+   * Telegram chat administrator). Core takes the higher of this and the member's stored role.
+   */
+  platformRole?: PermissionLevel;
+}
+
+export interface PlatformSpace {
+  platform: Platform;
+  /** Guild id, Slack team id, Telegram chat id. */
+  platformId: string;
+  name: string;
+}
+
+export interface PlatformChannel {
+  platformChannelId: string;
+  name?: string;
+}
+
+/** A command typed as text (`/tip @bob 5 thanks`) or picked from a native form (Discord options). */
+export type CommandInput =
+  | { kind: 'text'; line: string }
+  | { kind: 'structured'; path: string[]; options: Record<string, RawOptionValue | undefined> };
+
+export interface CommandEnvelope {
+  space: PlatformSpace;
+  user: PlatformUser;
+  channel?: PlatformChannel;
+  input: CommandInput;
+  /**
+   * The platform's unique id for this delivery (Discord interaction id, Slack trigger/envelope id, Telegram update id).
+   * A second envelope with the same id is not run again. Also the idempotency key handed to handlers.
+   */
+  deliveryId?: string;
+  /** Users mentioned in the command, so core can create them as members on first contact. */
+  mentions?: PlatformUser[];
+}
+
+export interface CommandOutcome {
+  /** null when the delivery was a duplicate and nothing was run. */
+  reply: RichReply | null;
+  /** 'ok', or the stable error code that shaped the reply. */
+  status: 'ok' | 'duplicate' | string;
+  locale: Locale;
+}
+
+/** A non-command happening on the platform that becomes an entry in the interaction log. */
+export interface EventEnvelope {
+  space: PlatformSpace;
+  user: PlatformUser;
+  channel?: PlatformChannel;
+  verb: EventVerb;
+  objectType: string;
+  objectId: string;
+  /** The other member involved: the author replied to or reacted to, the member mentioned. */
+  target?: PlatformUser;
+  occurredAt?: Date;
+  metadata?: Record<string, unknown>;
+  /** Platform delivery id; the same event delivered twice is logged once. */
+  deliveryId?: string;
+}
+
+/** The one surface adapters call. Implemented by core/framework/dispatcher.ts. */
+export interface CohortCore {
+  handleCommand(envelope: CommandEnvelope): Promise<CommandOutcome>;
+  handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }>;
+  /** Every command, for native registration (Discord application commands, Telegram setMyCommands, Slack manifest). */
+  commands(): readonly AnyCommand[];
+  /** Localised text for adapter-level messages (e.g. "this took too long"). */
+  translate(locale: Locale, key: string, params?: Record<string, unknown>): string;
+}
