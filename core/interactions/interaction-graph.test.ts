@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { EventVerb, InteractionEvent } from '../domain/types.ts';
+import { decayFactor, graphFromEvents } from './interaction-graph.ts';
+import { computeKolScores } from './kol-score.ts';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+let seq = 0;
+function ev(
+  actorId: string,
+  verb: EventVerb,
+  targetMemberId: string | null,
+  daysAgo = 0,
+  metadata: Record<string, unknown> = {},
+  objectId = `m${seq++}`,
+): InteractionEvent {
+  return {
+    id: `e${seq++}`,
+    communityId: 'c1',
+    actorId,
+    verb,
+    objectType: 'message',
+    objectId,
+    targetMemberId,
+    channelId: null,
+    platform: 'console',
+    occurredAt: new Date(NOW.getTime() - daysAgo * 86_400_000),
+    metadata,
+  };
+}
+
+describe('interaction graph', () => {
+  it('halves an interaction every half-life', () => {
+    expect(decayFactor(0, 30)).toBe(1);
+    expect(decayFactor(30 * 86_400_000, 30)).toBeCloseTo(0.5, 12);
+    expect(decayFactor(60 * 86_400_000, 30)).toBeCloseTo(0.25, 12);
+    expect(decayFactor(1e12, Number.POSITIVE_INFINITY)).toBe(1);
+  });
+
+  it('turns replies, mentions, reactions, shares and tips into directed edges and counts what each member received', () => {
+    const graph = graphFromEvents(
+      [
+        ev('a', 'message.replied', 'b'),
+        ev('c', 'message.replied', 'b'),
+        ev('a', 'message.mentioned', 'b'),
+        ev('a', 'reaction.added', 'b', 0, { emoji: '👍' }, 'msg1'),
+        ev('a', 'message.shared', 'b'),
+        ev('c', 'tip.sent', 'b', 0, { amount: 10 }),
+        ev('b', 'message.replied', 'b'), // self-reply: no edge
+        ev('b', 'message.posted', null, 0, { quality: 0.9 }),
+        ev('b', 'message.posted', null),
+      ],
+      { now: NOW },
+    );
+    expect(graph.edgeCount).toBe(6);
+    const b = graph.activity[graph.indexOf('b') as number]!;
+    expect(b.received).toEqual({ reply: 2, mention: 1, reaction: 1, share: 1, tip: 1 });
+    expect([...b.tippers]).toEqual(['c']);
+    expect(b.pointsReceived).toBe(10);
+    expect(b.posts).toBe(2);
+    expect(b.qualitySum).toBeCloseTo(0.9, 12);
+    expect(b.supporters.size).toBe(2);
+  });
+
+  it('cancels a reaction that was removed', () => {
+    const graph = graphFromEvents(
+      [
+        ev('a', 'reaction.added', 'b', 0, { emoji: '👍' }, 'msg1'),
+        ev('a', 'reaction.removed', 'b', 0, { emoji: '👍' }, 'msg1'),
+      ],
+      { now: NOW },
+    );
+    expect([...graph.edges()].map((e) => e[2])).toEqual([0]);
+    expect(graph.activity[graph.indexOf('b') as number]!.received.reaction).toBe(0);
+  });
+
+  it('lets recent attention outweigh old attention', () => {
+    const graph = graphFromEvents(
+      [
+        ev('x', 'message.replied', 'old', 120),
+        ev('y', 'message.replied', 'old', 120),
+        ev('x', 'message.replied', 'fresh', 1),
+        ev('y', 'message.replied', 'fresh', 1),
+      ],
+      { now: NOW, halfLifeDays: 30 },
+    );
+    const kol = computeKolScores(graph, { weights: { contribution: 0, presence: 0 } });
+    const fresh = kol.find((e) => e.memberId === 'fresh')!;
+    const old = kol.find((e) => e.memberId === 'old')!;
+    expect(fresh.pagerank).toBeGreaterThan(old.pagerank);
+  });
+});
+
+describe('KOL score', () => {
+  it('ranks the member with influence and good posts first and leaves excluded members out', () => {
+    const events = [
+      ...['a', 'b', 'c', 'd'].map((x) => ev(x, 'message.replied', 'star')),
+      ev('star', 'message.posted', null, 0, { quality: 0.95 }),
+      ev('star', 'message.posted', null, 1, { quality: 0.9 }),
+      ev('a', 'message.posted', null, 0, { quality: 0.1 }),
+      ...['a', 'b'].map((x) => ev(x, 'message.replied', 'staff')),
+    ];
+    const graph = graphFromEvents(events, { now: NOW });
+    const ranked = computeKolScores(graph, { exclude: new Set(['staff']) });
+    expect(ranked[0]?.memberId).toBe('star');
+    expect(ranked.map((e) => e.memberId)).not.toContain('staff');
+    expect(ranked[0]?.score).toBe(100);
+    for (const e of ranked) expect(e.score).toBeGreaterThanOrEqual(0);
+  });
+});
