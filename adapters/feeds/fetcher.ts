@@ -1,0 +1,224 @@
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { FeedError } from '../../core/content/errors.ts';
+import type { FeedFetcher, FeedFetchResult } from '../../core/content/ports.ts';
+import { BlockedAddressError, checkLiteralHost, guardedLookup, type Resolver } from './address-guard.ts';
+
+/**
+ * Polite, bounded HTTP fetching of feeds. Every limit has a default; the operator overrides any of them.
+ * Redirects are followed by hand so each hop is re-checked (scheme, literal address, and the guarded lookup).
+ */
+export interface FeedFetcherOptions {
+  /** FEED_ALLOW_PRIVATE_NETWORKS: lets tests and the demo fetch from 127.0.0.1. Default false. */
+  allowPrivateNetworks?: boolean;
+  /** TCP/TLS connect. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** Until the response headers arrive. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Longest silence between body chunks. Default 10 s. */
+  bodyTimeoutMs?: number;
+  /** The whole fetch, redirects included: stops a body that trickles forever. Default 30 s. */
+  totalTimeoutMs?: number;
+  /** Response body cap in bytes. Default 5 MiB. */
+  maxBytes?: number;
+  /** Default 5. */
+  maxRedirects?: number;
+  userAgent?: string;
+  /** DNS resolution (all answers); tests inject a fake to play a rebinding attacker. Default dns.lookup. */
+  resolver?: Resolver;
+}
+
+type Limits = Required<Omit<FeedFetcherOptions, 'resolver'>>;
+
+const DEFAULTS: Limits = {
+  allowPrivateNetworks: false,
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  totalTimeoutMs: 30_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: 'CohortBot/0.1 (+feed digest; polite polling)',
+};
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current && chain.length < 6) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+function charsetOf(contentType: string | null, head: Uint8Array): string {
+  const fromHeader = contentType ? /charset=["']?([\w-]+)/i.exec(contentType)?.[1] : undefined;
+  if (fromHeader) return fromHeader;
+  const prolog = new TextDecoder('latin1').decode(head.subarray(0, 200));
+  return /<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(prolog)?.[1] ?? 'utf-8';
+}
+
+function decode(bytes: Uint8Array, contentType: string | null): string {
+  const charset = charsetOf(contentType, bytes);
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+export class HttpFeedFetcher implements FeedFetcher {
+  readonly #options: Limits;
+  readonly #agent: Agent;
+
+  constructor(options: FeedFetcherOptions = {}) {
+    this.#options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    this.#agent = new Agent({
+      connect: {
+        timeout: this.#options.connectTimeoutMs,
+        lookup: guardedLookup(this.#options.allowPrivateNetworks, options.resolver),
+      },
+      headersTimeout: this.#options.headersTimeoutMs,
+      bodyTimeout: this.#options.bodyTimeoutMs,
+      // Feeds are polled minutes apart: keeping sockets open buys nothing.
+      pipelining: 0,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  async fetch(
+    url: string,
+    conditional: { etag: string | null; lastModified: string | null },
+  ): Promise<FeedFetchResult> {
+    const signal = AbortSignal.timeout(this.#options.totalTimeoutMs);
+    let current = this.#checkUrl(url);
+    for (let hop = 0; ; hop++) {
+      const result = await this.#once(current, conditional, signal).catch((error: unknown) => {
+        throw this.#translate(error, current);
+      });
+      if (result.kind !== 'redirect') return result;
+      if (hop >= this.#options.maxRedirects) {
+        throw new FeedError('FEED_TOO_MANY_REDIRECTS', 'too many redirects', { limit: this.#options.maxRedirects });
+      }
+      let next: URL;
+      try {
+        next = new URL(result.location, current);
+      } catch {
+        throw new FeedError('FEED_BAD_URL', 'bad redirect location', { url: result.location.slice(0, 200) });
+      }
+      current = this.#checkUrl(next.href);
+    }
+  }
+
+  #checkUrl(raw: string): URL {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new FeedError('FEED_BAD_URL', 'not a URL', { url: raw.slice(0, 200) });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new FeedError('FEED_BAD_URL', 'only http and https', { url: raw.slice(0, 200) });
+    }
+    if (url.username || url.password) throw new FeedError('FEED_BAD_URL', 'credentials in URL', { url: url.host });
+    try {
+      checkLiteralHost(url.hostname, this.#options.allowPrivateNetworks);
+    } catch (error) {
+      throw this.#translate(error, url);
+    }
+    return url;
+  }
+
+  async #once(
+    url: URL,
+    conditional: { etag: string | null; lastModified: string | null },
+    signal: AbortSignal,
+  ): Promise<FeedFetchResult | { kind: 'redirect'; location: string }> {
+    const headers: Record<string, string> = {
+      'user-agent': this.#options.userAgent,
+      accept:
+        'application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
+      // No compression: a small gzip body can inflate past any cap before we could count it.
+      'accept-encoding': 'identity',
+    };
+    if (conditional.etag) headers['if-none-match'] = conditional.etag;
+    if (conditional.lastModified) headers['if-modified-since'] = conditional.lastModified;
+
+    const response = await request(url, { method: 'GET', headers, dispatcher: this.#agent, signal });
+    const header = (name: string): string | null => {
+      const value = response.headers[name];
+      return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+    };
+    if (response.statusCode === 304) {
+      await response.body.dump();
+      return { kind: 'not_modified' };
+    }
+    if (REDIRECTS.has(response.statusCode)) {
+      await response.body.dump();
+      const location = header('location');
+      if (!location)
+        throw new FeedError('FEED_HTTP_STATUS', 'redirect without location', { status: response.statusCode });
+      return { kind: 'redirect', location };
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
+      throw new FeedError('FEED_HTTP_STATUS', `HTTP ${response.statusCode}`, { status: response.statusCode });
+    }
+    const declared = Number(header('content-length') ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > this.#options.maxBytes) {
+      response.body.destroy();
+      throw new FeedError('FEED_TOO_LARGE', 'response too large', { limit: this.#options.maxBytes });
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > this.#options.maxBytes) {
+        response.body.destroy();
+        throw new FeedError('FEED_TOO_LARGE', 'response too large', { limit: this.#options.maxBytes });
+      }
+      chunks.push(chunk);
+    }
+    const bytes = Buffer.concat(chunks, size);
+    return {
+      kind: 'ok',
+      body: decode(bytes, header('content-type')),
+      contentType: header('content-type'),
+      etag: header('etag'),
+      lastModified: header('last-modified'),
+      finalUrl: url.href,
+    };
+  }
+
+  #translate(error: unknown, url: URL): FeedError {
+    if (error instanceof FeedError) return error;
+    for (const link of causeChain(error)) {
+      if (link instanceof BlockedAddressError) {
+        return new FeedError(
+          'FEED_BLOCKED_ADDRESS',
+          link.message,
+          { host: link.host, address: link.address, range: link.range },
+          { cause: error },
+        );
+      }
+      if (
+        link instanceof undiciErrors.ConnectTimeoutError ||
+        link instanceof undiciErrors.HeadersTimeoutError ||
+        link instanceof undiciErrors.BodyTimeoutError ||
+        (link instanceof Error && (link.name === 'TimeoutError' || link.name === 'AbortError'))
+      ) {
+        return new FeedError('FEED_TIMEOUT', 'timed out', { host: url.host }, { cause: error });
+      }
+      const code = (link as { code?: string }).code;
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return new FeedError('FEED_DNS', 'host not found', { host: url.host }, { cause: error });
+      }
+    }
+    const detail = error instanceof Error ? error.message.slice(0, 200) : 'unknown';
+    return new FeedError('FEED_NETWORK', detail, { host: url.host, detail }, { cause: error });
+  }
+}

@@ -1,0 +1,171 @@
+import { DetectError, parseFeed } from 'feedsmith';
+import { z } from 'zod';
+import { FeedError } from './errors.ts';
+
+/**
+ * Reads an RSS 2.0 / RDF / Atom / JSON Feed document into plain items. feedsmith parses; this module guards
+ * what it is handed (size, DTD entity declarations) and parses its output with Zod, because a feed is
+ * hostile input: any field can be missing, of the wrong type, or absurdly long.
+ */
+
+export interface RawFeedItem {
+  guid: string | null;
+  url: string | null;
+  title: string;
+  /** HTML or plain text, as the feed gave it. */
+  body: string;
+  publishedAt: Date | null;
+  categories: string[];
+}
+
+export interface FeedDocument {
+  format: 'rss' | 'atom' | 'rdf' | 'json';
+  title: string;
+  items: RawFeedItem[];
+}
+
+export const FEED_DOCUMENT_LIMITS = {
+  /** Characters; the fetcher caps bytes before this, files and tests come here directly. */
+  maxChars: 5_000_000,
+  maxItems: 200,
+  maxFieldChars: 100_000,
+};
+
+const str = z
+  .unknown()
+  .transform((v) => (typeof v === 'string' ? v.slice(0, FEED_DOCUMENT_LIMITS.maxFieldChars) : undefined))
+  .optional();
+const text = z
+  .union([z.string(), z.looseObject({ value: z.string().optional() })])
+  .transform((v) => (typeof v === 'string' ? v : (v.value ?? '')).slice(0, FEED_DOCUMENT_LIMITS.maxFieldChars))
+  .optional()
+  .catch(undefined);
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(z.unknown())
+    .transform((values) => values.flatMap((v) => (item.safeParse(v).success ? [item.parse(v) as z.output<T>] : [])))
+    .optional()
+    .catch(undefined);
+
+const rssItem = z.looseObject({
+  title: str,
+  link: str,
+  description: str,
+  guid: z.looseObject({ value: str }).optional().catch(undefined),
+  pubDate: str,
+  categories: list(z.looseObject({ name: z.string() })),
+  content: z.looseObject({ encoded: str }).optional().catch(undefined),
+  dc: z
+    .looseObject({ date: str, subjects: list(z.string()) })
+    .optional()
+    .catch(undefined),
+});
+const atomEntry = z.looseObject({
+  id: str,
+  title: text,
+  summary: text,
+  content: text,
+  links: list(z.looseObject({ href: z.string(), rel: z.string().optional() })),
+  published: str,
+  updated: str,
+  categories: list(z.looseObject({ term: z.string().optional(), label: z.string().optional() })),
+});
+const jsonItem = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String).optional().catch(undefined),
+  url: str,
+  external_url: str,
+  title: str,
+  content_html: str,
+  content_text: str,
+  summary: str,
+  date_published: str,
+  date_modified: str,
+  tags: list(z.string()),
+});
+const feedTitle = z.looseObject({ title: text }).catch({ title: undefined });
+const itemsOf = (key: string) =>
+  z.looseObject({ [key]: z.array(z.unknown()).optional().catch(undefined) }).catch({ [key]: undefined });
+
+function toDate(raw: string | undefined): Date | null {
+  if (!raw) return null;
+  const date = new Date(raw.trim());
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function clean(value: string | undefined | null): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+function fromRss(raw: unknown): RawFeedItem | null {
+  const item = rssItem.safeParse(raw);
+  if (!item.success) return null;
+  const v = item.data;
+  return {
+    guid: clean(v.guid?.value),
+    url: clean(v.link),
+    title: v.title ?? '',
+    body: v.content?.encoded ?? v.description ?? '',
+    publishedAt: toDate(v.pubDate ?? v.dc?.date),
+    categories: [...(v.categories?.map((c) => c.name) ?? []), ...(v.dc?.subjects ?? [])],
+  };
+}
+
+function fromAtom(raw: unknown): RawFeedItem | null {
+  const entry = atomEntry.safeParse(raw);
+  if (!entry.success) return null;
+  const v = entry.data;
+  const link = v.links?.find((l) => !l.rel || l.rel === 'alternate') ?? v.links?.[0];
+  return {
+    guid: clean(v.id),
+    url: clean(link?.href),
+    title: v.title ?? '',
+    body: v.content || v.summary || '',
+    publishedAt: toDate(v.published ?? v.updated),
+    categories: v.categories?.flatMap((c) => ((c.label ?? c.term) ? [(c.label ?? c.term) as string] : [])) ?? [],
+  };
+}
+
+function fromJson(raw: unknown): RawFeedItem | null {
+  const item = jsonItem.safeParse(raw);
+  if (!item.success) return null;
+  const v = item.data;
+  return {
+    guid: clean(v.id),
+    url: clean(v.url ?? v.external_url),
+    title: v.title ?? '',
+    body: v.content_html ?? v.content_text ?? v.summary ?? '',
+    publishedAt: toDate(v.date_published ?? v.date_modified),
+    categories: v.tags ?? [],
+  };
+}
+
+/** A DOCTYPE with an internal subset that declares entities: the billion-laughs family. Feeds never need one. */
+const ENTITY_DECLARATION = /<!DOCTYPE[^>[]*\[[\s\S]*?<!ENTITY/i;
+
+export function readFeedDocument(body: string): FeedDocument {
+  if (body.length > FEED_DOCUMENT_LIMITS.maxChars) {
+    throw new FeedError('FEED_TOO_LARGE', 'feed document too large', { limit: FEED_DOCUMENT_LIMITS.maxChars });
+  }
+  const head = body.slice(0, 64_000);
+  if (ENTITY_DECLARATION.test(head)) {
+    throw new FeedError('FEED_ENTITIES', 'feed declares XML entities');
+  }
+  let parsed: ReturnType<typeof parseFeed>;
+  try {
+    parsed = parseFeed(body.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    if (error instanceof DetectError) throw new FeedError('FEED_UNRECOGNIZED', 'not a feed', {}, { cause: error });
+    throw new FeedError('FEED_MALFORMED', 'malformed feed', {}, { cause: error });
+  }
+  const { format, feed } = parsed;
+  const title = (feedTitle.parse(feed).title ?? '').trim().slice(0, 300);
+  const key = format === 'atom' ? 'entries' : 'items';
+  const rawItems = (itemsOf(key).parse(feed)[key] as unknown[] | undefined) ?? [];
+  const read = format === 'atom' ? fromAtom : format === 'json' ? fromJson : fromRss;
+  const items = rawItems
+    .slice(0, FEED_DOCUMENT_LIMITS.maxItems)
+    .map(read)
+    .filter((item): item is RawFeedItem => item !== null);
+  return { format, title, items };
+}

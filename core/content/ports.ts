@@ -1,0 +1,134 @@
+import type {
+  ContentItem,
+  ContentSource,
+  DigestDelivery,
+  DigestRun,
+  DigestRunStatus,
+  DigestSchedule,
+  DropReason,
+  NewContentItem,
+  NewContentSource,
+  NewDigestSchedule,
+  RunDecision,
+  SourceFetchState,
+} from './types.ts';
+
+/** Storage ports of the content feature; adapters/storage/content-*.ts implement them with Prisma. */
+
+export interface ContentSourceStore {
+  /** Throws UserError SOURCE_EXISTS when the community already has this url. */
+  create(source: NewContentSource): Promise<ContentSource>;
+  get(id: string): Promise<ContentSource | null>;
+  findByUrl(communityId: string, url: string): Promise<ContentSource | null>;
+  list(communityId: string): Promise<ContentSource[]>;
+  /** Enabled sources of every community whose nextFetchAt is at or before `now`. */
+  listDue(now: Date, limit: number): Promise<ContentSource[]>;
+  update(id: string, state: SourceFetchState): Promise<ContentSource>;
+  /** Removes the source; its items stay (they may have been delivered) but are no longer candidates. */
+  remove(id: string): Promise<boolean>;
+}
+
+export interface ItemKeys {
+  guids: string[];
+  canonicalUrls: string[];
+  contentHashes: string[];
+}
+
+/** The existing items an incoming batch might duplicate, looked up in one round trip. */
+export interface KnownItems {
+  byGuid: Map<string, Pick<ContentItem, 'id' | 'sourceId'>>;
+  byCanonicalUrl: Map<string, Pick<ContentItem, 'id' | 'sourceId'>>;
+  byContentHash: Map<string, Pick<ContentItem, 'id' | 'sourceId'>>;
+}
+
+export interface CandidateQuery {
+  communityId: string;
+  /** Published at or after. */
+  since: Date;
+  limit: number;
+  /** Only kept items (no drop reason) of sources that still exist. */
+}
+
+export interface ContentItemStore {
+  /** Keys are matched within one source for guids, within the community for urls and hashes. */
+  findKnown(communityId: string, sourceId: string, keys: ItemKeys): Promise<KnownItems>;
+  /** Inserts items; an item whose (sourceId, guid) exists is skipped. Returns the stored items. */
+  insertMany(items: readonly NewContentItem[]): Promise<ContentItem[]>;
+  get(id: string): Promise<ContentItem | null>;
+  getMany(ids: readonly string[]): Promise<ContentItem[]>;
+  findByCanonicalUrl(communityId: string, canonicalUrl: string): Promise<ContentItem[]>;
+  /** Kept items, newest first, with embeddings: the digest's candidates and the near-duplicate window. */
+  listCandidates(query: CandidateQuery): Promise<ContentItem[]>;
+  markDropped(id: string, reason: DropReason): Promise<void>;
+}
+
+export interface DigestScheduleStore {
+  create(schedule: NewDigestSchedule): Promise<DigestSchedule>;
+  get(id: string): Promise<DigestSchedule | null>;
+  list(communityId: string): Promise<DigestSchedule[]>;
+  /** Every schedule of every community, paused ones included. */
+  listAll(): Promise<DigestSchedule[]>;
+  setPaused(id: string, paused: boolean): Promise<DigestSchedule>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface DigestRunStore {
+  /**
+   * Claims a slot by inserting the run row. Returns null when another process (or an earlier life of this one)
+   * already holds the slot: the unique (scheduleId, slotAt) key makes this safe across processes.
+   */
+  claim(run: {
+    communityId: string;
+    scheduleId: string;
+    channelId: string;
+    slotAt: Date;
+    claimedAt: Date;
+  }): Promise<DigestRun | null>;
+  get(id: string): Promise<DigestRun | null>;
+  /** The latest claimed slot of a schedule, to know which slots were missed. */
+  latestSlot(scheduleId: string): Promise<Date | null>;
+  /** Completes a claimed run. `expectStatus` guards state changes (approve only what awaits approval). */
+  finish(
+    id: string,
+    patch: {
+      status: DigestRunStatus;
+      postedAt?: Date | null;
+      messageId?: string | null;
+      itemIds?: string[];
+      decisions?: RunDecision[];
+      error?: string | null;
+    },
+    expectStatus?: DigestRunStatus,
+  ): Promise<DigestRun | null>;
+  /** Recent runs of a community (newest first), with their decisions: what `/digest why` reads. */
+  recent(communityId: string, limit: number): Promise<DigestRun[]>;
+  /** Records deliveries; an item already delivered in the channel is skipped. Returns how many were new. */
+  recordDeliveries(deliveries: readonly DigestDelivery[]): Promise<number>;
+  /** Item ids among `itemIds` already delivered in the channel. */
+  deliveredIn(communityId: string, channelId: string, itemIds: readonly string[]): Promise<Set<string>>;
+  deliveriesOf(communityId: string, itemId: string): Promise<DigestDelivery[]>;
+}
+
+export interface ContentStores {
+  sources: ContentSourceStore;
+  items: ContentItemStore;
+  schedules: DigestScheduleStore;
+  runs: DigestRunStore;
+}
+
+/** What a fetch returned. Failures throw FeedError with a stable code. */
+export type FeedFetchResult =
+  | { kind: 'not_modified' }
+  | {
+      kind: 'ok';
+      body: string;
+      contentType: string | null;
+      etag: string | null;
+      lastModified: string | null;
+      /** After redirects. */
+      finalUrl: string;
+    };
+
+export interface FeedFetcher {
+  fetch(url: string, conditional: { etag: string | null; lastModified: string | null }): Promise<FeedFetchResult>;
+}
