@@ -1,0 +1,135 @@
+import type { Community, Member, PermissionLevel } from '../domain/types.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { EventLog, MemberStore } from '../ports/stores.ts';
+import { graphFromEvents } from './interaction-graph.ts';
+import { computeKolScores, type KolWeights } from './kol-score.ts';
+import type { KolStore, SnapshotEntry } from './kol-store.ts';
+import { filterByTopic, type LeaderboardWindow, whyFacts, windowHalfLifeDays, windowStart } from './leaderboard.ts';
+
+export interface KolServiceOptions {
+  /** Roles left off leaderboards (staff). Default: moderators and admins. */
+  excludeRoles: PermissionLevel[];
+  /** A snapshot older than this is recomputed when someone asks for the leaderboard. */
+  snapshotMaxAgeMs: number;
+  /** How many ranked entries a snapshot keeps. */
+  snapshotSize: number;
+  /** Upper bound on events read per computation. */
+  maxEvents: number;
+  weights?: Partial<KolWeights>;
+}
+
+export const DEFAULT_KOL_OPTIONS: KolServiceOptions = {
+  excludeRoles: ['moderator', 'admin'],
+  snapshotMaxAgeMs: 15 * 60_000,
+  snapshotSize: 1000,
+  maxEvents: 2_000_000,
+};
+
+export interface LeaderboardEntry extends SnapshotEntry {
+  member: Member;
+}
+
+export interface Leaderboard {
+  window: LeaderboardWindow;
+  topic: string;
+  computedAt: Date;
+  entries: LeaderboardEntry[];
+}
+
+export interface KolServiceDeps {
+  store: KolStore;
+  events: EventLog;
+  members: MemberStore;
+  log: Logger;
+  options?: Partial<KolServiceOptions>;
+}
+
+export class KolService {
+  readonly options: KolServiceOptions;
+  readonly #store: KolStore;
+  readonly #events: EventLog;
+  readonly #members: MemberStore;
+  readonly #log: Logger;
+
+  constructor(deps: KolServiceDeps) {
+    this.options = { ...DEFAULT_KOL_OPTIONS, ...deps.options };
+    this.#store = deps.store;
+    this.#events = deps.events;
+    this.#members = deps.members;
+    this.#log = deps.log.child({ ns: 'core:kol' });
+  }
+
+  /** Recomputes and stores one snapshot. Run on a schedule, or lazily by `leaderboard` when stale. */
+  async refresh(community: Community, window: LeaderboardWindow, topic: string, now: Date): Promise<number> {
+    const since = windowStart(window, now);
+    let events = await this.#events.query({
+      communityId: community.id,
+      ...(since ? { since } : {}),
+      until: now,
+      limit: this.options.maxEvents,
+    });
+    if (topic) events = filterByTopic(events, topic);
+    const graph = graphFromEvents(events, { now, halfLifeDays: windowHalfLifeDays(window) });
+    const exclude = new Set(await this.#store.optedOut(community.id));
+    const members = await this.#getMany(graph.ids);
+    for (const id of graph.ids) {
+      const m = members.get(id);
+      // Unknown ids (deleted members), bots and staff are never ranked; they still relay influence through the graph.
+      if (!m || m.isBot || this.options.excludeRoles.includes(m.role)) exclude.add(id);
+    }
+    // Opted-out members are filtered again at read time; leaving them out here too keeps ranks dense.
+    const ranked = computeKolScores(graph, {
+      exclude,
+      ...(this.options.weights ? { weights: this.options.weights } : {}),
+    });
+    const entries = ranked.slice(0, this.options.snapshotSize).map(
+      (e, i): SnapshotEntry => ({
+        memberId: e.memberId,
+        rank: i + 1,
+        score: Math.round(e.score * 10) / 10,
+        facts: whyFacts(e.activity),
+      }),
+    );
+    await this.#store.saveSnapshot({ communityId: community.id, window, topic, computedAt: now, entries });
+    this.#log.info(
+      { community: community.id, window, topic, events: events.length, ranked: entries.length },
+      'snapshot',
+    );
+    return entries.length;
+  }
+
+  async leaderboard(
+    community: Community,
+    window: LeaderboardWindow,
+    topic: string | null | undefined,
+    now: Date,
+    limit = 10,
+  ): Promise<Leaderboard> {
+    const key = (topic ?? '').trim().toLowerCase();
+    let top = await this.#store.top(community.id, window, key, limit);
+    if (!top || now.getTime() - top.computedAt.getTime() > this.options.snapshotMaxAgeMs) {
+      await this.refresh(community, window, key, now);
+      top = await this.#store.top(community.id, window, key, limit);
+    }
+    const snapshot = top ?? { computedAt: now, entries: [] };
+    const members = await this.#getMany(snapshot.entries.map((e) => e.memberId));
+    const entries: LeaderboardEntry[] = [];
+    for (const e of snapshot.entries) {
+      const member = members.get(e.memberId);
+      if (member) entries.push({ ...e, member });
+    }
+    return { window, topic: key, computedAt: snapshot.computedAt, entries };
+  }
+
+  setOptOut(community: Community, member: Member, optedOut: boolean, now: Date): Promise<void> {
+    return this.#store.setOptOut(community.id, member.id, optedOut, now);
+  }
+
+  async #getMany(ids: readonly string[]): Promise<Map<string, Member>> {
+    const out = new Map<string, Member>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const m of await this.#members.getMany(ids.slice(i, i + 500))) out.set(m.id, m);
+    }
+    return out;
+  }
+}

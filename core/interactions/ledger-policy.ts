@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * The rules of tipping, one community-wide policy. Partial options from configuration are merged over these
+ * documented defaults (parsed with Zod at the edge).
+ */
+export const ledgerPolicySchema = z.object({
+  /** Points each member may give away per local day without spending their own balance. */
+  dailyAllowance: z.number().int().min(0).max(1_000_000).default(20),
+  /** Largest single tip or moderator grant. */
+  maxPerTransfer: z.number().int().min(1).max(1_000_000_000).default(100),
+  /** Most a member may give per local day, allowance and own balance together. */
+  dailySendCap: z.number().int().min(1).max(1_000_000_000).default(200),
+  /** Minimum time between two tips from the same sender to the same recipient. */
+  pairCooldownMs: z.number().int().min(0).default(60_000),
+  /** Accounts younger than this are "new": new accounts tipping each other get flagged. */
+  newAccountAgeMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(7 * 86_400_000),
+  /** How far back ring detection looks for tips closing a cycle. */
+  ringWindowMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(7 * 86_400_000),
+  /** Longest reason kept with a tip or grant. */
+  maxReasonLength: z.number().int().min(1).max(500).default(200),
+});
+
+export type LedgerPolicy = z.infer<typeof ledgerPolicySchema>;
+
+export function ledgerPolicy(options: Partial<LedgerPolicy> = {}): LedgerPolicy {
+  return ledgerPolicySchema.parse(options);
+}

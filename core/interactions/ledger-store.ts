@@ -1,0 +1,115 @@
+/**
+ * Storage port of the points ledger. Double-entry: every transfer writes postings that sum to zero over the
+ * community's accounts (member accounts plus one `mint` account that issues allowances and grants).
+ * adapters/storage/ledger-prisma.ts implements it; every method is atomic, `transfer` also idempotent.
+ */
+
+export type TransferKind = 'tip' | 'grant' | 'revoke';
+
+export interface Transfer {
+  id: string;
+  communityId: string;
+  idempotencyKey: string;
+  kind: TransferKind;
+  /** null: the mint (grants, and the allowance part of a tip). */
+  fromMemberId: string | null;
+  /** null: the mint (revokes). */
+  toMemberId: string | null;
+  amount: number;
+  /** Of a tip's amount, how much came from the sender's daily allowance (the rest from their balance). */
+  fromAllowance: number;
+  reason: string | null;
+  /** Who asked for it: the tipper, or the moderator for grants and revokes. */
+  actorId: string;
+  createdAt: Date;
+}
+
+/** Limits a tip is checked against inside the store's transaction, so concurrent tips cannot overshoot them. */
+export interface TipLimits {
+  /** Community-local day of the tip, `YYYY-MM-DD`: allowance and send counters reset when it changes. */
+  dayKey: string;
+  dailyAllowance: number;
+  dailySendCap: number;
+  /** The previous tip between the same pair must be at or before this instant. */
+  cooldownThreshold: Date;
+}
+
+export interface TransferRequest {
+  communityId: string;
+  idempotencyKey: string;
+  kind: TransferKind;
+  fromMemberId: string | null;
+  toMemberId: string | null;
+  amount: number;
+  reason: string | null;
+  actorId: string;
+  at: Date;
+  /** Required for tips. */
+  limits?: TipLimits;
+}
+
+export type TransferRefusal = 'INSUFFICIENT_FUNDS' | 'DAILY_CAP' | 'COOLDOWN';
+
+export type TransferOutcome =
+  | { status: 'applied'; transfer: Transfer; fromBalance: number | null; toBalance: number | null }
+  | { status: 'duplicate'; transfer: Transfer }
+  | { status: 'refused'; reason: TransferRefusal };
+
+export interface AccountState {
+  balance: number;
+  /** Allowance already used on `dayKey` (0 when the stored day is an older one). */
+  allowanceUsed: number;
+  sentToday: number;
+}
+
+export type FlagKind = 'tip_ring' | 'new_accounts';
+
+export interface LedgerFlag {
+  id: string;
+  communityId: string;
+  kind: FlagKind;
+  /** Members involved, sorted. */
+  memberIds: string[];
+  transferId: string;
+  createdAt: Date;
+}
+
+export interface TipEdge {
+  fromMemberId: string;
+  toMemberId: string;
+  amount: number;
+  createdAt: Date;
+}
+
+export interface AuditEntry {
+  id: string;
+  communityId: string;
+  transferId: string;
+  moderatorId: string;
+  action: 'grant' | 'revoke';
+  memberId: string;
+  amount: number;
+  reason: string;
+  createdAt: Date;
+}
+
+export interface LedgerStore {
+  transfer(request: TransferRequest): Promise<TransferOutcome>;
+  account(communityId: string, memberId: string, dayKey: string): Promise<AccountState>;
+  /** Newest first; transfers where the member sent or received. */
+  history(communityId: string, memberId: string, limit: number): Promise<Transfer[]>;
+  /**
+   * Tips since `since` that could close a ring with a new tip from → to: those sent by `to` or received by `from`.
+   * At most `limit`, newest first.
+   */
+  tipsAround(communityId: string, from: string, to: string, since: Date, limit: number): Promise<TipEdge[]>;
+  /** Returns false when the same flag (kind + members + local day) was raised already. */
+  addFlag(flag: Omit<LedgerFlag, 'id'> & { dedupKey: string }): Promise<boolean>;
+  flags(communityId: string, limit: number): Promise<LedgerFlag[]>;
+  audit(communityId: string, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Consistency check: the sum of all postings (must be 0), the number of transfers, and how many member accounts'
+   * cached balance differs from the sum of their postings (must be 0).
+   */
+  trialBalance(communityId: string): Promise<{ postingsSum: number; transfers: number; mismatchedAccounts: number }>;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { Translator } from '../i18n/translate.ts';
+import type { WhyFacts } from './leaderboard.ts';
+import { explain } from './leaderboard.ts';
+import { interactionsMessages } from './messages.ts';
+
+function keys(obj: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+describe('interactions messages', () => {
+  it('has the same keys in English and Chinese', () => {
+    expect(keys(interactionsMessages['zh-CN']).sort()).toEqual(keys(interactionsMessages.en).sort());
+  });
+
+  it('explains a leaderboard entry in both languages', () => {
+    const translator = new Translator({ interactions: interactionsMessages });
+    const facts: WhyFacts = {
+      replies: 42,
+      tippers: 9,
+      reactions: 0,
+      mentions: 1,
+      shares: 0,
+      posts: 3,
+      quality: 80,
+      activeDays: 5,
+    };
+    expect(explain(facts, translator.forLocale('en'))).toBe(
+      '42 replies received, tipped by 9 members, mentioned 1 time',
+    );
+    expect(explain(facts, translator.forLocale('zh-CN'))).toBe('收到 42 条回复, 获得 9 位成员打赏, 被提及 1 次');
+  });
+});
