@@ -1,3 +1,4 @@
+import type { RichReply } from '../framework/reply.ts';
 import type {
   ContentItem,
   ContentSource,
@@ -96,6 +97,7 @@ export interface DigestRunStore {
       messageId?: string | null;
       itemIds?: string[];
       decisions?: RunDecision[];
+      reply?: RichReply | null;
       error?: string | null;
     },
     expectStatus?: DigestRunStatus,

@@ -1,3 +1,5 @@
+import type { RichReply } from '../framework/reply.ts';
+
 /**
  * Records of the content pipeline: sources, the items they yield, digest schedules and their runs.
  * Platform-free and storage-free; adapters/storage maps them to Prisma rows.
@@ -161,6 +163,8 @@ export interface DigestRun {
   /** Picked item ids, best first. */
   itemIds: string[];
   decisions: RunDecision[];
+  /** The digest as rendered when the run was built: what approval posts, unchanged. */
+  reply: RichReply | null;
   error: string | null;
 }
 

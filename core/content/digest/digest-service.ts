@@ -1,0 +1,359 @@
+import type { Community, Locale, Member, Platform } from '../../domain/types.ts';
+import { UserError } from '../../errors.ts';
+import type { RichReply } from '../../framework/reply.ts';
+import type { Translate, Translator } from '../../i18n/translate.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { Messenger } from '../../ports/messenger.ts';
+import type { CommunityStore, EventLog } from '../../ports/stores.ts';
+import type { ContentStores } from '../ports.ts';
+import type { ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
+import { buildFeedback, FEEDBACK_VERBS } from './feedback.ts';
+import { type RankCandidate, type RankResult, rankCandidates } from './rank.ts';
+import { formatSlot, renderDigest } from './render.ts';
+import { isValidCron, isValidTimezone, latestSlot } from './slots.ts';
+
+export interface DigestFilter {
+  topics: string[];
+  minScore: number;
+  maxItems: number;
+  language: DigestLanguage;
+}
+
+export const DEFAULT_FILTER: DigestFilter = { topics: [], minScore: 0, maxItems: 5, language: 'any' };
+
+export interface DigestDeps {
+  stores: ContentStores;
+  events: EventLog;
+  communities: CommunityStore;
+  translator: Translator;
+  messenger: () => Messenger | null;
+  clock: Clock;
+  log: Logger;
+  modelId: string;
+  /** Candidate window and cap. Defaults: 7 days, 5,000 items. */
+  windowMs?: number;
+  maxCandidates?: number;
+  /** Called after schedules change, so the cron timers follow. */
+  onSchedulesChanged?: () => void;
+}
+
+export interface BuiltDigest {
+  result: RankResult;
+  candidates: number;
+}
+
+/** Builds, previews, schedules, posts and explains digests. Every path a digest takes goes through here. */
+export class DigestService {
+  constructor(private readonly deps: DigestDeps) {}
+
+  #t(community: Community, fallback: Locale = 'en'): Translate {
+    return this.deps.translator.forLocale(community.locale ?? fallback);
+  }
+
+  async build(communityId: string, channelId: string | null, filter: DigestFilter, now: Date): Promise<BuiltDigest> {
+    const { stores } = this.deps;
+    const windowMs = this.deps.windowMs ?? 7 * 86_400_000;
+    const since = new Date(now.getTime() - windowMs);
+    const [items, sources] = await Promise.all([
+      stores.items.listCandidates({ communityId, since, limit: this.deps.maxCandidates ?? 5_000 }),
+      stores.sources.list(communityId),
+    ]);
+    const sourceById = new Map<string, ContentSource>(sources.map((s) => [s.id, s]));
+    const candidates: RankCandidate[] = items.flatMap((item) => {
+      const source = sourceById.get(item.sourceId);
+      return source ? [{ item, sourceTitle: source.title, sourceTopics: source.topics }] : [];
+    });
+    const delivered = channelId
+      ? await stores.runs.deliveredIn(
+          communityId,
+          channelId,
+          candidates.map((c) => c.item.id),
+        )
+      : new Set<string>();
+    const events = await this.deps.events.query({
+      communityId,
+      since: new Date(now.getTime() - 30 * 86_400_000),
+      verbs: FEEDBACK_VERBS,
+      limit: 50_000,
+    });
+    const feedback = buildFeedback(events, items);
+    const result = rankCandidates(candidates, delivered, feedback, { ...filter, now, maxAgeMs: windowMs });
+    return { result, candidates: candidates.length };
+  }
+
+  /** The filter of the channel's first schedule, else the defaults: a preview shows what would be posted. */
+  async #filterFor(communityId: string, channelId: string | null): Promise<DigestFilter> {
+    const schedules = await this.deps.stores.schedules.list(communityId);
+    const schedule = schedules.find((s) => s.channelId === channelId) ?? schedules[0];
+    return schedule ? { ...schedule } : DEFAULT_FILTER;
+  }
+
+  /** `/digest preview` (moderators) and `/digest` (members): nothing is recorded as delivered. */
+  async preview(
+    community: Community,
+    channelId: string | null,
+    t: Translate,
+    kind: 'preview' | 'on_demand',
+  ): Promise<RichReply> {
+    const now = this.deps.clock.now();
+    const filter = await this.#filterFor(community.id, channelId);
+    const built = await this.build(community.id, channelId, filter, now);
+    const reply = renderDigest(t, built.result.picked, {
+      title: t(kind === 'preview' ? 'content:digest.previewTitle' : 'content:digest.title'),
+      candidates: built.candidates,
+      modelId: this.deps.modelId,
+    });
+    return { ...reply, ephemeral: true };
+  }
+
+  // ---- schedules ----
+
+  async addSchedule(input: {
+    community: Community;
+    channelId: string;
+    cron: string;
+    timezone: string;
+    filter: DigestFilter;
+    requiresApproval: boolean;
+    createdById: string | null;
+  }): Promise<DigestSchedule> {
+    if (!isValidCron(input.cron))
+      throw new UserError('DIGEST_CRON_INVALID', 'content:schedule.badCron', { cron: input.cron });
+    if (!isValidTimezone(input.timezone)) {
+      throw new UserError('DIGEST_TIMEZONE_INVALID', 'content:schedule.badTimezone', { timezone: input.timezone });
+    }
+    const schedule = await this.deps.stores.schedules.create({
+      communityId: input.community.id,
+      channelId: input.channelId,
+      cron: input.cron.trim().split(/\s+/).join(' '),
+      timezone: input.timezone,
+      ...input.filter,
+      requiresApproval: input.requiresApproval,
+      createdById: input.createdById,
+      createdAt: this.deps.clock.now(),
+    });
+    this.deps.onSchedulesChanged?.();
+    return schedule;
+  }
+
+  async #ownSchedule(communityId: string, id: string): Promise<DigestSchedule> {
+    const schedule = await this.deps.stores.schedules.get(id);
+    if (!schedule || schedule.communityId !== communityId) {
+      throw new UserError('DIGEST_SCHEDULE_NOT_FOUND', 'content:schedule.notFound', { id });
+    }
+    return schedule;
+  }
+
+  listSchedules(communityId: string): Promise<DigestSchedule[]> {
+    return this.deps.stores.schedules.list(communityId);
+  }
+
+  async removeSchedule(communityId: string, id: string): Promise<void> {
+    await this.#ownSchedule(communityId, id);
+    await this.deps.stores.schedules.remove(id);
+    this.deps.onSchedulesChanged?.();
+  }
+
+  async setPaused(communityId: string, id: string, paused: boolean): Promise<DigestSchedule> {
+    await this.#ownSchedule(communityId, id);
+    const schedule = await this.deps.stores.schedules.setPaused(id, paused);
+    this.deps.onSchedulesChanged?.();
+    return schedule;
+  }
+
+  // ---- scheduled runs ----
+
+  /**
+   * Runs every schedule whose latest slot has not been claimed yet. Only the latest slot counts: after downtime
+   * the missed period is caught up with one post, not one per missed slot. Returns the runs this process claimed.
+   */
+  async runDue(): Promise<DigestRun[]> {
+    const claimed: DigestRun[] = [];
+    for (const schedule of await this.deps.stores.schedules.listAll()) {
+      const run = await this.runSchedule(schedule).catch((error: unknown) => {
+        this.deps.log.error({ err: error, scheduleId: schedule.id }, 'digest schedule run failed');
+        return null;
+      });
+      if (run) claimed.push(run);
+    }
+    return claimed;
+  }
+
+  async runSchedule(schedule: DigestSchedule): Promise<DigestRun | null> {
+    if (schedule.paused) return null;
+    const now = this.deps.clock.now();
+    const slotAt = latestSlot(schedule.cron, schedule.timezone, now);
+    if (slotAt.getTime() < schedule.createdAt.getTime()) return null;
+    const latest = await this.deps.stores.runs.latestSlot(schedule.id);
+    if (latest && latest.getTime() >= slotAt.getTime()) return null;
+    // The unique (schedule, slot) row decides which process posts; everyone else gets null here.
+    const run = await this.deps.stores.runs.claim({
+      communityId: schedule.communityId,
+      scheduleId: schedule.id,
+      channelId: schedule.channelId,
+      slotAt,
+      claimedAt: now,
+    });
+    if (!run) return null;
+    return this.#deliver(schedule, run);
+  }
+
+  async #deliver(schedule: DigestSchedule, run: DigestRun): Promise<DigestRun> {
+    const { stores, log } = this.deps;
+    const community = await this.deps.communities.get(schedule.communityId);
+    if (!community) return (await stores.runs.finish(run.id, { status: 'failed', error: 'COMMUNITY_MISSING' })) ?? run;
+    const t = this.#t(community, schedule.language === 'zh' ? 'zh-CN' : 'en');
+    const built = await this.build(schedule.communityId, schedule.channelId, schedule, this.deps.clock.now());
+    const { picked, decisions } = built.result;
+    const date = formatSlot(run.slotAt, schedule.timezone);
+    const reply = renderDigest(t, picked, {
+      title: t('content:digest.scheduledTitle', { date }),
+      candidates: built.candidates,
+      modelId: this.deps.modelId,
+    });
+    const itemIds = picked.map((p) => p.candidate.item.id);
+    if (picked.length === 0) {
+      return (await stores.runs.finish(run.id, { status: 'empty', itemIds, decisions, reply })) ?? run;
+    }
+    if (schedule.requiresApproval) {
+      const request: RichReply = {
+        ...reply,
+        title: t('content:digest.approvalTitle', { date }),
+        text: t('content:digest.approvalText', { id: run.id }),
+        buttons: [
+          { label: t('content:digest.approve'), action: `/digest approve ${run.id}`, style: 'primary' },
+          { label: t('content:digest.reject'), action: `/digest reject ${run.id}`, style: 'danger' },
+        ],
+      };
+      const posted = await this.#post(community, schedule.channelId, request);
+      return (
+        (await stores.runs.finish(run.id, {
+          status: posted.ok ? 'awaiting_approval' : 'failed',
+          itemIds,
+          decisions,
+          reply,
+          error: posted.ok ? null : posted.error,
+        })) ?? run
+      );
+    }
+    const posted = await this.#post(community, schedule.channelId, reply);
+    if (!posted.ok) {
+      log.warn({ runId: run.id, error: posted.error }, 'digest post failed');
+      return (
+        (await stores.runs.finish(run.id, { status: 'failed', itemIds, decisions, reply, error: posted.error })) ?? run
+      );
+    }
+    const now = this.deps.clock.now();
+    await stores.runs.recordDeliveries(
+      itemIds.map((itemId) => ({
+        communityId: community.id,
+        channelId: schedule.channelId,
+        itemId,
+        runId: run.id,
+        deliveredAt: now,
+      })),
+    );
+    log.info({ runId: run.id, scheduleId: schedule.id, items: itemIds.length }, 'digest posted');
+    return (
+      (await stores.runs.finish(run.id, {
+        status: 'posted',
+        postedAt: now,
+        messageId: posted.messageId,
+        itemIds,
+        decisions,
+        reply,
+      })) ?? run
+    );
+  }
+
+  async #post(
+    community: Community,
+    channelId: string,
+    reply: RichReply,
+  ): Promise<{ ok: true; messageId: string } | { ok: false; error: string }> {
+    const messenger = this.deps.messenger();
+    if (!messenger) return { ok: false, error: 'NO_MESSENGER' };
+    try {
+      const { messageId } = await messenger.post(
+        { platform: community.platform, spaceId: community.platformId, channelId },
+        reply,
+      );
+      return { ok: true, messageId };
+    } catch (error) {
+      return {
+        ok: false,
+        error: (error as { code?: string }).code ?? (error instanceof Error ? error.message.slice(0, 200) : 'unknown'),
+      };
+    }
+  }
+
+  /** A moderator approves a run that awaits approval: it is posted exactly as it was built. */
+  async approve(community: Community, runId: string): Promise<DigestRun> {
+    const { runs } = this.deps.stores;
+    const run = await runs.get(runId);
+    if (!run || run.communityId !== community.id)
+      throw new UserError('DIGEST_RUN_NOT_FOUND', 'content:digest.notAwaiting', { id: runId });
+    // The state change comes first, guarded: a double click cannot post twice.
+    const taken = await runs.finish(runId, { status: 'claimed' }, 'awaiting_approval');
+    if (!taken || !run.reply)
+      throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId });
+    const delivered = await runs.deliveredIn(community.id, run.channelId, run.itemIds);
+    const posted = await this.#post(community, run.channelId, run.reply);
+    if (!posted.ok) return (await runs.finish(runId, { status: 'failed', error: posted.error })) ?? run;
+    const now = this.deps.clock.now();
+    await runs.recordDeliveries(
+      run.itemIds
+        .filter((id) => !delivered.has(id))
+        .map((itemId) => ({ communityId: community.id, channelId: run.channelId, itemId, runId, deliveredAt: now })),
+    );
+    return (await runs.finish(runId, { status: 'posted', postedAt: now, messageId: posted.messageId })) ?? run;
+  }
+
+  async reject(community: Community, runId: string): Promise<void> {
+    const run = await this.deps.stores.runs.get(runId);
+    const done =
+      run?.communityId === community.id
+        ? await this.deps.stores.runs.finish(runId, { status: 'rejected' }, 'awaiting_approval')
+        : null;
+    if (!done) throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId });
+  }
+
+  // ---- feedback ----
+
+  async #ownItem(communityId: string, itemId: string) {
+    const item = await this.deps.stores.items.get(itemId);
+    if (!item || item.communityId !== communityId)
+      throw new UserError('DIGEST_ITEM_NOT_FOUND', 'content:digest.itemNotFound', { id: itemId });
+    return item;
+  }
+
+  /** 👍 (+1) / 👎 (−1); the member's latest vote counts. Moderator removal is −3 and drops the item for good. */
+  async feedback(input: {
+    member: Member;
+    platform: Platform;
+    channelId: string | null;
+    itemId: string;
+    kind: 'up' | 'down' | 'click' | 'remove';
+    interactionId: string | null;
+  }): Promise<{ url: string | null }> {
+    const item = await this.#ownItem(input.member.communityId, input.itemId);
+    const now = this.deps.clock.now();
+    const value = { up: 1, down: -1, click: 0, remove: -3 }[input.kind];
+    if (input.kind === 'remove') await this.deps.stores.items.markDropped(item.id, 'REMOVED_BY_MODERATOR');
+    await this.deps.events.append({
+      communityId: input.member.communityId,
+      actorId: input.member.id,
+      verb: input.kind === 'click' ? 'digest.clicked' : 'digest.voted',
+      objectType: 'digest_item',
+      objectId: item.id,
+      targetMemberId: null,
+      channelId: input.channelId,
+      platform: input.platform,
+      occurredAt: now,
+      metadata: { value, sourceId: item.sourceId, ...(input.kind === 'remove' ? { removal: true } : {}) },
+      dedupKey: input.interactionId ? `digest:${input.interactionId}` : null,
+    });
+    return { url: item.url };
+  }
+}

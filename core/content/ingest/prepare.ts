@@ -1,0 +1,58 @@
+import { canonicalUrl, parseHttpUrl } from '../clean/canonical-url.ts';
+import { contentHash } from '../clean/content-hash.ts';
+import { htmlToText } from '../clean/html-text.ts';
+import { detectLanguage } from '../clean/language.ts';
+import type { RawFeedItem } from '../feed-document.ts';
+
+/** A feed item after cleaning, before de-duplication and scoring. */
+export interface PreparedItem {
+  guid: string;
+  url: string | null;
+  canonicalUrl: string | null;
+  title: string;
+  text: string;
+  /** The body as given (HTML or text), for the scorer's structure features. */
+  html: string;
+  language: string;
+  contentHash: string;
+  publishedAt: Date;
+  categories: string[];
+  reactions: number;
+}
+
+const MAX_TITLE = 300;
+const MAX_TEXT = 5_000;
+
+function cap(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * HTML to text, URL resolved against the feed and canonicalised, language detected, content hashed.
+ * Dates in the future (clock skew, or a feed gaming freshness) are clamped to now; missing dates become now.
+ */
+export function prepareItem(raw: RawFeedItem, feedUrl: string, now: Date, reactions = 0): PreparedItem {
+  const title = cap(htmlToText(raw.title), MAX_TITLE);
+  const html = raw.body.slice(0, 100_000);
+  const text = cap(htmlToText(html), MAX_TEXT);
+  const url = raw.url ? (parseHttpUrl(raw.url, feedUrl)?.href ?? null) : null;
+  const canonical = url ? canonicalUrl(url) : null;
+  const hash = contentHash(title, text);
+  const published = raw.publishedAt && raw.publishedAt.getTime() <= now.getTime() ? raw.publishedAt : now;
+  return {
+    guid: (raw.guid ?? canonical ?? `hash:${hash}`).slice(0, 500),
+    url,
+    canonicalUrl: canonical,
+    title,
+    text,
+    html,
+    language: detectLanguage(`${title}\n${text}`),
+    contentHash: hash,
+    publishedAt: published,
+    categories: raw.categories
+      .map((c) => c.trim().slice(0, 60))
+      .filter(Boolean)
+      .slice(0, 20),
+    reactions,
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Course, InteractionEvent } from '../../domain/types.ts';
+import type { RawFeedItem } from '../feed-document.ts';
+
+/**
+ * The community's own channels as content: members' posts that carry a link or enough text, and creators'
+ * course announcements. Event metadata is parsed leniently with Zod: adapters fill it, and older events may lack fields.
+ */
+const postMetadata = z
+  .looseObject({
+    text: z.string().max(20_000).optional().catch(undefined),
+    urls: z.array(z.string().max(2048)).max(20).optional().catch(undefined),
+    url: z.string().max(2048).optional().catch(undefined),
+  })
+  .catch({});
+
+/** Chit-chat without a link below this many characters is not content. */
+const MIN_TEXT_WITHOUT_LINK = 80;
+
+export function postToItem(event: InteractionEvent): RawFeedItem | null {
+  const meta = postMetadata.parse(event.metadata);
+  const text = (meta.text ?? '').trim();
+  const url = meta.urls?.[0] ?? meta.url ?? /https?:\/\/[^\s<>"']+/.exec(text)?.[0] ?? null;
+  if (!url && [...text].length < MIN_TEXT_WITHOUT_LINK) return null;
+  const withoutUrl = url ? text.replace(url, '').trim() : text;
+  const firstLine = withoutUrl.split('\n')[0]?.trim() ?? '';
+  const title = [...(firstLine || url || '')].slice(0, 120).join('');
+  return {
+    guid: `message:${event.objectId}`,
+    url,
+    title,
+    body: withoutUrl,
+    publishedAt: event.occurredAt,
+    categories: [],
+  };
+}
+
+export function courseToItem(course: Course): RawFeedItem {
+  return {
+    guid: `course:${course.id}`,
+    url: course.url,
+    title: course.title,
+    body: course.description,
+    publishedAt: course.createdAt,
+    categories: course.tags,
+  };
+}

@@ -1,0 +1,216 @@
+import type { Community } from '../../domain/types.ts';
+import type { RichReply } from '../../framework/reply.ts';
+import type { Translator } from '../../i18n/translate.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { Messenger } from '../../ports/messenger.ts';
+import type { CommunityStore, CourseStore, EventLog } from '../../ports/stores.ts';
+import { describeFeedError } from '../errors.ts';
+import { readFeedDocument } from '../feed-document.ts';
+import { DEFAULT_INGEST_OPTIONS, type IngestOptions, type IngestSummary, ingestItems } from '../ingest/ingest.ts';
+import { type PreparedItem, prepareItem } from '../ingest/prepare.ts';
+import type { ContentStores, FeedFetcher } from '../ports.ts';
+import type { ContentScorer } from '../scoring/scorer.ts';
+import type { ContentSource } from '../types.ts';
+import { courseToItem, postToItem } from './community-items.ts';
+
+export interface PollDeps {
+  stores: ContentStores;
+  fetcher: FeedFetcher;
+  scorer: ContentScorer;
+  communities: CommunityStore;
+  events: EventLog;
+  courses: CourseStore;
+  translator: Translator;
+  /** Null until a platform is connected: notices are then only logged. */
+  messenger: () => Messenger | null;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface PollOptions {
+  /** Consecutive failures after which a source is switched off and moderators are told. Default 5. */
+  maxConsecutiveFailures: number;
+  /** Backoff ceiling. Default 24 h. */
+  maxBackoffMs: number;
+  /** How far back the first read of community posts and courses looks. Default 7 days. */
+  firstReadWindowMs: number;
+  ingest: IngestOptions;
+}
+
+export const DEFAULT_POLL_OPTIONS: PollOptions = {
+  maxConsecutiveFailures: 5,
+  maxBackoffMs: 86_400_000,
+  firstReadWindowMs: 7 * 86_400_000,
+  ingest: DEFAULT_INGEST_OPTIONS,
+};
+
+export type PollOutcome =
+  | { status: 'ok'; summary: IngestSummary }
+  | { status: 'not_modified' }
+  | { status: 'failed' | 'disabled'; code: string; params: Record<string, string | number>; failures: number };
+
+/** Exponential backoff: interval · 2^failures, capped. */
+export function backoffMs(intervalMs: number, failures: number, maxMs: number): number {
+  return Math.min(maxMs, intervalMs * 2 ** Math.min(failures, 20));
+}
+
+export class SourcePoller {
+  readonly #deps: PollDeps;
+  readonly #options: PollOptions;
+
+  constructor(deps: PollDeps, options: Partial<PollOptions> = {}) {
+    this.#deps = deps;
+    this.#options = { ...DEFAULT_POLL_OPTIONS, ...options };
+  }
+
+  /** Polls every due source once; one source's failure never stops the others. */
+  async pollDue(limit = 20): Promise<Map<string, PollOutcome>> {
+    const due = await this.#deps.stores.sources.listDue(this.#deps.clock.now(), limit);
+    const outcomes = new Map<string, PollOutcome>();
+    for (const source of due) outcomes.set(source.id, await this.poll(source));
+    return outcomes;
+  }
+
+  async poll(source: ContentSource): Promise<PollOutcome> {
+    const { stores, clock } = this.#deps;
+    const log = this.#deps.log.child({ sourceId: source.id, kind: source.kind });
+    const startedAt = clock.now();
+    try {
+      const read = await this.#read(source, startedAt);
+      if (read === 'not_modified') {
+        await stores.sources.update(source.id, {
+          lastFetchedAt: startedAt,
+          nextFetchAt: new Date(startedAt.getTime() + source.intervalMs),
+          consecutiveFailures: 0,
+          lastError: null,
+        });
+        return { status: 'not_modified' };
+      }
+      const summary = await ingestItems(
+        { items: stores.items, scorer: this.#deps.scorer, clock },
+        source,
+        read.items,
+        this.#options.ingest,
+      );
+      await stores.sources.update(source.id, {
+        ...(read.title && source.kind === 'feed' && source.title === source.url ? { title: read.title } : {}),
+        etag: read.etag,
+        lastModified: read.lastModified,
+        lastFetchedAt: startedAt,
+        nextFetchAt: new Date(startedAt.getTime() + source.intervalMs),
+        consecutiveFailures: 0,
+        lastError: null,
+      });
+      log.info(
+        { received: summary.received, kept: summary.kept, unchanged: summary.unchanged, dropped: summary.dropped },
+        'source polled',
+      );
+      return { status: 'ok', summary };
+    } catch (error) {
+      return this.#fail(source, error, startedAt, log);
+    }
+  }
+
+  async #read(
+    source: ContentSource,
+    now: Date,
+  ): Promise<
+    'not_modified' | { items: PreparedItem[]; title: string | null; etag: string | null; lastModified: string | null }
+  > {
+    const since = source.lastFetchedAt ?? new Date(now.getTime() - this.#options.firstReadWindowMs);
+    if (source.kind === 'community') {
+      const events = await this.#deps.events.query({
+        communityId: source.communityId,
+        verbs: ['message.posted'],
+        since,
+        limit: 1_000,
+      });
+      const items = events.flatMap((event) => {
+        const raw = postToItem(event);
+        return raw ? [prepareItem(raw, raw.url ?? 'https://invalid.local/', now)] : [];
+      });
+      return { items, title: null, etag: null, lastModified: null };
+    }
+    if (source.kind === 'courses') {
+      const courses = await this.#deps.courses.list(source.communityId, { limit: 500 });
+      const items = courses
+        .filter((course) => course.createdAt.getTime() >= since.getTime())
+        .map((course) => prepareItem(courseToItem(course), course.url ?? 'https://invalid.local/', now));
+      return { items, title: null, etag: null, lastModified: null };
+    }
+    const fetched = await this.#deps.fetcher.fetch(source.url, {
+      etag: source.etag,
+      lastModified: source.lastModified,
+    });
+    if (fetched.kind === 'not_modified') return 'not_modified';
+    const document = readFeedDocument(fetched.body);
+    return {
+      items: document.items.map((raw) => prepareItem(raw, fetched.finalUrl, now)),
+      title: document.title || null,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+    };
+  }
+
+  async #fail(source: ContentSource, error: unknown, now: Date, log: PollDeps['log']): Promise<PollOutcome> {
+    const { code, params } = describeFeedError(error);
+    const failures = source.consecutiveFailures + 1;
+    const disable = failures >= this.#options.maxConsecutiveFailures;
+    log.warn({ code, params, failures, disable }, 'source fetch failed');
+    await this.#deps.stores.sources.update(source.id, {
+      consecutiveFailures: failures,
+      lastError: code,
+      lastFetchedAt: now,
+      nextFetchAt: new Date(now.getTime() + backoffMs(source.intervalMs, failures, this.#options.maxBackoffMs)),
+      ...(disable ? { enabled: false, disabledReason: code } : {}),
+    });
+    if (disable) await this.#notify(source, code, params, failures, log);
+    return { status: disable ? 'disabled' : 'failed', code, params, failures };
+  }
+
+  async #notify(
+    source: ContentSource,
+    code: string,
+    params: Record<string, string | number>,
+    failures: number,
+    log: PollDeps['log'],
+  ): Promise<void> {
+    const messenger = this.#deps.messenger();
+    const community = await this.#deps.communities.get(source.communityId);
+    if (!messenger || !community || !source.noticeChannelId) {
+      log.warn({ code }, 'source disabled; no channel to tell moderators in');
+      return;
+    }
+    const reply = sourceDisabledNotice(this.#deps.translator, community, source, code, params, failures);
+    try {
+      await messenger.post(
+        { platform: community.platform, spaceId: community.platformId, channelId: source.noticeChannelId },
+        reply,
+      );
+    } catch (error) {
+      log.error({ err: error }, 'could not post the source-disabled notice');
+    }
+  }
+}
+
+export function sourceDisabledNotice(
+  translator: Translator,
+  community: Community,
+  source: ContentSource,
+  code: string,
+  params: Record<string, string | number>,
+  failures: number,
+): RichReply {
+  const t = translator.forLocale(community.locale ?? 'en');
+  return {
+    tone: 'warning',
+    title: t('content:source.disabledTitle'),
+    text: t('content:source.disabledText', {
+      url: source.url,
+      failures,
+      reason: t(`content:feedError.${code}`, params),
+    }),
+    footer: t('content:source.disabledFooter', { id: source.id }),
+  };
+}
