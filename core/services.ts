@@ -1,3 +1,5 @@
+import type { ContentService } from './content/service.ts';
+import type { AnyCommand } from './framework/command.ts';
 import type { Translator } from './i18n/translate.ts';
 import type {
   ChannelStore,
@@ -20,4 +22,8 @@ export interface Services {
   events: EventLog;
   deliveries: DeliveryGuard;
   translator: Translator;
+  /** Curated digests: sources, polling, schedules (absent when a bot runs without content). */
+  content?: ContentService;
+  /** The registered commands (for /help and native registration). */
+  commands(): readonly AnyCommand[];
 }

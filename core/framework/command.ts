@@ -3,7 +3,7 @@ import type { Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Services } from '../services.ts';
-import type { InferOptions, LocalizedText, OptionsShape } from './options.ts';
+import type { InferOptions, LocalizedText, OptionSpec, OptionsShape } from './options.ts';
 import type { RichReply } from './reply.ts';
 
 /** Everything a handler may touch, in one object: no module singletons, no passing the bot around. */
@@ -42,3 +42,8 @@ export function defineCommand<O extends OptionsShape>(definition: CommandDefinit
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds commands of every option shape
 export type AnyCommand = CommandDefinition<any>;
+
+/** The command's options in declaration order, typed for framework code that walks any command. */
+export function optionEntries(command: AnyCommand): [string, OptionSpec][] {
+  return Object.entries(command.options as OptionsShape);
+}

@@ -75,7 +75,7 @@ export function parseDurationMs(raw: string): number | null {
 }
 
 export const option = {
-  string<R extends boolean = false>(
+  string<const R extends boolean = false>(
     p: BaseParams<R> & { rest?: boolean; minLength?: number; maxLength?: number },
   ): OptionSpec<string, R> {
     const maxLength = p.maxLength ?? 500;
@@ -91,7 +91,7 @@ export const option = {
     return spec('string', p, schema, { rest: p.rest ?? false, maxLength, min: p.minLength ?? 1 });
   },
 
-  integer<R extends boolean = false>(p: BaseParams<R> & { min?: number; max?: number }): OptionSpec<number, R> {
+  integer<const R extends boolean = false>(p: BaseParams<R> & { min?: number; max?: number }): OptionSpec<number, R> {
     const min = p.min ?? Number.MIN_SAFE_INTEGER;
     const max = p.max ?? Number.MAX_SAFE_INTEGER;
     const schema = z
@@ -107,7 +107,7 @@ export const option = {
     return spec('integer', p, schema, { min, max });
   },
 
-  number<R extends boolean = false>(p: BaseParams<R> & { min?: number; max?: number }): OptionSpec<number, R> {
+  number<const R extends boolean = false>(p: BaseParams<R> & { min?: number; max?: number }): OptionSpec<number, R> {
     const min = p.min ?? -Number.MAX_VALUE;
     const max = p.max ?? Number.MAX_VALUE;
     const schema = z
@@ -123,7 +123,7 @@ export const option = {
     return spec('number', p, schema, { min, max });
   },
 
-  boolean<R extends boolean = false>(p: BaseParams<R>): OptionSpec<boolean, R> {
+  boolean<const R extends boolean = false>(p: BaseParams<R>): OptionSpec<boolean, R> {
     const truthy = ['true', 'yes', 'on', '1', '是', '开'];
     const falsy = ['false', 'no', 'off', '0', '否', '关'];
     const schema = z.union([
@@ -137,17 +137,22 @@ export const option = {
     return spec('boolean', p, schema);
   },
 
-  choice<const C extends readonly [string, ...string[]], R extends boolean = false>(
+  choice<const C extends readonly [string, ...string[]], const R extends boolean = false>(
     p: BaseParams<R> & { choices: C },
   ): OptionSpec<C[number], R> {
-    const schema = z
-      .string()
-      .transform((v) => v.trim().toLowerCase())
-      .pipe(z.enum(p.choices));
+    // Case-insensitive match, canonical spelling out: `ZH-cn` → `zh-CN`.
+    const schema = z.string().transform((v, ctx) => {
+      const found = p.choices.find((c) => c.toLowerCase() === v.trim().toLowerCase());
+      if (found === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'not a choice' });
+        return z.NEVER;
+      }
+      return found;
+    });
     return spec('choice', p, schema, { choices: p.choices });
   },
 
-  member<R extends boolean = false>(p: BaseParams<R>): OptionSpec<Member, R> {
+  member<const R extends boolean = false>(p: BaseParams<R>): OptionSpec<Member, R> {
     const schema = z.string().transform((v, ctx) => {
       const ref = parseMemberRef(v);
       if (!ref) {
@@ -159,7 +164,7 @@ export const option = {
     return spec('member', p, schema);
   },
 
-  url<R extends boolean = false>(p: BaseParams<R>): OptionSpec<string, R> {
+  url<const R extends boolean = false>(p: BaseParams<R>): OptionSpec<string, R> {
     const schema = z
       .string()
       .trim()
@@ -168,7 +173,7 @@ export const option = {
     return spec('url', p, schema, { maxLength: 2048 });
   },
 
-  duration<R extends boolean = false>(p: BaseParams<R> & { min?: number; max?: number }): OptionSpec<number, R> {
+  duration<const R extends boolean = false>(p: BaseParams<R> & { min?: number; max?: number }): OptionSpec<number, R> {
     const schema = z.string().transform((v, ctx) => {
       const ms = parseDurationMs(v);
       if (ms === null || ms < (p.min ?? 0) || ms > (p.max ?? Number.MAX_SAFE_INTEGER)) {

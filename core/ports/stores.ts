@@ -23,6 +23,8 @@ export interface CommunityStore {
   get(id: string): Promise<Community | null>;
   update(id: string, patch: Partial<Pick<Community, 'name' | 'timezone' | 'locale'>>): Promise<Community>;
   list(): Promise<Community[]>;
+  /** Deletes the community and everything that belongs to it (used to rebuild the demo). */
+  remove(id: string): Promise<void>;
 }
 
 export interface MemberIdentity {

@@ -1,0 +1,34 @@
+import type { RichReply } from '../../core/framework/reply.ts';
+
+/**
+ * RichReply → plain text for a terminal. Buttons become numbered actions (`[1] Enrol`) that the next line
+ * picks with `!1`; an image is saved by the caller and shown as its path.
+ */
+export function encodeConsoleReply(reply: RichReply, imagePath?: string): string {
+  const lines: string[] = [];
+  const mark = reply.tone === 'error' ? '✖ ' : reply.tone === 'success' ? '✔ ' : reply.tone === 'warning' ? '! ' : '';
+  if (reply.title) lines.push(`${mark}${reply.title}`, '─'.repeat(Math.min(60, Math.max(8, width(reply.title) + 2))));
+  if (reply.text) lines.push(reply.title ? reply.text : `${mark}${reply.text}`);
+  reply.items?.forEach((item, i) => {
+    lines.push(`${i + 1}. ${item.title}${item.url ? `  <${item.url}>` : ''}`);
+    if (item.description) lines.push(`   ${item.description}`);
+    if (item.meta) lines.push(`   ${item.meta}`);
+  });
+  for (const field of reply.fields ?? []) lines.push(`${field.name}: ${field.value}`);
+  if (reply.image) lines.push(`[${reply.image.alt}${imagePath ? ` → ${imagePath}` : ''}]`);
+  if (reply.buttons?.length) {
+    lines.push(reply.buttons.map((b, i) => (b.url ? `[${b.label} → ${b.url}]` : `[!${i + 1}] ${b.label}`)).join('  '));
+  }
+  if (reply.footer) lines.push(reply.footer);
+  return lines.join('\n');
+}
+
+/** Display width: CJK characters take two columns. */
+function width(text: string): number {
+  let w = 0;
+  for (const ch of text)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+      ? 2
+      : 1;
+  return w;
+}

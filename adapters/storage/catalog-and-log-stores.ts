@@ -1,0 +1,156 @@
+import type {
+  Course,
+  EventVerb,
+  InteractionEvent,
+  NewInteractionEvent,
+  PaymentModel,
+  Platform,
+} from '../../core/domain/types.ts';
+import type { CourseStore, DeliveryGuard, EventLog, EventQuery, NewCourse } from '../../core/ports/stores.ts';
+import type { Db } from './database.ts';
+import type { Course as CourseRow, InteractionEvent as EventRow } from './generated/sqlite/client.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
+
+const toCourse = (row: CourseRow): Course => ({
+  id: row.id,
+  communityId: row.communityId,
+  creatorId: row.creatorId,
+  title: row.title,
+  description: row.description,
+  tags: Array.isArray(row.tags) ? (row.tags as string[]) : [],
+  language: row.language,
+  priceMinor: row.priceMinor,
+  currency: row.currency,
+  paymentModel: row.paymentModel as PaymentModel,
+  url: row.url,
+  createdAt: row.createdAt,
+});
+
+export class PrismaCourseStore implements CourseStore {
+  constructor(private readonly db: Db) {}
+
+  async create(course: NewCourse): Promise<Course> {
+    return toCourse(await this.db.course.create({ data: { ...course, tags: course.tags } }));
+  }
+
+  async get(id: string): Promise<Course | null> {
+    const row = await this.db.course.findUnique({ where: { id } });
+    return row ? toCourse(row) : null;
+  }
+
+  async list(communityId: string, filter: { tag?: string; limit?: number; offset?: number } = {}): Promise<Course[]> {
+    const rows = await this.db.course.findMany({ where: { communityId }, orderBy: { createdAt: 'desc' } });
+    // Tags are a JSON array; filtering in memory keeps one query shape for SQLite and PostgreSQL.
+    const tag = filter.tag?.toLowerCase();
+    const matching = rows.map(toCourse).filter((c) => !tag || c.tags.some((t) => t.toLowerCase() === tag));
+    const offset = filter.offset ?? 0;
+    return matching.slice(offset, filter.limit === undefined ? undefined : offset + filter.limit);
+  }
+
+  count(communityId: string): Promise<number> {
+    return this.db.course.count({ where: { communityId } });
+  }
+}
+
+const toEvent = (row: EventRow): InteractionEvent => ({
+  id: row.id,
+  communityId: row.communityId,
+  actorId: row.actorId,
+  verb: row.verb as EventVerb,
+  objectType: row.objectType,
+  objectId: row.objectId,
+  targetMemberId: row.targetMemberId,
+  channelId: row.channelId,
+  platform: row.platform as Platform,
+  occurredAt: row.occurredAt,
+  metadata: (row.metadata ?? {}) as Record<string, unknown>,
+});
+
+const toRow = (event: NewInteractionEvent) => ({
+  communityId: event.communityId,
+  actorId: event.actorId,
+  verb: event.verb,
+  objectType: event.objectType,
+  objectId: event.objectId,
+  targetMemberId: event.targetMemberId,
+  channelId: event.channelId,
+  platform: event.platform,
+  occurredAt: event.occurredAt,
+  metadata: event.metadata as object,
+  dedupKey: event.dedupKey ?? null,
+});
+
+export class PrismaEventLog implements EventLog {
+  constructor(private readonly db: Db) {}
+
+  async append(event: NewInteractionEvent): Promise<{ appended: boolean }> {
+    try {
+      await this.db.interactionEvent.create({ data: toRow(event) });
+      return { appended: true };
+    } catch (error) {
+      if (isUniqueViolation(error)) return { appended: false };
+      throw error;
+    }
+  }
+
+  async appendMany(events: readonly NewInteractionEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const keys = events.map((e) => e.dedupKey).filter((k): k is string => typeof k === 'string');
+    const seen = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await this.db.interactionEvent.findMany({
+        where: { dedupKey: { in: keys.slice(i, i + 500) } },
+        select: { dedupKey: true },
+      });
+      for (const row of rows) if (row.dedupKey) seen.add(row.dedupKey);
+    }
+    const fresh = events.filter((e) => {
+      if (!e.dedupKey) return true;
+      if (seen.has(e.dedupKey)) return false;
+      seen.add(e.dedupKey);
+      return true;
+    });
+    try {
+      const result = await this.db.interactionEvent.createMany({ data: fresh.map(toRow) });
+      return result.count;
+    } catch (error) {
+      // Another writer took a key between our check and insert: fall back to one-by-one.
+      if (!isUniqueViolation(error)) throw error;
+      let written = 0;
+      for (const event of fresh) if ((await this.append(event)).appended) written++;
+      return written;
+    }
+  }
+
+  async query(query: EventQuery): Promise<InteractionEvent[]> {
+    const rows = await this.db.interactionEvent.findMany({
+      where: {
+        communityId: query.communityId,
+        actorId: query.actorId,
+        verb: query.verbs ? { in: [...query.verbs] } : undefined,
+        occurredAt: { gte: query.since, lt: query.until },
+      },
+      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      take: query.limit,
+    });
+    return rows.map(toEvent);
+  }
+
+  count(communityId: string): Promise<number> {
+    return this.db.interactionEvent.count({ where: { communityId } });
+  }
+}
+
+export class PrismaDeliveryGuard implements DeliveryGuard {
+  constructor(private readonly db: Db) {}
+
+  async claim(key: string, at: Date): Promise<boolean> {
+    try {
+      await this.db.processedDelivery.create({ data: { key, createdAt: at } });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+}

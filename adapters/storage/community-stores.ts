@@ -1,0 +1,166 @@
+import type { Channel, Community, Locale, Member, PermissionLevel, Platform } from '../../core/domain/types.ts';
+import type { ChannelStore, CommunityStore, MemberIdentity, MemberStore } from '../../core/ports/stores.ts';
+import type { Db } from './database.ts';
+import type { Community as CommunityRow, Member as MemberRow } from './generated/sqlite/client.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
+
+const toCommunity = (row: CommunityRow): Community => ({
+  id: row.id,
+  platform: row.platform as Platform,
+  platformId: row.platformId,
+  name: row.name,
+  timezone: row.timezone,
+  locale: (row.locale as Locale | null) ?? null,
+  createdAt: row.createdAt,
+});
+
+export const toMember = (row: MemberRow): Member => ({
+  id: row.id,
+  communityId: row.communityId,
+  platformUserId: row.platformUserId,
+  handle: row.handle,
+  displayName: row.displayName,
+  locale: (row.locale as Locale | null) ?? null,
+  role: row.role as PermissionLevel,
+  isBot: row.isBot,
+  joinedAt: row.joinedAt,
+});
+
+/** Create-or-find that tolerates a concurrent creator (another process, another shard). */
+async function createOrFind<T>(create: () => Promise<T>, find: () => Promise<T | null>): Promise<T> {
+  const existing = await find();
+  if (existing) return existing;
+  try {
+    return await create();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const raced = await find();
+    if (!raced) throw error;
+    return raced;
+  }
+}
+
+export class PrismaCommunityStore implements CommunityStore {
+  constructor(private readonly db: Db) {}
+
+  async ensure(platform: Platform, platformId: string, defaults: { name: string }): Promise<Community> {
+    const row = await createOrFind(
+      () => this.db.community.create({ data: { platform, platformId, name: defaults.name } }),
+      () => this.db.community.findUnique({ where: { platform_platformId: { platform, platformId } } }),
+    );
+    return toCommunity(row);
+  }
+
+  async get(id: string): Promise<Community | null> {
+    const row = await this.db.community.findUnique({ where: { id } });
+    return row ? toCommunity(row) : null;
+  }
+
+  async update(id: string, patch: Partial<Pick<Community, 'name' | 'timezone' | 'locale'>>): Promise<Community> {
+    return toCommunity(await this.db.community.update({ where: { id }, data: patch }));
+  }
+
+  async list(): Promise<Community[]> {
+    return (await this.db.community.findMany({ orderBy: { createdAt: 'asc' } })).map(toCommunity);
+  }
+
+  async remove(id: string): Promise<void> {
+    // Relations cascade from Community, so one delete removes members, courses, events and feature rows.
+    await this.db.community.delete({ where: { id } });
+  }
+}
+
+export class PrismaMemberStore implements MemberStore {
+  constructor(private readonly db: Db) {}
+
+  async ensure(communityId: string, identity: MemberIdentity): Promise<Member> {
+    const where = { communityId_platformUserId: { communityId, platformUserId: identity.platformUserId } };
+    const handle = identity.handle.toLowerCase();
+    const row = await createOrFind(
+      () =>
+        this.db.member.create({
+          data: {
+            communityId,
+            platformUserId: identity.platformUserId,
+            handle,
+            displayName: identity.displayName,
+            locale: identity.locale ?? null,
+            isBot: identity.isBot ?? false,
+          },
+        }),
+      () => this.db.member.findUnique({ where }),
+    );
+    // Keep names fresh without a write on every message.
+    if (row.displayName !== identity.displayName || row.handle !== handle) {
+      return toMember(await this.db.member.update({ where, data: { displayName: identity.displayName, handle } }));
+    }
+    return toMember(row);
+  }
+
+  async get(id: string): Promise<Member | null> {
+    const row = await this.db.member.findUnique({ where: { id } });
+    return row ? toMember(row) : null;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Member[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.member.findMany({ where: { id: { in: [...ids] } } })).map(toMember);
+  }
+
+  async findByPlatformUserId(communityId: string, platformUserId: string): Promise<Member | null> {
+    const row = await this.db.member.findUnique({
+      where: { communityId_platformUserId: { communityId, platformUserId } },
+    });
+    return row ? toMember(row) : null;
+  }
+
+  async findByHandle(communityId: string, handle: string): Promise<Member | null> {
+    const row = await this.db.member.findFirst({
+      where: { communityId, handle: handle.toLowerCase() },
+      orderBy: { joinedAt: 'asc' },
+    });
+    return row ? toMember(row) : null;
+  }
+
+  async list(communityId: string, page: { limit?: number; offset?: number } = {}): Promise<Member[]> {
+    const rows = await this.db.member.findMany({
+      where: { communityId },
+      orderBy: { joinedAt: 'asc' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return rows.map(toMember);
+  }
+
+  count(communityId: string): Promise<number> {
+    return this.db.member.count({ where: { communityId } });
+  }
+
+  async setRole(id: string, role: PermissionLevel): Promise<Member> {
+    return toMember(await this.db.member.update({ where: { id }, data: { role } }));
+  }
+
+  async setLocale(id: string, locale: Locale | null): Promise<Member> {
+    return toMember(await this.db.member.update({ where: { id }, data: { locale } }));
+  }
+}
+
+export class PrismaChannelStore implements ChannelStore {
+  constructor(private readonly db: Db) {}
+
+  async ensure(communityId: string, platformChannelId: string, name: string): Promise<Channel> {
+    const row = await createOrFind(
+      () => this.db.channel.create({ data: { communityId, platformChannelId, name } }),
+      () =>
+        this.db.channel.findUnique({ where: { communityId_platformChannelId: { communityId, platformChannelId } } }),
+    );
+    return { id: row.id, communityId: row.communityId, platformChannelId: row.platformChannelId, name: row.name };
+  }
+
+  async get(id: string): Promise<Channel | null> {
+    const row = await this.db.channel.findUnique({ where: { id } });
+    return row
+      ? { id: row.id, communityId: row.communityId, platformChannelId: row.platformChannelId, name: row.name }
+      : null;
+  }
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { KolStore, LeaderboardSnapshot, SnapshotEntry } from '../../core/interactions/kol-store.ts';
+import type { LeaderboardWindow, WhyFacts } from '../../core/interactions/leaderboard.ts';
+import type { Db } from './database.ts';
+
+/** Leaderboard snapshots and opt-outs on Prisma. Reading the top N is one indexed range scan on (snapshotId, rank). */
+export class PrismaKolStore implements KolStore {
+  constructor(private readonly db: Db) {}
+
+  async setOptOut(communityId: string, memberId: string, optedOut: boolean, at: Date): Promise<void> {
+    const where = { communityId_memberId: { communityId, memberId } };
+    if (optedOut)
+      await this.db.leaderboardOptOut.upsert({ where, create: { communityId, memberId, createdAt: at }, update: {} });
+    else await this.db.leaderboardOptOut.deleteMany({ where: { communityId, memberId } });
+  }
+
+  async optedOut(communityId: string): Promise<Set<string>> {
+    const rows = await this.db.leaderboardOptOut.findMany({ where: { communityId }, select: { memberId: true } });
+    return new Set(rows.map((r) => r.memberId));
+  }
+
+  async saveSnapshot(snapshot: LeaderboardSnapshot): Promise<void> {
+    const id = randomUUID();
+    const key = { communityId: snapshot.communityId, window: snapshot.window, topic: snapshot.topic };
+    await this.db.$transaction(
+      async (tx) => {
+        // Readers keep seeing the old snapshot until this commits (the delete cascades to its entries).
+        await tx.leaderboardSnapshot.deleteMany({ where: key });
+        await tx.leaderboardSnapshot.create({ data: { id, ...key, computedAt: snapshot.computedAt } });
+        for (let i = 0; i < snapshot.entries.length; i += 5000) {
+          await tx.leaderboardEntry.createMany({
+            data: snapshot.entries.slice(i, i + 5000).map((e) => ({
+              snapshotId: id,
+              rank: e.rank,
+              memberId: e.memberId,
+              score: e.score,
+              facts: JSON.stringify(e.facts),
+            })),
+          });
+        }
+      },
+      { maxWait: 30_000, timeout: 120_000 },
+    );
+  }
+
+  async top(
+    communityId: string,
+    window: LeaderboardWindow,
+    topic: string,
+    limit: number,
+  ): Promise<{ computedAt: Date; entries: SnapshotEntry[] } | null> {
+    const snapshot = await this.db.leaderboardSnapshot.findUnique({
+      where: { communityId_window_topic: { communityId, window, topic } },
+    });
+    if (!snapshot) return null;
+    const optedOut = await this.db.leaderboardOptOut.findMany({ where: { communityId }, select: { memberId: true } });
+    const rows = await this.db.leaderboardEntry.findMany({
+      where: {
+        snapshotId: snapshot.id,
+        ...(optedOut.length > 0 ? { memberId: { notIn: optedOut.map((o) => o.memberId) } } : {}),
+      },
+      orderBy: { rank: 'asc' },
+      take: limit,
+    });
+    return {
+      computedAt: snapshot.computedAt,
+      entries: rows.map((r) => ({
+        memberId: r.memberId,
+        rank: r.rank,
+        score: r.score,
+        facts: JSON.parse(r.facts) as WhyFacts,
+      })),
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import type { KolStore } from '../../core/interactions/kol-store.ts';
+import type { LedgerStore } from '../../core/interactions/ledger-store.ts';
+import type { Db } from './database.ts';
+import { PrismaKolStore } from './graph-kol-store.ts';
+import { PrismaLedgerStore } from './ledger-prisma-store.ts';
+
+export interface InteractionStores {
+  ledger: LedgerStore;
+  kol: KolStore;
+}
+
+/** Stores of the points ledger and the leaderboards over one Prisma client. */
+export function createInteractionStores(db: Db): InteractionStores {
+  return { ledger: new PrismaLedgerStore(db), kol: new PrismaKolStore(db) };
+}

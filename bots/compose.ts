@@ -1,0 +1,56 @@
+import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
+import { allCommands } from '../core/commands/index.ts';
+import { Dispatcher, type EventListener } from '../core/framework/dispatcher.ts';
+import { catalog } from '../core/i18n/catalog.ts';
+import { Translator } from '../core/i18n/translate.ts';
+import type { Clock } from '../core/ports/clock.ts';
+import type { Logger } from '../core/ports/logger.ts';
+import type { Services } from '../core/services.ts';
+import type { Config } from './config.ts';
+
+/**
+ * The composition root: config → database → stores → services → dispatcher. The only place that wires;
+ * tests call it too (with a throwaway database and a manual clock), so they run the real thing.
+ */
+export interface App {
+  core: Dispatcher;
+  services: Services;
+  database: Database;
+  /** Long-running jobs (schedulers) started by features; stopped on shutdown. */
+  background: { name: string; stop(): Promise<void> | void }[];
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  /** Tests pass an already-open database; otherwise DATABASE_URL is opened and migrated. */
+  database?: Database;
+}
+
+export async function composeApp(options: ComposeOptions): Promise<App> {
+  const { config, log, clock } = options;
+  const database = options.database ?? (await openDatabase(config.DATABASE_URL, { log: log.child({ ns: 'storage' }) }));
+  const stores = createCoreStores(database.prisma);
+  const translator = new Translator(catalog);
+  const commands = allCommands;
+  const services: Services = {
+    ...stores,
+    translator,
+    commands: () => commands,
+  };
+  const eventListeners: EventListener[] = [];
+  const core = new Dispatcher({ commands, services, log, clock, eventListeners });
+  const background: App['background'] = [];
+  return {
+    core,
+    services,
+    database,
+    background,
+    async close() {
+      for (const job of background.reverse()) await job.stop();
+      if (!options.database) await database.close();
+    },
+  };
+}

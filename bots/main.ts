@@ -1,0 +1,106 @@
+/**
+ * `npm start`: starts every platform whose credentials are set, or the console sandbox on the demo community
+ * when none is. `--platform <name>` picks one; `--reset-demo` rebuilds the demo data.
+ */
+import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
+import { runConsole } from '../adapters/console/repl.ts';
+import { ConsoleSession } from '../adapters/console/session.ts';
+import { systemClock } from '../core/ports/clock.ts';
+import type { Messenger } from '../core/ports/messenger.ts';
+import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
+import { type App, composeApp } from './compose.ts';
+import { type Config, ConfigError, configuredPlatforms, loadConfig, type PlatformName } from './config.ts';
+import { ensureDemoCommunity } from './demo.ts';
+import { createLogger } from './logger.ts';
+import type { RunningPlatform } from './platforms/types.ts';
+
+dotenv.config({ quiet: true });
+
+const { values } = parseArgs({
+  options: { platform: { type: 'string' }, 'reset-demo': { type: 'boolean', default: false } },
+  strict: true,
+});
+
+function fail(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+
+const requested = values.platform;
+if (requested && !['console', 'discord', 'slack', 'telegram'].includes(requested)) {
+  fail(`Unknown --platform "${requested}": expected console, discord, slack or telegram.`);
+}
+const platforms: PlatformName[] =
+  requested === 'console' ? [] : requested ? [requested as PlatformName] : configuredPlatforms(config);
+const consoleMode = platforms.length === 0;
+
+// The console owns stdout for the conversation, so logs go to stderr and default to warnings only.
+const log = createLogger({
+  level: config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'),
+  destination: consoleMode ? 'stderr' : 'stdout',
+});
+
+let app: App;
+try {
+  app = await composeApp({ config, log, clock: systemClock });
+} catch (error) {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  fail(`Cannot open the database (DATABASE_URL): ${reason}`);
+}
+
+let stopping = false;
+const running: RunningPlatform[] = [];
+async function shutdown(signal: string, code = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down: finishing in-flight work');
+  for (const platform of running.reverse())
+    await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
+  await app.close();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+if (consoleMode) {
+  const communityId = await ensureDemoCommunity(app.services, {
+    clock: systemClock,
+    seed: config.DEMO_SEED,
+    reset: values['reset-demo'] === true,
+    log,
+  });
+  const session = new ConsoleSession(app.core, app.services.members, {
+    defaultHandle: DEMO_DEFAULT_HANDLE,
+    communityId: async () => communityId,
+    imageDir: 'data/images',
+  });
+  const interactive = process.stdin.isTTY === true;
+  await runConsole(session, {
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    banner:
+      'Cohort console sandbox — demo community. Try /help, @mod /help, @chen /help. `@handle /cmd` speaks as a member, `!N` presses a button. Ctrl+D quits.',
+  });
+  await shutdown('end-of-input');
+} else {
+  const messengers = new Map<string, Messenger>();
+  for (const name of platforms) {
+    const module = (await import(`./platforms/${name}.ts`)) as {
+      start(deps: { core: App['core']; config: Config; log: typeof log }): Promise<RunningPlatform>;
+    };
+    const platform = await module.start({ core: app.core, config, log: log.child({ ns: `adapter:${name}` }) });
+    running.push(platform);
+    messengers.set(name, platform.messenger);
+    log.info({ platform: name }, 'platform started');
+  }
+}

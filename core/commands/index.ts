@@ -1,0 +1,16 @@
+import type { AnyCommand } from '../framework/command.ts';
+import { communityLanguageCommand, communityTimezoneCommand, roleSetCommand } from './general/community-settings.ts';
+import { helpCommand } from './general/help.ts';
+import { languageCommand } from './general/language.ts';
+
+/**
+ * Every command, in /help order. Each feature adds its commands here (one import, one spread);
+ * every adapter registers this same list, so names and options match on every platform.
+ */
+export const allCommands: readonly AnyCommand[] = [
+  helpCommand,
+  languageCommand,
+  communityTimezoneCommand,
+  communityLanguageCommand,
+  roleSetCommand,
+];

@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import type { Community, Locale, Member, PermissionLevel } from '../domain/types.ts';
+import { hasPermission, PERMISSION_LEVELS } from '../domain/types.ts';
+import { CohortError, UserError } from '../errors.ts';
+import { normalizeLocale } from '../i18n/translate.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Services } from '../services.ts';
+import { type AnyCommand, type CommandContext, optionEntries } from './command.ts';
+import type {
+  CohortCore,
+  CommandEnvelope,
+  CommandOutcome,
+  EventEnvelope,
+  PlatformSpace,
+  PlatformUser,
+} from './envelopes.ts';
+import type { MemberRef, RawOptionValue } from './options.ts';
+import { assignWords, parseOptions } from './parse-options.ts';
+import type { RichReply } from './reply.ts';
+import { tokenize } from './tokenize.ts';
+
+/** Runs after an event is recorded (e.g. digests ingesting members' posts). Failures are logged, never thrown. */
+export type EventListener = (event: EventEnvelope, scope: { community: Community; actor: Member }) => Promise<void>;
+
+export interface DispatcherOptions {
+  commands: readonly AnyCommand[];
+  services: Services;
+  log: Logger;
+  clock: Clock;
+  eventListeners?: readonly EventListener[];
+}
+
+function higher(a: PermissionLevel, b: PermissionLevel | undefined): PermissionLevel {
+  if (!b) return a;
+  return PERMISSION_LEVELS.indexOf(b) > PERMISSION_LEVELS.indexOf(a) ? b : a;
+}
+
+/**
+ * The one entry point adapters call. It turns envelopes into members and communities, guards against duplicate
+ * deliveries, resolves the command and its options, checks permission, runs the handler and turns every error
+ * into a polite reply in the member's language, with a structured log line.
+ */
+export class Dispatcher implements CohortCore {
+  readonly #byName = new Map<string, AnyCommand>();
+  readonly #log: Logger;
+
+  constructor(private readonly options: DispatcherOptions) {
+    for (const command of options.commands) {
+      if (this.#byName.has(command.name)) throw new Error(`duplicate command definition: ${command.name}`);
+      this.#byName.set(command.name, command);
+    }
+    this.#log = options.log.child({ ns: 'core:dispatch' });
+  }
+
+  commands(): readonly AnyCommand[] {
+    return this.options.commands;
+  }
+
+  translate(locale: Locale, key: string, params?: Record<string, unknown>): string {
+    return this.options.services.translator.forLocale(locale)(key, params);
+  }
+
+  async handleCommand(envelope: CommandEnvelope): Promise<CommandOutcome> {
+    const { services, clock } = this.options;
+    const started = performance.now();
+    const community = await this.#community(envelope.space);
+    const member = await this.#member(community, envelope.user);
+    const locale = this.#locale(community, member, envelope.user);
+    const t = services.translator.forLocale(locale);
+    const log = this.#log.child({
+      platform: envelope.space.platform,
+      community: community.id,
+      member: member.id,
+      delivery: envelope.deliveryId,
+    });
+
+    if (envelope.deliveryId) {
+      const first = await services.deliveries.claim(
+        `${envelope.space.platform}:cmd:${envelope.deliveryId}`,
+        clock.now(),
+      );
+      if (!first) {
+        log.info({ status: 'duplicate' }, 'duplicate command delivery ignored');
+        return { reply: null, status: 'duplicate', locale };
+      }
+    }
+
+    let commandName = '?';
+    try {
+      const { command, raw } = this.#resolve(envelope);
+      commandName = command.name;
+      const role = higher(member.role, envelope.user.platformRole);
+      if (!hasPermission(role, command.permission)) {
+        throw new UserError('PERMISSION_DENIED', 'common:errors.permissionDenied', {
+          command: command.name,
+          required: t(`common:roles.${command.permission}`),
+          actual: t(`common:roles.${role}`),
+        });
+      }
+      const parsed = parseOptions(command, raw, (l, k, p) => this.translate(l, k, p), locale);
+      await this.#resolveMembers(command, parsed, community, envelope);
+      const channel = envelope.channel
+        ? await services.channels.ensure(
+            community.id,
+            envelope.channel.platformChannelId,
+            envelope.channel.name ?? envelope.channel.platformChannelId,
+          )
+        : null;
+      const ctx: CommandContext = {
+        input: parsed,
+        member: { ...member, role },
+        community,
+        channel,
+        locale,
+        t,
+        services,
+        log: log.child({ command: command.name }),
+        clock,
+        platform: envelope.space.platform,
+        interactionId: envelope.deliveryId ?? null,
+      };
+      const reply = await command.handler(ctx);
+      await services.events.append({
+        communityId: community.id,
+        actorId: member.id,
+        verb: 'command.used',
+        objectType: 'command',
+        objectId: command.name,
+        targetMemberId: null,
+        channelId: channel?.id ?? null,
+        platform: envelope.space.platform,
+        occurredAt: clock.now(),
+        metadata: {},
+      });
+      log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
+      return { reply, status: 'ok', locale };
+    } catch (error) {
+      return { reply: this.#errorReply(error, t, log, commandName), status: this.#code(error), locale };
+    }
+  }
+
+  async handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }> {
+    const { services, clock } = this.options;
+    const community = await this.#community(envelope.space);
+    const actor = await this.#member(community, envelope.user);
+    const target = envelope.target ? await this.#member(community, envelope.target) : null;
+    const channel = envelope.channel
+      ? await services.channels.ensure(
+          community.id,
+          envelope.channel.platformChannelId,
+          envelope.channel.name ?? envelope.channel.platformChannelId,
+        )
+      : null;
+    const { appended } = await services.events.append({
+      communityId: community.id,
+      actorId: actor.id,
+      verb: envelope.verb,
+      objectType: envelope.objectType,
+      objectId: envelope.objectId,
+      targetMemberId: target?.id ?? null,
+      channelId: channel?.id ?? null,
+      platform: envelope.space.platform,
+      occurredAt: envelope.occurredAt ?? clock.now(),
+      metadata: envelope.metadata ?? {},
+      dedupKey: envelope.deliveryId ? `${envelope.space.platform}:evt:${envelope.deliveryId}` : null,
+    });
+    if (!appended) {
+      this.#log.info({ delivery: envelope.deliveryId, verb: envelope.verb }, 'duplicate event delivery ignored');
+      return { recorded: false };
+    }
+    for (const listener of this.options.eventListeners ?? []) {
+      try {
+        await listener(envelope, { community, actor });
+      } catch (error) {
+        this.#log.error({ err: error, verb: envelope.verb }, 'event listener failed');
+      }
+    }
+    return { recorded: true };
+  }
+
+  #resolve(envelope: CommandEnvelope): { command: AnyCommand; raw: Record<string, RawOptionValue | undefined> } {
+    if (envelope.input.kind === 'structured') {
+      const name = envelope.input.path.join(' ');
+      const command = this.#byName.get(name);
+      if (!command) throw new UserError('UNKNOWN_COMMAND', 'common:errors.unknownCommand', { command: name });
+      return { command, raw: envelope.input.options };
+    }
+    const line = envelope.input.line.trim();
+    if (!line.startsWith('/')) throw new UserError('NOT_A_COMMAND', 'common:errors.notACommand');
+    const words = tokenize(line.slice(1));
+    // Telegram appends the bot's name in groups: /help@cohort_bot.
+    if (words[0]) words[0] = words[0].replace(/@\S+$/, '').toLowerCase();
+    // Longest command path wins: `digest schedule add` before `digest`.
+    for (let length = Math.min(words.length, 4); length > 0; length--) {
+      const name = words
+        .slice(0, length)
+        .map((w) => w.toLowerCase())
+        .join(' ');
+      const command = this.#byName.get(name);
+      if (command) return { command, raw: assignWords(command, words.slice(length)) };
+    }
+    throw new UserError('UNKNOWN_COMMAND', 'common:errors.unknownCommand', {
+      command: `/${words.slice(0, 2).join(' ')}`,
+    });
+  }
+
+  async #resolveMembers(
+    command: AnyCommand,
+    parsed: Record<string, unknown>,
+    community: Community,
+    envelope: CommandEnvelope,
+  ): Promise<void> {
+    for (const [name, spec] of optionEntries(command)) {
+      if (spec.kind !== 'member' || parsed[name] === undefined) continue;
+      const ref = parsed[name] as MemberRef;
+      let member: Member | null = null;
+      if (ref.kind === 'id') {
+        member = await this.options.services.members.findByPlatformUserId(community.id, ref.platformUserId);
+        const mentioned = envelope.mentions?.find((u) => u.platformUserId === ref.platformUserId);
+        if (!member && mentioned) member = await this.#member(community, mentioned);
+      } else {
+        member = await this.options.services.members.findByHandle(community.id, ref.handle);
+      }
+      if (!member) {
+        throw new UserError('MEMBER_UNKNOWN', 'common:errors.memberUnknown', {
+          ref: ref.kind === 'id' ? ref.platformUserId : `@${ref.handle}`,
+        });
+      }
+      parsed[name] = member;
+    }
+  }
+
+  #community(space: PlatformSpace): Promise<Community> {
+    return this.options.services.communities.ensure(space.platform, space.platformId, { name: space.name });
+  }
+
+  #member(community: Community, user: PlatformUser): Promise<Member> {
+    return this.options.services.members.ensure(community.id, {
+      platformUserId: user.platformUserId,
+      handle: user.handle,
+      displayName: user.displayName,
+      locale: normalizeLocale(user.locale),
+      isBot: user.isBot ?? false,
+    });
+  }
+
+  /** Community override, then the member's own choice, then what the platform says, then English. */
+  #locale(community: Community, member: Member, user: PlatformUser): Locale {
+    return community.locale ?? member.locale ?? normalizeLocale(user.locale) ?? 'en';
+  }
+
+  #code(error: unknown): string {
+    return error instanceof CohortError ? error.code : 'INTERNAL';
+  }
+
+  #errorReply(
+    error: unknown,
+    t: (key: string, params?: Record<string, unknown>) => string,
+    log: Logger,
+    command: string,
+  ): RichReply {
+    if (error instanceof UserError) {
+      log.info({ command, status: error.code }, 'command refused');
+      return { text: t(error.i18nKey, error.params), tone: 'error', ephemeral: true };
+    }
+    const ref = randomUUID().slice(0, 8);
+    log.error({ err: error, command, ref, status: this.#code(error) }, 'command failed');
+    return { text: t('common:errors.internal', { ref }), tone: 'error', ephemeral: true };
+  }
+}

@@ -1,0 +1,38 @@
+import { UserError } from '../errors.ts';
+
+const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '「': '」', '『': '』' };
+
+/**
+ * Splits a command line into words, honouring "double", 'single', “curly” and 「corner」 quotes so that
+ * Chinese and English members can both pass text with spaces. An unclosed quote is a user error.
+ */
+export function tokenize(line: string): string[] {
+  const words: string[] = [];
+  let current = '';
+  let inWord = false;
+  let closing: string | null = null;
+  for (const ch of line.trim()) {
+    if (closing) {
+      if (ch === closing) closing = null;
+      else current += ch;
+      continue;
+    }
+    const close = QUOTES[ch];
+    if (close && (!inWord || current === '')) {
+      closing = close;
+      inWord = true;
+      continue;
+    }
+    if (/\s/.test(ch)) {
+      if (inWord) words.push(current);
+      current = '';
+      inWord = false;
+      continue;
+    }
+    current += ch;
+    inWord = true;
+  }
+  if (closing) throw new UserError('UNBALANCED_QUOTES', 'common:errors.unbalancedQuotes');
+  if (inWord) words.push(current);
+  return words;
+}

@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dbFile = path.join(os.tmpdir(), `cohort-entry-${randomUUID()}.db`);
+
+/** Runs `npm start` as an operator would, with the given stdin and environment. */
+function start(input: string, env: Record<string, string>, args: string[] = []) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(DISCORD|SLACK|TELEGRAM)_/.test(k) && k !== 'DATABASE_URL'),
+  );
+  return spawnSync('npm', ['start', '--silent', ...(args.length ? ['--', ...args] : [])], {
+    cwd: root,
+    input,
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+afterAll(() => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
+});
+
+describe('npm start', () => {
+  it('opens the console sandbox with no tokens, answers piped lines and exits 0 at end of input', () => {
+    const run = start('/help\n@chen /help\n', { DATABASE_URL: `file:${dbFile}` });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Commands you can use');
+    expect(run.stdout).toContain('你可以使用的命令');
+  }, 60_000);
+
+  it('keeps demo data across starts and rebuilds it with --reset-demo', () => {
+    const changed = start('/language zh-CN\n', { DATABASE_URL: `file:${dbFile}` });
+    expect(changed.stdout).toContain('简体中文');
+    expect(start('/help\n', { DATABASE_URL: `file:${dbFile}` }).stdout).toContain('你可以使用的命令');
+    const reset = start('/help\n', { DATABASE_URL: `file:${dbFile}` }, ['--reset-demo']);
+    expect(reset.stdout).toContain('Commands you can use');
+  }, 90_000);
+
+  it('stops with one line naming DATABASE_URL when it is nonsense', () => {
+    const run = start('', { DATABASE_URL: 'nonsense' });
+    expect(run.status).toBe(1);
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('DATABASE_URL');
+    expect(lines[0]).toContain('file:<path>');
+  }, 60_000);
+
+  it('names any other bad variable', () => {
+    const run = start('', { DATABASE_URL: `file:${dbFile}`, SLACK_PORT: 'eighty' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('SLACK_PORT');
+  }, 60_000);
+});

@@ -1,0 +1,142 @@
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCoreStores } from '../../adapters/storage/index.ts';
+import { applyMigrations, readMigrations } from '../../adapters/storage/schema-engine.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+describe.each(['sqlite', 'postgresql'] as const)('storage on %s', (provider) => {
+  let db: TestDatabase;
+  let stores: ReturnType<typeof createCoreStores>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(provider);
+    stores = createCoreStores(db.prisma);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('has every migration recorded and applies nothing the second time', async () => {
+    const factory =
+      provider === 'sqlite'
+        ? new PrismaBetterSqlite3({ url: db.url.slice('file:'.length) })
+        : new PrismaPg({ connectionString: db.url });
+    expect(await applyMigrations(provider, factory)).toEqual([]);
+    const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name',
+    );
+    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations(provider).map((m) => m.name));
+  });
+
+  it('creates a community and a member once, even when asked concurrently', async () => {
+    const communities = await Promise.all(
+      Array.from({ length: 5 }, () => stores.communities.ensure('discord', 'g-1', { name: 'Guild' })),
+    );
+    expect(new Set(communities.map((c) => c.id)).size).toBe(1);
+    const id = communities[0]!.id;
+    const members = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        stores.members.ensure(id, { platformUserId: 'u-1', handle: 'Ann', displayName: 'Ann' }),
+      ),
+    );
+    expect(new Set(members.map((m) => m.id)).size).toBe(1);
+    expect(members[0]).toMatchObject({ handle: 'ann', role: 'member', isBot: false, locale: null });
+    expect(await stores.members.findByHandle(id, '@ann'.slice(1))).toMatchObject({ id: members[0]!.id });
+  });
+
+  it('refreshes a renamed member without creating another', async () => {
+    const c = await stores.communities.ensure('slack', 'T1', { name: 'Team' });
+    const first = await stores.members.ensure(c.id, { platformUserId: 'U1', handle: 'old', displayName: 'Old' });
+    const renamed = await stores.members.ensure(c.id, { platformUserId: 'U1', handle: 'new', displayName: 'New' });
+    expect(renamed.id).toBe(first.id);
+    expect(renamed.displayName).toBe('New');
+    expect(await stores.members.count(c.id)).toBe(1);
+  });
+
+  it('logs events append-only and ignores a duplicate delivery', async () => {
+    const c = await stores.communities.ensure('telegram', '-100', { name: 'Chat' });
+    const m = await stores.members.ensure(c.id, { platformUserId: '7', handle: 'z', displayName: 'Z' });
+    const event = {
+      communityId: c.id,
+      actorId: m.id,
+      verb: 'message.posted' as const,
+      objectType: 'message',
+      objectId: 'm1',
+      targetMemberId: null,
+      channelId: null,
+      platform: 'telegram' as const,
+      occurredAt: new Date('2026-11-01T00:00:00Z'),
+      metadata: { text: '你好', n: 1 },
+      dedupKey: 'telegram:evt:1',
+    };
+    expect(await stores.events.append(event)).toEqual({ appended: true });
+    expect(await stores.events.append(event)).toEqual({ appended: false });
+    const many = [2, 3, 3, 4].map((n) => ({ ...event, objectId: `m${n}`, dedupKey: `telegram:evt:${n}` }));
+    expect(await stores.events.appendMany([...many, { ...event }])).toBe(3);
+    const log = await stores.events.query({ communityId: c.id });
+    expect(log.map((e) => e.objectId)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect(log[0]?.metadata).toEqual({ text: '你好', n: 1 });
+    expect(await stores.events.query({ communityId: c.id, since: new Date('2026-12-01') })).toEqual([]);
+  });
+
+  it('claims a delivery once', async () => {
+    const at = new Date();
+    expect(await stores.deliveries.claim(`${provider}-d1`, at)).toBe(true);
+    expect(await stores.deliveries.claim(`${provider}-d1`, at)).toBe(false);
+  });
+
+  it('stores courses with tags and money in minor units, filters by tag', async () => {
+    const c = await stores.communities.ensure('console', 'courses', { name: 'C' });
+    await stores.courses.create({
+      communityId: c.id,
+      creatorId: null,
+      title: '大模型应用开发',
+      description: 'RAG',
+      tags: ['ai', 'llm'],
+      language: 'zh',
+      priceMinor: 39900,
+      currency: 'CNY',
+      paymentModel: 'one_off',
+    });
+    await stores.courses.create({
+      communityId: c.id,
+      creatorId: null,
+      title: 'Design',
+      description: 'd',
+      tags: ['design'],
+      language: 'en',
+      priceMinor: 100,
+      currency: 'USD',
+      paymentModel: 'subscription',
+    });
+    const ai = await stores.courses.list(c.id, { tag: 'AI' });
+    expect(ai).toHaveLength(1);
+    expect(ai[0]).toMatchObject({
+      title: '大模型应用开发',
+      tags: ['ai', 'llm'],
+      priceMinor: 39900,
+      paymentModel: 'one_off',
+    });
+  });
+
+  it('removes a community with everything that belongs to it', async () => {
+    const c = await stores.communities.ensure('discord', 'doomed', { name: 'D' });
+    const m = await stores.members.ensure(c.id, { platformUserId: 'x', handle: 'x', displayName: 'X' });
+    await stores.events.append({
+      communityId: c.id,
+      actorId: m.id,
+      verb: 'member.joined',
+      objectType: 'member',
+      objectId: m.id,
+      targetMemberId: null,
+      channelId: null,
+      platform: 'discord',
+      occurredAt: new Date(),
+      metadata: {},
+    });
+    await stores.communities.remove(c.id);
+    expect(await stores.members.count(c.id)).toBe(0);
+    expect(await stores.events.count(c.id)).toBe(0);
+  });
+});
