@@ -7,8 +7,10 @@ import { z } from 'zod';
 export const ledgerPolicySchema = z.object({
   /** Points each member may give away per local day without spending their own balance. */
   dailyAllowance: z.number().int().min(0).max(1_000_000).default(20),
-  /** Largest single tip or moderator grant. */
+  /** Largest single tip. */
   maxPerTransfer: z.number().int().min(1).max(1_000_000_000).default(100),
+  /** Largest single moderator grant or revoke. */
+  maxGrant: z.number().int().min(1).max(1_000_000_000).default(100_000),
   /** Most a member may give per local day, allowance and own balance together. */
   dailySendCap: z.number().int().min(1).max(1_000_000_000).default(200),
   /** Minimum time between two tips from the same sender to the same recipient. */

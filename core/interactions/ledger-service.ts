@@ -147,7 +147,7 @@ export class LedgerService {
     if (input.member.isBot) {
       throw new UserError(LEDGER_ERRORS.toBot, 'interactions:tip.toBot', { member: input.member.displayName });
     }
-    const amount = parsePointAmount(input.amount, this.policy.maxPerTransfer);
+    const amount = parsePointAmount(input.amount, this.policy.maxGrant);
     const reason = this.#reason(input.reason);
     if (!reason) throw new UserError(LEDGER_ERRORS.reasonRequired, 'interactions:points.reasonRequired');
     const grant = input.action === 'grant';

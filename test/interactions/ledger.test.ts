@@ -1,0 +1,205 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../core/errors.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type LedgerFixture, ledgerFixture } from './ledger-fixture.ts';
+
+const NOW = new Date('2026-11-20T02:00:00.000Z');
+const at = (iso: string) => new Date(iso);
+
+let db: TestDatabase;
+let f: LedgerFixture;
+
+function tip(from: string, to: string | null, amount: string | number | undefined, key: string | null, now = NOW) {
+  return f.ledger.tip({
+    community: f.community,
+    sender: f.members[from]!,
+    recipient: to === null ? null : f.members[to]!,
+    amount,
+    reason: 'thanks',
+    idempotencyKey: key,
+    now,
+    platform: 'console',
+  });
+}
+
+async function errorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UserError) return error.code;
+    throw error;
+  }
+  return 'OK';
+}
+
+async function balanceOf(handle: string, now = NOW) {
+  return (await f.ledger.balance(f.community, f.members[handle]!, now)).balance;
+}
+
+async function expectBalanced(transfers: number) {
+  expect(await f.store.trialBalance(f.community.id)).toEqual({ postingsSum: 0, transfers, mismatchedAccounts: 0 });
+}
+
+for (const provider of ['sqlite', 'postgresql'] as const) {
+  describe(provider, () => {
+    beforeEach(async () => {
+      db = await createTestDatabase(provider);
+      f = await ledgerFixture(db.prisma, {
+        handles: ['ann', 'bob', 'cat', 'dan'],
+        bots: ['robot'],
+        timezone: 'Asia/Shanghai',
+        policy: { dailyAllowance: 10, maxPerTransfer: 50, dailySendCap: 60, pairCooldownMs: 60_000 },
+      });
+    });
+    afterEach(async () => {
+      await db.drop();
+    });
+
+    describe('tipping on the ledger', () => {
+      it('pays from the daily allowance first, then from the balance, with balanced postings', async () => {
+        const first = await tip('ann', 'bob', 8, 'i-1');
+        expect(first.duplicate).toBe(false);
+        expect(first.transfer.fromAllowance).toBe(8);
+        expect(first.recipientBalance).toBe(8);
+        expect(first.allowanceLeft).toBe(2);
+
+        // Ann has 2 allowance left and no balance: 5 is too much, and nothing moves.
+        expect(await errorCode(tip('ann', 'cat', 5, 'i-2'))).toBe('TIP_INSUFFICIENT_FUNDS');
+        expect(await balanceOf('cat')).toBe(0);
+
+        // Bob earned 8; tipping 15 uses his 10 allowance and 5 of his balance.
+        const spend = await tip('bob', 'cat', 15, 'i-3');
+        expect(spend.transfer.fromAllowance).toBe(10);
+        expect(await balanceOf('bob')).toBe(3);
+        expect(await balanceOf('cat')).toBe(15);
+        await expectBalanced(2);
+      });
+
+      it('applies a repeated delivery once and answers it as a duplicate', async () => {
+        const first = await tip('ann', 'bob', 5, 'same-interaction');
+        const again = await tip('ann', 'bob', 5, 'same-interaction');
+        expect(again.duplicate).toBe(true);
+        expect(again.transfer.id).toBe(first.transfer.id);
+        expect(await balanceOf('bob')).toBe(5);
+        await expectBalanced(1);
+        // The graph sees the tip once.
+        const events = await f.events.query({ communityId: f.community.id, verbs: ['tip.sent'] });
+        expect(events).toHaveLength(1);
+        expect(events[0]).toMatchObject({ actorId: f.members.ann!.id, targetMemberId: f.members.bob!.id });
+        expect(events[0]!.metadata).toEqual({ amount: 5 });
+      });
+
+      it('resets the allowance at midnight in the community time zone', async () => {
+        await tip('ann', 'bob', 10, 'd1');
+        expect(await errorCode(tip('ann', 'cat', 1, 'd2', at('2026-11-20T15:59:00Z')))).toBe('TIP_INSUFFICIENT_FUNDS');
+        // 16:00Z is midnight in Shanghai: a fresh allowance.
+        const next = await tip('ann', 'cat', 10, 'd3', at('2026-11-20T16:00:00Z'));
+        expect(next.transfer.fromAllowance).toBe(10);
+        const view = await f.ledger.balance(f.community, f.members.ann!, at('2026-11-20T16:30:00Z'));
+        expect(view.allowanceLeft).toBe(0);
+        expect(view.resetsAt.toISOString()).toBe('2026-11-21T16:00:00.000Z');
+      });
+
+      it('enforces the per-pair cooldown and the daily send cap', async () => {
+        await f.ledger.adjust({
+          community: f.community,
+          moderator: f.members.dan!,
+          member: f.members.ann,
+          action: 'grant',
+          amount: 100,
+          reason: 'seed',
+          idempotencyKey: 'g',
+          now: NOW,
+        });
+        await tip('ann', 'bob', 5, 'c1');
+        expect(await errorCode(tip('ann', 'bob', 5, 'c2', new Date(NOW.getTime() + 30_000)))).toBe('TIP_COOLDOWN');
+        await tip('ann', 'bob', 5, 'c3', new Date(NOW.getTime() + 61_000));
+        // 10 given so far, cap 60: 50 more is fine, then the cap is reached.
+        await tip('ann', 'cat', 50, 'c4');
+        expect(await errorCode(tip('ann', 'dan', 1, 'c5'))).toBe('TIP_DAILY_CAP');
+        await expectBalanced(4);
+      });
+
+      it('refuses bad input with a clear code and changes nothing', async () => {
+        const cases: [string, Promise<unknown>][] = [
+          ['AMOUNT_NOT_POSITIVE', tip('ann', 'bob', '-5', 'b1')],
+          ['AMOUNT_NOT_POSITIVE', tip('ann', 'bob', '0', 'b2')],
+          ['AMOUNT_FRACTIONAL', tip('ann', 'bob', '2.5', 'b3')],
+          ['AMOUNT_NOT_A_NUMBER', tip('ann', 'bob', 'ten', 'b4')],
+          ['AMOUNT_TOO_LARGE', tip('ann', 'bob', '1000000000000000000000', 'b5')],
+          ['TIP_UNKNOWN_MEMBER', tip('ann', null, '5', 'b6')],
+          ['TIP_TO_BOT', tip('ann', 'robot', '5', 'b7')],
+          ['TIP_FROM_BOT', tip('robot', 'ann', '5', 'b8')],
+          ['TIP_SELF', tip('ann', 'ann', '5', 'b9')],
+        ];
+        for (const [code, attempt] of cases) expect(await errorCode(attempt)).toBe(code);
+        await expectBalanced(0);
+        expect(await f.events.query({ communityId: f.community.id })).toHaveLength(0);
+        expect((await f.ledger.balance(f.community, f.members.ann!, NOW)).allowanceLeft).toBe(10);
+      });
+
+      it('flags tip rings and brand-new accounts tipping each other', async () => {
+        await tip('ann', 'bob', 1, 'r1');
+        await tip('bob', 'cat', 1, 'r2');
+        const closing = await tip('cat', 'ann', 1, 'r3');
+        expect(closing.flagged).toBe(true);
+        const flags = await f.ledger.flags(f.community);
+        expect(flags.map((x) => [x.kind, x.memberIds])).toEqual([
+          ['tip_ring', [f.members.ann!.id, f.members.bob!.id, f.members.cat!.id].sort()],
+        ]);
+
+        const young = new Date(NOW.getTime() - 86_400_000);
+        await db.prisma.member.updateMany({ where: { id: { in: [f.members.dan!.id] } }, data: { joinedAt: young } });
+        f.members.dan!.joinedAt = young;
+        f.members.bob!.joinedAt = young;
+        expect((await tip('dan', 'bob', 1, 'n1')).flagged).toBe(true);
+        expect((await f.ledger.flags(f.community)).map((x) => x.kind)).toContain('new_accounts');
+      });
+    });
+
+    describe('moderator grants and revokes', () => {
+      const adjust = (
+        action: 'grant' | 'revoke',
+        who: string,
+        amount: string | number,
+        reason: string | null,
+        key: string,
+      ) =>
+        f.ledger.adjust({
+          community: f.community,
+          moderator: f.members.dan!,
+          member: f.members[who] ?? null,
+          action,
+          amount,
+          reason,
+          idempotencyKey: key,
+          now: NOW,
+        });
+
+      it('audits every adjustment and never revokes below zero', async () => {
+        expect((await adjust('grant', 'bob', 30, 'great workshop', 'm1')).balance).toBe(30);
+        expect((await adjust('revoke', 'bob', 10, 'duplicate grant', 'm2')).balance).toBe(20);
+        expect(await errorCode(adjust('revoke', 'bob', 21, 'too much', 'm3'))).toBe('POINTS_REVOKE_INSUFFICIENT');
+        expect(await errorCode(adjust('grant', 'bob', 5, '  ', 'm4'))).toBe('POINTS_REASON_REQUIRED');
+        expect(await errorCode(adjust('grant', 'robot', 5, 'x', 'm5'))).toBe('TIP_TO_BOT');
+        expect((await adjust('grant', 'bob', 30, 'great workshop', 'm1')).duplicate).toBe(true);
+        const audit = await f.ledger.audit(f.community);
+        const rows = audit.map((a) => [a.action, a.amount, a.reason, a.moderatorId, a.memberId]).sort();
+        expect(rows).toEqual([
+          ['grant', 30, 'great workshop', f.members.dan!.id, f.members.bob!.id],
+          ['revoke', 10, 'duplicate grant', f.members.dan!.id, f.members.bob!.id],
+        ]);
+        expect(await balanceOf('bob')).toBe(20);
+        await expectBalanced(2);
+      });
+
+      it('lists history newest first for the member', async () => {
+        await adjust('grant', 'ann', 5, 'welcome', 'h1');
+        await tip('ann', 'bob', 3, 'h2', new Date(NOW.getTime() + 1000));
+        const history = await f.ledger.history(f.community, f.members.ann!);
+        expect(history.map((t) => t.kind)).toEqual(['tip', 'grant']);
+        expect(await f.ledger.history(f.community, f.members.cat!)).toEqual([]);
+      });
+    });
+  });
+}
