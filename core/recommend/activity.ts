@@ -1,0 +1,227 @@
+import { type ItemCatalog, topicsOf } from './catalog.ts';
+
+/**
+ * What the community has done so far, kept up to date one interaction at a time in time order: per-item counts and
+ * exponentially decayed "trending" counters, per-member histories and decayed topic weights, and item co-occurrence.
+ * The evaluation replays the log through it (so a ranking at time t only ever sees the past), and training builds
+ * the serving snapshot with it. Decayed counters are stored with their last update time and decayed lazily on read.
+ */
+
+export const HOUR_MS = 3_600_000;
+
+export interface ActivityOptions {
+  /** Half-lives of the two trending counters and of members' topic weights. */
+  shortHalfLifeHours: number;
+  longHalfLifeHours: number;
+  topicHalfLifeHours: number;
+  /** Co-occurrence only pairs an item with a member's most recent items: bounds the cost of heavy members. */
+  coocWindow: number;
+}
+
+export const DEFAULT_ACTIVITY: ActivityOptions = {
+  shortHalfLifeHours: 12,
+  longHalfLifeHours: 24 * 7,
+  topicHalfLifeHours: 24 * 60,
+  coocWindow: 50,
+};
+
+export class DecayedCounter {
+  readonly value: Float64Array;
+  readonly last: Float64Array;
+  readonly #lambda: number;
+  constructor(size: number, halfLifeHours: number) {
+    this.value = new Float64Array(size);
+    this.last = new Float64Array(size);
+    this.#lambda = Math.LN2 / (halfLifeHours * HOUR_MS);
+  }
+  add(i: number, at: number, amount: number): void {
+    this.value[i] = this.at(i, at) + amount;
+    this.last[i] = Math.max(at, this.last[i] as number);
+  }
+  at(i: number, at: number): number {
+    const v = this.value[i] as number;
+    if (v === 0) return 0;
+    const dt = at - (this.last[i] as number);
+    return dt <= 0 ? v : v * Math.exp(-this.#lambda * dt);
+  }
+}
+
+export interface MemberHistory {
+  /** Distinct items, in the order first touched. */
+  items: number[];
+  firstAt: number[];
+  /** Accumulated strength per item (parallel to items). */
+  strength: number[];
+  position: Map<number, number>;
+  /** Topic weights, decayed lazily like DecayedCounter. */
+  topics: Map<number, { w: number; at: number }>;
+  /** Authors this member engaged with (social signal), with counts. */
+  authors: Map<number, number>;
+  /** Items the member said "not interested" to: never shown again, and their topics weigh less. */
+  dismissed: Set<number>;
+  /** Sum of log(1 + item age in hours) at first touch: how fresh the things this member picks up tend to be. */
+  sumLogAge: number;
+}
+
+export class ActivityState {
+  readonly catalog: ItemCatalog;
+  readonly options: ActivityOptions;
+  readonly count: Float64Array;
+  readonly trendShort: DecayedCounter;
+  readonly trendLong: DecayedCounter;
+  /** Distinct members per item. */
+  readonly reach: Float64Array;
+  readonly members = new Map<number, MemberHistory>();
+  /** Sparse symmetric co-occurrence counts. */
+  readonly cooc: Map<number, number>[];
+  readonly #topicLambda: number;
+  /** Latest time observed: the replay's "now". */
+  now = 0;
+  /** Community-wide counterpart of MemberHistory.sumLogAge. */
+  sumLogAge = 0;
+  firstTouches = 0;
+  /** Creation times, ascending, for "how many items appeared since this one". */
+  readonly #sortedCreated: Float64Array;
+
+  constructor(catalog: ItemCatalog, options: Partial<ActivityOptions> = {}) {
+    this.catalog = catalog;
+    this.options = { ...DEFAULT_ACTIVITY, ...options };
+    const n = catalog.size;
+    this.count = new Float64Array(n);
+    this.reach = new Float64Array(n);
+    this.trendShort = new DecayedCounter(n, this.options.shortHalfLifeHours);
+    this.trendLong = new DecayedCounter(n, this.options.longHalfLifeHours);
+    this.cooc = Array.from({ length: n }, () => new Map<number, number>());
+    this.#topicLambda = Math.LN2 / (this.options.topicHalfLifeHours * HOUR_MS);
+    this.#sortedCreated = Float64Array.from(catalog.createdAt).sort();
+  }
+
+  /** Items created strictly after `from` and strictly before `to` (binary search over creation times). */
+  createdBetween(from: number, to: number): number {
+    return Math.max(0, this.#lowerBound(to) - this.#upperBound(from));
+  }
+
+  #lowerBound(x: number): number {
+    const a = this.#sortedCreated;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((a[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  #upperBound(x: number): number {
+    const a = this.#sortedCreated;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((a[mid] as number) <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** When anything last happened to an item: its last interaction, or its creation. */
+  lastActivity(item: number): number {
+    return Math.max(this.trendShort.last[item] as number, this.catalog.createdAt[item] as number);
+  }
+
+  /** Mean log(1 + age in hours) of what this member picks up, shrunk towards the community's mean. */
+  preferredLogAge(member: number): number {
+    const global = this.firstTouches > 0 ? this.sumLogAge / this.firstTouches : 3;
+    const h = this.members.get(member);
+    const prior = 2;
+    return h ? (h.sumLogAge + prior * global) / (h.items.length + prior) : global;
+  }
+
+  history(member: number): MemberHistory {
+    let h = this.members.get(member);
+    if (!h) {
+      h = {
+        items: [],
+        firstAt: [],
+        strength: [],
+        position: new Map(),
+        topics: new Map(),
+        authors: new Map(),
+        dismissed: new Set(),
+        sumLogAge: 0,
+      };
+      this.members.set(member, h);
+    }
+    return h;
+  }
+
+  /** One interaction: `strength` is the verb's weight (an enrolment counts more than a view). */
+  observe(member: number, item: number, at: number, strength = 1): void {
+    this.now = Math.max(this.now, at);
+    this.count[item]! += strength;
+    this.trendShort.add(item, at, strength);
+    this.trendLong.add(item, at, strength);
+    const h = this.history(member);
+    const known = h.position.get(item);
+    if (known !== undefined) {
+      h.strength[known]! += strength;
+    } else {
+      this.reach[item]! += 1;
+      const from = Math.max(0, h.items.length - this.options.coocWindow);
+      for (let k = from; k < h.items.length; k++) {
+        const j = h.items[k] as number;
+        const ci = this.cooc[item] as Map<number, number>;
+        ci.set(j, (ci.get(j) ?? 0) + 1);
+        const cj = this.cooc[j] as Map<number, number>;
+        cj.set(item, (cj.get(item) ?? 0) + 1);
+      }
+      const logAge = Math.log1p(Math.max(0, at - (this.catalog.createdAt[item] as number)) / HOUR_MS);
+      h.sumLogAge += logAge;
+      this.sumLogAge += logAge;
+      this.firstTouches++;
+      h.position.set(item, h.items.length);
+      h.items.push(item);
+      h.firstAt.push(at);
+      h.strength.push(strength);
+    }
+    for (const t of topicsOf(this.catalog, item)) this.addTopic(h, t, at, strength);
+    const author = this.catalog.authorOf[item] as number;
+    if (author >= 0 && author !== member) h.authors.set(author, (h.authors.get(author) ?? 0) + 1);
+  }
+
+  /** A topic signal that is not tied to an item (a search, a message's topic, an explicit interest). */
+  addTopic(h: MemberHistory, topic: number, at: number, weight: number): void {
+    const cur = h.topics.get(topic);
+    const w = cur ? this.decay(cur.w, cur.at, at) : 0;
+    h.topics.set(topic, { w: w + weight, at: Math.max(at, cur?.at ?? at) });
+  }
+
+  dismiss(member: number, item: number, at: number): void {
+    const h = this.history(member);
+    h.dismissed.add(item);
+    for (const t of topicsOf(this.catalog, item)) this.addTopic(h, t, at, -0.5);
+  }
+
+  decay(w: number, from: number, to: number): number {
+    const dt = to - from;
+    return dt <= 0 ? w : w * Math.exp(-this.#topicLambda * dt);
+  }
+
+  /** The member's topic weights at time t, positive part, normalised to sum 1 (empty when unknown). */
+  topicWeights(member: number, at: number): Map<number, number> {
+    const h = this.members.get(member);
+    const out = new Map<number, number>();
+    if (!h) return out;
+    let total = 0;
+    for (const [t, { w, at: when }] of h.topics) {
+      const v = this.decay(w, when, at);
+      if (v > 0) {
+        out.set(t, v);
+        total += v;
+      }
+    }
+    if (total > 0) for (const [t, v] of out) out.set(t, v / total);
+    return out;
+  }
+}

@@ -1,0 +1,228 @@
+import type { Random } from '../ports/random.ts';
+import { type Grouping, groupMembers, nearestGroup } from '../profiles/groups.ts';
+import { type ActivityOptions, ActivityState, HOUR_MS } from './activity.ts';
+import { type AlsModel, type AlsOptions, itemGram, toSparseRows, trainAls } from './als.ts';
+import type { ItemCatalog } from './catalog.ts';
+import {
+  FEATURE_COUNT,
+  type FeatureSources,
+  type GroupSignal,
+  itemFeatures,
+  memberContentVector,
+  queryContext,
+} from './features.ts';
+import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
+import { defaultWeights, fitRanker, type RankerOptions, type RankerWeights, type RankingExample } from './ranker.ts';
+
+/**
+ * The hybrid recommender end to end. Interactions stream in (`observe`) in time order; `retrain` refits the heavy
+ * parts — ALS factors (warm-started), interest groups, the signal blend — from what has been observed; `recommend`
+ * serves from the current snapshot plus the live state, so a new interaction counts at once and nothing is retrained
+ * per request. The evaluation drives the very same object through a replay of the log.
+ */
+export interface EngineOptions {
+  activity: Partial<ActivityOptions>;
+  als: Partial<AlsOptions>;
+  ranker: Partial<RankerOptions>;
+  /** Alternatives sampled per learning example. */
+  negatives: number;
+  /** Only the most recent examples are kept: the blend follows how the community behaves now. */
+  maxExamples: number;
+  /** Examples need this many interactions observed in total before the blend is learned instead of the prior. */
+  minExamples: number;
+  groups: boolean;
+  /** Half-life of interactions in the per-group popularity. */
+  groupHalfLifeHours: number;
+  rank: Partial<RankOptions>;
+}
+
+export const DEFAULT_ENGINE: EngineOptions = {
+  activity: {},
+  als: {},
+  ranker: {},
+  negatives: 30,
+  maxExamples: 8000,
+  minExamples: 50,
+  groups: true,
+  groupHalfLifeHours: 24 * 14,
+  rank: DEFAULT_RANK,
+};
+
+export class RecommenderEngine {
+  readonly state: ActivityState;
+  readonly options: EngineOptions;
+  readonly #random: Random;
+  als: AlsModel | null = null;
+  #alsGram: Float64Array | null = null;
+  grouping: Grouping | null = null;
+  /** Member index → row of the grouping. */
+  #groupRow = new Map<number, number>();
+  #groupSignal: GroupSignal | null = null;
+  ranker: RankerWeights = defaultWeights();
+  #examples: RankingExample[] = [];
+  #rankerFitted = false;
+  #memberContent: ((member: number) => Float32Array | null) | undefined;
+
+  constructor(catalog: ItemCatalog, random: Random, options: Partial<EngineOptions> = {}) {
+    this.options = { ...DEFAULT_ENGINE, ...options };
+    this.state = new ActivityState(catalog, this.options.activity);
+    this.#random = random;
+  }
+
+  /** Extra per-member content vectors (their messages, declared interests), blended into the interest vector. */
+  setMemberContent(fn: (member: number) => Float32Array | null): void {
+    this.#memberContent = fn;
+  }
+
+  get sources(): FeatureSources {
+    return {
+      state: this.state,
+      als: this.als,
+      alsGram: this.#alsGram,
+      groups: this.#groupSignal,
+      memberContent: this.#memberContent,
+    };
+  }
+
+  get exampleCount(): number {
+    return this.#examples.length;
+  }
+
+  /**
+   * Records an interaction. With `learn`, it also becomes a training example for the blend: the features of the
+   * item chosen and of sampled items that were on offer, computed from the state just before it happened.
+   */
+  observe(member: number, item: number, at: number, strength = 1, learn = true): void {
+    if (learn) this.#collect(member, item, at);
+    this.state.observe(member, item, at, strength);
+  }
+
+  #collect(member: number, item: number, at: number): void {
+    const h = this.state.members.get(member);
+    if (h?.position.has(item)) return; // a repeat is not a choice among alternatives
+    const src = this.sources;
+    const q = queryContext(src, member, at);
+    if (q.excluded[item]) return;
+    const n = this.state.catalog.size;
+    const m = this.options.negatives;
+    const rows: number[] = [item];
+    for (let tries = 0; rows.length <= m && tries < m * 20; tries++) {
+      const j = Math.floor(this.#random() * n);
+      if (j !== item && !q.excluded[j]) rows.push(j);
+    }
+    if (rows.length < 2) return;
+    const features = new Float32Array(rows.length * FEATURE_COUNT);
+    rows.forEach((i, r) => {
+      itemFeatures(src, q, i, features, r * FEATURE_COUNT);
+    });
+    this.#examples.push({ features, rows: rows.length });
+    if (this.#examples.length > this.options.maxExamples) {
+      this.#examples.splice(0, this.#examples.length - this.options.maxExamples);
+    }
+  }
+
+  /** Refits ALS (warm-started from the last fit), interest groups and the blend. */
+  retrain(at: number): void {
+    const members = [...this.state.members.keys()];
+    const rowsCount = members.length === 0 ? 0 : Math.max(...members) + 1;
+    let nnz = 0;
+    for (const h of this.state.members.values()) nnz += h.items.length;
+    const row = new Int32Array(nnz);
+    const col = new Int32Array(nnz);
+    const value = new Float32Array(nnz);
+    let e = 0;
+    for (const [mIdx, h] of this.state.members) {
+      for (let k = 0; k < h.items.length; k++) {
+        row[e] = mIdx;
+        col[e] = h.items[k] as number;
+        value[e] = h.strength[k] as number;
+        e++;
+      }
+    }
+    if (nnz > 0) {
+      const matrix = toSparseRows(rowsCount, this.state.catalog.size, { row, col, value });
+      // Warm-started from the previous factors, a couple of sweeps is enough to absorb a day of new interactions.
+      const als = this.als ? { ...this.options.als, iterations: this.options.als.iterations ?? 2 } : this.options.als;
+      this.als = trainAls(matrix, this.#random, als, this.als ?? undefined);
+      this.#alsGram = itemGram(this.als);
+    }
+    if (this.options.groups) this.#regroup(at);
+    if (this.#examples.length >= this.options.minExamples) {
+      this.ranker = fitRanker(this.#examples, this.options.ranker, this.#rankerFitted ? this.ranker : undefined);
+      this.#rankerFitted = true;
+    }
+  }
+
+  #regroup(at: number): void {
+    const src = this.sources;
+    const members: number[] = [];
+    const vectors: Float32Array[] = [];
+    const topics: Map<string, number>[] = [];
+    for (const m of this.state.members.keys()) {
+      const v = this.#memberVector(src, m);
+      if (!v) continue;
+      members.push(m);
+      vectors.push(v);
+      const named = new Map<string, number>();
+      for (const [t, w] of this.state.topicWeights(m, at)) named.set(this.state.catalog.topicNames[t] as string, w);
+      topics.push(named);
+    }
+    if (members.length < 4) return;
+    const grouping = groupMembers({ vectors, topics }, this.#random);
+    this.grouping = grouping;
+    this.#groupRow = new Map(members.map((m, r) => [m, r]));
+    const n = this.state.catalog.size;
+    const itemScore = new Float32Array(grouping.k * n);
+    const lambda = Math.LN2 / (this.options.groupHalfLifeHours * HOUR_MS);
+    members.forEach((m, r) => {
+      const g = grouping.assignment[r] as number;
+      const h = this.state.members.get(m);
+      if (!h) return;
+      for (let k = 0; k < h.items.length; k++) {
+        const age = Math.max(0, at - (h.firstAt[k] as number));
+        itemScore[g * n + (h.items[k] as number)]! += Math.exp(-lambda * age);
+      }
+    });
+    for (let g = 0; g < grouping.k; g++) {
+      let max = 0;
+      for (let i = 0; i < n; i++) max = Math.max(max, itemScore[g * n + i] as number);
+      if (max > 0) for (let i = 0; i < n; i++) itemScore[g * n + i]! /= max;
+    }
+    const groupRow = this.#groupRow;
+    this.#groupSignal = {
+      items: n,
+      itemScore,
+      assign: (member, vector) => {
+        const r = groupRow.get(member);
+        if (r !== undefined) return grouping.assignment[r] as number;
+        return vector && vector.length === grouping.groups[0]?.centroid.length ? nearestGroup(grouping, vector) : -1;
+      },
+    };
+  }
+
+  /** The vector a member is grouped by: their content interest vector, else their CF factors. */
+  #memberVector(src: FeatureSources, member: number): Float32Array | null {
+    const v = memberContentVector(src, member);
+    if (v) return v;
+    if (!this.als || member >= this.als.users) return null;
+    const k = this.als.factors;
+    const f = this.als.userFactors.slice(member * k, (member + 1) * k);
+    let s = 0;
+    for (const x of f) s += x * x;
+    return s > 0 ? f.map((x) => x / Math.sqrt(s)) : null;
+  }
+
+  /** The group a member belongs to now (−1 when groups are not computed or the member is unknown). */
+  groupOf(member: number): number {
+    return this.#groupSignal?.assign(member, memberContentVector(this.sources, member)) ?? -1;
+  }
+
+  dismiss(member: number, item: number, at: number): void {
+    this.state.dismiss(member, item, at);
+  }
+
+  recommend(member: number, at: number, options: Partial<RankOptions> = {}): Pick[] {
+    const src = this.sources;
+    return rank(src, this.ranker, queryContext(src, member, at), { ...this.options.rank, ...options });
+  }
+}

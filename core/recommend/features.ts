@@ -1,0 +1,208 @@
+import type { ActivityState } from './activity.ts';
+import { HOUR_MS } from './activity.ts';
+import { type AlsModel, foldInUser } from './als.ts';
+import { topicsOf } from './catalog.ts';
+
+/**
+ * The hybrid's signals, one column each. The ranker learns how much each counts from the community's own log;
+ * explanations name the signal that contributed most to a pick.
+ */
+export const FEATURES = [
+  /** −log(1 + age in hours): in a living community the newest items are the likeliest next interaction. */
+  'fresh',
+  /** −log(1 + items published since this one): freshness relative to the flow of new items. */
+  'newer',
+  /** −log(1 + hours since anything happened to it): a live discussion draws people in. */
+  'lastActive',
+  /** exp(−hours since last activity / 6) and exp(−age in hours / 24): the steep part of both curves. */
+  'justActive',
+  'justPosted',
+  /** −|log age − the member's usual log age at pick-up|: some members answer brand-new questions, others dig. */
+  'ageFit',
+  /** Decayed interaction counts (half-lives: hours and a week): what is being discussed right now. */
+  'trendShort',
+  'trendLong',
+  /** All-time interactions. */
+  'popularity',
+  /** Overlap of the item's topics with the member's decayed topic weights. */
+  'topic',
+  /** Item-kNN: co-occurrence with the member's recent items (cosine-normalised). */
+  'itemKnn',
+  /** Implicit ALS: the member's factors (folded in from the current history) · the item's. */
+  'cf',
+  /** Cosine between the member's content vector (mean of what they engaged with) and the item's embedding. */
+  'content',
+  /** Decayed popularity within the member's interest group: the cold-start signal. */
+  'group',
+  /** The member engaged with this item's author before. */
+  'author',
+] as const;
+export type FeatureName = (typeof FEATURES)[number];
+export const FEATURE_COUNT = FEATURES.length;
+export const F = Object.fromEntries(FEATURES.map((f, i) => [f, i])) as Record<FeatureName, number>;
+
+/** Interest groups as the ranker sees them: a group per member and decayed item popularity per group. */
+export interface GroupSignal {
+  /** The member's group: their own when grouped at training, else the nearest to their vector, else −1. */
+  assign(member: number, vector: Float32Array | null): number;
+  /** groups × items, each row normalised to max 1. */
+  itemScore: Float32Array;
+  items: number;
+}
+
+export interface QueryContext {
+  member: number;
+  at: number;
+  topicWeights: Map<number, number>;
+  /** Items the member already has (history), dismissed or authored: never candidates. */
+  excluded: Uint8Array;
+  userFactors: Float32Array | null;
+  contentVector: Float32Array | null;
+  knn: Float32Array;
+  group: number;
+  preferredLogAge: number;
+}
+
+export interface FeatureSources {
+  state: ActivityState;
+  als: AlsModel | null;
+  alsGram: Float64Array | null;
+  groups: GroupSignal | null;
+  /** Extra content vector per member (e.g. from their messages), blended with the item-based one. */
+  memberContent?: (member: number) => Float32Array | null;
+}
+
+/** How much the i-th most recent history item counts for item-kNN and the content vector. */
+const RECENCY = 0.8;
+
+export function queryContext(src: FeatureSources, member: number, at: number): QueryContext {
+  const { state } = src;
+  const n = state.catalog.size;
+  const excluded = new Uint8Array(n);
+  const h = state.members.get(member);
+  const knn = new Float32Array(n);
+  let userFactors: Float32Array | null = null;
+  if (h) {
+    for (const i of h.items) excluded[i] = 1;
+    for (const i of h.dismissed) excluded[i] = 1;
+    // Item-kNN over the most recent window, newest weighted most.
+    const len = h.items.length;
+    const from = Math.max(0, len - state.options.coocWindow);
+    for (let k = len - 1, w = 1; k >= from; k--, w *= RECENCY) {
+      const j = h.items[k] as number;
+      const rj = Math.max(1, state.reach[j] as number);
+      for (const [i, c] of state.cooc[j] as Map<number, number>) {
+        knn[i]! += (w * c) / Math.sqrt(rj * Math.max(1, state.reach[i] as number));
+      }
+    }
+    if (src.als && len > 0) {
+      const items: number[] = [];
+      const strengths: number[] = [];
+      for (let k = 0; k < len; k++) {
+        const i = h.items[k] as number;
+        if (i < src.als.items) {
+          items.push(i);
+          strengths.push(h.strength[k] as number);
+        }
+      }
+      if (items.length > 0) userFactors = foldInUser(src.als, items, strengths, {}, src.alsGram ?? undefined);
+    }
+  }
+  const contentVector = memberContentVector(src, member);
+  for (let i = 0; i < n; i++) {
+    if ((state.catalog.createdAt[i] as number) >= at || state.catalog.authorOf[i] === member) excluded[i] = 1;
+  }
+  return {
+    member,
+    at,
+    topicWeights: state.topicWeights(member, at),
+    excluded,
+    userFactors,
+    contentVector,
+    knn,
+    group: src.groups?.assign(member, contentVector) ?? -1,
+    preferredLogAge: state.preferredLogAge(member),
+  };
+}
+
+/**
+ * The member's interest vector in the content space: recency-weighted mean of what they engaged with, plus any
+ * extra vector (their messages, explicit interests), L2-normalised. Null when nothing is known.
+ */
+export function memberContentVector(src: FeatureSources, member: number): Float32Array | null {
+  const content = src.state.catalog.content;
+  if (!content) return null;
+  const d = content.dims;
+  let v: Float32Array | null = null;
+  const h = src.state.members.get(member);
+  if (h && h.items.length > 0) {
+    v = new Float32Array(d);
+    const len = h.items.length;
+    const from = Math.max(0, len - src.state.options.coocWindow);
+    for (let k = len - 1, w = 1; k >= from; k--, w *= RECENCY) {
+      const o = (h.items[k] as number) * d;
+      for (let a = 0; a < d; a++) v[a]! += w * (content.vectors[o + a] as number);
+    }
+  }
+  const extra = src.memberContent?.(member) ?? null;
+  if (extra && extra.length === d) {
+    v ??= new Float32Array(d);
+    for (let a = 0; a < d; a++) v[a]! += extra[a] as number;
+  }
+  if (v) normalise(v);
+  return v;
+}
+
+export function normalise(v: Float32Array): void {
+  let s = 0;
+  for (let a = 0; a < v.length; a++) s += (v[a] as number) ** 2;
+  if (s === 0) return;
+  const inv = 1 / Math.sqrt(s);
+  for (let a = 0; a < v.length; a++) v[a]! *= inv;
+}
+
+/** Writes the FEATURE_COUNT features of `item` into out[offset..]. */
+export function itemFeatures(
+  src: FeatureSources,
+  q: QueryContext,
+  item: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  const { state } = src;
+  const cat = state.catalog;
+  const at = q.at;
+  const ageHours = Math.max(0, (at - (cat.createdAt[item] as number)) / HOUR_MS);
+  out[offset + F.fresh] = -Math.log1p(ageHours);
+  out[offset + F.newer] = -Math.log1p(state.createdBetween(cat.createdAt[item] as number, at));
+  out[offset + F.lastActive] = -Math.log1p(Math.max(0, at - state.lastActivity(item)) / HOUR_MS);
+  out[offset + F.justActive] = Math.exp(-Math.max(0, at - state.lastActivity(item)) / (6 * HOUR_MS));
+  out[offset + F.justPosted] = Math.exp(-ageHours / 24);
+  out[offset + F.ageFit] = -Math.abs(Math.log1p(ageHours) - q.preferredLogAge);
+  out[offset + F.trendShort] = Math.log1p(state.trendShort.at(item, at));
+  out[offset + F.trendLong] = Math.log1p(state.trendLong.at(item, at));
+  out[offset + F.popularity] = Math.log1p(state.count[item] as number);
+  let topic = 0;
+  if (q.topicWeights.size > 0) for (const t of topicsOf(cat, item)) topic += q.topicWeights.get(t) ?? 0;
+  out[offset + F.topic] = topic;
+  out[offset + F.itemKnn] = q.knn[item] as number;
+  let cf = 0;
+  if (q.userFactors && src.als && item < src.als.items) {
+    const k = src.als.factors;
+    const o = item * k;
+    for (let a = 0; a < k; a++) cf += (q.userFactors[a] as number) * (src.als.itemFactors[o + a] as number);
+  }
+  out[offset + F.cf] = cf;
+  let content = 0;
+  if (q.contentVector && cat.content) {
+    const d = cat.content.dims;
+    const o = item * d;
+    for (let a = 0; a < d; a++) content += (q.contentVector[a] as number) * (cat.content.vectors[o + a] as number);
+  }
+  out[offset + F.content] = content;
+  out[offset + F.group] =
+    q.group >= 0 && src.groups ? (src.groups.itemScore[q.group * src.groups.items + item] ?? 0) : 0;
+  const author = cat.authorOf[item] as number;
+  const h = state.members.get(q.member);
+  out[offset + F.author] = author >= 0 && h ? Math.log1p(h.authors.get(author) ?? 0) : 0;
+}

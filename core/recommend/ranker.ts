@@ -1,0 +1,134 @@
+import { FEATURE_COUNT, FEATURES, type FeatureName } from './features.ts';
+
+/**
+ * The blend of the hybrid's signals: a linear scorer learned with a sampled-softmax (listwise) loss from the
+ * community's own history — each past interaction against items that were on offer at that moment and were not
+ * picked. "Choose by evaluation" made automatic: when freshness predicts this community best, freshness gets the
+ * weight; when the members follow topics, topics do. Features are standardised so weights are comparable and
+ * explanations can compare contributions.
+ */
+export interface RankerWeights {
+  weights: Float32Array;
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+/** One training moment: the picked item's features first, then the sampled alternatives', row-major. */
+export interface RankingExample {
+  features: Float32Array;
+  /** Rows in `features` (1 positive + negatives). */
+  rows: number;
+}
+
+export interface RankerOptions {
+  iterations: number;
+  /** Iterations when starting from the previous fit (a scheduled retrain moves the weights only a little). */
+  warmIterations: number;
+  learningRate: number;
+  l2: number;
+}
+
+export const DEFAULT_RANKER: RankerOptions = { iterations: 150, warmIterations: 30, learningRate: 0.05, l2: 1e-3 };
+
+/** Prior weights for a community with too little history to learn from: fresh, trending, on-topic. */
+export function defaultWeights(): RankerWeights {
+  const w: Partial<Record<FeatureName, number>> = {
+    fresh: 1,
+    trendShort: 0.5,
+    trendLong: 0.3,
+    popularity: 0.2,
+    topic: 0.6,
+    itemKnn: 0.3,
+    cf: 0.2,
+    content: 0.5,
+    group: 0.4,
+    author: 0.1,
+  };
+  return {
+    weights: Float32Array.from(FEATURES, (f) => w[f] ?? 0),
+    mean: new Float32Array(FEATURE_COUNT),
+    std: new Float32Array(FEATURE_COUNT).fill(1),
+  };
+}
+
+export function fitRanker(
+  examples: readonly RankingExample[],
+  options: Partial<RankerOptions> = {},
+  warm?: RankerWeights,
+): RankerWeights {
+  const opts = { ...DEFAULT_RANKER, ...options };
+  const d = FEATURE_COUNT;
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  let rows = 0;
+  for (const ex of examples) {
+    for (let r = 0; r < ex.rows; r++) {
+      for (let a = 0; a < d; a++) {
+        const v = ex.features[r * d + a] as number;
+        mean[a]! += v;
+        sq[a]! += v * v;
+      }
+    }
+    rows += ex.rows;
+  }
+  if (rows === 0) return warm ?? defaultWeights();
+  const std = new Float32Array(d);
+  for (let a = 0; a < d; a++) {
+    mean[a]! /= rows;
+    const variance = (sq[a] as number) / rows - (mean[a] as number) ** 2;
+    std[a] = variance > 1e-12 ? Math.sqrt(variance) : 1;
+  }
+  const w = new Float64Array(d);
+  if (warm) for (let a = 0; a < d; a++) w[a] = warm.weights[a] as number;
+  // Adam: robust to the very different scales of gradients across signals.
+  const m = new Float64Array(d);
+  const v = new Float64Array(d);
+  const grad = new Float64Array(d);
+  const z = new Float64Array(d);
+  const scores: number[] = [];
+  const iterations = warm ? opts.warmIterations : opts.iterations;
+  for (let it = 1; it <= iterations; it++) {
+    grad.fill(0);
+    for (const ex of examples) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let r = 0; r < ex.rows; r++) {
+        let s = 0;
+        for (let a = 0; a < d; a++)
+          s += (w[a] as number) * (((ex.features[r * d + a] as number) - (mean[a] as number)) / (std[a] as number));
+        scores[r] = s;
+        if (s > max) max = s;
+      }
+      let sum = 0;
+      for (let r = 0; r < ex.rows; r++) {
+        scores[r] = Math.exp((scores[r] as number) - max);
+        sum += scores[r] as number;
+      }
+      for (let r = 0; r < ex.rows; r++) {
+        const p = (scores[r] as number) / sum - (r === 0 ? 1 : 0);
+        for (let a = 0; a < d; a++)
+          grad[a]! += p * (((ex.features[r * d + a] as number) - (mean[a] as number)) / (std[a] as number));
+      }
+    }
+    for (let a = 0; a < d; a++) {
+      const g = (grad[a] as number) / examples.length + opts.l2 * (w[a] as number);
+      m[a] = 0.9 * (m[a] as number) + 0.1 * g;
+      v[a] = 0.999 * (v[a] as number) + 0.001 * g * g;
+      const mh = (m[a] as number) / (1 - 0.9 ** it);
+      const vh = (v[a] as number) / (1 - 0.999 ** it);
+      z[a] = mh / (Math.sqrt(vh) + 1e-8);
+      w[a]! -= opts.learningRate * (z[a] as number);
+    }
+  }
+  return { weights: Float32Array.from(w), mean: Float32Array.from(mean), std };
+}
+
+/** Standardised feature value × weight: a signal's contribution to a score (explanations pick the largest). */
+export function contribution(r: RankerWeights, feature: number, value: number): number {
+  return (r.weights[feature] as number) * ((value - (r.mean[feature] as number)) / (r.std[feature] as number));
+}
+
+export function score(r: RankerWeights, features: Float32Array, offset: number): number {
+  let s = 0;
+  for (let a = 0; a < FEATURE_COUNT; a++) s += contribution(r, a, features[offset + a] as number);
+  return s;
+}
