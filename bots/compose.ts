@@ -7,6 +7,7 @@ import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { Services } from '../core/services.ts';
 import type { Config } from './config.ts';
+import { MessengerRouter } from './messenger-router.ts';
 
 /**
  * The composition root: config → database → stores → services → dispatcher. The only place that wires;
@@ -16,6 +17,8 @@ export interface App {
   core: Dispatcher;
   services: Services;
   database: Database;
+  /** Routes posts that no command triggered (digests, notices) to the running platform adapters. */
+  messenger: MessengerRouter;
   /** Long-running jobs (schedulers) started by features; stopped on shutdown. */
   background: { name: string; stop(): Promise<void> | void }[];
   close(): Promise<void>;
@@ -40,6 +43,7 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     translator,
     commands: () => commands,
   };
+  const messenger = new MessengerRouter();
   const eventListeners: EventListener[] = [];
   const core = new Dispatcher({ commands, services, log, clock, eventListeners });
   const background: App['background'] = [];
@@ -47,9 +51,12 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     core,
     services,
     database,
+    messenger,
     background,
     async close() {
+      // Stop schedulers first, then let commands already running finish, then close the database.
       for (const job of background.reverse()) await job.stop();
+      await core.drain();
       if (!options.database) await database.close();
     },
   };

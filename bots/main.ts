@@ -4,10 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
+import { ConsoleMessenger } from '../adapters/console/messenger.ts';
 import { runConsole } from '../adapters/console/repl.ts';
 import { ConsoleSession } from '../adapters/console/session.ts';
 import { systemClock } from '../core/ports/clock.ts';
-import type { Messenger } from '../core/ports/messenger.ts';
 import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
 import { type App, composeApp } from './compose.ts';
 import { type Config, ConfigError, configuredPlatforms, loadConfig, type PlatformName } from './config.ts';
@@ -83,6 +83,7 @@ if (consoleMode) {
     communityId: async () => communityId,
     imageDir: 'data/images',
   });
+  app.messenger.register('console', new ConsoleMessenger((text) => process.stdout.write(text)));
   const interactive = process.stdin.isTTY === true;
   await runConsole(session, {
     input: process.stdin,
@@ -93,14 +94,13 @@ if (consoleMode) {
   });
   await shutdown('end-of-input');
 } else {
-  const messengers = new Map<string, Messenger>();
   for (const name of platforms) {
     const module = (await import(`./platforms/${name}.ts`)) as {
       start(deps: { core: App['core']; config: Config; log: typeof log }): Promise<RunningPlatform>;
     };
     const platform = await module.start({ core: app.core, config, log: log.child({ ns: `adapter:${name}` }) });
     running.push(platform);
-    messengers.set(name, platform.messenger);
+    app.messenger.register(name, platform.messenger);
     log.info({ platform: name }, 'platform started');
   }
 }

@@ -43,6 +43,7 @@ function higher(a: PermissionLevel, b: PermissionLevel | undefined): PermissionL
  */
 export class Dispatcher implements CohortCore {
   readonly #byName = new Map<string, AnyCommand>();
+  readonly #inFlight = new Set<Promise<unknown>>();
   readonly #log: Logger;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -61,7 +62,26 @@ export class Dispatcher implements CohortCore {
     return this.options.services.translator.forLocale(locale)(key, params);
   }
 
-  async handleCommand(envelope: CommandEnvelope): Promise<CommandOutcome> {
+  handleCommand(envelope: CommandEnvelope): Promise<CommandOutcome> {
+    return this.#track(this.#handleCommand(envelope));
+  }
+
+  handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }> {
+    return this.#track(this.#handleEvent(envelope));
+  }
+
+  /** Resolves when every command and event already accepted has finished: graceful shutdown waits on it. */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work)).catch(() => {});
+    return work;
+  }
+
+  async #handleCommand(envelope: CommandEnvelope): Promise<CommandOutcome> {
     const { services, clock } = this.options;
     const started = performance.now();
     const community = await this.#community(envelope.space);
@@ -140,7 +160,7 @@ export class Dispatcher implements CohortCore {
     }
   }
 
-  async handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }> {
+  async #handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }> {
     const { services, clock } = this.options;
     const community = await this.#community(envelope.space);
     const actor = await this.#member(community, envelope.user);

@@ -1,3 +1,4 @@
+import { ConsoleMessenger } from '../../adapters/console/messenger.ts';
 import { ConsoleSession } from '../../adapters/console/session.ts';
 import type { Provider } from '../../adapters/storage/schema-source.ts';
 import { type App, composeApp } from '../../bots/compose.ts';
@@ -19,6 +20,8 @@ export interface TestApp extends App {
   demoCommunityId: string | null;
   /** A console session on the demo community: `await console.say('@mod /help')`. */
   console: ConsoleSession;
+  /** What was posted to console channels without a command (digests, notices), in order. */
+  outbox: ConsoleMessenger;
   dispose(): Promise<void>;
 }
 
@@ -30,6 +33,8 @@ export async function createTestApp(
   const clock = new ManualClock(options.now ?? TEST_NOW);
   const config = loadConfig({ FEED_ALLOW_PRIVATE_NETWORKS: 'true', ...options.env });
   const app = await composeApp({ config, log: silentLogger, clock, database: db });
+  const outbox = new ConsoleMessenger();
+  app.messenger.register('console', outbox);
   const demoCommunityId = options.demo
     ? await ensureDemoCommunity(app.services, { clock, seed: 42, reset: false, log: silentLogger })
     : null;
@@ -47,6 +52,7 @@ export async function createTestApp(
     config,
     demoCommunityId,
     console,
+    outbox,
     async dispose() {
       await app.close();
       await db.drop();

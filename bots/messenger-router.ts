@@ -1,0 +1,26 @@
+import { PlatformError } from '../core/errors.ts';
+import type { RichReply } from '../core/framework/reply.ts';
+import type { Messenger, PostTarget } from '../core/ports/messenger.ts';
+
+/**
+ * One Messenger for features (digests, notices, reports) that routes each post to the platform of its target.
+ * Platforms register as they start; a post for a platform that is not running fails with a typed error
+ * instead of disappearing.
+ */
+export class MessengerRouter implements Messenger {
+  readonly #routes = new Map<string, Messenger>();
+
+  register(platform: string, messenger: Messenger): void {
+    this.#routes.set(platform, messenger);
+  }
+
+  async post(target: PostTarget, reply: RichReply): Promise<{ messageId: string }> {
+    const messenger = this.#routes.get(target.platform);
+    if (!messenger) {
+      throw new PlatformError('PLATFORM_NOT_RUNNING', `no running adapter for ${target.platform}`, {
+        platform: target.platform,
+      });
+    }
+    return messenger.post(target, reply);
+  }
+}
