@@ -89,6 +89,9 @@ export const EVENT_VERBS = [
   'digest.clicked',
   'digest.voted',
   'tip.sent',
+  /** A member corrected their profile (`/profile interests add|remove`): objectType 'topic', objectId the topic. */
+  'profile.interest_added',
+  'profile.interest_removed',
 ] as const;
 export type EventVerb = (typeof EVENT_VERBS)[number];
 
