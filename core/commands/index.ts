@@ -1,4 +1,5 @@
 import type { AnyCommand } from '../framework/command.ts';
+import { contentCommands } from './content/index.ts';
 import { communityLanguageCommand, communityTimezoneCommand, roleSetCommand } from './general/community-settings.ts';
 import { helpCommand } from './general/help.ts';
 import { languageCommand } from './general/language.ts';
@@ -13,4 +14,5 @@ export const allCommands: readonly AnyCommand[] = [
   communityTimezoneCommand,
   communityLanguageCommand,
   roleSetCommand,
+  ...contentCommands,
 ];

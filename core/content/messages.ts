@@ -3,6 +3,10 @@ import type { Messages } from '../i18n/translate.ts';
 /** Strings of the content feature (sources, digests, explanations), namespace `content`. */
 export const contentMessages: Messages = {
   en: {
+    errors: {
+      channelRequired: 'Run this in the channel the digest belongs to.',
+      unavailable: 'Digests are not enabled on this bot.',
+    },
     source: {
       added: 'Source added',
       addedText: '{{title}} ({{format}}, {{count}} items now) will be checked every {{minutes}} minutes.',
@@ -112,6 +116,10 @@ export const contentMessages: Messages = {
     },
   },
   'zh-CN': {
+    errors: {
+      channelRequired: '请在精选所属的频道中使用此命令。',
+      unavailable: '此机器人未启用精选功能。',
+    },
     source: {
       added: '已添加内容源',
       addedText: '{{title}}（{{format}}，当前 {{count}} 条）将每 {{minutes}} 分钟检查一次。',

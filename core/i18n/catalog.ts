@@ -1,3 +1,4 @@
+import { contentMessages } from '../content/messages.ts';
 import { commonMessages } from './common.messages.ts';
 import type { Messages } from './translate.ts';
 
@@ -7,4 +8,5 @@ import type { Messages } from './translate.ts';
  */
 export const catalog: Record<string, Messages> = {
   common: commonMessages,
+  content: contentMessages,
 };

@@ -23,9 +23,11 @@ export function buildFeedback(events: readonly InteractionEvent[], items: readon
   const perItem = new Map<string, { up: number; down: number; clicks: number; reactions: number }>();
   const perSource = new Map<string, number>();
   const entry = (itemId: string) => {
-    let e = perItem.get(itemId);
-    if (!e) perItem.set(itemId, (e = { up: 0, down: 0, clicks: 0, reactions: 0 }));
-    return e;
+    const existing = perItem.get(itemId);
+    if (existing) return existing;
+    const created = { up: 0, down: 0, clicks: 0, reactions: 0 };
+    perItem.set(itemId, created);
+    return created;
   };
   const addSource = (sourceId: string | undefined, value: number) => {
     if (sourceId) perSource.set(sourceId, (perSource.get(sourceId) ?? 0) + value);

@@ -1,0 +1,157 @@
+import type { CandidateQuery, ContentItemStore, ItemKeys, KnownItems } from '../../core/content/ports.ts';
+import type { ContentItem, DropReason, NewContentItem } from '../../core/content/types.ts';
+import type { Db } from './database.ts';
+import type { ContentItem as ItemRow } from './generated/sqlite/client.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
+
+/** Float32 little-endian bytes (a copy, so the vector never aliases a driver buffer). */
+export function embeddingToBytes(vector: Float32Array): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(vector.byteLength);
+  bytes.set(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
+  return bytes;
+}
+
+export function bytesToEmbedding(bytes: Uint8Array): Float32Array {
+  const copy = new Uint8Array(bytes.byteLength - (bytes.byteLength % 4));
+  copy.set(bytes.subarray(0, copy.byteLength));
+  return new Float32Array(copy.buffer);
+}
+
+const topicsOf = (value: unknown): ContentItem['topics'] =>
+  Array.isArray(value)
+    ? value.flatMap((t) =>
+        t && typeof t === 'object' && typeof (t as { topic?: unknown }).topic === 'string'
+          ? [{ topic: (t as { topic: string }).topic, weight: Number((t as { weight?: unknown }).weight) || 0 }]
+          : [],
+      )
+    : [];
+
+const toItem = (row: ItemRow): ContentItem => ({
+  id: row.id,
+  communityId: row.communityId,
+  sourceId: row.sourceId,
+  guid: row.guid,
+  url: row.url,
+  canonicalUrl: row.canonicalUrl,
+  title: row.title,
+  text: row.text,
+  language: row.language,
+  contentHash: row.contentHash,
+  publishedAt: row.publishedAt,
+  fetchedAt: row.fetchedAt,
+  quality: row.quality,
+  sentiment: row.sentiment,
+  topics: topicsOf(row.topics),
+  embedding: row.embedding ? bytesToEmbedding(row.embedding) : null,
+  dropReason: row.dropReason as DropReason | null,
+  duplicateOfId: row.duplicateOfId,
+  reactions: row.reactions,
+});
+
+const toRow = (item: NewContentItem) => ({
+  ...item,
+  topics: item.topics,
+  embedding: item.embedding ? embeddingToBytes(item.embedding) : null,
+});
+
+export class PrismaContentItemStore implements ContentItemStore {
+  constructor(private readonly db: Db) {}
+
+  async findKnown(communityId: string, sourceId: string, keys: ItemKeys): Promise<KnownItems> {
+    const select = { id: true, sourceId: true, guid: true, canonicalUrl: true, contentHash: true } as const;
+    const [byGuid, byUrl, byHash] = await Promise.all([
+      keys.guids.length ? this.db.contentItem.findMany({ where: { sourceId, guid: { in: keys.guids } }, select }) : [],
+      keys.canonicalUrls.length
+        ? this.db.contentItem.findMany({
+            where: { communityId, canonicalUrl: { in: keys.canonicalUrls } },
+            select,
+            orderBy: { fetchedAt: 'asc' },
+          })
+        : [],
+      keys.contentHashes.length
+        ? this.db.contentItem.findMany({
+            where: { communityId, contentHash: { in: keys.contentHashes } },
+            select,
+            orderBy: { fetchedAt: 'asc' },
+          })
+        : [],
+    ]);
+    // The first item seen under a key is the original the later ones duplicate.
+    const index = <K extends 'guid' | 'canonicalUrl' | 'contentHash'>(rows: typeof byGuid, key: K) => {
+      const map = new Map<string, { id: string; sourceId: string }>();
+      for (const row of rows) {
+        const value = row[key];
+        if (value && !map.has(value)) map.set(value, { id: row.id, sourceId: row.sourceId });
+      }
+      return map;
+    };
+    return {
+      byGuid: index(byGuid, 'guid'),
+      byCanonicalUrl: index(byUrl, 'canonicalUrl'),
+      byContentHash: index(byHash, 'contentHash'),
+    };
+  }
+
+  async insertMany(items: readonly NewContentItem[]): Promise<ContentItem[]> {
+    if (items.length === 0) return [];
+    const bySource = new Map<string, string[]>();
+    for (const item of items) bySource.set(item.sourceId, [...(bySource.get(item.sourceId) ?? []), item.guid]);
+    const existing = new Set<string>();
+    for (const [sourceId, guids] of bySource) {
+      const rows = await this.db.contentItem.findMany({
+        where: { sourceId, guid: { in: guids } },
+        select: { guid: true },
+      });
+      for (const row of rows) existing.add(`${sourceId}\u0000${row.guid}`);
+    }
+    const fresh = items.filter((item) => !existing.has(`${item.sourceId}\u0000${item.guid}`));
+    try {
+      const rows = await this.db.contentItem.createManyAndReturn({ data: fresh.map(toRow) });
+      return rows.map(toItem);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Another process stored some of these between our check and our insert: go one by one.
+      const stored: ContentItem[] = [];
+      for (const item of fresh) {
+        try {
+          stored.push(toItem(await this.db.contentItem.create({ data: toRow(item) })));
+        } catch (inner) {
+          if (!isUniqueViolation(inner)) throw inner;
+        }
+      }
+      return stored;
+    }
+  }
+
+  async get(id: string): Promise<ContentItem | null> {
+    const row = await this.db.contentItem.findUnique({ where: { id } });
+    return row ? toItem(row) : null;
+  }
+
+  async getMany(ids: readonly string[]): Promise<ContentItem[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.contentItem.findMany({ where: { id: { in: [...ids] } } });
+    return rows.map(toItem);
+  }
+
+  async findByCanonicalUrl(communityId: string, canonicalUrl: string): Promise<ContentItem[]> {
+    const rows = await this.db.contentItem.findMany({
+      where: { communityId, canonicalUrl },
+      orderBy: { fetchedAt: 'asc' },
+    });
+    return rows.map(toItem);
+  }
+
+  async listCandidates(query: CandidateQuery): Promise<ContentItem[]> {
+    const rows = await this.db.contentItem.findMany({
+      where: { communityId: query.communityId, dropReason: null, publishedAt: { gte: query.since } },
+      orderBy: { publishedAt: 'desc' },
+      take: query.limit,
+    });
+    return rows.map(toItem);
+  }
+
+  async markDropped(id: string, reason: DropReason): Promise<void> {
+    await this.db.contentItem.updateMany({ where: { id }, data: { dropReason: reason } });
+  }
+}

@@ -1,0 +1,28 @@
+import type { ContentService } from '../../content/service.ts';
+import type { Channel } from '../../domain/types.ts';
+import { UserError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+
+/** "ai, design 产品" → ['ai', 'design', '产品']; "any" / "-" / "*" mean no topic filter. */
+export function parseTopics(raw: string | undefined): string[] {
+  if (!raw) return [];
+  const words = raw
+    .split(/[,，、\s]+/u)
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean);
+  if (words.length === 1 && ['any', '-', '*', '全部', '不限'].includes(words[0] as string)) return [];
+  return [...new Set(words)].slice(0, 10).map((w) => w.slice(0, 40));
+}
+
+/** Digests post to a channel: commands that schedule or vote need one. */
+export function requireChannel(channel: Channel | null): Channel {
+  if (!channel) throw new UserError('CHANNEL_REQUIRED', 'content:errors.channelRequired');
+  return channel;
+}
+
+/** The content service, or a clear error when this bot runs without it. */
+export function contentOf(services: Services): ContentService {
+  const content = services.content;
+  if (!content) throw new UserError('CONTENT_UNAVAILABLE', 'content:errors.unavailable');
+  return content;
+}

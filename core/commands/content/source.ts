@@ -1,0 +1,142 @@
+import { formatSlot } from '../../content/digest/render.ts';
+import type { ContentSource } from '../../content/types.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { option } from '../../framework/options.ts';
+import type { ReplyItem } from '../../framework/reply.ts';
+import type { Translate } from '../../i18n/translate.ts';
+import { contentOf, parseTopics } from './shared.ts';
+
+const d = (en: string, zh: string) => ({ en, 'zh-CN': zh });
+
+export const sourceAddCommand = defineCommand({
+  name: 'source add',
+  description: d(
+    'Follow a feed (RSS, Atom or JSON Feed) for digests',
+    '订阅一个内容源（RSS、Atom 或 JSON Feed）用于精选',
+  ),
+  permission: 'moderator',
+  slow: true,
+  options: {
+    url: option.url({ description: d('Feed address', '订阅源地址'), required: true }),
+    topics: option.string({
+      description: d('Topics, comma separated', '主题，用逗号分隔'),
+      rest: true,
+      maxLength: 300,
+    }),
+  },
+  async handler({ input, community, channel, member, services, t }) {
+    const result = await contentOf(services).sources.add({
+      community,
+      url: input.url,
+      topics: parseTopics(input.topics),
+      noticeChannelId: channel?.platformChannelId ?? null,
+      createdById: member.id,
+    });
+    if (!result.ok) {
+      return {
+        tone: 'error',
+        text: t('content:source.testFailed', { reason: t(`content:feedError.${result.code}`, result.params) }),
+      };
+    }
+    return {
+      tone: 'success',
+      title: t('content:source.added'),
+      text: t('content:source.addedText', {
+        title: result.source.title,
+        format: result.probe.document.format,
+        count: result.probe.document.items.length,
+        minutes: Math.round(result.source.intervalMs / 60_000),
+      }),
+      footer: `id ${result.source.id}`,
+    };
+  },
+});
+
+function sourceStatus(t: Translate, source: ContentSource): string {
+  const reason = (code: string | null) => t(`content:feedError.${code ?? 'FEED_NETWORK'}`, {});
+  if (!source.enabled) return t('content:source.statusDisabled', { reason: reason(source.disabledReason) });
+  if (source.consecutiveFailures > 0) {
+    return t('content:source.statusFailing', {
+      failures: source.consecutiveFailures,
+      reason: reason(source.lastError),
+    });
+  }
+  return t('content:source.statusOk');
+}
+
+export const sourceListCommand = defineCommand({
+  name: 'source list',
+  description: d("List this community's content sources", '列出本社区的内容源'),
+  permission: 'moderator',
+  options: {},
+  async handler({ community, services, t }) {
+    const sources = await contentOf(services).sources.list(community.id);
+    if (sources.length === 0) return { text: t('content:source.listEmpty'), ephemeral: true };
+    const items: ReplyItem[] = sources.map((source) => ({
+      title:
+        source.kind === 'feed'
+          ? source.title
+          : t(source.kind === 'community' ? 'content:source.builtinCommunity' : 'content:source.builtinCourses'),
+      ...(source.kind === 'feed' ? { url: source.url } : {}),
+      description: `${sourceStatus(t, source)} · ${
+        source.lastFetchedAt
+          ? t('content:source.lastFetched', { when: formatSlot(source.lastFetchedAt, community.timezone) })
+          : t('content:source.never')
+      }`,
+      meta: `id ${source.id}${source.topics.length ? ` · ${source.topics.join(', ')}` : ''}`,
+    }));
+    return { title: t('content:source.listTitle'), items, ephemeral: true };
+  },
+});
+
+export const sourceRemoveCommand = defineCommand({
+  name: 'source remove',
+  description: d('Stop following a content source', '停止订阅一个内容源'),
+  permission: 'moderator',
+  options: {
+    id: option.string({
+      description: d('Source id (see /source list)', '内容源 id（见 /source list）'),
+      required: true,
+      maxLength: 64,
+    }),
+  },
+  async handler({ input, community, services, t }) {
+    await contentOf(services).sources.remove(community.id, input.id);
+    return { tone: 'success', text: t('content:source.removed', { id: input.id }) };
+  },
+});
+
+export const sourceTestCommand = defineCommand({
+  name: 'source test',
+  description: d('Check that a feed can be read, without adding it', '检查订阅源能否读取（不添加）'),
+  permission: 'moderator',
+  slow: true,
+  options: {
+    url: option.url({ description: d('Feed address', '订阅源地址'), required: true }),
+  },
+  async handler({ input, services, t }) {
+    const probe = await contentOf(services).sources.test(input.url);
+    if (!probe.ok) {
+      return {
+        tone: 'error',
+        ephemeral: true,
+        text: t('content:source.testFailed', { reason: t(`content:feedError.${probe.code}`, probe.params) }),
+      };
+    }
+    return {
+      tone: 'success',
+      ephemeral: true,
+      title: t('content:source.testOk', { title: probe.document.title || input.url }),
+      text: t('content:source.testText', {
+        format: probe.document.format,
+        count: probe.document.items.length,
+        languages: probe.languages.join(', ') || '—',
+      }),
+      items: probe.document.items
+        .slice(0, 5)
+        .map((item) => ({ title: item.title || item.url || '—', ...(item.url ? { url: item.url } : {}) })),
+    };
+  },
+});
+
+export const sourceCommands = [sourceAddCommand, sourceListCommand, sourceRemoveCommand, sourceTestCommand];
