@@ -1,0 +1,222 @@
+import type { AddressInfo } from 'node:net';
+import { Client, Events, GatewayIntentBits, REST, Routes } from 'discord.js';
+import type { CohortCore, CommandEnvelope, PlatformUser } from '../../core/framework/envelopes.ts';
+import { type Clock, systemClock } from '../../core/ports/clock.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import type { Messenger } from '../../core/ports/messenger.ts';
+import { findCommandByPath, findCommandForLine } from '../shared/command-lookup.ts';
+import { runWithAck } from '../shared/deadline.ts';
+import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { TtlCache } from '../shared/ttl-cache.ts';
+import {
+  type DecodeContext,
+  decodeGatewayEvent,
+  decodeInteraction,
+  type GatewayEvent,
+  parseGatewayEvent,
+  RawInteraction,
+  toPlatformUser,
+} from './decode.ts';
+import { encodeReply, NO_MENTIONS } from './encode.ts';
+import { type InitialResponder, type InteractionsEndpoint, startInteractionsEndpoint } from './http-interactions.ts';
+import { buildRegistration } from './register.ts';
+import { discordRateLimitPolicy, InteractionResponder, postToChannel } from './send.ts';
+
+export interface DiscordOptions {
+  token: string;
+  applicationId: string;
+  /** REST base without the version, e.g. a proxy (default https://discord.com/api). */
+  apiUrl?: string;
+  /** With a public key and a port, interactions also arrive on an HTTP endpoint verified with Ed25519. */
+  publicKey?: string;
+  interactionsPort?: number;
+  interactionsHost?: string;
+  /** Members with this role are Cohort moderators. */
+  moderatorRoleId?: string;
+  /** Register commands on this guild only (they update at once) instead of globally. */
+  guildId?: string;
+  registerCommands?: boolean;
+  /** Subscribe to member joins and leaves (the privileged Server Members intent; default true). */
+  memberEvents?: boolean;
+  ackAfterMs?: number;
+  clock?: Clock;
+  /** REST retries on 5xx/timeouts and the per-request timeout (discord.js defaults: 3 and 15 000 ms). */
+  rest?: { retries?: number; timeout?: number };
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+  /** How long to wait for guilds listed as unavailable in READY (discord.js default 15 000 ms). */
+  waitGuildTimeout?: number;
+}
+
+export interface DiscordAdapter {
+  name: 'discord';
+  messenger: Messenger;
+  client: Client;
+  interactionsAddress?: AddressInfo;
+  stop(): Promise<void>;
+}
+
+export async function startDiscord(
+  core: CohortCore,
+  options: DiscordOptions,
+  baseLog: Logger,
+): Promise<DiscordAdapter> {
+  const log = baseLog.child({ ns: 'adapter:discord' });
+  const clock = options.clock ?? systemClock;
+  const policy = discordRateLimitPolicy(log, options.rateLimit);
+  const restOptions = {
+    ...(options.apiUrl ? { api: options.apiUrl } : {}),
+    ...(options.rest?.retries !== undefined ? { retries: options.rest.retries } : {}),
+    ...(options.rest?.timeout !== undefined ? { timeout: options.rest.timeout } : {}),
+    // A 429 is thrown back to withRateLimitRetry, which waits and retries or reports it.
+    rejectOnRateLimit: () => true,
+  };
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions];
+  if (options.memberEvents ?? true) intents.push(GatewayIntentBits.GuildMembers);
+  const client = new Client({
+    intents,
+    rest: restOptions,
+    allowedMentions: NO_MENTIONS,
+    ...(options.waitGuildTimeout !== undefined ? { waitGuildTimeout: options.waitGuildTimeout } : {}),
+  });
+  const rest = new REST(restOptions).setToken(options.token);
+  const registration = buildRegistration(core.commands());
+  if (registration.skipped.length > 0)
+    log.warn({ skipped: registration.skipped }, 'commands Discord cannot represent (deeper than 3 words or bad names)');
+  const decodeContext: DecodeContext = {
+    registration,
+    guildName: (id) => client.guilds.cache.get(id)?.name,
+    ...(options.moderatorRoleId ? { moderatorRoleId: options.moderatorRoleId } : {}),
+  };
+  // Reaction removals do not say whose message it was: remember authors seen recently.
+  const authors = new TtlCache<string, string>(7 * 86_400_000, clock, 50_000);
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  async function runInteraction(raw: RawInteraction, initial?: InitialResponder): Promise<void> {
+    const envelope = decodeInteraction(raw, decodeContext);
+    if (!envelope) return;
+    const responder = new InteractionResponder(rest, options.applicationId, raw, policy, initial);
+    const command = commandOf(envelope);
+    const { value: outcome, acknowledged } = await runWithAck({
+      slow: command?.slow ?? false,
+      ackAfterMs: options.ackAfterMs,
+      work: () => core.handleCommand(envelope),
+      acknowledge: () => responder.defer(false),
+    });
+    if (!outcome.reply) return; // duplicate delivery: the first one answered
+    const [first, ...rest_] = encodeReply(outcome.reply);
+    if (!first) return;
+    if (!acknowledged) await responder.reply(first);
+    else if (first.ephemeral) {
+      // A public "thinking…" cannot turn ephemeral: replace it with ephemeral follow-ups.
+      await responder.deleteOriginal();
+      await responder.followUp(first);
+    } else await responder.editOriginal(first);
+    for (const message of rest_) await responder.followUp(message);
+  }
+
+  function commandOf(envelope: CommandEnvelope) {
+    const input = envelope.input;
+    return input.kind === 'structured'
+      ? findCommandByPath(core.commands(), input.path)
+      : findCommandForLine(core.commands(), input.line);
+  }
+
+  async function lookupUsers(ids: Array<string | undefined>): Promise<Map<string, PlatformUser>> {
+    const found = new Map<string, PlatformUser>();
+    for (const id of ids) {
+      if (!id || found.has(id)) continue;
+      const user = client.users.cache.get(id) ?? (await client.users.fetch(id).catch(() => undefined));
+      if (user)
+        found.set(
+          id,
+          toPlatformUser({ id: user.id, username: user.username, global_name: user.globalName, bot: user.bot }),
+        );
+    }
+    return found;
+  }
+
+  async function recordGatewayEvent(event: GatewayEvent): Promise<void> {
+    const botUserId = client.user?.id ?? options.applicationId;
+    let users = new Map<string, PlatformUser>();
+    if (event.t === 'MESSAGE_CREATE') authors.set(event.d.id, event.d.author.id);
+    if (event.t === 'MESSAGE_REACTION_ADD' || event.t === 'MESSAGE_REACTION_REMOVE') {
+      const d = event.d;
+      if (d.message_author_id) authors.set(d.message_id, d.message_author_id);
+      else {
+        const known = authors.get(d.message_id);
+        if (known) d.message_author_id = known;
+      }
+      users = await lookupUsers([d.member?.user ? undefined : d.user_id, d.message_author_id]);
+    }
+    const envelopes = decodeGatewayEvent(event, {
+      botUserId,
+      guildName: decodeContext.guildName,
+      lookupUser: (id) => users.get(id),
+    });
+    for (const envelope of envelopes) await core.handleEvent(envelope);
+  }
+
+  client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
+    if (packet.t === 'INTERACTION_CREATE') {
+      const parsed = RawInteraction.safeParse(packet.d);
+      if (!parsed.success) return log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'unreadable interaction');
+      track(runInteraction(parsed.data).catch((error) => log.error({ err: error }, 'interaction failed')));
+      return;
+    }
+    const event = parseGatewayEvent(packet.t, packet.d);
+    if (event) track(recordGatewayEvent(event).catch((error) => log.error({ err: error, t: event.t }, 'event failed')));
+  });
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(options.token);
+  await ready;
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord gateway ready');
+
+  if (options.registerCommands ?? true) {
+    const route = options.guildId
+      ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
+      : Routes.applicationCommands(options.applicationId);
+    await rest
+      .put(route, { body: registration.body })
+      .catch((error: unknown) => log.error({ err: error }, 'command registration failed'));
+  }
+
+  let endpoint: InteractionsEndpoint | undefined;
+  if (options.publicKey && options.interactionsPort !== undefined) {
+    endpoint = await startInteractionsEndpoint({
+      publicKey: options.publicKey,
+      host: options.interactionsHost ?? '0.0.0.0',
+      port: options.interactionsPort,
+      clock,
+      log,
+      onInteraction: (raw, initial) => {
+        const work = runInteraction(raw, initial);
+        track(work);
+        return work;
+      },
+    });
+    log.info({ port: endpoint.address.port }, 'discord interactions endpoint listening');
+  }
+
+  return {
+    name: 'discord',
+    client,
+    ...(endpoint ? { interactionsAddress: endpoint.address } : {}),
+    messenger: {
+      async post(target, reply) {
+        return { messageId: await postToChannel(rest, target.channelId, encodeReply(reply), policy) };
+      },
+    },
+    async stop() {
+      await endpoint?.close();
+      await Promise.allSettled([...inFlight]);
+      await client.destroy();
+    },
+  };
+}

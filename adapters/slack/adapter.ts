@@ -1,0 +1,209 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, type RespondFn } from '@slack/bolt';
+import type { CohortCore, CommandEnvelope } from '../../core/framework/envelopes.ts';
+import { type Clock, systemClock } from '../../core/ports/clock.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import type { Messenger } from '../../core/ports/messenger.ts';
+import { findCommandForLine } from '../shared/command-lookup.ts';
+import { runWithAck } from '../shared/deadline.ts';
+import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import {
+  BlockActionPayload,
+  decodeBlockAction,
+  decodeEvent,
+  decodeSlashCommand,
+  EventCallback,
+  SlackEvent,
+  SlashCommandPayload,
+} from './decode.ts';
+import { type EncodedSlackReply, encodeReply, type SlackMessage } from './encode.ts';
+import { boltLogger } from './logger.ts';
+import { postToChannel, slackRateLimitPolicy, uploadImage } from './send.ts';
+import { SlackDirectory } from './users.ts';
+
+export interface SlackOptions {
+  botToken: string;
+  /** HTTP mode: requests are verified with it and forged ones get 401. */
+  signingSecret?: string;
+  /** Socket Mode when set (no public URL needed). */
+  appToken?: string;
+  /** Web API base, e.g. https://slack-gov.com/api/ or a proxy (default https://slack.com/api/). */
+  apiUrl?: string;
+  /** HTTP mode listener (default 3000 on 0.0.0.0). */
+  port?: number;
+  host?: string;
+  /** A Slack user group whose members are Cohort moderators. */
+  moderatorGroupId?: string;
+  /** The slash command that takes a whole command line (default `/cohort`). */
+  umbrellaCommand?: string;
+  ackAfterMs?: number;
+  clock?: Clock;
+  /** Web API retries on network errors and 5xx (the SDK's default policy when unset). */
+  retries?: number;
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+}
+
+export interface SlackAdapter {
+  name: 'slack';
+  messenger: Messenger;
+  app: App;
+  /** The HTTP listener's address in HTTP mode. */
+  address?: AddressInfo;
+  stop(): Promise<void>;
+}
+
+const EVENT_TYPES = ['message', 'reaction_added', 'reaction_removed', 'member_joined_channel', 'member_left_channel'];
+
+export async function startSlack(core: CohortCore, options: SlackOptions, baseLog: Logger): Promise<SlackAdapter> {
+  const log = baseLog.child({ ns: 'adapter:slack' });
+  const clock = options.clock ?? systemClock;
+  const umbrella = options.umbrellaCommand ?? '/cohort';
+  const policy = slackRateLimitPolicy(log, options.rateLimit);
+  const clientOptions = {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
+    // A 429 comes back to us (withRateLimitRetry waits and retries, or reports) instead of queueing silently.
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  };
+  const logger = boltLogger(log);
+  const socketMode = Boolean(options.appToken);
+  if (!socketMode && !options.signingSecret)
+    throw new Error('Slack needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN');
+  const app = socketMode
+    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, logger, clientOptions })
+    : new App({
+        token: options.botToken,
+        receiver: new HTTPReceiver({
+          signingSecret: options.signingSecret ?? '',
+          logger,
+          logLevel: LogLevel.WARN,
+          unhandledRequestTimeoutMillis: 2_500,
+        }),
+        logger,
+        clientOptions,
+      });
+  const directory = new SlackDirectory(app.client, clock, log, options.moderatorGroupId);
+  const auth = await app.client.auth.test();
+  const botUserId = auth.user_id;
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    return work.finally(() => inFlight.delete(work));
+  };
+
+  const toResponse = (message: SlackMessage, encoded: EncodedSlackReply) => ({
+    response_type: encoded.ephemeral ? ('ephemeral' as const) : ('in_channel' as const),
+    text: message.text,
+    blocks: message.blocks,
+    replace_original: false,
+  });
+
+  async function respondAll(
+    respond: RespondFn,
+    messages: readonly SlackMessage[],
+    encoded: EncodedSlackReply,
+    channel: string | undefined,
+  ) {
+    for (const message of messages) await respond(toResponse(message, encoded));
+    if (encoded.upload && channel) await uploadImage(app.client, channel, encoded.upload, policy);
+  }
+
+  /** Runs a command; `ackWith` acknowledges, with a reply body when the answer is ready in time. */
+  async function runCommand(
+    envelope: CommandEnvelope,
+    ackWith: (body?: ReturnType<typeof toResponse>) => Promise<void>,
+    respond: RespondFn,
+    canAnswerInAck: boolean,
+  ) {
+    const line = envelope.input.kind === 'text' ? envelope.input.line : '';
+    const command = findCommandForLine(core.commands(), line);
+    const { value: outcome, acknowledged } = await runWithAck({
+      slow: (command?.slow ?? false) || !canAnswerInAck,
+      ackAfterMs: options.ackAfterMs,
+      work: () => core.handleCommand(envelope),
+      acknowledge: () => ackWith(),
+    });
+    if (!outcome.reply) {
+      if (!acknowledged) await ackWith();
+      return;
+    }
+    const encoded = encodeReply(outcome.reply);
+    const channel = envelope.channel?.platformChannelId;
+    if (acknowledged) return respondAll(respond, encoded.messages, encoded, channel);
+    const [first, ...rest] = encoded.messages;
+    await ackWith(first ? toResponse(first, encoded) : undefined);
+    await respondAll(respond, rest, encoded, channel);
+  }
+
+  app.command(/^\/.+/, async ({ command, ack, respond }) => {
+    const payload = SlashCommandPayload.safeParse(command);
+    if (!payload.success) {
+      await ack();
+      log.warn({ issues: payload.error.issues.slice(0, 3) }, 'unreadable slash command');
+      return;
+    }
+    const user = await directory.caller(payload.data.user_id, payload.data.user_name);
+    const envelope = decodeSlashCommand(payload.data, user, umbrella);
+    await track(runCommand(envelope, (body) => (body ? ack(body) : ack()), respond, true));
+  });
+
+  app.action({ type: 'block_actions', action_id: /^cohort_action_/ }, async ({ ack, body, respond }) => {
+    // A click is acknowledged at once (Slack shows an error after 3 s); the answer follows via response_url.
+    await ack();
+    const payload = BlockActionPayload.safeParse(body);
+    if (!payload.success) {
+      log.warn({ issues: payload.error.issues.slice(0, 3) }, 'unreadable block action');
+      return;
+    }
+    const user = await directory.caller(payload.data.user.id, payload.data.user.username);
+    const envelope = decodeBlockAction(payload.data, user);
+    if (envelope) await track(runCommand(envelope, async () => {}, respond, false));
+  });
+
+  for (const type of EVENT_TYPES) {
+    app.event(type, async ({ event, body }) => {
+      const parsedEvent = SlackEvent.safeParse(event);
+      const parsedBody = EventCallback.safeParse(body);
+      if (!parsedEvent.success || !parsedBody.success) return;
+      const envelopes = await decodeEvent(parsedEvent.data, parsedBody.data, (id) => directory.user(id), botUserId);
+      await track(
+        (async () => {
+          for (const envelope of envelopes) await core.handleEvent(envelope);
+        })(),
+      );
+    });
+  }
+
+  app.error(async (error) => {
+    log.error({ err: error }, 'slack handler failed');
+  });
+
+  let address: AddressInfo | undefined;
+  if (socketMode) {
+    await app.start();
+    log.info('slack socket mode connected');
+  } else {
+    const server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' })) as unknown as
+      | http.Server
+      | undefined;
+    address = server?.address() as AddressInfo | undefined;
+    log.info({ port: address?.port }, 'slack events endpoint listening on /slack/events');
+  }
+
+  return {
+    name: 'slack',
+    app,
+    ...(address ? { address } : {}),
+    messenger: {
+      async post(target, reply) {
+        return { messageId: await postToChannel(app.client, target.channelId, encodeReply(reply), policy) };
+      },
+    },
+    async stop() {
+      await Promise.allSettled([...inFlight]);
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Telegraf } from 'telegraf';
+import type { CohortCore, CommandEnvelope, EventEnvelope } from '../../core/framework/envelopes.ts';
+import type { RichReply } from '../../core/framework/reply.ts';
+import { type Clock, systemClock } from '../../core/ports/clock.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import type { Messenger } from '../../core/ports/messenger.ts';
+import { findCommandForLine } from '../shared/command-lookup.ts';
+import { runWithAck } from '../shared/deadline.ts';
+import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { TtlCache } from '../shared/ttl-cache.ts';
+import { decodeCallback, decodeCommand, decodeEvents, TelegramUpdate, toPlatformUser } from './decode.ts';
+import { encodeReply } from './encode.ts';
+import { TelegramRoles } from './permissions.ts';
+import { telegramMenus } from './register.ts';
+import { type SendTarget, sendMessages, targetOfChannel, telegramRateLimitPolicy } from './send.ts';
+
+export interface TelegramOptions {
+  token: string;
+  /** Bot API origin without a path; a self-hosted Bot API server or a test fake. */
+  apiRoot?: string;
+  /** Webhook mode when set; long polling otherwise. */
+  webhook?: { domain: string; path?: string; secretToken: string; host?: string; port: number };
+  /** Replace the command menus on start (default true). */
+  registerCommands?: boolean;
+  adminCacheTtlMs?: number;
+  /** Show "typing…" when a command has not answered after this long (default 2 000 ms). */
+  ackAfterMs?: number;
+  clock?: Clock;
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+}
+
+export interface TelegramAdapter {
+  name: 'telegram';
+  messenger: Messenger;
+  bot: Telegraf;
+  /** The local address of the webhook server, in webhook mode. */
+  webhookAddress?: AddressInfo;
+  stop(): Promise<void>;
+}
+
+const ALLOWED_UPDATES = ['message', 'callback_query', 'message_reaction', 'chat_member'] as const;
+
+export async function startTelegram(
+  core: CohortCore,
+  options: TelegramOptions,
+  baseLog: Logger,
+): Promise<TelegramAdapter> {
+  const log = baseLog.child({ ns: 'adapter:telegram' });
+  const clock = options.clock ?? systemClock;
+  const bot = new Telegraf(options.token, {
+    telegram: { apiRoot: options.apiRoot ?? 'https://api.telegram.org', webhookReply: false },
+    handlerTimeout: 120_000,
+  });
+  const policy = telegramRateLimitPolicy(log, options.rateLimit);
+  const roles = new TelegramRoles(
+    (chatId) => bot.telegram.getChatAdministrators(chatId),
+    clock,
+    log,
+    options.adminCacheTtlMs,
+  );
+  // Reactions do not say whose message they were on: remember recent authors to credit the right member.
+  const authors = new TtlCache<string, ReturnType<typeof toPlatformUser>>(7 * 86_400_000, clock, 20_000);
+  const inFlight = new Set<Promise<unknown>>();
+
+  bot.botInfo = await bot.telegram.getMe();
+  const me = bot.botInfo;
+
+  async function deliver(target: SendTarget, reply: RichReply): Promise<string> {
+    return sendMessages(bot.telegram, target, encodeReply(reply), policy);
+  }
+
+  async function runCommand(envelope: CommandEnvelope, chatType: string, target: SendTarget): Promise<void> {
+    const line = envelope.input.kind === 'text' ? envelope.input.line : '';
+    envelope.user.platformRole = await roles.roleOf(envelope.space.platformId, chatType, envelope.user.platformUserId);
+    const command = findCommandForLine(core.commands(), line);
+    const { value: outcome } = await runWithAck({
+      slow: command?.slow ?? false,
+      ackAfterMs: options.ackAfterMs,
+      work: () => core.handleCommand(envelope),
+      acknowledge: async () => {
+        await bot.telegram
+          .sendChatAction(target.chatId, 'typing', target.threadId ? { message_thread_id: target.threadId } : {})
+          .catch((error: unknown) => log.warn({ err: error }, 'sendChatAction failed'));
+      },
+    });
+    if (!outcome.reply) return; // a duplicate delivery: already answered
+    await deliver(target, outcome.reply);
+  }
+
+  async function handle(raw: unknown): Promise<void> {
+    const parsed = TelegramUpdate.safeParse(raw);
+    if (!parsed.success) {
+      log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'unreadable update ignored');
+      return;
+    }
+    const update = parsed.data;
+    const query = update.callback_query;
+    if (query) {
+      // Answer the press at once so the client stops its spinner; the command's reply follows as a message.
+      await bot.telegram.answerCbQuery(query.id).catch((error: unknown) => log.warn({ err: error }, 'answerCbQuery'));
+      const envelope = decodeCallback(update);
+      if (envelope && query.message)
+        await runCommand(envelope, query.message.chat.type, {
+          chatId: String(query.message.chat.id),
+          threadId: query.message.message_thread_id,
+        });
+      return;
+    }
+    const message = update.message;
+    if (message?.from && !message.from.is_bot)
+      authors.set(`${message.chat.id}:${message.message_id}`, toPlatformUser(message.from));
+    const command = decodeCommand(update, me.username);
+    if (command && message) {
+      await runCommand(command, message.chat.type, {
+        chatId: String(message.chat.id),
+        threadId: message.message_thread_id,
+        replyTo: message.message_id,
+      });
+      return;
+    }
+    for (const event of decodeEvents(update, me.id)) await record(event);
+  }
+
+  async function record(event: EventEnvelope): Promise<void> {
+    if (event.verb.startsWith('reaction.') && !event.target) {
+      const author = authors.get(event.objectId);
+      if (author && author.platformUserId !== event.user.platformUserId) event.target = author;
+    }
+    await core.handleEvent(event);
+  }
+
+  bot.use(async (ctx) => {
+    const work = handle(ctx.update).catch((error: unknown) =>
+      log.error({ err: error, updateId: ctx.update.update_id }, 'update failed'),
+    );
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+  bot.catch((error) => log.error({ err: error }, 'telegraf error'));
+
+  if (options.registerCommands ?? true) {
+    for (const menu of telegramMenus(core.commands()))
+      await bot.telegram
+        .setMyCommands(menu.commands, menu.languageCode ? { language_code: menu.languageCode } : {})
+        .catch((error: unknown) => log.error({ err: error, language: menu.languageCode }, 'setMyCommands failed'));
+  }
+
+  let server: http.Server | undefined;
+  let polling: Promise<void> | undefined;
+  if (options.webhook) {
+    const hook = options.webhook;
+    const handler = await bot.createWebhook({
+      domain: hook.domain,
+      path: hook.path ?? '/telegram',
+      secret_token: hook.secretToken,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
+    server = http.createServer((req, res) => {
+      void handler(req, res);
+    });
+    const listening = server;
+    await new Promise<void>((resolve) => listening.listen(hook.port, hook.host ?? '127.0.0.1', resolve));
+    log.info({ port: (listening.address() as AddressInfo).port }, 'telegram webhook listening');
+  } else {
+    polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES], dropPendingUpdates: false });
+    polling.catch((error: unknown) => log.error({ err: error }, 'telegram polling stopped'));
+    log.info({ bot: me.username }, 'telegram long polling');
+  }
+
+  const messenger: Messenger = {
+    async post(target, reply) {
+      return { messageId: await deliver(targetOfChannel(target.channelId), reply) };
+    },
+  };
+
+  return {
+    name: 'telegram',
+    messenger,
+    bot,
+    webhookAddress: server ? (server.address() as AddressInfo) : undefined,
+    async stop() {
+      if (polling) {
+        bot.stop('shutdown');
+        await polling.catch(() => undefined);
+      }
+      await Promise.allSettled([...inFlight]);
+      if (server) {
+        const closing = server;
+        await new Promise<void>((resolve) => closing.close(() => resolve()));
+        closing.closeAllConnections();
+      }
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { type Telegram, TelegramError } from 'telegraf';
+import type { Logger } from '../../core/ports/logger.ts';
+import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';
+import type { TelegramMessage } from './encode.ts';
+
+export function telegramRateLimitPolicy(log: Logger, overrides: Partial<RateLimitPolicy> = {}): RateLimitPolicy {
+  return {
+    platform: 'telegram',
+    log,
+    retryAfterMs: (error) =>
+      error instanceof TelegramError && error.code === 429 ? (error.parameters?.retry_after ?? 1) * 1_000 : null,
+    ...overrides,
+  };
+}
+
+export interface SendTarget {
+  chatId: string;
+  threadId?: number;
+  /** The member's message this answers; sent as a reply when it still exists. */
+  replyTo?: number;
+}
+
+/** Parses a channel id as the adapter writes it: `chatId` or `chatId:threadId` for forum topics. */
+export function targetOfChannel(channelId: string): SendTarget {
+  const [chatId = channelId, thread] = channelId.split(':');
+  return thread ? { chatId, threadId: Number(thread) } : { chatId };
+}
+
+/** Sends encoded messages in order; returns the id of the first one. */
+export async function sendMessages(
+  telegram: Telegram,
+  target: SendTarget,
+  messages: readonly TelegramMessage[],
+  policy: RateLimitPolicy,
+): Promise<string> {
+  let firstId: string | undefined;
+  for (const [index, message] of messages.entries()) {
+    const common = {
+      ...(target.threadId ? { message_thread_id: target.threadId } : {}),
+      ...(index === 0 && target.replyTo
+        ? { reply_parameters: { message_id: target.replyTo, allow_sending_without_reply: true } }
+        : {}),
+    };
+    const sent =
+      message.kind === 'text'
+        ? await withRateLimitRetry('sendMessage', policy, () =>
+            telegram.sendMessage(target.chatId, message.html, {
+              ...common,
+              parse_mode: 'HTML',
+              link_preview_options: { is_disabled: true },
+              ...(message.keyboard ? { reply_markup: { inline_keyboard: message.keyboard } } : {}),
+            }),
+          )
+        : await withRateLimitRetry('sendPhoto', policy, () =>
+            telegram.sendPhoto(
+              target.chatId,
+              { source: Buffer.from(message.png), filename: message.filename },
+              { ...common, caption: message.captionHtml, parse_mode: 'HTML' },
+            ),
+          );
+    firstId ??= String(sent.message_id);
+  }
+  return firstId ?? '';
+}

@@ -1,0 +1,236 @@
+import http from 'node:http';
+import { closeServer, listenOnLoopback, parsePayload, readBody, Waiters } from './http-util.ts';
+
+/**
+ * A fake Telegram Bot API on 127.0.0.1 for telegraf: `POST /bot<token>/<method>`, answers `{ ok, result }`.
+ * Tests queue updates for long polling, script failures (429) and chat administrators, and assert on the calls.
+ */
+export interface TelegramCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+export interface FakeTelegramUser {
+  id: number;
+  first_name: string;
+  username?: string;
+  language_code?: string;
+  is_bot?: boolean;
+}
+
+export const FAKE_BOT = {
+  id: 900_001,
+  is_bot: true,
+  first_name: 'Cohort',
+  username: 'cohort_test_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: true,
+  supports_inline_queries: false,
+};
+
+export interface FakeTelegram {
+  token: string;
+  apiRoot: string;
+  calls: TelegramCall[];
+  /** Queues an update for getUpdates; `redeliver` ignores the offset, as when a confirmation got lost. */
+  push(update: Record<string, unknown>, redeliver?: boolean): void;
+  nextUpdateId(): number;
+  /** The next call of `method` fails with this Bot API error. */
+  failNext(method: string, error: { error_code: number; description: string; retry_after?: number }): void;
+  setAdministrators(
+    chatId: number,
+    admins: Array<{ user: FakeTelegramUser; status: 'creator' | 'administrator' }>,
+  ): void;
+  waitForCall(pred: (call: TelegramCall) => boolean, what: string, timeoutMs?: number): Promise<TelegramCall>;
+  /** Waits until `count` calls match. */
+  waitForCalls(pred: (call: TelegramCall) => boolean, count: number, what: string): Promise<TelegramCall[]>;
+  close(): Promise<void>;
+}
+
+export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<FakeTelegram> {
+  const calls: TelegramCall[] = [];
+  const waiters = new Waiters();
+  const queue: Array<{ update: Record<string, unknown>; redeliver: boolean }> = [];
+  const failures = new Map<string, Array<{ error_code: number; description: string; retry_after?: number }>>();
+  const admins = new Map<string, unknown[]>();
+  let updateId = 1_000;
+  let messageId = 5_000;
+  const holds = new Set<NodeJS.Timeout>();
+
+  const server = http.createServer(async (req, res) => {
+    const raw = await readBody(req);
+    const send = (code: number, body: unknown) =>
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    if (!match || match[1] !== token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const method = match[2] ?? '';
+    const payload = await parsePayload(String(req.headers['content-type'] ?? ''), raw);
+    if (method !== 'getUpdates') {
+      calls.push({ method, payload });
+      waiters.notify();
+    }
+    const failure = failures.get(method)?.shift();
+    if (failure)
+      return send(failure.error_code, {
+        ok: false,
+        error_code: failure.error_code,
+        description: failure.description,
+        ...(failure.retry_after ? { parameters: { retry_after: failure.retry_after } } : {}),
+      });
+    const ok = (result: unknown) => send(200, { ok: true, result });
+    const now = Math.floor(Date.now() / 1000);
+    switch (method) {
+      case 'getMe':
+        return ok(FAKE_BOT);
+      case 'deleteWebhook':
+      case 'setWebhook':
+      case 'setMyCommands':
+      case 'sendChatAction':
+      case 'answerCallbackQuery':
+        return ok(true);
+      case 'getChatAdministrators':
+        return ok(admins.get(String(payload.chat_id)) ?? []);
+      case 'sendMessage':
+      case 'sendPhoto':
+        return ok({
+          message_id: ++messageId,
+          date: now,
+          chat: { id: Number(payload.chat_id), type: 'supergroup', title: 'Fake group' },
+          from: FAKE_BOT,
+          ...(method === 'sendMessage' ? { text: payload.text } : { photo: [] }),
+        });
+      case 'getUpdates': {
+        const offset = Number(payload.offset ?? 0);
+        const take = () => {
+          const ready = queue.filter((q) => q.redeliver || Number(q.update.update_id) >= offset);
+          // Confirmed updates (below the offset) and re-deliveries leave the queue once handed out.
+          for (let i = queue.length - 1; i >= 0; i--) {
+            const entry = queue[i];
+            if (entry && (entry.redeliver || Number(entry.update.update_id) < offset)) queue.splice(i, 1);
+          }
+          return ready.map((q) => q.update);
+        };
+        const ready = take();
+        if (ready.length > 0 || !payload.timeout) return ok(ready);
+        const hold = setTimeout(() => {
+          holds.delete(hold);
+          ok(take());
+        }, 150);
+        holds.add(hold);
+        req.on('close', () => {
+          clearTimeout(hold);
+          holds.delete(hold);
+        });
+        return;
+      }
+      default:
+        return send(404, { ok: false, error_code: 404, description: `Not Found: method ${method}` });
+    }
+  });
+  const port = await listenOnLoopback(server);
+
+  const matching = (pred: (call: TelegramCall) => boolean) => calls.filter(pred);
+  return {
+    token,
+    apiRoot: `http://127.0.0.1:${port}`,
+    calls,
+    push(update, redeliver = false) {
+      queue.push({ update, redeliver });
+    },
+    nextUpdateId: () => ++updateId,
+    failNext(method, error) {
+      failures.set(method, [...(failures.get(method) ?? []), error]);
+    },
+    setAdministrators(chatId, list) {
+      admins.set(
+        String(chatId),
+        list.map((a) => ({
+          status: a.status,
+          user: { is_bot: false, ...a.user },
+          can_change_info: a.status === 'creator',
+        })),
+      );
+    },
+    waitForCall: (pred, what, timeoutMs) => waiters.waitFor(() => calls.find(pred), what, timeoutMs),
+    waitForCalls: (pred, count, what) =>
+      waiters.waitFor(() => (matching(pred).length >= count ? matching(pred) : undefined), what),
+    async close() {
+      for (const hold of holds) clearTimeout(hold);
+      await closeServer(server);
+    },
+  };
+}
+
+/** Builders for the updates tests send. */
+export const telegramUpdates = {
+  command(id: number, chat: { id: number; title?: string }, from: FakeTelegramUser, text: string, messageId = id) {
+    const commandLength = text.split(/\s/)[0]?.length ?? text.length;
+    return {
+      update_id: id,
+      message: {
+        message_id: messageId,
+        date: 1_764_400_000,
+        chat: { id: chat.id, type: 'supergroup', title: chat.title ?? 'Fake group' },
+        from: { is_bot: false, ...from },
+        text,
+        entities: [{ type: 'bot_command', offset: 0, length: commandLength }],
+      },
+    };
+  },
+  message(
+    id: number,
+    chat: { id: number; title?: string },
+    from: FakeTelegramUser,
+    text: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    return {
+      update_id: id,
+      message: {
+        message_id: id,
+        date: 1_764_400_000,
+        chat: { id: chat.id, type: 'supergroup', title: chat.title ?? 'Fake group' },
+        from: { is_bot: false, ...from },
+        text,
+        ...extra,
+      },
+    };
+  },
+  callback(id: number, chat: { id: number; title?: string }, from: FakeTelegramUser, data: string) {
+    return {
+      update_id: id,
+      callback_query: {
+        id: `cb${id}`,
+        from: { is_bot: false, ...from },
+        chat_instance: 'ci',
+        data,
+        message: {
+          message_id: 77,
+          date: 1_764_400_000,
+          chat: { id: chat.id, type: 'supergroup', title: chat.title ?? 'Fake group' },
+          text: 'menu',
+        },
+      },
+    };
+  },
+  reaction(
+    id: number,
+    chat: { id: number },
+    user: FakeTelegramUser,
+    messageId: number,
+    added: string[],
+    removed: string[],
+  ) {
+    return {
+      update_id: id,
+      message_reaction: {
+        chat: { id: chat.id, type: 'supergroup', title: 'Fake group' },
+        message_id: messageId,
+        user: { is_bot: false, ...user },
+        date: 1_764_400_000,
+        old_reaction: removed.map((emoji) => ({ type: 'emoji', emoji })),
+        new_reaction: added.map((emoji) => ({ type: 'emoji', emoji })),
+      },
+    };
+  },
+};
