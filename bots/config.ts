@@ -55,6 +55,8 @@ export const configSchema = z.object({
   DISCORD_PUBLIC_KEY: optionalString,
   DISCORD_API_URL: httpUrl,
   DISCORD_MODERATOR_ROLE_ID: optionalString,
+  DISCORD_INTERACTIONS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DISCORD_GUILD_ID: optionalString,
 
   // Slack
   SLACK_BOT_TOKEN: optionalString,

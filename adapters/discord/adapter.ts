@@ -23,7 +23,8 @@ import { buildRegistration } from './register.ts';
 import { discordRateLimitPolicy, InteractionResponder, postToChannel } from './send.ts';
 
 export interface DiscordOptions {
-  token: string;
+  /** Bot token: the Gateway (events, and interactions unless an HTTP endpoint is configured) and registration. */
+  token?: string;
   applicationId: string;
   /** REST base without the version, e.g. a proxy (default https://discord.com/api). */
   apiUrl?: string;
@@ -78,8 +79,10 @@ export async function startDiscord(
     allowedMentions: NO_MENTIONS,
     ...(options.waitGuildTimeout !== undefined ? { waitGuildTimeout: options.waitGuildTimeout } : {}),
   });
-  const rest = new REST(restOptions).setToken(options.token);
-  const registration = buildRegistration(core.commands());
+  if (!options.token && !options.publicKey) throw new Error('Discord needs DISCORD_TOKEN or DISCORD_PUBLIC_KEY');
+  const rest = new REST(restOptions);
+  if (options.token) rest.setToken(options.token);
+  const registration = buildRegistration(core.commands().filter((c) => !c.hidden));
   if (registration.skipped.length > 0)
     log.warn({ skipped: registration.skipped }, 'commands Discord cannot represent (deeper than 3 words or bad names)');
   const decodeContext: DecodeContext = {
@@ -173,12 +176,15 @@ export async function startDiscord(
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
 
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  await client.login(options.token);
-  await ready;
-  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord gateway ready');
+  if (options.token) {
+    // Without a token only the HTTP interactions endpoint runs: commands work, events are not recorded.
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(options.token);
+    await ready;
+    log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord gateway ready');
+  }
 
-  if (options.registerCommands ?? true) {
+  if (options.token && (options.registerCommands ?? true)) {
     const route = options.guildId
       ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
       : Routes.applicationCommands(options.applicationId);

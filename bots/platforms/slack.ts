@@ -1,0 +1,19 @@
+import { startSlack } from '../../adapters/slack/adapter.ts';
+import type { PlatformDeps, RunningPlatform } from './types.ts';
+
+/** `npm run bot:slack`: Socket Mode with SLACK_APP_TOKEN, otherwise the signed HTTP endpoint on SLACK_PORT. */
+export async function start({ core, config, log }: PlatformDeps): Promise<RunningPlatform> {
+  if (!config.SLACK_BOT_TOKEN) throw new Error('Configuration error: SLACK_BOT_TOKEN — required for Slack');
+  return startSlack(
+    core,
+    {
+      botToken: config.SLACK_BOT_TOKEN,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      appToken: config.SLACK_APP_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+      port: config.SLACK_PORT,
+      moderatorGroupId: config.SLACK_MODERATOR_GROUP_ID,
+    },
+    log,
+  );
+}
