@@ -1,8 +1,11 @@
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
+import { createInteractionStores } from '../adapters/storage/ledger-stores.ts';
 import { allCommands } from '../core/commands/index.ts';
 import { Dispatcher, type EventListener } from '../core/framework/dispatcher.ts';
 import { catalog } from '../core/i18n/catalog.ts';
 import { Translator } from '../core/i18n/translate.ts';
+import { KolService } from '../core/interactions/kol-service.ts';
+import { LedgerService } from '../core/interactions/ledger-service.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { Services } from '../core/services.ts';
@@ -43,6 +46,9 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     translator,
     commands: () => commands,
   };
+  const interactionStores = createInteractionStores(database.prisma);
+  services.ledger = new LedgerService({ store: interactionStores.ledger, events: stores.events, log });
+  services.kol = new KolService({ store: interactionStores.kol, events: stores.events, members: stores.members, log });
   const messenger = new MessengerRouter();
   const eventListeners: EventListener[] = [];
   const core = new Dispatcher({ commands, services, log, clock, eventListeners });

@@ -1,6 +1,8 @@
 import type { ContentService } from './content/service.ts';
 import type { AnyCommand } from './framework/command.ts';
 import type { Translator } from './i18n/translate.ts';
+import type { KolService } from './interactions/kol-service.ts';
+import type { LedgerService } from './interactions/ledger-service.ts';
 import type {
   ChannelStore,
   CommunityStore,
@@ -24,6 +26,10 @@ export interface Services {
   translator: Translator;
   /** Curated digests: sources, polling, schedules (absent when a bot runs without content). */
   content?: ContentService;
+  /** Points ledger: tips, balances, moderator grants (absent when a bot runs without it). */
+  ledger?: LedgerService;
+  /** KOL leaderboards and community analytics. */
+  kol?: KolService;
   /** The registered commands (for /help and native registration). */
   commands(): readonly AnyCommand[];
 }

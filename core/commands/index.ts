@@ -3,6 +3,7 @@ import { contentCommands } from './content/index.ts';
 import { communityLanguageCommand, communityTimezoneCommand, roleSetCommand } from './general/community-settings.ts';
 import { helpCommand } from './general/help.ts';
 import { languageCommand } from './general/language.ts';
+import { interactionCommands } from './interactions/index.ts';
 
 /**
  * Every command, in /help order. Each feature adds its commands here (one import, one spread);
@@ -14,5 +15,6 @@ export const allCommands: readonly AnyCommand[] = [
   communityTimezoneCommand,
   communityLanguageCommand,
   roleSetCommand,
+  ...interactionCommands,
   ...contentCommands,
 ];

@@ -1,5 +1,6 @@
 import { contentMessages } from '../content/messages.ts';
 import { commonMessages } from './common.messages.ts';
+import { interactionsMessages } from '../interactions/messages.ts';
 import type { Messages } from './translate.ts';
 
 /**
@@ -8,5 +9,6 @@ import type { Messages } from './translate.ts';
  */
 export const catalog: Record<string, Messages> = {
   common: commonMessages,
+  interactions: interactionsMessages,
   content: contentMessages,
 };

@@ -1,6 +1,8 @@
 import type { Community, Member, PermissionLevel } from '../domain/types.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { EventLog, MemberStore } from '../ports/stores.ts';
+import { type CommunityStats, communityStats } from './community-analytics.ts';
+import { safeTimeZone } from './community-day.ts';
 import { graphFromEvents } from './interaction-graph.ts';
 import { computeKolScores, type KolWeights } from './kol-score.ts';
 import type { KolStore, SnapshotEntry } from './kol-store.ts';
@@ -65,7 +67,8 @@ export class KolService {
     let events = await this.#events.query({
       communityId: community.id,
       ...(since ? { since } : {}),
-      until: now,
+      // `until` is exclusive: include what happened at this very instant (a tip just sent).
+      until: new Date(now.getTime() + 1),
       limit: this.options.maxEvents,
     });
     if (topic) events = filterByTopic(events, topic);
@@ -119,6 +122,27 @@ export class KolService {
       if (member) entries.push({ ...e, member });
     }
     return { window, topic: key, computedAt: snapshot.computedAt, entries };
+  }
+
+  /** Moderator analytics over the last `periodDays` (and the three periods before, for trends and "returning"). */
+  async stats(community: Community, now: Date, periodDays = 7): Promise<CommunityStats> {
+    const events = await this.#events.query({
+      communityId: community.id,
+      since: new Date(now.getTime() - 4 * periodDays * 86_400_000),
+      // `until` is exclusive: include what happened at this very instant (a tip just sent).
+      until: new Date(now.getTime() + 1),
+      limit: this.options.maxEvents,
+    });
+    const actors = [...new Set(events.map((e) => e.actorId))];
+    const members = await this.#getMany(actors);
+    const joinedAt = new Map([...members.values()].map((m) => [m.id, m.joinedAt]));
+    // Bots are not community members for these counts.
+    const human = events.filter((e) => members.get(e.actorId)?.isBot !== true);
+    return communityStats({ events: human, now, periodDays, timeZone: safeTimeZone(community.timezone), joinedAt });
+  }
+
+  async members(ids: readonly string[]): Promise<Map<string, Member>> {
+    return this.#getMany(ids);
   }
 
   setOptOut(community: Community, member: Member, optedOut: boolean, now: Date): Promise<void> {

@@ -104,7 +104,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         await f.ledger.adjust({
           community: f.community,
           moderator: f.members.dan!,
-          member: f.members.ann,
+          member: f.members.ann!,
           action: 'grant',
           amount: 100,
           reason: 'seed',

@@ -1,0 +1,18 @@
+import type { AnyCommand } from '../../framework/command.ts';
+import { balanceCommand } from './balance.ts';
+import { leaderboardCommand } from './leaderboard.ts';
+import { pointsGrantCommand, pointsRevokeCommand } from './points.ts';
+import { statsCommand } from './stats.ts';
+import { tipCommand } from './tip.ts';
+import { tipsCommand } from './tips.ts';
+
+/** Tipping, leaderboards and community analytics. */
+export const interactionCommands: readonly AnyCommand[] = [
+  tipCommand,
+  balanceCommand,
+  tipsCommand,
+  leaderboardCommand,
+  pointsGrantCommand,
+  pointsRevokeCommand,
+  statsCommand,
+];

@@ -1,0 +1,48 @@
+import { defineCommand } from '../../framework/command.ts';
+import { option } from '../../framework/options.ts';
+import { AMOUNT_DESCRIPTION, ledgerOf } from './shared.ts';
+
+/** `/tip @member <amount> [reason…]`: thank someone with points, idempotent per platform interaction. */
+export const tipCommand = defineCommand({
+  name: 'tip',
+  description: { en: 'Give a member some of your points as thanks', 'zh-CN': '用积分打赏一位成员以示感谢' },
+  permission: 'member',
+  options: {
+    member: option.member({ description: { en: 'Who to thank', 'zh-CN': '要感谢的成员' }, required: true }),
+    amount: option.string({ description: AMOUNT_DESCRIPTION, required: true, maxLength: 100 }),
+    reason: option.string({
+      description: { en: 'What for (optional)', 'zh-CN': '原因（可选）' },
+      rest: true,
+      maxLength: 500,
+    }),
+  },
+  async handler({ input, member, community, services, clock, platform, interactionId, t }) {
+    const receipt = await ledgerOf(services).tip({
+      community,
+      sender: member,
+      recipient: input.member,
+      amount: input.amount,
+      reason: input.reason ?? null,
+      idempotencyKey: interactionId ? `${platform}:${interactionId}` : null,
+      now: clock.now(),
+      platform,
+    });
+    const { transfer } = receipt;
+    const params = { amount: transfer.amount, member: input.member.displayName, reason: transfer.reason };
+    const ledger = ledgerOf(services);
+    return {
+      title: t('interactions:tip.sentTitle'),
+      text: [
+        receipt.duplicate ? t('interactions:tip.duplicate') : null,
+        t(transfer.reason ? 'interactions:tip.sentReason' : 'interactions:tip.sent', params),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      footer: t('interactions:tip.allowanceLeft', {
+        left: receipt.allowanceLeft,
+        total: ledger.policy.dailyAllowance,
+      }),
+      tone: 'success',
+    };
+  },
+});

@@ -1,0 +1,89 @@
+import type { Community, Locale } from '../domain/types.ts';
+import type { RichReply } from '../framework/reply.ts';
+import type { Translate } from '../i18n/translate.ts';
+import { activityChartSvg, renderPng } from './activity-chart.ts';
+import type { KolService } from './kol-service.ts';
+import type { LedgerService } from './ledger-service.ts';
+
+/**
+ * The moderators' report: `/stats` answers with it, and a weekly job can post the same reply through the Messenger.
+ * Member names are resolved here so the analytics stay id-based and testable.
+ */
+export async function buildStatsReport(deps: {
+  kol: KolService;
+  ledger: LedgerService | undefined;
+  community: Community;
+  now: Date;
+  periodDays: number;
+  t: Translate;
+  locale: Locale;
+  weekly?: boolean;
+}): Promise<RichReply> {
+  const { kol, community, now, periodDays, t } = deps;
+  const stats = await kol.stats(community, now, periodDays);
+  const flags = deps.ledger ? await deps.ledger.flags(community, 5) : [];
+  const ids = new Set<string>([
+    ...stats.groups.slice(0, 3).flatMap((g) => g.memberIds.slice(0, 3)),
+    ...stats.bridges.map((b) => b.memberId),
+    ...flags.flatMap((f) => f.memberIds),
+  ]);
+  const members = await kol.members([...ids]);
+  const name = (id: string) => members.get(id)?.displayName ?? id;
+  const none = t('interactions:stats.none');
+  const png = renderPng(activityChartSvg(stats.dailyActive));
+  return {
+    title: deps.weekly ? t('interactions:stats.weeklyTitle') : t('interactions:stats.title', { days: periodDays }),
+    fields: [
+      { name: t('interactions:stats.active'), value: String(stats.active), inline: true },
+      { name: t('interactions:stats.new'), value: String(stats.new), inline: true },
+      { name: t('interactions:stats.returning'), value: String(stats.returning), inline: true },
+      {
+        name: t('interactions:stats.churning'),
+        value: `${stats.churning} (${t('interactions:stats.churningHint')})`,
+        inline: true,
+      },
+      {
+        name: t('interactions:stats.topTopics'),
+        value: stats.topTopics.length ? stats.topTopics.map((x) => `${x.topic} (${x.count})`).join(', ') : none,
+      },
+      {
+        name: t('interactions:stats.groups'),
+        value: stats.groups.length
+          ? [
+              t('interactions:stats.groupsValue', {
+                count: stats.groups.length,
+                modularity: stats.modularity.toFixed(2),
+              }),
+              ...stats.groups.slice(0, 3).map((g, i) =>
+                t('interactions:stats.group', {
+                  n: i + 1,
+                  members: `${g.memberIds.slice(0, 3).map(name).join(', ')}${g.memberIds.length > 3 ? ` +${g.memberIds.length - 3}` : ''}`,
+                }),
+              ),
+            ].join('\n')
+          : none,
+      },
+      {
+        name: t('interactions:stats.bridges'),
+        value: stats.bridges.length
+          ? stats.bridges
+              .map((b) => t('interactions:stats.bridge', { member: name(b.memberId), groups: b.groups }))
+              .join('\n')
+          : none,
+      },
+      {
+        name: t('interactions:stats.flags'),
+        value: flags.length
+          ? flags
+              .map((f) => t(`interactions:stats.flag.${f.kind}`, { members: f.memberIds.map(name).join(', ') }))
+              .join('\n')
+          : none,
+      },
+    ],
+    image: {
+      png,
+      filename: 'activity.png',
+      alt: t('interactions:stats.chartAlt', { days: stats.dailyActive.length }),
+    },
+  };
+}

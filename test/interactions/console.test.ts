@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.ts';
+
+/** Tips, balances, leaderboards and stats as members use them, through the console sandbox and the real dispatcher. */
+describe('tipping and leaderboards in the console sandbox', () => {
+  let app: TestApp;
+  const say = async (line: string) => {
+    const turn = await app.console.run(line);
+    if (!turn) throw new Error(`no turn for ${line}`);
+    return turn;
+  };
+  const transfers = () => app.services.ledger!.store.trialBalance(app.demoCommunityId!);
+
+  beforeAll(async () => {
+    app = await createTestApp({ demo: true });
+    const community = (await app.services.communities.get(app.demoCommunityId!))!;
+    await app.services.members.ensure(community.id, {
+      platformUserId: 'helper-bot',
+      handle: 'helperbot',
+      displayName: 'Helper Bot',
+      isBot: true,
+    });
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  it('tips a member and shows both balances', async () => {
+    const tip = await say('@alice /tip @bob 5 great workshop');
+    expect(tip.status).toBe('ok');
+    expect(tip.output).toContain('You gave 5 points to Bob');
+    expect(tip.output).toContain('great workshop');
+    expect(tip.output).toContain('Allowance left today: 15 of 20.');
+    const bob = await say('@bob /balance');
+    expect(bob.output).toMatch(/Balance: 5\b/);
+    expect(bob.output).toContain('Asia/Shanghai');
+    const history = await say('@bob /tips');
+    expect(history.output).toContain('Alice tipped you 5');
+  });
+
+  it.each([
+    ['@alice /tip @bob -5', 'AMOUNT_NOT_POSITIVE', 'at least 1 point'],
+    ['@alice /tip @bob 0', 'AMOUNT_NOT_POSITIVE', 'at least 1 point'],
+    ['@alice /tip @bob 2.5', 'AMOUNT_FRACTIONAL', 'whole numbers'],
+    ['@alice /tip @bob lots', 'AMOUNT_NOT_A_NUMBER', 'is not an amount'],
+    ['@alice /tip @bob 100000000000000000000000', 'AMOUNT_TOO_LARGE', 'at most 100 points'],
+    ['@alice /tip @ghost 5', 'MEMBER_UNKNOWN', 'could not find the member'],
+    ['@alice /tip @helperbot 5', 'TIP_TO_BOT', 'is a bot'],
+    ['@alice /tip @alice 5', 'TIP_SELF', 'cannot tip yourself'],
+    ['@alice /tip @bob', 'OPTION_MISSING', 'amount'],
+    ['@chen /tip @bob 2.5', 'AMOUNT_FRACTIONAL', '积分必须是整数'],
+    ['@chen /tip @bob -1', 'AMOUNT_NOT_POSITIVE', '至少为 1 积分'],
+  ])('%s is refused with %s and changes nothing', async (line, code, message) => {
+    const before = await transfers();
+    const turn = await say(line);
+    expect(turn.status).toBe(code);
+    expect(turn.output).toContain(message);
+    expect(await transfers()).toEqual(before);
+  });
+
+  it('lets moderators grant and revoke, audited, and no one else', async () => {
+    const denied = await say('@alice /points grant @bob 50 because');
+    expect(denied.status).toBe('PERMISSION_DENIED');
+    const granted = await say('@mod /points grant @bob 50 ran the study group');
+    expect(granted.status).toBe('ok');
+    expect(granted.output).toContain('50 points granted to Bob (ran the study group). New balance: 55.');
+    const noReason = await say('@mod /points revoke @bob 5');
+    expect(noReason.status).toBe('POINTS_REASON_REQUIRED');
+    const tooMuch = await say('@mod /points revoke @bob 500 mistake');
+    expect(tooMuch.status).toBe('POINTS_REVOKE_INSUFFICIENT');
+    const revoked = await say('@mod /points revoke @bob 5 double grant');
+    expect(revoked.output).toContain('New balance: 50.');
+    const audit = await app.services.ledger!.audit((await app.services.communities.get(app.demoCommunityId!))!);
+    expect(audit.map((a) => a.reason).sort()).toEqual(['double grant', 'ran the study group']);
+    expect(await transfers()).toMatchObject({ postingsSum: 0, mismatchedAccounts: 0 });
+  });
+
+  it('ranks members with a reason for each entry, and honours opt-out', async () => {
+    const board = await say('@alice /leaderboard all');
+    expect(board.status).toBe('ok');
+    expect(board.output).toContain('Leaderboard · all time');
+    expect(board.output).toMatch(/1\. #1 .+\n {3}.*(replies received|tipped by|reaction|posts)/);
+    expect(board.output).not.toMatch(/#\d+ (Moderator|Operator)/);
+    // Alice tipped Bob in the first test: his entry says so.
+    expect(board.output).toMatch(/#\d+ Bob\n {3}[^\n]*tipped by 1 member/);
+    const top = /1\. #1 (.+)\n/.exec(board.output)![1]!;
+    const topMember = (await app.services.members.list(app.demoCommunityId!)).find((m) => m.displayName === top)!;
+    const optOut = await say(`@${topMember.handle} /leaderboard optout`);
+    expect(optOut.status).toBe('ok');
+    expect(optOut.output).toMatch(/no longer shown|不再出现/);
+    const after = await say('@alice /leaderboard all');
+    expect(after.output).not.toContain(`#1 ${top}\n`);
+    expect(after.output).not.toMatch(new RegExp(`#\\d+ ${top}\\n`));
+    await say(`@${topMember.handle} /leaderboard optin`);
+    const zh = await say('@chen /leaderboard 7d');
+    expect(zh.output).toContain('排行榜 · 最近 7 天');
+  });
+
+  it('gives moderators stats with a chart and flags', async () => {
+    const denied = await say('@alice /stats');
+    expect(denied.status).toBe('PERMISSION_DENIED');
+    const turn = await say('@mod /stats');
+    expect(turn.status).toBe('ok');
+    expect(turn.output).toMatch(/Active members: \d+/);
+    expect(turn.output).toContain('Conversation groups');
+    const png = turn.reply?.image?.png;
+    expect(png && Array.from(png.slice(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+  });
+});
