@@ -1,6 +1,8 @@
+import { PrismaCommerceStore } from '../adapters/storage/commerce-store.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
 import { createInteractionStores } from '../adapters/storage/ledger-stores.ts';
 import { allCommands } from '../core/commands/index.ts';
+import { CommerceService } from '../core/commerce/commerce-service.ts';
 import { Dispatcher, type EventListener } from '../core/framework/dispatcher.ts';
 import { catalog } from '../core/i18n/catalog.ts';
 import { Translator } from '../core/i18n/translate.ts';
@@ -8,7 +10,10 @@ import { KolService } from '../core/interactions/kol-service.ts';
 import { LedgerService } from '../core/interactions/ledger-service.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import { RecommendService } from '../core/recommend/service.ts';
+import { HashedContentModel } from '../core/recommend/text-vectors.ts';
 import type { Services } from '../core/services.ts';
+import { AccessRouter } from './access-router.ts';
 import type { Config } from './config.ts';
 import { MessengerRouter } from './messenger-router.ts';
 
@@ -22,6 +27,8 @@ export interface App {
   database: Database;
   /** Routes posts that no command triggered (digests, notices) to the running platform adapters. */
   messenger: MessengerRouter;
+  /** Routes course unlocks (roles, channels) to the running platform adapters. */
+  access: AccessRouter;
   /** Long-running jobs (schedulers) started by features; stopped on shutdown. */
   background: { name: string; stop(): Promise<void> | void }[];
   close(): Promise<void>;
@@ -50,14 +57,35 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   services.ledger = new LedgerService({ store: interactionStores.ledger, events: stores.events, log });
   services.kol = new KolService({ store: interactionStores.kol, events: stores.events, members: stores.members, log });
   const messenger = new MessengerRouter();
+  const access = new AccessRouter();
+  services.commerce = new CommerceService({
+    store: new PrismaCommerceStore(database.prisma),
+    courses: stores.courses,
+    members: stores.members,
+    events: stores.events,
+    access,
+    log: log.child({ ns: 'core:commerce' }),
+  });
   const eventListeners: EventListener[] = [];
   const core = new Dispatcher({ commands, services, log, clock, eventListeners });
   const background: App['background'] = [];
+  // Recommendations: retrained hourly per community and on demand (/recommend retrain). The model-free embedder
+  // stands in until a content model is wired here; cross-lingual search needs the real one.
+  services.recommend = new RecommendService({
+    courses: stores.courses,
+    events: stores.events,
+    model: new HashedContentModel(),
+    clock,
+    log,
+  });
+  const recommendSchedule = services.recommend.start(60 * 60_000);
+  background.push({ name: 'recommend', stop: () => recommendSchedule.stop() });
   return {
     core,
     services,
     database,
     messenger,
+    access,
     background,
     async close() {
       // Stop schedulers first, then let commands already running finish, then close the database.

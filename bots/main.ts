@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
+import { ConsoleAccess } from '../adapters/console/access.ts';
 import { ConsoleMessenger } from '../adapters/console/messenger.ts';
 import { runConsole } from '../adapters/console/repl.ts';
 import { ConsoleSession } from '../adapters/console/session.ts';
@@ -84,6 +85,7 @@ if (consoleMode) {
     imageDir: 'data/images',
   });
   app.messenger.register('console', new ConsoleMessenger((text) => process.stdout.write(text)));
+  app.access.register('console', new ConsoleAccess());
   const interactive = process.stdin.isTTY === true;
   await runConsole(session, {
     input: process.stdin,
@@ -101,6 +103,7 @@ if (consoleMode) {
     const platform = await module.start({ core: app.core, config, log: log.child({ ns: `adapter:${name}` }) });
     running.push(platform);
     app.messenger.register(name, platform.messenger);
+    if (platform.access) app.access.register(name, platform.access);
     log.info({ platform: name }, 'platform started');
   }
 }

@@ -1,3 +1,4 @@
+import type { CommerceService } from './commerce/commerce-service.ts';
 import type { ContentService } from './content/service.ts';
 import type { AnyCommand } from './framework/command.ts';
 import type { Translator } from './i18n/translate.ts';
@@ -11,6 +12,7 @@ import type {
   EventLog,
   MemberStore,
 } from './ports/stores.ts';
+import type { RecommendService } from './recommend/service.ts';
 
 /**
  * The services a command handler can reach through `ctx.services`. Each feature adds its own field here;
@@ -30,6 +32,10 @@ export interface Services {
   ledger?: LedgerService;
   /** KOL leaderboards and community analytics. */
   kol?: KolService;
+  /** Paid content: orders, entitlements, course access. */
+  commerce?: CommerceService;
+  /** Member profiles, interest groups, course recommendations and semantic course search. */
+  recommend?: RecommendService;
   /** The registered commands (for /help and native registration). */
   commands(): readonly AnyCommand[];
 }

@@ -1,3 +1,4 @@
+import type { AccessGranter } from '../../core/commerce/ports.ts';
 import type { CohortCore } from '../../core/framework/envelopes.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
@@ -14,6 +15,8 @@ export interface RunningPlatform {
   name: string;
   /** Posts outside a command (digests, notices) on this platform. */
   messenger: Messenger;
+  /** Grants and revokes course roles/channels, where the platform can. */
+  access?: AccessGranter;
   /** Stops taking new work, lets in-flight work finish, closes connections. */
   stop(): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import type { AnyCommand } from '../framework/command.ts';
+import { commerceCommands } from './commerce/index.ts';
 import { contentCommands } from './content/index.ts';
 import { communityLanguageCommand, communityTimezoneCommand, roleSetCommand } from './general/community-settings.ts';
 import { helpCommand } from './general/help.ts';
 import { languageCommand } from './general/language.ts';
 import { interactionCommands } from './interactions/index.ts';
+import { recommendCommands } from './recommend/index.ts';
 
 /**
  * Every command, in /help order. Each feature adds its commands here (one import, one spread);
@@ -15,6 +17,8 @@ export const allCommands: readonly AnyCommand[] = [
   communityTimezoneCommand,
   communityLanguageCommand,
   roleSetCommand,
-  ...interactionCommands,
   ...contentCommands,
+  ...recommendCommands,
+  ...interactionCommands,
+  ...commerceCommands,
 ];

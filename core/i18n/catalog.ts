@@ -1,6 +1,8 @@
+import { commerceMessages } from '../commerce/messages.ts';
 import { contentMessages } from '../content/messages.ts';
-import { commonMessages } from './common.messages.ts';
 import { interactionsMessages } from '../interactions/messages.ts';
+import { recommendMessages } from '../recommend/messages.ts';
+import { commonMessages } from './common.messages.ts';
 import type { Messages } from './translate.ts';
 
 /**
@@ -9,6 +11,8 @@ import type { Messages } from './translate.ts';
  */
 export const catalog: Record<string, Messages> = {
   common: commonMessages,
-  interactions: interactionsMessages,
+  commerce: commerceMessages,
   content: contentMessages,
+  recommend: recommendMessages,
+  interactions: interactionsMessages,
 };

@@ -1,3 +1,4 @@
+import { ConsoleAccess } from '../../adapters/console/access.ts';
 import { ConsoleMessenger } from '../../adapters/console/messenger.ts';
 import { ConsoleSession } from '../../adapters/console/session.ts';
 import type { Provider } from '../../adapters/storage/schema-source.ts';
@@ -22,6 +23,8 @@ export interface TestApp extends App {
   console: ConsoleSession;
   /** What was posted to console channels without a command (digests, notices), in order. */
   outbox: ConsoleMessenger;
+  /** Roles/channels the console would have unlocked. */
+  unlocks: ConsoleAccess;
   dispose(): Promise<void>;
 }
 
@@ -35,6 +38,8 @@ export async function createTestApp(
   const app = await composeApp({ config, log: silentLogger, clock, database: db });
   const outbox = new ConsoleMessenger();
   app.messenger.register('console', outbox);
+  const unlocks = new ConsoleAccess();
+  app.access.register('console', unlocks);
   const demoCommunityId = options.demo
     ? await ensureDemoCommunity(app.services, { clock, seed: 42, reset: false, log: silentLogger })
     : null;
@@ -53,6 +58,7 @@ export async function createTestApp(
     demoCommunityId,
     console,
     outbox,
+    unlocks,
     async dispose() {
       await app.close();
       await db.drop();

@@ -1,0 +1,111 @@
+import type { CommerceStore, NewEntitlement } from '../../core/commerce/ports.ts';
+import type { CourseAccess, CourseOrder, Entitlement, OrderStatus } from '../../core/commerce/types.ts';
+import type { PaymentModel } from '../../core/domain/types.ts';
+import type { Db } from './database.ts';
+import type { Entitlement as EntitlementRow, CourseOrder as OrderRow } from './generated/sqlite/client.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
+
+const toOrder = (row: OrderRow): CourseOrder => ({
+  id: row.id,
+  communityId: row.communityId,
+  courseId: row.courseId,
+  memberId: row.memberId,
+  status: row.status as OrderStatus,
+  amountMinor: row.amountMinor,
+  currency: row.currency,
+  paymentModel: row.paymentModel as PaymentModel,
+  createdAt: row.createdAt,
+  decidedAt: row.decidedAt,
+  decidedById: row.decidedById,
+});
+
+const toEntitlement = (row: EntitlementRow): Entitlement => ({
+  id: row.id,
+  communityId: row.communityId,
+  memberId: row.memberId,
+  courseId: row.courseId,
+  source: row.source as Entitlement['source'],
+  orderId: row.orderId,
+  startsAt: row.startsAt,
+  expiresAt: row.expiresAt,
+  revokedAt: row.revokedAt,
+});
+
+export class PrismaCommerceStore implements CommerceStore {
+  constructor(private readonly db: Db) {}
+
+  async createOrder(
+    order: Omit<CourseOrder, 'id' | 'status' | 'decidedAt' | 'decidedById'> & { requestKey: string },
+  ): Promise<{ order: CourseOrder; created: boolean }> {
+    const where = { communityId_requestKey: { communityId: order.communityId, requestKey: order.requestKey } };
+    try {
+      return { order: toOrder(await this.db.courseOrder.create({ data: order })), created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await this.db.courseOrder.findUnique({ where });
+      if (!existing) throw error;
+      return { order: toOrder(existing), created: false };
+    }
+  }
+
+  async getOrder(communityId: string, id: string): Promise<CourseOrder | null> {
+    const row = await this.db.courseOrder.findFirst({ where: { communityId, id } });
+    return row ? toOrder(row) : null;
+  }
+
+  async listOrders(
+    communityId: string,
+    filter: { status?: OrderStatus; memberId?: string; courseIds?: string[] },
+  ): Promise<CourseOrder[]> {
+    const rows = await this.db.courseOrder.findMany({
+      where: {
+        communityId,
+        status: filter.status,
+        memberId: filter.memberId,
+        courseId: filter.courseIds ? { in: filter.courseIds } : undefined,
+      },
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+    });
+    return rows.map(toOrder);
+  }
+
+  async decideOrder(
+    id: string,
+    decision: { status: 'paid' | 'cancelled'; by: string; at: Date; entitlement?: NewEntitlement },
+  ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null> {
+    return this.db.$transaction(async (tx) => {
+      // Conditional update: only one of two concurrent confirmations sees the order pending.
+      const { count } = await tx.courseOrder.updateMany({
+        where: { id, status: 'pending' },
+        data: { status: decision.status, decidedAt: decision.at, decidedById: decision.by },
+      });
+      if (count === 0) return null;
+      const order = toOrder(await tx.courseOrder.findUniqueOrThrow({ where: { id } }));
+      const entitlement = decision.entitlement
+        ? toEntitlement(await tx.entitlement.create({ data: decision.entitlement }))
+        : null;
+      return { order, entitlement };
+    });
+  }
+
+  async grant(entitlement: NewEntitlement): Promise<Entitlement> {
+    return toEntitlement(await this.db.entitlement.create({ data: entitlement }));
+  }
+
+  async entitlements(communityId: string, memberId: string): Promise<Entitlement[]> {
+    const rows = await this.db.entitlement.findMany({
+      where: { communityId, memberId },
+      orderBy: { startsAt: 'desc' },
+    });
+    return rows.map(toEntitlement);
+  }
+
+  async getAccess(courseId: string): Promise<CourseAccess | null> {
+    return this.db.courseAccess.findUnique({ where: { courseId } });
+  }
+
+  async setAccess(access: CourseAccess): Promise<CourseAccess> {
+    return this.db.courseAccess.upsert({ where: { courseId: access.courseId }, create: access, update: access });
+  }
+}

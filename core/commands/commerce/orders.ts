@@ -1,0 +1,115 @@
+import { short } from '../../commerce/commerce-service.ts';
+import { formatDate } from '../../commerce/course-card.ts';
+import { formatPrice } from '../../commerce/money.ts';
+import { hasPermission } from '../../domain/types.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { option } from '../../framework/options.ts';
+import { commerceOf } from './course-show.ts';
+
+const orderRef = option.string({
+  description: { en: 'Order #id', 'zh-CN': '订单 #编号' },
+  required: true,
+  maxLength: 40,
+});
+
+export const ordersCommand = defineCommand({
+  name: 'orders',
+  description: { en: 'Orders for your courses (moderators: all)', 'zh-CN': '你课程的订单（版主可见全部）' },
+  permission: 'creator',
+  options: {
+    status: option.choice({
+      description: { en: 'pending, paid or cancelled', 'zh-CN': 'pending、paid 或 cancelled' },
+      choices: ['pending', 'paid', 'cancelled'] as const,
+    }),
+  },
+  async handler({ input, member, community, services, t, locale }) {
+    const commerce = commerceOf(services);
+    const mine = hasPermission(member.role, 'moderator')
+      ? undefined
+      : (await services.courses.list(community.id)).filter((c) => c.creatorId === member.id).map((c) => c.id);
+    const orders = await commerce.listOrders(community.id, { status: input.status ?? 'pending', courseIds: mine });
+    if (orders.length === 0) return { text: t('commerce:ordersEmpty'), ephemeral: true };
+    const buyers = new Map((await services.members.getMany(orders.map((o) => o.memberId))).map((m) => [m.id, m]));
+    const shown = orders.slice(0, 20);
+    return {
+      title: t('commerce:ordersTitle'),
+      items: await Promise.all(
+        shown.map(async (o) => ({
+          title: (await services.courses.get(o.courseId))?.title ?? o.courseId,
+          description: t('commerce:orderLine', {
+            ref: short(o.id),
+            member: buyers.get(o.memberId)?.displayName ?? '?',
+            price: formatPrice(o.amountMinor, o.currency, locale),
+            status: t(`commerce:status.${o.status}`),
+          }),
+          meta: formatDate(o.createdAt, locale, community.timezone),
+        })),
+      ),
+      buttons: shown
+        .filter((o) => o.status === 'pending')
+        .slice(0, 4)
+        .map((o) => ({ label: `✔ #${short(o.id)}`, action: `/order confirm ${o.id}`, style: 'primary' as const })),
+      ephemeral: true,
+    };
+  },
+});
+
+function decisionCommand(status: 'paid' | 'cancelled') {
+  return defineCommand({
+    name: status === 'paid' ? 'order confirm' : 'order cancel',
+    description:
+      status === 'paid'
+        ? { en: 'Confirm an order is paid and give access', 'zh-CN': '确认订单已付款并开通权限' }
+        : { en: 'Cancel a pending order', 'zh-CN': '取消待付款订单' },
+    permission: 'creator',
+    options: { order: orderRef },
+    async handler({ input, member, community, services, t, locale, clock }) {
+      const commerce = commerceOf(services);
+      const { order, entitlement, course, buyer } = await commerce.decide(
+        community,
+        member,
+        input.order,
+        status,
+        clock.now(),
+      );
+      if (status === 'cancelled') return { text: t('commerce:cancelled', { ref: short(order.id) }), tone: 'success' };
+      const until = entitlement?.expiresAt
+        ? t('commerce:card.until', { date: formatDate(entitlement.expiresAt, locale, community.timezone) })
+        : '';
+      return {
+        text: t('commerce:confirmed', {
+          ref: short(order.id),
+          member: buyer?.displayName ?? '?',
+          title: course.title,
+          until,
+        }),
+        tone: 'success',
+      };
+    },
+  });
+}
+
+export const orderConfirmCommand = decisionCommand('paid');
+export const orderCancelCommand = decisionCommand('cancelled');
+
+export const courseGrantCommand = defineCommand({
+  name: 'course grant',
+  description: { en: 'Give a member a course (a comp or a prize)', 'zh-CN': '赠送成员一门课程' },
+  permission: 'creator',
+  options: {
+    member: option.member({ description: { en: 'Who gets it', 'zh-CN': '获赠成员' }, required: true }),
+    course: option.string({ description: { en: 'Course #id', 'zh-CN': '课程 #编号' }, required: true, maxLength: 40 }),
+  },
+  async handler({ input, member, community, services, t, locale, clock }) {
+    const commerce = commerceOf(services);
+    const course = await commerce.findCourse(community.id, input.course);
+    const entitlement = await commerce.grant(community, member, input.member, course, clock.now());
+    const until = entitlement.expiresAt
+      ? t('commerce:card.until', { date: formatDate(entitlement.expiresAt, locale, community.timezone) })
+      : '';
+    return {
+      text: t('commerce:granted', { member: input.member.displayName, title: course.title, until }),
+      tone: 'success',
+    };
+  },
+});

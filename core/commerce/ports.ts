@@ -1,0 +1,42 @@
+import type { Platform } from '../domain/types.ts';
+import type { CourseAccess, CourseOrder, Entitlement, OrderStatus } from './types.ts';
+
+export type NewEntitlement = Omit<Entitlement, 'id' | 'revokedAt'> & { createdAt: Date };
+
+export interface CommerceStore {
+  /** Creates a pending order, or returns the one this request key already made. */
+  createOrder(
+    order: Omit<CourseOrder, 'id' | 'status' | 'decidedAt' | 'decidedById'> & { requestKey: string },
+  ): Promise<{ order: CourseOrder; created: boolean }>;
+  getOrder(communityId: string, id: string): Promise<CourseOrder | null>;
+  listOrders(
+    communityId: string,
+    filter: { status?: OrderStatus; memberId?: string; courseIds?: string[] },
+  ): Promise<CourseOrder[]>;
+  /**
+   * Moves a pending order to paid (granting the entitlement in the same transaction) or cancelled.
+   * Returns null when the order was no longer pending: two moderators confirming at once grant once.
+   */
+  decideOrder(
+    id: string,
+    decision: { status: 'paid' | 'cancelled'; by: string; at: Date; entitlement?: NewEntitlement },
+  ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null>;
+  grant(entitlement: NewEntitlement): Promise<Entitlement>;
+  entitlements(communityId: string, memberId: string): Promise<Entitlement[]>;
+  getAccess(courseId: string): Promise<CourseAccess | null>;
+  setAccess(access: CourseAccess): Promise<CourseAccess>;
+}
+
+/** What a platform does when an entitlement starts or ends: give or take a role, open or close a channel. */
+export interface AccessTarget {
+  platform: Platform;
+  spaceId: string;
+  platformUserId: string;
+  roleId: string | null;
+  channelId: string | null;
+}
+
+export interface AccessGranter {
+  grant(target: AccessTarget): Promise<void>;
+  revoke(target: AccessTarget): Promise<void>;
+}
