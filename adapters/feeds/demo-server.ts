@@ -9,8 +9,8 @@ import { type Clock, systemClock } from '../../core/ports/clock.ts';
 
 /**
  * Serves the demo feeds in prisma/demo/feeds/ on 127.0.0.1, for the console sandbox and tests. Dates in the files
- * are written `{{date:-5h}}` and rendered against the given clock, so the demo's items are always fresh.
- * Answers conditional GETs (ETag) like a well-behaved feed server.
+ * are written `{{date:-5h}}` and rendered once, against the clock's time when the server starts, so the demo's
+ * items are fresh and each feed's body (and ETag) stays stable: conditional GETs get 304 like from a real server.
  */
 export interface DemoFeedServer {
   /** http://127.0.0.1:<port> */
@@ -40,16 +40,16 @@ export async function startDemoFeedServer(
   const clock = options.clock ?? systemClock;
   const dir = options.dir ?? FEEDS_DIR;
   const files = readdirSync(dir).filter((f) => CONTENT_TYPES.some(([suffix]) => f.endsWith(suffix)));
-  const templates = new Map(files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
+  const startedAt = clock.now();
+  const bodies = new Map(files.map((f) => [f, renderDemoFeed(readFileSync(path.join(dir, f), 'utf8'), f, startedAt)]));
 
   const server = http.createServer((req, res) => {
     const name = decodeURIComponent((req.url ?? '/').split('?')[0]?.slice(1) ?? '');
-    const template = templates.get(name);
-    if (req.method !== 'GET' || !template) {
+    const body = bodies.get(name);
+    if (req.method !== 'GET' || body === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    const body = renderDemoFeed(template, name, clock.now());
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, { etag }).end();

@@ -28,7 +28,8 @@ export function htmlToText(html: string): string {
 /** The first sentence (or the first `max` characters) of a text, for the digest's one-line summary. */
 export function oneLine(text: string, max = 160): string {
   const clean = text.replace(/\s+/g, ' ').trim();
-  const sentence = /^(.{20,}?[.!?。！？])(\s|$)/u.exec(clean)?.[1] ?? clean;
+  // Latin full stops need a following space (not "3.5"); CJK ones end a sentence on their own.
+  const sentence = /^(.{10,}?(?:[.!?](?=\s|$)|[。！？]))/u.exec(clean)?.[1] ?? clean;
   const chars = [...sentence];
   return chars.length <= max
     ? sentence

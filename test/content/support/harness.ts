@@ -1,0 +1,79 @@
+import { ConsoleMessenger } from '../../../adapters/console/messenger.ts';
+import { type FeedFetcherOptions, HttpFeedFetcher } from '../../../adapters/feeds/fetcher.ts';
+import { createContentStores } from '../../../adapters/storage/content-stores.ts';
+import { createCoreStores } from '../../../adapters/storage/index.ts';
+import type { Provider } from '../../../adapters/storage/schema-source.ts';
+import type { ContentStores } from '../../../core/content/ports.ts';
+import { createContentScorer } from '../../../core/content/scoring/scorer.ts';
+import { ContentService, type ContentServiceDeps } from '../../../core/content/service.ts';
+import type { Community } from '../../../core/domain/types.ts';
+import { catalog } from '../../../core/i18n/catalog.ts';
+import { Translator } from '../../../core/i18n/translate.ts';
+import { ManualClock } from '../../../core/ports/clock.ts';
+import type { ContentModel } from '../../../core/ports/content-model.ts';
+import { silentLogger } from '../../../core/ports/logger.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { tinyModel } from './tiny-model.ts';
+
+/** One content service on a throwaway database, with the console messenger recording what gets posted. */
+export interface ContentHarness {
+  db: TestDatabase;
+  clock: ManualClock;
+  stores: ContentStores;
+  core: ReturnType<typeof createCoreStores>;
+  service: ContentService;
+  outbox: ConsoleMessenger;
+  community: Community;
+  fetcher: HttpFeedFetcher;
+  dispose(): Promise<void>;
+}
+
+export async function createContentHarness(
+  options: {
+    provider?: Provider;
+    now?: string;
+    fetcher?: FeedFetcherOptions;
+    model?: ContentModel;
+    /** Share another harness's database (a second bot process on the same PostgreSQL). */
+    database?: TestDatabase;
+    deps?: Partial<ContentServiceDeps>;
+    options?: ContentServiceDeps['options'];
+  } = {},
+): Promise<ContentHarness> {
+  const db = options.database ?? (await createTestDatabase(options.provider ?? 'sqlite'));
+  const clock = new ManualClock(options.now ?? '2026-11-20T02:00:00.000Z');
+  const core = createCoreStores(db.prisma);
+  const stores = createContentStores(db.prisma);
+  const outbox = new ConsoleMessenger();
+  const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: true, ...options.fetcher });
+  const service = new ContentService({
+    stores,
+    fetcher,
+    scorer: createContentScorer({ model: options.model ?? tinyModel, combiner: null }),
+    communities: core.communities,
+    events: core.events,
+    courses: core.courses,
+    translator: new Translator(catalog),
+    messenger: () => outbox,
+    clock,
+    log: silentLogger,
+    options: options.options,
+    ...options.deps,
+  });
+  const community = await core.communities.ensure('console', 'content-test', { name: 'Content test' });
+  return {
+    db,
+    clock,
+    stores,
+    core,
+    service,
+    outbox,
+    community,
+    fetcher,
+    async dispose() {
+      await service.stop();
+      await fetcher.close();
+      if (!options.database) await db.drop();
+    },
+  };
+}
