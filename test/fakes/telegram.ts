@@ -8,6 +8,8 @@ import { closeServer, listenOnLoopback, parsePayload, readBody, Waiters } from '
 export interface TelegramCall {
   method: string;
   payload: Record<string, unknown>;
+  /** Set when the fake answered this call with a scripted error. */
+  failedWith?: number;
 }
 
 export interface FakeTelegramUser {
@@ -56,6 +58,8 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
   let updateId = 1_000;
   let messageId = 5_000;
   const holds = new Set<NodeJS.Timeout>();
+  // Long polls waiting for an update: a push answers them at once instead of after the hold.
+  const wakers = new Set<() => void>();
 
   const server = http.createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -65,11 +69,11 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
     if (!match || match[1] !== token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2] ?? '';
     const payload = await parsePayload(String(req.headers['content-type'] ?? ''), raw);
+    const failure = failures.get(method)?.shift();
     if (method !== 'getUpdates') {
-      calls.push({ method, payload });
+      calls.push({ method, payload, ...(failure ? { failedWith: failure.error_code } : {}) });
       waiters.notify();
     }
-    const failure = failures.get(method)?.shift();
     if (failure)
       return send(failure.error_code, {
         ok: false,
@@ -112,14 +116,19 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
         };
         const ready = take();
         if (ready.length > 0 || !payload.timeout) return ok(ready);
-        const hold = setTimeout(() => {
+        const answer = () => {
+          clearTimeout(hold);
           holds.delete(hold);
-          ok(take());
-        }, 150);
+          wakers.delete(answer);
+          if (!res.writableEnded) ok(take());
+        };
+        const hold = setTimeout(answer, 150);
         holds.add(hold);
+        wakers.add(answer);
         req.on('close', () => {
           clearTimeout(hold);
           holds.delete(hold);
+          wakers.delete(answer);
         });
         return;
       }
@@ -136,6 +145,7 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
     calls,
     push(update, redeliver = false) {
       queue.push({ update, redeliver });
+      for (const wake of [...wakers]) wake();
     },
     nextUpdateId: () => ++updateId,
     failNext(method, error) {

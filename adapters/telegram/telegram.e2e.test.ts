@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../core/ports/logger.ts';
+import {
+  type FakeTelegram,
+  type FakeTelegramUser,
+  startFakeTelegram,
+  type TelegramCall,
+  telegramUpdates,
+} from '../../test/fakes/telegram.ts';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTelegram, type TelegramAdapter } from './adapter.ts';
+
+/** The real telegraf, long polling a fake Bot API on 127.0.0.1, in front of the real dispatcher and database. */
+const CHAT = { id: -100_777, title: 'Cohort Telegram' };
+const alice: FakeTelegramUser = { id: 4201, first_name: 'alice', username: 'alice', language_code: 'en' };
+const bob: FakeTelegramUser = { id: 4202, first_name: 'bob', username: 'bob', language_code: 'en' };
+const owner: FakeTelegramUser = { id: 4203, first_name: 'owner', username: 'owner' };
+
+const text = (call: TelegramCall) => String(call.payload.text ?? '');
+
+describe('Telegram adapter end to end (polling)', () => {
+  let app: TestApp;
+  let fake: FakeTelegram;
+  let adapter: TelegramAdapter;
+
+  /** Sends a command as `from` and waits for the bot's reply to that message. */
+  async function say(from: FakeTelegramUser, line: string, redeliver = false): Promise<TelegramCall> {
+    const id = fake.nextUpdateId();
+    fake.push(telegramUpdates.command(id, CHAT, from, line));
+    if (redeliver) fake.push(telegramUpdates.command(id, CHAT, from, line), true);
+    return fake.waitForCall(
+      (c) =>
+        c.method === 'sendMessage' &&
+        !c.failedWith &&
+        (c.payload.reply_parameters as { message_id?: number })?.message_id === id,
+      `reply to ${line}`,
+    );
+  }
+
+  async function communityId(): Promise<string> {
+    const community = (await app.services.communities.list()).find((c) => c.platform === 'telegram');
+    if (!community) throw new Error('no telegram community yet');
+    return community.id;
+  }
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    fake = await startFakeTelegram();
+    fake.setAdministrators(CHAT.id, [{ user: owner, status: 'creator' }]);
+    adapter = await startTelegram(
+      app.core,
+      { token: fake.token, apiRoot: fake.apiRoot, clock: app.clock, rateLimit: { maxWaitMs: 2_000 } },
+      silentLogger,
+    );
+  });
+
+  afterAll(async () => {
+    await adapter?.stop();
+    await fake?.close();
+    await app?.dispose();
+  });
+
+  it('registers the command menu in English and Chinese', () => {
+    const menus = fake.calls.filter((c) => c.method === 'setMyCommands');
+    expect(menus).toHaveLength(2);
+    const en = menus.find((m) => !m.payload.language_code)?.payload.commands as Array<{
+      command: string;
+      description: string;
+    }>;
+    const zh = menus.find((m) => m.payload.language_code === 'zh')?.payload.commands as typeof en;
+    expect(en.find((c) => c.command === 'help')?.description).toBe('List the commands you can use');
+    expect(zh.find((c) => c.command === 'help')?.description).toBe('列出你可以使用的命令');
+    // Multi-word commands register under their first word.
+    expect(en.map((c) => c.command)).toEqual(expect.arrayContaining(['tip', 'digest', 'role']));
+    expect(en.every((c) => /^[a-z0-9_]{1,32}$/.test(c.command))).toBe(true);
+  });
+
+  it('answers /help as HTML in the chat, as a reply to the command', async () => {
+    const reply = await say(alice, '/help');
+    expect(reply.payload.chat_id).toBe(String(CHAT.id));
+    expect(reply.payload.parse_mode).toBe('HTML');
+    expect(text(reply)).toContain('<b>Commands you can use</b>');
+    // Usage text is escaped: `<command…>` must not reach Telegram as a tag.
+    expect(text(reply)).toContain('/tip &lt;member&gt; &lt;amount&gt;');
+    expect(text(reply)).not.toContain('<member>');
+  });
+
+  it('runs a command with options, addressed to the bot by name', async () => {
+    const reply = await say(alice, '/help@cohort_test_bot tip');
+    expect(text(reply)).toContain('Usage');
+    expect(text(reply)).toContain('Give a member some of your points as thanks');
+  });
+
+  it('resolves an @mention option to the member and answers a tip', async () => {
+    await say(bob, '/balance');
+    const reply = await say(alice, '/tip @bob 5 thanks');
+    expect(text(reply)).toContain('You gave 5 points to bob');
+  });
+
+  it('runs a button press as the member who pressed it', async () => {
+    const id = fake.nextUpdateId();
+    fake.push(telegramUpdates.callback(id, CHAT, bob, '/balance'));
+    await fake.waitForCall(
+      (c) => c.method === 'answerCallbackQuery' && c.payload.callback_query_id === `cb${id}`,
+      'ack',
+    );
+    const replies = await fake.waitForCalls(
+      (c) => c.method === 'sendMessage' && /Balance<\/b>: 5\b/.test(text(c)),
+      1,
+      'balance',
+    );
+    expect(text(replies[0] as TelegramCall)).toContain('Your points');
+  });
+
+  it('records a reaction as an interaction event credited to the message author', async () => {
+    const messageId = fake.nextUpdateId();
+    fake.push(telegramUpdates.message(messageId, CHAT, bob, 'a useful link'));
+    fake.push(telegramUpdates.reaction(fake.nextUpdateId(), CHAT, alice, messageId, ['👍'], []));
+    const cid = await communityId();
+    const events = await waitForEvents(app, cid, 'reaction.added', 1);
+    const members = await app.services.members.list(cid);
+    const byId = new Map(members.map((m) => [m.id, m.handle]));
+    expect(byId.get(events[0]?.actorId ?? '')).toBe('alice');
+    expect(byId.get(events[0]?.targetMemberId ?? '')).toBe('bob');
+    expect(events[0]?.metadata).toEqual({ emoji: '👍' });
+    const posted = await app.services.events.query({ communityId: cid, verbs: ['message.posted'] });
+    expect(posted.some((e) => e.objectId === `${CHAT.id}:${messageId}`)).toBe(true);
+  });
+
+  it('handles an update delivered twice once', async () => {
+    const cid = await communityId();
+    const balanceUses = async () =>
+      (await app.services.events.query({ communityId: cid, verbs: ['command.used'] })).filter(
+        (e) => e.objectId === 'balance',
+      ).length;
+    const usedBefore = await balanceUses();
+    const before = fake.calls.filter((c) => c.method === 'sendMessage').length;
+    await say(alice, '/balance', true);
+    // Give the re-delivery time to be handled too before counting.
+    await say(alice, '/help tip');
+    const after = fake.calls.filter((c) => c.method === 'sendMessage').length;
+    expect(after - before).toBe(2);
+    expect((await balanceUses()) - usedBefore).toBe(1);
+  });
+
+  it('refuses a command above the member’s role and lets the chat creator run it', async () => {
+    const refused = await say(alice, '/role set @bob moderator');
+    expect(text(refused)).toContain('/role set is for admins and above; you are a member.');
+    const allowed = await say(owner, '/role set @bob moderator');
+    expect(text(allowed)).toContain('bob is now a moderator.');
+    expect(fake.calls.some((c) => c.method === 'getChatAdministrators')).toBe(true);
+  });
+
+  it('shows "typing…" before a slow command answers', async () => {
+    const reply = await say(alice, '/leaderboard');
+    const index = fake.calls.indexOf(reply);
+    const typing = fake.calls.findIndex((c) => c.method === 'sendChatAction' && c.payload.action === 'typing');
+    expect(typing).toBeGreaterThanOrEqual(0);
+    expect(typing).toBeLessThan(index);
+  });
+
+  it('splits an over-long post under 4096 characters, keeping order and the keyboard on the last part', async () => {
+    const items = Array.from({ length: 80 }, (_, i) => ({
+      title: `Item ${i} <b>&`,
+      description: `${'lorem ipsum '.repeat(8)}${i}`,
+      url: `https://example.com/${i}`,
+    }));
+    const before = fake.calls.length;
+    await adapter.messenger.post(
+      { platform: 'telegram', spaceId: String(CHAT.id), channelId: String(CHAT.id) },
+      { title: 'Weekly digest', text: 'z'.repeat(5_000), items, buttons: [{ label: 'More', action: '/digest' }] },
+    );
+    const sent = fake.calls.slice(before).filter((c) => c.method === 'sendMessage');
+    expect(sent.length).toBeGreaterThan(2);
+    for (const call of sent) expect(text(call).length).toBeLessThanOrEqual(4096);
+    const all = sent.map(text).join('\n');
+    expect(all.match(/z/g)?.length).toBe(5_000);
+    const positions = items.map((_, i) => all.indexOf(`Item ${i} &lt;b&gt;&amp;</a>`));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(sent.filter((c) => c.payload.reply_markup)).toEqual([sent.at(-1)]);
+  });
+
+  it('waits out a 429 with retry_after and delivers the message', async () => {
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
+    const reply = await say(bob, '/help tip');
+    expect(text(reply)).toContain('Usage');
+    const target = JSON.stringify(reply.payload.reply_parameters);
+    const attempts = fake.calls.filter(
+      (c) => c.method === 'sendMessage' && JSON.stringify(c.payload.reply_parameters) === target,
+    );
+    expect(attempts.map((c) => c.failedWith)).toEqual([429, undefined]);
+  });
+});
+
+describe('Telegram adapter end to end (webhook)', () => {
+  let app: TestApp;
+  let fake: FakeTelegram;
+  let adapter: TelegramAdapter;
+  const SECRET = 'hook-secret-123';
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    fake = await startFakeTelegram();
+    adapter = await startTelegram(
+      app.core,
+      {
+        token: fake.token,
+        apiRoot: fake.apiRoot,
+        clock: app.clock,
+        registerCommands: false,
+        webhook: { domain: 'bot.example.test', path: '/telegram', secretToken: SECRET, port: 0, host: '127.0.0.1' },
+      },
+      silentLogger,
+    );
+  });
+
+  afterAll(async () => {
+    await adapter?.stop();
+    await fake?.close();
+    await app?.dispose();
+  });
+
+  const post = (update: unknown, secret?: string) =>
+    fetch(`http://127.0.0.1:${adapter.webhookAddress?.port}/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+      body: JSON.stringify(update),
+    });
+
+  it('registers the webhook with its secret token', () => {
+    const set = fake.calls.find((c) => c.method === 'setWebhook');
+    expect(set?.payload).toMatchObject({ url: 'https://bot.example.test/telegram', secret_token: SECRET });
+  });
+
+  it('refuses updates without the secret token and answers the genuine one once', async () => {
+    const update = telegramUpdates.command(9_001, CHAT, alice, '/help tip');
+    expect((await post(update)).status).toBe(403);
+    expect((await post(update, 'wrong-secret')).status).toBe(403);
+    expect(fake.calls.some((c) => c.method === 'sendMessage')).toBe(false);
+    expect((await post(update, SECRET)).status).toBe(200);
+    // Telegram retries a webhook delivery it thinks failed: same update_id, answered once.
+    expect((await post(update, SECRET)).status).toBe(200);
+    const replies = fake.calls.filter((c) => c.method === 'sendMessage');
+    expect(replies).toHaveLength(1);
+    expect(text(replies[0] as TelegramCall)).toContain('Usage');
+  });
+});
+
+async function waitForEvents(app: TestApp, communityId: string, verb: 'reaction.added', count: number) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const events = await app.services.events.query({ communityId, verbs: [verb] });
+    if (events.length >= count) return events;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${verb} event recorded`);
+}
