@@ -1,7 +1,7 @@
 import { ConsoleMessenger } from '../../../adapters/console/messenger.ts';
 import { type FeedFetcherOptions, HttpFeedFetcher } from '../../../adapters/feeds/fetcher.ts';
 import { createContentStores } from '../../../adapters/storage/content-stores.ts';
-import { createCoreStores } from '../../../adapters/storage/index.ts';
+import { createCoreStores, type Database } from '../../../adapters/storage/index.ts';
 import type { Provider } from '../../../adapters/storage/schema-source.ts';
 import type { ContentStores } from '../../../core/content/ports.ts';
 import { createContentScorer } from '../../../core/content/scoring/scorer.ts';
@@ -17,7 +17,7 @@ import { tinyModel } from './tiny-model.ts';
 
 /** One content service on a throwaway database, with the console messenger recording what gets posted. */
 export interface ContentHarness {
-  db: TestDatabase;
+  db: Database;
   clock: ManualClock;
   stores: ContentStores;
   core: ReturnType<typeof createCoreStores>;
@@ -34,13 +34,14 @@ export async function createContentHarness(
     now?: string;
     fetcher?: FeedFetcherOptions;
     model?: ContentModel;
-    /** Share another harness's database (a second bot process on the same PostgreSQL). */
-    database?: TestDatabase;
+    /** Another connection to an existing database: a second bot process on the same PostgreSQL. */
+    database?: Database;
     deps?: Partial<ContentServiceDeps>;
     options?: ContentServiceDeps['options'];
   } = {},
 ): Promise<ContentHarness> {
-  const db = options.database ?? (await createTestDatabase(options.provider ?? 'sqlite'));
+  const owned: TestDatabase | null = options.database ? null : await createTestDatabase(options.provider ?? 'sqlite');
+  const db: Database = options.database ?? (owned as TestDatabase);
   const clock = new ManualClock(options.now ?? '2026-11-20T02:00:00.000Z');
   const core = createCoreStores(db.prisma);
   const stores = createContentStores(db.prisma);
@@ -73,7 +74,8 @@ export async function createContentHarness(
     async dispose() {
       await service.stop();
       await fetcher.close();
-      if (!options.database) await db.drop();
+      // A database passed in belongs to the caller.
+      if (owned) await owned.drop();
     },
   };
 }
