@@ -2,6 +2,7 @@ import type { CommerceService } from './commerce/commerce-service.ts';
 import type { ContentService } from './content/service.ts';
 import type { AnyCommand } from './framework/command.ts';
 import type { Translator } from './i18n/translate.ts';
+import type { RecommendService } from './recommend/service.ts';
 import type { KolService } from './interactions/kol-service.ts';
 import type { LedgerService } from './interactions/ledger-service.ts';
 import type {

@@ -4,6 +4,7 @@ import { contentCommands } from './content/index.ts';
 import { communityLanguageCommand, communityTimezoneCommand, roleSetCommand } from './general/community-settings.ts';
 import { helpCommand } from './general/help.ts';
 import { languageCommand } from './general/language.ts';
+import { recommendCommands } from './recommend/index.ts';
 import { interactionCommands } from './interactions/index.ts';
 import { recommendCommands } from './recommend/index.ts';
 

@@ -62,6 +62,7 @@ export class RecommenderEngine {
   #examples: RankingExample[] = [];
   #rankerFitted = false;
   #memberContent: ((member: number) => Float32Array | null) | undefined;
+  #memberTopics: ((member: number) => Map<string, number>) | undefined;
 
   constructor(catalog: ItemCatalog, random: Random, options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE, ...options };
@@ -72,6 +73,17 @@ export class RecommenderEngine {
   /** Extra per-member content vectors (their messages, declared interests), blended into the interest vector. */
   setMemberContent(fn: (member: number) => Float32Array | null): void {
     this.#memberContent = fn;
+  }
+
+  /** Topic weights used to label interest groups (the profile's, which also know topics no item carries). */
+  setMemberTopics(fn: (member: number) => Map<string, number>): void {
+    this.#memberTopics = fn;
+  }
+
+  /** Members with any signal, including those known only from what they wrote. */
+  #extraMembers = new Set<number>();
+  touch(member: number): void {
+    this.#extraMembers.add(member);
   }
 
   get sources(): FeatureSources {
@@ -158,13 +170,16 @@ export class RecommenderEngine {
     const members: number[] = [];
     const vectors: Float32Array[] = [];
     const topics: Map<string, number>[] = [];
-    for (const m of this.state.members.keys()) {
+    for (const m of new Set([...this.state.members.keys(), ...this.#extraMembers])) {
       const v = this.#memberVector(src, m);
       if (!v) continue;
       members.push(m);
       vectors.push(v);
-      const named = new Map<string, number>();
-      for (const [t, w] of this.state.topicWeights(m, at)) named.set(this.state.catalog.topicNames[t] as string, w);
+      let named = this.#memberTopics?.(m);
+      if (!named) {
+        named = new Map<string, number>();
+        for (const [t, w] of this.state.topicWeights(m, at)) named.set(this.state.catalog.topicNames[t] as string, w);
+      }
       topics.push(named);
     }
     if (members.length < 4) return;

@@ -86,3 +86,23 @@ export function hashedTextVectors(texts: readonly string[], dims = 128): Float32
   });
   return out;
 }
+
+/**
+ * A ContentModel without a model: hashed embeddings and neutral signals. The service falls back to it when no
+ * content model is configured, and tests use it because it is instant and deterministic.
+ */
+export class HashedContentModel {
+  readonly id = 'hashed-terms@1';
+  readonly dimensions: number;
+  readonly #embedder: HashedTextEmbedder;
+  constructor(dims = 128) {
+    this.dimensions = dims;
+    this.#embedder = new HashedTextEmbedder(dims);
+  }
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.#embedder.embed(t));
+  }
+  async signals(texts: readonly string[]): Promise<{ quality: number; sentiment: number; topics: [] }[]> {
+    return texts.map(() => ({ quality: 0.5, sentiment: 0, topics: [] }));
+  }
+}

@@ -1,0 +1,89 @@
+import { defineCommand } from '../../framework/command.ts';
+import { option } from '../../framework/options.ts';
+import { d, formatPrice, recommendOf } from './shared.ts';
+
+const PAGE = 10;
+
+/** `/courses [topic]`: the catalogue, newest first. */
+export const coursesCommand = defineCommand({
+  name: 'courses',
+  description: d('Browse the course catalogue', '浏览课程目录'),
+  permission: 'member',
+  options: {
+    topic: option.string({
+      description: d('Only this topic, e.g. data', '只看这个主题，例如 data'),
+      rest: true,
+      maxLength: 40,
+    }),
+  },
+  async handler({ input, community, services, t, locale }) {
+    const topic = input.topic?.toLowerCase();
+    const courses = (
+      await services.courses.list(community.id, topic ? { tag: topic, limit: 500 } : { limit: 500 })
+    ).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
+    if (courses.length === 0) {
+      return {
+        ephemeral: true,
+        text: topic ? t('recommend:courses.emptyTopic', { topic }) : t('recommend:courses.empty'),
+      };
+    }
+    const shown = courses.slice(0, PAGE);
+    return {
+      title: topic ? t('recommend:courses.titleTopic', { topic }) : t('recommend:courses.title'),
+      items: shown.map((c) => ({
+        title: c.title,
+        ...(c.url ? { url: c.url } : {}),
+        description: c.description.slice(0, 200),
+        meta: `${c.tags.join(', ')} · ${formatPrice(c, t, locale)}`,
+      })),
+      buttons: shown.slice(0, 5).map((c) => ({ label: c.title.slice(0, 40), action: `/recommend view ${c.id}` })),
+      footer: courses.length > PAGE ? t('recommend:courses.more', { shown: PAGE, total: courses.length }) : undefined,
+    };
+  },
+});
+
+/** `/search <query>`: semantic search over the catalogue, in Chinese or English. */
+export const searchCommand = defineCommand({
+  name: 'search',
+  description: d('Search the courses by meaning', '按语义搜索课程'),
+  permission: 'member',
+  slow: true,
+  options: {
+    query: option.string({
+      description: d('What you want to learn', '你想学什么'),
+      required: true,
+      rest: true,
+      maxLength: 200,
+    }),
+  },
+  async handler({ input, community, member, channel, services, t, clock, platform, locale }) {
+    const hits = await recommendOf(services).search(community, input.query, 5);
+    await services.events.append({
+      communityId: community.id,
+      actorId: member.id,
+      verb: 'search.performed',
+      objectType: 'query',
+      objectId: input.query.slice(0, 100),
+      targetMemberId: null,
+      channelId: channel?.id ?? null,
+      platform,
+      occurredAt: clock.now(),
+      metadata: { query: input.query, results: hits.length },
+    });
+    if (hits.length === 0) return { ephemeral: true, text: t('recommend:search.empty', { query: input.query }) };
+    return {
+      title: t('recommend:search.title', { query: input.query }),
+      items: hits.map((h) => ({
+        title: h.course.title,
+        ...(h.course.url ? { url: h.course.url } : {}),
+        description: h.course.description.slice(0, 200),
+        meta: `${h.course.tags.join(', ')} · ${formatPrice(h.course, t, locale)}`,
+      })),
+      buttons: hits.map((h, i) => ({
+        label: `${i + 1}. ${t('recommend:buttons.view')}`,
+        action: `/recommend view ${h.course.id}`,
+      })),
+      ephemeral: true,
+    };
+  },
+});

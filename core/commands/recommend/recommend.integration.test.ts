@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { MAX_BUTTON_ACTION_BYTES } from '../../framework/reply.ts';
+
+/** Profiles and recommendations through the real dispatcher, on the seeded demo community. */
+describe('recommendations on the demo community', () => {
+  let app: TestApp;
+  const say = async (line: string) => {
+    const turn = await app.console.run(line);
+    if (!turn) throw new Error(`no turn for ${line}`);
+    return turn;
+  };
+  const titles = (turn: { reply: { items?: { title: string }[] } | null }) =>
+    (turn.reply?.items ?? []).map((i) => i.title);
+
+  beforeAll(async () => {
+    app = await createTestApp({ demo: true });
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  it('recommends with an explanation on every pick, and buttons that fit every platform', async () => {
+    const turn = await say('@alice /recommend');
+    expect(turn.status).toBe('ok');
+    const items = turn.reply?.items ?? [];
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    for (const item of items) expect(item.meta?.split(' · ')[0]?.length ?? 0).toBeGreaterThan(5);
+    const buttons = turn.reply?.buttons ?? [];
+    expect(buttons.length).toBe(items.length * 3);
+    for (const b of buttons) expect(Buffer.byteLength(b.action ?? '')).toBeLessThanOrEqual(MAX_BUTTON_ACTION_BYTES);
+  });
+
+  it('gives a member with no history sensible suggestions', async () => {
+    const turn = await say('@newbie /recommend');
+    expect(turn.status).toBe('ok');
+    expect(turn.reply?.items?.length ?? 0).toBeGreaterThanOrEqual(3);
+    for (const item of turn.reply?.items ?? []) expect(item.meta).toBeTruthy();
+  });
+
+  it('answers in Chinese for a Chinese-speaking member', async () => {
+    const turn = await say('@chen /recommend');
+    expect(turn.reply?.title).toBe('为你推荐');
+    expect(turn.reply?.items?.[0]?.meta).toMatch(/[\u4e00-\u9fff]/u);
+  });
+
+  it('reflects recent behaviour after one retrain', async () => {
+    const courses = await app.services.courses.list(app.demoCommunityId!, { tag: 'design' });
+    expect(courses.length).toBeGreaterThanOrEqual(3);
+    const [first, second, third] = courses as [(typeof courses)[0], (typeof courses)[0], (typeof courses)[0]];
+    const rankOf = (list: string[]) => {
+      const i = list.indexOf(third.title);
+      return i < 0 ? Number.POSITIVE_INFINITY : i;
+    };
+    const before = rankOf(titles(await say('@bob /recommend')));
+    for (let day = 0; day < 3; day++) {
+      app.clock.advance(3_600_000);
+      expect((await say(`@bob /recommend view ${first.id}`)).status).toBe('ok');
+      expect((await say(`@bob /recommend view ${second.id}`)).status).toBe('ok');
+    }
+    expect((await say('@bob /search design')).status).toBe('ok');
+    expect((await say('@mod /recommend retrain')).status).toBe('ok');
+    const after = titles(await say('@bob /recommend'));
+    expect(after).not.toContain(first.title);
+    expect(after).not.toContain(second.title);
+    expect(rankOf(after)).toBeLessThan(before);
+  });
+
+  it('never recommends a course again after "not interested"', async () => {
+    const turn = await say('@maya /recommend');
+    const dismissed = turn.reply?.items?.[0]?.title;
+    expect(dismissed).toBeTruthy();
+    const button = (turn.reply?.buttons ?? []).findIndex((b) => b.action?.startsWith('/recommend dismiss'));
+    expect((await say(`!${button + 1}`)).status).toBe('ok');
+    expect(titles(await say('@maya /recommend'))).not.toContain(dismissed);
+  });
+
+  it('shows members their own profile and lets them correct it', async () => {
+    const turn = await say('@alice /profile');
+    expect(turn.status).toBe('ok');
+    const interests = turn.reply?.fields?.find((f) => f.name === 'Interests')?.value ?? '';
+    expect(interests).toMatch(/data|ai/);
+    expect(turn.reply?.ephemeral).toBe(true);
+    expect((await say('@alice /profile interests add investing')).status).toBe('ok');
+    expect((await say('@alice /profile interests remove ai')).status).toBe('ok');
+    const corrected = await say('@alice /profile');
+    const value = corrected.reply?.fields?.find((f) => f.name === 'Interests')?.value ?? '';
+    expect(value).toContain('investing');
+    expect(value).not.toMatch(/\bai\b/);
+    expect(corrected.reply?.fields?.find((f) => f.name === 'Removed by you')?.value).toBe('ai');
+    const recs = await say('@alice /recommend');
+    for (const item of recs.reply?.items ?? []) expect(item.meta).toBeTruthy();
+    const zh = await say('@chen /profile');
+    expect(zh.reply?.title).toBe('你的画像');
+  });
+
+  it('shows interest groups to moderators only', async () => {
+    const turn = await say('@mod /groups');
+    expect(turn.status).toBe('ok');
+    expect(turn.reply?.items?.length ?? 0).toBeGreaterThanOrEqual(1);
+    expect((await say('@alice /groups')).status).toBe('PERMISSION_DENIED');
+  });
+
+  it('lists the catalogue and searches it', async () => {
+    const all = await say('@alice /courses');
+    expect(all.reply?.items?.length).toBe(10);
+    const data = await say('@alice /courses data');
+    expect(titles(data).length).toBeGreaterThanOrEqual(3);
+    const search = await say('@alice /search sql');
+    expect(search.status).toBe('ok');
+    expect(titles(search)[0]).toMatch(/SQL/i);
+    const topic = await say('@alice /recommend nosuchtopic');
+    expect(topic.reply?.text).toContain('nosuchtopic');
+  });
+});
