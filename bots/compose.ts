@@ -13,8 +13,6 @@ import type { Logger } from '../core/ports/logger.ts';
 import { RecommendService } from '../core/recommend/service.ts';
 import { HashedContentModel } from '../core/recommend/text-vectors.ts';
 import type { Services } from '../core/services.ts';
-import { RecommendService } from '../core/recommend/service.ts';
-import { HashedContentModel } from '../core/recommend/text-vectors.ts';
 import { AccessRouter } from './access-router.ts';
 import type { Config } from './config.ts';
 import { MessengerRouter } from './messenger-router.ts';

@@ -13,7 +13,6 @@ import type {
   EventLog,
   MemberStore,
 } from './ports/stores.ts';
-import type { RecommendService } from './recommend/service.ts';
 
 /**
  * The services a command handler can reach through `ctx.services`. Each feature adds its own field here;

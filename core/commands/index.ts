@@ -6,7 +6,6 @@ import { helpCommand } from './general/help.ts';
 import { languageCommand } from './general/language.ts';
 import { recommendCommands } from './recommend/index.ts';
 import { interactionCommands } from './interactions/index.ts';
-import { recommendCommands } from './recommend/index.ts';
 
 /**
  * Every command, in /help order. Each feature adds its commands here (one import, one spread);

@@ -4,7 +4,6 @@ import { interactionsMessages } from '../interactions/messages.ts';
 import { recommendMessages } from '../recommend/messages.ts';
 import { commonMessages } from './common.messages.ts';
 import type { Messages } from './translate.ts';
-import { recommendMessages } from '../recommend/messages.ts';
 
 /**
  * Every namespace of user-facing strings. A feature registers its `messages.ts` here with one line;
