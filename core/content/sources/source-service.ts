@@ -57,6 +57,7 @@ export class SourceService {
     | { ok: true; source: ContentSource; probe: FeedProbe; kept: number }
     | { ok: false; code: string; params: Record<string, string | number> }
   > {
+    await this.ensureBuiltins(input.community.id);
     const key = canonicalUrl(input.url);
     if (!key)
       throw new UserError('SOURCE_URL_INVALID', 'content:feedError.FEED_BAD_URL', { url: input.url.slice(0, 200) });
@@ -107,7 +108,9 @@ export class SourceService {
     return out;
   }
 
-  list(communityId: string): Promise<ContentSource[]> {
+  /** The community's sources, its built-in ones (members' posts, course announcements) included. */
+  async list(communityId: string): Promise<ContentSource[]> {
+    await this.ensureBuiltins(communityId);
     return this.deps.sources.list(communityId);
   }
 
