@@ -1,6 +1,7 @@
 import { PrismaCommerceStore } from '../adapters/storage/commerce-store.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
 import { createInteractionStores } from '../adapters/storage/ledger-stores.ts';
+import { commerceSource, eventLogSource } from '../adapters/storage/privacy-sources.ts';
 import { allCommands } from '../core/commands/index.ts';
 import { CommerceService } from '../core/commerce/commerce-service.ts';
 import { Dispatcher, type EventListener } from '../core/framework/dispatcher.ts';
@@ -10,6 +11,7 @@ import { KolService } from '../core/interactions/kol-service.ts';
 import { LedgerService } from '../core/interactions/ledger-service.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import { PrivacyService } from '../core/privacy/privacy-service.ts';
 import { RecommendService } from '../core/recommend/service.ts';
 import { HashedContentModel } from '../core/recommend/text-vectors.ts';
 import type { Services } from '../core/services.ts';
@@ -57,6 +59,13 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   services.ledger = new LedgerService({ store: interactionStores.ledger, events: stores.events, log });
   services.kol = new KolService({ store: interactionStores.kol, events: stores.events, members: stores.members, log });
   const messenger = new MessengerRouter();
+  services.privacy = new PrivacyService({
+    members: stores.members,
+    sources: [eventLogSource(database.prisma), commerceSource(database.prisma)],
+    clock,
+    log: log.child({ ns: 'core:privacy' }),
+    pseudonymSecret: config.PSEUDONYM_SECRET,
+  });
   const access = new AccessRouter();
   services.commerce = new CommerceService({
     store: new PrismaCommerceStore(database.prisma),

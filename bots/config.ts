@@ -40,6 +40,11 @@ export const configSchema = z.object({
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DEMO_SEED: z.coerce.number().int().default(42),
+  /** Keys the irreversible member pseudonyms used in analytics and logs. Set a long random value in production. */
+  PSEUDONYM_SECRET: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .default('cohort-development-pseudonym-secret'),
 
   // Content model (transformers.js): a hub id or a folder; the shipped offline model by default.
   MODEL_NAME: z.string().trim().min(1).default('cohort-mini'),

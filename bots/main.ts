@@ -82,7 +82,7 @@ if (consoleMode) {
   const session = new ConsoleSession(app.core, app.services.members, {
     defaultHandle: DEMO_DEFAULT_HANDLE,
     communityId: async () => communityId,
-    imageDir: 'data/images',
+    imageDir: 'data/attachments',
   });
   app.messenger.register('console', new ConsoleMessenger((text) => process.stdout.write(text)));
   app.access.register('console', new ConsoleAccess());

@@ -2,7 +2,6 @@ import type { CommerceService } from './commerce/commerce-service.ts';
 import type { ContentService } from './content/service.ts';
 import type { AnyCommand } from './framework/command.ts';
 import type { Translator } from './i18n/translate.ts';
-import type { RecommendService } from './recommend/service.ts';
 import type { KolService } from './interactions/kol-service.ts';
 import type { LedgerService } from './interactions/ledger-service.ts';
 import type {
@@ -13,6 +12,8 @@ import type {
   EventLog,
   MemberStore,
 } from './ports/stores.ts';
+import type { PrivacyService } from './privacy/privacy-service.ts';
+import type { RecommendService } from './recommend/service.ts';
 
 /**
  * The services a command handler can reach through `ctx.services`. Each feature adds its own field here;
@@ -36,6 +37,8 @@ export interface Services {
   commerce?: CommerceService;
   /** Member profiles, interest groups, course recommendations and semantic course search. */
   recommend?: RecommendService;
+  /** Export and erasure of a member's data. */
+  privacy?: PrivacyService;
   /** The registered commands (for /help and native registration). */
   commands(): readonly AnyCommand[];
 }

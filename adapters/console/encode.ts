@@ -4,7 +4,7 @@ import type { RichReply } from '../../core/framework/reply.ts';
  * RichReply → plain text for a terminal. Buttons become numbered actions (`[1] Enrol`) that the next line
  * picks with `!1`; an image is saved by the caller and shown as its path.
  */
-export function encodeConsoleReply(reply: RichReply, imagePath?: string): string {
+export function encodeConsoleReply(reply: RichReply, saved: { image?: string; file?: string } = {}): string {
   const lines: string[] = [];
   const mark = reply.tone === 'error' ? '✖ ' : reply.tone === 'success' ? '✔ ' : reply.tone === 'warning' ? '! ' : '';
   if (reply.title) lines.push(`${mark}${reply.title}`, '─'.repeat(Math.min(60, Math.max(8, width(reply.title) + 2))));
@@ -15,7 +15,9 @@ export function encodeConsoleReply(reply: RichReply, imagePath?: string): string
     if (item.meta) lines.push(`   ${item.meta}`);
   });
   for (const field of reply.fields ?? []) lines.push(`${field.name}: ${field.value}`);
-  if (reply.image) lines.push(`[${reply.image.alt}${imagePath ? ` → ${imagePath}` : ''}]`);
+  if (reply.image) lines.push(`[${reply.image.alt}${saved.image ? ` → ${saved.image}` : ''}]`);
+  if (reply.file)
+    lines.push(`[${reply.file.description}: ${reply.file.filename}${saved.file ? ` → ${saved.file}` : ''}]`);
   if (reply.buttons?.length) {
     lines.push(reply.buttons.map((b, i) => (b.url ? `[${b.label} → ${b.url}]` : `[!${i + 1}] ${b.label}`)).join('  '));
   }

@@ -70,14 +70,18 @@ export class ConsoleSession {
     this.#lastSpeaker = handle;
     const reply = outcome.reply;
     this.#buttons = reply?.buttons?.filter((b) => !b.url) ?? [];
-    let imagePath: string | undefined;
-    if (reply?.image) {
+    const saved: { image?: string; file?: string } = {};
+    for (const [kind, attachment] of [
+      ['image', reply?.image && { name: reply.image.filename, bytes: reply.image.png }],
+      ['file', reply?.file && { name: reply.file.filename, bytes: reply.file.data }],
+    ] as const) {
+      if (!attachment) continue;
       mkdirSync(this.options.imageDir, { recursive: true });
-      imagePath = path.join(this.options.imageDir, reply.image.filename);
-      writeFileSync(imagePath, reply.image.png);
+      saved[kind] = path.join(this.options.imageDir, attachment.name);
+      writeFileSync(saved[kind], attachment.bytes);
     }
     // Number only the action buttons, matching `!N`.
     const shown = reply ? { ...reply, buttons: this.#buttons } : null;
-    return { output: shown ? encodeConsoleReply(shown, imagePath) : '', reply, status: outcome.status };
+    return { output: shown ? encodeConsoleReply(shown, saved) : '', reply, status: outcome.status };
   }
 }

@@ -143,6 +143,13 @@ export class PrismaMemberStore implements MemberStore {
   async setLocale(id: string, locale: Locale | null): Promise<Member> {
     return toMember(await this.db.member.update({ where: { id }, data: { locale } }));
   }
+
+  async pseudonymize(id: string, alias: string): Promise<void> {
+    await this.db.member.update({
+      where: { id },
+      data: { platformUserId: `${alias}:${id}`, handle: alias, displayName: alias, locale: null, role: 'member' },
+    });
+  }
 }
 
 export class PrismaChannelStore implements ChannelStore {

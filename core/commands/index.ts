@@ -4,8 +4,9 @@ import { contentCommands } from './content/index.ts';
 import { communityLanguageCommand, communityTimezoneCommand, roleSetCommand } from './general/community-settings.ts';
 import { helpCommand } from './general/help.ts';
 import { languageCommand } from './general/language.ts';
-import { recommendCommands } from './recommend/index.ts';
 import { interactionCommands } from './interactions/index.ts';
+import { privacyCommands } from './privacy/index.ts';
+import { recommendCommands } from './recommend/index.ts';
 
 /**
  * Every command, in /help order. Each feature adds its commands here (one import, one spread);
@@ -21,4 +22,5 @@ export const allCommands: readonly AnyCommand[] = [
   ...recommendCommands,
   ...interactionCommands,
   ...commerceCommands,
+  ...privacyCommands,
 ];

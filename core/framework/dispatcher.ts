@@ -140,7 +140,8 @@ export class Dispatcher implements CohortCore {
         platform: envelope.space.platform,
         interactionId: envelope.deliveryId ?? null,
       };
-      const reply = await command.handler(ctx);
+      // Recorded before the handler runs: activity counts even when the command is refused later, and a command
+      // that erases the member's data (privacy forget) erases this record with the rest.
       await services.events.append({
         communityId: community.id,
         actorId: member.id,
@@ -153,6 +154,7 @@ export class Dispatcher implements CohortCore {
         occurredAt: clock.now(),
         metadata: {},
       });
+      const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
       return { reply, status: 'ok', locale };
     } catch (error) {

@@ -37,6 +37,14 @@ export interface ReplyImage {
   alt: string;
 }
 
+/** A document for the member to keep (a data export): uploaded as a file, never inlined. */
+export interface ReplyFile {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+  description: string;
+}
+
 export interface RichReply {
   title?: string;
   text?: string;
@@ -44,6 +52,7 @@ export interface RichReply {
   fields?: ReplyField[];
   buttons?: ReplyButton[];
   image?: ReplyImage;
+  file?: ReplyFile;
   /** Visible only to the caller where the platform supports it (Discord ephemeral, Slack ephemeral). */
   ephemeral?: boolean;
   tone?: 'info' | 'success' | 'warning' | 'error';

@@ -1,6 +1,7 @@
 import { commerceMessages } from '../commerce/messages.ts';
 import { contentMessages } from '../content/messages.ts';
 import { interactionsMessages } from '../interactions/messages.ts';
+import { privacyMessages } from '../privacy/messages.ts';
 import { recommendMessages } from '../recommend/messages.ts';
 import { commonMessages } from './common.messages.ts';
 import type { Messages } from './translate.ts';
@@ -12,6 +13,7 @@ import type { Messages } from './translate.ts';
 export const catalog: Record<string, Messages> = {
   common: commonMessages,
   commerce: commerceMessages,
+  privacy: privacyMessages,
   content: contentMessages,
   recommend: recommendMessages,
   interactions: interactionsMessages,

@@ -46,6 +46,8 @@ export interface MemberStore {
   count(communityId: string): Promise<number>;
   setRole(id: string, role: PermissionLevel): Promise<Member>;
   setLocale(id: string, locale: Locale | null): Promise<Member>;
+  /** Replaces every identifying field with `alias` and a random platform id (privacy erasure). */
+  pseudonymize(id: string, alias: string): Promise<void>;
 }
 
 export interface ChannelStore {
