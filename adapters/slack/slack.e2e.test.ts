@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../core/ports/logger.ts';
+import {
+  type FakeSlack,
+  type FakeSlackUser,
+  type SlackCall,
+  slackPayloads,
+  slackSender,
+  startFakeSlack,
+} from '../../test/fakes/slack.ts';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { type SlackAdapter, startSlack } from './adapter.ts';
+
+/** The real @slack/bolt app (HTTP receiver and Socket Mode) against a fake Slack on 127.0.0.1 and the real dispatcher. */
+const SECRET = 'test-signing-secret';
+const alice: FakeSlackUser = { id: 'U0ALICE', name: 'alice', real_name: 'alice', locale: 'en-US' };
+const bob: FakeSlackUser = { id: 'U0BOB', name: 'bob', real_name: 'bob' };
+const owner: FakeSlackUser = { id: 'U0OWNER', name: 'owner', real_name: 'owner', is_owner: true, is_admin: true };
+const mod: FakeSlackUser = { id: 'U0MOD', name: 'mod', real_name: 'mod' };
+
+type Block = { type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: unknown[] };
+const blockText = (blocks: Block[]) =>
+  blocks.map((b) => [b.text?.text ?? '', ...(b.fields ?? []).map((f) => f.text)].join('\n')).join('\n');
+
+describe('Slack adapter end to end (HTTP)', () => {
+  let app: TestApp;
+  let fake: FakeSlack;
+  let adapter: SlackAdapter;
+  let send: ReturnType<typeof slackSender>;
+  let trigger = 0;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    fake = await startFakeSlack();
+    for (const user of [alice, bob, owner, mod]) fake.addUser(user);
+    fake.setUserGroup('S0MODS', [mod.id]);
+    adapter = await startSlack(
+      app.core,
+      {
+        botToken: 'xoxb-test',
+        signingSecret: SECRET,
+        apiUrl: fake.apiUrl,
+        port: 0,
+        host: '127.0.0.1',
+        retries: 0,
+        moderatorGroupId: 'S0MODS',
+        clock: app.clock,
+        // The fake has no 3-second deadline: only `slow` commands defer, so a loaded CI machine cannot flip the path.
+        ackAfterMs: 10_000,
+        rateLimit: { maxWaitMs: 2_000 },
+      },
+      silentLogger,
+    );
+    send = slackSender(`http://127.0.0.1:${adapter.address?.port}/slack/events`, SECRET);
+  });
+
+  afterAll(async () => {
+    await adapter?.stop();
+    await fake?.close();
+    await app?.dispose();
+  });
+
+  /** Runs a slash command; returns the acknowledgement body (the reply when it was ready in time). */
+  async function slash(user: FakeSlackUser, command: string, text: string, triggerId = `trig-${++trigger}`) {
+    const response = await send.slashCommand(
+      slackPayloads.slashCommand(command, text, user, triggerId, fake.responseUrl(triggerId)),
+    );
+    const body = await response.text();
+    return { status: response.status, triggerId, body: body ? (JSON.parse(body) as Record<string, unknown>) : null };
+  }
+
+  async function communityId(): Promise<string> {
+    const community = (await app.services.communities.list()).find((c) => c.platform === 'slack');
+    if (!community) throw new Error('no slack community yet');
+    return community.id;
+  }
+
+  it('answers /help in the acknowledgement, as Block Kit with user text escaped', async () => {
+    const { status, body } = await slash(alice, '/help', '');
+    expect(status).toBe(200);
+    expect(body?.response_type).toBe('in_channel');
+    const blocks = body?.blocks as Block[];
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { text: 'Commands you can use' } });
+    expect(blockText(blocks)).toContain('/tip &lt;member&gt; &lt;amount&gt;');
+  });
+
+  it('runs a command with options through the umbrella command', async () => {
+    const { body } = await slash(alice, '/cohort', 'help tip');
+    expect(blockText(body?.blocks as Block[])).toContain('Give a member some of your points as thanks');
+  });
+
+  it('resolves an escaped user mention for a tip', async () => {
+    await slash(bob, '/balance', '');
+    const { body } = await slash(alice, '/tip', '<@U0BOB|bob> 5 thanks');
+    expect(blockText(body?.blocks as Block[])).toContain('You gave 5 points to bob');
+  });
+
+  it('acknowledges a slow command at once and answers through response_url', async () => {
+    const { body, triggerId } = await slash(alice, '/leaderboard', '');
+    expect(body).toBeNull();
+    const answer = await fake.waitForCall((c) => c.path === `/response/${triggerId}`, 'leaderboard response');
+    expect(answer.payload.response_type).toBe('in_channel');
+    expect(JSON.stringify(answer.payload.blocks)).toContain('Leaderboard');
+  });
+
+  it('runs a button click as the member who clicked, answering via response_url', async () => {
+    const response = await send.action(
+      slackPayloads.blockAction(bob, '/balance', '1764400000.1', fake.responseUrl('click-1')),
+    );
+    expect(response.status).toBe(200);
+    const answer = await fake.waitForCall((c) => c.path === '/response/click-1', 'click response');
+    expect(blockText(answer.payload.blocks as Block[])).toMatch(/\*Balance\*\n5/);
+  });
+
+  it('records a reaction as an interaction event, once even when Slack retries the delivery', async () => {
+    const event = slackPayloads.eventCallback('Ev0REACT1', {
+      type: 'reaction_added',
+      user: alice.id,
+      reaction: 'tada',
+      item_user: bob.id,
+      item: { type: 'message', channel: 'C0GENERAL', ts: '1764400000.000200' },
+      event_ts: '1764400001.000100',
+    });
+    expect((await send.event(event)).status).toBe(200);
+    expect((await send.event(event, 1)).status).toBe(200);
+    const cid = await communityId();
+    let events = await app.services.events.query({ communityId: cid, verbs: ['reaction.added'] });
+    for (let i = 0; i < 50 && events.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      events = await app.services.events.query({ communityId: cid, verbs: ['reaction.added'] });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    events = await app.services.events.query({ communityId: cid, verbs: ['reaction.added'] });
+    expect(events).toHaveLength(1);
+    const handles = new Map((await app.services.members.list(cid)).map((m) => [m.id, m.handle]));
+    expect(handles.get(events[0]?.actorId ?? '')).toBe('alice');
+    expect(handles.get(events[0]?.targetMemberId ?? '')).toBe('bob');
+    expect(events[0]?.objectId).toBe('C0GENERAL:1764400000.000200');
+  });
+
+  it('handles a slash command delivered twice once', async () => {
+    const first = await slash(alice, '/balance', '', 'trig-dup');
+    const second = await slash(alice, '/balance', '', 'trig-dup');
+    expect(first.body?.blocks).toBeDefined();
+    expect(second.status).toBe(200);
+    expect(second.body).toBeNull();
+  });
+
+  it('refuses a forged request', async () => {
+    const response = await send.slashCommand(
+      slackPayloads.slashCommand('/help', '', alice, 'trig-forged', fake.responseUrl('forged')),
+      'not-the-secret',
+    );
+    expect(response.status).toBe(401);
+  });
+
+  it('maps workspace owners to admins and the moderator group to moderators', async () => {
+    const refused = await slash(alice, '/role', 'set <@U0BOB|bob> moderator');
+    expect(blockText(refused.body?.blocks as Block[])).toContain(
+      '/role set is for admins and above; you are a member.',
+    );
+    expect(refused.body?.response_type).toBe('ephemeral');
+    const allowed = await slash(owner, '/role', 'set <@U0BOB|bob> moderator');
+    expect(blockText(allowed.body?.blocks as Block[])).toContain('bob is now a moderator.');
+    const moderatorOnly = await slash(mod, '/source', 'list');
+    expect(blockText(moderatorOnly.body?.blocks as Block[])).not.toContain('you are a member');
+  });
+
+  it('splits an over-long post into messages of at most 50 blocks and 3000-character sections', async () => {
+    const items = Array.from({ length: 70 }, (_, i) => ({
+      title: `Item ${i} <!channel>`,
+      url: `https://example.com/${i}`,
+    }));
+    const before = fake.calls.length;
+    await adapter.messenger.post(
+      { platform: 'slack', spaceId: 'T0COHORT', channelId: 'C0DIGEST' },
+      { title: 'Weekly digest', text: 'z'.repeat(7_000), items, buttons: [{ label: 'More', action: '/digest' }] },
+    );
+    const posts = fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage');
+    expect(posts.length).toBeGreaterThan(1);
+    const blocksOf = (c: SlackCall) => JSON.parse(String(c.payload.blocks)) as Block[];
+    for (const post of posts) {
+      expect(post.payload.channel).toBe('C0DIGEST');
+      expect(blocksOf(post).length).toBeLessThanOrEqual(50);
+      for (const block of blocksOf(post)) expect((block.text?.text ?? '').length).toBeLessThanOrEqual(3_000);
+    }
+    const all = posts.map((p) => blockText(blocksOf(p))).join('\n');
+    expect(all.match(/z/g)?.length).toBe(7_000);
+    expect(all).toContain('Item 69 &lt;!channel&gt;');
+    expect(all).not.toContain('<!channel>');
+    expect(posts.filter((p) => blocksOf(p).some((b) => b.type === 'actions'))).toEqual([posts.at(-1)]);
+  });
+
+  it('waits out a rate-limited post and delivers it', async () => {
+    fake.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
+    const before = fake.calls.length;
+    const { messageId } = await adapter.messenger.post(
+      { platform: 'slack', spaceId: 'T0COHORT', channelId: 'C0NOTICE' },
+      { text: 'Notice' },
+    );
+    expect(messageId).toMatch(/^\d+\.\d+$/);
+    expect(fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
+  });
+});
+
+describe('Slack adapter end to end (Socket Mode)', () => {
+  let app: TestApp;
+  let fake: FakeSlack;
+  let adapter: SlackAdapter;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    fake = await startFakeSlack();
+    fake.addUser(alice);
+    adapter = await startSlack(
+      app.core,
+      {
+        botToken: 'xoxb-test',
+        appToken: 'xapp-test',
+        apiUrl: fake.apiUrl,
+        retries: 0,
+        clock: app.clock,
+        ackAfterMs: 10_000,
+      },
+      silentLogger,
+    );
+    await fake.socketConnected();
+  });
+
+  afterAll(async () => {
+    await adapter?.stop();
+    await fake?.close();
+    await app?.dispose();
+  });
+
+  it('answers a slash command in the envelope acknowledgement', async () => {
+    const ack = await fake.sendEnvelope(
+      'slash_commands',
+      slackPayloads.slashCommand('/help', 'tip', alice, 'sock-1', fake.responseUrl('sock-1')),
+    );
+    const payload = ack.payload as { blocks: Block[] };
+    expect(blockText(payload.blocks)).toContain('Give a member some of your points as thanks');
+    expect(fake.calls.some((c) => c.method === 'apps.connections.open' && c.auth === 'Bearer xapp-test')).toBe(true);
+  });
+});
