@@ -92,7 +92,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment; the first problem becomes a ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  // An empty value (`LOG_LEVEL=` as in .env.example) means "use the default", as operators expect.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = configSchema.safeParse(present);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = String(issue?.path[0] ?? 'environment');
