@@ -8,6 +8,7 @@ export default defineConfig({
       'bots/**/*.test.ts',
       'test/**/*.test.ts',
       'bench/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     testTimeout: 20_000,
     hookTimeout: 30_000,
