@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Tensor } from '@huggingface/transformers';
+import {
+  createQualityCombiner,
+  parseQualityCombinerSpec,
+  type QualityCombiner,
+} from '../../core/content/scoring/quality-combiner.ts';
+import type { ContentAnalyzer } from '../../core/content/scoring/scorer.ts';
+import type { ContentSignals } from '../../core/ports/content-model.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import { ModelUnavailableError } from './errors.ts';
+import { createPrototypeHeads } from './prototype-heads.ts';
+import { type LoadedModel, type LoadOptions, loadModel, SHIPPED_MODEL, SHIPPED_MODELS_DIR } from './runtime.ts';
+import { TOPICS } from './topics.ts';
+
+/**
+ * ContentModel on transformers.js. Any BERT-shaped encoder loads through the same code: the shipped cohort-mini
+ * (which also has quality, sentiment and topic heads in its graph) or a hub model such as
+ * `Xenova/multilingual-e5-small` (embeddings only; its signals then come from prototype-heads.ts and its quality
+ * from the structure-only combiner that ships with cohort-mini).
+ */
+export interface CreateContentModelOptions extends Partial<Omit<LoadOptions, 'allowRemote'>> {
+  /** Hub id, folder name under localDir, or a path. Default `cohort-mini`. */
+  name: string;
+  allowRemote: boolean;
+  log: Logger;
+  /** Texts per forward pass; default 32. */
+  batchSize?: number;
+}
+
+export interface CohortContentModel extends ContentAnalyzer {
+  /** The quality combiner that belongs with this model (see core/content/scoring/quality-combiner.ts). */
+  readonly qualityCombiner: QualityCombiner | null;
+  /** Whether quality/sentiment/topics come from trained heads (true) or from the documented fallback. */
+  readonly hasHeads: boolean;
+  dispose(): Promise<void>;
+}
+
+interface CohortConfig {
+  name?: string;
+  version?: number;
+  topics?: string[];
+  topicScale?: number;
+  topicThreshold?: number;
+  maxLength?: number;
+}
+
+const HEAD_OUTPUTS = ['sentence_embedding', 'quality_logits', 'sentiment_logits', 'topic_scores'];
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+function readCombiner(folder: string, usesText: boolean, log: Logger): QualityCombiner | null {
+  const file = path.join(folder, 'quality_combiner.json');
+  try {
+    return createQualityCombiner(parseQualityCombinerSpec(JSON.parse(readFileSync(file, 'utf8'))), usesText);
+  } catch (error) {
+    log.warn({ file, err: String(error) }, 'no usable quality combiner; quality is the model signal alone');
+    return null;
+  }
+}
+
+export async function createContentModel(options: CreateContentModelOptions): Promise<CohortContentModel> {
+  const log = options.log.child({ module: 'adapter:ml' });
+  const started = Date.now();
+  const loaded: LoadedModel = await loadModel({ ...options, name: options.name || SHIPPED_MODEL });
+  const cohort = (loaded.config.cohort ?? null) as CohortConfig | null;
+  const hasHeads = HEAD_OUTPUTS.every((o) => loaded.outputNames.includes(o));
+  if (!hasHeads && !loaded.outputNames.includes('last_hidden_state')) {
+    throw new ModelUnavailableError(
+      'MODEL_INVALID',
+      `model "${loaded.source.name}" has neither cohort heads nor last_hidden_state (outputs: ${loaded.outputNames.join(', ')})`,
+      loaded.source.name,
+    );
+  }
+  const dimensions = Number(loaded.config.hidden_size);
+  const topics = hasHeads ? (cohort?.topics ?? [...TOPICS]) : [...TOPICS];
+  const topicScale = cohort?.topicScale ?? 1.5;
+  const topicThreshold = cohort?.topicThreshold ?? 0.2;
+  const maxLength = cohort?.maxLength ?? 512;
+  const batchSize = options.batchSize ?? 32;
+  const id = cohort?.name && cohort.version ? `${cohort.name}@${cohort.version}` : loaded.source.name;
+  // A hub model gets the structure-only combiner shipped with cohort-mini: its text has no trained quality head.
+  const combinerFolder =
+    hasHeads && loaded.source.local ? loaded.source.ref : path.join(SHIPPED_MODELS_DIR, SHIPPED_MODEL);
+  const qualityCombiner = readCombiner(combinerFolder, hasHeads, log);
+
+  type Row = { embedding: Float32Array; signals: ContentSignals | null };
+  const forward = async (texts: readonly string[]): Promise<Row[]> => {
+    // Similar lengths share a batch, so padding stays small; results go back in input order.
+    const order = texts.map((t, i) => [t.length, i] as const).sort((a, b) => a[0] - b[0]);
+    const rows: Row[] = new Array(texts.length);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const idx = order.slice(start, start + batchSize).map(([, i]) => i);
+      const batch = idx.map((i) => texts[i] as string);
+      let outputs: Record<string, Tensor>;
+      try {
+        const inputs = loaded.tokenizer(batch, { padding: true, truncation: true, max_length: maxLength });
+        outputs = (await loaded.model(inputs)) as Record<string, Tensor>;
+        const embeddings = hasHeads
+          ? (outputs.sentence_embedding as Tensor)
+          : meanPool(outputs.last_hidden_state as Tensor, inputs.attention_mask as Tensor);
+        const D = embeddings.dims[1] as number;
+        const data = embeddings.data as Float32Array;
+        idx.forEach((original, b) => {
+          rows[original] = {
+            embedding: Float32Array.from(data.subarray(b * D, (b + 1) * D)),
+            signals: hasHeads ? headSignals(outputs, b) : null,
+          };
+        });
+      } catch (error) {
+        throw new ModelUnavailableError('MODEL_RUN_FAILED', `model "${id}" failed on a batch: ${String(error)}`, id, {
+          cause: error,
+        });
+      }
+    }
+    return rows;
+  };
+
+  const headSignals = (outputs: Record<string, Tensor>, b: number): ContentSignals => {
+    const q = (outputs.quality_logits as Tensor).data as Float32Array;
+    const s = (outputs.sentiment_logits as Tensor).data as Float32Array;
+    const t = outputs.topic_scores as Tensor;
+    const T = t.dims[1] as number;
+    const td = t.data as Float32Array;
+    const found: ContentSignals['topics'] = [];
+    for (let k = 0; k < T; k++) {
+      const weight = Math.min(1, (td[b * T + k] as number) * topicScale);
+      if (weight >= topicThreshold) found.push({ topic: topics[k] ?? `topic-${k}`, weight });
+    }
+    found.sort((x, y) => y.weight - x.weight);
+    return {
+      quality: sigmoid(q[b] as number),
+      // softmax over [negative, positive] → P(positive), mapped to [-1, 1]
+      sentiment: 2 * sigmoid((s[b * 2 + 1] as number) - (s[b * 2] as number)) - 1,
+      topics: found.slice(0, 3),
+    };
+  };
+
+  const prototypes = hasHeads
+    ? null
+    : await createPrototypeHeads(async (texts) => (await forward(texts)).map((r) => r.embedding));
+  const analyze = async (texts: readonly string[]) => {
+    const rows = await forward(texts);
+    return rows.map((r) => ({
+      embedding: r.embedding,
+      signals: r.signals ?? (prototypes as NonNullable<typeof prototypes>).signals(r.embedding),
+    }));
+  };
+  const model: CohortContentModel = {
+    id,
+    dimensions: Number.isFinite(dimensions) ? dimensions : 0,
+    hasHeads,
+    qualityCombiner,
+    async embed(texts) {
+      return (await forward(texts)).map((r) => r.embedding);
+    },
+    async signals(texts) {
+      return (await analyze(texts)).map((r) => r.signals);
+    },
+    analyze,
+    async dispose() {
+      await loaded.model.dispose();
+    },
+  };
+  if (!Number.isFinite(dimensions) || dimensions <= 0) {
+    const [probe] = await model.embed(['dimension probe']);
+    (model as { dimensions: number }).dimensions = probe?.length ?? 0;
+  }
+  log.info(
+    { model: id, source: loaded.source.local ? loaded.source.ref : 'hub', hasHeads, ms: Date.now() - started },
+    'content model loaded',
+  );
+  return model;
+}
+
+/** Mean of token vectors over the attention mask, L2-normalised: the usual sentence-transformers pooling. */
+function meanPool(hidden: Tensor, mask: Tensor): Tensor {
+  const [B, S, D] = hidden.dims as [number, number, number];
+  const h = hidden.data as Float32Array;
+  const m = mask.data as BigInt64Array | Int32Array;
+  const out = new Float32Array(B * D);
+  for (let b = 0; b < B; b++) {
+    for (let s = 0; s < S; s++) {
+      if (Number(m[b * S + s]) === 0) continue;
+      for (let d = 0; d < D; d++) out[b * D + d] = (out[b * D + d] as number) + (h[(b * S + s) * D + d] as number);
+    }
+    let norm = 0;
+    for (let d = 0; d < D; d++) norm += (out[b * D + d] as number) ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let d = 0; d < D; d++) out[b * D + d] = (out[b * D + d] as number) / norm;
+  }
+  return { data: out, dims: [B, D] } as unknown as Tensor;
+}

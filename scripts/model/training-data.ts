@@ -1,0 +1,93 @@
+import type { StackExchangeDump } from '../../bench/eval/data/stackexchange.ts';
+import type { TrainingData } from './build.ts';
+import { labelByMedian, labelByThreshold, type SeQualityItem, typeMedians } from './stackexchange-quality.ts';
+import type { LabelledSentence } from './uci-sentiment.ts';
+
+/**
+ * The training target of the quality head.
+ * - `local-rank` (the default): a soft label, the post's score percentile among the posts written around the same
+ *   time (the `LOCAL_WINDOW` nearest in time), averaged over "same type" and "any type". Scores drift with a
+ *   site's age (a young site's first posts collect the most votes), and a label that ignores that teaches the model
+ *   "new author, early topic = good"; ranking within a time window removes the drift from the label itself.
+ * - `rank`: the same percentile over the whole training period.
+ * - `median`, `threshold`, `both`: the binary label rules, kept for comparison in the eval.
+ */
+export const LOCAL_WINDOW = 200;
+export type QualityTarget = 'local-rank' | 'rank' | 'median' | 'threshold' | 'both';
+
+/** Mid-rank percentile of v in a sorted list, in [0, 1]. */
+function percentile(sorted: readonly number[], v: number): number {
+  let below = 0;
+  let atOrBelow = 0;
+  for (const x of sorted) {
+    if (x < v) below++;
+    if (x <= v) atOrBelow++;
+  }
+  return (below + atOrBelow) / 2 / Math.max(1, sorted.length);
+}
+
+export function qualityExamples(items: readonly SeQualityItem[], target: QualityTarget): TrainingData['quality'] {
+  if (target === 'local-rank') {
+    return items.map((item, k) => {
+      const window = items.slice(Math.max(0, k - LOCAL_WINDOW / 2), Math.min(items.length, k + LOCAL_WINDOW / 2));
+      const any = window.map((x) => x.post.score).sort((a, b) => a - b);
+      const same = window
+        .filter((x) => x.post.postTypeId === item.post.postTypeId)
+        .map((x) => x.post.score)
+        .sort((a, b) => a - b);
+      return { input: item.input, label: (percentile(same, item.post.score) + percentile(any, item.post.score)) / 2 };
+    });
+  }
+  if (target === 'rank') {
+    // Soft label: the mean of the post's score percentile within its type and within all posts, so one head
+    // ranks both "better than usual for a question/answer" and "clearly good in absolute terms".
+    const all = items.map((i) => i.post.score).sort((a, b) => a - b);
+    const byType = new Map<number, number[]>();
+    for (const i of items) byType.set(i.post.postTypeId, [...(byType.get(i.post.postTypeId) ?? []), i.post.score]);
+    for (const list of byType.values()) list.sort((a, b) => a - b);
+    return items.map((i) => ({
+      input: i.input,
+      label: (percentile(byType.get(i.post.postTypeId) ?? [], i.post.score) + percentile(all, i.post.score)) / 2,
+    }));
+  }
+  const medians = typeMedians(items);
+  const out: TrainingData['quality'] = [];
+  for (const item of items) {
+    const byMedian = labelByMedian(item.post, medians);
+    const byThreshold = labelByThreshold(item.post.score);
+    if (target === 'threshold') {
+      if (byThreshold !== null) out.push({ input: item.input, label: byThreshold });
+    } else if (target === 'median') {
+      if (byMedian !== null) out.push({ input: item.input, label: byMedian });
+    } else {
+      const label = byThreshold ?? byMedian;
+      if (label !== null) out.push({ input: item.input, label, weight: byThreshold !== null ? 2 : 1 });
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything the trainer reads, limited to what existed before `until` (the eval's train/test cut);
+ * `items` must already be the training period's posts, oldest first.
+ */
+export function trainingData(opts: {
+  dump: StackExchangeDump | null;
+  items: readonly SeQualityItem[];
+  sentences: readonly LabelledSentence[];
+  until: Date | null;
+  target: QualityTarget;
+  description: string;
+}): TrainingData {
+  const until = opts.until?.getTime() ?? Number.POSITIVE_INFINITY;
+  const comments = opts.dump
+    ? opts.dump.comments.filter((c) => c.creationDate.getTime() < until).map((c) => c.text)
+    : [];
+  const posts = opts.items.map((i) => [i.input.title ?? '', i.input.html.replace(/<[^>]+>/g, ' ')].join('\n'));
+  return {
+    corpus: [...posts, ...comments],
+    sentiment: opts.sentences.map((s) => ({ text: s.text, label: s.label })),
+    quality: qualityExamples(opts.items, opts.target),
+    description: opts.description,
+  };
+}
