@@ -199,7 +199,8 @@ export async function startDiscord(
       publicKey: options.publicKey,
       host: options.interactionsHost ?? '0.0.0.0',
       port: options.interactionsPort,
-      clock,
+      // Replay protection compares with the wall clock, whatever clock the domain runs on.
+      clock: systemClock,
       log,
       onInteraction: (raw, initial) => {
         const work = runInteraction(raw, initial);
