@@ -52,6 +52,8 @@ export interface MemberHistory {
   firstAt: number[];
   /** Accumulated strength per item (parallel to items). */
   strength: number[];
+  /** When each item was last touched (parallel to items). */
+  lastAt: number[];
   position: Map<number, number>;
   /** Topic weights, decayed lazily like DecayedCounter. */
   topics: Map<number, { w: number; at: number }>;
@@ -74,6 +76,8 @@ export class ActivityState {
   readonly members = new Map<number, MemberHistory>();
   /** Sparse symmetric co-occurrence counts. */
   readonly cooc: Map<number, number>[];
+  /** Who touched each item (member → count): the member–member neighbourhood behind the "peers" signal. */
+  readonly participants: Map<number, number>[];
   readonly #topicLambda: number;
   /** Latest time observed: the replay's "now". */
   now = 0;
@@ -92,6 +96,7 @@ export class ActivityState {
     this.trendShort = new DecayedCounter(n, this.options.shortHalfLifeHours);
     this.trendLong = new DecayedCounter(n, this.options.longHalfLifeHours);
     this.cooc = Array.from({ length: n }, () => new Map<number, number>());
+    this.participants = Array.from({ length: n }, () => new Map<number, number>());
     this.#topicLambda = Math.LN2 / (this.options.topicHalfLifeHours * HOUR_MS);
     this.#sortedCreated = Float64Array.from(catalog.createdAt).sort();
   }
@@ -145,6 +150,7 @@ export class ActivityState {
         items: [],
         firstAt: [],
         strength: [],
+        lastAt: [],
         position: new Map(),
         topics: new Map(),
         authors: new Map(),
@@ -164,8 +170,11 @@ export class ActivityState {
     this.trendLong.add(item, at, strength);
     const h = this.history(member);
     const known = h.position.get(item);
+    const who = this.participants[item] as Map<number, number>;
+    who.set(member, (who.get(member) ?? 0) + 1);
     if (known !== undefined) {
       h.strength[known]! += strength;
+      h.lastAt[known] = Math.max(h.lastAt[known] as number, at);
     } else {
       this.reach[item]! += 1;
       const from = Math.max(0, h.items.length - this.options.coocWindow);
@@ -184,6 +193,7 @@ export class ActivityState {
       h.items.push(item);
       h.firstAt.push(at);
       h.strength.push(strength);
+      h.lastAt.push(at);
     }
     for (const t of topicsOf(this.catalog, item)) this.addTopic(h, t, at, strength);
     const author = this.catalog.authorOf[item] as number;

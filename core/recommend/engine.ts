@@ -33,6 +33,8 @@ export interface EngineOptions {
   groups: boolean;
   /** Half-life of interactions in the per-group popularity. */
   groupHalfLifeHours: number;
+  /** Interest groups are recomputed at most this often (K-means with silhouette is the costly part of a retrain). */
+  regroupEveryHours: number;
   rank: Partial<RankOptions>;
 }
 
@@ -45,6 +47,7 @@ export const DEFAULT_ENGINE: EngineOptions = {
   minExamples: 50,
   groups: true,
   groupHalfLifeHours: 24 * 14,
+  regroupEveryHours: 24 * 7,
   rank: DEFAULT_RANK,
 };
 
@@ -61,6 +64,7 @@ export class RecommenderEngine {
   ranker: RankerWeights = defaultWeights();
   #examples: RankingExample[] = [];
   #rankerFitted = false;
+  #groupedAt = Number.NEGATIVE_INFINITY;
   #memberContent: ((member: number) => Float32Array | null) | undefined;
   #memberTopics: ((member: number) => Map<string, number>) | undefined;
 
@@ -134,7 +138,7 @@ export class RecommenderEngine {
   }
 
   /** Refits ALS (warm-started from the last fit), interest groups and the blend. */
-  retrain(at: number): void {
+  retrain(at: number, force = false): void {
     const members = [...this.state.members.keys()];
     const rowsCount = members.length === 0 ? 0 : Math.max(...members) + 1;
     let nnz = 0;
@@ -158,7 +162,10 @@ export class RecommenderEngine {
       this.als = trainAls(matrix, this.#random, als, this.als ?? undefined);
       this.#alsGram = itemGram(this.als);
     }
-    if (this.options.groups) this.#regroup(at);
+    if (this.options.groups && (force || at - this.#groupedAt >= this.options.regroupEveryHours * HOUR_MS)) {
+      this.#regroup(at);
+      this.#groupedAt = at;
+    }
     if (this.#examples.length >= this.options.minExamples) {
       this.ranker = fitRanker(this.#examples, this.options.ranker, this.#rankerFitted ? this.ranker : undefined);
       this.#rankerFitted = true;

@@ -28,6 +28,8 @@ export const FEATURES = [
   'topic',
   /** Item-kNN: co-occurrence with the member's recent items (cosine-normalised). */
   'itemKnn',
+  /** User-kNN in time: what the members who share this member's threads touched lately (decayed, 2-day half-life). */
+  'peers',
   /** Implicit ALS: the member's factors (folded in from the current history) · the item's. */
   'cf',
   /** Cosine between the member's content vector (mean of what they engaged with) and the item's embedding. */
@@ -59,6 +61,7 @@ export interface QueryContext {
   userFactors: Float32Array | null;
   contentVector: Float32Array | null;
   knn: Float32Array;
+  peers: Float32Array;
   group: number;
   preferredLogAge: number;
 }
@@ -109,6 +112,7 @@ export function queryContext(src: FeatureSources, member: number, at: number): Q
     }
   }
   const contentVector = memberContentVector(src, member);
+  const peers = peerScores(src, member, at);
   for (let i = 0; i < n; i++) {
     if ((state.catalog.createdAt[i] as number) >= at || state.catalog.authorOf[i] === member) excluded[i] = 1;
   }
@@ -120,9 +124,54 @@ export function queryContext(src: FeatureSources, member: number, at: number): Q
     userFactors,
     contentVector,
     knn,
+    peers,
     group: src.groups?.assign(member, contentVector) ?? -1,
     preferredLogAge: state.preferredLogAge(member),
   };
+}
+
+const PEER_NEIGHBOURS = 30;
+const PEER_ITEMS = 20;
+const PEER_LAMBDA = Math.LN2 / (48 * HOUR_MS);
+
+/**
+ * Members who touched the same items as this member (weighted by how rare each shared item is) and, for the
+ * closest of them, their most recent items decayed by how long ago they touched them.
+ */
+export function peerScores(src: FeatureSources, member: number, at: number): Float32Array {
+  const { state } = src;
+  const out = new Float32Array(state.catalog.size);
+  const h = state.members.get(member);
+  if (!h || h.items.length === 0) return out;
+  const weights = new Map<number, number>();
+  for (let k = h.items.length - 1; k >= Math.max(0, h.items.length - 50); k--) {
+    const who = state.participants[h.items[k] as number] as Map<number, number>;
+    const w = 1 / Math.log2(2 + who.size);
+    for (const v of who.keys()) if (v !== member) weights.set(v, (weights.get(v) ?? 0) + w);
+  }
+  const neighbours = [...weights.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, PEER_NEIGHBOURS);
+  let total = 0;
+  for (const [, w] of neighbours) total += w;
+  if (total === 0) return out;
+  for (const [v, w] of neighbours) {
+    const hv = state.members.get(v);
+    if (!hv) continue;
+    // Most recently touched items first: lastAt is not sorted, so pick the top PEER_ITEMS.
+    const order = hv.items.length <= PEER_ITEMS ? hv.items.map((_, k) => k) : recentPositions(hv.lastAt, PEER_ITEMS);
+    for (const k of order) {
+      const dt = Math.max(0, at - (hv.lastAt[k] as number));
+      out[hv.items[k] as number]! += (w / total) * Math.exp(-PEER_LAMBDA * dt);
+    }
+  }
+  return out;
+}
+
+function recentPositions(lastAt: readonly number[], k: number): number[] {
+  return lastAt
+    .map((t, i) => [t, i] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .slice(0, k)
+    .map(([, i]) => i);
 }
 
 /**
@@ -186,6 +235,7 @@ export function itemFeatures(
   if (q.topicWeights.size > 0) for (const t of topicsOf(cat, item)) topic += q.topicWeights.get(t) ?? 0;
   out[offset + F.topic] = topic;
   out[offset + F.itemKnn] = q.knn[item] as number;
+  out[offset + F.peers] = q.peers[item] as number;
   let cf = 0;
   if (q.userFactors && src.als && item < src.als.items) {
     const k = src.als.factors;

@@ -40,7 +40,7 @@ export interface RankOptions {
 export const DEFAULT_RANK: RankOptions = { k: 10, mmrLambda: 0.85, pool: 40 };
 
 /** Signals a member can be told about, in the order an explanation prefers them when they contribute alike. */
-const PERSONAL: readonly FeatureName[] = ['itemKnn', 'content', 'topic', 'author', 'cf', 'group'];
+const PERSONAL: readonly FeatureName[] = ['itemKnn', 'content', 'topic', 'author', 'peers', 'cf', 'group'];
 
 export function scoreAll(src: FeatureSources, ranker: RankerWeights, q: QueryContext, topic?: number): Float32Array {
   const n = src.state.catalog.size;

@@ -169,7 +169,7 @@ export class RecommendService {
       until: new Date(now + 1),
     });
     await this.#fold(snapshot, events, true);
-    engine.retrain(now);
+    engine.retrain(now, true);
     this.#snapshots.set(community.id, snapshot);
     this.#log.info(
       {

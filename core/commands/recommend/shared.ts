@@ -42,6 +42,7 @@ export function reasonText(rec: Recommendation, t: Translate, now: Date): string
         ? t('recommend:reason.group', { topics: rec.groupLabel.join(', ') })
         : t('recommend:reason.popular');
     case 'cf':
+    case 'peers':
       return t('recommend:reason.collaborative');
     case 'author':
       return t('recommend:reason.author');
