@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { encodeReply } from './encode.ts';
+
+describe('Slack encoding', () => {
+  it('escapes &, < and > so typed mentions and links stay text', () => {
+    const { messages } = encodeReply({
+      title: 'T',
+      text: 'ping <!channel> & <@U123> <https://evil|click>',
+      items: [{ title: 'a|b>c', url: 'https://example.com/x' }],
+    });
+    const texts = JSON.stringify(messages[0]?.blocks);
+    expect(texts).toContain('ping &lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://evil|click&gt;');
+    expect(texts).toContain('<https://example.com/x|a¦b&gt;c>');
+    expect(texts).not.toContain('<!channel>');
+  });
+
+  it('puts buttons in one actions block with the command line as value', () => {
+    const { messages, ephemeral } = encodeReply({
+      text: 'x',
+      ephemeral: true,
+      buttons: [
+        { label: 'Do', action: '/recommend dismiss c1', style: 'danger' },
+        { label: 'Open', url: 'https://example.com' },
+      ],
+    });
+    expect(ephemeral).toBe(true);
+    const actions = messages[0]?.blocks.find((b) => b.type === 'actions');
+    expect(actions?.elements).toEqual([
+      expect.objectContaining({ action_id: 'cohort_action_0', value: '/recommend dismiss c1', style: 'danger' }),
+      expect.objectContaining({ action_id: 'cohort_action_1', url: 'https://example.com' }),
+    ]);
+  });
+});

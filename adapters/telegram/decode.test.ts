@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { commandLineOf, decodeEvents, TelegramUpdate } from './decode.ts';
+
+const message = (text: string, entities: unknown[]) => ({
+  message_id: 1,
+  date: 1,
+  chat: { id: -1, type: 'supergroup' as const, title: 'g' },
+  from: { id: 5, first_name: 'A' },
+  text,
+  entities: entities as never,
+});
+
+describe('Telegram decoding', () => {
+  it('reads commands addressed to us or to nobody, and rewrites text mentions as ids', () => {
+    expect(
+      commandLineOf(message('/help@cohort_bot tip', [{ type: 'bot_command', offset: 0, length: 16 }]), 'cohort_bot'),
+    ).toBe('/help tip');
+    expect(
+      commandLineOf(message('/help@other_bot', [{ type: 'bot_command', offset: 0, length: 15 }]), 'cohort_bot'),
+    ).toBeNull();
+    expect(commandLineOf(message('hello', []), 'cohort_bot')).toBeNull();
+    const tip = message('/tip Bob Smith 5', [
+      { type: 'bot_command', offset: 0, length: 4 },
+      { type: 'text_mention', offset: 5, length: 9, user: { id: 77, first_name: 'Bob' } },
+    ]);
+    expect(commandLineOf(tip, 'cohort_bot')).toBe('/tip <@77> 5');
+  });
+
+  it('turns a reaction change into added and removed events with stable delivery ids', () => {
+    const update = TelegramUpdate.parse({
+      update_id: 9,
+      message_reaction: {
+        chat: { id: -1, type: 'supergroup', title: 'g' },
+        message_id: 3,
+        user: { id: 5, first_name: 'A' },
+        date: 1,
+        old_reaction: [{ type: 'emoji', emoji: '👍' }],
+        new_reaction: [{ type: 'emoji', emoji: '🔥' }],
+      },
+    });
+    const events = decodeEvents(update, 999);
+    expect(events.map((e) => [e.verb, e.deliveryId])).toEqual([
+      ['reaction.added', 'telegram:9:added:🔥'],
+      ['reaction.removed', 'telegram:9:removed:👍'],
+    ]);
+    expect(decodeEvents(update, 999)).toEqual(events);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { encodeReply } from './encode.ts';
+
+describe('Telegram encoding', () => {
+  it('escapes HTML so member text cannot become tags or links', () => {
+    const [message] = encodeReply({ title: '<b>x</b>', text: '<a href="tg://user?id=1">all</a> & more' });
+    expect(message).toMatchObject({
+      kind: 'text',
+      html: '<b>&lt;b&gt;x&lt;/b&gt;</b>\n\n&lt;a href=&quot;tg://user?id=1&quot;&gt;all&lt;/a&gt; &amp; more',
+    });
+  });
+
+  it('drops buttons whose action exceeds the 64-byte callback limit and links only http(s)', () => {
+    const [message] = encodeReply({
+      text: 'x',
+      buttons: [
+        { label: 'ok', action: '/help' },
+        { label: 'long', action: `/help ${'长'.repeat(30)}` },
+        { label: 'bad link', url: 'javascript:alert(1)' },
+        { label: 'link', url: 'https://example.com' },
+      ],
+    });
+    expect(message?.kind === 'text' && message.keyboard).toEqual([
+      [
+        { text: 'ok', callback_data: '/help' },
+        { text: 'link', url: 'https://example.com' },
+      ],
+    ]);
+  });
+
+  it('sends an image as a photo with an escaped caption', () => {
+    const messages = encodeReply({
+      text: 'chart',
+      image: { png: new Uint8Array([1]), filename: 'c.png', alt: 'a < b' },
+    });
+    expect(messages.at(-1)).toMatchObject({ kind: 'photo', filename: 'c.png', captionHtml: 'a &lt; b' });
+  });
+});
