@@ -10,6 +10,7 @@ import type {
   RunDecision,
 } from '../../core/content/types.ts';
 import type { RichReply } from '../../core/framework/reply.ts';
+import { inChunks } from './content-items.ts';
 import { jsonStrings } from './content-sources.ts';
 import type { Db } from './database.ts';
 import type { DigestRun as RunRow, DigestSchedule as ScheduleRow } from './generated/sqlite/client.ts';
@@ -179,10 +180,12 @@ export class PrismaDigestRunStore implements DigestRunStore {
 
   async deliveredIn(communityId: string, channelId: string, itemIds: readonly string[]): Promise<Set<string>> {
     if (itemIds.length === 0) return new Set();
-    const rows = await this.db.digestDelivery.findMany({
-      where: { communityId, channelId, itemId: { in: [...itemIds] } },
-      select: { itemId: true },
-    });
+    const rows = await inChunks(itemIds, (chunk) =>
+      this.db.digestDelivery.findMany({
+        where: { communityId, channelId, itemId: { in: chunk } },
+        select: { itemId: true },
+      }),
+    );
     return new Set(rows.map((r) => r.itemId));
   }
 

@@ -17,6 +17,17 @@ export function bytesToEmbedding(bytes: Uint8Array): Float32Array {
   return new Float32Array(copy.buffer);
 }
 
+/** Splits an IN list: SQLite through Prisma caps a query's bound parameters (999). */
+export async function inChunks<T, R>(
+  values: readonly T[],
+  run: (chunk: T[]) => Promise<R[]>,
+  size = 400,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += size) out.push(...(await run(values.slice(i, i + size))));
+  return out;
+}
+
 const topicsOf = (value: unknown): ContentItem['topics'] =>
   Array.isArray(value)
     ? value.flatMap((t) =>
@@ -59,23 +70,24 @@ export class PrismaContentItemStore implements ContentItemStore {
 
   async findKnown(communityId: string, sourceId: string, keys: ItemKeys): Promise<KnownItems> {
     const select = { id: true, sourceId: true, guid: true, canonicalUrl: true, contentHash: true } as const;
-    const [byGuid, byUrl, byHash] = await Promise.all([
-      keys.guids.length ? this.db.contentItem.findMany({ where: { sourceId, guid: { in: keys.guids } }, select }) : [],
-      keys.canonicalUrls.length
-        ? this.db.contentItem.findMany({
-            where: { communityId, canonicalUrl: { in: keys.canonicalUrls } },
-            select,
-            orderBy: { fetchedAt: 'asc' },
-          })
-        : [],
-      keys.contentHashes.length
-        ? this.db.contentItem.findMany({
-            where: { communityId, contentHash: { in: keys.contentHashes } },
-            select,
-            orderBy: { fetchedAt: 'asc' },
-          })
-        : [],
-    ]);
+    // Each chunk holds whole keys, so "the earliest row per key" stays exact across chunks.
+    const byGuid = await inChunks(keys.guids, (guids) =>
+      this.db.contentItem.findMany({ where: { sourceId, guid: { in: guids } }, select }),
+    );
+    const byUrl = await inChunks(keys.canonicalUrls, (urls) =>
+      this.db.contentItem.findMany({
+        where: { communityId, canonicalUrl: { in: urls } },
+        select,
+        orderBy: { fetchedAt: 'asc' },
+      }),
+    );
+    const byHash = await inChunks(keys.contentHashes, (hashes) =>
+      this.db.contentItem.findMany({
+        where: { communityId, contentHash: { in: hashes } },
+        select,
+        orderBy: { fetchedAt: 'asc' },
+      }),
+    );
     // The first item seen under a key is the original the later ones duplicate.
     const index = <K extends 'guid' | 'canonicalUrl' | 'contentHash'>(rows: typeof byGuid, key: K) => {
       const map = new Map<string, { id: string; sourceId: string }>();
@@ -98,29 +110,40 @@ export class PrismaContentItemStore implements ContentItemStore {
     for (const item of items) bySource.set(item.sourceId, [...(bySource.get(item.sourceId) ?? []), item.guid]);
     const existing = new Set<string>();
     for (const [sourceId, guids] of bySource) {
-      const rows = await this.db.contentItem.findMany({
-        where: { sourceId, guid: { in: guids } },
-        select: { guid: true },
-      });
+      const rows = await inChunks(guids, (chunk) =>
+        this.db.contentItem.findMany({ where: { sourceId, guid: { in: chunk } }, select: { guid: true } }),
+      );
       for (const row of rows) existing.add(`${sourceId}\u0000${row.guid}`);
     }
     const fresh = items.filter((item) => !existing.has(`${item.sourceId}\u0000${item.guid}`));
+    return inChunks(fresh, (chunk) => this.#insertChunk(chunk), 40);
+  }
+
+  async #insertChunk(chunk: NewContentItem[]): Promise<ContentItem[]> {
     try {
-      const rows = await this.db.contentItem.createManyAndReturn({ data: fresh.map(toRow) });
-      return rows.map(toItem);
+      // createMany + one read is about twice as fast as createManyAndReturn through Prisma's SQLite adapter.
+      await this.db.contentItem.createMany({ data: chunk.map(toRow) });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Another process stored some of these between our check and our insert: go one by one.
-      const stored: ContentItem[] = [];
-      for (const item of fresh) {
+      for (const item of chunk) {
         try {
-          stored.push(toItem(await this.db.contentItem.create({ data: toRow(item) })));
+          await this.db.contentItem.create({ data: toRow(item) });
         } catch (inner) {
           if (!isUniqueViolation(inner)) throw inner;
         }
       }
-      return stored;
     }
+    const ours = new Set(chunk.map((item) => `${item.sourceId}\u0000${item.guid}`));
+    const rows = await this.db.contentItem.findMany({
+      where: {
+        OR: [...new Set(chunk.map((i) => i.sourceId))].map((sourceId) => ({
+          sourceId,
+          guid: { in: chunk.filter((i) => i.sourceId === sourceId).map((i) => i.guid) },
+        })),
+      },
+    });
+    return rows.filter((row) => ours.has(`${row.sourceId}\u0000${row.guid}`)).map(toItem);
   }
 
   async get(id: string): Promise<ContentItem | null> {
@@ -130,7 +153,7 @@ export class PrismaContentItemStore implements ContentItemStore {
 
   async getMany(ids: readonly string[]): Promise<ContentItem[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.contentItem.findMany({ where: { id: { in: [...ids] } } });
+    const rows = await inChunks(ids, (chunk) => this.db.contentItem.findMany({ where: { id: { in: chunk } } }));
     return rows.map(toItem);
   }
 
