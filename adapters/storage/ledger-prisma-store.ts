@@ -13,7 +13,7 @@ import type {
   TransferRequest,
 } from '../../core/interactions/ledger-store.ts';
 import type { Db } from './database.ts';
-import type { Prisma, LedgerTransfer as TransferRow } from './generated/sqlite/client.ts';
+import { Prisma, type LedgerTransfer as TransferRow } from './generated/sqlite/client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -68,7 +68,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class PrismaLedgerStore implements LedgerStore {
   /** Account ids by `${communityId}|${key}`: accounts are never deleted, so ensuring one is a one-time cost. */
   readonly #accounts = new Map<string, string>();
-  readonly #pairs = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -82,25 +81,24 @@ export class PrismaLedgerStore implements LedgerStore {
       : null;
     const toId = request.toMemberId ? await this.#account(request.communityId, memberKey(request.toMemberId)) : null;
     const mintId = await this.#account(request.communityId, MINT_KEY);
-    if (request.kind === 'tip') await this.#pair(request);
-
-    // A repeated delivery is answered before any limit is looked at: it must say "already done", not "cooldown".
-    const seen = await this.#existing(request);
-    if (seen) return { status: 'duplicate', transfer: seen };
 
     const maxAttempts = this.options.maxAttempts ?? 12;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.$transaction((tx) => this.#apply(tx, request, fromId, toId, mintId), {
-          maxWait: 30_000,
-          timeout: 30_000,
-        });
+        return await this.db.$transaction(
+          (tx) =>
+            request.kind === 'tip'
+              ? this.#applyTip(tx, request, fromId as string, toId as string, mintId)
+              : this.#applyAdjustment(tx, request, fromId, toId, mintId),
+          { maxWait: 30_000, timeout: 30_000 },
+        );
       } catch (error) {
         if (error instanceof Refused || isUniqueViolation(error)) {
-          // The same delivery, processed concurrently, may have committed while we waited for the row lock.
+          // A repeated delivery is answered as such, whatever limit it would now hit: the original may have
+          // committed before this attempt (a retry) or while it waited for the row lock (a concurrent duplicate).
           const existing = await this.#existing(request);
           if (existing) return { status: 'duplicate', transfer: existing };
-          if (error instanceof Refused) return { status: 'refused', reason: error.reason };
+          if (error instanceof Refused) return { status: 'refused', reason: await this.#refusalReason(request, error) };
         }
         if (attempt < maxAttempts && (isRetryable(error) || isUniqueViolation(error))) {
           await sleep(Math.random() * 5 * attempt);
@@ -111,7 +109,80 @@ export class PrismaLedgerStore implements LedgerStore {
     }
   }
 
-  async #apply(
+  /**
+   * A tip in five statements: the two account updates in id order (no deadlock between A→B and B→A), the
+   * pair cooldown as a conditional upsert, then the transfer with its postings. The sender's UPDATE checks the
+   * daily cap and the balance in its WHERE and computes the allowance/balance split in its SET (which sees the
+   * row as it was), so concurrent tips from one sender queue on the row lock and each sees the previous one's effect.
+   */
+  async #applyTip(
+    tx: Tx,
+    request: TransferRequest,
+    fromId: string,
+    toId: string,
+    mintId: string,
+  ): Promise<TransferOutcome> {
+    const limits = request.limits as NonNullable<TransferRequest['limits']>;
+    const amount = Prisma.sql`CAST(${request.amount} AS INTEGER)`;
+    const allowance = Prisma.sql`CAST(${limits.dailyAllowance} AS INTEGER)`;
+    const used = Prisma.sql`(CASE WHEN "day" = ${limits.dayKey} THEN "allowanceUsed" ELSE 0 END)`;
+    const sent = Prisma.sql`(CASE WHEN "day" = ${limits.dayKey} THEN "sentToday" ELSE 0 END)`;
+    const fromAllowance = Prisma.sql`(CASE WHEN ${allowance} - ${used} <= 0 THEN 0 WHEN ${allowance} - ${used} < ${amount} THEN ${allowance} - ${used} ELSE ${amount} END)`;
+
+    let sender: { balance: number; allowanceUsed: number; fromAllowance: number } | null = null;
+    let toBalance: number | null = null;
+    for (const id of [fromId, toId].sort()) {
+      if (id === fromId) {
+        const rows = await tx.$queryRaw<{ balance: number; allowanceUsed: number; lastFromAllowance: number }[]>`
+          UPDATE "LedgerAccount" SET
+            "lastFromAllowance" = ${fromAllowance},
+            "balance" = "balance" - (${amount} - ${fromAllowance}),
+            "allowanceUsed" = ${used} + ${fromAllowance},
+            "sentToday" = ${sent} + ${amount},
+            "day" = ${limits.dayKey}
+          WHERE "id" = ${fromId}
+            AND ${sent} + ${amount} <= CAST(${limits.dailySendCap} AS INTEGER)
+            AND "balance" >= ${amount} - ${fromAllowance}
+          RETURNING "balance", "allowanceUsed", "lastFromAllowance"`;
+        const row = rows[0];
+        if (!row) throw new Refused('INSUFFICIENT_FUNDS');
+        sender = {
+          balance: Number(row.balance),
+          allowanceUsed: Number(row.allowanceUsed),
+          fromAllowance: Number(row.lastFromAllowance),
+        };
+      } else {
+        const rows = await tx.$queryRaw<{ balance: number }[]>`
+          UPDATE "LedgerAccount" SET "balance" = "balance" + ${amount} WHERE "id" = ${toId} RETURNING "balance"`;
+        toBalance = Number(rows[0]?.balance);
+      }
+    }
+    const pair = await tx.$queryRaw<{ ok: number }[]>`
+      INSERT INTO "LedgerTipPair" ("communityId", "fromMemberId", "toMemberId", "lastTipAt")
+      VALUES (${request.communityId}, ${request.fromMemberId}, ${request.toMemberId}, ${request.at})
+      ON CONFLICT ("communityId", "fromMemberId", "toMemberId")
+      DO UPDATE SET "lastTipAt" = excluded."lastTipAt" WHERE "LedgerTipPair"."lastTipAt" <= ${limits.cooldownThreshold}
+      RETURNING 1 AS ok`;
+    if (pair.length === 0) throw new Refused('COOLDOWN');
+
+    const s = sender as NonNullable<typeof sender>;
+    const fromBalanceDebit = request.amount - s.fromAllowance;
+    const legs: { accountId: string; amount: number }[] = [];
+    if (fromBalanceDebit > 0) legs.push({ accountId: fromId, amount: -fromBalanceDebit });
+    if (s.fromAllowance > 0) legs.push({ accountId: mintId, amount: -s.fromAllowance });
+    legs.push({ accountId: toId, amount: request.amount });
+    const row = await this.#createTransfer(tx, request, s.fromAllowance, legs);
+    return {
+      status: 'applied',
+      transfer: toTransfer(row),
+      fromBalance: s.balance,
+      toBalance,
+      senderAllowanceUsed: s.allowanceUsed,
+    };
+  }
+
+  /** Moderator grant (mint → member) or revoke (member → mint, never below zero), with its audit entry. */
+  async #applyAdjustment(
     tx: Tx,
     request: TransferRequest,
     fromId: string | null,
@@ -119,107 +190,76 @@ export class PrismaLedgerStore implements LedgerStore {
     mintId: string,
   ): Promise<TransferOutcome> {
     const { amount } = request;
-    // Lock in id order. The lock on the recipient is simply its credit; the sender is locked and read, then debited.
-    const order = [fromId, toId].filter((id): id is string => id !== null).sort();
-    let toBalance: number | null = null;
-    let sender: { balance: number; day: string; allowanceUsed: number; sentToday: number } | null = null;
-    for (const id of order) {
-      if (id === toId) {
-        toBalance = (await tx.ledgerAccount.update({ where: { id }, data: { balance: { increment: amount } } }))
-          .balance;
-      } else {
-        sender = await tx.ledgerAccount.update({ where: { id }, data: { balance: { increment: 0 } } });
-      }
-    }
-
-    let fromAllowance = 0;
-    let fromBalanceDebit = 0;
     let fromBalance: number | null = null;
-    if (fromId && sender) {
-      if (request.kind === 'tip') {
-        const limits = request.limits as NonNullable<TransferRequest['limits']>;
-        const sameDay = sender.day === limits.dayKey;
-        const used = sameDay ? sender.allowanceUsed : 0;
-        const sent = sameDay ? sender.sentToday : 0;
-        if (sent + amount > limits.dailySendCap) throw new Refused('DAILY_CAP');
-        fromAllowance = Math.min(amount, Math.max(0, limits.dailyAllowance - used));
-        fromBalanceDebit = amount - fromAllowance;
-        if (sender.balance < fromBalanceDebit) throw new Refused('INSUFFICIENT_FUNDS');
-        const updated = await tx.ledgerAccount.updateMany({
-          where: { id: fromId, balance: { gte: fromBalanceDebit } },
-          data: {
-            balance: { decrement: fromBalanceDebit },
-            day: limits.dayKey,
-            allowanceUsed: used + fromAllowance,
-            sentToday: sent + amount,
-          },
-        });
-        if (updated.count !== 1) throw new Refused('INSUFFICIENT_FUNDS');
-        const pair = await tx.ledgerTipPair.updateMany({
-          where: {
-            communityId: request.communityId,
-            fromMemberId: request.fromMemberId as string,
-            toMemberId: request.toMemberId as string,
-            lastTipAt: { lte: limits.cooldownThreshold },
-          },
-          data: { lastTipAt: request.at },
-        });
-        if (pair.count !== 1) throw new Refused('COOLDOWN');
-      } else {
-        // A revoke takes points back from the member's balance, never below zero.
-        fromBalanceDebit = amount;
-        const updated = await tx.ledgerAccount.updateMany({
-          where: { id: fromId, balance: { gte: amount } },
-          data: { balance: { decrement: amount } },
-        });
-        if (updated.count !== 1) throw new Refused('INSUFFICIENT_FUNDS');
-      }
-      fromBalance = sender.balance - fromBalanceDebit;
+    let toBalance: number | null = null;
+    if (toId) {
+      toBalance = (await tx.ledgerAccount.update({ where: { id: toId }, data: { balance: { increment: amount } } }))
+        .balance;
     }
-
-    const transferId = randomUUID();
-    const row = await tx.ledgerTransfer.create({
+    if (fromId) {
+      const rows = await tx.$queryRaw<{ balance: number }[]>`
+        UPDATE "LedgerAccount" SET "balance" = "balance" - CAST(${amount} AS INTEGER)
+        WHERE "id" = ${fromId} AND "balance" >= CAST(${amount} AS INTEGER)
+        RETURNING "balance"`;
+      if (!rows[0]) throw new Refused('INSUFFICIENT_FUNDS');
+      fromBalance = Number(rows[0].balance);
+    }
+    const legs = [
+      { accountId: fromId ?? mintId, amount: -amount },
+      { accountId: toId ?? mintId, amount },
+    ];
+    const row = await this.#createTransfer(tx, request, 0, legs);
+    await tx.ledgerAudit.create({
       data: {
-        id: transferId,
+        communityId: request.communityId,
+        transferId: row.id,
+        moderatorId: request.actorId,
+        action: request.kind,
+        memberId: (request.kind === 'grant' ? request.toMemberId : request.fromMemberId) as string,
+        amount,
+        reason: request.reason ?? '',
+        createdAt: request.at,
+      },
+    });
+    return { status: 'applied', transfer: toTransfer(row), fromBalance, toBalance, senderAllowanceUsed: null };
+  }
+
+  /** The transfer row and its postings in one call; its unique idempotency key rejects a second delivery. */
+  #createTransfer(
+    tx: Tx,
+    request: TransferRequest,
+    fromAllowance: number,
+    legs: { accountId: string; amount: number }[],
+  ): Promise<TransferRow> {
+    return tx.ledgerTransfer.create({
+      data: {
+        id: randomUUID(),
         communityId: request.communityId,
         idempotencyKey: request.idempotencyKey,
         kind: request.kind,
         fromMemberId: request.fromMemberId,
         toMemberId: request.toMemberId,
-        amount,
+        amount: request.amount,
         fromAllowance,
         reason: request.reason,
         actorId: request.actorId,
         createdAt: request.at,
+        postings: {
+          createMany: {
+            data: legs.map((leg) => ({ id: randomUUID(), communityId: request.communityId, ...leg })),
+          },
+        },
       },
     });
+  }
 
-    // Legs: whatever the sender did not pay from their balance came from the mint (allowance or grant);
-    // a revoke pays into the mint.
-    const legs: { accountId: string; amount: number }[] = [];
-    const mintOut = amount - fromBalanceDebit;
-    if (fromId && fromBalanceDebit > 0) legs.push({ accountId: fromId, amount: -fromBalanceDebit });
-    if (mintOut > 0) legs.push({ accountId: mintId, amount: -mintOut });
-    legs.push(toId ? { accountId: toId, amount } : { accountId: mintId, amount });
-    await tx.ledgerPosting.createMany({
-      data: legs.map((leg) => ({ id: randomUUID(), communityId: request.communityId, transferId, ...leg })),
-    });
-
-    if (request.kind !== 'tip') {
-      await tx.ledgerAudit.create({
-        data: {
-          communityId: request.communityId,
-          transferId,
-          moderatorId: request.actorId,
-          action: request.kind,
-          memberId: (request.kind === 'grant' ? request.toMemberId : request.fromMemberId) as string,
-          amount,
-          reason: request.reason ?? '',
-          createdAt: request.at,
-        },
-      });
+  /** Which limit a refused tip hit, read after the rollback (the refusal itself came from a WHERE clause). */
+  async #refusalReason(request: TransferRequest, refused: Refused): Promise<TransferRefusal> {
+    if (refused.reason !== 'INSUFFICIENT_FUNDS' || request.kind !== 'tip' || !request.limits || !request.fromMemberId) {
+      return refused.reason;
     }
-    return { status: 'applied', transfer: toTransfer(row), fromBalance, toBalance };
+    const state = await this.account(request.communityId, request.fromMemberId, request.limits.dayKey);
+    return state.sentToday + request.amount > request.limits.dailySendCap ? 'DAILY_CAP' : 'INSUFFICIENT_FUNDS';
   }
 
   async #existing(request: TransferRequest): Promise<Transfer | null> {
@@ -251,25 +291,6 @@ export class PrismaLedgerStore implements LedgerStore {
     }
     this.#accounts.set(cacheKey, row.id);
     return row.id;
-  }
-
-  async #pair(request: TransferRequest): Promise<void> {
-    const key = `${request.communityId}|${request.fromMemberId}|${request.toMemberId}`;
-    if (this.#pairs.has(key)) return;
-    const id = {
-      communityId: request.communityId,
-      fromMemberId: request.fromMemberId as string,
-      toMemberId: request.toMemberId as string,
-    };
-    const existing = await this.db.ledgerTipPair.findUnique({ where: { communityId_fromMemberId_toMemberId: id } });
-    if (!existing) {
-      try {
-        await this.db.ledgerTipPair.create({ data: { ...id, lastTipAt: new Date(0) } });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-    }
-    this.#pairs.add(key);
   }
 
   async account(communityId: string, memberId: string, dayKey: string): Promise<AccountState> {

@@ -83,6 +83,8 @@ export class LedgerService {
   readonly #store: LedgerStore;
   readonly #events: EventLog;
   readonly #log: Logger;
+  /** Flags already raised (their dedup keys): a busy ring would otherwise re-insert the same flag on every tip. */
+  readonly #raised = new Set<string>();
 
   constructor(deps: LedgerServiceDeps) {
     this.policy = ledgerPolicy(deps.policy);
@@ -127,7 +129,11 @@ export class LedgerService {
     if (outcome.status === 'refused') throw this.#refusal(outcome.reason, amount, sender, recipient, now, timeZone);
     const transfer = outcome.transfer;
     await this.#recordTipEvent(transfer, input.platform);
-    const account = await this.#store.account(community.id, sender.id, today);
+    // A fresh tip reports the sender's allowance itself; only a duplicate needs to read it.
+    const allowanceUsed =
+      outcome.status === 'applied' && outcome.senderAllowanceUsed !== null
+        ? outcome.senderAllowanceUsed
+        : (await this.#store.account(community.id, sender.id, today)).allowanceUsed;
     const flagged = outcome.status === 'applied' ? await this.#flag(sender, recipient, transfer, now, timeZone) : false;
     if (outcome.status === 'applied') {
       this.#log.info({ transferId: transfer.id, amount, from: sender.id, to: recipient.id }, 'tip applied');
@@ -136,7 +142,7 @@ export class LedgerService {
       transfer,
       duplicate: outcome.status === 'duplicate',
       recipientBalance: outcome.status === 'applied' ? outcome.toBalance : null,
-      allowanceLeft: Math.max(0, this.policy.dailyAllowance - account.allowanceUsed),
+      allowanceLeft: Math.max(0, this.policy.dailyAllowance - allowanceUsed),
       flagged,
     };
   }
@@ -273,13 +279,17 @@ export class LedgerService {
     const flags = tipFlags(sender, recipient, around, now, this.policy.newAccountAgeMs);
     let raised = false;
     for (const flag of flags) {
+      const dedupKey = `${flag.kind}:${flag.memberIds.join(',')}:${dayKey(now, timeZone)}`;
+      if (this.#raised.has(`${transfer.communityId}|${dedupKey}`)) continue;
+      if (this.#raised.size > 10_000) this.#raised.clear();
+      this.#raised.add(`${transfer.communityId}|${dedupKey}`);
       const created = await this.#store.addFlag({
         communityId: transfer.communityId,
         kind: flag.kind,
         memberIds: flag.memberIds,
         transferId: transfer.id,
         createdAt: now,
-        dedupKey: `${flag.kind}:${flag.memberIds.join(',')}:${dayKey(now, timeZone)}`,
+        dedupKey,
       });
       if (created) {
         raised = true;

@@ -51,7 +51,14 @@ export interface TransferRequest {
 export type TransferRefusal = 'INSUFFICIENT_FUNDS' | 'DAILY_CAP' | 'COOLDOWN';
 
 export type TransferOutcome =
-  | { status: 'applied'; transfer: Transfer; fromBalance: number | null; toBalance: number | null }
+  | {
+      status: 'applied';
+      transfer: Transfer;
+      fromBalance: number | null;
+      toBalance: number | null;
+      /** Tips: the sender's allowance used today, after this tip. */
+      senderAllowanceUsed: number | null;
+    }
   | { status: 'duplicate'; transfer: Transfer }
   | { status: 'refused'; reason: TransferRefusal };
 
