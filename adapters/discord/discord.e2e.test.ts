@@ -85,12 +85,13 @@ describe('Discord adapter end to end', () => {
 
   it('registers application commands with subcommands, options and zh-CN localisations', () => {
     const put = fake.rest.find((c) => c.method === 'PUT' && c.path === `/api/v10/applications/${FAKE_APP_ID}/commands`);
+    // biome-ignore lint/suspicious/noExplicitAny: the registration JSON is checked field by field below
     const body = restJson(put as DiscordRestCall) as unknown as Array<Record<string, any>>;
     const help = body.find((c) => c.name === 'help');
     expect(help?.description_localizations).toEqual({ 'zh-CN': '列出你可以使用的命令' });
     expect(help?.options[0]).toMatchObject({ name: 'command', type: 3, required: false });
     const digest = body.find((c) => c.name === 'digest');
-    const names = (digest?.options as Array<{ name: string; type: number }>).map((o) => `${o.name}:${o.type}`);
+    const names = ((digest?.options ?? []) as Array<{ name: string; type: number }>).map((o) => `${o.name}:${o.type}`);
     // `digest` is invocable bare and has children: its bare form is `digest show`.
     expect(names).toEqual(expect.arrayContaining(['show:1', 'preview:1', 'schedule:2', 'why:1']));
     const schedule = digest?.options.find((o: { name: string }) => o.name === 'schedule');

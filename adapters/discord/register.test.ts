@@ -37,7 +37,7 @@ describe('Discord command registration', () => {
   it('renames options to Discord’s lower case and maps them back, required first', () => {
     const schedule = registration.body.find((c) => c.name === 'digest')?.options?.find((o) => o.name === 'schedule');
     const add = (
-      schedule as { options: Array<{ name: string; options: Array<Record<string, unknown>> }> }
+      schedule as unknown as { options: Array<{ name: string; options: Array<Record<string, unknown>> }> }
     ).options.find((o) => o.name === 'add');
     expect(add?.options.map((o) => o.name)).toEqual(['cron', 'max_items']);
     expect(add?.options[1]).toMatchObject({ type: 4, min_value: 1, max_value: 50 });

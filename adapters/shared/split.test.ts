@@ -30,12 +30,12 @@ describe('splitText', () => {
 });
 
 describe('splitEscaped', () => {
-  const escape = (t: string) => t.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+  const escapeHtml = (t: string) => t.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
   it('keeps every escaped chunk under the limit and never cuts inside an entity', () => {
     const text = 'a & b < c '.repeat(500);
-    const chunks = splitEscaped(text, 300, escape);
+    const chunks = splitEscaped(text, 300, escapeHtml);
     expect(chunks.every((c) => c.length <= 300)).toBe(true);
-    expect(chunks.join('')).toBe(escape(text));
+    expect(chunks.join('')).toBe(escapeHtml(text));
     expect(chunks.every((c) => !/&(a|am|amp|l|lt)?$/.test(c))).toBe(true);
   });
 });
