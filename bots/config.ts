@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DatabaseTarget, parseDatabaseUrl } from '../adapters/storage/database.ts';
+import { type DatabaseTarget, parseDatabaseUrl } from '../adapters/storage/database-url.ts';
 
 /**
  * Every setting comes from the environment (and an optional .env, loaded by main.ts), parsed once at start-up.

@@ -5,10 +5,13 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../../core/ports/logger.ts';
+import { type DatabaseTarget, redactUrl } from './database-url.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { PrismaClient } from './generated/sqlite/client.ts';
 import { applyMigrations } from './schema-engine.ts';
 import type { Provider } from './schema-source.ts';
+
+export { type DatabaseTarget, parseDatabaseUrl, redactUrl } from './database-url.ts';
 
 /**
  * Both providers' generated clients expose the same model API (one source schema), so stores are written
@@ -22,32 +25,6 @@ export interface Database {
   /** Where the data lives, with any password removed: safe to log. */
   displayUrl: string;
   close(): Promise<void>;
-}
-
-export type DatabaseTarget = { provider: 'sqlite'; file: string } | { provider: 'postgresql'; url: string };
-
-/** `file:<path>` (SQLite) or `postgres://` / `postgresql://` (PostgreSQL); anything else is refused. */
-export function parseDatabaseUrl(raw: string): DatabaseTarget | null {
-  if (raw.startsWith('file:')) {
-    const file = raw.slice('file:'.length);
-    return file.length > 0 ? { provider: 'sqlite', file } : null;
-  }
-  if (/^postgres(ql)?:\/\/[^\s]+$/.test(raw)) {
-    try {
-      new URL(raw);
-      return { provider: 'postgresql', url: raw };
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
-
-export function redactUrl(target: DatabaseTarget): string {
-  if (target.provider === 'sqlite') return `file:${target.file}`;
-  const url = new URL(target.url);
-  if (url.password) url.password = '***';
-  return url.toString();
 }
 
 function adapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {

@@ -27,20 +27,19 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('opens the console sandbox with no tokens, answers piped lines and exits 0 at end of input', () => {
-    const run = start('/help\n@chen /help\n', { DATABASE_URL: `file:${dbFile}` });
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain('Commands you can use');
-    expect(run.stdout).toContain('你可以使用的命令');
-  }, 60_000);
-
-  it('keeps demo data across starts and rebuilds it with --reset-demo', () => {
-    const changed = start('/language zh-CN\n', { DATABASE_URL: `file:${dbFile}` });
-    expect(changed.stdout).toContain('简体中文');
+  it('opens the console sandbox with no tokens, answers piped lines, keeps data across starts, and --reset-demo rebuilds it', () => {
+    const first = start('/help\n@chen /help\n/language zh-CN\n', { DATABASE_URL: `file:${dbFile}` });
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('Commands you can use');
+    expect(first.stdout).toContain('你可以使用的命令');
+    expect(first.stdout).toContain('简体中文');
+    // The default member's language choice survived the restart...
     expect(start('/help\n', { DATABASE_URL: `file:${dbFile}` }).stdout).toContain('你可以使用的命令');
+    // ...until the demo is rebuilt.
     const reset = start('/help\n', { DATABASE_URL: `file:${dbFile}` }, ['--reset-demo']);
+    expect(reset.status).toBe(0);
     expect(reset.stdout).toContain('Commands you can use');
-  }, 90_000);
+  }, 120_000);
 
   it('stops with one line naming DATABASE_URL when it is nonsense', () => {
     const run = start('', { DATABASE_URL: 'nonsense' });

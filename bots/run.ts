@@ -1,0 +1,87 @@
+import { ConsoleAccess } from '../adapters/console/access.ts';
+import { ConsoleMessenger } from '../adapters/console/messenger.ts';
+import { runConsole } from '../adapters/console/repl.ts';
+import { ConsoleSession } from '../adapters/console/session.ts';
+import { systemClock } from '../core/ports/clock.ts';
+import type { Logger } from '../core/ports/logger.ts';
+import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
+import { type App, composeApp } from './compose.ts';
+import type { Config, PlatformName } from './config.ts';
+import { ensureDemoCommunity } from './demo.ts';
+import type { RunningPlatform } from './platforms/types.ts';
+
+function fail(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+/**
+ * Opens the app, then runs the console sandbox (no platforms) or starts every platform given, and shuts down
+ * gracefully on SIGINT/SIGTERM: adapters stop taking work, in-flight commands finish, the database closes.
+ */
+export async function run(options: {
+  config: Config;
+  log: Logger;
+  platforms: PlatformName[];
+  resetDemo: boolean;
+}): Promise<void> {
+  const { config, log, platforms } = options;
+  const consoleMode = platforms.length === 0;
+  let app: App;
+  try {
+    app = await composeApp({ config, log, clock: systemClock });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return fail(`Cannot open the database (DATABASE_URL): ${reason}`);
+  }
+
+  let stopping = false;
+  const running: RunningPlatform[] = [];
+  async function shutdown(signal: string, code = 0): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    for (const platform of running.reverse())
+      await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
+    await app.close();
+    process.exit(code);
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (consoleMode) {
+    const communityId = await ensureDemoCommunity(app.services, {
+      clock: systemClock,
+      seed: config.DEMO_SEED,
+      reset: options.resetDemo,
+      log,
+    });
+    const session = new ConsoleSession(app.core, app.services.members, {
+      defaultHandle: DEMO_DEFAULT_HANDLE,
+      communityId: async () => communityId,
+      imageDir: 'data/attachments',
+    });
+    app.messenger.register('console', new ConsoleMessenger((text) => process.stdout.write(text)));
+    app.access.register('console', new ConsoleAccess());
+    const interactive = process.stdin.isTTY === true;
+    await runConsole(session, {
+      input: process.stdin,
+      output: process.stdout,
+      interactive,
+      banner:
+        'Cohort console sandbox — demo community. Try /help, @mod /help, @chen /help. `@handle /cmd` speaks as a member, `!N` presses a button. Ctrl+D quits.',
+    });
+    await shutdown('end-of-input');
+  } else {
+    for (const name of platforms) {
+      const module = (await import(`./platforms/${name}.ts`)) as {
+        start(deps: { core: App['core']; config: Config; log: Logger }): Promise<RunningPlatform>;
+      };
+      const platform = await module.start({ core: app.core, config, log: log.child({ ns: `adapter:${name}` }) });
+      running.push(platform);
+      app.messenger.register(name, platform.messenger);
+      if (platform.access) app.access.register(name, platform.access);
+      log.info({ platform: name }, 'platform started');
+    }
+  }
+}
