@@ -14,14 +14,20 @@ const postMetadata = z
   })
   .catch({});
 
-/** Chit-chat without a link below this many characters is not content. */
+/** Chit-chat without a link below this weight is not content (a Han character weighs 2: Chinese is denser). */
 const MIN_TEXT_WITHOUT_LINK = 80;
+
+function textWeight(text: string): number {
+  let weight = 0;
+  for (const ch of text) weight += /\p{Script=Han}/u.test(ch) ? 2 : 1;
+  return weight;
+}
 
 export function postToItem(event: InteractionEvent): RawFeedItem | null {
   const meta = postMetadata.parse(event.metadata);
   const text = (meta.text ?? '').trim();
   const url = meta.urls?.[0] ?? meta.url ?? /https?:\/\/[^\s<>"']+/.exec(text)?.[0] ?? null;
-  if (!url && [...text].length < MIN_TEXT_WITHOUT_LINK) return null;
+  if (!url && textWeight(text) < MIN_TEXT_WITHOUT_LINK) return null;
   const withoutUrl = url ? text.replace(url, '').trim() : text;
   const firstLine = withoutUrl.split('\n')[0]?.trim() ?? '';
   const title = [...(firstLine || url || '')].slice(0, 120).join('');
