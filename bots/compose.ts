@@ -71,6 +71,7 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     store: new PrismaCommerceStore(database.prisma),
     courses: stores.courses,
     members: stores.members,
+    communities: stores.communities,
     events: stores.events,
     access,
     log: log.child({ ns: 'core:commerce' }),
@@ -87,6 +88,12 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     clock,
     log,
   });
+  const commerce = services.commerce;
+  const accessExpiry = setInterval(() => {
+    commerce.endExpiredAccess(clock.now()).catch((err) => log.error({ err }, 'course access expiry failed'));
+  }, 10 * 60_000);
+  accessExpiry.unref();
+  background.push({ name: 'course-access-expiry', stop: () => clearInterval(accessExpiry) });
   const recommendSchedule = services.recommend.start(60 * 60_000);
   background.push({ name: 'recommend', stop: () => recommendSchedule.stop() });
   return {

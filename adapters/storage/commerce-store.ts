@@ -101,6 +101,19 @@ export class PrismaCommerceStore implements CommerceStore {
     return rows.map(toEntitlement);
   }
 
+  async endedWithAccess(at: Date, limit: number): Promise<Entitlement[]> {
+    const rows = await this.db.entitlement.findMany({
+      where: { expiresAt: { lte: at }, accessEndedAt: null },
+      orderBy: { expiresAt: 'asc' },
+      take: limit,
+    });
+    return rows.map(toEntitlement);
+  }
+
+  async markAccessEnded(id: string, at: Date): Promise<void> {
+    await this.db.entitlement.update({ where: { id }, data: { accessEndedAt: at } });
+  }
+
   async getAccess(courseId: string): Promise<CourseAccess | null> {
     return this.db.courseAccess.findUnique({ where: { courseId } });
   }

@@ -2,7 +2,7 @@ import type { Community, Course, Member } from '../domain/types.ts';
 import { hasPermission } from '../domain/types.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { CourseStore, EventLog, MemberStore } from '../ports/stores.ts';
+import type { CommunityStore, CourseStore, EventLog, MemberStore } from '../ports/stores.ts';
 import type { AccessGranter, CommerceStore, NewEntitlement } from './ports.ts';
 import { type CourseOrder, type Entitlement, isActive } from './types.ts';
 
@@ -27,6 +27,7 @@ export class CommerceService {
       store: CommerceStore;
       courses: CourseStore;
       members: MemberStore;
+      communities: CommunityStore;
       events: EventLog;
       access: AccessGranter | null;
       log: Logger;
@@ -230,6 +231,45 @@ export class CommerceService {
       // The entitlement stands; the role can be re-applied. Moderators see the failure in the logs.
       this.deps.log.error({ err: error, courseId, member: member.id }, 'unlocking course access failed');
     }
+  }
+
+  /**
+   * Takes back the role/channel of subscriptions and memberships that have ended (run periodically).
+   * A member who renewed keeps access: another active entitlement for the course means nothing is revoked.
+   */
+  async endExpiredAccess(at: Date): Promise<number> {
+    let revoked = 0;
+    for (const ended of await this.deps.store.endedWithAccess(at, 200)) {
+      const member = await this.deps.members.get(ended.memberId);
+      const stillOwned = member ? await this.activeEntitlement(member, ended.courseId, at) : null;
+      const access = await this.deps.store.getAccess(ended.courseId);
+      const community = await this.deps.communities.get(ended.communityId);
+      if (
+        member &&
+        community &&
+        !stillOwned &&
+        access &&
+        (access.unlockRoleId || access.unlockChannelId) &&
+        this.deps.access
+      ) {
+        try {
+          await this.deps.access.revoke({
+            platform: community.platform,
+            spaceId: community.platformId,
+            platformUserId: member.platformUserId,
+            roleId: access.unlockRoleId,
+            channelId: access.unlockChannelId,
+          });
+          revoked++;
+        } catch (error) {
+          // Left unmarked, so the next run tries again.
+          this.deps.log.error({ err: error, entitlement: ended.id }, 'revoking ended course access failed');
+          continue;
+        }
+      }
+      await this.deps.store.markAccessEnded(ended.id, at);
+    }
+    return revoked;
   }
 
   async #findOrder(communityId: string, ref: string): Promise<CourseOrder> {

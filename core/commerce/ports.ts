@@ -23,6 +23,9 @@ export interface CommerceStore {
   ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null>;
   grant(entitlement: NewEntitlement): Promise<Entitlement>;
   entitlements(communityId: string, memberId: string): Promise<Entitlement[]>;
+  /** Entitlements that have ended and whose unlocked access has not been taken back yet, oldest first. */
+  endedWithAccess(at: Date, limit: number): Promise<Entitlement[]>;
+  markAccessEnded(id: string, at: Date): Promise<void>;
   getAccess(courseId: string): Promise<CourseAccess | null>;
   setAccess(access: CourseAccess): Promise<CourseAccess>;
 }

@@ -79,6 +79,19 @@ describe('paid content in the console sandbox', () => {
       .at(-1)!;
     // Renewed ten days in: the new period starts when the old one ends, so no paid day is lost.
     expect(latest - first.startsAt.getTime()).toBe(60 * DAY);
+
+    // When the first period ends the renewal still covers Bob: nothing is taken back.
+    app.clock.advance(25 * DAY);
+    expect(await app.services.commerce!.endExpiredAccess(app.clock.now())).toBe(0);
+    // When the renewal ends too, the role goes, once.
+    app.clock.advance(30 * DAY);
+    expect(await app.services.commerce!.endExpiredAccess(app.clock.now())).toBe(1);
+    expect(app.unlocks.log.at(-1)).toMatchObject({
+      action: 'revoke',
+      target: { platformUserId: 'bob', roleId: 'role-123' },
+    });
+    expect(await app.services.commerce!.endExpiredAccess(app.clock.now())).toBe(0);
+    expect((await app.console.run(`@bob /mycourses`))?.output).toContain('ended');
   });
 
   it('lets only the course’s creator or a moderator confirm, and confirms once', async () => {
