@@ -66,6 +66,7 @@ describe('readFeedDocument', () => {
     const items = Array.from({ length: 1_000 }, (_, i) => ({ id: i, title: { nested: true }, url: 42, tags: 'x' }));
     const doc = readFeedDocument(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'T', items }));
     expect(doc.items).toHaveLength(200);
+    expect(doc.skipped).toEqual({ overCap: 800, unreadable: 0 });
     expect(doc.items[0]).toMatchObject({ guid: '0', title: '', body: '', publishedAt: null });
   });
 });

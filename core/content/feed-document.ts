@@ -22,6 +22,8 @@ export interface FeedDocument {
   format: 'rss' | 'atom' | 'rdf' | 'json';
   title: string;
   items: RawFeedItem[];
+  /** Entries not read: beyond the item cap, or unreadable. Logged with the fetch, so no drop goes unrecorded. */
+  skipped: { overCap: number; unreadable: number };
 }
 
 export const FEED_DOCUMENT_LIMITS = {
@@ -163,9 +165,12 @@ export function readFeedDocument(body: string): FeedDocument {
   const key = format === 'atom' ? 'entries' : 'items';
   const rawItems = (itemsOf(key).parse(feed)[key] as unknown[] | undefined) ?? [];
   const read = format === 'atom' ? fromAtom : format === 'json' ? fromJson : fromRss;
-  const items = rawItems
-    .slice(0, FEED_DOCUMENT_LIMITS.maxItems)
-    .map(read)
-    .filter((item): item is RawFeedItem => item !== null);
-  return { format, title, items };
+  const considered = rawItems.slice(0, FEED_DOCUMENT_LIMITS.maxItems);
+  const items = considered.map(read).filter((item): item is RawFeedItem => item !== null);
+  return {
+    format,
+    title,
+    items,
+    skipped: { overCap: rawItems.length - considered.length, unreadable: considered.length - items.length },
+  };
 }

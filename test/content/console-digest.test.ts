@@ -123,6 +123,18 @@ describe('curated digests in the console sandbox', () => {
     expect(votes[0]).toMatchObject({ objectType: 'digest_item', metadata: { value: 1 } });
   });
 
+  it('clicks are recorded, and a moderator can remove an item for good', async () => {
+    const itemId = /^\/digest vote (\S+) up$/.exec(app.outbox.posts[0]!.reply.buttons![2]!.action!)![1]!;
+    const opened = await app.console.run(`@alice /digest open ${itemId}`);
+    expect(opened?.output).toContain(`Open: ${digestUrls[1]}`);
+    const clicks = await app.services.events.query({ communityId: app.demoCommunityId!, verbs: ['digest.clicked'] });
+    expect(clicks.map((e) => e.objectId)).toEqual([itemId]);
+    expect((await app.console.run(`@alice /digest remove ${itemId}`))?.status).not.toBe('ok');
+    expect((await app.console.run(`@mod /digest remove ${itemId}`))?.output).toContain('Removed');
+    const why = await app.console.run(`@mod /digest why ${digestUrls[1]}`);
+    expect(why?.output).toContain('A moderator removed it: it will not be picked again.');
+  });
+
   it('the next day posts new items only, never the ones already posted in the channel', async () => {
     app.clock.set('2026-11-22T00:00:30Z');
     const [run] = await content.digests.runDue();

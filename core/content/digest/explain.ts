@@ -33,7 +33,8 @@ export async function explainUrl(
         quality: item.quality.toFixed(2),
       }),
     ];
-    if (item.dropReason) {
+    if (item.dropReason === 'REMOVED_BY_MODERATOR') lines.push(t('content:explain.removed'));
+    else if (item.dropReason) {
       lines.push(t('content:explain.dropped', { reason: t(`content:reason.${item.dropReason}`) }));
       const twin = item.duplicateOfId ? await stores.items.get(item.duplicateOfId) : null;
       if (twin) lines.push(t('content:explain.duplicateOf', { title: twin.title }));

@@ -103,7 +103,13 @@ export class SourcePoller {
         lastError: null,
       });
       log.info(
-        { received: summary.received, kept: summary.kept, unchanged: summary.unchanged, dropped: summary.dropped },
+        {
+          received: summary.received,
+          kept: summary.kept,
+          unchanged: summary.unchanged,
+          dropped: summary.dropped,
+          skipped: read.skipped,
+        },
         'source polled',
       );
       return { status: 'ok', summary };
@@ -116,7 +122,14 @@ export class SourcePoller {
     source: ContentSource,
     now: Date,
   ): Promise<
-    'not_modified' | { items: PreparedItem[]; title: string | null; etag: string | null; lastModified: string | null }
+    | 'not_modified'
+    | {
+        items: PreparedItem[];
+        title: string | null;
+        etag: string | null;
+        lastModified: string | null;
+        skipped?: { overCap: number; unreadable: number };
+      }
   > {
     const since = source.lastFetchedAt ?? new Date(now.getTime() - this.#options.firstReadWindowMs);
     if (source.kind === 'community') {
@@ -148,6 +161,7 @@ export class SourcePoller {
     return {
       items: document.items.map((raw) => prepareItem(raw, fetched.finalUrl, now)),
       title: document.title || null,
+      skipped: document.skipped,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
     };
