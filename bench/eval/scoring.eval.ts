@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- scoring --data <stackexchange folder> [target=local-rank|rank|median|threshold|both]`
+ * `npm run eval -- scoring --data <stackexchange folder> [target=local-rank|local-rank-mixed|rank|median|threshold|both]`
  *
  * The quality scorer on a real community, honestly: posts (questions and answers) in creation order; the model
  * is trained from scratch on the oldest 80% only (vocabulary, word vectors, quality head, combiner — the very
@@ -179,7 +179,10 @@ export async function run(args: EvalArgs): Promise<void> {
     const rule2 = (i: SeQualityItem) => labelByMedian(i.post, medians);
     const rows = [
       { scorer: 'cohort-mini scorer (the product path: model + combiner)', all: scoredAll.map((s) => s.quality) },
-      { scorer: 'ablation: the model alone (ContentModel.signals().quality, text head)', all: scoredAll.map((s) => s.textQuality) },
+      {
+        scorer: 'ablation: the model alone (ContentModel.signals().quality, text head)',
+        all: scoredAll.map((s) => s.textQuality),
+      },
       { scorer: 'ablation: structure-only combiner (hub-model fallback)', all: structureAll },
       {
         scorer: 'baseline: body length alone',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../core/ports/random.ts';
 import { roundToHalf } from './export-onnx.ts';
-import { type Example, auc, predictLogit, trainLogistic } from './logistic.ts';
+import { auc, type Example, predictLogit, trainLogistic } from './logistic.ts';
 
 describe('auc', () => {
   it('is 1 for a perfect ranking, 0 for a reversed one and 0.5 for ties', () => {

@@ -3,7 +3,6 @@
  *   npm run model:train -- --se <stackexchange dump dir> --sentiment <uci-sentiment dir> [--out models/cohort-mini] [--seed 42]
  * Same inputs and seed give the same files. Training takes well under a minute on two cores.
  */
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHIPPED_MODEL, SHIPPED_MODELS_DIR } from '../../adapters/ml/runtime.ts';
@@ -41,7 +40,6 @@ const dump = loadStackExchange(path.resolve(values.se));
 const items = seQualityItems(dump);
 const sentences = loadUciSentiment(path.resolve(values.sentiment));
 const outDir = path.resolve(values.out);
-rmSync(outDir, { recursive: true, force: true });
 const report = await buildCohortMini(
   trainingData({
     dump,

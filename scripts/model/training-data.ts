@@ -5,15 +5,17 @@ import type { LabelledSentence } from './uci-sentiment.ts';
 
 /**
  * The training target of the quality head.
- * - `local-rank` (the default): a soft label, the post's score percentile among the posts written around the same
- *   time (the `LOCAL_WINDOW` nearest in time), averaged over "same type" and "any type". Scores drift with a
- *   site's age (a young site's first posts collect the most votes), and a label that ignores that teaches the model
- *   "new author, early topic = good"; ranking within a time window removes the drift from the label itself.
- * - `rank`: the same percentile over the whole training period.
+ * - `local-rank` (the default): a soft label, the post's score percentile among posts of its type written around
+ *   the same time (the `LOCAL_WINDOW` nearest in time). Scores drift with a site's age (a young site's first posts
+ *   collect the most votes), and a label that ignores that teaches the model "new author, early topic = good";
+ *   ranking within a time window removes the drift from the label itself. Within its type, because a digest asks
+ *   "better than usual for its kind", not "questions beat answers".
+ * - `local-rank-mixed`: the mean of that and the percentile among all posts of the window (keeps the type offset).
+ * - `rank`: the same-type/all-type mean over the whole training period.
  * - `median`, `threshold`, `both`: the binary label rules, kept for comparison in the eval.
  */
 export const LOCAL_WINDOW = 200;
-export type QualityTarget = 'local-rank' | 'rank' | 'median' | 'threshold' | 'both';
+export type QualityTarget = 'local-rank' | 'local-rank-mixed' | 'rank' | 'median' | 'threshold' | 'both';
 
 /** Mid-rank percentile of v in a sorted list, in [0, 1]. */
 function percentile(sorted: readonly number[], v: number): number {
@@ -27,7 +29,7 @@ function percentile(sorted: readonly number[], v: number): number {
 }
 
 export function qualityExamples(items: readonly SeQualityItem[], target: QualityTarget): TrainingData['quality'] {
-  if (target === 'local-rank') {
+  if (target === 'local-rank' || target === 'local-rank-mixed') {
     return items.map((item, k) => {
       const window = items.slice(Math.max(0, k - LOCAL_WINDOW / 2), Math.min(items.length, k + LOCAL_WINDOW / 2));
       const any = window.map((x) => x.post.score).sort((a, b) => a - b);
@@ -35,7 +37,11 @@ export function qualityExamples(items: readonly SeQualityItem[], target: Quality
         .filter((x) => x.post.postTypeId === item.post.postTypeId)
         .map((x) => x.post.score)
         .sort((a, b) => a - b);
-      return { input: item.input, label: (percentile(same, item.post.score) + percentile(any, item.post.score)) / 2 };
+      const withinType = percentile(same, item.post.score);
+      return {
+        input: item.input,
+        label: target === 'local-rank' ? withinType : (withinType + percentile(any, item.post.score)) / 2,
+      };
     });
   }
   if (target === 'rank') {
