@@ -159,6 +159,7 @@ export async function startDiscord(
       botUserId,
       guildName: decodeContext.guildName,
       lookupUser: (id) => users.get(id),
+      today: clock.now().toISOString().slice(0, 10),
     });
     for (const envelope of envelopes) await core.handleEvent(envelope);
   }

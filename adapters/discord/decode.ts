@@ -80,7 +80,12 @@ const ReactionChange = z.object({
   message_author_id: z.string().optional(),
   emoji: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
 });
-const MemberChange = z.object({ guild_id: z.string(), user: User, nick: z.string().nullish() });
+const MemberChange = z.object({
+  guild_id: z.string(),
+  user: User,
+  nick: z.string().nullish(),
+  joined_at: z.string().nullish(),
+});
 
 export type GatewayEvent =
   | { t: 'MESSAGE_CREATE'; d: z.infer<typeof MessageCreate> }
@@ -211,7 +216,13 @@ export function decodeInteraction(raw: RawInteraction, ctx: DecodeContext): Comm
 /** Gateway dispatches → interaction-log events with delivery ids that survive a gateway replay. */
 export function decodeGatewayEvent(
   event: GatewayEvent,
-  ctx: { botUserId: string; guildName: GuildNamer; lookupUser: (id: string) => PlatformUser | undefined },
+  ctx: {
+    botUserId: string;
+    guildName: GuildNamer;
+    lookupUser: (id: string) => PlatformUser | undefined;
+    /** Day stamp for leaves, which carry no timestamp: a gateway replay the same day is logged once. */
+    today: string;
+  },
 ): EventEnvelope[] {
   switch (event.t) {
     case 'MESSAGE_CREATE': {
@@ -295,7 +306,10 @@ export function decodeGatewayEvent(
           verb: joined ? 'member.joined' : 'member.left',
           objectType: 'member',
           objectId: m.user.id,
-          deliveryId: deliveryIdOf(m.guild_id, m.user.id, joined ? 'joined' : 'left'),
+          // Joins carry their time, so a member who leaves and comes back is logged again.
+          deliveryId: joined
+            ? deliveryIdOf(m.guild_id, m.user.id, 'joined', m.joined_at ?? ctx.today)
+            : deliveryIdOf(m.guild_id, m.user.id, 'left', ctx.today),
         },
       ];
     }

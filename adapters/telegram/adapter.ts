@@ -40,7 +40,8 @@ export interface TelegramAdapter {
   stop(): Promise<void>;
 }
 
-const ALLOWED_UPDATES = ['message', 'callback_query', 'message_reaction', 'chat_member'] as const;
+// message_reaction arrives only when the bot is a chat administrator.
+const ALLOWED_UPDATES = ['message', 'callback_query', 'message_reaction'] as const;
 
 export async function startTelegram(
   core: CohortCore,
