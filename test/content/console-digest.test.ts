@@ -53,7 +53,8 @@ describe('curated digests in the console sandbox', () => {
     expect(rss?.output).toContain('Product & Data Notes (rss, 5 items now) will be checked every 30 minutes.');
     const atom = await app.console.run(`@mod /source add ${feed('ai-investing.atom.xml')} ai 投资`);
     expect(atom?.output).toContain('AI 与投资周刊 (atom, 4 items now)');
-    expect((await app.console.run(`@mod /source add ${feed('writing-design.feed.json')}`))?.status).toBe('ok');
+    const json = await app.console.run(`@mod /source add ${feed('writing-design.feed.json')} interval:2h`);
+    expect(json?.output).toContain('will be checked every 120 minutes');
     const denied = await app.console.run(`@alice /source add ${feed('product-notes.rss.xml')}`);
     expect(denied?.status).not.toBe('ok');
     const list = await app.console.run('@mod /source list');

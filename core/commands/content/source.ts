@@ -23,12 +23,21 @@ export const sourceAddCommand = defineCommand({
       rest: true,
       maxLength: 300,
     }),
+    interval: option.duration({
+      description: d(
+        'How often to check it, e.g. interval:2h (5m–1d, default 30m)',
+        '检查间隔，例如 interval:2h（5m–1d，默认 30m）',
+      ),
+      min: 5 * 60_000,
+      max: 86_400_000,
+    }),
   },
   async handler({ input, community, channel, member, services, t }) {
     const result = await contentOf(services).sources.add({
       community,
       url: input.url,
       topics: parseTopics(input.topics),
+      ...(input.interval ? { intervalMs: input.interval } : {}),
       noticeChannelId: channel?.platformChannelId ?? null,
       createdById: member.id,
     });

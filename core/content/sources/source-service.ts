@@ -51,6 +51,8 @@ export class SourceService {
     community: Community;
     url: string;
     topics: string[];
+    /** Polling interval; the service default when absent. */
+    intervalMs?: number;
     noticeChannelId: string | null;
     createdById: string | null;
   }): Promise<
@@ -72,7 +74,7 @@ export class SourceService {
       url: input.url,
       title: probe.document.title || input.url,
       topics: input.topics,
-      intervalMs: this.deps.intervalMs,
+      intervalMs: input.intervalMs ?? this.deps.intervalMs,
       noticeChannelId: input.noticeChannelId,
       createdById: input.createdById,
       nextFetchAt: now,
