@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Tensor } from '@huggingface/transformers';
+import { z } from 'zod';
 import {
   createQualityCombiner,
   parseQualityCombinerSpec,
@@ -37,14 +38,17 @@ export interface CohortContentModel extends ContentAnalyzer {
   dispose(): Promise<void>;
 }
 
-interface CohortConfig {
-  name?: string;
-  version?: number;
-  topics?: string[];
-  topicScale?: number;
-  topicThreshold?: number;
-  maxLength?: number;
-}
+/** The `cohort` block of a model's config.json (written by scripts/model/build.ts); absent in hub models. */
+const cohortConfigSchema = z
+  .object({
+    name: z.string(),
+    version: z.number().int(),
+    topics: z.array(z.string()).min(1),
+    topicScale: z.number().positive(),
+    topicThreshold: z.number().min(0).max(1),
+    maxLength: z.number().int().positive(),
+  })
+  .partial();
 
 const HEAD_OUTPUTS = ['sentence_embedding', 'quality_logits', 'sentiment_logits', 'topic_scores'];
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -63,7 +67,15 @@ export async function createContentModel(options: CreateContentModelOptions): Pr
   const log = options.log.child({ module: 'adapter:ml' });
   const started = Date.now();
   const loaded: LoadedModel = await loadModel({ ...options, name: options.name || SHIPPED_MODEL });
-  const cohort = (loaded.config.cohort ?? null) as CohortConfig | null;
+  const parsedCohort = cohortConfigSchema.safeParse(loaded.config.cohort ?? {});
+  if (!parsedCohort.success) {
+    throw new ModelUnavailableError(
+      'MODEL_INVALID',
+      `model "${loaded.source.name}" has an invalid cohort block in config.json: ${parsedCohort.error.message}`,
+      loaded.source.name,
+    );
+  }
+  const cohort = parsedCohort.data;
   const hasHeads = HEAD_OUTPUTS.every((o) => loaded.outputNames.includes(o));
   if (!hasHeads && !loaded.outputNames.includes('last_hidden_state')) {
     throw new ModelUnavailableError(
