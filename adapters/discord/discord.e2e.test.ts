@@ -263,6 +263,29 @@ describe('Discord adapter end to end', () => {
     expect(withButtons).toEqual([posts.at(-1)]);
   });
 
+  it('uploads an image as an attachment the embed shows', async () => {
+    const before = fake.rest.length;
+    await adapter.messenger.post(
+      { platform: 'discord', spaceId: FAKE_GUILD_ID, channelId: FAKE_CHANNEL_ID },
+      {
+        title: 'Weekly chart',
+        image: {
+          png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]),
+          filename: 'chart.png',
+          alt: 'Points by week',
+        },
+      },
+    );
+    const post = fake.rest.slice(before).find((c) => c.method === 'POST' && c.path.endsWith('/messages'));
+    const body = restJson(post as DiscordRestCall) as {
+      embeds: Array<{ image?: { url: string } }>;
+      attachments: unknown[];
+    };
+    expect(body.embeds[0]?.image?.url).toBe('attachment://chart.png');
+    expect(body.attachments).toEqual([{ id: 0, filename: 'chart.png', description: 'Points by week' }]);
+    expect(post?.body['files[0]']).toEqual({ filename: 'chart.png', bytes: 8 });
+  });
+
   it('waits out a 429 on the interaction callback and answers', async () => {
     fake.failNext('POST', /\/callback$/, { status: 429, retryAfterSeconds: 1 });
     const payload = discordPayloads.command('balance', [], member(bob));

@@ -191,6 +191,25 @@ describe('Slack adapter end to end (HTTP)', () => {
     expect(posts.filter((p) => blocksOf(p).some((b) => b.type === 'actions'))).toEqual([posts.at(-1)]);
   });
 
+  it('uploads an image through the external upload flow', async () => {
+    await adapter.messenger.post(
+      { platform: 'slack', spaceId: 'T0COHORT', channelId: 'C0CHART' },
+      {
+        text: 'Weekly chart',
+        image: {
+          png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]),
+          filename: 'chart.png',
+          alt: 'Points by week',
+        },
+      },
+    );
+    const upload = await fake.waitForCall((c) => c.method === 'upload', 'file bytes');
+    expect(upload.payload.bytes).toBeGreaterThanOrEqual(8);
+    const complete = await fake.waitForCall((c) => c.method === 'files.completeUploadExternal', 'complete upload');
+    expect(complete.payload.channel_id).toBe('C0CHART');
+    expect(String(complete.payload.files)).toContain('chart.png');
+  });
+
   it('waits out a rate-limited post and delivers it', async () => {
     fake.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
     const before = fake.calls.length;

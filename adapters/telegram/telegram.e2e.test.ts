@@ -181,6 +181,26 @@ describe('Telegram adapter end to end (polling)', () => {
     expect(sent.filter((c) => c.payload.reply_markup)).toEqual([sent.at(-1)]);
   });
 
+  it('uploads an image as a photo with its caption', async () => {
+    await adapter.messenger.post(
+      { platform: 'telegram', spaceId: String(CHAT.id), channelId: String(CHAT.id) },
+      {
+        text: 'Weekly chart',
+        image: {
+          png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]),
+          filename: 'chart.png',
+          alt: 'Points <by> week',
+        },
+      },
+    );
+    const photo = await fake.waitForCall((c) => c.method === 'sendPhoto', 'sendPhoto');
+    expect(photo.payload).toMatchObject({
+      chat_id: String(CHAT.id),
+      caption: 'Points &lt;by&gt; week',
+      photo: { filename: 'chart.png', bytes: 8 },
+    });
+  });
+
   it('waits out a 429 with retry_after and delivers the message', async () => {
     fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
     const reply = await say(bob, '/help tip');
