@@ -13,6 +13,7 @@ import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { PrivacyService } from '../core/privacy/privacy-service.ts';
 import { RecommendService } from '../core/recommend/service.ts';
+import { PrismaRecommenderSnapshotStore } from '../adapters/storage/recommend-snapshot-store.ts';
 import { HashedContentModel } from '../core/recommend/text-vectors.ts';
 import type { Services } from '../core/services.ts';
 import { AccessRouter } from './access-router.ts';
@@ -85,6 +86,7 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     courses: stores.courses,
     events: stores.events,
     model: new HashedContentModel(),
+    snapshots: new PrismaRecommenderSnapshotStore(database.prisma),
     clock,
     log,
   });

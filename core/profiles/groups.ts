@@ -34,10 +34,19 @@ export interface GroupingOptions {
   /** Silhouette is O(n²): it is computed on at most this many members. */
   silhouetteSample: number;
   labelTopics: number;
+  /** K-means is fitted on at most this many members (seeded sample); everyone is then assigned to the nearest centroid. */
+  maxFitMembers: number;
   seed: number;
 }
 
-export const DEFAULT_GROUPING: GroupingOptions = { minK: 2, maxK: 8, silhouetteSample: 600, labelTopics: 3, seed: 7 };
+export const DEFAULT_GROUPING: GroupingOptions = {
+  minK: 2,
+  maxK: 8,
+  silhouetteSample: 600,
+  labelTopics: 3,
+  maxFitMembers: 2000,
+  seed: 7,
+};
 
 function sqDist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
@@ -89,7 +98,8 @@ function sampleIndexes(n: number, size: number, random: Random): number[] {
 export function groupMembers(input: GroupingInput, random: Random, options: Partial<GroupingOptions> = {}): Grouping {
   const opts = { ...DEFAULT_GROUPING, ...options };
   const n = input.vectors.length;
-  const data = input.vectors.map((v) => Array.from(v));
+  const fitRows = sampleIndexes(n, opts.maxFitMembers, random);
+  const data = fitRows.map((r) => Array.from(input.vectors[r] as Float32Array));
   if (n < 2 * opts.minK) {
     // Too few members to split: one group of everyone.
     const dims = input.vectors[0]?.length ?? 0;
@@ -98,16 +108,33 @@ export function groupMembers(input: GroupingInput, random: Random, options: Part
     const assignment = new Int32Array(n);
     return { k: 1, silhouette: 0, assignment, groups: [group(0, centroid, assignment, input, opts.labelTopics)] };
   }
-  const sample = sampleIndexes(n, opts.silhouetteSample, random);
+  const sample = sampleIndexes(data.length, opts.silhouetteSample, random);
   let best: { k: number; s: number; clusters: number[]; centroids: number[][] } | null = null;
-  const maxK = Math.min(opts.maxK, Math.floor(n / 2));
+  const maxK = Math.min(opts.maxK, Math.floor(data.length / 2));
   for (let k = opts.minK; k <= maxK; k++) {
-    const result = kmeans(data, k, { initialization: 'kmeans++', seed: opts.seed + k, maxIterations: 100 });
+    const result = kmeans(data, k, { initialization: 'kmeans++', seed: opts.seed + k, maxIterations: 50 });
     const s = silhouette(data, result.clusters, k, sample);
     if (!best || s > best.s + 1e-9) best = { k, s, clusters: result.clusters, centroids: result.centroids };
   }
   const chosen = best as NonNullable<typeof best>;
-  const assignment = Int32Array.from(chosen.clusters);
+  const assignment = new Int32Array(n);
+  if (fitRows.length === n)
+    fitRows.forEach((r, j) => {
+      assignment[r] = chosen.clusters[j] as number;
+    });
+  else {
+    for (let r = 0; r < n; r++) {
+      const v = input.vectors[r] as Float32Array;
+      let bestD = Number.POSITIVE_INFINITY;
+      chosen.centroids.forEach((c, g) => {
+        const dd = sqDist(v, c);
+        if (dd < bestD) {
+          bestD = dd;
+          assignment[r] = g;
+        }
+      });
+    }
+  }
   const groups = chosen.centroids.map((c, g) => group(g, Float32Array.from(c), assignment, input, opts.labelTopics));
   return { k: chosen.k, silhouette: chosen.s, assignment, groups };
 }

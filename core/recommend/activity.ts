@@ -22,7 +22,7 @@ export const DEFAULT_ACTIVITY: ActivityOptions = {
   shortHalfLifeHours: 12,
   longHalfLifeHours: 24 * 7,
   topicHalfLifeHours: 24 * 60,
-  coocWindow: 50,
+  coocWindow: 20,
 };
 
 export class DecayedCounter {
@@ -81,6 +81,8 @@ export class ActivityState {
   readonly #topicLambda: number;
   /** Latest time observed: the replay's "now". */
   now = 0;
+  /** Bumped by every change: serving caches item-level scores per version. */
+  version = 0;
   /** Community-wide counterpart of MemberHistory.sumLogAge. */
   sumLogAge = 0;
   firstTouches = 0;
@@ -165,6 +167,7 @@ export class ActivityState {
   /** One interaction: `strength` is the verb's weight (an enrolment counts more than a view). */
   observe(member: number, item: number, at: number, strength = 1): void {
     this.now = Math.max(this.now, at);
+    this.version++;
     this.count[item]! += strength;
     this.trendShort.add(item, at, strength);
     this.trendLong.add(item, at, strength);

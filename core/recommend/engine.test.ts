@@ -110,3 +110,25 @@ describe('recommender engine', () => {
       ]).toContain(p.reason.signal);
   });
 });
+
+describe('serving scorer', () => {
+  it('scores exactly like the reference feature path', async () => {
+    const { scoreAll } = await import('./hybrid.ts');
+    const { scoreAllFast } = await import('./fast-score.ts');
+    const { queryContext } = await import('./features.ts');
+    const { catalog, events, start } = community(7);
+    const engine = new RecommenderEngine(catalog, seededRandom(2), { maxExamples: 300 });
+    for (const e of events) engine.observe(e.member, e.item, e.at, 1, e.at > start + 100 * HOUR_MS);
+    const now = start + 150 * HOUR_MS;
+    engine.retrain(now, true);
+    for (const member of [0, 4, 999]) {
+      const q = queryContext(engine.sources, member, now);
+      const reference = scoreAll(engine.sources, engine.ranker, q);
+      const fast = scoreAllFast(engine.sources, engine.ranker, q);
+      for (let i = 0; i < catalog.size; i++) {
+        if (Number.isNaN(reference[i])) expect(fast[i]).toBeNaN();
+        else expect(fast[i]).toBeCloseTo(reference[i]!, 3);
+      }
+    }
+  });
+});

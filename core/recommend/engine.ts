@@ -239,6 +239,12 @@ export class RecommenderEngine {
     return this.#groupSignal?.assign(member, memberContentVector(this.sources, member)) ?? -1;
   }
 
+  /** Starts from a blend learned earlier (a stored snapshot): later fits warm-start from it. */
+  warmStart(ranker: RankerWeights): void {
+    this.ranker = ranker;
+    this.#rankerFitted = true;
+  }
+
   dismiss(member: number, item: number, at: number): void {
     this.state.dismiss(member, item, at);
   }

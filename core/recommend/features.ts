@@ -144,8 +144,10 @@ export function peerScores(src: FeatureSources, member: number, at: number): Flo
   const h = state.members.get(member);
   if (!h || h.items.length === 0) return out;
   const weights = new Map<number, number>();
-  for (let k = h.items.length - 1; k >= Math.max(0, h.items.length - 50); k--) {
+  for (let k = h.items.length - 1; k >= Math.max(0, h.items.length - 20); k--) {
     const who = state.participants[h.items[k] as number] as Map<number, number>;
+    // Items everyone touched say little about who is alike, and would make this loop as slow as they are popular.
+    if (who.size > 500) continue;
     const w = 1 / Math.log2(2 + who.size);
     for (const v of who.keys()) if (v !== member) weights.set(v, (weights.get(v) ?? 0) + w);
   }

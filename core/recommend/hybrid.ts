@@ -1,4 +1,5 @@
 import { topicsOf } from './catalog.ts';
+import { scoreAllFast } from './fast-score.ts';
 import {
   F,
   FEATURE_COUNT,
@@ -80,7 +81,7 @@ export function rank(
   options: Partial<RankOptions> = {},
 ): Pick[] {
   const opts = { ...DEFAULT_RANK, ...options };
-  const scores = scoreAll(src, ranker, q, opts.topic);
+  const scores = scoreAllFast(src, ranker, q, opts.topic);
   const pool = topK(scores, Math.max(opts.k, opts.pool));
   let chosen: number[];
   if (opts.mmrLambda >= 1 || pool.length <= opts.k) chosen = Array.from(pool).slice(0, opts.k);

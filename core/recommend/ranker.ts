@@ -24,11 +24,19 @@ export interface RankerOptions {
   iterations: number;
   /** Iterations when starting from the previous fit (a scheduled retrain moves the weights only a little). */
   warmIterations: number;
+  /** Fit on at most this many examples (the most recent): the cost of a retrain stays flat as history grows. */
+  maxFitExamples: number;
   learningRate: number;
   l2: number;
 }
 
-export const DEFAULT_RANKER: RankerOptions = { iterations: 150, warmIterations: 30, learningRate: 0.05, l2: 1e-3 };
+export const DEFAULT_RANKER: RankerOptions = {
+  iterations: 80,
+  warmIterations: 25,
+  maxFitExamples: 2000,
+  learningRate: 0.08,
+  l2: 1e-3,
+};
 
 /** Prior weights for a community with too little history to learn from: fresh, trending, on-topic. */
 export function defaultWeights(): RankerWeights {
@@ -52,11 +60,12 @@ export function defaultWeights(): RankerWeights {
 }
 
 export function fitRanker(
-  examples: readonly RankingExample[],
+  allExamples: readonly RankingExample[],
   options: Partial<RankerOptions> = {},
   warm?: RankerWeights,
 ): RankerWeights {
   const opts = { ...DEFAULT_RANKER, ...options };
+  const examples = allExamples.slice(-opts.maxFitExamples);
   const d = FEATURE_COUNT;
   const mean = new Float64Array(d);
   const sq = new Float64Array(d);

@@ -7,9 +7,11 @@ import type { CourseStore, EventLog } from '../ports/stores.ts';
 import { hourIn, type MemberProfile, ProfileAccumulator } from '../profiles/profile.ts';
 import { buildCatalog, topicIndexOf } from './catalog.ts';
 import { RecommenderEngine } from './engine.ts';
-import { normalise } from './features.ts';
+import { FEATURES, normalise } from './features.ts';
 import type { Reason } from './hybrid.ts';
+import type { RankerWeights } from './ranker.ts';
 import { COURSE_STRENGTH, eventText, eventTopics, SIGNAL_VERBS, topicStrength } from './signals.ts';
+import type { RecommenderSnapshotStore } from './snapshot-store.ts';
 
 /**
  * The recommender as the bot uses it, per community: a trained snapshot (catalogue embeddings, ALS factors,
@@ -23,6 +25,8 @@ export interface RecommendServiceDeps {
   model: ContentModel;
   clock: Clock;
   log: Logger;
+  /** Where retrains keep what they learned (absent: nothing survives a restart but the log). */
+  snapshots?: RecommenderSnapshotStore;
   seed?: number;
 }
 
@@ -168,9 +172,12 @@ export class RecommendService {
       verbs: SIGNAL_VERBS,
       until: new Date(now + 1),
     });
+    const previous = this.#snapshots.get(community.id)?.engine.ranker ?? (await this.#storedBlend(community.id));
+    if (previous) engine.warmStart(previous);
     await this.#fold(snapshot, events, true);
     engine.retrain(now, true);
     this.#snapshots.set(community.id, snapshot);
+    await this.#save(snapshot, events.length);
     this.#log.info(
       {
         community: community.id,
@@ -183,6 +190,50 @@ export class RecommendService {
       'recommender retrained',
     );
     return snapshot;
+  }
+
+  async #storedBlend(communityId: string): Promise<RankerWeights | null> {
+    const stored = await this.#deps.snapshots?.load(communityId).catch((err: unknown) => {
+      this.#log.error({ err, community: communityId }, 'loading the recommender snapshot failed');
+      return null;
+    });
+    if (!stored || stored.blend.features.join() !== FEATURES.join()) return null;
+    return {
+      weights: Float32Array.from(stored.blend.weights),
+      mean: Float32Array.from(stored.blend.mean),
+      std: Float32Array.from(stored.blend.std),
+    };
+  }
+
+  async #save(snapshot: Snapshot, events: number): Promise<void> {
+    if (!this.#deps.snapshots) return;
+    const { engine } = snapshot;
+    const membership = new Map<string, number>();
+    for (const [memberId, m] of snapshot.memberIndex) {
+      const g = engine.groupOf(m);
+      if (g >= 0) membership.set(memberId, g);
+    }
+    try {
+      await this.#deps.snapshots.save({
+        communityId: snapshot.communityId,
+        trainedAt: new Date(snapshot.trainedAt),
+        modelId: this.#deps.model.id,
+        blend: {
+          features: [...FEATURES],
+          weights: Array.from(engine.ranker.weights),
+          mean: Array.from(engine.ranker.mean),
+          std: Array.from(engine.ranker.std),
+        },
+        silhouette: engine.grouping?.silhouette ?? 0,
+        courses: snapshot.courses.length,
+        events,
+        groups: (engine.grouping?.groups ?? []).map((g) => ({ index: g.index, label: g.label, size: g.size })),
+        membership,
+      });
+    } catch (err) {
+      // Serving does not depend on the stored copy: log and carry on.
+      this.#log.error({ err, community: snapshot.communityId }, 'saving the recommender snapshot failed');
+    }
   }
 
   async #courseVectors(courses: readonly Course[]): Promise<Float32Array[]> {

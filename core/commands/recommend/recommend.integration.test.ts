@@ -101,6 +101,16 @@ describe('recommendations on the demo community', () => {
     expect((await say('@alice /groups')).status).toBe('PERMISSION_DENIED');
   });
 
+  it('keeps the learned blend and the groups in the database after a retrain', async () => {
+    const { PrismaRecommenderSnapshotStore } = await import('../../../adapters/storage/recommend-snapshot-store.ts');
+    expect((await say('@mod /recommend retrain')).status).toBe('ok');
+    const stored = await new PrismaRecommenderSnapshotStore(app.database.prisma).load(app.demoCommunityId!);
+    expect(stored?.blend.weights).toHaveLength(stored?.blend.features.length ?? -1);
+    expect(stored?.groups.length).toBeGreaterThanOrEqual(1);
+    const alice = await app.services.members.findByHandle(app.demoCommunityId!, 'alice');
+    expect(stored?.membership.get(alice!.id)).toBeGreaterThanOrEqual(0);
+  });
+
   it('lists the catalogue and searches it', async () => {
     const all = await say('@alice /courses');
     expect(all.reply?.items?.length).toBe(10);
