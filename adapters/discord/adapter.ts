@@ -7,6 +7,7 @@ import type { Messenger } from '../../core/ports/messenger.ts';
 import { findCommandByPath, findCommandForLine } from '../shared/command-lookup.ts';
 import { runWithAck } from '../shared/deadline.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
 import {
   type DecodeContext,
@@ -106,7 +107,7 @@ export async function startDiscord(
     const { value: outcome, acknowledged } = await runWithAck({
       slow: command?.slow ?? false,
       ackAfterMs: options.ackAfterMs,
-      work: () => core.handleCommand(envelope),
+      work: () => handleCommandSafely(core, envelope, log),
       acknowledge: () => responder.defer(false),
     });
     if (!outcome.reply) return; // duplicate delivery: the first one answered

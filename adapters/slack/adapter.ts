@@ -8,6 +8,7 @@ import type { Messenger } from '../../core/ports/messenger.ts';
 import { findCommandForLine } from '../shared/command-lookup.ts';
 import { runWithAck } from '../shared/deadline.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { handleCommandSafely } from '../shared/safe-handle.ts';
 import {
   BlockActionPayload,
   decodeBlockAction,
@@ -122,7 +123,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     const { value: outcome, acknowledged } = await runWithAck({
       slow: (command?.slow ?? false) || !canAnswerInAck,
       ackAfterMs: options.ackAfterMs,
-      work: () => core.handleCommand(envelope),
+      work: () => handleCommandSafely(core, envelope, log),
       acknowledge: () => ackWith(),
     });
     if (!outcome.reply) {

@@ -9,6 +9,7 @@ import type { Messenger } from '../../core/ports/messenger.ts';
 import { findCommandForLine } from '../shared/command-lookup.ts';
 import { runWithAck } from '../shared/deadline.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
 import { decodeCallback, decodeCommand, decodeEvents, TelegramUpdate, toPlatformUser } from './decode.ts';
 import { encodeReply } from './encode.ts';
@@ -79,7 +80,7 @@ export async function startTelegram(
     const { value: outcome } = await runWithAck({
       slow: command?.slow ?? false,
       ackAfterMs: options.ackAfterMs,
-      work: () => core.handleCommand(envelope),
+      work: () => handleCommandSafely(core, envelope, log),
       acknowledge: async () => {
         await bot.telegram
           .sendChatAction(target.chatId, 'typing', target.threadId ? { message_thread_id: target.threadId } : {})
