@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoFeedServer, startDemoFeedServer } from '../../adapters/feeds/demo-server.ts';
 import { HttpFeedFetcher } from '../../adapters/feeds/fetcher.ts';
 import { createContentStores } from '../../adapters/storage/content-stores.ts';
-import { createContentScorer } from '../../core/content/scoring/scorer.ts';
 import { ContentService } from '../../core/content/service.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { tinyModel } from './support/tiny-model.ts';
+import { shippedScorer } from './support/shipped-model.ts';
 
 /**
  * The issue's "done when", in the console sandbox: a moderator adds demo feeds, schedules a digest in
@@ -26,7 +25,7 @@ describe('curated digests in the console sandbox', () => {
     content = new ContentService({
       stores: createContentStores(app.database.prisma),
       fetcher,
-      scorer: createContentScorer({ model: tinyModel, combiner: null }),
+      scorer: await shippedScorer(),
       communities: app.services.communities,
       events: app.services.events,
       courses: app.services.courses,

@@ -13,7 +13,7 @@ import { ManualClock } from '../../../core/ports/clock.ts';
 import type { ContentModel } from '../../../core/ports/content-model.ts';
 import { silentLogger } from '../../../core/ports/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { tinyModel } from './tiny-model.ts';
+import { shippedScorer } from './shipped-model.ts';
 
 /** One content service on a throwaway database, with the console messenger recording what gets posted. */
 export interface ContentHarness {
@@ -33,6 +33,7 @@ export async function createContentHarness(
     provider?: Provider;
     now?: string;
     fetcher?: FeedFetcherOptions;
+    /** Default: the shipped model through adapters/ml. */
     model?: ContentModel;
     /** Another connection to an existing database: a second bot process on the same PostgreSQL. */
     database?: Database;
@@ -50,7 +51,7 @@ export async function createContentHarness(
   const service = new ContentService({
     stores,
     fetcher,
-    scorer: createContentScorer({ model: options.model ?? tinyModel, combiner: null }),
+    scorer: options.model ? createContentScorer({ model: options.model, combiner: null }) : await shippedScorer(),
     communities: core.communities,
     events: core.events,
     courses: core.courses,
