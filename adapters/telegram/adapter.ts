@@ -64,6 +64,8 @@ export async function startTelegram(
   );
   // Reactions do not say whose message they were on: remember recent authors to credit the right member.
   const authors = new TtlCache<string, ReturnType<typeof toPlatformUser>>(7 * 86_400_000, clock, 20_000);
+  // `@username` mentions carry no id: resolve members seen speaking recently.
+  const usernames = new TtlCache<string, ReturnType<typeof toPlatformUser>>(30 * 86_400_000, clock, 20_000);
   const inFlight = new Set<Promise<unknown>>();
 
   bot.botInfo = await bot.telegram.getMe();
@@ -111,8 +113,11 @@ export async function startTelegram(
       return;
     }
     const message = update.message;
-    if (message?.from && !message.from.is_bot)
-      authors.set(`${message.chat.id}:${message.message_id}`, toPlatformUser(message.from));
+    if (message?.from && !message.from.is_bot) {
+      const author = toPlatformUser(message.from);
+      authors.set(`${message.chat.id}:${message.message_id}`, author);
+      if (message.from.username) usernames.set(`${message.chat.id}:${message.from.username.toLowerCase()}`, author);
+    }
     const command = decodeCommand(update, me.username);
     if (command && message) {
       await runCommand(command, message.chat.type, {
@@ -122,7 +127,8 @@ export async function startTelegram(
       });
       return;
     }
-    for (const event of decodeEvents(update, me.id)) await record(event);
+    const chatId = message?.chat.id;
+    for (const event of decodeEvents(update, me.id, (name) => usernames.get(`${chatId}:${name}`))) await record(event);
   }
 
   async function record(event: EventEnvelope): Promise<void> {

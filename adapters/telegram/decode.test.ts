@@ -26,6 +26,31 @@ describe('Telegram decoding', () => {
     expect(commandLineOf(tip, 'cohort_bot')).toBe('/tip <@77> 5');
   });
 
+  it('maps /start to /help', () => {
+    expect(commandLineOf(message('/start', [{ type: 'bot_command', offset: 0, length: 6 }]), 'cohort_bot')).toBe(
+      '/help',
+    );
+  });
+
+  it('records @username mentions of members it has seen, and text mentions by id', () => {
+    const update = TelegramUpdate.parse({
+      update_id: 12,
+      message: {
+        ...message('hi @Bob and Carol', [
+          { type: 'mention', offset: 3, length: 4 },
+          { type: 'text_mention', offset: 12, length: 5, user: { id: 8, first_name: 'Carol' } },
+        ]),
+      },
+    });
+    const bob = { platformUserId: '7', handle: 'bob', displayName: 'Bob' };
+    const events = decodeEvents(update, 999, (name) => (name === 'bob' ? bob : undefined));
+    expect(events.map((e) => [e.verb, e.target?.platformUserId])).toEqual([
+      ['message.posted', undefined],
+      ['message.mentioned', '8'],
+      ['message.mentioned', '7'],
+    ]);
+  });
+
   it('turns a reaction change into added and removed events with stable delivery ids', () => {
     const update = TelegramUpdate.parse({
       update_id: 9,

@@ -118,12 +118,23 @@ export function commandLineOf(message: TelegramMessageData, botUsername: string)
     cursor = entity.offset + entity.length;
   }
   rest += text.slice(cursor);
+  // Telegram sends /start when someone opens the bot: show them what it can do.
+  if (command.toLowerCase() === '/start') return '/help';
   return `${command}${rest}`.trim();
 }
 
 function mentionedUsers(message: TelegramMessageData): TelegramUser[] {
   const entities = [...(message.entities ?? []), ...(message.caption_entities ?? [])];
   return entities.flatMap((e) => (e.type === 'text_mention' && e.user ? [e.user] : []));
+}
+
+/** `@username` mentions carry no user id: the adapter resolves the ones it has seen speak. */
+export function mentionedUsernames(message: TelegramMessageData): string[] {
+  const text = message.text ?? message.caption ?? '';
+  const entities = message.text ? (message.entities ?? []) : (message.caption_entities ?? []);
+  return entities
+    .filter((e) => e.type === 'mention')
+    .map((e) => text.slice(e.offset + 1, e.offset + e.length).toLowerCase());
 }
 
 export function decodeCommand(
@@ -158,7 +169,11 @@ export function decodeCallback(update: TelegramUpdate): CommandEnvelope | null {
 }
 
 /** Non-command happenings of one update, each with a delivery id that is stable across re-deliveries. */
-export function decodeEvents(update: TelegramUpdate, botUserId: number): EventEnvelope[] {
+export function decodeEvents(
+  update: TelegramUpdate,
+  botUserId: number,
+  byUsername: (username: string) => PlatformUser | undefined = () => undefined,
+): EventEnvelope[] {
   const events: EventEnvelope[] = [];
   const message = update.message;
   if (message?.from && message.chat.type !== 'private') {
@@ -213,13 +228,19 @@ export function decodeEvents(update: TelegramUpdate, botUserId: number): EventEn
         metadata: { inReplyTo: `${message.chat.id}:${message.reply_to_message?.message_id}` },
         deliveryId: deliveryIdOf(update.update_id, 'replied'),
       });
-    for (const mentioned of mentionedUsers(message))
-      if (mentioned.id !== message.from.id)
+    const targets = new Map<string, PlatformUser>();
+    for (const mentioned of mentionedUsers(message)) targets.set(String(mentioned.id), toPlatformUser(mentioned));
+    for (const username of mentionedUsernames(message)) {
+      const known = byUsername(username);
+      if (known) targets.set(known.platformUserId, known);
+    }
+    for (const [id, target] of targets)
+      if (id !== String(message.from.id) && id !== String(botUserId))
         events.push({
           ...base,
           verb: 'message.mentioned',
-          target: toPlatformUser(mentioned),
-          deliveryId: deliveryIdOf(update.update_id, `mentioned:${mentioned.id}`),
+          target,
+          deliveryId: deliveryIdOf(update.update_id, `mentioned:${id}`),
         });
   }
 
