@@ -8,7 +8,7 @@ import { STRUCTURE_FEATURES, structureFeatures } from '../../core/content/scorin
 import type { Logger } from '../../core/ports/logger.ts';
 import { seededRandom } from '../../core/ports/random.ts';
 import { buildEmbeddings } from './embeddings.ts';
-import { exportMiniOnnx, roundToHalf } from './export-onnx.ts';
+import { exportMiniOnnx, roundToHalf, sentimentScale } from './export-onnx.ts';
 import { CONCEPTS, NEGATIVE, NEUTRAL_SENTENCES, POSITIVE } from './lexicon.ts';
 import { auc, type Example, predictLogit, trainLogistic } from './logistic.ts';
 import { buildVocabulary, tokenizerFiles } from './vocabulary.ts';
@@ -125,9 +125,10 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
     };
   };
 
-  // Sentiment: token weights over √n, learned from the labelled sentences; the lexicon anchors Chinese.
+  // Sentiment: summed token weights (scaled down for long texts), learned from the labelled sentences;
+  // the lexicon anchors Chinese.
   const sentimentExamples: Example[] = sentimentSeqs.map((seq, i) => ({
-    ...bag(seq, Math.sqrt(seq.length)),
+    ...bag(seq, sentimentScale(seq.length)),
     dense: new Float64Array(0),
     y: (sentimentRows[i] as { label: number }).label,
     weight: (sentimentRows[i] as { weight: number }).weight,

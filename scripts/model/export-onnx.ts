@@ -8,10 +8,17 @@ const { onnx } = onnxProto;
  * - `last_hidden_state` [b, s, D]: per-token vectors (so generic feature-extraction mean pooling works too),
  * - `sentence_embedding` [b, D]: masked sum of token vectors, L2-normalised,
  * - `quality_logits` [b, 1]: token quality weights averaged + length + a linear read of the embedding,
- * - `sentiment_logits` [b, 2]: [negative, positive], from token sentiment weights over √n,
+ * - `sentiment_logits` [b, 2]: [negative, positive], from summed token sentiment weights, divided by
+ *   √(n / SENTIMENT_FREE_LENGTH) once a text is longer than that (a review sentence counts every cue; a long
+ *   article does not saturate),
  * - `topic_scores` [b, T]: token topic weights over √n.
  * The token table is float16 (half the bytes); it is gathered first and cast after, which is cheap.
  */
+/** Tokens up to which sentiment cues simply add up; see sentimentScale. */
+export const SENTIMENT_FREE_LENGTH = 24;
+/** The divisor the graph applies to summed sentiment weights; the trainer uses the same. */
+export const sentimentScale = (tokens: number): number => Math.sqrt(Math.max(1, tokens / SENTIMENT_FREE_LENGTH));
+
 export interface MiniWeights {
   vocabSize: number;
   dimensions: number;
@@ -119,7 +126,10 @@ export function exportMiniOnnx(w: MiniWeights): Uint8Array {
     node('Add', ['q_b', 'q_bias'], ['quality_logits']),
     // sentiment: logits [-s/2, s/2] so softmax gives sigmoid(s) for positive
     node('Slice', ['pooled', 's_start', 's_end', 'ax1'], ['s_sum']),
-    node('Div', ['s_sum', 'sqrt_n'], ['s_tokens']),
+    node('Div', ['n', 's_len0'], ['s_len_ratio']),
+    node('Max', ['s_len_ratio', 'one'], ['s_len_floor']),
+    node('Sqrt', ['s_len_floor'], ['s_len_div']),
+    node('Div', ['s_sum', 's_len_div'], ['s_tokens']),
     node('Add', ['s_tokens', 's_bias'], ['s_logit']),
     node('Mul', ['s_logit', 'half_pos'], ['s_pos']),
     node('Mul', ['s_logit', 'half_neg'], ['s_neg']),
@@ -146,6 +156,8 @@ export function exportMiniOnnx(w: MiniWeights): Uint8Array {
     f32('q_emb_w', [D, 1], w.qualityEmbedding),
     f32('q_bias', [1], [w.qualityBias]),
     f32('s_bias', [1], [w.sentimentBias]),
+    f32('s_len0', [1], [SENTIMENT_FREE_LENGTH]),
+    f32('one', [1], [1]),
     f32('half_pos', [1], [0.5]),
     f32('half_neg', [1], [-0.5]),
   ];
