@@ -126,21 +126,33 @@ export async function run(report: BenchReport): Promise<void> {
         categories: ['bench'],
       };
     });
-    const t0 = performance.now();
-    const prepared = raw.map((r) => prepareItem(r, 'https://bench.example/', clock.now()));
-    const summary = await ingestItems({ items: stores.items, scorer: model.scorer, clock }, pipelineSource, prepared, {
+    const ingestOptions = {
       perFetchCap: 1_000,
       nearDuplicateThreshold: 0.97,
       nearDuplicateWindowMs: 7 * 86_400_000,
       nearDuplicateWindowLimit: 2_000,
-    });
+    };
+    // Warm-up: Prisma compiles each query shape on first use (seconds); a running bot pays that once.
+    const warmup = raw
+      .slice(0, 40)
+      .map((r) => prepareItem({ ...r, guid: `w-${r.guid}` }, 'https://bench.example/', clock.now()));
+    await ingestItems({ items: stores.items, scorer: model.scorer, clock }, pipelineSource, warmup, ingestOptions);
+    await db.prisma.contentItem.deleteMany({ where: { sourceId: pipelineSource.id } });
+    const t0 = performance.now();
+    const prepared = raw.map((r) => prepareItem(r, 'https://bench.example/', clock.now()));
+    const summary = await ingestItems(
+      { items: stores.items, scorer: model.scorer, clock },
+      pipelineSource,
+      prepared,
+      ingestOptions,
+    );
     const seconds = (performance.now() - t0) / 1000;
     report({
       name: 'items through the ingestion pipeline (clean, de-dup, score, near-dup, insert)',
       value: raw.length / seconds,
       unit: 'items/s',
       target: '≥ 200',
-      note: `${raw.length} items, ${summary.kept} kept, ${model.note}`,
+      note: `${raw.length} items in one batch after a warm-up, ${summary.kept} kept, ${model.note}`,
     });
 
     // ---- a digest over 5,000 candidates ----

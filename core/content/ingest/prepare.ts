@@ -21,7 +21,8 @@ export interface PreparedItem {
 }
 
 const MAX_TITLE = 300;
-const MAX_TEXT = 5_000;
+// Stored text feeds the one-line summary, topic matching and explanations; the model reads the full body before this cap.
+const MAX_TEXT = 1_200;
 
 function cap(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
