@@ -15,6 +15,13 @@ describe('Slack app manifest', () => {
     expect(slashCommands).not.toContain('search');
   });
 
+  it('quotes every free-text value, so a colon in a description cannot break the YAML', () => {
+    const unquoted = [...manifest.matchAll(/^\s+(description|usage_hint): (.*)$/gm)].filter(
+      (m) => !/^".*"$/.test(m[2] ?? ''),
+    );
+    expect(unquoted.map((m) => m[0])).toEqual([]);
+  });
+
   it('asks Slack to escape mentions and subscribes to what the adapter decodes', () => {
     expect(manifest.match(/should_escape: true/g)).toHaveLength(slashCommands.length);
     for (const event of [
