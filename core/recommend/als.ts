@@ -28,7 +28,7 @@ export interface AlsOptions {
   cgSteps: number;
 }
 
-export const DEFAULT_ALS: AlsOptions = { factors: 16, iterations: 6, regularization: 0.1, alpha: 10, cgSteps: 3 };
+export const DEFAULT_ALS: AlsOptions = { factors: 16, iterations: 4, regularization: 0.1, alpha: 10, cgSteps: 3 };
 
 export interface AlsModel {
   factors: number;

@@ -158,22 +158,13 @@ export function peerScores(src: FeatureSources, member: number, at: number): Flo
   for (const [v, w] of neighbours) {
     const hv = state.members.get(v);
     if (!hv) continue;
-    // Most recently touched items first: lastAt is not sorted, so pick the top PEER_ITEMS.
-    const order = hv.items.length <= PEER_ITEMS ? hv.items.map((_, k) => k) : recentPositions(hv.lastAt, PEER_ITEMS);
-    for (const k of order) {
+    // The neighbour's most recently discovered items (history is in first-touch order), decayed by last touch.
+    for (let k = hv.items.length - 1; k >= Math.max(0, hv.items.length - PEER_ITEMS); k--) {
       const dt = Math.max(0, at - (hv.lastAt[k] as number));
       out[hv.items[k] as number]! += (w / total) * Math.exp(-PEER_LAMBDA * dt);
     }
   }
   return out;
-}
-
-function recentPositions(lastAt: readonly number[], k: number): number[] {
-  return lastAt
-    .map((t, i) => [t, i] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-    .slice(0, k)
-    .map(([, i]) => i);
 }
 
 /**
