@@ -28,6 +28,18 @@ export interface QualityCombiner {
   readonly usesText: boolean;
   /** Probability-like quality in [0, 1]. */
   combine(textQuality: number, features: Float64Array): number;
+  /**
+   * What moved this item's score, for explanations ("why was this picked"): each input's effect on the logit
+   * relative to an average item, largest first. `text` is the model's text quality.
+   */
+  factors?(textQuality: number, features: Float64Array): QualityFactor[];
+}
+
+export interface QualityFactor {
+  /** `text` or a structure feature name (structure-features.ts), e.g. `code_blocks`, `author_prior_posts`. */
+  factor: string;
+  /** Change in log-odds against an average item; positive raises quality. */
+  effect: number;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -64,6 +76,17 @@ export function createQualityCombiner(spec: QualityCombinerSpec, usesText: boole
   const textWeight = usesText ? spec.withText.textWeight : 0;
   return {
     usesText,
+    factors(textQuality, features) {
+      const out: QualityFactor[] = [];
+      if (textWeight !== 0) out.push({ factor: 'text', effect: textWeight * logit(textQuality) });
+      for (let i = 0; i < features.length; i++) {
+        const effect =
+          (layer.weights[i] as number) *
+          (((features[i] as number) - (spec.mean[i] as number)) / (spec.std[i] as number));
+        if (effect !== 0) out.push({ factor: spec.features[i] as string, effect });
+      }
+      return out.sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect));
+    },
     combine(textQuality, features) {
       let z = layer.bias + (textWeight === 0 ? 0 : textWeight * logit(textQuality));
       for (let i = 0; i < features.length; i++) {

@@ -32,6 +32,8 @@ describe('content scorer with the shipped model', () => {
     };
     const [a, b] = await scorer.score([detailed, curt]);
     expect(a?.quality).toBeGreaterThan(b?.quality as number);
+    expect(a?.qualityFactors.length).toBeGreaterThan(0);
+    expect(b?.qualityFactors.some((f) => f.effect < 0)).toBe(true);
     expect(a?.embedding).toHaveLength(model.dimensions);
     expect(a?.topics.map((t) => t.topic)).toContain('quantum');
   });

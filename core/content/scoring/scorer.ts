@@ -1,5 +1,5 @@
 import type { ContentModel, ContentSignals } from '../../ports/content-model.ts';
-import type { QualityCombiner } from './quality-combiner.ts';
+import type { QualityCombiner, QualityFactor } from './quality-combiner.ts';
 import { bodyText, type QualityInput, qualityText } from './quality-input.ts';
 import { structureFeatures } from './structure-features.ts';
 
@@ -13,6 +13,8 @@ export interface ScoredContent {
   quality: number;
   /** The model's quality from the text alone, for explanations. */
   textQuality: number;
+  /** The three inputs that moved quality most (see QualityCombiner.factors); empty without a combiner. */
+  qualityFactors: QualityFactor[];
   sentiment: number;
   topics: ContentSignals['topics'];
   /** L2-normalised; for near-duplicate detection, topic matching and profiles. */
@@ -56,12 +58,13 @@ export function createContentScorer(deps: {
             );
         batch.forEach((input, i) => {
           const { embedding, signals } = analysed[i] as (typeof analysed)[number];
-          const quality = combiner
-            ? combiner.combine(signals.quality, structureFeatures(input, bodies[i]))
-            : signals.quality;
+          const features = combiner ? structureFeatures(input, bodies[i]) : null;
+          const quality = combiner && features ? combiner.combine(signals.quality, features) : signals.quality;
           out.push({
             quality,
             textQuality: signals.quality,
+            qualityFactors:
+              combiner?.factors && features ? combiner.factors(signals.quality, features).slice(0, 3) : [],
             sentiment: signals.sentiment,
             topics: signals.topics,
             embedding,

@@ -71,6 +71,9 @@ describe('quality combiner', () => {
     features[3] = 5;
     expect(createQualityCombiner(parsed, true).combine(0.8, features)).toBeCloseTo(0.8, 6);
     expect(createQualityCombiner(parsed, false).combine(0.8, features)).toBeCloseTo(0.5, 6);
+    expect(createQualityCombiner(parsed, false).factors?.(0.8, features)).toEqual([
+      { factor: 'log_body_chars', effect: 5 },
+    ]);
   });
 
   it('refuses a combiner trained on different features', () => {
