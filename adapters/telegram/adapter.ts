@@ -176,8 +176,14 @@ export async function startTelegram(
     await new Promise<void>((resolve) => listening.listen(hook.port, hook.host ?? '127.0.0.1', resolve));
     log.info({ port: (listening.address() as AddressInfo).port }, 'telegram webhook listening');
   } else {
-    polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES], dropPendingUpdates: false });
+    // launch() resolves only when polling ends; onLaunch says it has begun, so stop() always has a loop to end.
+    let launched!: () => void;
+    const started = new Promise<void>((resolve) => {
+      launched = resolve;
+    });
+    polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES], dropPendingUpdates: false }, () => launched());
     polling.catch((error: unknown) => log.error({ err: error }, 'telegram polling stopped'));
+    await Promise.race([started, polling]);
     log.info({ bot: me.username }, 'telegram long polling');
   }
 
@@ -194,7 +200,12 @@ export async function startTelegram(
     webhookAddress: server ? (server.address() as AddressInfo) : undefined,
     async stop() {
       if (polling) {
-        bot.stop('shutdown');
+        try {
+          bot.stop('shutdown');
+        } catch (error) {
+          // Polling already ended (its error was logged); nothing left to stop.
+          log.debug({ err: error }, 'telegram polling was not running');
+        }
         await polling.catch(() => undefined);
       }
       await Promise.allSettled([...inFlight]);

@@ -40,7 +40,7 @@ export class Waiters {
     for (const listener of [...this.#listeners]) listener();
   }
 
-  waitFor<T>(pick: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
+  waitFor<T>(pick: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const check = () => {
         const value = pick();
