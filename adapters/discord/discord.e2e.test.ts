@@ -324,5 +324,18 @@ describe('Discord adapter end to end', () => {
       expect(body.type).toBe(4);
       expect(embedText(body.data)).toContain('Give a member some of your points as thanks');
     });
+
+    it('defers a slow command in the HTTP response and follows up over REST without the bot token', async () => {
+      const payload = discordPayloads.command('digest', [{ name: 'show', type: 1, options: [] }], member(alice));
+      const response = await fake.postInteraction(endpoint(), payload);
+      expect(await response.json()).toEqual({ type: 5 });
+      const webhook = `/api/v10/webhooks/${FAKE_APP_ID}/${payload.token}`;
+      const answer = await fake.waitForRest(
+        (c) => (c.method === 'PATCH' || c.method === 'POST') && c.path.startsWith(webhook),
+        'follow-up of the deferred HTTP interaction',
+      );
+      expect(answer.auth).toBeUndefined();
+      expect(restJson(answer).allowed_mentions).toEqual({ parse: [] });
+    });
   });
 });
