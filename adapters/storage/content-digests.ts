@@ -121,6 +121,11 @@ export class PrismaDigestRunStore implements DigestRunStore {
     return row ? toRun(row) : null;
   }
 
+  async getBySlot(scheduleId: string, slotAt: Date): Promise<DigestRun | null> {
+    const row = await this.db.digestRun.findUnique({ where: { scheduleId_slotAt: { scheduleId, slotAt } } });
+    return row ? toRun(row) : null;
+  }
+
   async latestSlot(scheduleId: string): Promise<Date | null> {
     const row = await this.db.digestRun.findFirst({
       where: { scheduleId },

@@ -86,6 +86,7 @@ export interface DigestRunStore {
     claimedAt: Date;
   }): Promise<DigestRun | null>;
   get(id: string): Promise<DigestRun | null>;
+  getBySlot(scheduleId: string, slotAt: Date): Promise<DigestRun | null>;
   /** The latest claimed slot of a schedule, to know which slots were missed. */
   latestSlot(scheduleId: string): Promise<Date | null>;
   /** Completes a claimed run. `expectStatus` guards state changes (approve only what awaits approval). */

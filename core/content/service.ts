@@ -85,7 +85,10 @@ export class ContentService {
     });
   }
 
-  /** Starts the digest timers (catching up missed slots once) and the polling loop. */
+  /**
+   * Starts the digest timers (catching up missed slots once) and the minute loop that polls due sources and
+   * re-checks schedules (a safety net for a missed timer and the retry path of a failed post).
+   */
   async start(): Promise<void> {
     await this.cron.start();
     this.#pollTimer = setInterval(() => void this.pollOnce(), this.#pollEveryMs);
@@ -93,10 +96,13 @@ export class ContentService {
     void this.pollOnce();
   }
 
-  /** One polling pass; a pass still running is not overlapped. */
+  /** One pass of the minute loop; a pass still running is not overlapped. */
   async pollOnce(): Promise<void> {
     if (this.#polling) return;
-    this.#polling = this.poller.pollDue().catch((error) => this.#log.error({ err: error }, 'polling failed'));
+    this.#polling = Promise.all([
+      this.poller.pollDue().catch((error) => this.#log.error({ err: error }, 'polling failed')),
+      this.digests.runDue(),
+    ]);
     try {
       await this.#polling;
     } finally {

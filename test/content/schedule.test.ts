@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleMessenger } from '../../adapters/console/messenger.ts';
 import { type Database, openDatabase, parseDatabaseUrl } from '../../adapters/storage/index.ts';
 import { createContentScorer } from '../../core/content/scoring/scorer.ts';
 import type { ContentSource, NewContentItem } from '../../core/content/types.ts';
@@ -146,6 +147,61 @@ describe('scheduled digests with two bot processes on one PostgreSQL', () => {
     const decisions = runs[0]!.decisions;
     expect(decisions.filter((d) => d.reason === 'ALREADY_POSTED')).toHaveLength(3);
     expect(decisions.filter((d) => d.rank !== null)).toHaveLength(3);
+  });
+});
+
+describe('a slot whose post failed (SQLite)', () => {
+  it('is retried once the platform is connected, and posted once', async () => {
+    const outbox = new ConsoleMessenger();
+    let connected = false;
+    const h = await createContentHarness({
+      now: '2026-11-19T12:00:00Z',
+      deps: { messenger: () => (connected ? outbox : null) },
+    });
+    try {
+      const source = await h.stores.sources.create({
+        communityId: h.community.id,
+        kind: 'feed',
+        url: 'https://example.com/feed.xml',
+        title: 'Example',
+        topics: [],
+        intervalMs: 1_800_000,
+        noticeChannelId: null,
+        createdById: null,
+        nextFetchAt: new Date(SLOT + 365 * DAY),
+      });
+      await seedItems(h, source, new Date(SLOT - 3_600_000));
+      await h.service.digests.addSchedule({
+        community: h.community,
+        channelId: 'news',
+        cron: CRON,
+        timezone: TZ,
+        filter: { topics: [], minScore: 0, maxItems: 2, language: 'any' },
+        requiresApproval: false,
+        createdById: null,
+      });
+      h.clock.set(SLOT + 1_000);
+      const [failed] = await h.service.digests.runDue();
+      expect(failed).toMatchObject({ status: 'failed', error: 'NO_MESSENGER' });
+      connected = true;
+      h.clock.set(SLOT + 60_000);
+      const [posted] = await Promise.all([h.service.digests.runDue(), h.service.digests.runDue()]).then((r) =>
+        r.flat(),
+      );
+      expect(posted).toMatchObject({ id: failed!.id, status: 'posted' });
+      expect(outbox.posts).toHaveLength(1);
+      expect(await h.service.digests.runDue()).toHaveLength(0);
+      // Past the retry window a failed slot stays failed.
+      h.clock.set(SLOT + DAY + 1_000);
+      connected = false;
+      expect((await h.service.digests.runDue())[0]?.status).toBe('failed');
+      connected = true;
+      h.clock.set(SLOT + DAY + 7 * 3_600_000);
+      expect(await h.service.digests.runDue()).toHaveLength(0);
+      expect(outbox.posts).toHaveLength(1);
+    } finally {
+      await h.dispose();
+    }
   });
 });
 

@@ -34,6 +34,8 @@ export interface DigestDeps {
   /** Candidate window and cap. Defaults: 7 days, 5,000 items. */
   windowMs?: number;
   maxCandidates?: number;
+  /** How long a slot whose post failed keeps being retried. Default 6 h. */
+  retryWindowMs?: number;
   /** Called after schedules change, so the cron timers follow. */
   onSchedulesChanged?: () => void;
 }
@@ -186,7 +188,8 @@ export class DigestService {
     const slotAt = latestSlot(schedule.cron, schedule.timezone, now);
     if (slotAt.getTime() < schedule.createdAt.getTime()) return null;
     const latest = await this.deps.stores.runs.latestSlot(schedule.id);
-    if (latest && latest.getTime() >= slotAt.getTime()) return null;
+    if (latest && latest.getTime() > slotAt.getTime()) return null;
+    if (latest && latest.getTime() === slotAt.getTime()) return this.#retry(schedule, slotAt, now);
     // The unique (schedule, slot) row decides which process posts; everyone else gets null here.
     const run = await this.deps.stores.runs.claim({
       communityId: schedule.communityId,
@@ -197,6 +200,18 @@ export class DigestService {
     });
     if (!run) return null;
     return this.#deliver(schedule, run);
+  }
+
+  /**
+   * A slot whose post failed (platform not connected yet at start-up, a platform outage) is tried again on later
+   * ticks for a few hours. Taking it back is a compare-and-set from `failed`, so still only one process posts.
+   */
+  async #retry(schedule: DigestSchedule, slotAt: Date, now: Date): Promise<DigestRun | null> {
+    if (now.getTime() - slotAt.getTime() > (this.deps.retryWindowMs ?? 6 * 3_600_000)) return null;
+    const run = await this.deps.stores.runs.getBySlot(schedule.id, slotAt);
+    if (run?.status !== 'failed') return null;
+    const retaken = await this.deps.stores.runs.finish(run.id, { status: 'claimed', error: null }, 'failed');
+    return retaken ? this.#deliver(schedule, retaken) : null;
   }
 
   async #deliver(schedule: DigestSchedule, run: DigestRun): Promise<DigestRun> {
