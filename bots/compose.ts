@@ -56,7 +56,7 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     translator,
     commands: () => commands,
   };
-  const interactionStores = createInteractionStores(database.prisma);
+  const interactionStores = createInteractionStores(database.prisma, database.provider);
   services.ledger = new LedgerService({ store: interactionStores.ledger, events: stores.events, log });
   services.kol = new KolService({ store: interactionStores.kol, events: stores.events, members: stores.members, log });
   const messenger = new MessengerRouter();

@@ -49,25 +49,32 @@ export class PrismaKolStore implements KolStore {
     topic: string,
     limit: number,
   ): Promise<{ computedAt: Date; entries: SnapshotEntry[] } | null> {
-    const snapshot = await this.db.leaderboardSnapshot.findUnique({
-      where: { communityId_window_topic: { communityId, window, topic } },
-    });
-    if (!snapshot) return null;
-    const optedOut = await this.db.leaderboardOptOut.findMany({ where: { communityId }, select: { memberId: true } });
-    const rows = await this.db.leaderboardEntry.findMany({
-      where: {
-        snapshotId: snapshot.id,
-        ...(optedOut.length > 0 ? { memberId: { notIn: optedOut.map((o) => o.memberId) } } : {}),
-      },
-      orderBy: { rank: 'asc' },
-      take: limit,
-    });
+    // One round trip: walk the snapshot's (snapshotId, rank) primary key in order and skip opted-out members
+    // through their (communityId, memberId) key, so the cost depends on `limit`, not on the community's size.
+    const rows = await this.db.$queryRaw<
+      { memberId: string; rank: number; score: number; facts: string; computedAt: Date }[]
+    >`
+      SELECT e."memberId", e."rank", e."score", e."facts", s."computedAt"
+      FROM "LeaderboardSnapshot" s
+      JOIN "LeaderboardEntry" e ON e."snapshotId" = s."id"
+      WHERE s."communityId" = ${communityId} AND s."window" = ${window} AND s."topic" = ${topic}
+        AND NOT EXISTS (
+          SELECT 1 FROM "LeaderboardOptOut" o WHERE o."communityId" = s."communityId" AND o."memberId" = e."memberId"
+        )
+      ORDER BY e."rank"
+      LIMIT ${limit}`;
+    if (rows.length === 0) {
+      const snapshot = await this.db.leaderboardSnapshot.findUnique({
+        where: { communityId_window_topic: { communityId, window, topic } },
+      });
+      return snapshot ? { computedAt: snapshot.computedAt, entries: [] } : null;
+    }
     return {
-      computedAt: snapshot.computedAt,
+      computedAt: new Date(rows[0]!.computedAt),
       entries: rows.map((r) => ({
         memberId: r.memberId,
-        rank: r.rank,
-        score: r.score,
+        rank: Number(r.rank),
+        score: Number(r.score),
         facts: JSON.parse(r.facts) as WhyFacts,
       })),
     };

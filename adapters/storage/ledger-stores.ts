@@ -10,6 +10,6 @@ export interface InteractionStores {
 }
 
 /** Stores of the points ledger and the leaderboards over one Prisma client. */
-export function createInteractionStores(db: Db): InteractionStores {
-  return { ledger: new PrismaLedgerStore(db), kol: new PrismaKolStore(db) };
+export function createInteractionStores(db: Db, provider: 'sqlite' | 'postgresql' = 'sqlite'): InteractionStores {
+  return { ledger: new PrismaLedgerStore(db, { provider }), kol: new PrismaKolStore(db) };
 }

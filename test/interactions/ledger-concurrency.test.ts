@@ -61,7 +61,7 @@ describe('ledger under concurrent tips from two processes (PostgreSQL)', () => {
       ...Array.from({ length: PLAN.members }, (_, i) => `m${String(i).padStart(3, '0')}`),
       ...Array.from({ length: PLAN.poorMembers }, (_, i) => `p${String(i).padStart(3, '0')}`),
     ];
-    f = await ledgerFixture(db.prisma, { handles, communityKey: 'concurrency' });
+    f = await ledgerFixture(db.prisma, db.provider, { handles, communityKey: 'concurrency' });
     for (let p = 0; p < PLAN.poorMembers; p++) {
       await f.ledger.adjust({
         community: f.community,
@@ -75,11 +75,11 @@ describe('ledger under concurrent tips from two processes (PostgreSQL)', () => {
       });
     }
     results = await Promise.all([0, 1].map((w) => runWorker(db.url, f.community.id, w)));
-  }, 600_000);
+  }, 900_000);
 
   afterAll(async () => {
     await db?.drop();
-  });
+  }, 120_000);
 
   it('applies every tip exactly once and answers repeats as duplicates', () => {
     for (const r of results) expect(r.failures).toEqual([]);

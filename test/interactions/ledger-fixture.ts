@@ -18,6 +18,8 @@ export interface LedgerFixture {
 
 export async function ledgerFixture(
   db: Db,
+  /** Which engine `db` runs on: PostgreSQL tips go through the `cohort_ledger_tip` function. */
+  provider: 'sqlite' | 'postgresql',
   options: {
     handles: string[];
     bots?: string[];
@@ -44,7 +46,7 @@ export async function ledgerFixture(
   const joinedAt = options.joinedAt ?? new Date('2020-01-01T00:00:00Z');
   await db.member.updateMany({ where: { communityId: community.id }, data: { joinedAt } });
   for (const m of Object.values(members)) m.joinedAt = joinedAt;
-  const store = new PrismaLedgerStore(db);
+  const store = new PrismaLedgerStore(db, { provider });
   const events = new PrismaEventLog(db);
   const ledger = new LedgerService({ store, events, log: silentLogger, policy: options.policy });
   return { community, members, ledger, store, events };

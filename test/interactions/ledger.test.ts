@@ -44,7 +44,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
   describe(provider, () => {
     beforeEach(async () => {
       db = await createTestDatabase(provider);
-      f = await ledgerFixture(db.prisma, {
+      f = await ledgerFixture(db.prisma, db.provider, {
         handles: ['ann', 'bob', 'cat', 'dan'],
         bots: ['robot'],
         timezone: 'Asia/Shanghai',

@@ -5,7 +5,9 @@ import { seededRandom } from '../../core/ports/random.ts';
  * regenerate the same plan from the same seed, so nothing but the database is shared between them.
  */
 export const PLAN = {
-  members: 60,
+  // Enough members that two random tips rarely share an account (real communities are sparse); the same-account
+  // races are exercised on purpose by the duplicates and the poor members below.
+  members: 400,
   tips: 10_000,
   /** Each worker re-sends this many of the *other* worker's keys (cross-process duplicates)… */
   crossDuplicates: 600,

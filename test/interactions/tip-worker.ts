@@ -18,7 +18,7 @@ const community = (await db.prisma.community.findUniqueOrThrow({ where: { id: co
 const members = (await new PrismaMemberStore(db.prisma).list(community.id, { limit: 1000 })).sort((a, b) =>
   a.handle.localeCompare(b.handle),
 );
-const store = new PrismaLedgerStore(db.prisma);
+const store = new PrismaLedgerStore(db.prisma, { provider: 'postgresql' });
 const events = new PrismaEventLog(db.prisma);
 const NOW = new Date('2026-11-20T02:00:00.000Z');
 const generous = new LedgerService({
