@@ -21,7 +21,7 @@ export async function explainUrl(
   if (items.length === 0) return { title, text: t('content:explain.notSeen'), tone: 'info', ephemeral: true };
 
   const when = (at: Date) => formatSlot(at, timezone);
-  const runs = await stores.runs.recent(communityId, 30);
+  const runs = await stores.runs.recent(communityId, 10);
   const fields: ReplyField[] = [];
   for (const item of items) {
     const source = await stores.sources.get(item.sourceId);

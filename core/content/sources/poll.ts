@@ -131,7 +131,10 @@ export class SourcePoller {
         skipped?: { overCap: number; unreadable: number };
       }
   > {
-    const since = source.lastFetchedAt ?? new Date(now.getTime() - this.#options.firstReadWindowMs);
+    // An hour of overlap: events can reach the log after their own timestamp; guids make re-reads harmless.
+    const since = source.lastFetchedAt
+      ? new Date(source.lastFetchedAt.getTime() - 3_600_000)
+      : new Date(now.getTime() - this.#options.firstReadWindowMs);
     if (source.kind === 'community') {
       const events = await this.#deps.events.query({
         communityId: source.communityId,
