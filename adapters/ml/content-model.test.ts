@@ -62,6 +62,12 @@ describe('cohort-mini through the real transformers.js loader', () => {
     expect(enNeg).toBeLessThan(-0.3);
     expect(zhPos).toBeGreaterThan(0.3);
     expect(zhNeg).toBeLessThan(-0.3);
+    const [enQuestion, zhQuestion] = await model.signals([
+      'How do I price my online course?',
+      '请问课程的课件在哪里下载？',
+    ]);
+    expect(Math.abs(enQuestion?.sentiment as number)).toBeLessThan(0.3);
+    expect(Math.abs(zhQuestion?.sentiment as number)).toBeLessThan(0.3);
     for (const s of signals) {
       expect(s.quality).toBeGreaterThanOrEqual(0);
       expect(s.quality).toBeLessThanOrEqual(1);

@@ -87,7 +87,7 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
   // Neutral anchors (lexicon.ts) train toward 0.5, weighted like a few labelled sentences each.
   const sentimentRows = [
     ...data.sentiment.map((s) => ({ text: s.text, label: s.label as number, weight: 1 })),
-    ...NEUTRAL_SENTENCES.map((text) => ({ text, label: 0.5, weight: 3 })),
+    ...NEUTRAL_SENTENCES.map((text) => ({ text, label: 0.5, weight: 8 })),
   ];
   const sentimentSeqs = encode(
     sentimentRows.map((s) => s.text),
