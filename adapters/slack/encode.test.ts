@@ -14,6 +14,14 @@ describe('Slack encoding', () => {
     expect(texts).not.toContain('<!channel>');
   });
 
+  it('defuses plain @channel, @here and @everyone and asks Slack not to parse', () => {
+    const { messages } = encodeReply({ text: 'hey @channel and @here', fields: [{ name: 'n', value: '@everyone' }] });
+    const blocks = messages[0]?.blocks ?? [];
+    expect(JSON.stringify(blocks)).not.toMatch(/@(channel|here|everyone)/);
+    expect(blocks[0]?.text).toMatchObject({ type: 'mrkdwn', verbatim: true });
+    expect(messages[0]?.text).not.toMatch(/@(channel|here)/);
+  });
+
   it('puts buttons in one actions block with the command line as value', () => {
     const { messages, ephemeral } = encodeReply({
       text: 'x',

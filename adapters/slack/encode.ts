@@ -34,7 +34,14 @@ export interface EncodedSlackReply {
  * them is what keeps `<!channel>`, `<@U123>` and links typed by a member from becoming real mentions or links.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return (
+    text
+      .replaceAll('&', '&amp;')
+      .replaceAll('<', '&lt;')
+      .replaceAll('>', '&gt;')
+      // Belt and braces: even where Slack would auto-parse plain `@channel`, a zero-width space defuses it.
+      .replace(/@(channel|here|everyone)\b/gi, '@\u200b$1')
+  );
 }
 
 /** Link labels additionally lose `|`, which would end the label early. */
@@ -46,7 +53,9 @@ function safeUrl(url: string): string | null {
   return /^https?:\/\/[^\s<>|]+$/i.test(url) ? url : null;
 }
 
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
+/** verbatim: Slack parses only explicit `<…>` markup, which escapeMrkdwn has already neutralised. */
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
+const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
 
 export function encodeReply(reply: RichReply): EncodedSlackReply {
   const blocks: Block[] = [];
@@ -67,14 +76,12 @@ export function encodeReply(reply: RichReply): EncodedSlackReply {
   for (let i = 0; i < fields.length; i += 10) {
     blocks.push({
       type: 'section',
-      fields: fields.slice(i, i + 10).map((f) => ({
-        type: 'mrkdwn',
-        text: truncate(`*${escapeMrkdwn(f.name)}*\n${escapeMrkdwn(f.value)}`, FIELD_LIMIT),
-      })),
+      fields: fields
+        .slice(i, i + 10)
+        .map((f) => mrkdwn(truncate(`*${escapeMrkdwn(f.name)}*\n${escapeMrkdwn(f.value)}`, FIELD_LIMIT))),
     });
   }
-  if (reply.footer)
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(truncate(reply.footer, 2_000)) }] });
+  if (reply.footer) blocks.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(truncate(reply.footer, 2_000)))] });
 
   const buttons = (reply.buttons ?? []).slice(0, 25).flatMap((button, index) => {
     const url = button.url ? safeUrl(button.url) : null;

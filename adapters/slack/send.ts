@@ -32,6 +32,9 @@ export async function postToChannel(
         blocks: message.blocks as types.KnownBlock[],
         unfurl_links: false,
         unfurl_media: false,
+        // No implicit @-mention or #channel parsing of the text: only what the blocks spell out.
+        parse: 'none',
+        link_names: false,
         ...(threadTs ? { thread_ts: threadTs } : {}),
       }),
     );
