@@ -61,9 +61,16 @@ export class InteractionResponder {
     this.#responded = true;
     const encoded = message ? messageBody(message) : undefined;
     const data = encoded ? encoded.body : ephemeral ? { flags: EPHEMERAL } : undefined;
-    // The HTTP endpoint can carry the first response itself, unless files need a multipart upload.
-    if (this.initial && (!encoded || encoded.files.length === 0) && this.initial({ type, ...(data ? { data } : {}) }))
-      return;
+    if (this.initial) {
+      // The HTTP endpoint carries the first response in its body. A JSON body cannot carry files:
+      // answer "thinking…" there and put the message with its upload in place of it.
+      if (message && encoded && encoded.files.length > 0) {
+        if (this.initial({ type: 5, ...(message.ephemeral ? { data: { flags: EPHEMERAL } } : {}) })) {
+          await this.editOriginal(message);
+          return;
+        }
+      } else if (this.initial({ type, ...(data ? { data } : {}) })) return;
+    }
     await withRateLimitRetry('interaction callback', this.policy, () =>
       this.rest.post(Routes.interactionCallback(this.interaction.id, this.interaction.token), {
         body: { type, ...(data ? { data } : {}) },
