@@ -200,6 +200,19 @@ export function summarise(rows: readonly Row[], methods: readonly string[], cata
   return result;
 }
 
+/** Paired bootstrap of the hybrid's NDCG@10 gain over each baseline (same members in every resample). */
+export function gains(rows: readonly Row[], baselines: readonly string[], seed: number): Record<string, Interval> {
+  const out: Record<string, Interval> = {};
+  for (const b of baselines) {
+    out[b] = bootstrap(
+      rows,
+      (s) => mean(s.map((r) => ndcgAt(r.ranks.hybrid ?? -1, 10) - ndcgAt(r.ranks[b] ?? -1, 10))),
+      seededRandom(seed),
+    );
+  }
+  return out;
+}
+
 function mean(xs: readonly number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
@@ -339,7 +352,13 @@ export async function run(args: EvalArgs): Promise<void> {
   const cold = summarise(coldRows, methods, data.catalogueSize, args.seed);
   const seconds = (performance.now() - started) / 1000;
   if (args.json) {
-    console.log(JSON.stringify({ n: rows.length, nCold: coldRows.length, all, cold, retrains, seconds }, null, 2));
+    const gain = {
+      all: gains(rows, Object.keys(BASELINES), args.seed),
+      cold: gains(coldRows, Object.keys(BASELINES), args.seed),
+    };
+    console.log(
+      JSON.stringify({ n: rows.length, nCold: coldRows.length, all, cold, gain, retrains, seconds }, null, 2),
+    );
     return;
   }
   console.log(
@@ -348,6 +367,16 @@ export async function run(args: EvalArgs): Promise<void> {
   );
   printTable('All members', rows.length, all);
   printTable('Cold members (≤ 3 training interactions)', coldRows.length, cold);
+  const gainAll = gains(rows, Object.keys(BASELINES), args.seed);
+  const gainCold = gains(coldRows, Object.keys(BASELINES), args.seed);
+  console.log('\nHybrid NDCG@10 gain over each baseline, paired bootstrap 95% interval (all | cold):');
+  for (const b of Object.keys(BASELINES)) {
+    const g = gainAll[b] as Interval;
+    const c = gainCold[b] as Interval;
+    const show = (i: Interval) =>
+      `${i.mean >= 0 ? '+' : ''}${i.mean.toFixed(3)} [${i.low.toFixed(3)}, ${i.high.toFixed(3)}]`;
+    console.log(`  vs ${b.padEnd(15)} ${show(g)}   |   ${show(c)}`);
+  }
   console.log('\nLearned blend at the end of the replay (standardised weights):');
   console.log(`  ${FEATURES.map((f, i) => `${f} ${(ranker.weights[i] as number).toFixed(2)}`).join(', ')}`);
   if (grouping) {

@@ -131,7 +131,8 @@ export class RecommenderEngine {
     rows.forEach((i, r) => {
       itemFeatures(src, q, i, features, r * FEATURE_COUNT);
     });
-    this.#examples.push({ features, rows: rows.length });
+    // Every member should count, not mostly the few most active ones: a member's n-th pick weighs 1/√n.
+    this.#examples.push({ features, rows: rows.length, weight: 1 / Math.sqrt(1 + (h?.items.length ?? 0)) });
     if (this.#examples.length > this.options.maxExamples) {
       this.#examples.splice(0, this.#examples.length - this.options.maxExamples);
     }

@@ -2,6 +2,7 @@ import type { ActivityState } from './activity.ts';
 import { HOUR_MS } from './activity.ts';
 import { type AlsModel, foldInUser } from './als.ts';
 import { topicsOf } from './catalog.ts';
+import { topK } from './topk.ts';
 
 /**
  * The hybrid's signals, one column each. The ranker learns how much each counts from the community's own log;
@@ -151,7 +152,10 @@ export function peerScores(src: FeatureSources, member: number, at: number): Flo
     const w = 1 / Math.log2(2 + who.size);
     for (const v of who.keys()) if (v !== member) weights.set(v, (weights.get(v) ?? 0) + w);
   }
-  const neighbours = [...weights.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, PEER_NEIGHBOURS);
+  // Bounded selection rather than a full sort: an active member can share threads with thousands of others.
+  const ids = Int32Array.from(weights.keys());
+  const values = Float32Array.from(weights.values());
+  const neighbours = Array.from(topK(values, PEER_NEIGHBOURS), (j) => [ids[j] as number, values[j] as number] as const);
   let total = 0;
   for (const [, w] of neighbours) total += w;
   if (total === 0) return out;

@@ -18,6 +18,8 @@ export interface RankingExample {
   features: Float32Array;
   /** Rows in `features` (1 positive + negatives). */
   rows: number;
+  /** How much this moment counts (default 1): the engine down-weights its most active members. */
+  weight?: number;
 }
 
 export interface RankerOptions {
@@ -98,7 +100,10 @@ export function fitRanker(
   const iterations = warm ? opts.warmIterations : opts.iterations;
   for (let it = 1; it <= iterations; it++) {
     grad.fill(0);
+    let totalWeight = 0;
     for (const ex of examples) {
+      const exWeight = ex.weight ?? 1;
+      totalWeight += exWeight;
       let max = Number.NEGATIVE_INFINITY;
       for (let r = 0; r < ex.rows; r++) {
         let s = 0;
@@ -113,13 +118,13 @@ export function fitRanker(
         sum += scores[r] as number;
       }
       for (let r = 0; r < ex.rows; r++) {
-        const p = (scores[r] as number) / sum - (r === 0 ? 1 : 0);
+        const p = exWeight * ((scores[r] as number) / sum - (r === 0 ? 1 : 0));
         for (let a = 0; a < d; a++)
           grad[a]! += p * (((ex.features[r * d + a] as number) - (mean[a] as number)) / (std[a] as number));
       }
     }
     for (let a = 0; a < d; a++) {
-      const g = (grad[a] as number) / examples.length + opts.l2 * (w[a] as number);
+      const g = (grad[a] as number) / totalWeight + opts.l2 * (w[a] as number);
       m[a] = 0.9 * (m[a] as number) + 0.1 * g;
       v[a] = 0.999 * (v[a] as number) + 0.001 * g * g;
       const mh = (m[a] as number) / (1 - 0.9 ** it);
