@@ -93,7 +93,7 @@ describe("members' posts and course announcements as digest content", () => {
       ['course:' + (await h.core.courses.list(h.community.id))[0]!.id, 'message:m1', 'message:m3', 'message:m4'].sort(),
     );
     expect(byGuid.get('message:m1')).toMatchObject({
-      url: 'https://blog.example/rag-eval?utm_source=share',
+      url: 'https://blog.example/rag-eval',
       canonicalUrl: 'https://blog.example/rag-eval',
       title: 'Great write-up on evaluating retrieval-augmented generation',
     });

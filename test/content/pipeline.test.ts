@@ -46,9 +46,9 @@ describe('content pipeline on the demo feeds (SQLite)', () => {
     expect(kept).toHaveLength(12);
     const byGuid = new Map(kept.map((i) => [i.guid, i]));
     const spec = byGuid.get('product-notes-101')!;
-    // Tracking parameters gone from the key, kept in the link members click.
+    // Tracking parameters gone from the key and from the link members click.
     expect(spec.canonicalUrl).toBe('https://demo.cohort.example/product/one-page-spec');
-    expect(spec.url).toContain('utm_source=rss');
+    expect(spec.url).toBe('https://demo.cohort.example/product/one-page-spec');
     expect(spec.text).not.toContain('<p>');
     expect(byGuid.get('urn:demo:ai-investing:201')).toMatchObject({
       language: 'zh',

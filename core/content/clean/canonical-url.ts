@@ -85,3 +85,16 @@ export function canonicalUrl(raw: string): string | null {
   if (path === '/') path = '';
   return `https://${host}${port}${path}${query}`;
 }
+
+/**
+ * The link members see and click: the original address minus tracking parameters and fragment noise, with
+ * scheme, host and path untouched (unlike the canonical key, which may not load as typed).
+ */
+export function withoutTracking(raw: string): string | null {
+  const url = parseHttpUrl(raw);
+  if (!url) return null;
+  for (const [name, value] of [...url.searchParams.entries()]) {
+    if (isTracking(name, value)) url.searchParams.delete(name, value);
+  }
+  return url.href;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalUrl } from './canonical-url.ts';
+import { canonicalUrl, withoutTracking } from './canonical-url.ts';
 import { contentHash } from './content-hash.ts';
 import { htmlToText, oneLine } from './html-text.ts';
 import { detectLanguage } from './language.ts';
@@ -21,6 +21,17 @@ describe('canonicalUrl', () => {
   it('refuses what is not http(s)', () => {
     expect(canonicalUrl('javascript:alert(1)')).toBeNull();
     expect(canonicalUrl('not a url')).toBeNull();
+  });
+});
+
+describe('withoutTracking', () => {
+  it('cleans the clickable link but keeps its scheme, host and meaning', () => {
+    expect(withoutTracking('http://www.example.com/a/?utm_source=x&id=7&spm=1.2#frag')).toBe(
+      'http://www.example.com/a/?id=7#frag',
+    );
+    expect(withoutTracking('https://mp.weixin.qq.com/s/abc?from=timeline&isappinstalled=0')).toBe(
+      'https://mp.weixin.qq.com/s/abc',
+    );
   });
 });
 

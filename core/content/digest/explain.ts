@@ -30,7 +30,8 @@ export async function explainUrl(
         source: source?.title ?? item.sourceId,
         when: when(item.fetchedAt),
         language: item.language,
-        quality: item.quality.toFixed(2),
+        // Items dropped before scoring have no score to show.
+        quality: item.embedding ? item.quality.toFixed(2) : '—',
       }),
     ];
     if (item.dropReason === 'REMOVED_BY_MODERATOR') lines.push(t('content:explain.removed'));

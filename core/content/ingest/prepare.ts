@@ -1,4 +1,4 @@
-import { canonicalUrl, parseHttpUrl } from '../clean/canonical-url.ts';
+import { canonicalUrl, parseHttpUrl, withoutTracking } from '../clean/canonical-url.ts';
 import { contentHash } from '../clean/content-hash.ts';
 import { htmlToText } from '../clean/html-text.ts';
 import { detectLanguage } from '../clean/language.ts';
@@ -36,7 +36,8 @@ export function prepareItem(raw: RawFeedItem, feedUrl: string, now: Date, reacti
   const title = cap(htmlToText(raw.title), MAX_TITLE);
   const html = raw.body.slice(0, 100_000);
   const text = cap(htmlToText(html), MAX_TEXT);
-  const url = raw.url ? (parseHttpUrl(raw.url, feedUrl)?.href ?? null) : null;
+  const resolved = raw.url ? (parseHttpUrl(raw.url, feedUrl)?.href ?? null) : null;
+  const url = resolved ? withoutTracking(resolved) : null;
   const canonical = url ? canonicalUrl(url) : null;
   const hash = contentHash(title, text);
   const published = raw.publishedAt && raw.publishedAt.getTime() <= now.getTime() ? raw.publishedAt : now;
