@@ -75,12 +75,16 @@ describe('Discord adapter end to end', () => {
   const member = (user: FakeDiscordUser, permissions = PERMISSIONS.member, roles: string[] = []) =>
     discordPayloads.member(user, permissions, roles);
 
+  /** The platform's community, once core has created it on first contact. */
   async function communityId(): Promise<string> {
-    const community = (await app.services.communities.list()).find(
-      (c) => c.platform === 'discord' && c.platformId === FAKE_GUILD_ID,
-    );
-    if (!community) throw new Error('no discord community yet');
-    return community.id;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const community = (await app.services.communities.list()).find(
+        (c) => c.platform === 'discord' && c.platformId === FAKE_GUILD_ID,
+      );
+      if (community) return community.id;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('no discord community yet');
   }
 
   it('registers application commands with subcommands, options and zh-CN localisations', () => {
@@ -184,6 +188,27 @@ describe('Discord adapter end to end', () => {
     expect(handles.get(events[0]?.actorId ?? '')).toBe('alice');
     expect(handles.get(events[0]?.targetMemberId ?? '')).toBe('bob');
     expect(events[0]?.metadata).toEqual({ emoji: '🔥' });
+  });
+
+  it('records a reaction removal, which names neither the member nor the author, from what it has seen', async () => {
+    // MESSAGE_REACTION_REMOVE carries only ids: the remover is looked up, the author remembered from the message.
+    fake.dispatch('MESSAGE_REACTION_REMOVE', {
+      user_id: alice.id,
+      channel_id: FAKE_CHANNEL_ID,
+      message_id: '610000000000000001',
+      guild_id: FAKE_GUILD_ID,
+      emoji: { id: null, name: '🔥' },
+    });
+    const cid = await communityId();
+    let events = await app.services.events.query({ communityId: cid, verbs: ['reaction.removed'] });
+    for (let i = 0; i < 100 && events.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      events = await app.services.events.query({ communityId: cid, verbs: ['reaction.removed'] });
+    }
+    const handles = new Map((await app.services.members.list(cid)).map((m) => [m.id, m.handle]));
+    expect(events).toHaveLength(1);
+    expect(handles.get(events[0]?.actorId ?? '')).toBe('alice');
+    expect(handles.get(events[0]?.targetMemberId ?? '')).toBe('bob');
   });
 
   it('handles an interaction delivered twice once', async () => {

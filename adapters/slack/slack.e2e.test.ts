@@ -69,10 +69,14 @@ describe('Slack adapter end to end (HTTP)', () => {
     return { status: response.status, triggerId, body: body ? (JSON.parse(body) as Record<string, unknown>) : null };
   }
 
+  /** The platform's community, once core has created it on first contact. */
   async function communityId(): Promise<string> {
-    const community = (await app.services.communities.list()).find((c) => c.platform === 'slack');
-    if (!community) throw new Error('no slack community yet');
-    return community.id;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const community = (await app.services.communities.list()).find((c) => c.platform === 'slack');
+      if (community) return community.id;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('no slack community yet');
   }
 
   it('answers /help in the acknowledgement, as Block Kit with user text escaped', async () => {

@@ -37,10 +37,14 @@ describe('Telegram adapter end to end (polling)', () => {
     );
   }
 
+  /** The platform's community, once core has created it on first contact. */
   async function communityId(): Promise<string> {
-    const community = (await app.services.communities.list()).find((c) => c.platform === 'telegram');
-    if (!community) throw new Error('no telegram community yet');
-    return community.id;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const community = (await app.services.communities.list()).find((c) => c.platform === 'telegram');
+      if (community) return community.id;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('no telegram community yet');
   }
 
   beforeAll(async () => {
