@@ -9,7 +9,8 @@ export interface GroupingInput {
   /** One L2-normalised interest vector per member (all the same length). */
   vectors: readonly Float32Array[];
   /** Topic weights per member (parallel to vectors), used only for labels. */
-  topics: readonly Map<string, number>[];
+  /** Topic weights of the member in row r, used only for labels (read for at most `labelSample` members per group). */
+  topicsOf(row: number): Map<string, number>;
 }
 
 export interface InterestGroup {
@@ -139,6 +140,8 @@ export function groupMembers(input: GroupingInput, random: Random, options: Part
   return { k: chosen.k, silhouette: chosen.s, assignment, groups };
 }
 
+const LABEL_SAMPLE = 2000;
+
 function group(
   index: number,
   centroid: Float32Array,
@@ -151,7 +154,9 @@ function group(
   assignment.forEach((g, m) => {
     if (g !== index) return;
     size++;
-    for (const [t, w] of input.topics[m] ?? []) weights.set(t, (weights.get(t) ?? 0) + w);
+    // A few thousand members label a group as well as all of them do.
+    if (size > LABEL_SAMPLE) return;
+    for (const [t, w] of input.topicsOf(m)) weights.set(t, (weights.get(t) ?? 0) + w);
   });
   const label = [...weights.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

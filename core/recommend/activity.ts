@@ -22,7 +22,7 @@ export const DEFAULT_ACTIVITY: ActivityOptions = {
   shortHalfLifeHours: 12,
   longHalfLifeHours: 24 * 7,
   topicHalfLifeHours: 24 * 60,
-  coocWindow: 20,
+  coocWindow: 10,
 };
 
 export class DecayedCounter {

@@ -177,21 +177,22 @@ export class RecommenderEngine {
     const src = this.sources;
     const members: number[] = [];
     const vectors: Float32Array[] = [];
-    const topics: Map<string, number>[] = [];
     for (const m of new Set([...this.state.members.keys(), ...this.#extraMembers])) {
       const v = this.#memberVector(src, m);
       if (!v) continue;
       members.push(m);
       vectors.push(v);
-      let named = this.#memberTopics?.(m);
-      if (!named) {
-        named = new Map<string, number>();
-        for (const [t, w] of this.state.topicWeights(m, at)) named.set(this.state.catalog.topicNames[t] as string, w);
-      }
-      topics.push(named);
     }
+    const topicsOf = (row: number): Map<string, number> => {
+      const m = members[row] as number;
+      const named = this.#memberTopics?.(m);
+      if (named) return named;
+      const out = new Map<string, number>();
+      for (const [t, w] of this.state.topicWeights(m, at)) out.set(this.state.catalog.topicNames[t] as string, w);
+      return out;
+    };
     if (members.length < 4) return;
-    const grouping = groupMembers({ vectors, topics }, this.#random);
+    const grouping = groupMembers({ vectors, topicsOf }, this.#random);
     this.grouping = grouping;
     this.#groupRow = new Map(members.map((m, r) => [m, r]));
     const n = this.state.catalog.size;
