@@ -47,12 +47,12 @@ describe('curated digests in the console sandbox', () => {
   let digestUrls: string[] = [];
 
   it('a moderator adds the demo feeds; a member may not', async () => {
-    const rss = await app.console.run(`@mod /source add ${feed('product-notes.rss.xml')} product, data`);
+    const rss = await app.console.run(`@mod /source add ${feed('product-notes.rss.xml')} product,data`);
     expect(rss?.status).toBe('ok');
     expect(rss?.output).toContain('Product & Data Notes (rss, 5 items now) will be checked every 30 minutes.');
-    const atom = await app.console.run(`@mod /source add ${feed('ai-investing.atom.xml')} ai 投资`);
+    const atom = await app.console.run(`@mod /source add ${feed('ai-investing.atom.xml')} "ai 投资"`);
     expect(atom?.output).toContain('AI 与投资周刊 (atom, 4 items now)');
-    const json = await app.console.run(`@mod /source add ${feed('writing-design.feed.json')} interval:2h`);
+    const json = await app.console.run(`@mod /source add ${feed('writing-design.feed.json')} any 2h`);
     expect(json?.output).toContain('will be checked every 120 minutes');
     const denied = await app.console.run(`@alice /source add ${feed('product-notes.rss.xml')}`);
     expect(denied?.status).not.toBe('ok');

@@ -19,15 +19,11 @@ export const sourceAddCommand = defineCommand({
   options: {
     url: option.url({ description: d('Feed address', '订阅源地址'), required: true }),
     topics: option.string({
-      description: d('Topics, comma separated', '主题，用逗号分隔'),
-      rest: true,
+      description: d('Topics, comma separated: product,data', '主题，用逗号分隔：product,data'),
       maxLength: 300,
     }),
     interval: option.duration({
-      description: d(
-        'How often to check it, e.g. interval:2h (5m–1d, default 30m)',
-        '检查间隔，例如 interval:2h（5m–1d，默认 30m）',
-      ),
+      description: d('How often to check it: 2h (5m–1d, default 30m)', '检查间隔：2h（5m–1d，默认 30m）'),
       min: 5 * 60_000,
       max: 86_400_000,
     }),
