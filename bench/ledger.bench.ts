@@ -90,10 +90,9 @@ async function postgresTwoProcesses(perWorker: number): Promise<number> {
       ...Array.from({ length: PLAN.poorMembers }, (_, i) => `p${String(i).padStart(3, '0')}`),
     ];
     const f = await ledgerFixture(db.prisma, db.provider, { handles, communityKey: 'bench' });
-    const started = performance.now();
     const results = await Promise.all([0, 1].map((w) => worker(db.url, f.community.id, w, perWorker)));
-    const seconds = (performance.now() - started) / 1000;
-    return results.reduce((n, r) => n + r.applied, 0) / seconds;
+    // Each worker times its own sending (process start-up excluded); the slower one bounds the pair.
+    return results.reduce((n, r) => n + r.applied, 0) / Math.max(...results.map((r) => r.seconds));
   } finally {
     await db.drop();
   }
@@ -107,6 +106,6 @@ export async function run(report: BenchReport): Promise<void> {
     name: 'tips/s PostgreSQL, 2 processes × 24 in flight',
     value: await postgresTwoProcesses(n / 2),
     unit: 'tips/s',
-    note: 'includes process start-up',
+    note: 'applied tips over the slower worker’s sending time',
   });
 }

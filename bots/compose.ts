@@ -98,6 +98,9 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   background.push({ name: 'course-access-expiry', stop: () => clearInterval(accessExpiry) });
   const recommendSchedule = services.recommend.start(60 * 60_000);
   background.push({ name: 'recommend', stop: () => recommendSchedule.stop() });
+  // Leaderboard snapshots members asked for are recomputed every 10 minutes, so /leaderboard only reads.
+  const kolSchedule = services.kol.start(clock, 10 * 60_000);
+  background.push({ name: 'kol-snapshots', stop: () => kolSchedule.stop() });
   return {
     core,
     services,

@@ -43,7 +43,7 @@ interface Built {
   inDegree: Map<string, Set<string>>;
 }
 
-function buildGraph(dump: StackExchangeDump, withVotes: boolean): Built {
+export function buildGraph(dump: StackExchangeDump, withVotes: boolean): Built {
   const graph = new InteractionGraph();
   const inDegree = new Map<string, Set<string>>();
   const posts = new Map(dump.posts.filter((p) => p.postTypeId === 1 || p.postTypeId === 2).map((p) => [p.id, p]));

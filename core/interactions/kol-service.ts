@@ -1,4 +1,5 @@
 import type { Community, Member, PermissionLevel } from '../domain/types.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { EventLog, MemberStore } from '../ports/stores.ts';
 import { type CommunityStats, communityStats } from './community-analytics.ts';
@@ -52,6 +53,10 @@ export class KolService {
   readonly #events: EventLog;
   readonly #members: MemberStore;
   readonly #log: Logger;
+  /** Snapshots being computed, so concurrent requests share one run. */
+  readonly #refreshing = new Map<string, Promise<number>>();
+  /** Snapshots someone asked for: the background job keeps these fresh. */
+  readonly #wanted = new Map<string, { community: Community; window: LeaderboardWindow; topic: string }>();
 
   constructor(deps: KolServiceDeps) {
     this.options = { ...DEFAULT_KOL_OPTIONS, ...deps.options };
@@ -61,8 +66,40 @@ export class KolService {
     this.#log = deps.log.child({ ns: 'core:kol' });
   }
 
-  /** Recomputes and stores one snapshot. Run on a schedule, or lazily by `leaderboard` when stale. */
-  async refresh(community: Community, window: LeaderboardWindow, topic: string, now: Date): Promise<number> {
+  /** Recomputes and stores one snapshot; concurrent calls for the same snapshot share one run. */
+  refresh(community: Community, window: LeaderboardWindow, topic: string, now: Date): Promise<number> {
+    const key = `${community.id}|${window}|${topic}`;
+    const running = this.#refreshing.get(key);
+    if (running) return running;
+    const work = this.#compute(community, window, topic, now).finally(() => this.#refreshing.delete(key));
+    this.#refreshing.set(key, work);
+    return work;
+  }
+
+  /**
+   * Refreshes every snapshot members have asked for, one after another (PageRank over a big community is CPU work;
+   * running them in parallel would only slow the bot's replies).
+   */
+  start(clock: Clock, intervalMs: number): { stop(): void } {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void (async () => {
+        for (const w of [...this.#wanted.values()]) {
+          await this.refresh(w.community, w.window, w.topic, clock.now()).catch((err: unknown) =>
+            this.#log.error({ err, community: w.community.id, window: w.window }, 'scheduled snapshot failed'),
+          );
+        }
+      })().finally(() => {
+        busy = false;
+      });
+    }, intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  async #compute(community: Community, window: LeaderboardWindow, topic: string, now: Date): Promise<number> {
     const since = windowStart(window, now);
     let events = await this.#events.query({
       communityId: community.id,
@@ -109,10 +146,18 @@ export class KolService {
     limit = 10,
   ): Promise<Leaderboard> {
     const key = (topic ?? '').trim().toLowerCase();
+    if (this.#wanted.size < 1000)
+      this.#wanted.set(`${community.id}|${window}|${key}`, { community, window, topic: key });
     let top = await this.#store.top(community.id, window, key, limit);
-    if (!top || now.getTime() - top.computedAt.getTime() > this.options.snapshotMaxAgeMs) {
+    if (!top) {
+      // First request for this ranking: compute it now (the command is `slow`, so adapters defer).
       await this.refresh(community, window, key, now);
       top = await this.#store.top(community.id, window, key, limit);
+    } else if (now.getTime() - top.computedAt.getTime() > this.options.snapshotMaxAgeMs) {
+      // Stale: answer from the snapshot we have and refresh behind the reply.
+      void this.refresh(community, window, key, now).catch((err: unknown) =>
+        this.#log.error({ err, community: community.id, window }, 'snapshot refresh failed'),
+      );
     }
     const snapshot = top ?? { computedAt: now, entries: [] };
     const members = await this.#getMany(snapshot.entries.map((e) => e.memberId));

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCoreStores } from '../../adapters/storage/index.ts';
+import { createInteractionStores } from '../../adapters/storage/ledger-stores.ts';
+import type { Community, EventVerb, Member } from '../../core/domain/types.ts';
+import { KolService } from '../../core/interactions/kol-service.ts';
+import { ManualClock } from '../../core/ports/clock.ts';
+import { silentLogger } from '../../core/ports/logger.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+let db: TestDatabase;
+let kol: KolService;
+let community: Community;
+let members: Record<string, Member>;
+let core: ReturnType<typeof createCoreStores>;
+const clock = new ManualClock('2026-11-20T02:00:00Z');
+let seq = 0;
+
+async function event(actor: string, verb: EventVerb, target: string | null, metadata: Record<string, unknown> = {}) {
+  await core.events.append({
+    communityId: community.id,
+    actorId: members[actor]!.id,
+    verb,
+    objectType: 'message',
+    objectId: `msg-${seq++}`,
+    targetMemberId: target ? members[target]!.id : null,
+    channelId: null,
+    platform: 'console',
+    occurredAt: new Date(clock.now().getTime() - 60_000),
+    metadata,
+  });
+}
+
+beforeEach(async () => {
+  db = await createTestDatabase('sqlite');
+  core = createCoreStores(db.prisma);
+  community = await core.communities.ensure('console', 'kol', { name: 'KOL' });
+  members = {};
+  for (const handle of ['star', 'rising', 'a', 'b', 'c', 'd', 'mod']) {
+    members[handle] = await core.members.ensure(community.id, { platformUserId: handle, handle, displayName: handle });
+  }
+  members.mod = await core.members.setRole(members.mod!.id, 'moderator');
+  kol = new KolService({
+    store: createInteractionStores(db.prisma).kol,
+    events: core.events,
+    members: core.members,
+    log: silentLogger,
+  });
+  for (const x of ['a', 'b', 'c', 'd']) await event(x, 'message.replied', 'star', { topics: ['qiskit'] });
+  await event('star', 'message.posted', null, { quality: 0.9, topics: ['qiskit'] });
+  for (const x of ['a', 'b', 'c', 'd', 'star']) await event(x, 'message.replied', 'mod');
+});
+afterEach(async () => {
+  await db.drop();
+});
+
+describe('KOL leaderboard', () => {
+  it('ranks from the event log, explains each entry and leaves staff and opted-out members off', async () => {
+    const board = await kol.leaderboard(community, '30d', null, clock.now());
+    expect(board.entries[0]?.member.handle).toBe('star');
+    expect(board.entries[0]?.facts).toMatchObject({ replies: 4, posts: 1, quality: 90 });
+    expect(board.entries.map((e) => e.member.handle)).not.toContain('mod');
+
+    await kol.setOptOut(community, members.star!, true, clock.now());
+    const without = await kol.leaderboard(community, '30d', null, clock.now());
+    expect(without.entries.map((e) => e.member.handle)).not.toContain('star');
+    await kol.setOptOut(community, members.star!, false, clock.now());
+    expect((await kol.leaderboard(community, '30d', null, clock.now())).entries[0]?.member.handle).toBe('star');
+  });
+
+  it('answers from a stale snapshot at once and picks up new activity on refresh', async () => {
+    const first = await kol.leaderboard(community, '7d', null, clock.now());
+    clock.advance(20 * 60_000);
+    for (const x of ['a', 'b', 'c', 'd', 'star']) {
+      await event(x, 'message.replied', 'rising');
+      await event(x, 'message.mentioned', 'rising');
+    }
+    await event('rising', 'message.posted', null, { quality: 0.95 });
+    await event('rising', 'message.posted', null, { quality: 0.95 });
+    const stale = await kol.leaderboard(community, '7d', null, clock.now());
+    expect(stale.computedAt).toEqual(first.computedAt);
+    await kol.refresh(community, '7d', '', clock.now());
+    const fresh = await kol.leaderboard(community, '7d', null, clock.now());
+    expect(fresh.computedAt).toEqual(clock.now());
+    expect(fresh.entries[0]?.member.handle).toBe('rising');
+  });
+
+  it('ranks within a topic', async () => {
+    await event('a', 'message.posted', null, { topics: ['cooking'] });
+    const board = await kol.leaderboard(community, 'all', 'Qiskit', clock.now());
+    expect(board.topic).toBe('qiskit');
+    expect(board.entries[0]?.member.handle).toBe('star');
+    const cooking = await kol.leaderboard(community, 'all', 'cooking', clock.now());
+    expect(cooking.entries.map((e) => e.member.handle)).toEqual(['a']);
+  });
+});
