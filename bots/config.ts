@@ -62,6 +62,8 @@ export const configSchema = z.object({
   DISCORD_MODERATOR_ROLE_ID: optionalString,
   DISCORD_INTERACTIONS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   DISCORD_GUILD_ID: optionalString,
+  /** The privileged Server Members intent: member joins and leaves. Off when the app is not approved for it. */
+  DISCORD_MEMBERS_INTENT: flag(true),
 
   // Slack
   SLACK_BOT_TOKEN: optionalString,
@@ -69,6 +71,7 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: httpUrl,
   SLACK_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SLACK_HOST: z.string().trim().min(1).default('0.0.0.0'),
   SLACK_MODERATOR_GROUP_ID: optionalString,
 
   // Telegram

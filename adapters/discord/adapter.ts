@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Client, Events, GatewayIntentBits, REST, Routes } from 'discord.js';
+import type { AccessGranter } from '../../core/commerce/ports.ts';
 import type { CohortCore, CommandEnvelope, PlatformUser } from '../../core/framework/envelopes.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -9,6 +10,7 @@ import { runWithAck } from '../shared/deadline.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
+import { DiscordAccess } from './access.ts';
 import {
   type DecodeContext,
   decodeGatewayEvent,
@@ -52,6 +54,8 @@ export interface DiscordOptions {
 export interface DiscordAdapter {
   name: 'discord';
   messenger: Messenger;
+  /** Course roles and channels; needs the bot token (Manage Roles, Manage Channels). */
+  access?: AccessGranter;
   client: Client;
   interactionsAddress?: AddressInfo;
   stop(): Promise<void>;
@@ -217,6 +221,7 @@ export async function startDiscord(
     name: 'discord',
     client,
     ...(endpoint ? { interactionsAddress: endpoint.address } : {}),
+    ...(options.token ? { access: new DiscordAccess(rest, policy, log) } : {}),
     messenger: {
       async post(target, reply) {
         return { messageId: await postToChannel(rest, target.channelId, encodeReply(reply), policy) };

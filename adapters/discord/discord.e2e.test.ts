@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlatformError } from '../../core/errors.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import {
   type DiscordRestCall,
@@ -309,7 +310,7 @@ describe('Discord adapter end to end', () => {
     };
     expect(body.embeds[0]?.image?.url).toBe('attachment://chart.png');
     expect(body.attachments).toEqual([{ id: 0, filename: 'chart.png', description: 'Points by week' }]);
-    expect(post?.body['files[0]']).toEqual({ filename: 'chart.png', bytes: 8 });
+    expect(post?.body['files[0]']).toMatchObject({ filename: 'chart.png', bytes: 8 });
   });
 
   it('waits out a 429 on the interaction callback and answers', async () => {
@@ -321,6 +322,69 @@ describe('Discord adapter end to end', () => {
     expect(embedText((restJson(calls[1] as DiscordRestCall) as { data: Record<string, unknown> }).data)).toContain(
       'Your points',
     );
+  });
+
+  it('sends /privacy export as an ephemeral follow-up carrying the JSON file', async () => {
+    const payload = discordPayloads.command('privacy', [{ name: 'export', type: 1, options: [] }], member(alice));
+    fake.dispatch('INTERACTION_CREATE', payload);
+    const webhook = `/api/v10/webhooks/${FAKE_APP_ID}/${payload.token}`;
+    const sent = await fake.waitForRest(
+      (c) => c.method === 'POST' && c.path === webhook && Boolean(c.body['files[0]']),
+      'follow-up with the export',
+    );
+    const body = restJson(sent) as { flags?: number; attachments: Array<{ filename: string }> };
+    expect(body.flags).toBe(1 << 6);
+    const file = sent.body['files[0]'] as unknown as { filename: string; data: Buffer };
+    expect(file.filename).toMatch(/^cohort-data-.+-2026-11-20\.json$/);
+    expect(body.attachments[0]?.filename).toBe(file.filename);
+    const exported = JSON.parse(file.data.toString('utf8')) as { sections: Record<string, unknown> };
+    expect(Object.keys(exported.sections).length).toBeGreaterThan(0);
+  });
+
+  describe('course access', () => {
+    const COURSE_ROLE = '555555555555555555';
+    const COURSE_CHANNEL = '666666666666666666';
+    const target = {
+      platform: 'discord' as const,
+      spaceId: FAKE_GUILD_ID,
+      platformUserId: bob.id,
+      roleId: COURSE_ROLE,
+      channelId: COURSE_CHANNEL,
+    };
+
+    it('grants the role and opens the channel to the member', async () => {
+      const before = fake.rest.length;
+      await adapter.access?.grant(target);
+      const calls = fake.rest.slice(before);
+      expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+        `PUT /api/v10/guilds/${FAKE_GUILD_ID}/members/${bob.id}/roles/${COURSE_ROLE}`,
+        `PUT /api/v10/channels/${COURSE_CHANNEL}/permissions/${bob.id}`,
+      ]);
+      expect(calls[1]?.body).toEqual({ type: 1, allow: '1024', deny: '0' });
+      expect(calls[0]?.auth).toBe(`Bot ${fake.token}`);
+    });
+
+    it('revokes the role and removes the member overwrite', async () => {
+      const before = fake.rest.length;
+      await adapter.access?.revoke(target);
+      expect(fake.rest.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual([
+        `DELETE /api/v10/guilds/${FAKE_GUILD_ID}/members/${bob.id}/roles/${COURSE_ROLE}`,
+        `DELETE /api/v10/channels/${COURSE_CHANNEL}/permissions/${bob.id}`,
+      ]);
+    });
+
+    it('surfaces a refused call (403 Missing Permissions) as a PlatformError with status and route', async () => {
+      fake.failNext('PUT', /\/roles\/\d+$/, { status: 403 });
+      const refused = await adapter.access?.grant(target).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(PlatformError);
+      expect(refused).toMatchObject({
+        code: 'ACCESS_FORBIDDEN',
+        details: { platform: 'discord', status: 403, route: 'PUT /guilds/:guild/members/:user/roles/:role' },
+      });
+    });
   });
 
   describe('HTTP interactions endpoint', () => {

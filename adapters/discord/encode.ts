@@ -110,9 +110,22 @@ export function encodeReply(reply: RichReply): DiscordMessage[] {
 
   const last = embeds.at(-1) as APIEmbed;
   if (reply.footer) last.footer = { text: truncate(reply.footer, 500) };
-  const files = reply.image
-    ? [{ attachment: Buffer.from(reply.image.png), name: reply.image.filename, description: reply.image.alt }]
-    : undefined;
+  const uploads = [
+    ...(reply.image
+      ? [{ attachment: Buffer.from(reply.image.png), name: reply.image.filename, description: reply.image.alt }]
+      : []),
+    // A document (a data export) travels as a plain attachment beside the embed, never inlined.
+    ...(reply.file
+      ? [
+          {
+            attachment: Buffer.from(reply.file.data),
+            name: reply.file.filename,
+            description: truncate(reply.file.description, 1_024),
+          },
+        ]
+      : []),
+  ];
+  const files = uploads.length > 0 ? uploads : undefined;
   if (reply.image) last.image = { url: `attachment://${reply.image.filename}` };
 
   const ephemeral = reply.ephemeral ?? false;

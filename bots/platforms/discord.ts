@@ -15,6 +15,7 @@ export async function start({ core, config, log }: PlatformDeps): Promise<Runnin
       interactionsPort: config.DISCORD_PUBLIC_KEY ? config.DISCORD_INTERACTIONS_PORT : undefined,
       moderatorRoleId: config.DISCORD_MODERATOR_ROLE_ID,
       guildId: config.DISCORD_GUILD_ID,
+      memberEvents: config.DISCORD_MEMBERS_INTENT,
     },
     log,
   );

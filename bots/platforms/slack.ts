@@ -12,6 +12,7 @@ export async function start({ core, config, log }: PlatformDeps): Promise<Runnin
       appToken: config.SLACK_APP_TOKEN,
       apiUrl: config.SLACK_API_URL,
       port: config.SLACK_PORT,
+      host: config.SLACK_HOST,
       moderatorGroupId: config.SLACK_MODERATOR_GROUP_ID,
     },
     log,

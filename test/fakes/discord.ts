@@ -35,7 +35,8 @@ export interface FakeDiscord {
   /** Hex public key of the fake's Ed25519 signing key (DISCORD_PUBLIC_KEY). */
   publicKey: string;
   dispatch(t: string, d: unknown): void;
-  failNext(method: string, pathPattern: RegExp, failure: { status: 429; retryAfterSeconds: number }): void;
+  /** The next matching call is rate limited (429) or refused for missing permissions (403, code 50013). */
+  failNext(method: string, pathPattern: RegExp, failure: DiscordFailure): void;
   waitForRest(pred: (call: DiscordRestCall) => boolean, what: string, timeoutMs?: number): Promise<DiscordRestCall>;
   waitForRestCount(pred: (call: DiscordRestCall) => boolean, count: number, what: string): Promise<DiscordRestCall[]>;
   /** Signs and POSTs an interaction to an HTTP interactions endpoint; `forge` signs with a different key. */
@@ -48,10 +49,12 @@ export function restJson(call: DiscordRestCall): Record<string, unknown> {
   return call.body.payload_json ? (JSON.parse(call.body.payload_json) as Record<string, unknown>) : call.body;
 }
 
+export type DiscordFailure = { status: 429; retryAfterSeconds: number } | { status: 403 };
+
 export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.token'): Promise<FakeDiscord> {
   const rest: DiscordRestCall[] = [];
   const waiters = new Waiters();
-  const failures: Array<{ method: string; pattern: RegExp; status: 429; retryAfterSeconds: number }> = [];
+  const failures: Array<{ method: string; pattern: RegExp; failure: DiscordFailure }> = [];
   const users = new Map<string, FakeDiscordUser>();
   let port = 0;
   let messageId = 700_000_000_000_000_000n;
@@ -76,11 +79,13 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
     const failure = failures.findIndex((f) => f.method === call.method && f.pattern.test(path));
     if (failure >= 0) {
-      const [f] = failures.splice(failure, 1);
+      const f = failures.splice(failure, 1)[0]?.failure;
+      if (f?.status === 403) return json(403, { message: 'Missing Permissions', code: 50013 });
+      const wait = f?.retryAfterSeconds ?? 1;
       return json(
         429,
-        { message: 'You are being rate limited.', retry_after: f?.retryAfterSeconds ?? 1, global: false },
-        { 'retry-after': String(f?.retryAfterSeconds ?? 1), 'x-ratelimit-scope': 'user' },
+        { message: 'You are being rate limited.', retry_after: wait, global: false },
+        { 'retry-after': String(wait), 'x-ratelimit-scope': 'user' },
       );
     }
     const message = (content: Record<string, unknown>) => ({
@@ -125,6 +130,12 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       return json(200, message({ webhook_id: FAKE_APP_ID }));
     }
     if (call.method === 'POST' && /^\/api\/v10\/channels\/\d+\/messages$/.test(path)) return json(200, message({}));
+    // Course access: member roles and per-member channel overwrites. Bodies are recorded in `rest`.
+    if (
+      (call.method === 'PUT' || call.method === 'DELETE') &&
+      /^\/api\/v10\/(guilds\/\d+\/members\/\d+\/roles\/\d+|channels\/\d+\/permissions\/\d+)$/.test(path)
+    )
+      return res.writeHead(204).end();
     const userMatch = /^\/api\/v10\/users\/(\d+)$/.exec(path);
     if (call.method === 'GET' && userMatch) {
       const user = users.get(userMatch[1] ?? '');
@@ -184,7 +195,7 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       if (user) users.set(user.id, user);
     },
     failNext(method, pattern, failure) {
-      failures.push({ method, pattern, ...failure });
+      failures.push({ method, pattern, failure });
     },
     waitForRest: (pred, what, timeoutMs) => waiters.waitFor(() => rest.find(pred), what, timeoutMs),
     waitForRestCount: (pred, count, what) =>

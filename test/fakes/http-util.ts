@@ -18,7 +18,7 @@ export async function closeServer(server: http.Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-/** Parses a request body by content type: JSON, form-encoded or multipart (file parts become byte lengths). */
+/** Parses a request body by content type: JSON, form-encoded or multipart (file parts keep name, length and bytes). */
 export async function parsePayload(contentType: string, raw: Buffer): Promise<Record<string, unknown>> {
   if (raw.length === 0) return {};
   if (contentType.includes('application/json')) return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
@@ -26,7 +26,10 @@ export async function parsePayload(contentType: string, raw: Buffer): Promise<Re
     const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
     const out: Record<string, unknown> = {};
     for (const [key, value] of form.entries())
-      out[key] = typeof value === 'string' ? value : { filename: value.name, bytes: value.size };
+      out[key] =
+        typeof value === 'string'
+          ? value
+          : { filename: value.name, bytes: value.size, data: Buffer.from(await value.arrayBuffer()) };
     return out;
   }
   return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
