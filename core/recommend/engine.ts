@@ -35,6 +35,11 @@ export interface EngineOptions {
   groupHalfLifeHours: number;
   /** Interest groups are recomputed at most this often (K-means with silhouette is the costly part of a retrain). */
   regroupEveryHours: number;
+  /**
+   * How many examples the prior blend is worth: with n examples the learned weights count n / (n + priorExamples).
+   * A young community's few interactions should nudge the defaults, not replace them.
+   */
+  priorExamples: number;
   rank: Partial<RankOptions>;
 }
 
@@ -48,8 +53,19 @@ export const DEFAULT_ENGINE: EngineOptions = {
   groups: true,
   groupHalfLifeHours: 24 * 14,
   regroupEveryHours: 24 * 7,
+  priorExamples: 300,
   rank: DEFAULT_RANK,
 };
+
+/** Learned weights pulled towards the prior (defaultWeights, expressed on the learned standardised scale). */
+function shrink(learned: RankerWeights, examples: number, priorExamples: number): RankerWeights {
+  const alpha = examples / (examples + priorExamples);
+  const prior = defaultWeights();
+  const weights = learned.weights.map(
+    (w, f) => alpha * w + (1 - alpha) * (prior.weights[f] as number) * (learned.std[f] as number),
+  );
+  return { weights, mean: learned.mean, std: learned.std };
+}
 
 export class RecommenderEngine {
   readonly state: ActivityState;
@@ -63,7 +79,8 @@ export class RecommenderEngine {
   #groupSignal: GroupSignal | null = null;
   ranker: RankerWeights = defaultWeights();
   #examples: RankingExample[] = [];
-  #rankerFitted = false;
+  /** The blend as fitted, before shrinking towards the prior (the next fit warm-starts from it). */
+  #learned: RankerWeights | null = null;
   #groupedAt = Number.NEGATIVE_INFINITY;
   #memberContent: ((member: number) => Float32Array | null) | undefined;
   #memberTopics: ((member: number) => Map<string, number>) | undefined;
@@ -168,8 +185,8 @@ export class RecommenderEngine {
       this.#groupedAt = at;
     }
     if (this.#examples.length >= this.options.minExamples) {
-      this.ranker = fitRanker(this.#examples, this.options.ranker, this.#rankerFitted ? this.ranker : undefined);
-      this.#rankerFitted = true;
+      this.#learned = fitRanker(this.#examples, this.options.ranker, this.#learned ?? undefined);
+      this.ranker = shrink(this.#learned, this.#examples.length, this.options.priorExamples);
     }
   }
 
@@ -244,7 +261,7 @@ export class RecommenderEngine {
   /** Starts from a blend learned earlier (a stored snapshot): later fits warm-start from it. */
   warmStart(ranker: RankerWeights): void {
     this.ranker = ranker;
-    this.#rankerFitted = true;
+    this.#learned = ranker;
   }
 
   dismiss(member: number, item: number, at: number): void {

@@ -123,7 +123,12 @@ export function explain(src: FeatureSources, ranker: RankerWeights, q: QueryCont
   const reason: Reason = { signal: best };
   const cat = src.state.catalog;
   const topics = topicsOf(cat, item);
-  if (best === 'itemKnn' || best === 'content') reason.becauseOf = closestHistoryItem(src, q, item);
+  if (best === 'itemKnn' || best === 'content') {
+    // "Because you looked at X" only when X is really close; otherwise the topic says it better.
+    const closest = closestHistoryItem(src, q, item);
+    if (closest && closest.similarity >= 0.35) reason.becauseOf = closest.item;
+    else reason.signal = 'topic';
+  }
   if (topics.length > 0) {
     let t = topics[0] as number;
     let tw = -1;
@@ -139,19 +144,26 @@ export function explain(src: FeatureSources, ranker: RankerWeights, q: QueryCont
   return reason;
 }
 
-function closestHistoryItem(src: FeatureSources, q: QueryContext, item: number): number | undefined {
+/** The member's history item most like `item`: shared topics or content, and co-occurrence in others' histories. */
+function closestHistoryItem(
+  src: FeatureSources,
+  q: QueryContext,
+  item: number,
+): { item: number; similarity: number } | undefined {
   const h = src.state.members.get(q.member);
   if (!h || h.items.length === 0) return undefined;
   let best: number | undefined;
   let bestSim = Number.NEGATIVE_INFINITY;
   const cooc = src.state.cooc[item];
+  const reach = Math.max(1, src.state.reach[item] as number);
   for (let k = h.items.length - 1; k >= Math.max(0, h.items.length - 50); k--) {
     const j = h.items[k] as number;
-    const sim = (cooc?.get(j) ?? 0) + itemSimilarity(src, item, j);
+    const together = (cooc?.get(j) ?? 0) / Math.sqrt(reach * Math.max(1, src.state.reach[j] as number));
+    const sim = Math.max(together, itemSimilarity(src, item, j));
     if (sim > bestSim) {
       bestSim = sim;
       best = j;
     }
   }
-  return best;
+  return best === undefined ? undefined : { item: best, similarity: bestSim };
 }

@@ -40,19 +40,22 @@ export const DEFAULT_RANKER: RankerOptions = {
   l2: 1e-3,
 };
 
-/** Prior weights for a community with too little history to learn from: fresh, trending, on-topic. */
+/** Prior weights for a community with too little history to learn from: on-topic first, then fresh and trending. */
 export function defaultWeights(): RankerWeights {
+  // Raw-scale weights: topic and content live in [0, 1], freshness in −log hours, so the numbers differ in size.
   const w: Partial<Record<FeatureName, number>> = {
-    fresh: 1,
-    trendShort: 0.5,
-    trendLong: 0.3,
-    popularity: 0.2,
-    topic: 0.6,
-    itemKnn: 0.3,
-    cf: 0.2,
-    content: 0.5,
-    group: 0.4,
-    author: 0.1,
+    fresh: 0.3,
+    justPosted: 0.5,
+    trendShort: 0.3,
+    trendLong: 0.2,
+    popularity: 0.3,
+    topic: 3,
+    itemKnn: 0.5,
+    peers: 1,
+    cf: 0.5,
+    content: 2,
+    group: 1,
+    author: 0.3,
   };
   return {
     weights: Float32Array.from(FEATURES, (f) => w[f] ?? 0),
