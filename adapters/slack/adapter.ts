@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type RespondFn } from '@slack/bolt';
+import type { AccessGranter } from '../../core/commerce/ports.ts';
 import type { CohortCore, CommandEnvelope } from '../../core/framework/envelopes.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -9,6 +10,7 @@ import { findCommandForLine } from '../shared/command-lookup.ts';
 import { runWithAck } from '../shared/deadline.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
+import { SlackAccess } from './access.ts';
 import {
   BlockActionPayload,
   decodeBlockAction,
@@ -20,7 +22,7 @@ import {
 } from './decode.ts';
 import { type EncodedSlackReply, encodeReply, type SlackMessage } from './encode.ts';
 import { boltLogger } from './logger.ts';
-import { postToChannel, slackRateLimitPolicy, uploadImage } from './send.ts';
+import { postToChannel, slackRateLimitPolicy, uploadFile, uploadFileToDm, uploadImage } from './send.ts';
 import { SlackDirectory } from './users.ts';
 
 export interface SlackOptions {
@@ -48,6 +50,8 @@ export interface SlackOptions {
 export interface SlackAdapter {
   name: 'slack';
   messenger: Messenger;
+  /** Course channels (invite/kick) and user groups. */
+  access: AccessGranter;
   app: App;
   /** The HTTP listener's address in HTTP mode. */
   address?: AddressInfo;
@@ -106,9 +110,16 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     messages: readonly SlackMessage[],
     encoded: EncodedSlackReply,
     channel: string | undefined,
+    userId: string,
   ) {
     for (const message of messages) await respond(toResponse(message, encoded));
     if (encoded.upload && channel) await uploadImage(app.client, channel, encoded.upload, policy);
+    if (encoded.file) {
+      // A personal reply's file goes to the member's DM (ephemeral messages carry no files); a public one to the channel.
+      if (encoded.ephemeral || !channel)
+        await uploadFileToDm(app.client, userId, encoded.file, policy, encoded.messages[0]?.text);
+      else await uploadFile(app.client, channel, encoded.file, policy);
+    }
   }
 
   /** Runs a command; `ackWith` acknowledges, with a reply body when the answer is ready in time. */
@@ -132,10 +143,11 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     }
     const encoded = encodeReply(outcome.reply);
     const channel = envelope.channel?.platformChannelId;
-    if (acknowledged) return respondAll(respond, encoded.messages, encoded, channel);
+    const userId = envelope.user.platformUserId;
+    if (acknowledged) return respondAll(respond, encoded.messages, encoded, channel, userId);
     const [first, ...rest] = encoded.messages;
     await ackWith(first ? toResponse(first, encoded) : undefined);
-    await respondAll(respond, rest, encoded, channel);
+    await respondAll(respond, rest, encoded, channel, userId);
   }
 
   app.command(/^\/.+/, async ({ command, ack, respond }) => {
@@ -197,6 +209,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     name: 'slack',
     app,
     ...(address ? { address } : {}),
+    access: new SlackAccess(app.client, policy, log),
     messenger: {
       async post(target, reply) {
         return { messageId: await postToChannel(app.client, target.channelId, encodeReply(reply), policy) };

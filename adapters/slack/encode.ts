@@ -23,9 +23,17 @@ export interface SlackUpload {
   alt: string;
 }
 
+/** A document (a data export), uploaded through files.uploadV2 beside the messages. */
+export interface SlackFile {
+  data: Uint8Array;
+  filename: string;
+  title: string;
+}
+
 export interface EncodedSlackReply {
   messages: SlackMessage[];
   upload?: SlackUpload;
+  file?: SlackFile;
   ephemeral: boolean;
 }
 
@@ -111,5 +119,8 @@ export function encodeReply(reply: RichReply): EncodedSlackReply {
     messages,
     ephemeral: reply.ephemeral ?? false,
     ...(reply.image ? { upload: { png: reply.image.png, filename: reply.image.filename, alt: reply.image.alt } } : {}),
+    ...(reply.file
+      ? { file: { data: reply.file.data, filename: reply.file.filename, title: truncate(reply.file.description, 250) } }
+      : {}),
   };
 }

@@ -32,7 +32,18 @@ describe('Slack app manifest', () => {
       'member_left_channel',
     ])
       expect(manifest).toContain(`- ${event}`);
-    for (const scope of ['commands', 'chat:write', 'users:read', 'usergroups:read', 'reactions:read', 'files:write'])
+    for (const scope of [
+      'commands',
+      'chat:write',
+      'users:read',
+      'usergroups:read',
+      'reactions:read',
+      'files:write',
+      'channels:manage',
+      'groups:write',
+      'usergroups:write',
+      'im:write',
+    ])
       expect(manifest).toContain(`- ${scope}`);
   });
 });

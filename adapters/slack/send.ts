@@ -1,7 +1,7 @@
 import type { types, webApi } from '@slack/bolt';
 import type { Logger } from '../../core/ports/logger.ts';
 import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';
-import type { EncodedSlackReply } from './encode.ts';
+import type { EncodedSlackReply, SlackFile } from './encode.ts';
 
 export function slackRateLimitPolicy(log: Logger, overrides: Partial<RateLimitPolicy> = {}): RateLimitPolicy {
   return {
@@ -41,6 +41,7 @@ export async function postToChannel(
     first ??= response.ts;
   }
   if (encoded.upload) await uploadImage(client, channel, encoded.upload, policy, threadTs);
+  if (encoded.file) await uploadFile(client, channel, encoded.file, policy, threadTs);
   return first ?? '';
 }
 
@@ -60,4 +61,45 @@ export async function uploadImage(
       ...(threadTs ? { thread_ts: threadTs } : {}),
     } as webApi.FilesUploadV2Arguments),
   );
+}
+
+/** Uploads a document (files.getUploadURLExternal, the bytes, files.completeUploadExternal) into a conversation. */
+export async function uploadFile(
+  client: webApi.WebClient,
+  channel: string,
+  file: SlackFile,
+  policy: RateLimitPolicy,
+  threadTs?: string,
+  comment?: string,
+): Promise<void> {
+  await withRateLimitRetry('files.uploadV2', policy, () =>
+    client.files.uploadV2({
+      channel_id: channel,
+      file: Buffer.from(file.data),
+      filename: file.filename,
+      title: file.title,
+      ...(comment ? { initial_comment: comment } : {}),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    } as webApi.FilesUploadV2Arguments),
+  );
+}
+
+/**
+ * Ephemeral messages cannot carry files: a personal file (a data export) goes to the member's DM with the bot
+ * instead, with the reply's summary as its comment.
+ */
+export async function uploadFileToDm(
+  client: webApi.WebClient,
+  userId: string,
+  file: SlackFile,
+  policy: RateLimitPolicy,
+  comment?: string,
+): Promise<string> {
+  const opened = await withRateLimitRetry('conversations.open', policy, () =>
+    client.conversations.open({ users: userId }),
+  );
+  const dm = opened.channel?.id;
+  if (!dm) throw new Error('conversations.open returned no channel');
+  await uploadFile(client, dm, file, policy, undefined, comment);
+  return dm;
 }

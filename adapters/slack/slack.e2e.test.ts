@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlatformError } from '../../core/errors.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import {
   type FakeSlack,
@@ -212,6 +213,66 @@ describe('Slack adapter end to end (HTTP)', () => {
     const complete = await fake.waitForCall((c) => c.method === 'files.completeUploadExternal', 'complete upload');
     expect(complete.payload.channel_id).toBe('C0CHART');
     expect(String(complete.payload.files)).toContain('chart.png');
+  });
+
+  it("sends /privacy export privately: an ephemeral answer, the JSON file uploaded to the member's DM", async () => {
+    const { body, triggerId } = await slash(alice, '/privacy', 'export');
+    expect(body).toBeNull();
+    const answer = await fake.waitForCall((c) => c.path === `/response/${triggerId}`, 'export answer');
+    expect(answer.payload.response_type).toBe('ephemeral');
+    const complete = await fake.waitForCall(
+      (c) => c.method === 'files.completeUploadExternal' && c.payload.channel_id === 'D0ALICE',
+      'export upload to the DM',
+    );
+    const files = JSON.parse(String(complete.payload.files)) as Array<{ id: string; title: string }>;
+    const requested = fake.calls.find(
+      (c) => c.method === 'files.getUploadURLExternal' && /^cohort-data-.+\.json$/.test(String(c.payload.filename)),
+    );
+    expect(requested?.payload.filename).toMatch(/^cohort-data-.+-2026-11-20\.json$/);
+    const upload = fake.calls.find((c) => c.method === 'upload' && c.path === `/upload/${files[0]?.id}`);
+    const exported = JSON.parse((upload?.payload.data as Buffer).toString('utf8')) as { sections: object };
+    expect(Object.keys(exported.sections).length).toBeGreaterThan(0);
+    expect(fake.calls.some((c) => c.method === 'conversations.open' && c.payload.users === alice.id)).toBe(true);
+  });
+
+  describe('course access', () => {
+    const target = {
+      platform: 'slack' as const,
+      spaceId: 'T0COHORT',
+      platformUserId: bob.id,
+      roleId: 'S0COURSE',
+      channelId: 'C0COURSE',
+    };
+
+    it('invites the member to the course channel and adds them to the course user group', async () => {
+      fake.setUserGroup('S0COURSE', [alice.id]);
+      await adapter.access.grant(target);
+      expect(fake.channelMembers('C0COURSE')).toEqual([bob.id]);
+      expect(fake.userGroup('S0COURSE')).toEqual([alice.id, bob.id]);
+      // Granting twice changes nothing (already_in_channel is success, the group is not rewritten).
+      const before = fake.calls.length;
+      await adapter.access.grant(target);
+      expect(fake.calls.slice(before).map((c) => c.method)).toEqual(['conversations.invite', 'usergroups.users.list']);
+    });
+
+    it('kicks the member from the channel and takes them out of the user group', async () => {
+      await adapter.access.revoke(target);
+      expect(fake.channelMembers('C0COURSE')).toEqual([]);
+      expect(fake.userGroup('S0COURSE')).toEqual([alice.id]);
+    });
+
+    it('surfaces a refused call (HTTP 403) and a missing scope as PlatformErrors with status and route', async () => {
+      fake.failNext('conversations.invite', { status: 403 });
+      await expect(adapter.access.grant(target)).rejects.toMatchObject({
+        kind: 'platform',
+        code: 'ACCESS_FORBIDDEN',
+        details: { platform: 'slack', status: 403, route: 'conversations.invite' },
+      });
+      fake.failNext('usergroups.users.update', { error: 'missing_scope' });
+      const refused = await adapter.access.grant({ ...target, channelId: null }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(PlatformError);
+      expect(refused).toMatchObject({ code: 'ACCESS_FORBIDDEN', details: { route: 'usergroups.users.update' } });
+    });
   });
 
   it('waits out a rate-limited post and delivers it', async () => {

@@ -36,7 +36,12 @@ export interface FakeSlack {
   socketAcks: Array<{ envelope_id: string; payload?: unknown }>;
   addUser(user: FakeSlackUser): void;
   setUserGroup(id: string, userIds: string[]): void;
-  failNext(method: string, failure: { status: 429; retryAfterSeconds: number }): void;
+  /** The next call of `method` is rate limited (429), refused at the HTTP level (403), or answers `ok: false`. */
+  failNext(method: string, failure: SlackFailure): void;
+  /** Channel members as conversations.invite/kick left them. */
+  channelMembers(channel: string): string[];
+  /** A user group's members as usergroups.users.update left them. */
+  userGroup(id: string): string[];
   responseUrl(id: string): string;
   waitForCall(pred: (call: SlackCall) => boolean, what: string, timeoutMs?: number): Promise<SlackCall>;
   waitForCalls(pred: (call: SlackCall) => boolean, count: number, what: string): Promise<SlackCall[]>;
@@ -50,13 +55,18 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
+export type SlackFailure = { status: 429; retryAfterSeconds: number } | { status: 403 } | { error: string };
+
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const socketAcks: FakeSlack['socketAcks'] = [];
   const waiters = new Waiters();
   const users = new Map<string, FakeSlackUser>();
   const groups = new Map<string, string[]>();
-  const failures = new Map<string, Array<{ status: 429; retryAfterSeconds: number }>>();
+  const failures = new Map<string, SlackFailure[]>();
+  const members = new Map<string, Set<string>>();
+  const membersOf = (channel: string) =>
+    members.get(channel) ?? members.set(channel, new Set()).get(channel) ?? new Set();
   let port = 0;
   let ts = 1_764_400_000;
   let fileId = 0;
@@ -69,7 +79,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     if (url.pathname.startsWith('/response/') || url.pathname.startsWith('/upload/')) {
       const method = url.pathname.startsWith('/response/') ? 'response' : 'upload';
-      const payload = method === 'upload' ? { bytes: raw.length } : await parsePayload(contentType, raw);
+      const payload = method === 'upload' ? await uploadedFile(contentType, raw) : await parsePayload(contentType, raw);
       calls.push({ path: url.pathname, method, payload });
       waiters.notify();
       return res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -79,6 +89,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls.push({ path: url.pathname, method, auth: req.headers.authorization, payload });
     waiters.notify();
     const failure = failures.get(method)?.shift();
+    if (failure && 'error' in failure) return json({ ok: false, error: failure.error });
+    if (failure?.status === 403) return json({ ok: false, error: 'forbidden' }, 403);
     if (failure)
       return json({ ok: false, error: 'ratelimited' }, failure.status, {
         'retry-after': String(failure.retryAfterSeconds),
@@ -103,6 +115,28 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       case 'usergroups.users.list':
         return json({ ok: true, users: groups.get(String(payload.usergroup)) ?? [] });
+      case 'usergroups.users.update': {
+        const list = String(payload.users ?? '')
+          .split(',')
+          .filter(Boolean);
+        if (list.length === 0) return json({ ok: false, error: 'invalid_users' });
+        groups.set(String(payload.usergroup), list);
+        return json({ ok: true, usergroup: { id: payload.usergroup, users: list } });
+      }
+      case 'conversations.open':
+        return json({ ok: true, channel: { id: `D${String(payload.users).replace(/^U/, '')}` } });
+      case 'conversations.invite': {
+        const channel = membersOf(String(payload.channel));
+        const invited = String(payload.users).split(',');
+        if (invited.every((u) => channel.has(u))) return json({ ok: false, error: 'already_in_channel' });
+        for (const u of invited) channel.add(u);
+        return json({ ok: true, channel: { id: payload.channel } });
+      }
+      case 'conversations.kick': {
+        const channel = membersOf(String(payload.channel));
+        if (!channel.delete(String(payload.user))) return json({ ok: false, error: 'not_in_channel' });
+        return json({ ok: true });
+      }
       case 'files.getUploadURLExternal': {
         const id = `F${++fileId}`;
         return json({ ok: true, file_id: id, upload_url: `http://127.0.0.1:${port}/upload/${id}` });
@@ -142,6 +176,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
+    channelMembers: (channel) => [...(members.get(channel) ?? [])],
+    userGroup: (id) => groups.get(id) ?? [],
     responseUrl: (id) => `${base}/response/${id}`,
     waitForCall: (pred, what, timeoutMs) => waiters.waitFor(() => calls.find(pred), what, timeoutMs),
     waitForCalls: (pred, count, what) =>
@@ -159,6 +195,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       await closeServer(server);
     },
   };
+}
+
+/** What reached an upload URL: the file part of a multipart body (name, length, bytes), or the raw body. */
+async function uploadedFile(contentType: string, raw: Buffer): Promise<Record<string, unknown>> {
+  if (!contentType.includes('multipart/form-data')) return { bytes: raw.length, data: raw };
+  const parts = Object.values(await parsePayload(contentType, raw));
+  const file = parts.find((p): p is { filename: string; bytes: number; data: Buffer } => typeof p === 'object');
+  return file ?? { bytes: 0, data: Buffer.alloc(0) };
 }
 
 /** Slack's request signature: v0=HMAC_SHA256(secret, `v0:${timestamp}:${body}`). */
