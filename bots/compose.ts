@@ -1,9 +1,15 @@
+import { HttpFeedFetcher } from '../adapters/feeds/fetcher.ts';
+import { createContentModel } from '../adapters/ml/index.ts';
 import { PrismaCommerceStore } from '../adapters/storage/commerce-store.ts';
+import { createContentStores } from '../adapters/storage/content-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
 import { createInteractionStores } from '../adapters/storage/ledger-stores.ts';
 import { commerceSource, eventLogSource } from '../adapters/storage/privacy-sources.ts';
+import { PrismaRecommenderSnapshotStore } from '../adapters/storage/recommend-snapshot-store.ts';
 import { allCommands } from '../core/commands/index.ts';
 import { CommerceService } from '../core/commerce/commerce-service.ts';
+import { createContentScorer } from '../core/content/scoring/index.ts';
+import { ContentService } from '../core/content/service.ts';
 import { Dispatcher, type EventListener } from '../core/framework/dispatcher.ts';
 import { catalog } from '../core/i18n/catalog.ts';
 import { Translator } from '../core/i18n/translate.ts';
@@ -13,7 +19,6 @@ import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { PrivacyService } from '../core/privacy/privacy-service.ts';
 import { RecommendService } from '../core/recommend/service.ts';
-import { PrismaRecommenderSnapshotStore } from '../adapters/storage/recommend-snapshot-store.ts';
 import { HashedContentModel } from '../core/recommend/text-vectors.ts';
 import type { Services } from '../core/services.ts';
 import { AccessRouter } from './access-router.ts';
@@ -60,6 +65,26 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   services.ledger = new LedgerService({ store: interactionStores.ledger, events: stores.events, log });
   services.kol = new KolService({ store: interactionStores.kol, events: stores.events, members: stores.members, log });
   const messenger = new MessengerRouter();
+  // One content model for the whole app: digests score with it, profiles and search embed with it.
+  const model = await createContentModel({
+    name: config.MODEL_NAME,
+    localDir: config.MODEL_DIR,
+    allowRemote: config.MODEL_ALLOW_REMOTE,
+    log: log.child({ ns: 'adapter:ml' }),
+  });
+  const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS });
+  services.content = new ContentService({
+    stores: createContentStores(database.prisma),
+    fetcher,
+    scorer: createContentScorer({ model, combiner: model.qualityCombiner }),
+    communities: stores.communities,
+    events: stores.events,
+    courses: stores.courses,
+    translator,
+    messenger: () => messenger,
+    clock,
+    log,
+  });
   services.privacy = new PrivacyService({
     members: stores.members,
     sources: [eventLogSource(database.prisma), commerceSource(database.prisma)],
@@ -96,6 +121,8 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   }, 10 * 60_000);
   accessExpiry.unref();
   background.push({ name: 'course-access-expiry', stop: () => clearInterval(accessExpiry) });
+  const content = services.content;
+  background.push({ name: 'content', stop: () => content.stop() });
   const recommendSchedule = services.recommend.start(60 * 60_000);
   background.push({ name: 'recommend', stop: () => recommendSchedule.stop() });
   // Leaderboard snapshots members asked for are recomputed every 10 minutes, so /leaderboard only reads.
@@ -112,6 +139,8 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
       // Stop schedulers first, then let commands already running finish, then close the database.
       for (const job of background.reverse()) await job.stop();
       await core.drain();
+      await fetcher.close();
+      await model.dispose();
       if (!options.database) await database.close();
     },
   };

@@ -40,6 +40,7 @@ export const configSchema = z.object({
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DEMO_SEED: z.coerce.number().int().default(42),
+  DEMO_FEED_PORT: z.coerce.number().int().min(0).max(65535).default(4870),
   /** Keys the irreversible member pseudonyms used in analytics and logs. Set a long random value in production. */
   PSEUDONYM_SECRET: z
     .string()

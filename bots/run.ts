@@ -2,6 +2,8 @@ import { ConsoleAccess } from '../adapters/console/access.ts';
 import { ConsoleMessenger } from '../adapters/console/messenger.ts';
 import { runConsole } from '../adapters/console/repl.ts';
 import { ConsoleSession } from '../adapters/console/session.ts';
+import { startDemoFeedServer } from '../adapters/feeds/demo-server.ts';
+import { ModelUnavailableError } from '../adapters/ml/errors.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
@@ -9,6 +11,16 @@ import { type App, composeApp } from './compose.ts';
 import type { Config, PlatformName } from './config.ts';
 import { ensureDemoCommunity } from './demo.ts';
 import type { RunningPlatform } from './platforms/types.ts';
+
+/** The demo feeds on their documented port, or any free port when that one is taken. */
+async function startDemoFeeds(port: number, log: Logger) {
+  try {
+    return await startDemoFeedServer({ port });
+  } catch (error) {
+    log.warn({ err: error, port }, 'demo feed port busy; using a free port');
+    return startDemoFeedServer({ port: 0 });
+  }
+}
 
 function fail(line: string): never {
   process.stderr.write(`${line}\n`);
@@ -25,13 +37,17 @@ export async function run(options: {
   platforms: PlatformName[];
   resetDemo: boolean;
 }): Promise<void> {
-  const { config, log, platforms } = options;
+  const { log, platforms } = options;
   const consoleMode = platforms.length === 0;
+  // The sandbox serves its demo feeds on 127.0.0.1, so its fetcher may reach loopback (the SSRF guard stays on elsewhere).
+  const config: Config = consoleMode ? { ...options.config, FEED_ALLOW_PRIVATE_NETWORKS: true } : options.config;
   let app: App;
   try {
     app = await composeApp({ config, log, clock: systemClock });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (error instanceof ModelUnavailableError)
+      return fail(`Cannot load the content model (MODEL_NAME=${config.MODEL_NAME}): ${reason}`);
     return fail(`Cannot open the database (DATABASE_URL): ${reason}`);
   }
 
@@ -64,13 +80,19 @@ export async function run(options: {
     app.messenger.register('console', new ConsoleMessenger((text) => process.stdout.write(text)));
     app.access.register('console', new ConsoleAccess());
     const interactive = process.stdin.isTTY === true;
+    const feeds = await startDemoFeeds(config.DEMO_FEED_PORT, log);
+    await app.services.content?.start();
     await runConsole(session, {
       input: process.stdin,
       output: process.stdout,
       interactive,
-      banner:
-        'Cohort console sandbox — demo community. Try /help, @mod /help, @chen /help. `@handle /cmd` speaks as a member, `!N` presses a button. Ctrl+D quits.',
+      banner: [
+        'Cohort console sandbox — demo community. `@handle /cmd` speaks as a member (default @alice), `!N` presses a button, Ctrl+D quits.',
+        'Try: /help · @chen /recommend · @mod /source add <feed> · @mod /digest preview · @alice /tip @bob 5 thanks',
+        `Demo feeds: ${feeds.feeds.map((f) => f.url).join('  ')}`,
+      ].join('\n'),
     });
+    await feeds.close();
     await shutdown('end-of-input');
   } else {
     for (const name of platforms) {
@@ -83,5 +105,7 @@ export async function run(options: {
       if (platform.access) app.access.register(name, platform.access);
       log.info({ platform: name }, 'platform started');
     }
+    // Schedules and polling start once every platform can post.
+    await app.services.content?.start();
   }
 }
