@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Telegraf } from 'telegraf';
+import { Telegraf, TelegramError } from 'telegraf';
+import type { AccessGranter } from '../../core/commerce/ports.ts';
+import type { Locale } from '../../core/domain/types.ts';
 import type { CohortCore, CommandEnvelope, EventEnvelope } from '../../core/framework/envelopes.ts';
 import type { RichReply } from '../../core/framework/reply.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
@@ -8,9 +10,11 @@ import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
 import { findCommandForLine } from '../shared/command-lookup.ts';
 import { runWithAck } from '../shared/deadline.ts';
+import { adapterText } from '../shared/messages.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
+import { TelegramAccess } from './access.ts';
 import { decodeCallback, decodeCommand, decodeEvents, TelegramUpdate, toPlatformUser } from './decode.ts';
 import { encodeReply } from './encode.ts';
 import { TelegramRoles } from './permissions.ts';
@@ -35,6 +39,8 @@ export interface TelegramOptions {
 export interface TelegramAdapter {
   name: 'telegram';
   messenger: Messenger;
+  /** Course chats: single-use invite links sent privately; removal by ban + unban. */
+  access: AccessGranter;
   bot: Telegraf;
   /** The local address of the webhook server, in webhook mode. */
   webhookAddress?: AddressInfo;
@@ -90,7 +96,26 @@ export async function startTelegram(
       },
     });
     if (!outcome.reply) return; // a duplicate delivery: already answered
+    if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
+      return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
     await deliver(target, outcome.reply);
+  }
+
+  /**
+   * Telegram has no messages visible to one member of a group: a personal file (a data export) goes to the
+   * member's private chat with the bot, and the group hears only that it was sent. A bot may not start a private
+   * chat, so a member who never pressed Start is told how to.
+   */
+  async function deliverPrivately(userId: string, reply: RichReply, locale: Locale, group: SendTarget) {
+    let key = 'sentPrivately';
+    try {
+      await deliver({ chatId: userId }, reply);
+    } catch (error) {
+      if (!(error instanceof TelegramError && error.code === 403)) throw error;
+      log.info({ err: error }, 'cannot message the member privately');
+      key = 'cannotMessagePrivately';
+    }
+    await deliver(group, { text: adapterText(locale, key, { bot: me.username }), ephemeral: true });
   }
 
   async function handle(raw: unknown): Promise<void> {
@@ -196,6 +221,7 @@ export async function startTelegram(
   return {
     name: 'telegram',
     messenger,
+    access: new TelegramAccess(bot.telegram, policy, log),
     bot,
     webhookAddress: server ? (server.address() as AddressInfo) : undefined,
     async stop() {

@@ -11,7 +11,8 @@ export type InlineButton = { text: string; callback_data: string } | { text: str
 
 export type TelegramMessage =
   | { kind: 'text'; html: string; keyboard?: InlineButton[][] }
-  | { kind: 'photo'; png: Uint8Array; filename: string; captionHtml: string };
+  | { kind: 'photo'; png: Uint8Array; filename: string; captionHtml: string }
+  | { kind: 'document'; data: Uint8Array; filename: string; captionHtml: string };
 
 /** Escapes user-provided text for parse_mode HTML: nothing a member typed can become a tag or a link. */
 export function escapeHtml(text: string): string {
@@ -70,6 +71,14 @@ export function encodeReply(reply: RichReply): TelegramMessage[] {
       png: reply.image.png,
       filename: reply.image.filename,
       captionHtml: escapeHtml(truncate(reply.image.alt, TELEGRAM_CAPTION_LIMIT / 2)),
+    });
+  }
+  if (reply.file) {
+    messages.push({
+      kind: 'document',
+      data: reply.file.data,
+      filename: reply.file.filename,
+      captionHtml: escapeHtml(truncate(reply.file.description, TELEGRAM_CAPTION_LIMIT / 2)),
     });
   }
   if (messages.length === 0) messages.push({ kind: 'text', html: '✅' });

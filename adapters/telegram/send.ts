@@ -51,13 +51,21 @@ export async function sendMessages(
               ...(message.keyboard ? { reply_markup: { inline_keyboard: message.keyboard } } : {}),
             }),
           )
-        : await withRateLimitRetry('sendPhoto', policy, () =>
-            telegram.sendPhoto(
-              target.chatId,
-              { source: Buffer.from(message.png), filename: message.filename },
-              { ...common, caption: message.captionHtml, parse_mode: 'HTML' },
-            ),
-          );
+        : message.kind === 'photo'
+          ? await withRateLimitRetry('sendPhoto', policy, () =>
+              telegram.sendPhoto(
+                target.chatId,
+                { source: Buffer.from(message.png), filename: message.filename },
+                { ...common, caption: message.captionHtml, parse_mode: 'HTML' },
+              ),
+            )
+          : await withRateLimitRetry('sendDocument', policy, () =>
+              telegram.sendDocument(
+                target.chatId,
+                { source: Buffer.from(message.data), filename: message.filename },
+                { ...common, caption: message.captionHtml, parse_mode: 'HTML' },
+              ),
+            );
     firstId ??= String(sent.message_id);
   }
   return firstId ?? '';

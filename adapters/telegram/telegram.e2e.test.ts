@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlatformError } from '../../core/errors.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import {
   type FakeTelegram,
@@ -216,6 +217,74 @@ describe('Telegram adapter end to end (polling)', () => {
       (c) => c.method === 'sendMessage' && JSON.stringify(c.payload.reply_parameters) === target,
     );
     expect(attempts.map((c) => c.failedWith)).toEqual([429, undefined]);
+  });
+
+  it('sends /privacy export from a group to the member privately as a document, telling the group', async () => {
+    const notice = await say(alice, '/privacy export');
+    expect(notice.payload.chat_id).toBe(String(CHAT.id));
+    expect(text(notice)).toContain('private message');
+    const document = await fake.waitForCall((c) => c.method === 'sendDocument', 'the export document');
+    expect(document.payload.chat_id).toBe(String(alice.id));
+    const file = document.payload.document as { filename: string; data: Buffer };
+    expect(file.filename).toMatch(/^cohort-data-.+-2026-11-20\.json$/);
+    const exported = JSON.parse(file.data.toString('utf8')) as { sections: object };
+    expect(Object.keys(exported.sections).length).toBeGreaterThan(0);
+    // The export's own text went privately too, never to the group.
+    const privately = fake.calls.filter((c) => c.method === 'sendMessage' && c.payload.chat_id === String(alice.id));
+    expect(privately.map(text).join('\n')).toContain('everything Cohort keeps about you');
+  });
+
+  it('tells the member politely when the bot cannot message them privately', async () => {
+    fake.failNext('sendMessage', {
+      error_code: 403,
+      description: "Forbidden: bot can't initiate conversation with a user",
+    });
+    const notice = await say(bob, '/privacy export');
+    expect(text(notice)).toContain('Open a chat with @cohort_test_bot, press Start');
+    expect(fake.calls.some((c) => c.method === 'sendDocument' && c.payload.chat_id === String(bob.id))).toBe(false);
+  });
+
+  describe('course access', () => {
+    const COURSE_CHAT = '-100888';
+    const target = {
+      platform: 'telegram' as const,
+      spaceId: String(CHAT.id),
+      platformUserId: String(bob.id),
+      roleId: 'ignored-role',
+      channelId: COURSE_CHAT,
+    };
+
+    it('sends the member a single-use invite link to the course chat privately', async () => {
+      const before = fake.calls.length;
+      await adapter.access.grant(target);
+      const calls = fake.calls.slice(before);
+      expect(calls.map((c) => c.method)).toEqual(['unbanChatMember', 'createChatInviteLink', 'sendMessage']);
+      expect(calls[1]?.payload).toMatchObject({ chat_id: COURSE_CHAT, member_limit: 1 });
+      expect(calls[2]?.payload.chat_id).toBe(String(bob.id));
+      expect(text(calls[2] as TelegramCall)).toMatch(/https:\/\/t\.me\/\+fakeInvite\d+/);
+    });
+
+    it('removes the member with a ban lifted at once', async () => {
+      const before = fake.calls.length;
+      await adapter.access.revoke(target);
+      const calls = fake.calls.slice(before);
+      expect(calls.map((c) => c.method)).toEqual(['banChatMember', 'unbanChatMember']);
+      expect(calls[0]?.payload).toMatchObject({ chat_id: COURSE_CHAT, user_id: bob.id });
+      expect(calls[1]?.payload).toMatchObject({ chat_id: COURSE_CHAT, user_id: bob.id, only_if_banned: true });
+    });
+
+    it('surfaces a refused call (403) as a PlatformError with status and route', async () => {
+      fake.failNext('createChatInviteLink', {
+        error_code: 403,
+        description: 'Forbidden: bot is not a member of the chat',
+      });
+      const refused = await adapter.access.grant(target).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(PlatformError);
+      expect(refused).toMatchObject({
+        code: 'ACCESS_FORBIDDEN',
+        details: { platform: 'telegram', status: 403, route: 'createChatInviteLink' },
+      });
+    });
   });
 });
 

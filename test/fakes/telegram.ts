@@ -57,6 +57,7 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
   const admins = new Map<string, unknown[]>();
   let updateId = 1_000;
   let messageId = 5_000;
+  let inviteCounter = 0;
   const holds = new Set<NodeJS.Timeout>();
   // Long polls waiting for an update: a push answers them at once instead of after the hold.
   const wakers = new Set<() => void>();
@@ -96,13 +97,45 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
         return ok(admins.get(String(payload.chat_id)) ?? []);
       case 'sendMessage':
       case 'sendPhoto':
+      case 'sendDocument': {
+        const chatId = Number(payload.chat_id);
+        const file = payload.document as { filename?: string; bytes?: number } | undefined;
         return ok({
           message_id: ++messageId,
           date: now,
-          chat: { id: Number(payload.chat_id), type: 'supergroup', title: 'Fake group' },
+          chat:
+            chatId > 0
+              ? { id: chatId, type: 'private', first_name: 'member' }
+              : { id: chatId, type: 'supergroup', title: 'Fake group' },
           from: FAKE_BOT,
-          ...(method === 'sendMessage' ? { text: payload.text } : { photo: [] }),
+          ...(method === 'sendMessage'
+            ? { text: payload.text }
+            : method === 'sendPhoto'
+              ? { photo: [] }
+              : {
+                  document: {
+                    file_id: `doc${messageId}`,
+                    file_unique_id: `u${messageId}`,
+                    file_name: file?.filename,
+                    file_size: file?.bytes,
+                  },
+                }),
         });
+      }
+      case 'createChatInviteLink':
+      case 'revokeChatInviteLink':
+        return ok({
+          invite_link: String(payload.invite_link ?? `https://t.me/+fakeInvite${++inviteCounter}`),
+          creator: FAKE_BOT,
+          creates_join_request: false,
+          is_primary: false,
+          is_revoked: method === 'revokeChatInviteLink',
+          ...(payload.name ? { name: payload.name } : {}),
+          ...(payload.member_limit ? { member_limit: Number(payload.member_limit) } : {}),
+        });
+      case 'banChatMember':
+      case 'unbanChatMember':
+        return ok(true);
       case 'getUpdates': {
         const offset = Number(payload.offset ?? 0);
         const take = () => {
