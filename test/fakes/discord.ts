@@ -32,6 +32,8 @@ export interface FakeDiscord {
   apiUrl: string;
   token: string;
   rest: DiscordRestCall[];
+  /** The Gateway intents of every IDENTIFY received, in order. */
+  identifies: Array<{ intents: number }>;
   /** Hex public key of the fake's Ed25519 signing key (DISCORD_PUBLIC_KEY). */
   publicKey: string;
   dispatch(t: string, d: unknown): void;
@@ -53,6 +55,7 @@ export type DiscordFailure = { status: 429; retryAfterSeconds: number } | { stat
 
 export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.token'): Promise<FakeDiscord> {
   const rest: DiscordRestCall[] = [];
+  const identifies: Array<{ intents: number }> = [];
   const waiters = new Waiters();
   const failures: Array<{ method: string; pattern: RegExp; failure: DiscordFailure }> = [];
   const users = new Map<string, FakeDiscordUser>();
@@ -158,9 +161,10 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
     sockets.add(ws);
     send(ws, 10, { heartbeat_interval: 30_000 });
     ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { op: number };
+      const frame = JSON.parse(String(data)) as { op: number; d?: { intents?: number } };
       if (frame.op === 1) return send(ws, 11, null);
       if (frame.op !== 2) return;
+      identifies.push({ intents: Number(frame.d?.intents ?? 0) });
       send(
         ws,
         0,
@@ -188,6 +192,7 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
     apiUrl: `http://127.0.0.1:${port}/api`,
     token,
     rest,
+    identifies,
     publicKey: publicKeyHex,
     dispatch(t, d) {
       for (const ws of sockets) send(ws, 0, d, t);
