@@ -36,6 +36,8 @@ interface Dataset {
   catalogueSize: number;
   catalog: ReturnType<typeof buildCatalog>;
   interactions: Interaction[];
+  /** Activity that is not an interaction: the asker's own answers and comments in their thread. */
+  activity: { item: number; at: number }[];
   /** Index into interactions of each held-out event. */
   tests: Map<number, { member: number; item: number; training: number }>;
 }
@@ -58,12 +60,18 @@ export function stackExchangeDataset(dump: StackExchangeDump, dims = 128): Datas
     return m;
   };
   const raw: Interaction[] = [];
+  const activity: { item: number; at: number }[] = [];
   const add = (userId: number | null, qid: number | null | undefined, at: Date, strength: number) => {
     if (userId === null || qid === null || qid === undefined) return;
     const item = qIndex.get(qid);
     if (item === undefined) return;
     const q = questions[item];
-    if (!q || q.ownerUserId === userId) return;
+    if (!q) return;
+    if (q.ownerUserId === userId) {
+      // Never an interaction, but the thread is alive: what the front page ("active") shows.
+      if (strength !== STRENGTH.favourite) activity.push({ item, at: +at });
+      return;
+    }
     // Favourites carry a date only (midnight): never place one before the question existed.
     const when = Math.max(+at, +q.creationDate + 1000);
     raw.push({ member: memberOf(userId), item, at: when, strength });
@@ -93,7 +101,8 @@ export function stackExchangeDataset(dump: StackExchangeDump, dims = 128): Datas
     },
   );
 
-  return { catalogueSize: questions.length, catalog, interactions: raw, tests: heldOut(raw) };
+  activity.sort((a, b) => a.at - b.at);
+  return { catalogueSize: questions.length, catalog, interactions: raw, activity, tests: heldOut(raw) };
 }
 
 /** First interaction per (member, item) in time order; members with ≥ 3 distinct items hold out the last one. */
@@ -145,7 +154,13 @@ export function replay(data: Dataset, seed: number, retrainHours: number, mmrLam
   const rows: Row[] = [];
   let nextRetrain = data.interactions[0] ? data.interactions[0].at + retrainHours * HOUR_MS : 0;
   let retrains = 0;
+  let nextActivity = 0;
   data.interactions.forEach((e, index) => {
+    // Thread activity strictly before this interaction.
+    while (nextActivity < data.activity.length && (data.activity[nextActivity]?.at as number) < e.at) {
+      const a = data.activity[nextActivity++] as { item: number; at: number };
+      engine.state.bump(a.item, a.at);
+    }
     while (e.at >= nextRetrain) {
       engine.retrain(nextRetrain);
       retrains++;
@@ -321,7 +336,7 @@ async function demoDataset(seed: number): Promise<Dataset> {
       strength: strength[e.verb] as number,
     }))
     .sort((a, b) => a.at - b.at || a.member - b.member || a.item - b.item);
-  return { catalogueSize: sorted.length, catalog, interactions, tests: heldOut(interactions) };
+  return { catalogueSize: sorted.length, catalog, interactions, activity: [], tests: heldOut(interactions) };
 }
 
 export async function run(args: EvalArgs): Promise<void> {

@@ -203,6 +203,17 @@ export class ActivityState {
     if (author >= 0 && author !== member) h.authors.set(author, (h.authors.get(author) ?? 0) + 1);
   }
 
+  /**
+   * Activity on an item that is nobody's interaction with it (its author replying in its thread, an edit): it makes
+   * the item live (trending, last activity) without entering anyone's history.
+   */
+  bump(item: number, at: number, strength = 1): void {
+    this.now = Math.max(this.now, at);
+    this.version++;
+    this.trendShort.add(item, at, strength);
+    this.trendLong.add(item, at, strength);
+  }
+
   /** A topic signal that is not tied to an item (a search, a message's topic, an explicit interest). */
   addTopic(h: MemberHistory, topic: number, at: number, weight: number): void {
     const cur = h.topics.get(topic);
