@@ -18,6 +18,18 @@ const FORBIDDEN = new Set([
 ]);
 
 /**
+ * Ids as a moderator may have pasted them into `/course access`: core strips `<#…>` but Slack's own forms keep a
+ * label (`C123|general`) and user groups a prefix (`<!subteam^S123|@writers>` → `subteam^S123|@writers`).
+ */
+export function slackChannelId(raw: string): string {
+  return raw.replace(/^[<#]+|>$/g, '').split('|')[0] ?? raw;
+}
+
+export function slackUserGroupId(raw: string): string {
+  return slackChannelId(raw.replace(/^<?!?subteam\^/, ''));
+}
+
+/**
  * Course access on Slack: a channel course invites the member (conversations.invite) and removes them at the end
  * (conversations.kick); a "role" is a user group whose member list gains or loses the member. Slack's user groups
  * take the whole list on update, so the current one is read first.
@@ -32,27 +44,29 @@ export class SlackAccess implements AccessGranter {
   async grant(target: AccessTarget): Promise<void> {
     const user = target.platformUserId;
     if (target.channelId) {
-      const channel = target.channelId;
+      const channel = slackChannelId(target.channelId);
       await this.#call('conversations.invite', () => this.client.conversations.invite({ channel, users: user }), [
         'already_in_channel',
       ]);
     }
     if (target.roleId)
-      await this.#updateGroup(target.roleId, (users) => (users.includes(user) ? null : [...users, user]));
+      await this.#updateGroup(slackUserGroupId(target.roleId), (users) =>
+        users.includes(user) ? null : [...users, user],
+      );
     this.log.info({ team: target.spaceId, group: target.roleId, channel: target.channelId }, 'course access granted');
   }
 
   async revoke(target: AccessTarget): Promise<void> {
     const user = target.platformUserId;
     if (target.channelId) {
-      const channel = target.channelId;
+      const channel = slackChannelId(target.channelId);
       await this.#call('conversations.kick', () => this.client.conversations.kick({ channel, user }), [
         'not_in_channel',
         'user_not_found',
       ]);
     }
     if (target.roleId)
-      await this.#updateGroup(target.roleId, (users) =>
+      await this.#updateGroup(slackUserGroupId(target.roleId), (users) =>
         users.includes(user) ? users.filter((u) => u !== user) : null,
       );
     this.log.info({ team: target.spaceId, group: target.roleId, channel: target.channelId }, 'course access revoked');

@@ -275,6 +275,29 @@ describe('Slack adapter end to end (HTTP)', () => {
     });
   });
 
+  it('unlocks a paid course end to end: /course access, a grant, and the revocation when it ends', async () => {
+    app.access.register('slack', adapter.access);
+    fake.setUserGroup('S0PAID', [owner.id]);
+    const added = await slash(owner, '/cohort', 'course add "Paper Club" 30 subscription USD ai');
+    const course = /#([a-z0-9]{8})/.exec(blockText(added.body?.blocks as Block[]))?.[1];
+    expect(course).toBeDefined();
+    // Pasted the way Slack's client writes a channel and a user group mention.
+    const access = await slash(
+      owner,
+      '/cohort',
+      `course access ${course} role:<!subteam^S0PAID|@paid> channel:<#C0PAID|paid> days:30`,
+    );
+    expect(access.status).toBe(200);
+    await slash(owner, '/cohort', `course grant <@${bob.id}|bob> ${course}`);
+    expect(fake.channelMembers('C0PAID')).toEqual([bob.id]);
+    expect(fake.userGroup('S0PAID')).toEqual([owner.id, bob.id]);
+
+    app.clock.advance(31 * 86_400_000);
+    expect(await app.services.commerce?.endExpiredAccess(app.clock.now())).toBe(1);
+    expect(fake.channelMembers('C0PAID')).toEqual([]);
+    expect(fake.userGroup('S0PAID')).toEqual([owner.id]);
+  });
+
   it('waits out a rate-limited post and delivers it', async () => {
     fake.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
     const before = fake.calls.length;
