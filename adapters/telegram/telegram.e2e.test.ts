@@ -273,6 +273,34 @@ describe('Telegram adapter end to end (polling)', () => {
       expect(calls[1]?.payload).toMatchObject({ chat_id: COURSE_CHAT, user_id: bob.id, only_if_banned: true });
     });
 
+    it('unlocks a paid course end to end: /course access and /course grant invite, the end removes', async () => {
+      app.access.register('telegram', adapter.access);
+      await say(bob, '/balance');
+      const added = await say(owner, '/course add "Paper Club" 30 subscription USD ai');
+      const course = /#([a-z0-9]{8})/.exec(text(added))?.[1];
+      expect(course).toBeDefined();
+      await say(owner, `/course access ${course} channel:-100999 days:30`);
+      const before = fake.calls.length;
+      const granted = await say(owner, `/course grant @bob ${course}`);
+      expect(text(granted)).toContain('Paper Club');
+      const invite = fake.calls
+        .slice(before)
+        .find((c) => c.method === 'sendMessage' && c.payload.chat_id === String(bob.id));
+      expect(text(invite as TelegramCall)).toMatch(/t\.me\/\+fakeInvite/);
+      expect(fake.calls.slice(before).find((c) => c.method === 'createChatInviteLink')?.payload).toMatchObject({
+        chat_id: '-100999',
+        member_limit: 1,
+      });
+
+      app.clock.advance(31 * 86_400_000);
+      const revoking = fake.calls.length;
+      expect(await app.services.commerce?.endExpiredAccess(app.clock.now())).toBe(1);
+      expect(fake.calls.slice(revoking).map((c) => `${c.method} ${c.payload.chat_id} ${c.payload.user_id}`)).toEqual([
+        `banChatMember -100999 ${bob.id}`,
+        `unbanChatMember -100999 ${bob.id}`,
+      ]);
+    });
+
     it('surfaces a refused call (403) as a PlatformError with status and route', async () => {
       fake.failNext('createChatInviteLink', {
         error_code: 403,
