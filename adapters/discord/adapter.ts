@@ -23,6 +23,7 @@ import {
 import { encodeReply, NO_MENTIONS } from './encode.ts';
 import { type InitialResponder, type InteractionsEndpoint, startInteractionsEndpoint } from './http-interactions.ts';
 import { buildRegistration } from './register.ts';
+import { makeRequestWithBytes } from './rest-request.ts';
 import { discordRateLimitPolicy, InteractionResponder, postToChannel } from './send.ts';
 
 export interface DiscordOptions {
@@ -75,6 +76,7 @@ export async function startDiscord(
     ...(options.rest?.timeout !== undefined ? { timeout: options.rest.timeout } : {}),
     // A 429 is thrown back to withRateLimitRetry, which waits and retries or reports it.
     rejectOnRateLimit: () => true,
+    makeRequest: makeRequestWithBytes,
   };
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions];
   if (options.memberEvents ?? true) intents.push(GatewayIntentBits.GuildMembers);

@@ -373,6 +373,64 @@ describe('Discord adapter end to end', () => {
       ]);
     });
 
+    it('unlocks a paid course end to end: /course access and /course grant, taken back when it ends', async () => {
+      app.access.register('discord', adapter.access as NonNullable<typeof adapter.access>);
+      const admin = member(owner, PERMISSIONS.administrator);
+      const sub = (name: string, options: unknown[]) => [{ name, type: 1, options }];
+      const text = (call: DiscordRestCall) => embedText((restJson(call) as { data: Record<string, unknown> }).data);
+      const added = await interact(
+        discordPayloads.command(
+          'course',
+          sub('add', [
+            { name: 'title', type: 3, value: 'Paper Club' },
+            { name: 'price', type: 3, value: '30' },
+            { name: 'model', type: 3, value: 'subscription' },
+            { name: 'currency', type: 3, value: 'USD' },
+          ]),
+          admin,
+        ),
+      );
+      const course = /#([a-z0-9]{8})/.exec(text(added))?.[1] ?? '';
+      expect(course).not.toBe('');
+      // Pasted as Discord writes a role and a channel mention.
+      await interact(
+        discordPayloads.command(
+          'course',
+          sub('access', [
+            { name: 'course', type: 3, value: course },
+            { name: 'role', type: 3, value: `<@&${COURSE_ROLE}>` },
+            { name: 'channel', type: 3, value: `<#${COURSE_CHANNEL}>` },
+            { name: 'days', type: 4, value: 30 },
+          ]),
+          admin,
+        ),
+      );
+      const before = fake.rest.length;
+      const granted = await interact(
+        discordPayloads.command(
+          'course',
+          sub('grant', [
+            { name: 'member', type: 6, value: alice.id },
+            { name: 'course', type: 3, value: course },
+          ]),
+          admin,
+          { resolved: { users: { [alice.id]: { ...alice, discriminator: '0', avatar: null, global_name: null } } } },
+        ),
+      );
+      expect(text(granted)).toContain('Paper Club');
+      const unlocked = fake.rest.slice(before).map((c) => `${c.method} ${c.path}`);
+      expect(unlocked).toContain(`PUT /api/v10/guilds/${FAKE_GUILD_ID}/members/${alice.id}/roles/${COURSE_ROLE}`);
+      expect(unlocked).toContain(`PUT /api/v10/channels/${COURSE_CHANNEL}/permissions/${alice.id}`);
+
+      app.clock.advance(31 * 86_400_000);
+      const revoking = fake.rest.length;
+      expect(await app.services.commerce?.endExpiredAccess(app.clock.now())).toBe(1);
+      expect(fake.rest.slice(revoking).map((c) => `${c.method} ${c.path}`)).toEqual([
+        `DELETE /api/v10/guilds/${FAKE_GUILD_ID}/members/${alice.id}/roles/${COURSE_ROLE}`,
+        `DELETE /api/v10/channels/${COURSE_CHANNEL}/permissions/${alice.id}`,
+      ]);
+    });
+
     it('surfaces a refused call (403 Missing Permissions) as a PlatformError with status and route', async () => {
       fake.failNext('PUT', /\/roles\/\d+$/, { status: 403 });
       const refused = await adapter.access?.grant(target).then(
