@@ -50,20 +50,33 @@ const script: Step[] = [
     },
   },
   { speaker: 'alice', line: '/leaderboard', discord: { name: 'leaderboard' } },
+  {
+    speaker: 'alice',
+    line: '/privacy export',
+    discord: { name: 'privacy', options: [{ name: 'export', type: 1, options: [] }] },
+    file: true,
+  },
 ];
 
 describe('the same conversation on every adapter', () => {
   let app: TestApp;
   let drivers: Driver[] = [];
   const seen = new Map<string, string[]>();
+  const files = new Map<string, Array<{ name: string; data: Buffer } | undefined>>();
 
   beforeAll(async () => {
     app = await createTestApp();
     drivers = [await consoleDriver(app), await telegramDriver(app), await slackDriver(app), await discordDriver(app)];
     for (const driver of drivers) {
       const texts: string[] = [];
-      for (const step of script) texts.push((await driver.run(step)).text);
+      const attached: Array<{ name: string; data: Buffer } | undefined> = [];
+      for (const step of script) {
+        const got = await driver.run(step);
+        texts.push(got.text);
+        attached.push(got.file);
+      }
       seen.set(driver.name, texts);
+      files.set(driver.name, attached);
     }
   }, 60_000);
 
@@ -80,6 +93,19 @@ describe('the same conversation on every adapter', () => {
     expect(console[5]).toContain('简体中文');
     expect(console[7]).toContain('/role set 仅限管理员及以上使用');
     expect(console[8]).toContain('排行榜');
+  });
+
+  it('delivers the same export file everywhere: same name, same sections, readable JSON', () => {
+    const last = script.length - 1;
+    const exported = (name: string) => {
+      const file = files.get(name)?.[last];
+      return file ? { name: file.name, sections: Object.keys(JSON.parse(file.data.toString('utf8')).sections) } : null;
+    };
+    const console = exported('console');
+    expect(console?.name).toMatch(/^cohort-data-alice-\d{4}-\d{2}-\d{2}\.json$/);
+    expect(console?.sections.length).toBeGreaterThan(0);
+    for (const platform of ['telegram', 'slack', 'discord'])
+      expect({ platform, ...exported(platform) }).toEqual({ platform, ...console });
   });
 
   for (const platform of ['telegram', 'slack', 'discord']) {

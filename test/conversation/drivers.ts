@@ -10,7 +10,7 @@ import {
   restJson,
   startFakeDiscord,
 } from '../fakes/discord.ts';
-import { type FakeSlackUser, slackPayloads, slackSender, startFakeSlack } from '../fakes/slack.ts';
+import { type FakeSlackUser, type SlackCall, slackPayloads, slackSender, startFakeSlack } from '../fakes/slack.ts';
 import { type FakeTelegramUser, startFakeTelegram, telegramUpdates } from '../fakes/telegram.ts';
 import type { TestApp } from '../support/app.ts';
 import { discordText, replyText, slackText, telegramText } from './visible-text.ts';
@@ -27,11 +27,14 @@ export interface Step {
   discord: { name: string; options?: unknown[] };
   /** Sent as a button click instead of a typed command. */
   click?: boolean;
+  /** The reply carries a file (a data export): the driver also collects what arrived. */
+  file?: boolean;
 }
 
 export interface Seen {
   text: string;
   status?: string;
+  file?: { name: string; data: Buffer };
 }
 
 export interface Driver {
@@ -46,7 +49,12 @@ export async function consoleDriver(app: TestApp): Promise<Driver> {
     async run(step) {
       const turn = await app.console.run(`@${step.speaker} ${step.line}`);
       if (!turn?.reply) throw new Error(`console gave no reply to ${step.line}`);
-      return { text: replyText(turn.reply), status: turn.status };
+      const file = turn.reply.file;
+      return {
+        text: replyText(turn.reply),
+        status: turn.status,
+        ...(file ? { file: { name: file.filename, data: Buffer.from(file.data) } } : {}),
+      };
     },
     async stop() {},
   };
@@ -79,7 +87,14 @@ export async function telegramDriver(app: TestApp): Promise<Driver> {
         (c) => c.method === 'sendMessage' && fake.calls.indexOf(c) >= seenBefore,
         `telegram reply to ${step.line}`,
       );
-      return { text: telegramText(String(reply.payload.text)) };
+      if (!step.file) return { text: telegramText(String(reply.payload.text)) };
+      // A personal file asked for in a group goes to the member's private chat as a document.
+      const document = await fake.waitForCall(
+        (c) => c.method === 'sendDocument' && fake.calls.indexOf(c) >= seenBefore,
+        `telegram document for ${step.line}`,
+      );
+      const sent = document.payload.document as { filename: string; data: Buffer };
+      return { text: telegramText(String(reply.payload.text)), file: { name: sent.filename, data: sent.data } };
     },
     async stop() {
       await adapter.stop();
@@ -116,6 +131,7 @@ export async function slackDriver(app: TestApp): Promise<Driver> {
     async run(step) {
       const id = `conv-${++counter}`;
       const user = users[step.speaker];
+      const seenBefore = fake.calls.length;
       // Slack escapes mentions in slash commands: `@bob` arrives as `<@U0BOB|bob>`.
       const text = step.line
         .replace(/^\/\S+\s?/, '')
@@ -133,7 +149,20 @@ export async function slackDriver(app: TestApp): Promise<Driver> {
       }
       if (!blocks)
         blocks = (await fake.waitForCall((c) => c.path === `/response/${id}`, `slack response ${id}`)).payload.blocks;
-      return { text: slackText(blocks as never) };
+      if (!step.file) return { text: slackText(blocks as never) };
+      // Ephemeral replies cannot carry files: the upload goes to the member's DM.
+      const after = (c: SlackCall) => fake.calls.indexOf(c) >= seenBefore;
+      const complete = await fake.waitForCall(
+        (c) => c.method === 'files.completeUploadExternal' && after(c),
+        `slack upload for ${step.line}`,
+      );
+      const [uploaded] = JSON.parse(String(complete.payload.files)) as Array<{ id: string }>;
+      const bytes = fake.calls.find((c) => c.method === 'upload' && c.path === `/upload/${uploaded?.id}`);
+      const named = fake.calls.find((c) => c.method === 'files.getUploadURLExternal' && after(c));
+      return {
+        text: slackText(blocks as never),
+        file: { name: String(named?.payload.filename), data: bytes?.payload.data as Buffer },
+      };
     },
     async stop() {
       await adapter.stop();
@@ -185,7 +214,11 @@ export async function discordDriver(app: TestApp): Promise<Driver> {
         (c) => (c.method === 'PATCH' || c.method === 'POST') && c.path.startsWith(webhook),
         `discord follow-up ${step.line}`,
       );
-      return { text: discordText(restJson(answer)) };
+      const file = answer.body['files[0]'] as unknown as { filename: string; data: Buffer } | undefined;
+      return {
+        text: discordText(restJson(answer)),
+        ...(file ? { file: { name: file.filename, data: file.data } } : {}),
+      };
     },
     async stop() {
       await adapter.stop();
