@@ -20,4 +20,24 @@ describe('Discord encoding', () => {
     expect(message?.files?.[0]?.name).toBe('c.png');
     expect(message?.embeds[0]?.image?.url).toBe('attachment://c.png');
   });
+
+  it('attaches a file to the last message, beside an image, with its description', () => {
+    const messages = encodeReply({
+      text: 'Here it is',
+      image: { png: new Uint8Array([1, 2]), filename: 'c.png', alt: 'chart' },
+      file: {
+        filename: 'me.json',
+        contentType: 'application/json',
+        data: new Uint8Array([123, 125]),
+        description: 'Your <data>',
+      },
+      ephemeral: true,
+    });
+    const last = messages.at(-1);
+    expect(last?.files?.map((f) => [f.name, f.description, [...f.attachment]])).toEqual([
+      ['c.png', 'chart', [1, 2]],
+      ['me.json', 'Your <data>', [123, 125]],
+    ]);
+    expect(last?.ephemeral).toBe(true);
+  });
 });

@@ -38,4 +38,19 @@ describe('Slack encoding', () => {
       expect.objectContaining({ action_id: 'cohort_action_1', url: 'https://example.com' }),
     ]);
   });
+
+  it('keeps a file beside the messages for the upload flow', () => {
+    const encoded = encodeReply({
+      text: 'Here it is',
+      file: {
+        filename: 'me.json',
+        contentType: 'application/json',
+        data: new Uint8Array([123, 125]),
+        description: 'Your <data>',
+      },
+      ephemeral: true,
+    });
+    expect(encoded.file).toEqual({ filename: 'me.json', title: 'Your <data>', data: new Uint8Array([123, 125]) });
+    expect(encoded.ephemeral).toBe(true);
+  });
 });

@@ -35,4 +35,22 @@ describe('Telegram encoding', () => {
     });
     expect(messages.at(-1)).toMatchObject({ kind: 'photo', filename: 'c.png', captionHtml: 'a &lt; b' });
   });
+
+  it('sends a file as a document after the text, its description escaped as the caption', () => {
+    const messages = encodeReply({
+      text: 'Here it is',
+      file: {
+        filename: 'me.json',
+        contentType: 'application/json',
+        data: new Uint8Array([123, 125]),
+        description: 'Your <data>',
+      },
+    });
+    expect(messages.map((m) => m.kind)).toEqual(['text', 'document']);
+    expect(messages[1]).toMatchObject({
+      filename: 'me.json',
+      captionHtml: 'Your &lt;data&gt;',
+      data: new Uint8Array([123, 125]),
+    });
+  });
 });
