@@ -12,6 +12,8 @@ interface BaseCache {
   key: string;
   base: Float32Array;
   logAge: Float32Array;
+  /** exp(−age in hours / 24) per item. */
+  fresh24: Float32Array;
 }
 
 const caches = new WeakMap<object, BaseCache>();
@@ -34,12 +36,14 @@ function baseScores(src: FeatureSources, r: RankerWeights, at: number, w: Float6
   const n = state.catalog.size;
   const base = new Float32Array(n);
   const logAge = new Float32Array(n);
+  const fresh24 = new Float32Array(n);
   const created = state.catalog.createdAt;
   const used = (f: FeatureName) => Math.abs(w[F[f]] as number) > 1e-9;
   for (let i = 0; i < n; i++) {
     const ageHours = Math.max(0, (at - (created[i] as number)) / HOUR_MS);
     const la = Math.log1p(ageHours);
     logAge[i] = la;
+    fresh24[i] = Math.exp(-ageHours / 24);
     let s = -(w[F.fresh] as number) * la;
     if (used('newer')) s -= (w[F.newer] as number) * Math.log1p(state.createdBetween(created[i] as number, at));
     const idle = Math.max(0, at - state.lastActivity(i));
@@ -51,7 +55,7 @@ function baseScores(src: FeatureSources, r: RankerWeights, at: number, w: Float6
     if (used('popularity')) s += (w[F.popularity] as number) * Math.log1p(state.count[i] as number);
     base[i] = s;
   }
-  const entry = { key, base, logAge };
+  const entry = { key, base, logAge, fresh24 };
   caches.set(state, entry);
   return entry;
 }
@@ -67,7 +71,7 @@ export function scoreAllFast(
   const cat = state.catalog;
   const n = cat.size;
   const { w, bias } = effective(ranker);
-  const { base, logAge } = baseScores(src, ranker, q.at, w);
+  const { base, logAge, fresh24 } = baseScores(src, ranker, q.at, w);
   const scores = Float32Array.from(base);
   const wAge = w[F.ageFit] as number;
   const wTopic = w[F.topic] as number;
@@ -81,14 +85,15 @@ export function scoreAllFast(
       wKnn * (q.knn[i] as number) +
       wPeers * (q.peers[i] as number);
   }
-  if (q.topicWeights.size > 0 && wTopic !== 0) {
+  const wFreshTopic = w[F.freshTopic] as number;
+  if (q.topicWeights.size > 0 && (wTopic !== 0 || wFreshTopic !== 0)) {
     const dense = new Float32Array(cat.topicNames.length);
     for (const [t, v] of q.topicWeights) dense[t] = v;
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let e = cat.topicPtr[i] as number; e < (cat.topicPtr[i + 1] as number); e++)
         s += dense[cat.topicIdx[e] as number] as number;
-      scores[i]! += wTopic * s;
+      scores[i]! += s * (wTopic + wFreshTopic * (fresh24[i] as number));
     }
   }
   const wCf = w[F.cf] as number;

@@ -27,6 +27,8 @@ export const FEATURES = [
   'popularity',
   /** Overlap of the item's topics with the member's decayed topic weights. */
   'topic',
+  /** topic × exp(−age in hours / 24): new and on-topic, more than the sum of the two. */
+  'freshTopic',
   /** Item-kNN: co-occurrence with the member's recent items (cosine-normalised). */
   'itemKnn',
   /** User-kNN in time: what the members who share this member's threads touched lately (decayed, 2-day half-life). */
@@ -231,6 +233,7 @@ export function itemFeatures(
   let topic = 0;
   if (q.topicWeights.size > 0) for (const t of topicsOf(cat, item)) topic += q.topicWeights.get(t) ?? 0;
   out[offset + F.topic] = topic;
+  out[offset + F.freshTopic] = topic * Math.exp(-ageHours / 24);
   out[offset + F.itemKnn] = q.knn[item] as number;
   out[offset + F.peers] = q.peers[item] as number;
   let cf = 0;
