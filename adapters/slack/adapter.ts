@@ -2,12 +2,14 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type RespondFn } from '@slack/bolt';
 import type { AccessGranter } from '../../core/commerce/ports.ts';
+import type { Locale } from '../../core/domain/types.ts';
 import type { CohortCore, CommandEnvelope } from '../../core/framework/envelopes.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
 import { findCommandForLine } from '../shared/command-lookup.ts';
 import { runWithAck } from '../shared/deadline.ts';
+import { adapterText } from '../shared/messages.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { SlackAccess } from './access.ts';
@@ -111,14 +113,25 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     encoded: EncodedSlackReply,
     channel: string | undefined,
     userId: string,
+    locale: Locale,
   ) {
     for (const message of messages) await respond(toResponse(message, encoded));
     if (encoded.upload && channel) await uploadImage(app.client, channel, encoded.upload, policy);
     if (encoded.file) {
       // A personal reply's file goes to the member's DM (ephemeral messages carry no files); a public one to the channel.
-      if (encoded.ephemeral || !channel)
-        await uploadFileToDm(app.client, userId, encoded.file, policy, encoded.messages[0]?.text);
-      else await uploadFile(app.client, channel, encoded.file, policy);
+      try {
+        if (encoded.ephemeral || !channel)
+          await uploadFileToDm(app.client, userId, encoded.file, policy, encoded.messages[0]?.text);
+        else await uploadFile(app.client, channel, encoded.file, policy);
+      } catch (error) {
+        // The text arrived but the file did not (a missing scope, an outage): say so rather than leave it silent.
+        log.error({ err: error, file: encoded.file.filename }, 'file upload failed');
+        await respond({
+          response_type: 'ephemeral',
+          text: adapterText(locale, 'fileUndelivered'),
+          replace_original: false,
+        });
+      }
     }
   }
 
@@ -144,10 +157,10 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     const encoded = encodeReply(outcome.reply);
     const channel = envelope.channel?.platformChannelId;
     const userId = envelope.user.platformUserId;
-    if (acknowledged) return respondAll(respond, encoded.messages, encoded, channel, userId);
+    if (acknowledged) return respondAll(respond, encoded.messages, encoded, channel, userId, outcome.locale);
     const [first, ...rest] = encoded.messages;
     await ackWith(first ? toResponse(first, encoded) : undefined);
-    await respondAll(respond, rest, encoded, channel, userId);
+    await respondAll(respond, rest, encoded, channel, userId, outcome.locale);
   }
 
   app.command(/^\/.+/, async ({ command, ack, respond }) => {

@@ -235,6 +235,16 @@ describe('Slack adapter end to end (HTTP)', () => {
     expect(fake.calls.some((c) => c.method === 'conversations.open' && c.payload.users === alice.id)).toBe(true);
   });
 
+  it('tells the member when the private file could not be delivered', async () => {
+    fake.failNext('conversations.open', { error: 'missing_scope' });
+    const { triggerId } = await slash(bob, '/privacy', 'export');
+    const responses = await fake.waitForCalls((c) => c.path === `/response/${triggerId}`, 2, 'answer and notice');
+    expect(responses[1]?.payload).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'I couldn’t deliver the file just now. Please try again in a little while.',
+    });
+  });
+
   describe('course access', () => {
     const target = {
       platform: 'slack' as const,

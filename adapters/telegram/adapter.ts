@@ -111,7 +111,11 @@ export async function startTelegram(
     try {
       await deliver({ chatId: userId }, reply);
     } catch (error) {
-      if (!(error instanceof TelegramError && error.code === 403)) throw error;
+      // 403: never pressed Start, or blocked the bot; some clients' users yield 400 "chat not found" instead.
+      const unreachable =
+        error instanceof TelegramError &&
+        (error.code === 403 || (error.code === 400 && /chat not found/i.test(error.description)));
+      if (!unreachable) throw error;
       log.info({ err: error }, 'cannot message the member privately');
       key = 'cannotMessagePrivately';
     }
