@@ -230,7 +230,8 @@ describe('Slack adapter end to end (HTTP)', () => {
     );
     expect(requested?.payload.filename).toMatch(/^cohort-data-.+-2026-11-20\.json$/);
     const upload = fake.calls.find((c) => c.method === 'upload' && c.path === `/upload/${files[0]?.id}`);
-    const exported = JSON.parse((upload?.payload.data as Buffer).toString('utf8')) as { sections: object };
+    expect(upload).toBeDefined();
+    const exported = JSON.parse(String(upload?.payload.data)) as { sections: object };
     expect(Object.keys(exported.sections).length).toBeGreaterThan(0);
     expect(fake.calls.some((c) => c.method === 'conversations.open' && c.payload.users === alice.id)).toBe(true);
   });
