@@ -45,27 +45,41 @@ export class PrismaKolStore implements KolStore {
 
   async top(
     communityId: string,
-    window: LeaderboardWindow,
+    windowName: LeaderboardWindow,
     topic: string,
     limit: number,
   ): Promise<{ computedAt: Date; entries: SnapshotEntry[] } | null> {
-    // One round trip: walk the snapshot's (snapshotId, rank) primary key in order and skip opted-out members
-    // through their (communityId, memberId) key, so the cost depends on `limit`, not on the community's size.
-    const rows = await this.db.$queryRaw<
-      { memberId: string; rank: number; score: number; facts: string; computedAt: Date }[]
-    >`
-      SELECT e."memberId", e."rank", e."score", e."facts", s."computedAt"
-      FROM "LeaderboardSnapshot" s
-      JOIN "LeaderboardEntry" e ON e."snapshotId" = s."id"
-      WHERE s."communityId" = ${communityId} AND s."window" = ${window} AND s."topic" = ${topic}
-        AND NOT EXISTS (
-          SELECT 1 FROM "LeaderboardOptOut" o WHERE o."communityId" = s."communityId" AND o."memberId" = e."memberId"
+    // Take the best `window` entries by the (snapshotId, rank) key first (ranks are dense, so `rank <= window` bounds
+    // the index range even when the planner has no statistics yet), then drop opted-out members among those few:
+    // the cost depends on `limit`, not on the community's size.
+    // If opt-outs ate too much of the window, widen it and ask again.
+    let rows: { memberId: string; rank: number; score: number; facts: string; computedAt: Date }[] = [];
+    for (let window = limit * 3 + 20; ; window *= 4) {
+      rows = await this.db.$queryRaw`
+        SELECT c."memberId", c."rank", c."score", c."facts", c."computedAt"
+        FROM (
+          SELECT e."memberId", e."rank", e."score", e."facts", s."computedAt"
+          FROM "LeaderboardSnapshot" s
+          JOIN "LeaderboardEntry" e ON e."snapshotId" = s."id"
+          WHERE s."communityId" = ${communityId} AND s."window" = ${windowName} AND s."topic" = ${topic}
+            AND e."rank" <= ${window}
+          ORDER BY e."rank"
+        ) c
+        WHERE NOT EXISTS (
+          SELECT 1 FROM "LeaderboardOptOut" o WHERE o."communityId" = ${communityId} AND o."memberId" = c."memberId"
         )
-      ORDER BY e."rank"
-      LIMIT ${limit}`;
+        ORDER BY c."rank"
+        LIMIT ${limit}`;
+      if (rows.length >= limit || window >= 1_000_000) break;
+      // Fewer than `limit` left: either the snapshot is short (done) or opt-outs filled the window (widen).
+      const size = await this.db.leaderboardEntry.count({
+        where: { snapshot: { communityId, window: windowName, topic } },
+      });
+      if (size <= window) break;
+    }
     if (rows.length === 0) {
       const snapshot = await this.db.leaderboardSnapshot.findUnique({
-        where: { communityId_window_topic: { communityId, window, topic } },
+        where: { communityId_window_topic: { communityId, window: windowName, topic } },
       });
       return snapshot ? { computedAt: snapshot.computedAt, entries: [] } : null;
     }

@@ -92,4 +92,38 @@ describe('KOL leaderboard', () => {
     const cooking = await kol.leaderboard(community, 'all', 'cooking', clock.now());
     expect(cooking.entries.map((e) => e.member.handle)).toEqual(['a']);
   });
+
+  it('skips opted-out members even when they fill the top of a large snapshot', async () => {
+    const store = createInteractionStores(db.prisma).kol;
+    const facts = {
+      replies: 1,
+      tippers: 0,
+      reactions: 0,
+      mentions: 0,
+      shares: 0,
+      posts: 0,
+      quality: null,
+      activeDays: 1,
+    };
+    const entries = Array.from({ length: 300 }, (_, i) => ({ memberId: `m${i}`, rank: i + 1, score: 300 - i, facts }));
+    await store.saveSnapshot({
+      communityId: community.id,
+      window: 'all',
+      topic: 'x',
+      computedAt: clock.now(),
+      entries,
+    });
+    for (let i = 0; i < 100; i++) await store.setOptOut(community.id, `m${i}`, true, clock.now());
+    const top = await store.top(community.id, 'all', 'x', 10);
+    expect(top?.entries.map((e) => e.rank)).toEqual([101, 102, 103, 104, 105, 106, 107, 108, 109, 110]);
+    for (let i = 100; i < 295; i++) await store.setOptOut(community.id, `m${i}`, true, clock.now());
+    expect((await store.top(community.id, 'all', 'x', 10))?.entries.map((e) => e.memberId)).toEqual([
+      'm295',
+      'm296',
+      'm297',
+      'm298',
+      'm299',
+    ]);
+    expect(await store.top(community.id, 'all', 'nothing', 10)).toBeNull();
+  });
 });
