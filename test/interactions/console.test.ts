@@ -79,11 +79,11 @@ describe('tipping and leaderboards in the console sandbox', () => {
     const board = await say('@alice /leaderboard all');
     expect(board.status).toBe('ok');
     expect(board.output).toContain('Leaderboard · all time');
-    expect(board.output).toMatch(/1\. #1 .+\n {3}.*(replies received|tipped by|reaction|posts)/);
+    expect(board.output).toMatch(/#1 .+\n\s+.*(replies received|tipped by|reaction|posts)/);
     expect(board.output).not.toMatch(/#\d+ (Moderator|Operator)/);
     // Alice tipped Bob in the first test: his entry says so.
-    expect(board.output).toMatch(/#\d+ Bob\n {3}[^\n]*tipped by 1 member/);
-    const top = /1\. #1 (.+)\n/.exec(board.output)![1]!;
+    expect(board.output).toMatch(/#\d+ Bob\n\s+[^\n]*tipped by 1 member/);
+    const top = /#1 (.+)\n/.exec(board.output)![1]!;
     const topMember = (await app.services.members.list(app.demoCommunityId!)).find((m) => m.displayName === top)!;
     const optOut = await say(`@${topMember.handle} /leaderboard optout`);
     expect(optOut.status).toBe('ok');
@@ -94,6 +94,14 @@ describe('tipping and leaderboards in the console sandbox', () => {
     await say(`@${topMember.handle} /leaderboard optin`);
     const zh = await say('@chen /leaderboard 7d');
     expect(zh.output).toContain('排行榜 · 最近 7 天');
+  });
+
+  it('shows flagged tipping to moderators only', async () => {
+    await say('@bob /tip @alice 1 thanks back');
+    const flags = await say('@mod /tips flags');
+    expect(flags.status).toBe('ok');
+    expect(flags.output).toMatch(/tip ring: (Alice, Bob|Bob, Alice)/);
+    expect((await say('@alice /tips flags')).status).toBe('PERMISSION_DENIED');
   });
 
   it('gives moderators stats with a chart and flags', async () => {
