@@ -71,6 +71,31 @@ describe('cohort-mini through the real transformers.js loader', () => {
     }
   });
 
+  it('reads plain questions and statements as near-neutral in both languages', async () => {
+    // Words like "office", "hours" or "which" lean negative in review data; the subjectivity gate keeps plain
+    // text neutral. None of these sentences is a training anchor.
+    const neutral = [
+      'Which tier includes the office hours?',
+      'When does the next cohort start?',
+      'How do I reset my password?',
+      'The recording of the workshop is in the resources channel.',
+      '哪个会员等级包含答疑时间？',
+      '下一期训练营什么时候开营？',
+      '讲义已经上传到资料频道。',
+    ];
+    const signals = await model.signals(neutral);
+    for (const [i, s] of signals.entries()) {
+      expect(Math.abs(s.sentiment), neutral[i]).toBeLessThan(0.25);
+    }
+    // The gate damps polarity but never flips it: an opinion still reads as one.
+    const [praise, complaint] = await model.signals([
+      'The office hours were great, so helpful!',
+      'The office hours were useless and a waste of time.',
+    ]);
+    expect(praise?.sentiment).toBeGreaterThan(0.3);
+    expect(complaint?.sentiment).toBeLessThan(-0.3);
+  });
+
   it('labels topics from either language', async () => {
     const [quantum, zhQuantum, pricing] = await model.signals([
       'How do I implement a CNOT gate on two qubits in Qiskit?',

@@ -218,13 +218,18 @@ export async function run(args: EvalArgs): Promise<void> {
       console.log(JSON.stringify(summary, null, 2));
       return;
     }
+    const q = report.qualityQuestionOffset;
     console.log(`scoring eval on ${args.data}`);
     console.log(
       `posts ${items.length} (train ${train.length} oldest, test ${test.length} newest, cut ${until.toISOString()}); training-period medians: ${JSON.stringify(summary.medians)}`,
     );
     console.log(
-      `model trained on the 80% in ${(trainMs / 1000).toFixed(1)} s (target "${target}"; chosen on the validation fifth: author history ${report.qualityUsesAuthorHistory ? 'on' : 'off'}, text beyond length ${report.qualityUsesTextBeyondLength ? `on, l2 ${report.qualityL2}` : 'off'}; validation AUC ${report.qualityValidationAuc.toFixed(3)})`,
+      `model trained on the 80% in ${(trainMs / 1000).toFixed(1)} s (target "${target}"; chosen on the validation fifth: author history ${report.qualityUsesAuthorHistory ? 'on' : 'off'}, text beyond length ${report.qualityUsesTextBeyondLength ? `on, l2 ${report.qualityL2}` : 'off'}; validation AUC ${report.qualityValidationAuc.toFixed(3)}; question offset ${q ? `${q.offset} (validation rule 1 ${q.absoluteAuc.toFixed(3)}, rule 2 ${q.medianAuc.toFixed(3)})` : 'none'})`,
     );
+    if (q?.tried)
+      console.log(
+        `question offsets tried on the validation fifth (offset: rule 1 / rule 2 AUC): ${q.tried.map((t) => `${t.offset}: ${t.absoluteAuc.toFixed(3)}/${t.medianAuc.toFixed(3)}`).join(', ')}`,
+      );
     console.log('AUC [95% bootstrap interval]; accuracy at a cut-off fixed on the training period');
     for (const r of results) {
       console.log(`\n${r.scorer}`);

@@ -9,6 +9,7 @@ import type { Logger } from '../../core/ports/logger.ts';
 import { seededRandom } from '../../core/ports/random.ts';
 import { buildEmbeddings } from './embeddings.ts';
 import { exportMiniOnnx, roundToHalf, sentimentScale } from './export-onnx.ts';
+import { chooseQuestionOffset, type OffsetChoice } from './kind-offset.ts';
 import { CONCEPTS, NEGATIVE, NEUTRAL_SENTENCES, POSITIVE } from './lexicon.ts';
 import { auc, type Example, predictLogit, trainLogistic } from './logistic.ts';
 import { buildVocabulary, tokenizerFiles } from './vocabulary.ts';
@@ -23,7 +24,12 @@ export interface TrainingData {
   sentiment: { text: string; label: 0 | 1 }[];
   /** In time order (oldest first): the last fifth is the validation set that picks regularisation. */
   /** label in [0, 1]: a class (0/1) or a soft target (e.g. a score percentile). */
-  quality: { input: QualityInput; label: number; weight?: number }[];
+  quality: { input: QualityInput; label: number; weight?: number; score?: number }[];
+  /**
+   * Text known to be neutral (e.g. Q&A titles and sentences), trained toward sentiment 0.5 beside the labelled
+   * sentences, so words that reviews use mostly in complaints do not turn plain questions negative.
+   */
+  neutral?: string[];
   /** One line for config.json and the combiner: which data, which rule, which dates. */
   description: string;
 }
@@ -41,6 +47,8 @@ export interface BuildReport {
   vocabularyRows: number;
   sentimentTrainAccuracy: number;
   qualityValidationAuc: number;
+  /** Log-odds added to questions, and the validation AUCs of both label rules with it (kind-offset.ts). */
+  qualityQuestionOffset: OffsetChoice | null;
   qualityTextValidationAuc: number;
   qualityL2: number;
   qualityUsesAuthorHistory: boolean;
@@ -49,6 +57,10 @@ export interface BuildReport {
 }
 
 const MODEL_VERSION = 1;
+/** Weight of one neutral corpus sentence in the sentiment head, against 1 per labelled sentence. */
+const NEUTRAL_CORPUS_WEIGHT = 0.5;
+/** Extra weight of neutral text when training the subjectivity gate. */
+const SUBJECTIVITY_NEUTRAL_WEIGHT = 4;
 
 export async function buildCohortMini(data: TrainingData, o: BuildOptions): Promise<BuildReport> {
   const D = o.dimensions ?? 96;
@@ -88,6 +100,7 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
   const sentimentRows = [
     ...data.sentiment.map((s) => ({ text: s.text, label: s.label as number, weight: 1 })),
     ...NEUTRAL_SENTENCES.map((text) => ({ text, label: 0.5, weight: 8 })),
+    ...(data.neutral ?? []).map((text) => ({ text, label: 0.5, weight: NEUTRAL_CORPUS_WEIGHT })),
   ];
   const sentimentSeqs = encode(
     sentimentRows.map((s) => s.text),
@@ -102,7 +115,7 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
     random,
   });
   const T = TOPICS.length;
-  const K = D + 2 + T;
+  const K = D + 3 + T;
   const table = new Float32Array(V * K);
   for (let r = 0; r < V; r++) table.set(vectors[r] as Float64Array, r * K);
   const rounded = roundToHalf(table);
@@ -161,13 +174,44 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
   seed(NEGATIVE.zh, -1, 'zh');
   for (let r = 0; r < V; r++) table[r * K + D + 1] = sentiment.sparse[r] as number;
 
+  // Subjectivity gate (Pang & Lee's subjectivity-then-polarity): labelled opinion sentences (1) against neutral
+  // text (0: the lexicon's anchors and the Q&A sentences). The graph multiplies the polarity logit by its
+  // probability, so the sign of a score (and the labelled-sentence accuracy) never changes, but a plain question
+  // whose words happen to lean negative in reviews ("Which tier includes the office hours?") stays near 0.
+  // The seed words mark opinion in both languages, which is what makes Chinese opinions pass the gate.
+  const subjectivityExamples: Example[] = sentimentExamples.map((e, i) => ({
+    ...e,
+    y: (sentimentRows[i] as { label: number }).label === 0.5 ? 0 : 1,
+  }));
+  // Neutral text weighs 4× here (the gate should close unless opinion words are present) and a stronger L2 than
+  // polarity's keeps rare review words ("office", "hours") from opening it alone; both set on plain questions.
+  const subjectivity = trainLogistic(
+    subjectivityExamples.map((e) => (e.y === 0 ? { ...e, weight: SUBJECTIVITY_NEUTRAL_WEIGHT * (e.weight ?? 1) } : e)),
+    {
+      nSparse: V,
+      nDense: 0,
+      l2Sparse: 1e-3,
+      l2Dense: 0,
+      steps: 300,
+      learningRate: 0.05,
+      random,
+    },
+  );
+  const subjectiveMagnitudes = [...subjectivity.sparse].filter((v) => v > 0).sort((a, b) => a - b);
+  const subjectiveStrong = Math.max(subjectiveMagnitudes[Math.floor(subjectiveMagnitudes.length * 0.99)] ?? 1, 2);
+  for (const term of [...POSITIVE.en, ...NEGATIVE.en, ...POSITIVE.zh, ...NEGATIVE.zh]) {
+    const row = vocab.rowOf(term);
+    if (row !== undefined) subjectivity.sparse[row] = Math.max(subjectivity.sparse[row] as number, subjectiveStrong);
+  }
+  for (let r = 0; r < V; r++) table[r * K + D + 2] = subjectivity.sparse[r] as number;
+
   // Topics: lexicon terms vote for their concept's topic.
   for (const c of CONCEPTS) {
     if (!c.topic) continue;
     const t = TOPICS.indexOf(c.topic);
     for (const term of [...c.en, ...c.zh]) {
       const row = vocab.rowOf(term);
-      if (row !== undefined) table[row * K + D + 2 + t] = 1;
+      if (row !== undefined) table[row * K + D + 3 + t] = 1;
     }
   }
 
@@ -252,9 +296,32 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
     log.debug({ stage: 'combiner', dropAuthor, auc: a }, 'quality validation');
     if (a > bestCombiner.auc) bestCombiner = { dropAuthor, auc: a };
   }
-  log.info({ text: bestText, combiner: bestCombiner }, 'quality heads selected on the time-ordered validation fifth');
+  // The question offset (kind-offset.ts), chosen on the validation fifth with the model that never saw it.
+  const offsetChoice = (() => {
+    if (data.quality.some((q) => q.score === undefined) || data.quality.length === 0) return null;
+    const examples = combinerExamples(bestCombiner.dropAuthor, true, earlyTextLogits);
+    const early = fitQuality(examples.slice(0, cut), 0, 0, S + 1);
+    const rows = data.quality.map((q, i) => ({
+      kind: q.input.kind,
+      score: q.score as number,
+      logit: predictLogit(early, examples[i] as Example),
+    }));
+    return chooseQuestionOffset(rows.slice(0, cut), rows.slice(cut));
+  })();
+  const questionOffset = offsetChoice?.offset ?? 0;
+  log.info(
+    { text: bestText, combiner: bestCombiner, questionOffset: offsetChoice },
+    'quality heads selected on the time-ordered validation fifth',
+  );
   const withText = fitQuality(combinerExamples(bestCombiner.dropAuthor, true), 0, 0, S + 1);
   const structureOnly = fitQuality(combinerExamples(bestCombiner.dropAuthor, false), 0, 0, S);
+  // An offset δ on the log-odds of questions, written into the standardised is_question weight: w·z + δ·std·z
+  // adds δ·(x − mean), which ranks exactly like +δ for every question.
+  const isQuestion = STRUCTURE_FEATURES.indexOf('is_question');
+  withText.dense[1 + isQuestion] =
+    (withText.dense[1 + isQuestion] as number) + questionOffset * (stStats.std[isQuestion] as number);
+  structureOnly.dense[isQuestion] =
+    (structureOnly.dense[isQuestion] as number) + questionOffset * (stStats.std[isQuestion] as number);
 
   for (let r = 0; r < V; r++) table[r * K + D] = textHead.sparse[r] as number;
   // Fold the standardisation of the in-model dense features into the graph's weights and bias.
@@ -274,7 +341,7 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
     std: [...stStats.std],
     withText: { textWeight: withText.dense[0] as number, weights: [...withText.dense.slice(1)], bias: withText.bias },
     structureOnly: { weights: [...structureOnly.dense], bias: structureOnly.bias },
-    trainedOn: `${data.description}; text head ${bestText.withText ? `tokens + embedding (l2 ${bestText.l2})` : 'length only'}, author history ${bestCombiner.dropAuthor ? 'off' : 'on'} (chosen on the validation fifth)`,
+    trainedOn: `${data.description}; text head ${bestText.withText ? `tokens + embedding (l2 ${bestText.l2})` : 'length only'}, author history ${bestCombiner.dropAuthor ? 'off' : 'on'}, question offset ${questionOffset} (chosen on the validation fifth)`,
   };
 
   const onnxBytes = exportMiniOnnx({
@@ -286,6 +353,7 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
     qualityLength: wLen,
     qualityBias,
     sentimentBias: sentiment.bias,
+    subjectivityBias: subjectivity.bias,
   });
   writeFileSync(path.join(o.outDir, 'onnx', 'model.onnx'), onnxBytes);
   writeFileSync(path.join(o.outDir, 'quality_combiner.json'), JSON.stringify(combiner, null, 1));
@@ -313,6 +381,7 @@ export async function buildCohortMini(data: TrainingData, o: BuildOptions): Prom
     vocabularyRows: V,
     sentimentTrainAccuracy,
     qualityValidationAuc: bestCombiner.auc,
+    qualityQuestionOffset: offsetChoice,
     qualityTextValidationAuc: bestText.auc,
     qualityL2: bestText.l2,
     qualityUsesAuthorHistory: !bestCombiner.dropAuthor,

@@ -10,7 +10,8 @@ const { onnx } = onnxProto;
  * - `quality_logits` [b, 1]: token quality weights averaged + length + a linear read of the embedding,
  * - `sentiment_logits` [b, 2]: [negative, positive], from summed token sentiment weights, divided by
  *   √(n / SENTIMENT_FREE_LENGTH) once a text is longer than that (a review sentence counts every cue; a long
- *   article does not saturate),
+ *   article does not saturate), times a subjectivity gate σ(summed token subjectivity weights, same scaling):
+ *   plain questions and statements read neutral even when their words lean one way in review data,
  * - `topic_scores` [b, T]: token topic weights over √n.
  * The token table is float16 (half the bytes); it is gathered first and cast after, which is cheap.
  */
@@ -23,12 +24,16 @@ export interface MiniWeights {
   vocabSize: number;
   dimensions: number;
   topics: number;
-  /** Row-major [vocabSize, dimensions + 2 + topics]: embedding, quality weight, sentiment weight, topic weights. */
+  /**
+   * Row-major [vocabSize, dimensions + 3 + topics]: embedding, quality weight, sentiment weight, subjectivity
+   * weight, topic weights.
+   */
   table: Float32Array;
   qualityEmbedding: Float32Array;
   qualityLength: number;
   qualityBias: number;
   sentimentBias: number;
+  subjectivityBias: number;
 }
 
 function toHalf(value: number): number {
@@ -67,7 +72,7 @@ export function exportMiniOnnx(w: MiniWeights): Uint8Array {
   const F16 = onnx.TensorProto.DataType.FLOAT16;
   const I64 = onnx.TensorProto.DataType.INT64;
   const A = onnx.AttributeProto.AttributeType;
-  const K = w.dimensions + 2 + w.topics;
+  const K = w.dimensions + 3 + w.topics;
   const D = w.dimensions;
   const bytes = (arr: ArrayBufferView) =>
     new Uint8Array(arr.buffer.slice(arr.byteOffset, arr.byteOffset + arr.byteLength));
@@ -130,7 +135,13 @@ export function exportMiniOnnx(w: MiniWeights): Uint8Array {
     node('Max', ['s_len_ratio', 'one'], ['s_len_floor']),
     node('Sqrt', ['s_len_floor'], ['s_len_div']),
     node('Div', ['s_sum', 's_len_div'], ['s_tokens']),
-    node('Add', ['s_tokens', 's_bias'], ['s_logit']),
+    node('Add', ['s_tokens', 's_bias'], ['s_raw']),
+    // subjectivity gate: polarity counts only as far as the text reads as an opinion at all
+    node('Slice', ['pooled', 'g_start', 'g_end', 'ax1'], ['g_sum']),
+    node('Div', ['g_sum', 's_len_div'], ['g_tokens']),
+    node('Add', ['g_tokens', 'g_bias'], ['g_logit']),
+    node('Sigmoid', ['g_logit'], ['g_prob']),
+    node('Mul', ['s_raw', 'g_prob'], ['s_logit']),
     node('Mul', ['s_logit', 'half_pos'], ['s_pos']),
     node('Mul', ['s_logit', 'half_neg'], ['s_neg']),
     node('Concat', ['s_neg', 's_pos'], ['sentiment_logits'], [int('axis', 1)]),
@@ -149,13 +160,16 @@ export function exportMiniOnnx(w: MiniWeights): Uint8Array {
     i64('q_end', [D + 1]),
     i64('s_start', [D + 1]),
     i64('s_end', [D + 2]),
-    i64('t_start', [D + 2]),
+    i64('g_start', [D + 2]),
+    i64('g_end', [D + 3]),
+    i64('t_start', [D + 3]),
     i64('t_end', [K]),
     f32('eps', [1], [1e-12]),
     f32('q_len_w', [1], [w.qualityLength]),
     f32('q_emb_w', [D, 1], w.qualityEmbedding),
     f32('q_bias', [1], [w.qualityBias]),
     f32('s_bias', [1], [w.sentimentBias]),
+    f32('g_bias', [1], [w.subjectivityBias]),
     f32('s_len0', [1], [SENTIMENT_FREE_LENGTH]),
     f32('one', [1], [1]),
     f32('half_pos', [1], [0.5]),

@@ -29,6 +29,19 @@ function percentile(sorted: readonly number[], v: number): number {
 }
 
 export function qualityExamples(items: readonly SeQualityItem[], target: QualityTarget): TrainingData['quality'] {
+  // The raw score rides along only so the builder can check the label rules on its validation fifth.
+  return rawQualityExamples(items, target).map(({ item, label, weight }) => ({
+    input: item.input,
+    label,
+    ...(weight === undefined ? {} : { weight }),
+    score: item.post.score,
+  }));
+}
+
+function rawQualityExamples(
+  items: readonly SeQualityItem[],
+  target: QualityTarget,
+): { item: SeQualityItem; label: number; weight?: number }[] {
   if (target === 'local-rank' || target === 'local-rank-mixed') {
     return items.map((item, k) => {
       const window = items.slice(Math.max(0, k - LOCAL_WINDOW / 2), Math.min(items.length, k + LOCAL_WINDOW / 2));
@@ -39,7 +52,7 @@ export function qualityExamples(items: readonly SeQualityItem[], target: Quality
         .sort((a, b) => a - b);
       const withinType = percentile(same, item.post.score);
       return {
-        input: item.input,
+        item,
         label: target === 'local-rank' ? withinType : (withinType + percentile(any, item.post.score)) / 2,
       };
     });
@@ -52,22 +65,22 @@ export function qualityExamples(items: readonly SeQualityItem[], target: Quality
     for (const i of items) byType.set(i.post.postTypeId, [...(byType.get(i.post.postTypeId) ?? []), i.post.score]);
     for (const list of byType.values()) list.sort((a, b) => a - b);
     return items.map((i) => ({
-      input: i.input,
+      item: i,
       label: (percentile(byType.get(i.post.postTypeId) ?? [], i.post.score) + percentile(all, i.post.score)) / 2,
     }));
   }
   const medians = typeMedians(items);
-  const out: TrainingData['quality'] = [];
+  const out: { item: SeQualityItem; label: number; weight?: number }[] = [];
   for (const item of items) {
     const byMedian = labelByMedian(item.post, medians);
     const byThreshold = labelByThreshold(item.post.score);
     if (target === 'threshold') {
-      if (byThreshold !== null) out.push({ input: item.input, label: byThreshold });
+      if (byThreshold !== null) out.push({ item, label: byThreshold });
     } else if (target === 'median') {
-      if (byMedian !== null) out.push({ input: item.input, label: byMedian });
+      if (byMedian !== null) out.push({ item, label: byMedian });
     } else {
       const label = byThreshold ?? byMedian;
-      if (label !== null) out.push({ input: item.input, label, weight: byThreshold !== null ? 2 : 1 });
+      if (label !== null) out.push({ item, label, weight: byThreshold !== null ? 2 : 1 });
     }
   }
   return out;
@@ -94,6 +107,35 @@ export function trainingData(opts: {
     corpus: [...posts, ...comments],
     sentiment: opts.sentences.map((s) => ({ text: s.text, label: s.label })),
     quality: qualityExamples(opts.items, opts.target),
+    neutral: neutralSentences(opts.items),
     description: opts.description,
   };
+}
+
+/**
+ * Plain sentences from a Q&A site, trained toward neutral sentiment: question titles and short prose sentences of
+ * posts (no code, no mathematics). Review data alone teaches that questions and everyday words ("which", "hours",
+ * "office") lean negative, because in reviews they mostly come from complaints; a knowledge community writes them
+ * neutrally. At most two body sentences per post, so long posts do not dominate.
+ */
+export function neutralSentences(items: readonly SeQualityItem[]): string[] {
+  const out: string[] = [];
+  const plain = (s: string) => s.length >= 20 && s.length <= 200 && !/[$\\{}<>=_]|https?:/.test(s);
+  for (const { input } of items) {
+    if (input.title && plain(input.title)) out.push(input.title);
+    const text = input.html
+      .replace(/<pre[\s>][\s\S]*?<\/pre>/gi, ' ')
+      .replace(/<blockquote[\s>][\s\S]*?<\/blockquote>/gi, ' ')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&[a-z]+;|&#\d+;/g, ' ')
+      .replace(/\s+/g, ' ');
+    let taken = 0;
+    for (const sentence of text.split(/(?<=[.?!])\s+/)) {
+      const s = sentence.trim();
+      if (!plain(s)) continue;
+      out.push(s);
+      if (++taken === 2) break;
+    }
+  }
+  return out;
 }
