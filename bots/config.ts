@@ -65,6 +65,7 @@ export const configSchema = z.object({
   DISCORD_GUILD_ID: optionalString,
   /** The privileged Server Members intent: member joins and leaves. Off when the app is not approved for it. */
   DISCORD_MEMBERS_INTENT: flag(true),
+  DISCORD_MESSAGE_CONTENT_INTENT: flag(true),
 
   // Slack
   SLACK_BOT_TOKEN: optionalString,

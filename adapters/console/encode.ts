@@ -10,7 +10,7 @@ export function encodeConsoleReply(reply: RichReply, saved: { image?: string; fi
   if (reply.title) lines.push(`${mark}${reply.title}`, '─'.repeat(Math.min(60, Math.max(8, width(reply.title) + 2))));
   if (reply.text) lines.push(reply.title ? reply.text : `${mark}${reply.text}`);
   // Some replies number their items themselves (digest ranks that match the 👍 N buttons): do not number twice.
-  const numbered = reply.items?.every((item, i) => item.title.startsWith(`${i + 1}. `)) ?? false;
+  const numbered = reply.items?.every((item, i) => new RegExp(`^#?${i + 1}\\.? `).test(item.title)) ?? false;
   reply.items?.forEach((item, i) => {
     lines.push(`${numbered ? '' : `${i + 1}. `}${item.title}${item.url ? `  <${item.url}>` : ''}`);
     if (item.description) lines.push(`   ${item.description}`);

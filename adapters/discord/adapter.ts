@@ -43,6 +43,8 @@ export interface DiscordOptions {
   registerCommands?: boolean;
   /** Subscribe to member joins and leaves (the privileged Server Members intent; default true). */
   memberEvents?: boolean;
+  /** Read what members write (the privileged Message Content intent; default true): digests and profiles use it. */
+  messageContent?: boolean;
   ackAfterMs?: number;
   clock?: Clock;
   /** REST retries on 5xx/timeouts and the per-request timeout (discord.js defaults: 3 and 15 000 ms). */
@@ -80,6 +82,7 @@ export async function startDiscord(
   };
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions];
   if (options.memberEvents ?? true) intents.push(GatewayIntentBits.GuildMembers);
+  if (options.messageContent ?? true) intents.push(GatewayIntentBits.MessageContent);
   const client = new Client({
     intents,
     rest: restOptions,

@@ -29,6 +29,23 @@ describe('Discord gateway decoding', () => {
     ]);
   });
 
+  it('keeps what the member wrote, and the links in it, on the posted and replied events', () => {
+    const event = parseGatewayEvent('MESSAGE_CREATE', {
+      id: '110',
+      channel_id: '9',
+      guild_id: '8',
+      author: user('2', 'alice'),
+      content: 'Great read on RAG: https://example.com/rag?utm_source=x',
+      referenced_message: { id: '99', author: user('4', 'carol') },
+    });
+    const [posted, replied] = decodeGatewayEvent(event!, ctx);
+    expect(posted?.metadata).toEqual({
+      text: 'Great read on RAG: https://example.com/rag?utm_source=x',
+      urls: ['https://example.com/rag?utm_source=x'],
+    });
+    expect(replied?.metadata).toMatchObject({ inReplyTo: '99', text: posted?.metadata?.['text'] });
+  });
+
   it('records a forward as a share and ignores bots and webhooks', () => {
     const forward = parseGatewayEvent('MESSAGE_CREATE', {
       id: '101',

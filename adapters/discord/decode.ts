@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PermissionLevel } from '../../core/domain/types.ts';
 import type { CommandEnvelope, EventEnvelope, PlatformSpace, PlatformUser } from '../../core/framework/envelopes.ts';
 import type { RawOptionValue } from '../../core/framework/options.ts';
+import { messageMetadata } from '../shared/message-text.ts';
 import type { CommandRegistration } from './register.ts';
 
 /** Raw Discord API payloads (gateway dispatches and HTTP interactions), parsed at the edge. */
@@ -67,6 +68,8 @@ const MessageCreate = z.object({
   member: Member.optional(),
   webhook_id: z.string().optional(),
   timestamp: z.string().optional(),
+  /** Empty unless the bot has the Message Content intent (or is mentioned). */
+  content: z.string().default(''),
   mentions: z.array(User.extend({ member: Member.optional() })).default([]),
   message_reference: z.object({ type: z.number().optional(), message_id: z.string().optional() }).optional(),
   referenced_message: z.object({ id: z.string(), author: User }).nullish(),
@@ -243,9 +246,10 @@ export function decodeGatewayEvent(
         {
           ...base,
           verb: forwarded ? 'message.shared' : 'message.posted',
-          ...(forwarded && m.message_reference?.message_id
-            ? { metadata: { original: m.message_reference.message_id } }
-            : {}),
+          metadata: {
+            ...messageMetadata(m.content),
+            ...(forwarded && m.message_reference?.message_id ? { original: m.message_reference.message_id } : {}),
+          },
           deliveryId: deliveryIdOf(m.id, forwarded ? 'shared' : 'posted'),
         },
       ];
@@ -255,7 +259,7 @@ export function decodeGatewayEvent(
           ...base,
           verb: 'message.replied',
           target: toPlatformUser(parent.author),
-          metadata: { inReplyTo: parent.id },
+          metadata: { inReplyTo: parent.id, ...messageMetadata(m.content) },
           deliveryId: deliveryIdOf(m.id, 'replied'),
         });
       for (const mentioned of m.mentions) {

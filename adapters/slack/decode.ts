@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandEnvelope, EventEnvelope, PlatformSpace, PlatformUser } from '../../core/framework/envelopes.ts';
+import { messageMetadata } from '../shared/message-text.ts';
 
 /** The parts of Slack payloads the adapter reads, parsed at the edge. */
 export const SlashCommandPayload = z.object({
@@ -121,6 +122,16 @@ export function decodeBlockAction(
   };
 }
 
+/** Slack mrkdwn → plain text: `<https://x|label>` becomes the link, `<@U1>` stays a mention id. */
+function slackText(raw: string | undefined) {
+  const urls: string[] = [];
+  const text = (raw ?? '').replace(/<(https?:\/\/[^|>]+)(?:\|([^>]*))?>/g, (_, url: string, label?: string) => {
+    urls.push(url);
+    return label ? `${label} ${url}` : url;
+  });
+  return messageMetadata(text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'), urls);
+}
+
 /** Non-command happenings, each with a delivery id derived from the event id (Slack retries keep it). */
 export async function decodeEvent(
   event: SlackEvent,
@@ -150,6 +161,7 @@ export async function decodeEvent(
       events.push({
         ...base,
         verb: shared ? 'message.shared' : 'message.posted',
+        metadata: slackText(event.text),
         deliveryId: deliveryIdOf(id, shared ? 'shared' : 'posted'),
       });
       if (
@@ -162,7 +174,7 @@ export async function decodeEvent(
           ...base,
           verb: 'message.replied',
           target: await lookup(event.parent_user_id),
-          metadata: { inReplyTo: `${event.channel}:${event.thread_ts}` },
+          metadata: { inReplyTo: `${event.channel}:${event.thread_ts}`, ...slackText(event.text) },
           deliveryId: deliveryIdOf(id, 'replied'),
         });
       const seen = new Set<string>();

@@ -86,6 +86,7 @@ export class PrismaMemberStore implements MemberStore {
             displayName: identity.displayName,
             locale: identity.locale ?? null,
             isBot: identity.isBot ?? false,
+            joinedAt: identity.joinedAt,
           },
         }),
       () => this.db.member.findUnique({ where }),

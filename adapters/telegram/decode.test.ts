@@ -51,6 +51,17 @@ describe('Telegram decoding', () => {
     ]);
   });
 
+  it('keeps the text or caption of a post, with the address behind linked words', () => {
+    const update = TelegramUpdate.parse({
+      update_id: 13,
+      message: {
+        ...message('大模型入门 文章', [{ type: 'text_link', offset: 6, length: 2, url: 'https://example.cn/llm' }]),
+      },
+    });
+    const [posted] = decodeEvents(update, 999, () => undefined);
+    expect(posted?.metadata).toEqual({ text: '大模型入门 文章', urls: ['https://example.cn/llm'] });
+  });
+
   it('turns a reaction change into added and removed events with stable delivery ids', () => {
     const update = TelegramUpdate.parse({
       update_id: 9,

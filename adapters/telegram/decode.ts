@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandEnvelope, EventEnvelope, PlatformSpace, PlatformUser } from '../../core/framework/envelopes.ts';
+import { messageMetadata } from '../shared/message-text.ts';
 
 /** Only the parts of a Telegram update the adapter reads, parsed at the edge. Unknown fields pass through. */
 const User = z.object({
@@ -26,6 +27,8 @@ const Entity = z.object({
   offset: z.number().int().nonnegative(),
   length: z.number().int().nonnegative(),
   user: User.optional(),
+  /** text_link entities: the address behind the linked words. */
+  url: z.string().optional(),
 });
 
 const BaseMessage = z.object({
@@ -123,6 +126,13 @@ export function commandLineOf(message: TelegramMessageData, botUsername: string)
   return `${command}${rest}`.trim();
 }
 
+/** The text or caption, with the addresses behind `text_link` entities (shown as words, linking elsewhere). */
+function telegramText(message: TelegramMessageData) {
+  const entities = message.text ? (message.entities ?? []) : (message.caption_entities ?? []);
+  const links = entities.flatMap((e) => (e.type === 'text_link' && e.url ? [e.url] : []));
+  return messageMetadata(message.text ?? message.caption, links);
+}
+
 function mentionedUsers(message: TelegramMessageData): TelegramUser[] {
   const entities = [...(message.entities ?? []), ...(message.caption_entities ?? [])];
   return entities.flatMap((e) => (e.type === 'text_mention' && e.user ? [e.user] : []));
@@ -217,7 +227,12 @@ export function decodeEvents(
         deliveryId: deliveryIdOf(update.update_id, 'shared'),
       });
     } else {
-      events.push({ ...base, verb: 'message.posted', deliveryId: deliveryIdOf(update.update_id, 'posted') });
+      events.push({
+        ...base,
+        verb: 'message.posted',
+        metadata: telegramText(message),
+        deliveryId: deliveryIdOf(update.update_id, 'posted'),
+      });
     }
     const repliedTo = message.reply_to_message?.from;
     if (repliedTo && repliedTo.id !== message.from.id && !repliedTo.is_bot)
@@ -225,7 +240,7 @@ export function decodeEvents(
         ...base,
         verb: 'message.replied',
         target: toPlatformUser(repliedTo),
-        metadata: { inReplyTo: `${message.chat.id}:${message.reply_to_message?.message_id}` },
+        metadata: { inReplyTo: `${message.chat.id}:${message.reply_to_message?.message_id}`, ...telegramText(message) },
         deliveryId: deliveryIdOf(update.update_id, 'replied'),
       });
     const targets = new Map<string, PlatformUser>();

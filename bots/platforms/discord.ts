@@ -16,6 +16,7 @@ export async function start({ core, config, log }: PlatformDeps): Promise<Runnin
       moderatorRoleId: config.DISCORD_MODERATOR_ROLE_ID,
       guildId: config.DISCORD_GUILD_ID,
       memberEvents: config.DISCORD_MEMBERS_INTENT,
+      messageContent: config.DISCORD_MESSAGE_CONTENT_INTENT,
     },
     log,
   );

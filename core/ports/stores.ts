@@ -33,6 +33,8 @@ export interface MemberIdentity {
   displayName: string;
   locale?: Locale | null;
   isBot?: boolean;
+  /** When they joined, if known (imports, the demo seed); otherwise first contact is the join. */
+  joinedAt?: Date;
 }
 
 export interface MemberStore {

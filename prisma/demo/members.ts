@@ -9,12 +9,22 @@ export interface DemoMember {
   interests: string[];
   /** Relative activity (0 = has never done anything: a cold-start member). */
   activity: number;
+  /** Days before the seed's clock that the member joined. */
+  joinedDaysAgo: number;
 }
 
 export const DEMO_DEFAULT_HANDLE = 'alice';
 
 export const demoMembers: DemoMember[] = [
-  { handle: 'admin', displayName: 'Operator', locale: 'en', role: 'admin', interests: ['product'], activity: 0.3 },
+  {
+    handle: 'admin',
+    displayName: 'Operator',
+    locale: 'en',
+    role: 'admin',
+    interests: ['product'],
+    activity: 0.3,
+    joinedDaysAgo: 120,
+  },
   {
     handle: 'mod',
     displayName: 'Morgan (mod)',
@@ -22,6 +32,7 @@ export const demoMembers: DemoMember[] = [
     role: 'moderator',
     interests: ['product', 'writing'],
     activity: 1,
+    joinedDaysAgo: 118,
   },
   {
     handle: 'creator',
@@ -30,8 +41,17 @@ export const demoMembers: DemoMember[] = [
     role: 'creator',
     interests: ['ai', 'data'],
     activity: 1.2,
+    joinedDaysAgo: 110,
   },
-  { handle: 'alice', displayName: 'Alice', locale: 'en', role: 'member', interests: ['data', 'ai'], activity: 1 },
+  {
+    handle: 'alice',
+    displayName: 'Alice',
+    locale: 'en',
+    role: 'member',
+    interests: ['data', 'ai'],
+    activity: 1,
+    joinedDaysAgo: 95,
+  },
   {
     handle: 'bob',
     displayName: 'Bob',
@@ -39,8 +59,17 @@ export const demoMembers: DemoMember[] = [
     role: 'member',
     interests: ['investing', 'product'],
     activity: 0.8,
+    joinedDaysAgo: 90,
   },
-  { handle: 'chen', displayName: '陈晨', locale: 'zh-CN', role: 'member', interests: ['ai', 'product'], activity: 1 },
+  {
+    handle: 'chen',
+    displayName: '陈晨',
+    locale: 'zh-CN',
+    role: 'member',
+    interests: ['ai', 'product'],
+    activity: 1,
+    joinedDaysAgo: 80,
+  },
   {
     handle: 'li',
     displayName: '李雷',
@@ -48,6 +77,7 @@ export const demoMembers: DemoMember[] = [
     role: 'member',
     interests: ['investing', 'writing'],
     activity: 0.7,
+    joinedDaysAgo: 75,
   },
   {
     handle: 'maya',
@@ -56,6 +86,7 @@ export const demoMembers: DemoMember[] = [
     role: 'member',
     interests: ['design', 'writing'],
     activity: 0.6,
+    joinedDaysAgo: 70,
   },
   {
     handle: 'wang',
@@ -64,6 +95,15 @@ export const demoMembers: DemoMember[] = [
     role: 'member',
     interests: ['design', 'data'],
     activity: 0.5,
+    joinedDaysAgo: 64,
   },
-  { handle: 'newbie', displayName: 'New Member', locale: 'en', role: 'member', interests: [], activity: 0 },
+  {
+    handle: 'newbie',
+    displayName: 'New Member',
+    locale: 'en',
+    role: 'member',
+    interests: [],
+    activity: 0,
+    joinedDaysAgo: 2,
+  },
 ];

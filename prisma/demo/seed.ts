@@ -46,6 +46,7 @@ export async function seedDemoCommunity(
       handle: m.handle,
       displayName: m.displayName,
       locale: m.locale,
+      joinedAt: new Date(now - m.joinedDaysAgo * DAY),
     });
     if (m.role !== 'member') member = await stores.members.setRole(member.id, m.role);
     members.push(member);

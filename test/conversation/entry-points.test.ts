@@ -14,6 +14,7 @@ import { createTestApp, type TestApp } from '../support/app.ts';
 /** Gateway intent bits (discord-api-types GatewayIntentBits). */
 const GUILDS = 1 << 0;
 const GUILD_MEMBERS = 1 << 1;
+const MESSAGE_CONTENT = 1 << 15;
 
 /**
  * The entry points `npm run bot:<platform>` uses, started from environment variables the way an operator sets them,
@@ -81,22 +82,25 @@ describe('platform entry points from configuration', () => {
     expect(post?.auth).toBe(`Bot ${discord.token}`);
     expect(discord.rest.some((c) => c.method === 'PUT' && c.path.endsWith('/commands'))).toBe(true);
     expect(platform.access).toBeDefined();
-    // The privileged Server Members intent is on by default.
+    // The privileged Server Members and Message Content intents are on by default.
     expect((discord.identifies.at(-1)?.intents ?? 0) & GUILD_MEMBERS).toBe(GUILD_MEMBERS);
+    expect((discord.identifies.at(-1)?.intents ?? 0) & MESSAGE_CONTENT).toBe(MESSAGE_CONTENT);
   });
 
-  it('leaves the Server Members intent out with DISCORD_MEMBERS_INTENT=false', async () => {
+  it('leaves the privileged intents out when DISCORD_MEMBERS_INTENT and DISCORD_MESSAGE_CONTENT_INTENT are false', async () => {
     const config = loadConfig({
       DISCORD_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: FAKE_APP_ID,
       DISCORD_API_URL: discord.apiUrl,
       DISCORD_MEMBERS_INTENT: 'false',
+      DISCORD_MESSAGE_CONTENT_INTENT: 'false',
     });
     const before = discord.identifies.length;
     running.push(await startDiscordPlatform({ core: app.core, config, log: silentLogger }));
     const identify = discord.identifies.slice(before).at(-1);
     expect(identify).toBeDefined();
     expect((identify?.intents ?? 0) & GUILD_MEMBERS).toBe(0);
+    expect((identify?.intents ?? 0) & MESSAGE_CONTENT).toBe(0);
     // The rest of what the bot subscribes to stays: guilds, messages, reactions.
     expect((identify?.intents ?? 0) & GUILDS).toBe(GUILDS);
   });
