@@ -19,7 +19,6 @@ import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { PrivacyService } from '../core/privacy/privacy-service.ts';
 import { RecommendService } from '../core/recommend/service.ts';
-import { HashedContentModel } from '../core/recommend/text-vectors.ts';
 import type { Services } from '../core/services.ts';
 import { AccessRouter } from './access-router.ts';
 import type { Config } from './config.ts';
@@ -105,12 +104,12 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   const eventListeners: EventListener[] = [];
   const core = new Dispatcher({ commands, services, log, clock, eventListeners });
   const background: App['background'] = [];
-  // Recommendations: retrained hourly per community and on demand (/recommend retrain). The model-free embedder
-  // stands in until a content model is wired here; cross-lingual search needs the real one.
+  // Recommendations: retrained hourly per community and on demand (/recommend retrain), with course and profile
+  // vectors from the same content model as digests, so search and similarity work across Chinese and English.
   services.recommend = new RecommendService({
     courses: stores.courses,
     events: stores.events,
-    model: new HashedContentModel(),
+    model,
     snapshots: new PrismaRecommenderSnapshotStore(database.prisma),
     clock,
     log,
