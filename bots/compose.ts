@@ -4,7 +4,14 @@ import { PrismaCommerceStore } from '../adapters/storage/commerce-store.ts';
 import { createContentStores } from '../adapters/storage/content-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
 import { createInteractionStores } from '../adapters/storage/ledger-stores.ts';
-import { commerceSource, eventLogSource } from '../adapters/storage/privacy-sources.ts';
+import {
+  commerceSource,
+  eventLogSource,
+  interestGroupSource,
+  leaderboardSource,
+  ledgerSource,
+  memberPostsSource,
+} from '../adapters/storage/privacy-sources.ts';
 import { PrismaRecommenderSnapshotStore } from '../adapters/storage/recommend-snapshot-store.ts';
 import { allCommands } from '../core/commands/index.ts';
 import { CommerceService } from '../core/commerce/commerce-service.ts';
@@ -86,7 +93,15 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   });
   services.privacy = new PrivacyService({
     members: stores.members,
-    sources: [eventLogSource(database.prisma), commerceSource(database.prisma)],
+    // Order matters: members' posts are found through their events, so they go before the event log.
+    sources: [
+      memberPostsSource(database.prisma),
+      eventLogSource(database.prisma),
+      commerceSource(database.prisma),
+      ledgerSource(database.prisma),
+      leaderboardSource(database.prisma, clock),
+      interestGroupSource(database.prisma),
+    ],
     clock,
     log: log.child({ ns: 'core:privacy' }),
     pseudonymSecret: config.PSEUDONYM_SECRET,

@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/ports/clock.ts';
 import type { PersonalDataSource, PersonalScope } from '../../core/privacy/ports.ts';
 import type { Db } from './database.ts';
 
@@ -48,6 +49,121 @@ export function commerceSource(db: Db): PersonalDataSource {
       // Paid orders are accounting records and stay with the pseudonymised member; unpaid requests go.
       const pending = await db.courseOrder.deleteMany({ where: { communityId, memberId, status: { not: 'paid' } } });
       return pending.count;
+    },
+  };
+}
+
+/**
+ * Members' own posts that became digest candidates. Must run before the event log source: the posts' events are
+ * how we know which items were theirs.
+ */
+export function memberPostsSource(db: Db): PersonalDataSource {
+  const theirItems = async ({ communityId, memberId }: PersonalScope) => {
+    const posts = await db.interactionEvent.findMany({
+      where: { communityId, actorId: memberId, verb: { in: ['message.posted', 'message.shared'] } },
+      select: { objectId: true },
+    });
+    return posts.map((p) => `message:${p.objectId}`);
+  };
+  return {
+    name: 'posts_in_digests',
+    async export(scope) {
+      const guids = await theirItems(scope);
+      if (guids.length === 0) return [];
+      return db.contentItem.findMany({
+        where: { communityId: scope.communityId, guid: { in: guids } },
+        select: { title: true, url: true, publishedAt: true, quality: true, dropReason: true },
+      });
+    },
+    async forget(scope) {
+      const guids = await theirItems(scope);
+      if (guids.length === 0) return 0;
+      const items = await db.contentItem.findMany({
+        where: { communityId: scope.communityId, guid: { in: guids } },
+        select: { id: true },
+      });
+      const ids = items.map((i) => i.id);
+      await db.digestDelivery.deleteMany({ where: { communityId: scope.communityId, itemId: { in: ids } } });
+      return (await db.contentItem.deleteMany({ where: { id: { in: ids } } })).count;
+    },
+  };
+}
+
+/**
+ * Points. Balances and postings stay (the ledger must still balance, and the other side of each tip keeps its
+ * points), but free-text reasons and derived tipping patterns that name the member go.
+ */
+export function ledgerSource(db: Db): PersonalDataSource {
+  return {
+    name: 'points',
+    async export({ communityId, memberId }: PersonalScope) {
+      const [account, transfers, audits] = await Promise.all([
+        db.ledgerAccount.findFirst({ where: { communityId, memberId }, select: { balance: true } }),
+        db.ledgerTransfer.findMany({
+          where: { communityId, OR: [{ fromMemberId: memberId }, { toMemberId: memberId }] },
+          select: { kind: true, fromMemberId: true, toMemberId: true, amount: true, reason: true, createdAt: true },
+          orderBy: { createdAt: 'asc' },
+        }),
+        db.ledgerAudit.findMany({
+          where: { communityId, memberId },
+          select: { action: true, amount: true, reason: true, createdAt: true },
+        }),
+      ]);
+      return { balance: account?.balance ?? 0, transfers, moderatorAdjustments: audits };
+    },
+    async forget({ communityId, memberId }: PersonalScope) {
+      const reasons = await db.ledgerTransfer.updateMany({
+        where: { communityId, OR: [{ fromMemberId: memberId }, { toMemberId: memberId }], reason: { not: null } },
+        data: { reason: null },
+      });
+      const audits = await db.ledgerAudit.updateMany({ where: { communityId, memberId }, data: { reason: '' } });
+      const pairs = await db.ledgerTipPair.deleteMany({
+        where: { communityId, OR: [{ fromMemberId: memberId }, { toMemberId: memberId }] },
+      });
+      const flags = await db.ledgerFlag.deleteMany({ where: { communityId, memberIds: { contains: memberId } } });
+      return reasons.count + audits.count + pairs.count + flags.count;
+    },
+  };
+}
+
+/** Leaderboard entries go; the tombstone stays opted out so a forgotten member never reappears on a board. */
+export function leaderboardSource(db: Db, clock: Clock): PersonalDataSource {
+  return {
+    name: 'leaderboards',
+    async export({ communityId, memberId }: PersonalScope) {
+      const [optedOut, entries] = await Promise.all([
+        db.leaderboardOptOut.findUnique({ where: { communityId_memberId: { communityId, memberId } } }),
+        db.leaderboardEntry.findMany({
+          where: { memberId, snapshot: { communityId } },
+          select: { rank: true, score: true, snapshot: { select: { window: true, topic: true, computedAt: true } } },
+        }),
+      ]);
+      return { optedOut: optedOut !== null, entries };
+    },
+    async forget({ communityId, memberId }: PersonalScope) {
+      const entries = await db.leaderboardEntry.deleteMany({ where: { memberId, snapshot: { communityId } } });
+      await db.leaderboardOptOut.upsert({
+        where: { communityId_memberId: { communityId, memberId } },
+        create: { communityId, memberId, createdAt: clock.now() },
+        update: {},
+      });
+      return entries.count;
+    },
+  };
+}
+
+/** The interest group a member was placed in (profiles themselves are computed from the event log, erased above). */
+export function interestGroupSource(db: Db): PersonalDataSource {
+  return {
+    name: 'interest_group',
+    async export({ communityId, memberId }: PersonalScope) {
+      return db.interestGroupMember.findUnique({
+        where: { communityId_memberId: { communityId, memberId } },
+        select: { groupIndex: true },
+      });
+    },
+    async forget({ communityId, memberId }: PersonalScope) {
+      return (await db.interestGroupMember.deleteMany({ where: { communityId, memberId } })).count;
     },
   };
 }

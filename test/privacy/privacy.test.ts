@@ -12,6 +12,8 @@ describe('privacy: export and forget', () => {
   });
 
   it('exports everything kept about the member as a file', async () => {
+    expect((await app.console.run('@alice /tip @bob 5 "thanks for the SQL tips"'))?.status).toBe('ok');
+    expect((await app.console.run('@bob /tip @chen 2 "for Bob-specific reasons"'))?.status).toBe('ok');
     const turn = await app.console.run('@bob /privacy export');
     expect(turn?.status).toBe('ok');
     const file = turn!.reply!.file!;
@@ -20,6 +22,12 @@ describe('privacy: export and forget', () => {
     expect(data.member.handle).toBe('bob');
     expect(data.sections.events.length).toBeGreaterThan(5);
     expect(data.sections.events.every((e: { verb: string }) => typeof e.verb === 'string')).toBe(true);
+    expect(data.sections.points.transfers.map((t: { reason: string }) => t.reason)).toEqual(
+      expect.arrayContaining(['thanks for the SQL tips', 'for Bob-specific reasons']),
+    );
+    expect(Object.keys(data.sections)).toEqual(
+      expect.arrayContaining(['posts_in_digests', 'events', 'purchases', 'points', 'leaderboards', 'interest_group']),
+    );
     const savedPath = /→ (\S+\.json)/.exec(turn!.output)?.[1];
     expect(JSON.parse(readFileSync(savedPath!, 'utf8')).member.handle).toBe('bob');
   });
@@ -40,6 +48,39 @@ describe('privacy: export and forget', () => {
     expect(tombstone.handle).toMatch(/^forgotten-/);
     expect(tombstone.displayName).not.toContain('Bob');
     expect(await app.services.members.findByHandle(community, 'bob')).toBeNull();
+    // Points stay balanced but lose their words; the tombstone never shows on a leaderboard.
+    const transfers = await app.db.prisma.ledgerTransfer.findMany({
+      where: { communityId: community, OR: [{ fromMemberId: bob.id }, { toMemberId: bob.id }] },
+    });
+    expect(transfers.length).toBeGreaterThanOrEqual(2);
+    expect(transfers.every((t) => t.reason === null)).toBe(true);
+    const postings = await app.db.prisma.ledgerPosting.findMany({ where: { communityId: community } });
+    expect(postings.reduce((sum, p) => sum + p.amount, 0)).toBe(0);
+    const board = await app.console.run('@alice /leaderboard all');
+    expect(board?.output).not.toContain(tombstone.displayName);
+  });
+
+  it('erases a member’s posts from digest candidates too', async () => {
+    const community = app.demoCommunityId!;
+    await app.core.handleEvent({
+      space: { platform: 'console', platformId: 'demo', name: 'Cohort Demo Community' },
+      user: { platformUserId: 'wang', handle: 'wang', displayName: '王芳' },
+      channel: { platformChannelId: 'general' },
+      verb: 'message.posted',
+      objectType: 'message',
+      objectId: 'wang-post-1',
+      metadata: {
+        text: '设计系统组件文档怎么写 https://design.example.cn/tokens',
+        urls: ['https://design.example.cn/tokens'],
+      },
+      deliveryId: 'wang-post-1',
+    });
+    const content = app.services.content!;
+    for (const source of await content.sources.ensureBuiltins(community)) await content.poller.poll(source);
+    const guid = 'message:wang-post-1';
+    expect(await app.db.prisma.contentItem.count({ where: { communityId: community, guid } })).toBe(1);
+    await app.console.run('@wang /privacy forget yes');
+    expect(await app.db.prisma.contentItem.count({ where: { communityId: community, guid } })).toBe(0);
   });
 
   it('lets an admin erase a member on request, and nobody else', async () => {
