@@ -65,8 +65,31 @@ export class PrismaCommunityStore implements CommunityStore {
   }
 
   async remove(id: string): Promise<void> {
-    // Relations cascade from Community, so one delete removes members, courses, events and feature rows.
-    await this.db.community.delete({ where: { id } });
+    // Feature tables keep no foreign key to Community (each feature's schema stands alone), so they are cleared
+    // here by name; core tables cascade from the Community row. storage.test.ts checks this list against the schema.
+    const where = { communityId: id };
+    await this.db.$transaction([
+      this.db.digestDelivery.deleteMany({ where }),
+      this.db.digestRun.deleteMany({ where }),
+      this.db.digestSchedule.deleteMany({ where }),
+      this.db.contentItem.deleteMany({ where }),
+      this.db.contentSource.deleteMany({ where }),
+      this.db.ledgerPosting.deleteMany({ where }),
+      this.db.ledgerAudit.deleteMany({ where }),
+      this.db.ledgerFlag.deleteMany({ where }),
+      this.db.ledgerTipPair.deleteMany({ where }),
+      this.db.ledgerTransfer.deleteMany({ where }),
+      this.db.ledgerAccount.deleteMany({ where }),
+      this.db.leaderboardOptOut.deleteMany({ where }),
+      this.db.leaderboardSnapshot.deleteMany({ where }),
+      this.db.interestGroupMember.deleteMany({ where }),
+      this.db.interestGroup.deleteMany({ where }),
+      this.db.recommenderSnapshot.deleteMany({ where }),
+      this.db.entitlement.deleteMany({ where }),
+      this.db.courseOrder.deleteMany({ where }),
+      this.db.courseAccess.deleteMany({ where }),
+      this.db.community.delete({ where: { id } }),
+    ]);
   }
 }
 

@@ -1,9 +1,20 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoreStores } from '../../adapters/storage/index.ts';
 import { applyMigrations, readMigrations } from '../../adapters/storage/schema-engine.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+/** Models in prisma/schema that carry a communityId column. */
+function modelsWithCommunityId(): string[] {
+  const dir = new URL('../../prisma/schema/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.prisma'))
+    .flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/model (\w+) \{([\s\S]*?)\n\}/g)])
+    .filter((m) => /^\s+communityId\s/m.test(m[2] ?? ''))
+    .map((m) => m[1] as string);
+}
 
 describe.each(['sqlite', 'postgresql'] as const)('storage on %s', (provider) => {
   let db: TestDatabase;
@@ -118,6 +129,16 @@ describe.each(['sqlite', 'postgresql'] as const)('storage on %s', (provider) => 
       priceMinor: 39900,
       paymentModel: 'one_off',
     });
+  });
+
+  it('clears every table that holds community rows when a community is removed', async () => {
+    const source = readFileSync(new URL('../../adapters/storage/community-stores.ts', import.meta.url), 'utf8');
+    const cleared = new Set([...source.matchAll(/this\.db\.(\w+)\.deleteMany\(\{ where \}\)/g)].map((m) => m[1]));
+    const cascaded = new Set(['member', 'channel', 'course', 'interactionEvent']);
+    for (const model of modelsWithCommunityId()) {
+      const client = model[0]!.toLowerCase() + model.slice(1);
+      expect(cleared.has(client) || cascaded.has(client), `${model} rows would outlive their community`).toBe(true);
+    }
   });
 
   it('removes a community with everything that belongs to it', async () => {
