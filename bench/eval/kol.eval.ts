@@ -114,6 +114,12 @@ export async function run(args: EvalArgs): Promise<void> {
     ),
   ].filter((id) => reputation.has(id));
   const truth = posters.map((id) => reputation.get(id) as number);
+  // The dump's "now": its last post or comment. Members join when their Stack Exchange account was created.
+  let end = 0;
+  for (const p of dump.posts) end = Math.max(end, p.creationDate.getTime());
+  for (const c of dump.comments) end = Math.max(end, c.creationDate.getTime());
+  const now = new Date(end);
+  const joinedAt = new Map(dump.users.map((u) => [`u${u.id}`, u.creationDate]));
   const rows: Row[] = [];
   const score = (name: string, votes: boolean, values: Map<string, number>) => {
     const v = posters.map((id) => values.get(id) ?? 0);
@@ -126,10 +132,27 @@ export async function run(args: EvalArgs): Promise<void> {
     if (!votes) {
       score('post count', false, new Map(graph.ids.map((id, i) => [id, graph.activity[i]!.posts])));
       score('in-degree (distinct members)', false, new Map([...inDegree].map(([id, s]) => [id, s.size])));
+      score(
+        'account age (days)',
+        false,
+        new Map(posters.map((id) => [id, now.getTime() - joinedAt.get(id)!.getTime()])),
+      );
     }
     score('PageRank', votes, new Map(graph.ids.map((id, i) => [id, pr[i]!])));
-    const kol = computeKolScores(graph);
-    score('KOL score (PageRank + post quality + presence)', votes, new Map(kol.map((e) => [e.memberId, e.score])));
+    // Baseline: the first weights (influence 1, contribution 2, presence 1), no volume, no tenure.
+    const before = computeKolScores(graph, {
+      weights: { influence: 1, contribution: 2, volume: 0, presence: 1, tenure: 0 },
+    });
+    score('KOL score, first weights (baseline)', votes, new Map(before.map((e) => [e.memberId, e.score])));
+    const noTenure = computeKolScores(graph);
+    score(
+      'KOL score without tenure (weekly/monthly boards)',
+      votes,
+      new Map(noTenure.map((e) => [e.memberId, e.score])),
+    );
+    // What /leaderboard all-time computes: the same function with members' join dates.
+    const kol = computeKolScores(graph, { joinedAt, now });
+    score('KOL score (all-time board, product default)', votes, new Map(kol.map((e) => [e.memberId, e.score])));
   }
   const withScoreSum = new Map<string, number>();
   for (const p of dump.posts)
@@ -143,10 +166,10 @@ export async function run(args: EvalArgs): Promise<void> {
   }
   console.log(`KOL evaluation on ${args.data}`);
   console.log(`users with ≥ 1 question or answer: ${posters.length}; ground truth: reputation\n`);
-  console.log(`${'scoring'.padEnd(50)} ${'votes?'.padEnd(7)} ${'ρ'.padStart(6)}  top-10`);
+  console.log(`${'scoring'.padEnd(52)} ${'votes?'.padEnd(7)} ${'ρ'.padStart(6)}  top-10`);
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(50)} ${(r.votes ? 'yes' : 'no').padEnd(7)} ${r.rho.toFixed(3).padStart(6)}  ${r.top10}/10`,
+      `${r.name.padEnd(52)} ${(r.votes ? 'yes' : 'no').padEnd(7)} ${r.rho.toFixed(3).padStart(6)}  ${r.top10}/10`,
     );
   }
   console.log('\nTarget: ρ ≥ 0.75 without vote-derived inputs, top-10 overlap ≥ 8.');

@@ -83,7 +83,7 @@ describe('interaction graph', () => {
       ],
       { now: NOW, halfLifeDays: 30 },
     );
-    const kol = computeKolScores(graph, { weights: { contribution: 0, presence: 0 } });
+    const kol = computeKolScores(graph, { weights: { contribution: 0, volume: 0, presence: 0 } });
     const fresh = kol.find((e) => e.memberId === 'fresh')!;
     const old = kol.find((e) => e.memberId === 'old')!;
     expect(fresh.pagerank).toBeGreaterThan(old.pagerank);
@@ -105,5 +105,29 @@ describe('KOL score', () => {
     expect(ranked.map((e) => e.memberId)).not.toContain('staff');
     expect(ranked[0]?.score).toBe(100);
     for (const e of ranked) expect(e.score).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts tenure only when join dates are given, and reports the days', () => {
+    // Two members with identical activity: only tenure can separate them.
+    const events = [
+      ev('x', 'message.replied', 'old'),
+      ev('x', 'message.replied', 'new'),
+      ev('old', 'message.posted', null, 0, { quality: 0.5 }),
+      ev('new', 'message.posted', null, 0, { quality: 0.5 }),
+    ];
+    const graph = graphFromEvents(events, { now: NOW });
+    const joinedAt = new Map([
+      ['old', new Date(NOW.getTime() - 400 * 86_400_000)],
+      ['new', new Date(NOW.getTime() - 3 * 86_400_000)],
+    ]);
+    const withTenure = computeKolScores(graph, { joinedAt, now: NOW });
+    const oldEntry = withTenure.find((e) => e.memberId === 'old');
+    const newEntry = withTenure.find((e) => e.memberId === 'new');
+    expect(oldEntry?.memberDays).toBe(400);
+    expect(newEntry?.memberDays).toBe(3);
+    expect(oldEntry!.score).toBeGreaterThan(newEntry!.score);
+    const without = computeKolScores(graph);
+    expect(without.find((e) => e.memberId === 'old')?.score).toBe(without.find((e) => e.memberId === 'new')?.score);
+    expect(without[0]?.memberDays).toBeUndefined();
   });
 });

@@ -118,8 +118,12 @@ export class KolService {
       if (!m || m.isBot || this.options.excludeRoles.includes(m.role)) exclude.add(id);
     }
     // Opted-out members are filtered again at read time; leaving them out here too keeps ranks dense.
+    // Tenure counts on the all-time board only: a weekly board should let a newcomer shine.
+    const joinedAt =
+      window === 'all' ? new Map([...members.values()].map((m) => [m.id, m.joinedAt] as const)) : undefined;
     const ranked = computeKolScores(graph, {
       exclude,
+      ...(joinedAt ? { joinedAt, now } : {}),
       ...(this.options.weights ? { weights: this.options.weights } : {}),
     });
     const entries = ranked.slice(0, this.options.snapshotSize).map(
@@ -127,7 +131,7 @@ export class KolService {
         memberId: e.memberId,
         rank: i + 1,
         score: Math.round(e.score * 10) / 10,
-        facts: whyFacts(e.activity),
+        facts: whyFacts(e.activity, e.memberDays),
       }),
     );
     await this.#store.saveSnapshot({ communityId: community.id, window, topic, computedAt: now, entries });

@@ -30,9 +30,11 @@ export interface WhyFacts {
   /** Mean model quality of scored posts, 0..100; null when no post was scored. */
   quality: number | null;
   activeDays: number;
+  /** Days since joining, when the ranking counted tenure (the all-time board). Absent in older snapshots. */
+  memberDays?: number;
 }
 
-export function whyFacts(a: MemberActivity): WhyFacts {
+export function whyFacts(a: MemberActivity, memberDays?: number): WhyFacts {
   return {
     replies: a.received.reply,
     tippers: a.tippers.size,
@@ -42,6 +44,7 @@ export function whyFacts(a: MemberActivity): WhyFacts {
     posts: a.posts,
     quality: a.qualityCount > 0 ? Math.round((100 * a.qualitySum) / a.qualityCount) : null,
     activeDays: a.activeDays.size,
+    ...(memberDays !== undefined ? { memberDays } : {}),
   };
 }
 
@@ -61,6 +64,7 @@ export function explain(facts: WhyFacts, t: Translate, max = 3): string {
     parts.push(t('interactions:leaderboard.why.quality', { quality: facts.quality }));
   }
   add('activeDays', facts.activeDays);
+  add('memberDays', facts.memberDays ?? 0);
   return parts.join(', ');
 }
 

@@ -31,5 +31,8 @@ describe('interactions messages', () => {
       '42 replies received, tipped by 9 members, mentioned 1 time',
     );
     expect(explain(facts, translator.forLocale('zh-CN'))).toBe('收到 42 条回复, 获得 9 位成员打赏, 被提及 1 次');
+    const quiet: WhyFacts = { ...facts, replies: 0, tippers: 0, mentions: 0, quality: null, memberDays: 400 };
+    expect(explain(quiet, translator.forLocale('en'))).toBe('3 posts, active on 5 days, member for 400 days');
+    expect(explain(quiet, translator.forLocale('zh-CN'))).toBe('3 篇发帖, 活跃 5 天, 加入 400 天');
   });
 });

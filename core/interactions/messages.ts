@@ -58,7 +58,8 @@ export const interactionsMessages = {
       window: { '7d': 'last 7 days', '30d': 'last 30 days', all: 'all time' },
       empty: 'No one to rank yet: the leaderboard fills up as members reply, react and tip.',
       score: 'score {{score}}',
-      footer: 'Ranked by influence in the conversation, post quality and steady presence. Updated {{time}}.',
+      footer:
+        'Ranked by influence in the conversation, post quality and volume, steady presence and (all time) tenure. Updated {{time}}.',
       optedOut: 'You are no longer shown on leaderboards. /leaderboard optin brings you back.',
       optedIn: 'You are shown on leaderboards again.',
       why: {
@@ -74,6 +75,8 @@ export const interactionsMessages = {
         shares_other: 'shared {{count}} times',
         posts_one: '{{count}} post',
         posts_other: '{{count}} posts',
+        memberDays_one: 'member for {{count}} day',
+        memberDays_other: 'member for {{count}} days',
         quality: 'post quality {{quality}}%',
         activeDays_one: 'active on {{count}} day',
         activeDays_other: 'active on {{count}} days',
@@ -157,7 +160,7 @@ export const interactionsMessages = {
       window: { '7d': '最近 7 天', '30d': '最近 30 天', all: '全部时间' },
       empty: '暂时没有可排名的成员：成员回复、点赞和打赏后排行榜就会出现。',
       score: '得分 {{score}}',
-      footer: '按讨论中的影响力、内容质量和持续活跃度排名。更新于 {{time}}。',
+      footer: '按讨论中的影响力、内容质量与数量、持续活跃度以及（全部时间榜）加入时长排名。更新于 {{time}}。',
       optedOut: '你已不再出现在排行榜上。使用 /leaderboard optin 可重新加入。',
       optedIn: '你已重新出现在排行榜上。',
       why: {
@@ -173,6 +176,8 @@ export const interactionsMessages = {
         shares_other: '被转发 {{count}} 次',
         posts_one: '{{count}} 篇发帖',
         posts_other: '{{count}} 篇发帖',
+        memberDays_one: '加入 {{count}} 天',
+        memberDays_other: '加入 {{count}} 天',
         quality: '内容质量 {{quality}}%',
         activeDays_one: '活跃 {{count}} 天',
         activeDays_other: '活跃 {{count}} 天',
