@@ -22,6 +22,7 @@ import { catalog } from '../core/i18n/catalog.ts';
 import { Translator } from '../core/i18n/translate.ts';
 import { KolService } from '../core/interactions/kol-service.ts';
 import { LedgerService } from '../core/interactions/ledger-service.ts';
+import { WeeklyReportService } from '../core/interactions/weekly-report.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { PrivacyService } from '../core/privacy/privacy-service.ts';
@@ -71,6 +72,16 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   services.ledger = new LedgerService({ store: interactionStores.ledger, events: stores.events, log });
   services.kol = new KolService({ store: interactionStores.kol, events: stores.events, members: stores.members, log });
   const messenger = new MessengerRouter();
+  services.weeklyReport = new WeeklyReportService({
+    store: interactionStores.weeklyReport,
+    kol: services.kol,
+    ledger: services.ledger,
+    communities: stores.communities,
+    translator,
+    messenger: () => messenger,
+    clock,
+    log,
+  });
   // One content model for the whole app: digests score with it, profiles and search embed with it.
   const model = await createContentModel({
     name: config.MODEL_NAME,
@@ -142,6 +153,9 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   // Leaderboard snapshots members asked for are recomputed every 10 minutes, so /leaderboard only reads.
   const kolSchedule = services.kol.start(clock, 10 * 60_000);
   background.push({ name: 'kol-snapshots', stop: () => kolSchedule.stop() });
+  // Weekly community reports: a minute loop; the claimed run rows make each Monday's post happen once.
+  const weeklySchedule = services.weeklyReport.start(60_000);
+  background.push({ name: 'weekly-report', stop: () => weeklySchedule.stop() });
   return {
     core,
     services,

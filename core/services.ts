@@ -4,6 +4,7 @@ import type { AnyCommand } from './framework/command.ts';
 import type { Translator } from './i18n/translate.ts';
 import type { KolService } from './interactions/kol-service.ts';
 import type { LedgerService } from './interactions/ledger-service.ts';
+import type { WeeklyReportService } from './interactions/weekly-report.ts';
 import type {
   ChannelStore,
   CommunityStore,
@@ -33,6 +34,8 @@ export interface Services {
   ledger?: LedgerService;
   /** KOL leaderboards and community analytics. */
   kol?: KolService;
+  /** The weekly community report posted on a schedule (/stats weekly). */
+  weeklyReport?: WeeklyReportService;
   /** Paid content: orders, entitlements, course access. */
   commerce?: CommerceService;
   /** Member profiles, interest groups, course recommendations and semantic course search. */

@@ -103,6 +103,13 @@ export const interactionsMessages = {
       none: 'none',
       chartAlt: 'Active members per day over the last {{days}} days',
       weeklyTitle: 'Weekly community report',
+      weekly: {
+        on: 'The weekly community report will be posted in this channel every Monday at 09:00 ({{zone}}). Next: {{next}}.',
+        off: 'The weekly community report is off.',
+        statusOn: 'The weekly community report is on in channel {{channel}}: Mondays 09:00 ({{zone}}). Next: {{next}}.',
+        statusOff: 'The weekly community report is off. /stats weekly on turns it on in this channel.',
+        needsChannel: 'Run this in the channel the report should go to.',
+      },
     },
   },
   'zh-CN': {
@@ -204,6 +211,13 @@ export const interactionsMessages = {
       none: '无',
       chartAlt: '最近 {{days}} 天每日活跃成员数',
       weeklyTitle: '社区周报',
+      weekly: {
+        on: '社区周报将于每周一 09:00（{{zone}}）发布在本频道。下一次：{{next}}。',
+        off: '社区周报已关闭。',
+        statusOn: '社区周报已在频道 {{channel}} 开启：每周一 09:00（{{zone}}）。下一次：{{next}}。',
+        statusOff: '社区周报未开启。使用 /stats weekly on 可在本频道开启。',
+        needsChannel: '请在周报要发布的频道中运行此命令。',
+      },
     },
   },
 } satisfies Messages;

@@ -114,4 +114,17 @@ describe('tipping and leaderboards in the console sandbox', () => {
     const png = turn.reply?.image?.png;
     expect(png && Array.from(png.slice(1, 4))).toEqual([0x50, 0x4e, 0x47]);
   });
+
+  it('lets moderators turn the weekly report on and off in a channel', async () => {
+    expect((await say('@alice /stats weekly on')).status).toBe('PERMISSION_DENIED');
+    const on = await say('@mod /stats weekly on');
+    expect(on.status).toBe('ok');
+    expect(on.output).toContain('every Monday at 09:00 (Asia/Shanghai)');
+    const community = (await app.services.communities.get(app.demoCommunityId!))!;
+    expect(await app.services.weeklyReport!.status(community)).toMatchObject({ enabled: true, channelId: 'general' });
+    expect((await say('@mod /stats weekly')).output).toContain('is on in channel general');
+    expect((await say('@mod /stats weekly off')).output).toContain('is off');
+    expect((await app.services.weeklyReport!.status(community))?.enabled).toBe(false);
+    expect((await say('@mod /stats weekly')).output).toContain('/stats weekly on turns it on');
+  });
 });

@@ -3,6 +3,7 @@ import { balanceCommand } from './balance.ts';
 import { leaderboardCommand } from './leaderboard.ts';
 import { pointsGrantCommand, pointsRevokeCommand } from './points.ts';
 import { statsCommand } from './stats.ts';
+import { statsWeeklyCommand } from './stats-weekly.ts';
 import { tipCommand } from './tip.ts';
 import { tipsCommand } from './tips.ts';
 
@@ -15,4 +16,5 @@ export const interactionCommands: readonly AnyCommand[] = [
   pointsGrantCommand,
   pointsRevokeCommand,
   statsCommand,
+  statsWeeklyCommand,
 ];

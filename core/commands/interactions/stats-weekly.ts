@@ -1,0 +1,47 @@
+import { InternalError, UserError } from '../../errors.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { option } from '../../framework/options.ts';
+import type { WeeklyReportService } from '../../interactions/weekly-report.ts';
+import type { Services } from '../../services.ts';
+import { formatLocalTime } from './shared.ts';
+
+function weeklyOf(services: Services): WeeklyReportService {
+  if (!services.weeklyReport)
+    throw new InternalError('WEEKLY_REPORT_UNAVAILABLE', 'services.weeklyReport is not configured');
+  return services.weeklyReport;
+}
+
+/** `/stats weekly [on|off]` for moderators: the /stats report posted in this channel every Monday 09:00. */
+export const statsWeeklyCommand = defineCommand({
+  name: 'stats weekly',
+  description: {
+    en: 'Weekly community report in this channel, Mondays 09:00 (moderators)',
+    'zh-CN': '每周一 09:00 在本频道发布社区周报（版主）',
+  },
+  permission: 'moderator',
+  options: {
+    state: option.choice({
+      description: { en: 'on or off; empty shows the current setting', 'zh-CN': 'on 或 off；留空显示当前设置' },
+      choices: ['on', 'off'] as const,
+    }),
+  },
+  async handler({ input, community, channel, services, clock, locale, t }) {
+    const weekly = weeklyOf(services);
+    const zone = community.timezone;
+    const next = () => formatLocalTime(weekly.nextSlot(community, clock.now()), locale, zone);
+    if (input.state === undefined) {
+      const current = await weekly.status(community);
+      return current?.enabled
+        ? { text: t('interactions:stats.weekly.statusOn', { channel: current.channelId, zone, next: next() }) }
+        : { text: t('interactions:stats.weekly.statusOff') };
+    }
+    if (input.state === 'on') {
+      if (!channel) throw new UserError('WEEKLY_REPORT_NEEDS_CHANNEL', 'interactions:stats.weekly.needsChannel');
+      await weekly.set(community, { enabled: true, channelId: channel.platformChannelId, locale });
+      return { text: t('interactions:stats.weekly.on', { zone, next: next() }), tone: 'success' };
+    }
+    const current = await weekly.status(community);
+    if (current?.enabled) await weekly.set(community, { enabled: false, channelId: null, locale: null });
+    return { text: t('interactions:stats.weekly.off'), tone: 'success' };
+  },
+});
