@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CommunityPolicy } from '../../core/interactions/ledger-policy.ts';
 import type {
   AccountState,
   AuditEntry,
@@ -515,6 +516,31 @@ export class PrismaLedgerStore implements LedgerStore {
       take: limit,
     });
     return rows.map((r) => ({ ...r, action: r.action as 'grant' | 'revoke' }));
+  }
+
+  async policy(communityId: string): Promise<CommunityPolicy | null> {
+    const row = await this.db.ledgerPolicySetting.findUnique({ where: { communityId } });
+    if (!row) return null;
+    const policy: CommunityPolicy = {};
+    if (row.dailyAllowance !== null) policy.dailyAllowance = row.dailyAllowance;
+    if (row.dailySendCap !== null) policy.dailySendCap = row.dailySendCap;
+    if (row.pairCooldownMs !== null) policy.pairCooldownMs = row.pairCooldownMs;
+    return policy;
+  }
+
+  async savePolicy(communityId: string, policy: CommunityPolicy, updatedBy: string, at: Date): Promise<void> {
+    const data = {
+      dailyAllowance: policy.dailyAllowance ?? null,
+      dailySendCap: policy.dailySendCap ?? null,
+      pairCooldownMs: policy.pairCooldownMs ?? null,
+      updatedBy,
+      updatedAt: at,
+    };
+    await this.db.ledgerPolicySetting.upsert({
+      where: { communityId },
+      create: { communityId, ...data },
+      update: data,
+    });
   }
 
   async trialBalance(

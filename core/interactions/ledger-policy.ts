@@ -36,3 +36,30 @@ export type LedgerPolicy = z.infer<typeof ledgerPolicySchema>;
 export function ledgerPolicy(options: Partial<LedgerPolicy> = {}): LedgerPolicy {
   return ledgerPolicySchema.parse(options);
 }
+
+/** Longest per-pair cooldown an admin may set: beyond a week it stops being a cooldown and becomes a ban. */
+export const MAX_PAIR_COOLDOWN_MS = 7 * 86_400_000;
+
+/**
+ * What admins may change per community (/points policy), stored in the database. Absent fields keep the
+ * configured defaults. The allowance can never exceed the daily cap: the allowance would be unusable.
+ */
+export const communityPolicySchema = z
+  .object({
+    dailyAllowance: z.number().int().min(0).max(1_000_000),
+    dailySendCap: z.number().int().min(1).max(1_000_000),
+    pairCooldownMs: z.number().int().min(0).max(MAX_PAIR_COOLDOWN_MS),
+  })
+  .partial();
+
+export type CommunityPolicy = z.infer<typeof communityPolicySchema>;
+
+/** The policy a community runs under: its overrides over the base. Throws ZodError on an inconsistent result. */
+export function effectivePolicy(base: LedgerPolicy, overrides: CommunityPolicy | null | undefined): LedgerPolicy {
+  const clean = communityPolicySchema.parse(overrides ?? {});
+  const merged: LedgerPolicy = { ...base };
+  if (clean.dailyAllowance !== undefined) merged.dailyAllowance = clean.dailyAllowance;
+  if (clean.dailySendCap !== undefined) merged.dailySendCap = clean.dailySendCap;
+  if (clean.pairCooldownMs !== undefined) merged.pairCooldownMs = clean.pairCooldownMs;
+  return merged;
+}

@@ -5,7 +5,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { EventLog } from '../ports/stores.ts';
 import { parsePointAmount } from './amount.ts';
 import { dayKey, nextLocalMidnight, safeTimeZone } from './community-day.ts';
-import { type LedgerPolicy, ledgerPolicy } from './ledger-policy.ts';
+import { type CommunityPolicy, effectivePolicy, type LedgerPolicy, ledgerPolicy } from './ledger-policy.ts';
 import type { AuditEntry, LedgerFlag, LedgerStore, Transfer, TransferOutcome } from './ledger-store.ts';
 import { tipFlags } from './tip-flags.ts';
 
@@ -34,6 +34,8 @@ export interface TipReceipt {
   /** The recipient's balance after the tip (null on a duplicate). */
   recipientBalance: number | null;
   allowanceLeft: number;
+  /** The community's daily allowance the tip was made under. */
+  allowanceTotal: number;
   flagged: boolean;
 }
 
@@ -68,6 +70,7 @@ export const LEDGER_ERRORS = {
   dailyCap: 'TIP_DAILY_CAP',
   cooldown: 'TIP_COOLDOWN',
   reasonRequired: 'POINTS_REASON_REQUIRED',
+  policyInvalid: 'POINTS_POLICY_INVALID',
   revokeInsufficient: 'POINTS_REVOKE_INSUFFICIENT',
 } as const;
 
@@ -78,13 +81,22 @@ export interface LedgerServiceDeps {
   policy?: Partial<LedgerPolicy>;
 }
 
+/** How long a community's policy is reused before it is read again. */
+export const POLICY_CACHE_MS = 30_000;
+
 export class LedgerService {
+  /** The configured defaults; each community may override part of it (`policyFor`, `setPolicy`). */
   readonly policy: LedgerPolicy;
   readonly #store: LedgerStore;
   readonly #events: EventLog;
   readonly #log: Logger;
   /** Flags already raised (their dedup keys): a busy ring would otherwise re-insert the same flag on every tip. */
   readonly #raised = new Set<string>();
+  /**
+   * Communities' effective policies, kept for a short while so a tip costs no extra read. A change made in this
+   * process applies at once; one made in another process within POLICY_CACHE_MS.
+   */
+  readonly #policies = new Map<string, { policy: LedgerPolicy; until: number }>();
 
   constructor(deps: LedgerServiceDeps) {
     this.policy = ledgerPolicy(deps.policy);
@@ -97,6 +109,62 @@ export class LedgerService {
     return this.#store;
   }
 
+  /** The policy this community's tips run under: its stored overrides over the configured defaults. */
+  async policyFor(community: Community, now: Date): Promise<LedgerPolicy> {
+    const cached = this.#policies.get(community.id);
+    if (cached && cached.until > now.getTime()) return cached.policy;
+    const overrides = await this.#store.policy(community.id);
+    let policy: LedgerPolicy;
+    try {
+      policy = effectivePolicy(this.policy, overrides);
+    } catch (err) {
+      // A row edited by hand into nonsense must not stop tipping: fall back to the defaults, loudly.
+      this.#log.error({ err, community: community.id }, 'stored ledger policy is invalid; using defaults');
+      policy = this.policy;
+    }
+    this.#policies.set(community.id, { policy, until: now.getTime() + POLICY_CACHE_MS });
+    return policy;
+  }
+
+  /** The stored overrides alone (what admins changed), for showing the policy. */
+  overrides(community: Community): Promise<CommunityPolicy | null> {
+    return this.#store.policy(community.id);
+  }
+
+  /**
+   * Admins change part of the policy; fields not given keep their current value, `null` puts one back to the
+   * default. Refused when the result is inconsistent (an allowance above the daily cap could never be spent).
+   */
+  async setPolicy(
+    community: Community,
+    admin: Member,
+    change: { [K in keyof CommunityPolicy]?: CommunityPolicy[K] | null },
+    now: Date,
+  ): Promise<LedgerPolicy> {
+    const next: CommunityPolicy = { ...(await this.#store.policy(community.id)) };
+    for (const key of ['dailyAllowance', 'dailySendCap', 'pairCooldownMs'] as const) {
+      const value = change[key];
+      if (value === null) delete next[key];
+      else if (value !== undefined) next[key] = value;
+    }
+    let policy: LedgerPolicy;
+    try {
+      policy = effectivePolicy(this.policy, next);
+    } catch {
+      throw new UserError(LEDGER_ERRORS.policyInvalid, 'interactions:points.policyInvalid');
+    }
+    if (policy.dailyAllowance > policy.dailySendCap) {
+      throw new UserError(LEDGER_ERRORS.policyInvalid, 'interactions:points.policyAllowanceOverCap', {
+        allowance: policy.dailyAllowance,
+        cap: policy.dailySendCap,
+      });
+    }
+    await this.#store.savePolicy(community.id, next, admin.id, now);
+    this.#policies.set(community.id, { policy, until: now.getTime() + POLICY_CACHE_MS });
+    this.#log.info({ community: community.id, by: admin.id, policy: next }, 'ledger policy changed');
+    return policy;
+  }
+
   async tip(input: TipInput): Promise<TipReceipt> {
     const { sender, recipient, community, now } = input;
     if (!recipient) throw new UserError(LEDGER_ERRORS.unknownMember, 'interactions:tip.unknownMember');
@@ -105,7 +173,8 @@ export class LedgerService {
       throw new UserError(LEDGER_ERRORS.toBot, 'interactions:tip.toBot', { member: recipient.displayName });
     }
     if (recipient.id === sender.id) throw new UserError(LEDGER_ERRORS.self, 'interactions:tip.self');
-    const amount = parsePointAmount(input.amount, this.policy.maxPerTransfer);
+    const policy = await this.policyFor(community, now);
+    const amount = parsePointAmount(input.amount, policy.maxPerTransfer);
     const reason = this.#reason(input.reason);
     const timeZone = safeTimeZone(community.timezone);
     const today = dayKey(now, timeZone);
@@ -121,12 +190,13 @@ export class LedgerService {
       at: now,
       limits: {
         dayKey: today,
-        dailyAllowance: this.policy.dailyAllowance,
-        dailySendCap: this.policy.dailySendCap,
-        cooldownThreshold: new Date(now.getTime() - this.policy.pairCooldownMs),
+        dailyAllowance: policy.dailyAllowance,
+        dailySendCap: policy.dailySendCap,
+        cooldownThreshold: new Date(now.getTime() - policy.pairCooldownMs),
       },
     });
-    if (outcome.status === 'refused') throw this.#refusal(outcome.reason, amount, sender, recipient, now, timeZone);
+    if (outcome.status === 'refused')
+      throw this.#refusal(policy, outcome.reason, amount, sender, recipient, now, timeZone);
     const transfer = outcome.transfer;
     await this.#recordTipEvent(transfer, input.platform);
     // A fresh tip reports the sender's allowance itself; only a duplicate needs to read it.
@@ -142,7 +212,8 @@ export class LedgerService {
       transfer,
       duplicate: outcome.status === 'duplicate',
       recipientBalance: outcome.status === 'applied' ? outcome.toBalance : null,
-      allowanceLeft: Math.max(0, this.policy.dailyAllowance - allowanceUsed),
+      allowanceLeft: Math.max(0, policy.dailyAllowance - allowanceUsed),
+      allowanceTotal: policy.dailyAllowance,
       flagged,
     };
   }
@@ -197,13 +268,14 @@ export class LedgerService {
 
   async balance(community: Community, member: Member, now: Date): Promise<BalanceView> {
     const timeZone = safeTimeZone(community.timezone);
+    const policy = await this.policyFor(community, now);
     const account = await this.#store.account(community.id, member.id, dayKey(now, timeZone));
     return {
       balance: account.balance,
-      allowanceLeft: Math.max(0, this.policy.dailyAllowance - account.allowanceUsed),
-      allowanceTotal: this.policy.dailyAllowance,
+      allowanceLeft: Math.max(0, policy.dailyAllowance - account.allowanceUsed),
+      allowanceTotal: policy.dailyAllowance,
       sentToday: account.sentToday,
-      sendCap: this.policy.dailySendCap,
+      sendCap: policy.dailySendCap,
       resetsAt: nextLocalMidnight(now, timeZone),
       timeZone,
     };
@@ -227,6 +299,7 @@ export class LedgerService {
   }
 
   #refusal(
+    policy: LedgerPolicy,
     reason: 'INSUFFICIENT_FUNDS' | 'DAILY_CAP' | 'COOLDOWN',
     amount: number,
     sender: Member,
@@ -239,13 +312,13 @@ export class LedgerService {
         return new UserError(LEDGER_ERRORS.insufficient, 'interactions:tip.insufficient', { amount });
       case 'DAILY_CAP':
         return new UserError(LEDGER_ERRORS.dailyCap, 'interactions:tip.dailyCap', {
-          cap: this.policy.dailySendCap,
+          cap: policy.dailySendCap,
           resetsAt: nextLocalMidnight(now, timeZone).toISOString(),
         });
       case 'COOLDOWN':
         return new UserError(LEDGER_ERRORS.cooldown, 'interactions:tip.cooldown', {
           member: recipient.displayName,
-          seconds: Math.ceil(this.policy.pairCooldownMs / 1000),
+          seconds: Math.ceil(policy.pairCooldownMs / 1000),
           sender: sender.displayName,
         });
     }

@@ -1,3 +1,5 @@
+import type { CommunityPolicy } from './ledger-policy.ts';
+
 /**
  * Storage port of the points ledger. Double-entry: every transfer writes postings that sum to zero over the
  * community's accounts (member accounts plus one `mint` account that issues allowances and grants).
@@ -119,4 +121,8 @@ export interface LedgerStore {
    * cached balance differs from the sum of their postings (must be 0).
    */
   trialBalance(communityId: string): Promise<{ postingsSum: number; transfers: number; mismatchedAccounts: number }>;
+  /** The community's tipping policy overrides (/points policy), or null when it runs on the defaults. */
+  policy(communityId: string): Promise<CommunityPolicy | null>;
+  /** Replaces the overrides (a field left out goes back to the default). */
+  savePolicy(communityId: string, policy: CommunityPolicy, updatedBy: string, at: Date): Promise<void>;
 }

@@ -51,6 +51,17 @@ export const interactionsMessages = {
       revoked: '{{amount}} points revoked from {{member}} ({{reason}}). New balance: {{balance}}.',
       duplicate: 'Already done: this adjustment was applied once.',
       audited: 'Recorded in the audit log.',
+      policyTitle: 'Tipping policy',
+      policyChangedTitle: 'Tipping policy changed',
+      policy:
+        'Daily allowance: {{allowance}} points · daily cap: {{cap}} points given · same-member cooldown: {{cooldown}} seconds.',
+      policyDefaults: 'Defaults: allowance {{allowance}}, cap {{cap}}, cooldown {{cooldown}} s.',
+      policyUsage:
+        'Admins change it with /points policy [allowance] [daily-cap] [cooldown], e.g. /points policy 30 300 2m.',
+      policyInvalid:
+        'That policy is not possible: allowance 0–1,000,000, daily cap 1–1,000,000, cooldown at most 7 days.',
+      policyAllowanceOverCap:
+        'The daily allowance ({{allowance}}) cannot be above the daily cap ({{cap}}): it could never be spent.',
     },
     leaderboard: {
       title: 'Leaderboard · {{window}}',
@@ -160,6 +171,13 @@ export const interactionsMessages = {
       revoked: '已从 {{member}} 扣除 {{amount}} 积分（{{reason}}）。新余额：{{balance}}。',
       duplicate: '已处理：这次调整只执行一次。',
       audited: '已记入审计日志。',
+      policyTitle: '打赏规则',
+      policyChangedTitle: '打赏规则已更新',
+      policy: '每日额度：{{allowance}} 积分 · 每日打赏上限：{{cap}} 积分 · 同一成员冷却：{{cooldown}} 秒。',
+      policyDefaults: '默认值：额度 {{allowance}}，上限 {{cap}}，冷却 {{cooldown}} 秒。',
+      policyUsage: '管理员可用 /points policy [额度] [每日上限] [冷却] 修改，例如 /points policy 30 300 2m。',
+      policyInvalid: '无法设置该规则：额度 0–1,000,000，每日上限 1–1,000,000，冷却最长 7 天。',
+      policyAllowanceOverCap: '每日额度（{{allowance}}）不能高于每日上限（{{cap}}），否则额度永远用不完。',
     },
     leaderboard: {
       title: '排行榜 · {{window}}',

@@ -127,4 +127,21 @@ describe('tipping and leaderboards in the console sandbox', () => {
     expect((await app.services.weeklyReport!.status(community))?.enabled).toBe(false);
     expect((await say('@mod /stats weekly')).output).toContain('/stats weekly on turns it on');
   });
+
+  it('lets admins show and set the tipping policy, and no one else', async () => {
+    expect((await say('@mod /points policy 30')).status).toBe('PERMISSION_DENIED');
+    const shown = await say('@admin /points policy');
+    expect(shown.status).toBe('ok');
+    expect(shown.output).toContain('Daily allowance: 20 points · daily cap: 200 points given');
+    const set = await say('@admin /points policy 30 300 2m');
+    expect(set.status).toBe('ok');
+    expect(set.output).toContain(
+      'Daily allowance: 30 points · daily cap: 300 points given · same-member cooldown: 120 seconds',
+    );
+    expect((await say('@maya /balance')).output).toMatch(/Allowance left today: 30 of 30/);
+    const refused = await say('@admin /points policy 400');
+    expect(refused.status).toBe('POINTS_POLICY_INVALID');
+    // Back to the defaults for the rest of the file.
+    await say('@admin /points policy 20 200 60s');
+  });
 });

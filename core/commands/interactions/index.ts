@@ -1,7 +1,7 @@
 import type { AnyCommand } from '../../framework/command.ts';
 import { balanceCommand } from './balance.ts';
 import { leaderboardCommand } from './leaderboard.ts';
-import { pointsGrantCommand, pointsRevokeCommand } from './points.ts';
+import { pointsGrantCommand, pointsPolicyCommand, pointsRevokeCommand } from './points.ts';
 import { statsCommand } from './stats.ts';
 import { statsWeeklyCommand } from './stats-weekly.ts';
 import { tipCommand } from './tip.ts';
@@ -15,6 +15,7 @@ export const interactionCommands: readonly AnyCommand[] = [
   leaderboardCommand,
   pointsGrantCommand,
   pointsRevokeCommand,
+  pointsPolicyCommand,
   statsCommand,
   statsWeeklyCommand,
 ];

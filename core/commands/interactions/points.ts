@@ -3,6 +3,7 @@ import type { CommandContext } from '../../framework/command.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import type { RichReply } from '../../framework/reply.ts';
+import { MAX_PAIR_COOLDOWN_MS } from '../../interactions/ledger-policy.ts';
 import { AMOUNT_DESCRIPTION, ledgerOf } from './shared.ts';
 
 /** `/points grant|revoke @member <amount> <reason…>`: moderator adjustments, always written to the audit log. */
@@ -68,4 +69,67 @@ export const pointsRevokeCommand = defineCommand({
   permission: 'moderator',
   options: adjustOptions,
   handler: (ctx) => adjust('revoke', ctx),
+});
+
+/**
+ * `/points policy [allowance] [daily-cap] [cooldown]`: admins set the community's tipping policy (stored in the
+ * database); without values it shows the policy in force. Values not given keep their current setting.
+ */
+export const pointsPolicyCommand = defineCommand({
+  name: 'points policy',
+  description: { en: 'Show or set the tipping policy (admins)', 'zh-CN': '查看或设置打赏规则（管理员）' },
+  permission: 'admin',
+  options: {
+    allowance: option.integer({
+      description: { en: 'Points each member may give per day for free', 'zh-CN': '每位成员每天可免费送出的积分' },
+      min: 0,
+      max: 1_000_000,
+    }),
+    cap: option.integer({
+      description: { en: 'Most points a member may give per day', 'zh-CN': '每位成员每天最多送出的积分' },
+      min: 1,
+      max: 1_000_000,
+    }),
+    cooldown: option.duration({
+      description: {
+        en: 'Wait between two tips to the same member, e.g. 60s, 2m',
+        'zh-CN': '对同一成员两次打赏的间隔，例如 60s、2m',
+      },
+      min: 0,
+      max: MAX_PAIR_COOLDOWN_MS,
+    }),
+  },
+  async handler({ input, member, community, services, clock, t }) {
+    const ledger = ledgerOf(services);
+    const now = clock.now();
+    const changing = input.allowance !== undefined || input.cap !== undefined || input.cooldown !== undefined;
+    const policy = changing
+      ? await ledger.setPolicy(
+          community,
+          member,
+          { dailyAllowance: input.allowance, dailySendCap: input.cap, pairCooldownMs: input.cooldown },
+          now,
+        )
+      : await ledger.policyFor(community, now);
+    const base = ledger.policy;
+    return {
+      title: t(changing ? 'interactions:points.policyChangedTitle' : 'interactions:points.policyTitle'),
+      text: t('interactions:points.policy', {
+        allowance: policy.dailyAllowance,
+        cap: policy.dailySendCap,
+        cooldown: Math.round(policy.pairCooldownMs / 1000),
+      }),
+      footer: [
+        t('interactions:points.policyDefaults', {
+          allowance: base.dailyAllowance,
+          cap: base.dailySendCap,
+          cooldown: Math.round(base.pairCooldownMs / 1000),
+        }),
+        changing ? null : t('interactions:points.policyUsage'),
+      ]
+        .filter(Boolean)
+        .join(' '),
+      ...(changing ? { tone: 'success' as const } : {}),
+    };
+  },
 });

@@ -29,7 +29,6 @@ export const tipCommand = defineCommand({
     });
     const { transfer } = receipt;
     const params = { amount: transfer.amount, member: input.member.displayName, reason: transfer.reason };
-    const ledger = ledgerOf(services);
     return {
       title: t('interactions:tip.sentTitle'),
       text: [
@@ -40,7 +39,7 @@ export const tipCommand = defineCommand({
         .join('\n'),
       footer: t('interactions:tip.allowanceLeft', {
         left: receipt.allowanceLeft,
-        total: ledger.policy.dailyAllowance,
+        total: receipt.allowanceTotal,
       }),
       tone: 'success',
     };
