@@ -13,6 +13,7 @@ import type {
   TransferRefusal,
   TransferRequest,
 } from '../../core/interactions/ledger-store.ts';
+import { RING_LOOKUP_LIMIT } from '../../core/interactions/ledger-store.ts';
 import type { Db } from './database.ts';
 import { Prisma, type LedgerTransfer as TransferRow } from './generated/sqlite/client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
@@ -212,6 +213,7 @@ export class PrismaLedgerStore implements LedgerStore {
     const limits = request.limits as NonNullable<TransferRequest['limits']>;
     const transferId = randomUUID();
     const amount = Prisma.sql`${request.amount}::INTEGER`;
+    const ringSince = request.ringSince ?? null;
     const rows = await this.db.$queryRaw<
       {
         status: string;
@@ -220,6 +222,7 @@ export class PrismaLedgerStore implements LedgerStore {
         sender_allowance_used: number | null;
         recipient_balance: number | null;
         legs: bigint | number;
+        around: Array<{ f: string; t: string; a: number; c: string }> | null;
       }[]
     >`
       WITH
@@ -290,6 +293,20 @@ export class PrismaLedgerStore implements LedgerStore {
         ) AS leg(account, amount)
         WHERE leg.amount <> 0
         RETURNING 1
+      ),
+      -- The ring check's candidates (tips sent by the recipient or received by the sender), read in this statement
+      -- instead of a query of their own; only for an applied tip that asked for them.
+      around AS (
+        SELECT json_agg(json_build_object('f', r."fromMemberId", 't', r."toMemberId", 'a', r."amount", 'c', r."createdAt")
+          ORDER BY r."createdAt" DESC) AS edges
+        FROM (
+          SELECT "fromMemberId", "toMemberId", "amount", "createdAt" FROM "LedgerTransfer"
+          WHERE ${ringSince !== null}::BOOLEAN AND EXISTS (SELECT 1 FROM pair)
+            AND "communityId" = ${request.communityId}::TEXT AND "kind" = 'tip'
+            AND "createdAt" >= ${ringSince ?? request.at}::TIMESTAMP(3)
+            AND ("fromMemberId" = ${request.toMemberId}::TEXT OR "toMemberId" = ${request.fromMemberId}::TEXT)
+          ORDER BY "createdAt" DESC LIMIT ${RING_LOOKUP_LIMIT}::INTEGER
+        ) r
       )
       SELECT
         CASE WHEN c.dup THEN 'duplicate' WHEN c.over_cap THEN 'DAILY_CAP' WHEN c.short THEN 'INSUFFICIENT_FUNDS'
@@ -298,7 +315,8 @@ export class PrismaLedgerStore implements LedgerStore {
         (SELECT "balance" FROM debit) AS sender_balance,
         (SELECT "allowanceUsed" FROM debit) AS sender_allowance_used,
         (SELECT "balance" FROM credit) AS recipient_balance,
-        (SELECT count(*) FROM postings) AS legs
+        (SELECT count(*) FROM postings) AS legs,
+        (SELECT edges FROM around) AS around
       FROM checks c`;
     const row = rows[0];
     if (!row) throw new Error(`tip from an unknown account ${fromId}`);
@@ -326,6 +344,17 @@ export class PrismaLedgerStore implements LedgerStore {
       fromBalance: Number(row.sender_balance),
       toBalance: Number(row.recipient_balance),
       senderAllowanceUsed: Number(row.sender_allowance_used),
+      ...(ringSince
+        ? {
+            // json_build_object renders TIMESTAMP(3) without a zone; the column holds UTC.
+            around: (row.around ?? []).map((e) => ({
+              fromMemberId: e.f,
+              toMemberId: e.t,
+              amount: e.a,
+              createdAt: new Date(`${e.c}Z`),
+            })),
+          }
+        : {}),
     };
   }
 

@@ -6,7 +6,15 @@ import type { EventLog } from '../ports/stores.ts';
 import { parsePointAmount } from './amount.ts';
 import { dayKey, nextLocalMidnight, safeTimeZone } from './community-day.ts';
 import { type CommunityPolicy, effectivePolicy, type LedgerPolicy, ledgerPolicy } from './ledger-policy.ts';
-import type { AuditEntry, LedgerFlag, LedgerStore, Transfer, TransferOutcome } from './ledger-store.ts';
+import {
+  type AuditEntry,
+  type LedgerFlag,
+  type LedgerStore,
+  RING_LOOKUP_LIMIT,
+  type TipEdge,
+  type Transfer,
+  type TransferOutcome,
+} from './ledger-store.ts';
 import { tipFlags } from './tip-flags.ts';
 
 /**
@@ -173,9 +181,10 @@ export class LedgerService {
       throw new UserError(LEDGER_ERRORS.toBot, 'interactions:tip.toBot', { member: recipient.displayName });
     }
     if (recipient.id === sender.id) throw new UserError(LEDGER_ERRORS.self, 'interactions:tip.self');
-    const policy = await this.policyFor(community, now);
-    const amount = parsePointAmount(input.amount, policy.maxPerTransfer);
+    // The largest tip is not per community: bad input is refused before any read.
+    const amount = parsePointAmount(input.amount, this.policy.maxPerTransfer);
     const reason = this.#reason(input.reason);
+    const policy = await this.policyFor(community, now);
     const timeZone = safeTimeZone(community.timezone);
     const today = dayKey(now, timeZone);
     const outcome = await this.#store.transfer({
@@ -194,6 +203,7 @@ export class LedgerService {
         dailySendCap: policy.dailySendCap,
         cooldownThreshold: new Date(now.getTime() - policy.pairCooldownMs),
       },
+      ringSince: new Date(now.getTime() - this.policy.ringWindowMs),
     });
     if (outcome.status === 'refused')
       throw this.#refusal(policy, outcome.reason, amount, sender, recipient, now, timeZone);
@@ -204,7 +214,10 @@ export class LedgerService {
       outcome.status === 'applied' && outcome.senderAllowanceUsed !== null
         ? outcome.senderAllowanceUsed
         : (await this.#store.account(community.id, sender.id, today)).allowanceUsed;
-    const flagged = outcome.status === 'applied' ? await this.#flag(sender, recipient, transfer, now, timeZone) : false;
+    const flagged =
+      outcome.status === 'applied'
+        ? await this.#flag(sender, recipient, transfer, now, timeZone, outcome.around)
+        : false;
     if (outcome.status === 'applied') {
       this.#log.info({ transferId: transfer.id, amount, from: sender.id, to: recipient.id }, 'tip applied');
     }
@@ -346,9 +359,18 @@ export class LedgerService {
     }
   }
 
-  async #flag(sender: Member, recipient: Member, transfer: Transfer, now: Date, timeZone: string): Promise<boolean> {
+  async #flag(
+    sender: Member,
+    recipient: Member,
+    transfer: Transfer,
+    now: Date,
+    timeZone: string,
+    /** The ring candidates, when the store read them with the transfer (PostgreSQL). */
+    known: TipEdge[] | undefined,
+  ): Promise<boolean> {
     const since = new Date(now.getTime() - this.policy.ringWindowMs);
-    const around = await this.#store.tipsAround(transfer.communityId, sender.id, recipient.id, since, 500);
+    const around =
+      known ?? (await this.#store.tipsAround(transfer.communityId, sender.id, recipient.id, since, RING_LOOKUP_LIMIT));
     const flags = tipFlags(sender, recipient, around, now, this.policy.newAccountAgeMs);
     let raised = false;
     for (const flag of flags) {

@@ -48,7 +48,14 @@ export interface TransferRequest {
   at: Date;
   /** Required for tips. */
   limits?: TipLimits;
+  /**
+   * Tips: also return the tips since this instant that could close a ring with this one (as `tipsAround` would,
+   * at most `RING_LOOKUP_LIMIT`). A store that can read them in the same statement saves the ring check a round trip.
+   */
+  ringSince?: Date;
 }
+
+export const RING_LOOKUP_LIMIT = 500;
 
 export type TransferRefusal = 'INSUFFICIENT_FUNDS' | 'DAILY_CAP' | 'COOLDOWN';
 
@@ -60,6 +67,8 @@ export type TransferOutcome =
       toBalance: number | null;
       /** Tips: the sender's allowance used today, after this tip. */
       senderAllowanceUsed: number | null;
+      /** Tips with `ringSince`, when the store read them with the transfer; otherwise the caller asks `tipsAround`. */
+      around?: TipEdge[];
     }
   | { status: 'duplicate'; transfer: Transfer }
   | { status: 'refused'; reason: TransferRefusal };

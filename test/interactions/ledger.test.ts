@@ -121,18 +121,18 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       });
 
       it('refuses bad input with a clear code and changes nothing', async () => {
-        const cases: [string, Promise<unknown>][] = [
-          ['AMOUNT_NOT_POSITIVE', tip('ann', 'bob', '-5', 'b1')],
-          ['AMOUNT_NOT_POSITIVE', tip('ann', 'bob', '0', 'b2')],
-          ['AMOUNT_FRACTIONAL', tip('ann', 'bob', '2.5', 'b3')],
-          ['AMOUNT_NOT_A_NUMBER', tip('ann', 'bob', 'ten', 'b4')],
-          ['AMOUNT_TOO_LARGE', tip('ann', 'bob', '1000000000000000000000', 'b5')],
-          ['TIP_UNKNOWN_MEMBER', tip('ann', null, '5', 'b6')],
-          ['TIP_TO_BOT', tip('ann', 'robot', '5', 'b7')],
-          ['TIP_FROM_BOT', tip('robot', 'ann', '5', 'b8')],
-          ['TIP_SELF', tip('ann', 'ann', '5', 'b9')],
+        const cases: [string, () => Promise<unknown>][] = [
+          ['AMOUNT_NOT_POSITIVE', () => tip('ann', 'bob', '-5', 'b1')],
+          ['AMOUNT_NOT_POSITIVE', () => tip('ann', 'bob', '0', 'b2')],
+          ['AMOUNT_FRACTIONAL', () => tip('ann', 'bob', '2.5', 'b3')],
+          ['AMOUNT_NOT_A_NUMBER', () => tip('ann', 'bob', 'ten', 'b4')],
+          ['AMOUNT_TOO_LARGE', () => tip('ann', 'bob', '1000000000000000000000', 'b5')],
+          ['TIP_UNKNOWN_MEMBER', () => tip('ann', null, '5', 'b6')],
+          ['TIP_TO_BOT', () => tip('ann', 'robot', '5', 'b7')],
+          ['TIP_FROM_BOT', () => tip('robot', 'ann', '5', 'b8')],
+          ['TIP_SELF', () => tip('ann', 'ann', '5', 'b9')],
         ];
-        for (const [code, attempt] of cases) expect(await errorCode(attempt)).toBe(code);
+        for (const [code, attempt] of cases) expect(await errorCode(attempt())).toBe(code);
         await expectBalanced(0);
         expect(await f.events.query({ communityId: f.community.id })).toHaveLength(0);
         expect((await f.ledger.balance(f.community, f.members.ann!, NOW)).allowanceLeft).toBe(10);
@@ -154,6 +154,35 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         f.members.bob!.joinedAt = young;
         expect((await tip('dan', 'bob', 1, 'n1')).flagged).toBe(true);
         expect((await f.ledger.flags(f.community)).map((x) => x.kind)).toContain('new_accounts');
+      });
+
+      it('hands back the ring candidates read with the tip exactly as tipsAround reads them', async () => {
+        await tip('ann', 'bob', 1, 'c1', at('2026-11-20T01:00:00.123Z'));
+        await tip('bob', 'cat', 2, 'c2', at('2026-11-20T01:10:00.456Z'));
+        await tip('dan', 'cat', 3, 'c3', at('2026-11-20T01:20:00Z'));
+        // An old tip outside the window is left out by both.
+        await tip('cat', 'dan', 4, 'c4', at('2026-11-01T01:00:00Z'));
+        const since = at('2026-11-13T02:00:00Z');
+        const expected = await f.store.tipsAround(f.community.id, f.members.cat!.id, f.members.ann!.id, since, 500);
+        expect(expected).toHaveLength(3);
+        const outcome = await f.store.transfer({
+          communityId: f.community.id,
+          idempotencyKey: 'c5',
+          kind: 'tip',
+          fromMemberId: f.members.cat!.id,
+          toMemberId: f.members.ann!.id,
+          amount: 1,
+          reason: null,
+          actorId: f.members.cat!.id,
+          at: NOW,
+          limits: { dayKey: '2026-11-20', dailyAllowance: 10, dailySendCap: 60, cooldownThreshold: NOW },
+          ringSince: since,
+        });
+        expect(outcome.status).toBe('applied');
+        const around = outcome.status === 'applied' ? outcome.around : undefined;
+        // SQLite leaves the lookup to tipsAround; PostgreSQL reads it in the tip's statement.
+        if (provider === 'postgresql') expect(around).toEqual(expected);
+        else expect(around).toBeUndefined();
       });
     });
 
