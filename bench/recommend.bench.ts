@@ -68,13 +68,19 @@ function synthetic(seed: number) {
   return { catalog, member, item, at, end: start + span };
 }
 
+/** Memory after a full collection (bench/run.ts starts each suite with --expose-gc), so deltas are not GC noise. */
+function settledMemory(): NodeJS.MemoryUsage {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage();
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 }
 
 export async function run(report: BenchReport): Promise<void> {
   const data = synthetic(42);
-  const heapBefore = process.memoryUsage();
+  const heapBefore = settledMemory();
   const engine = new RecommenderEngine(data.catalog, seededRandom(7), { maxExamples: LEARN_LAST });
   // Wall time and this process's CPU time: on a shared machine the second is what the code costs.
   const cpu0 = process.cpuUsage();
@@ -141,7 +147,7 @@ export async function run(report: BenchReport): Promise<void> {
   cpuLatencies.sort((a, b) => a - b);
   report({ name: '/recommend p50, CPU time', value: percentile(cpuLatencies, 0.5), unit: 'ms', target: '≤ 5 ms' });
   report({ name: '/recommend p99, CPU time', value: percentile(cpuLatencies, 0.99), unit: 'ms', target: '≤ 20 ms' });
-  const heapAfter = process.memoryUsage();
+  const heapAfter = settledMemory();
   report({
     name: 'memory (heap + typed arrays) held by the trained engine',
     value: (heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers) / 2 ** 20,

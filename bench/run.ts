@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- <filter>]` runs every bench/*.bench.ts and prints their figures.
+ * Each suite runs in its own process (with --expose-gc), so one suite's memory cannot colour another's figures.
  * Each module exports `run(report: BenchReport): Promise<void>`; figures are medians over repeats where it matters,
  * because this machine (2 shared cores) is noisy.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,22 +19,47 @@ export interface BenchFigure {
 export type BenchReport = (figure: BenchFigure) => void;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const FIGURE = 'BENCH_FIGURE ';
+
+function print(figure: BenchFigure): void {
+  const target = figure.target ? `  (target ${figure.target})` : '';
+  const note = figure.note ? `  — ${figure.note}` : '';
+  console.log(`  ${figure.name}: ${Number(figure.value.toFixed(3))} ${figure.unit}${target}${note}`);
+}
+
+const suiteArg = process.argv.indexOf('--suite');
+if (suiteArg >= 0) {
+  // Child: run one suite and hand its figures to the parent on stdout.
+  const file = process.argv[suiteArg + 1] as string;
+  const mod = (await import(pathToFileURL(file).href)) as { run(report: BenchReport): Promise<void> };
+  await mod.run((figure) => console.log(FIGURE + JSON.stringify(figure)));
+  process.exit(0);
+}
+
 const filter = process.argv[2];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !filter || f.includes(filter))
   .sort();
-
-const all: (BenchFigure & { suite: string })[] = [];
+let count = 0;
+let failed = 0;
 for (const file of files) {
-  const suite = file.replace('.bench.ts', '');
-  console.log(`\n## ${suite}`);
-  const mod = (await import(pathToFileURL(path.join(here, file)).href)) as { run(report: BenchReport): Promise<void> };
-  await mod.run((figure) => {
-    all.push({ suite, ...figure });
-    const target = figure.target ? `  (target ${figure.target})` : '';
-    const note = figure.note ? `  — ${figure.note}` : '';
-    console.log(`  ${figure.name}: ${Number(figure.value.toFixed(3))} ${figure.unit}${target}${note}`);
-  });
+  console.log(`\n## ${file.replace('.bench.ts', '')}`);
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--suite', path.join(here, file)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 2 ** 20 },
+  );
+  for (const line of child.stdout.split('\n')) {
+    if (line.startsWith(FIGURE)) {
+      print(JSON.parse(line.slice(FIGURE.length)) as BenchFigure);
+      count++;
+    } else if (line.trim()) console.log(`  ${line}`);
+  }
+  if (child.status !== 0) {
+    failed++;
+    console.log(`  (suite exited with ${child.status ?? child.signal})`);
+  }
 }
-console.log(`\n${all.length} figures from ${files.length} suites`);
+console.log(`\n${count} figures from ${files.length} suites${failed ? `, ${failed} failed` : ''}`);
+process.exit(failed ? 1 : 0);
