@@ -119,6 +119,12 @@ describe('paid content in the console sandbox', () => {
     expect((await app.console.run('@alice /course add Course 10'))?.status).toBe('PERMISSION_DENIED');
   });
 
+  it('sends a buy pressed on a recommendation through the same order flow', async () => {
+    const course = (await app.services.courses.list(app.demoCommunityId!))[0]!;
+    const view = await app.console.run(`@maya /recommend view ${course.id}`);
+    expect(view?.reply?.buttons?.find((b) => b.action)?.action).toBe(`/buy ${course.id}`);
+  });
+
   it('gives a free course at once', async () => {
     const course = ref((await app.console.run('@creator /course add "Free Intro" 0'))!.output);
     expect((await app.console.run(`@newbie /buy ${course}`))?.output).toContain('is free: it is yours now');

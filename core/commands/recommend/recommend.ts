@@ -1,7 +1,7 @@
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import type { ReplyButton, ReplyItem } from '../../framework/reply.ts';
-import { d, formatPrice, reasonText, recommendOf, recordCourseEvent, requireCourse } from './shared.ts';
+import { buyAction, d, formatPrice, reasonText, recommendOf, recordCourseEvent, requireCourse } from './shared.ts';
 
 const courseId = () => option.string({ description: d('Course id', '课程 id'), required: true, maxLength: 40 });
 
@@ -44,7 +44,7 @@ export const recommendCommand = defineCommand({
       { label: `${i + 1}. ${t('recommend:buttons.view')}`, action: `/recommend view ${r.course.id}` },
       {
         label: `${i + 1}. ${t(r.course.priceMinor === 0 ? 'recommend:buttons.enrol' : 'recommend:buttons.buy')}`,
-        action: services.commerce ? `/buy ${r.course.id}` : `/recommend enrol ${r.course.id}`,
+        action: buyAction(services, r.course),
         style: 'primary' as const,
       },
       {
@@ -84,7 +84,7 @@ export const recommendViewCommand = defineCommand({
         ...(course.url ? [{ label: t('recommend:buttons.view'), url: course.url }] : []),
         {
           label: t(course.priceMinor === 0 ? 'recommend:buttons.enrol' : 'recommend:buttons.buy'),
-          action: `/recommend enrol ${course.id}`,
+          action: buyAction(services, course),
           style: 'primary' as const,
         },
       ],

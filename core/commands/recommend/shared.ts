@@ -23,6 +23,14 @@ export function formatPrice(course: Course, t: Translate, locale: Locale): strin
   });
 }
 
+/**
+ * Where a buy/enrol button leads: commerce's `/buy` (orders, entitlements, unlocks) whenever it is wired,
+ * so a course bought from a recommendation is owned like any other; the recommender's own enrol otherwise.
+ */
+export function buyAction(services: Services, course: Course): string {
+  return services.commerce ? `/buy ${course.id}` : `/recommend enrol ${course.id}`;
+}
+
 const WEEK_MS = 7 * 86_400_000;
 
 /** The one-line "why" under every recommendation. */
