@@ -80,7 +80,7 @@ async function loadScorer(): Promise<{
   } catch (error) {
     // Without the shipped model (not built yet on this checkout) the digest figures still hold: they do not run
     // the model. The pipeline figure is then labelled as measured with the model-free hashed embedder.
-    const { HashedContentModel } = await import('../core/recommend/text-vectors.ts');
+    const { HashedContentModel } = await import('./text-vectors.ts');
     const fallback = new HashedContentModel(384);
     return {
       scorer: createContentScorer({ model: fallback, combiner: null }),

@@ -1,5 +1,5 @@
+import type { RichReply } from '../core/domain/reply.ts';
 import { PlatformError } from '../core/errors.ts';
-import type { RichReply } from '../core/framework/reply.ts';
 import type { Messenger, PostTarget } from '../core/ports/messenger.ts';
 
 /**

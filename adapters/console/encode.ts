@@ -1,4 +1,4 @@
-import type { RichReply } from '../../core/framework/reply.ts';
+import type { RichReply } from '../../core/domain/reply.ts';
 
 /**
  * RichReply → plain text for a terminal. Buttons become numbered actions (`[1] Enrol`) that the next line

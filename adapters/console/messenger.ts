@@ -1,4 +1,4 @@
-import type { RichReply } from '../../core/framework/reply.ts';
+import type { RichReply } from '../../core/domain/reply.ts';
 import type { Messenger, PostTarget } from '../../core/ports/messenger.ts';
 import { encodeConsoleReply } from './encode.ts';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ReplyButton, RichReply } from '../../core/domain/reply.ts';
 import type { CohortCore, PlatformSpace } from '../../core/framework/envelopes.ts';
-import type { ReplyButton, RichReply } from '../../core/framework/reply.ts';
 import type { MemberStore } from '../../core/ports/stores.ts';
 import { encodeConsoleReply } from './encode.ts';
 

@@ -6,7 +6,7 @@ import {
   ComponentType,
   escapeMarkdown,
 } from 'discord.js';
-import type { RichReply } from '../../core/framework/reply.ts';
+import type { RichReply } from '../../core/domain/reply.ts';
 import { packPieces, splitEscaped, truncate } from '../shared/split.ts';
 
 /** Discord limits: embed description 4096, 6000 characters across a message's embeds, 25 fields, 5×5 buttons. */

@@ -1,4 +1,4 @@
-import type { RichReply } from '../../core/framework/reply.ts';
+import type { RichReply } from '../../core/domain/reply.ts';
 
 /** A symbol for the reply's tone where the platform has no colour (Slack text, Telegram). */
 export function toneMarker(tone: RichReply['tone']): string {

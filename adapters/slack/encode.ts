@@ -1,4 +1,4 @@
-import type { RichReply } from '../../core/framework/reply.ts';
+import type { RichReply } from '../../core/domain/reply.ts';
 import { toneMarker } from '../shared/markers.ts';
 import { splitEscaped, truncate } from '../shared/split.ts';
 

@@ -9,7 +9,7 @@ import type {
   NewDigestSchedule,
   RunDecision,
 } from '../../core/content/types.ts';
-import type { RichReply } from '../../core/framework/reply.ts';
+import type { RichReply } from '../../core/domain/reply.ts';
 import { inChunks } from './content-items.ts';
 import { jsonStrings } from './content-sources.ts';
 import type { Db } from './database.ts';

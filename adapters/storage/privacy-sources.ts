@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/ports/clock.ts';
-import type { PersonalDataSource, PersonalScope } from '../../core/privacy/ports.ts';
+import type { PersonalDataSource, PersonalScope } from '../../core/ports/personal-data.ts';
 import type { Db } from './database.ts';
 
 /**

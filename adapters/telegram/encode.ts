@@ -1,5 +1,5 @@
-import type { ReplyButton, RichReply } from '../../core/framework/reply.ts';
-import { MAX_BUTTON_ACTION_BYTES } from '../../core/framework/reply.ts';
+import type { ReplyButton, RichReply } from '../../core/domain/reply.ts';
+import { MAX_BUTTON_ACTION_BYTES } from '../../core/domain/reply.ts';
 import { toneMarker } from '../shared/markers.ts';
 import { packPieces, splitEscaped, truncate } from '../shared/split.ts';
 

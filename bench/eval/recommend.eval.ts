@@ -21,7 +21,7 @@ import { F, FEATURE_COUNT, FEATURES, type FeatureName, queryContext } from '../.
 import { rank } from '../../core/recommend/hybrid.ts';
 import { bootstrap, coverage, type Interval, ndcgAt, recallAt } from '../../core/recommend/metrics.ts';
 import type { RankerWeights } from '../../core/recommend/ranker.ts';
-import { hashedTextVectors } from '../../core/recommend/text-vectors.ts';
+import { hashedTextVectors } from '../text-vectors.ts';
 import { loadStackExchange, type StackExchangeDump } from './data/stackexchange.ts';
 import type { EvalArgs } from './run.ts';
 
@@ -312,7 +312,7 @@ async function demoDataset(seed: number): Promise<Dataset> {
   const itemOf = new Map(sorted.map((c, i) => [c.id, i]));
   const memberIds = [...members.keys()];
   const memberOf = new Map(memberIds.map((id, i) => [id, i]));
-  const { HashedContentModel } = await import('../../core/recommend/text-vectors.ts');
+  const { HashedContentModel } = await import('../text-vectors.ts');
   const model = new HashedContentModel(128);
   const vectors = new Float32Array(sorted.length * 128);
   (await model.embed(sorted.map((c) => `${c.title}. ${c.description} ${c.tags.join(' ')}`))).forEach((v, i) => {

@@ -1,12 +1,16 @@
+import { commerceCommands } from '../commerce/commands/index.ts';
+import { contentCommands } from '../content/commands/index.ts';
 import type { AnyCommand } from '../framework/command.ts';
-import { commerceCommands } from './commerce/index.ts';
-import { contentCommands } from './content/index.ts';
-import { communityLanguageCommand, communityTimezoneCommand, roleSetCommand } from './general/community-settings.ts';
-import { helpCommand } from './general/help.ts';
-import { languageCommand } from './general/language.ts';
-import { interactionCommands } from './interactions/index.ts';
-import { privacyCommands } from './privacy/index.ts';
-import { recommendCommands } from './recommend/index.ts';
+import {
+  communityLanguageCommand,
+  communityTimezoneCommand,
+  roleSetCommand,
+} from '../general/commands/community-settings.ts';
+import { helpCommand } from '../general/commands/help.ts';
+import { languageCommand } from '../general/commands/language.ts';
+import { interactionCommands } from '../interactions/commands/index.ts';
+import { privacyCommands } from '../privacy/commands/index.ts';
+import { recommendCommands } from '../recommend/commands/index.ts';
 
 /**
  * Every command, in /help order. Each feature adds its commands here (one import, one spread);

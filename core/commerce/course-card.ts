@@ -1,8 +1,8 @@
+import { formatPrice } from '../domain/money.ts';
+import type { ReplyButton, RichReply } from '../domain/reply.ts';
 import type { Course, Locale, Member } from '../domain/types.ts';
-import type { ReplyButton, RichReply } from '../framework/reply.ts';
 import type { Translate } from '../i18n/translate.ts';
 import { short } from './commerce-service.ts';
-import { formatPrice } from './money.ts';
 import type { CourseAccess, Entitlement } from './types.ts';
 
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {

@@ -1,4 +1,4 @@
-import type { RichReply } from '../framework/reply.ts';
+import type { RichReply } from '../domain/reply.ts';
 import type {
   ContentItem,
   ContentSource,

@@ -1,4 +1,4 @@
-import type { RichReply } from '../framework/reply.ts';
+import type { RichReply } from '../domain/reply.ts';
 
 /**
  * Records of the content pipeline: sources, the items they yield, digest schedules and their runs.

@@ -1,10 +1,10 @@
+import type { RichReply } from '../domain/reply.ts';
 import type { Channel, Community, Locale, Member, PermissionLevel, Platform } from '../domain/types.ts';
 import type { Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Services } from '../services.ts';
 import type { InferOptions, LocalizedText, OptionSpec, OptionsShape } from './options.ts';
-import type { RichReply } from './reply.ts';
 
 /** Everything a handler may touch, in one object: no module singletons, no passing the bot around. */
 export interface CommandContext<I = Record<string, unknown>> {

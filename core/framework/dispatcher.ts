@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RichReply } from '../domain/reply.ts';
 import type { Community, Locale, Member, PermissionLevel } from '../domain/types.ts';
 import { hasPermission, PERMISSION_LEVELS } from '../domain/types.ts';
 import { CohortError, UserError } from '../errors.ts';
@@ -17,7 +18,6 @@ import type {
 } from './envelopes.ts';
 import type { MemberRef, RawOptionValue } from './options.ts';
 import { assignWords, parseOptions } from './parse-options.ts';
-import type { RichReply } from './reply.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Runs after an event is recorded (e.g. digests ingesting members' posts). Failures are logged, never thrown. */

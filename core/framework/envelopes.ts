@@ -1,7 +1,7 @@
+import type { RichReply } from '../domain/reply.ts';
 import type { EventVerb, Locale, PermissionLevel, Platform } from '../domain/types.ts';
 import type { AnyCommand } from './command.ts';
 import type { RawOptionValue } from './options.ts';
-import type { RichReply } from './reply.ts';
 
 /**
  * What adapters hand to core. An adapter decodes a platform payload into one of these envelopes and encodes

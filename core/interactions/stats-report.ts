@@ -1,5 +1,5 @@
+import type { RichReply } from '../domain/reply.ts';
 import type { Community, Locale } from '../domain/types.ts';
-import type { RichReply } from '../framework/reply.ts';
 import type { Translate } from '../i18n/translate.ts';
 import { activityChartSvg, renderPng } from './activity-chart.ts';
 import type { KolService } from './kol-service.ts';

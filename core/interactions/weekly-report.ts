@@ -1,5 +1,5 @@
-import { latestSlot, nextSlot } from '../content/digest/slots.ts';
 import type { Community, Locale } from '../domain/types.ts';
+import { latestSlot, nextSlot } from '../framework/cron-slots.ts';
 import type { Translator } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';

@@ -1,5 +1,5 @@
+import type { RichReply } from '../domain/reply.ts';
 import type { Platform } from '../domain/types.ts';
-import type { RichReply } from '../framework/reply.ts';
 
 /**
  * Outbound messages that no command triggered: scheduled digests, moderator notices, weekly reports.

@@ -2,8 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Member } from '../domain/types.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { PersonalDataSource } from '../ports/personal-data.ts';
 import type { MemberStore } from '../ports/stores.ts';
-import type { PersonalDataSource } from './ports.ts';
 
 export interface PersonalExport {
   exportedAt: string;

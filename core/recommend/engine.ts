@@ -1,5 +1,4 @@
 import type { Random } from '../ports/random.ts';
-import { type Grouping, groupMembers, nearestGroup } from '../profiles/groups.ts';
 import { type ActivityOptions, ActivityState, HOUR_MS } from './activity.ts';
 import { type AlsModel, type AlsOptions, itemGram, toSparseRows, trainAls } from './als.ts';
 import type { ItemCatalog } from './catalog.ts';
@@ -11,6 +10,7 @@ import {
   memberContentVector,
   queryContext,
 } from './features.ts';
+import { type Grouping, groupMembers, nearestGroup } from './groups.ts';
 import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
 import { defaultWeights, fitRanker, type RankerOptions, type RankerWeights, type RankingExample } from './ranker.ts';
 

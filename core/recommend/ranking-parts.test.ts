@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { HashedTextEmbedder, terms } from '../../bench/text-vectors.ts';
 import { seededRandom } from '../ports/random.ts';
 import { bootstrap, coverage, ndcgAt, recallAt } from './metrics.ts';
 import { mmr } from './mmr.ts';
-import { HashedTextEmbedder, terms } from './text-vectors.ts';
 import { topK } from './topk.ts';
 
 describe('topK', () => {

@@ -1,4 +1,4 @@
-import type { RichReply } from '../../core/framework/reply.ts';
+import type { RichReply } from '../../core/domain/reply.ts';
 
 /**
  * What a member reads, reduced to letters and digits: formatting, escapes, links' addresses, tone marks and

@@ -1,6 +1,7 @@
+import type { RichReply } from '../../domain/reply.ts';
 import type { Community, Locale, Member, Platform } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
-import type { RichReply } from '../../framework/reply.ts';
+import { isValidCron, isValidTimezone, latestSlot } from '../../framework/cron-slots.ts';
 import type { Translate, Translator } from '../../i18n/translate.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -11,7 +12,6 @@ import type { ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '.
 import { buildFeedback, FEEDBACK_VERBS } from './feedback.ts';
 import { type RankCandidate, type RankResult, rankCandidates } from './rank.ts';
 import { formatSlot, renderDigest } from './render.ts';
-import { isValidCron, isValidTimezone, latestSlot } from './slots.ts';
 
 export interface DigestFilter {
   topics: string[];

@@ -1,4 +1,4 @@
-import type { ReplyField, RichReply } from '../../framework/reply.ts';
+import type { ReplyField, RichReply } from '../../domain/reply.ts';
 import type { Translate } from '../../i18n/translate.ts';
 import { canonicalUrl } from '../clean/canonical-url.ts';
 import type { ContentStores } from '../ports.ts';

@@ -1,4 +1,4 @@
-import type { ReplyButton, ReplyItem, RichReply } from '../../framework/reply.ts';
+import type { ReplyButton, ReplyItem, RichReply } from '../../domain/reply.ts';
 import type { Translate } from '../../i18n/translate.ts';
 import { oneLine } from '../clean/html-text.ts';
 import type { RankedItem } from './rank.ts';

@@ -1,5 +1,5 @@
+import type { RichReply } from '../../domain/reply.ts';
 import type { Community } from '../../domain/types.ts';
-import type { RichReply } from '../../framework/reply.ts';
 import type { Translator } from '../../i18n/translate.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';

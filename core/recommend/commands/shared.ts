@@ -1,10 +1,10 @@
-import { formatPrice as formatMoney } from '../../commerce/money.ts';
+import { formatPrice as formatMoney } from '../../domain/money.ts';
 import type { Community, Course, EventVerb, Locale, Member } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
 import type { CommandContext } from '../../framework/command.ts';
 import type { Translate } from '../../i18n/translate.ts';
-import type { Recommendation, RecommendService } from '../../recommend/service.ts';
 import type { Services } from '../../services.ts';
+import type { Recommendation, RecommendService } from '../service.ts';
 
 export const d = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 

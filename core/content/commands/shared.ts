@@ -1,7 +1,7 @@
-import type { ContentService } from '../../content/service.ts';
 import type { Channel } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
+import type { ContentService } from '../service.ts';
 
 /** "ai, design 产品" → ['ai', 'design', '产品']; "any" / "-" / "*" mean no topic filter. */
 export function parseTopics(raw: string | undefined): string[] {

@@ -1,4 +1,4 @@
-import { seededRandom } from '../ports/random.ts';
+import { seededRandom } from '../core/ports/random.ts';
 
 /**
  * A model-free text embedding: sublinear term counts projected by a fixed random Gaussian per term (the hashing

@@ -1,8 +1,8 @@
 import { InternalError, UserError } from '../../errors.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import type { WeeklyReportService } from '../../interactions/weekly-report.ts';
 import type { Services } from '../../services.ts';
+import type { WeeklyReportService } from '../weekly-report.ts';
 import { formatLocalTime } from './shared.ts';
 
 function weeklyOf(services: Services): WeeklyReportService {

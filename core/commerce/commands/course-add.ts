@@ -1,8 +1,8 @@
-import { short } from '../../commerce/commerce-service.ts';
-import { isCurrency, parsePrice } from '../../commerce/money.ts';
+import { isCurrency, parsePrice } from '../../domain/money.ts';
 import { UserError } from '../../errors.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
+import { short } from '../commerce-service.ts';
 
 export const courseAddCommand = defineCommand({
   name: 'course add',

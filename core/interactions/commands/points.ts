@@ -1,9 +1,9 @@
+import type { RichReply } from '../../domain/reply.ts';
 import type { Member } from '../../domain/types.ts';
 import type { CommandContext } from '../../framework/command.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import type { RichReply } from '../../framework/reply.ts';
-import { MAX_PAIR_COOLDOWN_MS } from '../../interactions/ledger-policy.ts';
+import { MAX_PAIR_COOLDOWN_MS } from '../ledger-policy.ts';
 import { AMOUNT_DESCRIPTION, ledgerOf } from './shared.ts';
 
 /** `/points grant|revoke @member <amount> <reason…>`: moderator adjustments, always written to the audit log. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { MAX_BUTTON_ACTION_BYTES } from '../../framework/reply.ts';
+import { MAX_BUTTON_ACTION_BYTES } from '../../domain/reply.ts';
 
 /** Profiles and recommendations through the real dispatcher, on the seeded demo community. */
 describe('recommendations on the demo community', () => {

@@ -1,8 +1,8 @@
 import type { Locale } from '../../domain/types.ts';
 import { InternalError } from '../../errors.ts';
-import type { KolService } from '../../interactions/kol-service.ts';
-import type { LedgerService } from '../../interactions/ledger-service.ts';
 import type { Services } from '../../services.ts';
+import type { KolService } from '../kol-service.ts';
+import type { LedgerService } from '../ledger-service.ts';
 
 /** The ledger and leaderboard services, or a loud internal error when the bot was wired without them. */
 export function ledgerOf(services: Services): LedgerService {

@@ -1,6 +1,10 @@
+import { groupsCommand } from '../../profiles/commands/groups.ts';
+import {
+  profileCommand,
+  profileInterestsAddCommand,
+  profileInterestsRemoveCommand,
+} from '../../profiles/commands/profile.ts';
 import { coursesCommand, searchCommand } from './courses.ts';
-import { groupsCommand } from './groups.ts';
-import { profileCommand, profileInterestsAddCommand, profileInterestsRemoveCommand } from './profile.ts';
 import {
   recommendCommand,
   recommendDismissCommand,

@@ -1,4 +1,4 @@
-import type { Locale } from '../domain/types.ts';
+import type { Locale } from './types.ts';
 
 /** How many minor units a currency has (2 for CNY/USD, 0 for JPY), from the platform's ICU data. */
 export function minorDigits(currency: string): number {

@@ -1,6 +1,6 @@
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import { buildStatsReport } from '../../interactions/stats-report.ts';
+import { buildStatsReport } from '../stats-report.ts';
 import { kolOf } from './shared.ts';
 
 /** `/stats [7d|30d]` for moderators: members' activity, topics, conversation groups, bridges, flags and a chart. */

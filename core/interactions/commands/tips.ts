@@ -1,8 +1,8 @@
+import type { ReplyItem } from '../../domain/reply.ts';
 import { hasPermission } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import type { ReplyItem } from '../../framework/reply.ts';
 import { formatLocalTime, ledgerOf } from './shared.ts';
 
 /** `/tips [history|flags]`: your recent points; moderators can list flagged tipping patterns. */

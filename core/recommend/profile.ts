@@ -1,6 +1,6 @@
 import type { InteractionEvent } from '../domain/types.ts';
-import { HOUR_MS } from '../recommend/activity.ts';
-import { eventLanguage, eventTopics, topicStrength } from '../recommend/signals.ts';
+import { HOUR_MS } from './activity.ts';
+import { eventLanguage, eventTopics, topicStrength } from './signals.ts';
 
 /**
  * A member's profile P_u from behaviour B_u and sentiment E_u: decayed topic weights (with the member's own

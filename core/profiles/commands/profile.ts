@@ -1,8 +1,8 @@
+import type { ReplyField } from '../../domain/reply.ts';
 import { UserError } from '../../errors.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import type { ReplyField } from '../../framework/reply.ts';
-import { d, recommendOf } from './shared.ts';
+import { d, recommendOf } from '../../recommend/commands/shared.ts';
 
 const TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} _.+#-]{0,39}$/u;
 

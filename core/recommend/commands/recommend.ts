@@ -1,6 +1,6 @@
+import type { ReplyButton, ReplyItem } from '../../domain/reply.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import type { ReplyButton, ReplyItem } from '../../framework/reply.ts';
 import { buyAction, d, formatPrice, reasonText, recommendOf, recordCourseEvent, requireCourse } from './shared.ts';
 
 const courseId = () => option.string({ description: d('Course id', '课程 id'), required: true, maxLength: 40 });

@@ -1,10 +1,10 @@
-import { explainUrl } from '../../content/digest/explain.ts';
-import { formatSlot } from '../../content/digest/render.ts';
-import { nextSlot } from '../../content/digest/slots.ts';
-import { DIGEST_LANGUAGES } from '../../content/types.ts';
+import type { ReplyItem } from '../../domain/reply.ts';
 import { defineCommand } from '../../framework/command.ts';
+import { nextSlot } from '../../framework/cron-slots.ts';
 import { option } from '../../framework/options.ts';
-import type { ReplyItem } from '../../framework/reply.ts';
+import { explainUrl } from '../digest/explain.ts';
+import { formatSlot } from '../digest/render.ts';
+import { DIGEST_LANGUAGES } from '../types.ts';
 import { contentOf, parseTopics, requireChannel } from './shared.ts';
 
 const d = (en: string, zh: string) => ({ en, 'zh-CN': zh });

@@ -1,9 +1,9 @@
-import { formatSlot } from '../../content/digest/render.ts';
-import type { ContentSource } from '../../content/types.ts';
+import type { ReplyItem } from '../../domain/reply.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import type { ReplyItem } from '../../framework/reply.ts';
 import type { Translate } from '../../i18n/translate.ts';
+import { formatSlot } from '../digest/render.ts';
+import type { ContentSource } from '../types.ts';
 import { contentOf, parseTopics } from './shared.ts';
 
 const d = (en: string, zh: string) => ({ en, 'zh-CN': zh });

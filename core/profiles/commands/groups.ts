@@ -1,5 +1,5 @@
 import { defineCommand } from '../../framework/command.ts';
-import { d, recommendOf } from './shared.ts';
+import { d, recommendOf } from '../../recommend/commands/shared.ts';
 
 /** `/groups` (moderators): the interest groups K-means found, labelled by their members' top topics. */
 export const groupsCommand = defineCommand({

@@ -1,6 +1,6 @@
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import { explain, LEADERBOARD_WINDOWS, type LeaderboardWindow } from '../../interactions/leaderboard.ts';
+import { explain, LEADERBOARD_WINDOWS, type LeaderboardWindow } from '../leaderboard.ts';
 import { formatLocalTime, kolOf } from './shared.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { short } from '../../commerce/commerce-service.ts';
-import { formatDate } from '../../commerce/course-card.ts';
-import { formatPrice } from '../../commerce/money.ts';
+import { formatPrice } from '../../domain/money.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
+import { short } from '../commerce-service.ts';
+import { formatDate } from '../course-card.ts';
 import { commerceOf } from './course-show.ts';
 
 export const buyCommand = defineCommand({

@@ -1,8 +1,8 @@
-import { courseCard } from '../../commerce/course-card.ts';
 import { InternalError } from '../../errors.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import type { Services } from '../../services.ts';
+import { courseCard } from '../course-card.ts';
 
 export function commerceOf(services: Services) {
   if (!services.commerce) throw new InternalError('COMMERCE_UNAVAILABLE', 'commerce service is not wired');
