@@ -8,8 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createContentStores } from '../adapters/storage/content-stores.ts';
+import { ConsoleMessenger } from '../adapters/console/messenger.ts';
+import { createContentStores } from '../adapters/storage/content-storage.ts';
 import { createCoreStores, openDatabase } from '../adapters/storage/index.ts';
+import { PrismaScheduledPostStore } from '../adapters/storage/scheduled-post-store.ts';
+import { catalog } from '../bots/features.ts';
 import { DEFAULT_FILTER, DigestService } from '../core/content/digest/digest-service.ts';
 import { buildFeedback } from '../core/content/digest/feedback.ts';
 import { rankCandidates } from '../core/content/digest/rank.ts';
@@ -18,7 +21,7 @@ import { prepareItem } from '../core/content/ingest/prepare.ts';
 import { type ContentScorer, createContentScorer } from '../core/content/scoring/scorer.ts';
 import type { NewContentItem } from '../core/content/types.ts';
 import type { NewInteractionEvent } from '../core/domain/types.ts';
-import { catalog } from '../core/i18n/catalog.ts';
+import { ScheduledPostRunner } from '../core/framework/scheduled-posts.ts';
 import { Translator } from '../core/i18n/translate.ts';
 import { ManualClock } from '../core/ports/clock.ts';
 import { silentLogger } from '../core/ports/logger.ts';
@@ -221,7 +224,12 @@ export async function run(report: BenchReport): Promise<void> {
       events: core.events,
       communities: core.communities,
       translator: new Translator(catalog),
-      messenger: () => null,
+      posts: new ScheduledPostRunner({
+        store: new PrismaScheduledPostStore(db.prisma),
+        messenger: new ConsoleMessenger(),
+        clock,
+        log: silentLogger,
+      }),
       clock,
       log: silentLogger,
       modelId: model.note,

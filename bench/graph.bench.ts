@@ -64,7 +64,7 @@ export async function run(report: BenchReport): Promise<void> {
 /** Leaderboard reads at 100k members: a precomputed snapshot, opt-outs filtered at read time (target ≤ 50 ms). */
 export async function leaderboardLatency(provider: 'sqlite' | 'postgresql', members: number): Promise<number> {
   const { createTestDatabase } = await import('../test/support/database.ts');
-  const { createInteractionStores } = await import('../adapters/storage/ledger-stores.ts');
+  const { createInteractionStores } = await import('../adapters/storage/interactions-storage.ts');
   const { createCoreStores } = await import('../adapters/storage/index.ts');
   const { KolService } = await import('../core/interactions/kol-service.ts');
   const { silentLogger } = await import('../core/ports/logger.ts');

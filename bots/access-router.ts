@@ -1,5 +1,5 @@
-import type { AccessGranter, AccessTarget } from '../core/commerce/ports.ts';
 import { PlatformError } from '../core/errors.ts';
+import type { AccessGranter, AccessTarget } from '../core/ports/access.ts';
 
 /**
  * Routes "unlock this role/channel" to the platform the community lives on. A platform that cannot do it

@@ -1,87 +1,66 @@
 import { HttpFeedFetcher } from '../adapters/feeds/fetcher.ts';
+import { InProcessScheduler } from '../adapters/jobs/in-process-scheduler.ts';
 import { createContentModel } from '../adapters/ml/index.ts';
-import { PrismaCommerceStore } from '../adapters/storage/commerce-store.ts';
-import { createContentStores } from '../adapters/storage/content-stores.ts';
+import { eventLogSource } from '../adapters/storage/catalog-and-log-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
-import { createInteractionStores } from '../adapters/storage/ledger-stores.ts';
-import {
-  commerceSource,
-  eventLogSource,
-  interestGroupSource,
-  leaderboardSource,
-  ledgerSource,
-  memberPostsSource,
-} from '../adapters/storage/privacy-sources.ts';
-import { PrismaRecommenderSnapshotStore } from '../adapters/storage/recommend-snapshot-store.ts';
-import { allCommands } from '../core/commands/index.ts';
-import { CommerceService } from '../core/commerce/commerce-service.ts';
-import { createContentScorer } from '../core/content/scoring/index.ts';
-import { ContentService } from '../core/content/service.ts';
-import { Dispatcher, type EventListener } from '../core/framework/dispatcher.ts';
-import { catalog } from '../core/i18n/catalog.ts';
+import { PrismaScheduledPostStore } from '../adapters/storage/scheduled-post-store.ts';
+import { Dispatcher } from '../core/framework/dispatcher.ts';
+import { assembleFeatures, catalogOf } from '../core/framework/feature.ts';
+import { ScheduledPostRunner } from '../core/framework/scheduled-posts.ts';
 import { Translator } from '../core/i18n/translate.ts';
-import { KolService } from '../core/interactions/kol-service.ts';
-import { LedgerService } from '../core/interactions/ledger-service.ts';
-import { WeeklyReportService } from '../core/interactions/weekly-report.ts';
 import type { Clock } from '../core/ports/clock.ts';
+import type { JobScheduler } from '../core/ports/jobs.ts';
 import type { Logger } from '../core/ports/logger.ts';
-import { PrivacyService } from '../core/privacy/privacy-service.ts';
-import { RecommendService } from '../core/recommend/service.ts';
-import type { Services } from '../core/services.ts';
 import { AccessRouter } from './access-router.ts';
 import type { Config } from './config.ts';
+import { type AppServices, features, type InstalledFeature, type ServicesOf } from './features.ts';
 import { MessengerRouter } from './messenger-router.ts';
 
 /**
- * The composition root: config → database → stores → services → dispatcher. The only place that wires;
+ * The composition root: config → database → stores → features → dispatcher. The only place that wires;
  * tests call it too (with a throwaway database and a manual clock), so they run the real thing.
  */
-export interface App {
+export interface App<S = AppServices> {
   core: Dispatcher;
-  services: Services;
+  /** The core stores and every feature's handles: what commands see, and what a panel or script can call. */
+  services: S;
   database: Database;
   /** Routes posts that no command triggered (digests, notices) to the running platform adapters. */
   messenger: MessengerRouter;
   /** Routes course unlocks (roles, channels) to the running platform adapters. */
   access: AccessRouter;
-  /** Long-running jobs (schedulers) started by features; stopped on shutdown. */
-  background: { name: string; stop(): Promise<void> | void }[];
+  scheduler: JobScheduler;
+  /** Every scheduled post goes through it; shutdown stops it first so its claims are finished or handed back. */
+  posts: ScheduledPostRunner;
+  /** Schedules every feature's jobs and runs their start-up work: call once the platforms can post. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface ComposeOptions {
+export interface ComposeOptions<F extends readonly InstalledFeature[]> {
   config: Config;
   log: Logger;
   clock: Clock;
   /** Tests pass an already-open database; otherwise DATABASE_URL is opened and migrated. */
   database?: Database;
+  /** The features to install; bots/features.ts by default. */
+  features?: F;
 }
 
-export async function composeApp(options: ComposeOptions): Promise<App> {
+export async function composeApp<F extends readonly InstalledFeature[] = typeof features>(
+  options: ComposeOptions<F>,
+): Promise<App<ServicesOf<F>>> {
   const { config, log, clock } = options;
   const database = options.database ?? (await openDatabase(config.DATABASE_URL, { log: log.child({ ns: 'storage' }) }));
-  const stores = createCoreStores(database.prisma);
-  const translator = new Translator(catalog);
-  const commands = allCommands;
-  const services: Services = {
-    ...stores,
-    translator,
-    commands: () => commands,
-  };
-  const interactionStores = createInteractionStores(database.prisma, database.provider);
-  services.ledger = new LedgerService({ store: interactionStores.ledger, events: stores.events, log });
-  services.kol = new KolService({ store: interactionStores.kol, events: stores.events, members: stores.members, log });
+  const installed: readonly InstalledFeature[] = options.features ?? features;
+  const db = database.prisma;
+  const stores = createCoreStores(
+    db,
+    installed.flatMap((f) => f.storage?.communityTables ?? []),
+  );
+  const translator = new Translator(catalogOf(installed.map((f) => f.feature)));
   const messenger = new MessengerRouter();
-  services.weeklyReport = new WeeklyReportService({
-    store: interactionStores.weeklyReport,
-    kol: services.kol,
-    ledger: services.ledger,
-    communities: stores.communities,
-    translator,
-    messenger: () => messenger,
-    clock,
-    log,
-  });
+  const access = new AccessRouter();
   // One content model for the whole app: digests score with it, profiles and search embed with it.
   const model = await createContentModel({
     name: config.MODEL_NAME,
@@ -90,83 +69,54 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     log: log.child({ ns: 'adapter:ml' }),
   });
   const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS });
-  services.content = new ContentService({
-    stores: createContentStores(database.prisma),
-    fetcher,
-    scorer: createContentScorer({ model, combiner: model.qualityCombiner }),
-    communities: stores.communities,
-    events: stores.events,
-    courses: stores.courses,
-    translator,
-    messenger: () => messenger,
-    clock,
+  const scheduler = new InProcessScheduler({ clock, log });
+  const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log });
+  // Members' posts are found through their events, so the event log is erased last.
+  const personalData = [...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []), eventLogSource(db)];
+  const assembly = assembleFeatures(
+    installed.map((f) => ({ feature: f.feature, stores: f.storage?.stores(db, database.provider) })),
+    {
+      core: { ...stores, translator },
+      clock,
+      log,
+      messenger,
+      access,
+      model,
+      fetcher,
+      scheduler,
+      posts,
+      settings: { pseudonymSecret: config.PSEUDONYM_SECRET },
+      personalData: () => personalData,
+    },
+  );
+  const dispatcher = new Dispatcher({
+    commands: assembly.commands,
+    services: assembly.services,
+    eventListeners: assembly.listeners,
     log,
-  });
-  services.privacy = new PrivacyService({
-    members: stores.members,
-    // Order matters: members' posts are found through their events, so they go before the event log.
-    sources: [
-      memberPostsSource(database.prisma),
-      eventLogSource(database.prisma),
-      commerceSource(database.prisma),
-      ledgerSource(database.prisma),
-      leaderboardSource(database.prisma, clock),
-      interestGroupSource(database.prisma),
-    ],
     clock,
-    log: log.child({ ns: 'core:privacy' }),
-    pseudonymSecret: config.PSEUDONYM_SECRET,
   });
-  const access = new AccessRouter();
-  services.commerce = new CommerceService({
-    store: new PrismaCommerceStore(database.prisma),
-    courses: stores.courses,
-    members: stores.members,
-    communities: stores.communities,
-    events: stores.events,
-    access,
-    log: log.child({ ns: 'core:commerce' }),
-  });
-  const eventListeners: EventListener[] = [];
-  const core = new Dispatcher({ commands, services, log, clock, eventListeners });
-  const background: App['background'] = [];
-  // Recommendations: retrained hourly per community and on demand (/recommend retrain), with course and profile
-  // vectors from the same content model as digests, so search and similarity work across Chinese and English.
-  services.recommend = new RecommendService({
-    courses: stores.courses,
-    events: stores.events,
-    model,
-    snapshots: new PrismaRecommenderSnapshotStore(database.prisma),
-    clock,
-    log,
-  });
-  const commerce = services.commerce;
-  const accessExpiry = setInterval(() => {
-    commerce.endExpiredAccess(clock.now()).catch((err) => log.error({ err }, 'course access expiry failed'));
-  }, 10 * 60_000);
-  accessExpiry.unref();
-  background.push({ name: 'course-access-expiry', stop: () => clearInterval(accessExpiry) });
-  const content = services.content;
-  background.push({ name: 'content', stop: () => content.stop() });
-  const recommendSchedule = services.recommend.start(60 * 60_000);
-  background.push({ name: 'recommend', stop: () => recommendSchedule.stop() });
-  // Leaderboard snapshots members asked for are recomputed every 10 minutes, so /leaderboard only reads.
-  const kolSchedule = services.kol.start(clock, 10 * 60_000);
-  background.push({ name: 'kol-snapshots', stop: () => kolSchedule.stop() });
-  // Weekly community reports: a minute loop; the claimed run rows make each Monday's post happen once.
-  const weeklySchedule = services.weeklyReport.start(60_000);
-  background.push({ name: 'weekly-report', stop: () => weeklySchedule.stop() });
+  let started = false;
   return {
-    core,
-    services,
+    core: dispatcher,
+    services: assembly.services as ServicesOf<F>,
     database,
     messenger,
     access,
-    background,
+    scheduler,
+    posts,
+    async start() {
+      if (started) return;
+      started = true;
+      for (const job of assembly.jobs) scheduler.schedule(job);
+      await assembly.start();
+    },
     async close() {
-      // Stop schedulers first, then let commands already running finish, then close the database.
-      for (const job of background.reverse()) await job.stop();
-      await core.drain();
+      // The runner first (a send in progress finishes, slots being built are handed back), then the jobs, then the
+      // commands already running, then the connections.
+      await posts.stop();
+      await scheduler.stop();
+      await dispatcher.drain();
       await fetcher.close();
       await model.dispose();
       if (!options.database) await database.close();

@@ -1,11 +1,11 @@
+import type { CoreServices } from '../core/framework/core-services.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
-import type { Services } from '../core/services.ts';
 import { DEMO_PLATFORM_ID, seedDemoCommunity } from '../prisma/demo/seed.ts';
 
 /** Seeds the embedded demo community on first start; `--reset-demo` rebuilds it from scratch. */
 export async function ensureDemoCommunity(
-  services: Services,
+  services: CoreServices,
   options: { clock: Clock; seed: number; reset: boolean; log: Logger },
 ): Promise<string> {
   const existing = (await services.communities.list()).find(

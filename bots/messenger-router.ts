@@ -1,6 +1,6 @@
 import type { RichReply } from '../core/domain/reply.ts';
 import { PlatformError } from '../core/errors.ts';
-import type { Messenger, PostTarget } from '../core/ports/messenger.ts';
+import type { Messenger, PostLookup, PostOptions, PostTarget } from '../core/ports/messenger.ts';
 
 /**
  * One Messenger for features (digests, notices, reports) that routes each post to the platform of its target.
@@ -14,13 +14,21 @@ export class MessengerRouter implements Messenger {
     this.#routes.set(platform, messenger);
   }
 
-  async post(target: PostTarget, reply: RichReply): Promise<{ messageId: string }> {
+  async post(target: PostTarget, reply: RichReply, options?: PostOptions): Promise<{ messageId: string }> {
+    return this.#route(target).post(target, reply, options);
+  }
+
+  async findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup> {
+    return this.#route(target).findPost(target, nonce, since);
+  }
+
+  #route(target: PostTarget): Messenger {
     const messenger = this.#routes.get(target.platform);
     if (!messenger) {
       throw new PlatformError('PLATFORM_NOT_RUNNING', `no running adapter for ${target.platform}`, {
         platform: target.platform,
       });
     }
-    return messenger.post(target, reply);
+    return messenger;
   }
 }

@@ -57,6 +57,9 @@ export async function run(options: {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight work');
+    // Scheduled posts first, while the platforms can still post: a send in progress finishes, a slot still being
+    // built is handed back at once (its lease released) for another process, or the next start, to post.
+    await app.posts.stop().catch((err) => log.error({ err }, 'stopping scheduled posts failed'));
     for (const platform of running.reverse())
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
     await app.close();
@@ -81,7 +84,7 @@ export async function run(options: {
     app.access.register('console', new ConsoleAccess());
     const interactive = process.stdin.isTTY === true;
     const feeds = await startDemoFeeds(config.DEMO_FEED_PORT, log);
-    await app.services.content?.start();
+    await app.start();
     await runConsole(session, {
       input: process.stdin,
       output: process.stdout,
@@ -105,7 +108,7 @@ export async function run(options: {
       if (platform.access) app.access.register(name, platform.access);
       log.info({ platform: name }, 'platform started');
     }
-    // Schedules and polling start once every platform can post.
-    await app.services.content?.start();
+    // Jobs (polling, digest timers, reports, sweeps) start once every platform can post.
+    await app.start();
   }
 }

@@ -1,4 +1,4 @@
-import type { AccessGranter, AccessTarget } from '../../core/commerce/ports.ts';
+import type { AccessGranter, AccessTarget } from '../../core/ports/access.ts';
 
 /** The console has no roles or channels; it records what a real platform would have unlocked. */
 export class ConsoleAccess implements AccessGranter {

@@ -1,5 +1,5 @@
 import type { RichReply } from '../../core/domain/reply.ts';
-import type { Messenger, PostTarget } from '../../core/ports/messenger.ts';
+import type { Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
 import { encodeConsoleReply } from './encode.ts';
 
 export interface ConsolePost {
@@ -7,11 +7,13 @@ export interface ConsolePost {
   reply: RichReply;
   text: string;
   messageId: string;
+  nonce: string | null;
+  postedAt: Date;
 }
 
 /**
  * Posts that no command triggered (a scheduled digest, a notice to moderators) shown in the console as
- * `── #channel ──` blocks, and kept in `posts` so tests can read what was "sent".
+ * `── #channel ──` blocks, and kept in `posts` so tests can read what was "sent" and `findPost` can look a post up.
  */
 export class ConsoleMessenger implements Messenger {
   readonly posts: ConsolePost[] = [];
@@ -19,11 +21,16 @@ export class ConsoleMessenger implements Messenger {
 
   constructor(private readonly write: (text: string) => void = () => {}) {}
 
-  async post(target: PostTarget, reply: RichReply): Promise<{ messageId: string }> {
+  async post(target: PostTarget, reply: RichReply, options: PostOptions = {}): Promise<{ messageId: string }> {
     const messageId = `console-${this.#next++}`;
     const text = encodeConsoleReply(reply);
-    this.posts.push({ target, reply, text, messageId });
+    this.posts.push({ target, reply, text, messageId, nonce: options.nonce ?? null, postedAt: new Date() });
     this.write(`── #${target.channelId} ──\n${text}\n`);
     return { messageId };
+  }
+
+  async findPost(target: PostTarget, nonce: string, _since?: Date): Promise<PostLookup> {
+    const post = this.posts.find((p) => p.nonce === nonce && p.target.channelId === target.channelId);
+    return post ? { found: true, messageId: post.messageId } : { found: false };
   }
 }

@@ -1,12 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { Client, Events, GatewayIntentBits, REST, Routes } from 'discord.js';
-import type { AccessGranter } from '../../core/commerce/ports.ts';
-import type { CohortCore, CommandEnvelope, PlatformUser } from '../../core/framework/envelopes.ts';
+import type { CohortCore, PlatformUser } from '../../core/framework/envelopes.ts';
+import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
-import { findCommandByPath, findCommandForLine } from '../shared/command-lookup.ts';
-import { runWithAck } from '../shared/deadline.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
@@ -22,9 +20,10 @@ import {
 } from './decode.ts';
 import { encodeReply, NO_MENTIONS } from './encode.ts';
 import { type InitialResponder, type InteractionsEndpoint, startInteractionsEndpoint } from './http-interactions.ts';
+import { DiscordMessenger } from './messenger.ts';
 import { buildRegistration } from './register.ts';
 import { makeRequestWithBytes } from './rest-request.ts';
-import { discordRateLimitPolicy, InteractionResponder, postToChannel } from './send.ts';
+import { discordRateLimitPolicy, InteractionResponder } from './send.ts';
 
 export interface DiscordOptions {
   /** Bot token: the Gateway (events, and interactions unless an HTTP endpoint is configured) and registration. */
@@ -112,30 +111,21 @@ export async function startDiscord(
     const envelope = decodeInteraction(raw, decodeContext);
     if (!envelope) return;
     const responder = new InteractionResponder(rest, options.applicationId, raw, policy, initial);
-    const command = commandOf(envelope);
-    const { value: outcome, acknowledged } = await runWithAck({
-      slow: command?.slow ?? false,
-      ackAfterMs: options.ackAfterMs,
-      work: () => handleCommandSafely(core, envelope, log),
+    // The dispatcher defers when the command is slow or runs past the deadline, and says whether it did.
+    const outcome = await handleCommandSafely(core, envelope, log, {
       acknowledge: () => responder.defer(false),
+      ...(options.ackAfterMs !== undefined ? { ackAfterMs: options.ackAfterMs } : {}),
     });
     if (!outcome.reply) return; // duplicate delivery: the first one answered
     const [first, ...rest_] = encodeReply(outcome.reply);
     if (!first) return;
-    if (!acknowledged) await responder.reply(first);
+    if (!outcome.acknowledged) await responder.reply(first);
     else if (first.ephemeral) {
       // A public "thinking…" cannot turn ephemeral: replace it with ephemeral follow-ups.
       await responder.deleteOriginal();
       await responder.followUp(first);
     } else await responder.editOriginal(first);
     for (const message of rest_) await responder.followUp(message);
-  }
-
-  function commandOf(envelope: CommandEnvelope) {
-    const input = envelope.input;
-    return input.kind === 'structured'
-      ? findCommandByPath(core.commands(), input.path)
-      : findCommandForLine(core.commands(), input.line);
   }
 
   async function lookupUsers(ids: Array<string | undefined>): Promise<Map<string, PlatformUser>> {
@@ -227,11 +217,7 @@ export async function startDiscord(
     client,
     ...(endpoint ? { interactionsAddress: endpoint.address } : {}),
     ...(options.token ? { access: new DiscordAccess(rest, policy, log) } : {}),
-    messenger: {
-      async post(target, reply) {
-        return { messageId: await postToChannel(rest, target.channelId, encodeReply(reply), policy) };
-      },
-    },
+    messenger: new DiscordMessenger(rest, policy, () => client.user?.id ?? options.applicationId),
     async stop() {
       await endpoint?.close();
       await Promise.allSettled([...inFlight]);

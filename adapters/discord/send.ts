@@ -115,18 +115,23 @@ export class InteractionResponder {
   }
 }
 
-/** Posts to a channel with the bot token (digests, notices); returns the first message's id. */
+/**
+ * Posts to a channel with the bot token (digests, notices); returns the first message's id. With a nonce, the first
+ * message carries it with `enforce_nonce`, so Discord itself answers a repeat within minutes with the message it made.
+ */
 export async function postToChannel(
   rest: REST,
   channelId: string,
   messages: readonly DiscordMessage[],
   policy: RateLimitPolicy,
+  nonce?: string,
 ): Promise<string> {
   let first: string | undefined;
   for (const message of messages) {
     const { body, files } = messageBody(message, false);
+    const once = first === undefined && nonce ? { nonce, enforce_nonce: true } : {};
     const sent = (await withRateLimitRetry('create message', policy, () =>
-      rest.post(Routes.channelMessages(channelId), { body, files }),
+      rest.post(Routes.channelMessages(channelId), { body: { ...body, ...once }, files }),
     )) as { id: string };
     first ??= sent.id;
   }

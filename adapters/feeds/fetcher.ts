@@ -1,6 +1,6 @@
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { FeedError } from '../../core/content/errors.ts';
-import type { FeedFetcher, FeedFetchResult } from '../../core/content/ports.ts';
+import type { FeedFetcher, FeedFetchResult } from '../../core/ports/feed-fetcher.ts';
 import { BlockedAddressError, checkLiteralHost, guardedLookup, type Resolver } from './address-guard.ts';
 
 /**

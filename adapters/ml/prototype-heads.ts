@@ -1,3 +1,4 @@
+import { dot } from '../../core/domain/vectors.ts';
 import type { ContentSignals } from '../../core/ports/content-model.ts';
 import { TOPIC_DESCRIPTIONS, TOPICS } from './topics.ts';
 
@@ -29,11 +30,6 @@ function centroid(vectors: Float32Array[]): Float32Array {
   const n = Math.sqrt(c.reduce((s, x) => s + x * x, 0)) || 1;
   return c.map((x) => x / n);
 }
-const dot = (a: Float32Array, b: Float32Array): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
-};
 
 export async function createPrototypeHeads(
   embed: Embed,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CohortCore, CommandEnvelope, CommandOutcome } from '../../core/framework/envelopes.ts';
+import type { CohortCore, CommandEnvelope, CommandOutcome, HandleOptions } from '../../core/framework/envelopes.ts';
 import { normalizeLocale } from '../../core/i18n/translate.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 
@@ -11,9 +11,10 @@ export async function handleCommandSafely(
   core: CohortCore,
   envelope: CommandEnvelope,
   log: Logger,
+  options: HandleOptions = {},
 ): Promise<CommandOutcome> {
   try {
-    return await core.handleCommand(envelope);
+    return await core.handleCommand(envelope, options);
   } catch (error) {
     const ref = randomUUID().slice(0, 8);
     const locale = normalizeLocale(envelope.user.locale) ?? 'en';
@@ -22,6 +23,7 @@ export async function handleCommandSafely(
       reply: { text: core.translate(locale, 'common:errors.internal', { ref }), tone: 'error', ephemeral: true },
       status: 'INTERNAL',
       locale,
+      acknowledged: false,
     };
   }
 }

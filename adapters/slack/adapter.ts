@@ -1,14 +1,12 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type RespondFn } from '@slack/bolt';
-import type { AccessGranter } from '../../core/commerce/ports.ts';
 import type { Locale } from '../../core/domain/types.ts';
 import type { CohortCore, CommandEnvelope } from '../../core/framework/envelopes.ts';
+import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
-import { findCommandForLine } from '../shared/command-lookup.ts';
-import { runWithAck } from '../shared/deadline.ts';
 import { adapterText } from '../shared/messages.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
@@ -24,7 +22,8 @@ import {
 } from './decode.ts';
 import { type EncodedSlackReply, encodeReply, type SlackMessage } from './encode.ts';
 import { boltLogger } from './logger.ts';
-import { postToChannel, slackRateLimitPolicy, uploadFile, uploadFileToDm, uploadImage } from './send.ts';
+import { SlackMessenger } from './messenger.ts';
+import { slackRateLimitPolicy, uploadFile, uploadFileToDm, uploadImage } from './send.ts';
 import { SlackDirectory } from './users.ts';
 
 export interface SlackOptions {
@@ -135,23 +134,25 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     }
   }
 
-  /** Runs a command; `ackWith` acknowledges, with a reply body when the answer is ready in time. */
+  /**
+   * Runs a command. `ackWith` acknowledges, with a reply body when the answer is ready in time; null when the delivery
+   * was acknowledged already (a button click), so every answer goes through response_url.
+   */
   async function runCommand(
     envelope: CommandEnvelope,
-    ackWith: (body?: ReturnType<typeof toResponse>) => Promise<void>,
+    ackWith: ((body?: ReturnType<typeof toResponse>) => Promise<void>) | null,
     respond: RespondFn,
-    canAnswerInAck: boolean,
   ) {
-    const line = envelope.input.kind === 'text' ? envelope.input.line : '';
-    const command = findCommandForLine(core.commands(), line);
-    const { value: outcome, acknowledged } = await runWithAck({
-      slow: (command?.slow ?? false) || !canAnswerInAck,
-      ackAfterMs: options.ackAfterMs,
-      work: () => handleCommandSafely(core, envelope, log),
-      acknowledge: () => ackWith(),
-    });
+    // The dispatcher acks when the command is slow or runs past the deadline, and says whether it did.
+    const outcome = await handleCommandSafely(
+      core,
+      envelope,
+      log,
+      ackWith ? { acknowledge: () => ackWith(), ackAfterMs: options.ackAfterMs } : {},
+    );
+    const acknowledged = outcome.acknowledged || !ackWith;
     if (!outcome.reply) {
-      if (!acknowledged) await ackWith();
+      if (!acknowledged) await ackWith?.();
       return;
     }
     const encoded = encodeReply(outcome.reply);
@@ -159,7 +160,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     const userId = envelope.user.platformUserId;
     if (acknowledged) return respondAll(respond, encoded.messages, encoded, channel, userId, outcome.locale);
     const [first, ...rest] = encoded.messages;
-    await ackWith(first ? toResponse(first, encoded) : undefined);
+    await ackWith?.(first ? toResponse(first, encoded) : undefined);
     await respondAll(respond, rest, encoded, channel, userId, outcome.locale);
   }
 
@@ -172,7 +173,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     }
     const user = await directory.caller(payload.data.user_id, payload.data.user_name);
     const envelope = decodeSlashCommand(payload.data, user, umbrella);
-    await track(runCommand(envelope, (body) => (body ? ack(body) : ack()), respond, true));
+    await track(runCommand(envelope, (body) => (body ? ack(body) : ack()), respond));
   });
 
   app.action({ type: 'block_actions', action_id: /^cohort_action_/ }, async ({ ack, body, respond }) => {
@@ -185,7 +186,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     }
     const user = await directory.caller(payload.data.user.id, payload.data.user.username);
     const envelope = decodeBlockAction(payload.data, user);
-    if (envelope) await track(runCommand(envelope, async () => {}, respond, false));
+    if (envelope) await track(runCommand(envelope, null, respond));
   });
 
   for (const type of EVENT_TYPES) {
@@ -223,11 +224,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     app,
     ...(address ? { address } : {}),
     access: new SlackAccess(app.client, policy, log),
-    messenger: {
-      async post(target, reply) {
-        return { messageId: await postToChannel(app.client, target.channelId, encodeReply(reply), policy) };
-      },
-    },
+    messenger: new SlackMessenger(app.client, policy, botUserId),
     async stop() {
       await Promise.allSettled([...inFlight]);
       await app.stop();

@@ -15,16 +15,25 @@ export function slackRateLimitPolicy(log: Logger, overrides: Partial<RateLimitPo
   };
 }
 
-/** Posts an encoded reply to a channel (or a thread) through the Web API; returns the first message's ts. */
+/** The message metadata type our scheduled posts carry their nonce in (read back with include_all_metadata). */
+export const POST_METADATA_TYPE = 'cohort_post';
+
+/**
+ * Posts an encoded reply to a channel (or a thread) through the Web API; returns the first message's ts. A nonce
+ * rides in the first message's metadata, invisible to members.
+ */
 export async function postToChannel(
   client: webApi.WebClient,
   channel: string,
   encoded: EncodedSlackReply,
   policy: RateLimitPolicy,
   threadTs?: string,
+  nonce?: string,
 ): Promise<string> {
   let first: string | undefined;
   for (const message of encoded.messages) {
+    const metadata =
+      first === undefined && nonce ? { metadata: { event_type: POST_METADATA_TYPE, event_payload: { nonce } } } : {};
     const response = await withRateLimitRetry('chat.postMessage', policy, () =>
       client.chat.postMessage({
         channel,
@@ -36,6 +45,7 @@ export async function postToChannel(
         parse: 'none',
         link_names: false,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...metadata,
       }),
     );
     first ??= response.ts;

@@ -6,7 +6,8 @@ import type {
   PaymentModel,
   Platform,
 } from '../../core/domain/types.ts';
-import type { CourseStore, DeliveryGuard, EventLog, EventQuery, NewCourse } from '../../core/ports/stores.ts';
+import type { PersonalDataSource, PersonalScope } from '../../core/ports/personal-data.ts';
+import type { CourseStore, DeliveryStore, EventQuery, EventStore, NewCourse } from '../../core/ports/stores.ts';
 import type { Db } from './database.ts';
 import type { Course as CourseRow, InteractionEvent as EventRow } from './generated/sqlite/client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
@@ -80,7 +81,7 @@ const toRow = (event: NewInteractionEvent) => ({
   dedupKey: event.dedupKey ?? null,
 });
 
-export class PrismaEventLog implements EventLog {
+export class PrismaEventStore implements EventStore {
   constructor(private readonly db: Db) {}
 
   async append(event: NewInteractionEvent): Promise<{ appended: boolean }> {
@@ -141,7 +142,7 @@ export class PrismaEventLog implements EventLog {
   }
 }
 
-export class PrismaDeliveryGuard implements DeliveryGuard {
+export class PrismaDeliveryStore implements DeliveryStore {
   constructor(private readonly db: Db) {}
 
   async claim(key: string, at: Date): Promise<boolean> {
@@ -153,4 +154,28 @@ export class PrismaDeliveryGuard implements DeliveryGuard {
       throw error;
     }
   }
+}
+
+/** The event log as personal data: read last, since other sources find a member's rows through their events. */
+export function eventLogSource(db: Db): PersonalDataSource {
+  return {
+    name: 'events',
+    async export({ communityId, memberId }: PersonalScope) {
+      const rows = await db.interactionEvent.findMany({
+        where: { communityId, actorId: memberId },
+        orderBy: { occurredAt: 'asc' },
+        select: { verb: true, objectType: true, objectId: true, occurredAt: true, metadata: true, platform: true },
+      });
+      return rows;
+    },
+    async forget({ communityId, memberId }: PersonalScope) {
+      // Their own actions go; others' actions towards them stay (they belong to the others) but lose the link.
+      const own = await db.interactionEvent.deleteMany({ where: { communityId, actorId: memberId } });
+      const towards = await db.interactionEvent.updateMany({
+        where: { communityId, targetMemberId: memberId },
+        data: { targetMemberId: null },
+      });
+      return own.count + towards.count;
+    },
+  };
 }

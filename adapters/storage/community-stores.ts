@@ -1,7 +1,8 @@
 import type { Channel, Community, Locale, Member, PermissionLevel, Platform } from '../../core/domain/types.ts';
 import type { ChannelStore, CommunityStore, MemberIdentity, MemberStore } from '../../core/ports/stores.ts';
 import type { Db } from './database.ts';
-import type { Community as CommunityRow, Member as MemberRow } from './generated/sqlite/client.ts';
+import type { CommunityTable } from './feature-storage.ts';
+import type { Community as CommunityRow, Member as MemberRow, Prisma } from './generated/sqlite/client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
 
 const toCommunity = (row: CommunityRow): Community => ({
@@ -40,8 +41,14 @@ async function createOrFind<T>(create: () => Promise<T>, find: () => Promise<T |
   }
 }
 
+type CommunityRows = { deleteMany(args: { where: { communityId: string } }): Prisma.PrismaPromise<unknown> };
+
 export class PrismaCommunityStore implements CommunityStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Tables with community rows and no foreign key to Community: every installed feature's, and the framework's. */
+    private readonly communityTables: readonly CommunityTable[] = [],
+  ) {}
 
   async ensure(platform: Platform, platformId: string, defaults: { name: string }): Promise<Community> {
     const row = await createOrFind(
@@ -65,32 +72,11 @@ export class PrismaCommunityStore implements CommunityStore {
   }
 
   async remove(id: string): Promise<void> {
-    // Feature tables keep no foreign key to Community (each feature's schema stands alone), so they are cleared
-    // here by name; core tables cascade from the Community row. storage.test.ts checks this list against the schema.
+    // Feature tables keep no foreign key to Community (each feature's schema stands alone), so each feature names
+    // them in its storage half and they are cleared here, in one transaction; core tables cascade from the row.
     const where = { communityId: id };
     await this.db.$transaction([
-      this.db.digestDelivery.deleteMany({ where }),
-      this.db.digestRun.deleteMany({ where }),
-      this.db.digestSchedule.deleteMany({ where }),
-      this.db.contentItem.deleteMany({ where }),
-      this.db.contentSource.deleteMany({ where }),
-      this.db.ledgerPosting.deleteMany({ where }),
-      this.db.ledgerAudit.deleteMany({ where }),
-      this.db.ledgerFlag.deleteMany({ where }),
-      this.db.ledgerTipPair.deleteMany({ where }),
-      this.db.ledgerTransfer.deleteMany({ where }),
-      this.db.ledgerAccount.deleteMany({ where }),
-      this.db.ledgerPolicySetting.deleteMany({ where }),
-      this.db.leaderboardOptOut.deleteMany({ where }),
-      this.db.leaderboardSnapshot.deleteMany({ where }),
-      this.db.weeklyReportRun.deleteMany({ where }),
-      this.db.weeklyReportSetting.deleteMany({ where }),
-      this.db.interestGroupMember.deleteMany({ where }),
-      this.db.interestGroup.deleteMany({ where }),
-      this.db.recommenderSnapshot.deleteMany({ where }),
-      this.db.entitlement.deleteMany({ where }),
-      this.db.courseOrder.deleteMany({ where }),
-      this.db.courseAccess.deleteMany({ where }),
+      ...this.communityTables.map((table) => (this.db[table] as unknown as CommunityRows).deleteMany({ where })),
       this.db.community.delete({ where: { id } }),
     ]);
   }

@@ -101,18 +101,21 @@ const toRun = (row: RunRow): DigestRun => ({
 export class PrismaDigestRunStore implements DigestRunStore {
   constructor(private readonly db: Db) {}
 
-  async claim(run: {
+  async open(run: {
     communityId: string;
     scheduleId: string;
     channelId: string;
     slotAt: Date;
     claimedAt: Date;
-  }): Promise<DigestRun | null> {
+  }): Promise<DigestRun> {
+    const existing = await this.getBySlot(run.scheduleId, run.slotAt);
+    if (existing) return existing;
     try {
       return toRun(await this.db.digestRun.create({ data: { ...run, status: 'claimed', itemIds: [], decisions: [] } }));
     } catch (error) {
-      if (isUniqueViolation(error)) return null;
-      throw error;
+      const raced = isUniqueViolation(error) ? await this.getBySlot(run.scheduleId, run.slotAt) : null;
+      if (!raced) throw error;
+      return raced;
     }
   }
 
@@ -124,15 +127,6 @@ export class PrismaDigestRunStore implements DigestRunStore {
   async getBySlot(scheduleId: string, slotAt: Date): Promise<DigestRun | null> {
     const row = await this.db.digestRun.findUnique({ where: { scheduleId_slotAt: { scheduleId, slotAt } } });
     return row ? toRun(row) : null;
-  }
-
-  async latestSlot(scheduleId: string): Promise<Date | null> {
-    const row = await this.db.digestRun.findFirst({
-      where: { scheduleId },
-      orderBy: { slotAt: 'desc' },
-      select: { slotAt: true },
-    });
-    return row?.slotAt ?? null;
   }
 
   async finish(

@@ -1,6 +1,6 @@
 import { type Telegram, TelegramError } from 'telegraf';
-import type { AccessGranter, AccessTarget } from '../../core/commerce/ports.ts';
 import { PlatformError } from '../../core/errors.ts';
+import type { AccessGranter, AccessTarget } from '../../core/ports/access.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { adapterText } from '../shared/messages.ts';
 import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';

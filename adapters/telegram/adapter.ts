@@ -1,15 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Telegraf, TelegramError } from 'telegraf';
-import type { AccessGranter } from '../../core/commerce/ports.ts';
 import type { RichReply } from '../../core/domain/reply.ts';
 import type { Locale } from '../../core/domain/types.ts';
 import type { CohortCore, CommandEnvelope, EventEnvelope } from '../../core/framework/envelopes.ts';
+import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
-import { findCommandForLine } from '../shared/command-lookup.ts';
-import { runWithAck } from '../shared/deadline.ts';
 import { adapterText } from '../shared/messages.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
@@ -17,9 +15,10 @@ import { TtlCache } from '../shared/ttl-cache.ts';
 import { TelegramAccess } from './access.ts';
 import { decodeCallback, decodeCommand, decodeEvents, TelegramUpdate, toPlatformUser } from './decode.ts';
 import { encodeReply } from './encode.ts';
+import { TelegramMessenger } from './messenger.ts';
 import { TelegramRoles } from './permissions.ts';
 import { telegramMenus } from './register.ts';
-import { type SendTarget, sendMessages, targetOfChannel, telegramRateLimitPolicy } from './send.ts';
+import { type SendTarget, sendMessages, telegramRateLimitPolicy } from './send.ts';
 
 export interface TelegramOptions {
   token: string;
@@ -82,18 +81,15 @@ export async function startTelegram(
   }
 
   async function runCommand(envelope: CommandEnvelope, chatType: string, target: SendTarget): Promise<void> {
-    const line = envelope.input.kind === 'text' ? envelope.input.line : '';
     envelope.user.platformRole = await roles.roleOf(envelope.space.platformId, chatType, envelope.user.platformUserId);
-    const command = findCommandForLine(core.commands(), line);
-    const { value: outcome } = await runWithAck({
-      slow: command?.slow ?? false,
-      ackAfterMs: options.ackAfterMs,
-      work: () => handleCommandSafely(core, envelope, log),
+    // Telegram has no deadline, but a member waiting on a slow command sees "typing…" when the dispatcher acks.
+    const outcome = await handleCommandSafely(core, envelope, log, {
       acknowledge: async () => {
         await bot.telegram
           .sendChatAction(target.chatId, 'typing', target.threadId ? { message_thread_id: target.threadId } : {})
           .catch((error: unknown) => log.warn({ err: error }, 'sendChatAction failed'));
       },
+      ackAfterMs: options.ackAfterMs,
     });
     if (!outcome.reply) return; // a duplicate delivery: already answered
     if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
@@ -216,11 +212,7 @@ export async function startTelegram(
     log.info({ bot: me.username }, 'telegram long polling');
   }
 
-  const messenger: Messenger = {
-    async post(target, reply) {
-      return { messageId: await deliver(targetOfChannel(target.channelId), reply) };
-    },
-  };
+  const messenger: Messenger = new TelegramMessenger(bot.telegram, policy);
 
   return {
     name: 'telegram',

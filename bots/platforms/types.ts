@@ -1,5 +1,5 @@
-import type { AccessGranter } from '../../core/commerce/ports.ts';
 import type { CohortCore } from '../../core/framework/envelopes.ts';
+import type { AccessGranter } from '../../core/ports/access.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
 import type { Config } from '../config.ts';

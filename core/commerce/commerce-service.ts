@@ -1,9 +1,10 @@
 import type { Community, Course, Member } from '../domain/types.ts';
 import { hasPermission } from '../domain/types.ts';
 import { UserError } from '../errors.ts';
+import type { AccessGranter } from '../ports/access.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { CommunityStore, CourseStore, EventLog, MemberStore } from '../ports/stores.ts';
-import type { AccessGranter, CommerceStore, NewEntitlement } from './ports.ts';
+import type { CommunityStore, CourseStore, EventStore, MemberStore } from '../ports/stores.ts';
+import type { CommerceStore, NewEntitlement } from './ports.ts';
 import { type CourseOrder, type Entitlement, isActive } from './types.ts';
 
 const DAY = 86_400_000;
@@ -28,7 +29,7 @@ export class CommerceService {
       courses: CourseStore;
       members: MemberStore;
       communities: CommunityStore;
-      events: EventLog;
+      events: EventStore;
       access: AccessGranter | null;
       log: Logger;
     },

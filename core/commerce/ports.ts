@@ -1,4 +1,3 @@
-import type { Platform } from '../domain/types.ts';
 import type { CourseAccess, CourseOrder, Entitlement, OrderStatus } from './types.ts';
 
 export type NewEntitlement = Omit<Entitlement, 'id' | 'revokedAt'> & { createdAt: Date };
@@ -28,18 +27,4 @@ export interface CommerceStore {
   markAccessEnded(id: string, at: Date): Promise<void>;
   getAccess(courseId: string): Promise<CourseAccess | null>;
   setAccess(access: CourseAccess): Promise<CourseAccess>;
-}
-
-/** What a platform does when an entitlement starts or ends: give or take a role, open or close a channel. */
-export interface AccessTarget {
-  platform: Platform;
-  spaceId: string;
-  platformUserId: string;
-  roleId: string | null;
-  channelId: string | null;
-}
-
-export interface AccessGranter {
-  grant(target: AccessTarget): Promise<void>;
-  revoke(target: AccessTarget): Promise<void>;
 }

@@ -75,20 +75,18 @@ export interface DigestScheduleStore {
 
 export interface DigestRunStore {
   /**
-   * Claims a slot by inserting the run row. Returns null when another process (or an earlier life of this one)
-   * already holds the slot: the unique (scheduleId, slotAt) key makes this safe across processes.
+   * The run of a schedule slot, created on first use. Who may build and post a slot is decided by the scheduled-post
+   * runner's claim (core/framework/scheduled-posts.ts); this row keeps what the run decided and posted.
    */
-  claim(run: {
+  open(run: {
     communityId: string;
     scheduleId: string;
     channelId: string;
     slotAt: Date;
     claimedAt: Date;
-  }): Promise<DigestRun | null>;
+  }): Promise<DigestRun>;
   get(id: string): Promise<DigestRun | null>;
   getBySlot(scheduleId: string, slotAt: Date): Promise<DigestRun | null>;
-  /** The latest claimed slot of a schedule, to know which slots were missed. */
-  latestSlot(scheduleId: string): Promise<Date | null>;
   /** Completes a claimed run. `expectStatus` guards state changes (approve only what awaits approval). */
   finish(
     id: string,
@@ -117,21 +115,4 @@ export interface ContentStores {
   items: ContentItemStore;
   schedules: DigestScheduleStore;
   runs: DigestRunStore;
-}
-
-/** What a fetch returned. Failures throw FeedError with a stable code. */
-export type FeedFetchResult =
-  | { kind: 'not_modified' }
-  | {
-      kind: 'ok';
-      body: string;
-      contentType: string | null;
-      etag: string | null;
-      lastModified: string | null;
-      /** After redirects. */
-      finalUrl: string;
-    };
-
-export interface FeedFetcher {
-  fetch(url: string, conditional: { etag: string | null; lastModified: string | null }): Promise<FeedFetchResult>;
 }

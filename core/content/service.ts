@@ -1,30 +1,40 @@
+import type { Community } from '../domain/types.ts';
+import type { EventEnvelope } from '../framework/envelopes.ts';
+import type { ScheduledPostRunner } from '../framework/scheduled-posts.ts';
 import type { Translator } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { FeedFetcher } from '../ports/feed-fetcher.ts';
+import type { JobScheduler } from '../ports/jobs.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Messenger } from '../ports/messenger.ts';
-import type { CommunityStore, CourseStore, EventLog } from '../ports/stores.ts';
+import type { CommunityStore, CourseStore, EventStore } from '../ports/stores.ts';
 import { DigestCronRunner } from './digest/cron-runner.ts';
 import { DigestService } from './digest/digest-service.ts';
 import { DEFAULT_INGEST_OPTIONS as DEFAULT_INGEST, type IngestOptions } from './ingest/ingest.ts';
-import type { ContentStores, FeedFetcher } from './ports.ts';
+import type { ContentStores } from './ports.ts';
 import type { ContentScorer } from './scoring/scorer.ts';
 import { type PollOptions, SourcePoller } from './sources/poll.ts';
 import { SourceService } from './sources/source-service.ts';
 
 /**
  * The content feature as one service (`services.content`): sources, polling, digests, their timers.
- * bots/ builds it with the Prisma stores, the HTTP fetcher and the model's scorer, then calls start().
+ * core/content/feature.ts builds it with the feature's stores, the HTTP fetcher and the model's scorer; start()
+ * arms the digest timers once every platform can post.
  */
 export interface ContentServiceDeps {
   stores: ContentStores;
   fetcher: FeedFetcher;
   scorer: ContentScorer;
   communities: CommunityStore;
-  events: EventLog;
+  events: EventStore;
   courses: CourseStore;
   translator: Translator;
-  /** The platform's outbound messenger, once connected. */
-  messenger: () => Messenger | null;
+  /** Where notices to moderators go (a source switched off). */
+  messenger: Messenger;
+  /** Digest timers run as scheduler jobs. */
+  scheduler: JobScheduler;
+  /** Scheduled digests post through the scheduled-post runner. */
+  posts: ScheduledPostRunner;
   clock: Clock;
   log: Logger;
   options?: {
@@ -43,16 +53,18 @@ export class ContentService {
   readonly sources: SourceService;
   readonly digests: DigestService;
   readonly cron: DigestCronRunner;
-  readonly #pollEveryMs: number;
+  /** How often the feature's poll job runs. */
+  readonly pollEveryMs: number;
   readonly #log: Logger;
-  #pollTimer: NodeJS.Timeout | null = null;
+  readonly #clock: Clock;
   #polling: Promise<unknown> | null = null;
 
   constructor(deps: ContentServiceDeps) {
     const log = deps.log.child({ ns: 'core:content' });
     this.#log = log;
+    this.#clock = deps.clock;
     this.stores = deps.stores;
-    this.#pollEveryMs = deps.options?.pollEveryMs ?? 60_000;
+    this.pollEveryMs = deps.options?.pollEveryMs ?? 60_000;
     const pollOptions: Partial<PollOptions> = { ...deps.options?.poll };
     if (deps.options?.ingest) {
       pollOptions.ingest = { ...(pollOptions.ingest ?? DEFAULT_INGEST), ...deps.options.ingest };
@@ -70,7 +82,7 @@ export class ContentService {
       events: deps.events,
       communities: deps.communities,
       translator: deps.translator,
-      messenger: deps.messenger,
+      posts: deps.posts,
       clock: deps.clock,
       log: log.child({ ns: 'core:digest' }),
       modelId: deps.scorer.modelId,
@@ -79,24 +91,22 @@ export class ContentService {
     });
     this.cron = new DigestCronRunner({
       schedules: deps.stores.schedules,
+      scheduler: deps.scheduler,
       run: (schedule) => this.digests.runSchedule(schedule),
       catchUp: () => this.digests.runDue(),
       log,
     });
   }
 
-  /**
-   * Starts the digest timers (catching up missed slots once) and the minute loop that polls due sources and
-   * re-checks schedules (a safety net for a missed timer and the retry path of a failed post).
-   */
+  /** Arms the digest timers and catches up each schedule's latest missed slot once. */
   async start(): Promise<void> {
     await this.cron.start();
-    this.#pollTimer = setInterval(() => void this.pollOnce(), this.#pollEveryMs);
-    this.#pollTimer.unref();
-    void this.pollOnce();
   }
 
-  /** One pass of the minute loop; a pass still running is not overlapped. */
+  /**
+   * One pass of the minute job: polls due sources and re-checks schedules (a safety net for a missed timer and the
+   * retry path of a failed post). A pass still running is not overlapped.
+   */
   async pollOnce(): Promise<void> {
     if (this.#polling) return;
     this.#polling = Promise.all([
@@ -110,9 +120,17 @@ export class ContentService {
     }
   }
 
+  /** A member's post, recorded on a platform: a digest candidate when the community takes members' posts. */
+  async takePost(event: EventEnvelope, scope: { community: Community }): Promise<void> {
+    if (event.verb !== 'message.posted') return;
+    await this.poller.takePost(scope.community.id, {
+      objectId: event.objectId,
+      metadata: event.metadata ?? {},
+      occurredAt: event.occurredAt ?? this.#clock.now(),
+    });
+  }
+
   async stop(): Promise<void> {
-    if (this.#pollTimer) clearInterval(this.#pollTimer);
-    this.#pollTimer = null;
     this.cron.stop();
     await this.#polling;
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { interactionEvent } from '../domain/events.ts';
 import type { RichReply } from '../domain/reply.ts';
 import type { Community, Locale, Member, PermissionLevel } from '../domain/types.ts';
 import { hasPermission, PERMISSION_LEVELS } from '../domain/types.ts';
@@ -6,13 +7,16 @@ import { CohortError, UserError } from '../errors.ts';
 import { normalizeLocale } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { Services } from '../services.ts';
+import { Acknowledgement, DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
 import { type AnyCommand, type CommandContext, optionEntries } from './command.ts';
+import type { CoreServices } from './core-services.ts';
 import type {
   CohortCore,
   CommandEnvelope,
   CommandOutcome,
   EventEnvelope,
+  EventListener,
+  HandleOptions,
   PlatformSpace,
   PlatformUser,
 } from './envelopes.ts';
@@ -20,15 +24,14 @@ import type { MemberRef, RawOptionValue } from './options.ts';
 import { assignWords, parseOptions } from './parse-options.ts';
 import { tokenize } from './tokenize.ts';
 
-/** Runs after an event is recorded (e.g. digests ingesting members' posts). Failures are logged, never thrown. */
-export type EventListener = (event: EventEnvelope, scope: { community: Community; actor: Member }) => Promise<void>;
-
 export interface DispatcherOptions {
   commands: readonly AnyCommand[];
-  services: Services;
+  /** The core stores and every installed feature's handles: what handlers see as `ctx.services`. */
+  services: CoreServices;
   log: Logger;
   clock: Clock;
-  eventListeners?: readonly EventListener[];
+  /** Every installed feature's event listeners. */
+  eventListeners: readonly EventListener[];
 }
 
 function higher(a: PermissionLevel, b: PermissionLevel | undefined): PermissionLevel {
@@ -62,8 +65,8 @@ export class Dispatcher implements CohortCore {
     return this.options.services.translator.forLocale(locale)(key, params);
   }
 
-  handleCommand(envelope: CommandEnvelope): Promise<CommandOutcome> {
-    return this.#track(this.#handleCommand(envelope));
+  handleCommand(envelope: CommandEnvelope, options: HandleOptions = {}): Promise<CommandOutcome> {
+    return this.#track(this.#acknowledged(envelope, options));
   }
 
   handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }> {
@@ -81,7 +84,24 @@ export class Dispatcher implements CohortCore {
     return work;
   }
 
-  async #handleCommand(envelope: CommandEnvelope): Promise<CommandOutcome> {
+  async #acknowledged(envelope: CommandEnvelope, options: HandleOptions): Promise<CommandOutcome> {
+    const ack = new Acknowledgement(options.acknowledge, options.ackAfterMs ?? DEFAULT_ACK_AFTER_MS, this.#log);
+    try {
+      const outcome = await this.#handleCommand(envelope, ack);
+      return { ...outcome, acknowledged: await ack.settle() };
+    } catch (error) {
+      // Failed before the command's own error handling (the database went away). Not acknowledged: the adapter's
+      // guard answers. Acknowledged already: answer here, as the follow-up the platform now expects.
+      if (!(await ack.settle())) throw error;
+      const ref = randomUUID().slice(0, 8);
+      const locale = normalizeLocale(envelope.user.locale) ?? 'en';
+      this.#log.error({ err: error, ref, delivery: envelope.deliveryId }, 'command failed after acknowledging');
+      const text = this.translate(locale, 'common:errors.internal', { ref });
+      return { reply: { text, tone: 'error', ephemeral: true }, status: 'INTERNAL', locale, acknowledged: true };
+    }
+  }
+
+  async #handleCommand(envelope: CommandEnvelope, ack: Acknowledgement): Promise<Omit<CommandOutcome, 'acknowledged'>> {
     const { services, clock } = this.options;
     const started = performance.now();
     const community = await this.#community(envelope.space);
@@ -127,6 +147,7 @@ export class Dispatcher implements CohortCore {
             envelope.channel.name ?? envelope.channel.platformChannelId,
           )
         : null;
+      const platform = envelope.space.platform;
       const ctx: CommandContext = {
         input: parsed,
         member: { ...member, role },
@@ -137,23 +158,25 @@ export class Dispatcher implements CohortCore {
         services,
         log: log.child({ command: command.name }),
         clock,
-        platform: envelope.space.platform,
+        platform,
         interactionId: envelope.deliveryId ?? null,
+        commands: () => this.options.commands,
+        record: (event) =>
+          services.events.append(
+            interactionEvent({
+              ...event,
+              communityId: community.id,
+              actorId: member.id,
+              channelId: channel?.id ?? null,
+              platform,
+              occurredAt: clock.now(),
+            }),
+          ),
       };
       // Recorded before the handler runs: activity counts even when the command is refused later, and a command
       // that erases the member's data (privacy forget) erases this record with the rest.
-      await services.events.append({
-        communityId: community.id,
-        actorId: member.id,
-        verb: 'command.used',
-        objectType: 'command',
-        objectId: command.name,
-        targetMemberId: null,
-        channelId: channel?.id ?? null,
-        platform: envelope.space.platform,
-        occurredAt: clock.now(),
-        metadata: {},
-      });
+      await ctx.record({ verb: 'command.used', objectType: 'command', objectId: command.name });
+      if (command.slow) await ack.now();
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
       return { reply, status: 'ok', locale };
@@ -174,24 +197,26 @@ export class Dispatcher implements CohortCore {
           envelope.channel.name ?? envelope.channel.platformChannelId,
         )
       : null;
-    const { appended } = await services.events.append({
-      communityId: community.id,
-      actorId: actor.id,
-      verb: envelope.verb,
-      objectType: envelope.objectType,
-      objectId: envelope.objectId,
-      targetMemberId: target?.id ?? null,
-      channelId: channel?.id ?? null,
-      platform: envelope.space.platform,
-      occurredAt: envelope.occurredAt ?? clock.now(),
-      metadata: envelope.metadata ?? {},
-      dedupKey: envelope.deliveryId ? `${envelope.space.platform}:evt:${envelope.deliveryId}` : null,
-    });
+    const { appended } = await services.events.append(
+      interactionEvent({
+        communityId: community.id,
+        actorId: actor.id,
+        verb: envelope.verb,
+        objectType: envelope.objectType,
+        objectId: envelope.objectId,
+        targetMemberId: target?.id ?? null,
+        channelId: channel?.id ?? null,
+        platform: envelope.space.platform,
+        occurredAt: envelope.occurredAt ?? clock.now(),
+        metadata: envelope.metadata ?? {},
+        dedupKey: envelope.deliveryId ? `${envelope.space.platform}:evt:${envelope.deliveryId}` : null,
+      }),
+    );
     if (!appended) {
       this.#log.info({ delivery: envelope.deliveryId, verb: envelope.verb }, 'duplicate event delivery ignored');
       return { recorded: false };
     }
-    for (const listener of this.options.eventListeners ?? []) {
+    for (const listener of this.options.eventListeners) {
       try {
         await listener(envelope, { community, actor });
       } catch (error) {
@@ -211,8 +236,6 @@ export class Dispatcher implements CohortCore {
     const line = envelope.input.line.trim();
     if (!line.startsWith('/')) throw new UserError('NOT_A_COMMAND', 'common:errors.notACommand');
     const words = tokenize(line.slice(1));
-    // Telegram appends the bot's name in groups: /help@cohort_bot.
-    if (words[0]) words[0] = words[0].replace(/@\S+$/, '').toLowerCase();
     // Longest command path wins: `digest schedule add` before `digest`.
     for (let length = Math.min(words.length, 4); length > 0; length--) {
       const name = words

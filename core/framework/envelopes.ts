@@ -1,5 +1,5 @@
 import type { RichReply } from '../domain/reply.ts';
-import type { EventVerb, Locale, PermissionLevel, Platform } from '../domain/types.ts';
+import type { Community, EventVerb, Locale, Member, PermissionLevel, Platform } from '../domain/types.ts';
 import type { AnyCommand } from './command.ts';
 import type { RawOptionValue } from './options.ts';
 
@@ -60,6 +60,16 @@ export interface CommandOutcome {
   /** 'ok', or the stable error code that shaped the reply. */
   status: 'ok' | 'duplicate' | string;
   locale: Locale;
+  /** The platform was acknowledged while the command ran: the reply is a follow-up, not the answer itself. */
+  acknowledged: boolean;
+}
+
+/** How an adapter lets the dispatcher acknowledge a delivery (bolt's `ack`): the dispatcher decides when. */
+export interface HandleOptions {
+  /** Discord deferReply, Slack ack(), Telegram "typing…". */
+  acknowledge?: () => Promise<void>;
+  /** Acknowledge a command still running after this long (default 2 000 ms, under the 3 s deadlines). */
+  ackAfterMs?: number;
 }
 
 /** A non-command happening on the platform that becomes an entry in the interaction log. */
@@ -78,9 +88,16 @@ export interface EventEnvelope {
   deliveryId?: string;
 }
 
+/** Runs after an event is recorded (e.g. digests taking in members' posts). Failures are logged, never thrown. */
+export type EventListener = (event: EventEnvelope, scope: { community: Community; actor: Member }) => Promise<void>;
+
 /** The one surface adapters call. Implemented by core/framework/dispatcher.ts. */
 export interface CohortCore {
-  handleCommand(envelope: CommandEnvelope): Promise<CommandOutcome>;
+  /**
+   * Resolves and runs a command once: the dispatcher acknowledges through `options.acknowledge` when the command is
+   * slow or runs past the deadline, and says so in the outcome.
+   */
+  handleCommand(envelope: CommandEnvelope, options?: HandleOptions): Promise<CommandOutcome>;
   handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }>;
   /** Every command, for native registration (Discord application commands, Telegram setMyCommands, Slack manifest). */
   commands(): readonly AnyCommand[];

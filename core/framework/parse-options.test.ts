@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
-import { catalog } from '../i18n/catalog.ts';
 import { Translator } from '../i18n/translate.ts';
 import { defineCommand } from './command.ts';
+import { catalogOf } from './feature.ts';
 import { option } from './options.ts';
 import { assignWords, parseOptions } from './parse-options.ts';
 
-const translator = new Translator(catalog);
+const translator = new Translator(catalogOf([]));
 const translate = (locale: 'en' | 'zh-CN', key: string, params?: Record<string, unknown>) =>
   translator.forLocale(locale)(key, params);
 

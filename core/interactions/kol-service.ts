@@ -1,7 +1,6 @@
 import type { Community, Member, PermissionLevel } from '../domain/types.ts';
-import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { EventLog, MemberStore } from '../ports/stores.ts';
+import type { EventStore, MemberStore } from '../ports/stores.ts';
 import { type CommunityStats, communityStats } from './community-analytics.ts';
 import { safeTimeZone } from './community-day.ts';
 import { graphFromEvents } from './interaction-graph.ts';
@@ -41,7 +40,7 @@ export interface Leaderboard {
 
 export interface KolServiceDeps {
   store: KolStore;
-  events: EventLog;
+  events: EventStore;
   members: MemberStore;
   log: Logger;
   options?: Partial<KolServiceOptions>;
@@ -50,7 +49,7 @@ export interface KolServiceDeps {
 export class KolService {
   readonly options: KolServiceOptions;
   readonly #store: KolStore;
-  readonly #events: EventLog;
+  readonly #events: EventStore;
   readonly #members: MemberStore;
   readonly #log: Logger;
   /** Snapshots being computed, so concurrent requests share one run. */
@@ -78,25 +77,14 @@ export class KolService {
 
   /**
    * Refreshes every snapshot members have asked for, one after another (PageRank over a big community is CPU work;
-   * running them in parallel would only slow the bot's replies).
+   * running them in parallel would only slow the bot's replies). The feature runs it every 10 minutes.
    */
-  start(clock: Clock, intervalMs: number): { stop(): void } {
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      void (async () => {
-        for (const w of [...this.#wanted.values()]) {
-          await this.refresh(w.community, w.window, w.topic, clock.now()).catch((err: unknown) =>
-            this.#log.error({ err, community: w.community.id, window: w.window }, 'scheduled snapshot failed'),
-          );
-        }
-      })().finally(() => {
-        busy = false;
-      });
-    }, intervalMs);
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
+  async refreshWanted(now: Date): Promise<void> {
+    for (const w of [...this.#wanted.values()]) {
+      await this.refresh(w.community, w.window, w.topic, now).catch((err: unknown) =>
+        this.#log.error({ err, community: w.community.id, window: w.window }, 'scheduled snapshot failed'),
+      );
+    }
   }
 
   async #compute(community: Community, window: LeaderboardWindow, topic: string, now: Date): Promise<number> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Community, Member, Platform } from '../domain/types.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { EventLog } from '../ports/stores.ts';
+import type { EventStore } from '../ports/stores.ts';
 import { parsePointAmount } from './amount.ts';
 import { dayKey, nextLocalMidnight, safeTimeZone } from './community-day.ts';
 import { type CommunityPolicy, effectivePolicy, type LedgerPolicy, ledgerPolicy } from './ledger-policy.ts';
@@ -84,7 +84,7 @@ export const LEDGER_ERRORS = {
 
 export interface LedgerServiceDeps {
   store: LedgerStore;
-  events: EventLog;
+  events: EventStore;
   log: Logger;
   policy?: Partial<LedgerPolicy>;
 }
@@ -96,7 +96,7 @@ export class LedgerService {
   /** The configured defaults; each community may override part of it (`policyFor`, `setPolicy`). */
   readonly policy: LedgerPolicy;
   readonly #store: LedgerStore;
-  readonly #events: EventLog;
+  readonly #events: EventStore;
   readonly #log: Logger;
   /** Flags already raised (their dedup keys): a busy ring would otherwise re-insert the same flag on every tip. */
   readonly #raised = new Set<string>();

@@ -12,7 +12,27 @@ export interface PostTarget {
   channelId: string;
 }
 
+export interface PostOptions {
+  /**
+   * A unique key the adapter carries inside the post (invisibly where the platform allows), so that `findPost` can
+   * tell later whether a post whose acknowledgement was lost reached the platform. At most 25 characters.
+   */
+  nonce?: string;
+}
+
+/** What a platform's history says about a post we may have made. */
+export type PostLookup =
+  | { found: true; messageId: string }
+  | { found: false }
+  /** The platform offers no way to read past posts (Telegram's Bot API has no history). */
+  | { found: 'unknown' };
+
 export interface Messenger {
-  /** Posts and returns the platform's message id. Throws PlatformError when the platform refuses. */
-  post(target: PostTarget, reply: RichReply): Promise<{ messageId: string }>;
+  /**
+   * Posts and returns the platform's message id. Throws PlatformError when the platform refuses; `details.status`
+   * is set when the platform answered, which means the post is not there.
+   */
+  post(target: PostTarget, reply: RichReply, options?: PostOptions): Promise<{ messageId: string }>;
+  /** Looks in the target channel for our post carrying `nonce`, made at or after `since`. */
+  findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup>;
 }

@@ -87,7 +87,7 @@ export interface EventQuery {
   limit?: number;
 }
 
-export interface EventLog {
+export interface EventStore {
   /** Appends one event; returns false (and writes nothing) when its dedupKey was seen before. */
   append(event: NewInteractionEvent): Promise<{ appended: boolean }>;
   /** Bulk append in one transaction; events whose dedupKey exists are skipped. Returns how many were written. */
@@ -98,7 +98,7 @@ export interface EventLog {
 }
 
 /** Remembers platform delivery ids so a retried delivery is handled once. */
-export interface DeliveryGuard {
+export interface DeliveryStore {
   /** True the first time a key is claimed, false for every later claim (also across processes). */
   claim(key: string, at: Date): Promise<boolean>;
 }

@@ -20,7 +20,8 @@ export class PrivacyService {
   constructor(
     private readonly deps: {
       members: MemberStore;
-      sources: readonly PersonalDataSource[];
+      /** Every installed feature's personal data, in order (members' posts before the event log that finds them). */
+      sources: () => readonly PersonalDataSource[];
       clock: Clock;
       log: Logger;
       /** Secret for pseudonyms in analytics; pseudonyms are stable per secret and cannot be reversed without it. */
@@ -30,7 +31,7 @@ export class PrivacyService {
 
   async export(member: Member): Promise<PersonalExport> {
     const sections: Record<string, unknown> = {};
-    for (const source of this.deps.sources) {
+    for (const source of this.deps.sources()) {
       sections[source.name] = await source.export({ communityId: member.communityId, memberId: member.id });
     }
     const { communityId: _omit, ...rest } = member;
@@ -39,7 +40,7 @@ export class PrivacyService {
 
   async forget(member: Member): Promise<{ touched: Record<string, number> }> {
     const touched: Record<string, number> = {};
-    for (const source of this.deps.sources) {
+    for (const source of this.deps.sources()) {
       touched[source.name] = await source.forget({ communityId: member.communityId, memberId: member.id });
     }
     await this.deps.members.pseudonymize(member.id, `forgotten-${randomUUID().slice(0, 8)}`);

@@ -1,6 +1,6 @@
 import type { Messages } from '../i18n/translate.ts';
 
-/** Strings of profiles, interest groups, recommendations, the catalogue and search (namespace `recommend`). */
+/** Strings of recommendations, the catalogue and search (namespace `recommend`). */
 export const recommendMessages = {
   en: {
     recommend: {
@@ -35,9 +35,6 @@ export const recommendMessages = {
     },
     action: {
       viewed: '“{{course}}”',
-      enrolled: 'You are enrolled in “{{course}}”.',
-      buy: '“{{course}}” costs {{price}}. Open the course page to buy it.',
-      buyNoUrl: '“{{course}}” costs {{price}}. Ask the creator or a moderator how to buy it.',
       dismissed: 'Got it: you will see fewer courses like “{{course}}”.',
       unknownCourse: 'That course does not exist here (any more).',
     },
@@ -52,46 +49,8 @@ export const recommendMessages = {
       title: 'Courses matching “{{query}}”',
       empty: 'No course matches “{{query}}”. Try other words, or /courses.',
     },
-    profile: {
-      title: 'Your profile',
-      topics: 'Interests',
-      noTopics: 'Not enough activity yet. Add interests with /profile interests add <topic>.',
-      pinned: '(added by you)',
-      blocked: 'Removed by you',
-      language: 'Preferred language',
-      languageZh: 'Chinese',
-      languageEn: 'English',
-      languageUnknown: 'Not known yet',
-      hours: 'Most active (community time)',
-      hoursUnknown: 'Not known yet',
-      sentiment: 'Tone of your messages',
-      sentimentValue: '{{topic}}: {{tone}} ({{count}} messages)',
-      positive: 'positive',
-      neutral: 'neutral',
-      negative: 'negative',
-      group: 'Interest group',
-      tips: 'Tips',
-      tipsValue: '{{given}} given, {{received}} received',
-      footer: 'Only you can see this. Correct it with /profile interests add|remove <topic>.',
-    },
-    interests: {
-      added: 'Added “{{topic}}” to your interests. Recommendations will lean towards it.',
-      removed: 'Removed “{{topic}}” from your interests. You will see less of it.',
-      invalid: 'A topic is a word or short phrase, for example: data, ai, 产品.',
-    },
-    groups: {
-      title: 'Interest groups',
-      empty: 'Not enough member activity to form groups yet.',
-      group: 'Group {{n}}: {{label}}',
-      size: '{{count}} members',
-      footer: 'K-means over members’ interest vectors, k chosen by silhouette ({{silhouette}}). Computed {{at}}.',
-      unlabelled: 'no clear topic',
-    },
     retrain: {
       done: 'Recommender retrained: {{courses}} courses, {{groups}} interest groups.',
-    },
-    errors: {
-      unavailable: 'Recommendations are not enabled on this bot.',
     },
   },
   'zh-CN': {
@@ -127,9 +86,6 @@ export const recommendMessages = {
     },
     action: {
       viewed: '《{{course}}》',
-      enrolled: '你已报名《{{course}}》。',
-      buy: '《{{course}}》价格 {{price}}。打开课程页面即可购买。',
-      buyNoUrl: '《{{course}}》价格 {{price}}。请联系创作者或管理员购买。',
       dismissed: '收到：类似《{{course}}》的课程会少推荐。',
       unknownCourse: '这门课程不存在（或已下架）。',
     },
@@ -144,46 +100,8 @@ export const recommendMessages = {
       title: '与「{{query}}」相关的课程',
       empty: '没有与「{{query}}」相关的课程。换个说法试试，或用 /courses 浏览。',
     },
-    profile: {
-      title: '你的画像',
-      topics: '兴趣',
-      noTopics: '活动还不够多。可以用 /profile interests add <主题> 添加兴趣。',
-      pinned: '（你添加的）',
-      blocked: '你移除的',
-      language: '常用语言',
-      languageZh: '中文',
-      languageEn: '英文',
-      languageUnknown: '暂未知',
-      hours: '最活跃时段（社区时区）',
-      hoursUnknown: '暂未知',
-      sentiment: '你的发言语气',
-      sentimentValue: '{{topic}}：{{tone}}（{{count}} 条）',
-      positive: '积极',
-      neutral: '中性',
-      negative: '消极',
-      group: '兴趣小组',
-      tips: '打赏',
-      tipsValue: '送出 {{given}} 次，收到 {{received}} 次',
-      footer: '只有你能看到。可用 /profile interests add|remove <主题> 修正。',
-    },
-    interests: {
-      added: '已把「{{topic}}」加入你的兴趣，推荐会更偏向它。',
-      removed: '已从你的兴趣中移除「{{topic}}」，相关推荐会减少。',
-      invalid: '主题是一个词或短语，例如：data、ai、产品。',
-    },
-    groups: {
-      title: '兴趣小组',
-      empty: '成员活动还不够，暂时无法分组。',
-      group: '第 {{n}} 组：{{label}}',
-      size: '{{count}} 位成员',
-      footer: '基于成员兴趣向量的 K-means 聚类，k 由轮廓系数自动选择（{{silhouette}}）。计算于 {{at}}。',
-      unlabelled: '主题不明显',
-    },
     retrain: {
       done: '推荐模型已重新训练：{{courses}} 门课程，{{groups}} 个兴趣小组。',
-    },
-    errors: {
-      unavailable: '此机器人未启用推荐功能。',
     },
   },
 } satisfies Messages;

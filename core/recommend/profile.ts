@@ -1,31 +1,15 @@
 import type { InteractionEvent } from '../domain/types.ts';
+import type { MemberProfile } from '../ports/recommender.ts';
 import { HOUR_MS } from './activity.ts';
 import { eventLanguage, eventTopics, topicStrength } from './signals.ts';
-
-/**
- * A member's profile P_u from behaviour B_u and sentiment E_u: decayed topic weights (with the member's own
- * corrections pinned or blocked), an interest vector in the content embedding space, preferred language, active
- * hours and the sentiment of what they write about each topic. Built by folding the interaction log in time order.
- */
-export interface MemberProfile {
-  memberId: string;
-  /** Best first, weights summing to 1 over what is shown. */
-  topics: { topic: string; weight: number; pinned: boolean }[];
-  blocked: string[];
-  language: 'zh' | 'en' | null;
-  /** Hours of the day (community time zone), most active first. */
-  activeHours: number[];
-  /** Mean sentiment in [−1, 1] of the member's messages per topic, with how many messages it rests on. */
-  sentiment: { topic: string; score: number; messages: number }[];
-  tipsGiven: number;
-  tipsReceived: number;
-  interactions: number;
-  groupLabel: string[] | null;
-}
 
 const TOPIC_HALF_LIFE_MS = 60 * 24 * HOUR_MS;
 const LAMBDA = Math.LN2 / TOPIC_HALF_LIFE_MS;
 
+/**
+ * Builds a member's profile P_u from behaviour B_u and sentiment E_u (see MemberProfile), plus an interest vector in
+ * the content embedding space, by folding the interaction log in time order.
+ */
 export class ProfileAccumulator {
   readonly memberId: string;
   readonly #topics = new Map<string, { w: number; at: number }>();

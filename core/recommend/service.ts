@@ -3,12 +3,13 @@ import type { Clock } from '../ports/clock.ts';
 import type { ContentModel } from '../ports/content-model.ts';
 import type { Logger } from '../ports/logger.ts';
 import { seededRandom } from '../ports/random.ts';
-import type { CourseStore, EventLog } from '../ports/stores.ts';
+import type { MemberProfile } from '../ports/recommender.ts';
+import type { CourseStore, EventStore } from '../ports/stores.ts';
 import { buildCatalog, topicIndexOf } from './catalog.ts';
 import { RecommenderEngine } from './engine.ts';
 import { FEATURES, normalise } from './features.ts';
 import type { Reason } from './hybrid.ts';
-import { hourIn, type MemberProfile, ProfileAccumulator } from './profile.ts';
+import { hourIn, ProfileAccumulator } from './profile.ts';
 import type { RankerWeights } from './ranker.ts';
 import { COURSE_STRENGTH, eventText, eventTopics, SIGNAL_VERBS, topicStrength } from './signals.ts';
 import type { RecommenderSnapshotStore } from './snapshot-store.ts';
@@ -20,7 +21,7 @@ import type { RecommenderSnapshotStore } from './snapshot-store.ts';
  */
 export interface RecommendServiceDeps {
   courses: CourseStore;
-  events: EventLog;
+  events: EventStore;
   /** The content model; when absent the model-free hashed embedder stands in (no cross-lingual matching). */
   model: ContentModel;
   clock: Clock;
@@ -84,17 +85,13 @@ export class RecommendService {
     return this.#deps.model.id;
   }
 
-  /** Retrains every community with a snapshot every `intervalMs`; returns the stop handle for shutdown. */
-  start(intervalMs: number): { stop(): void } {
-    const timer = setInterval(() => {
-      for (const snapshot of this.#snapshots.values()) {
-        void this.retrain({ id: snapshot.communityId, timezone: snapshot.timezone }).catch((err: unknown) =>
-          this.#log.error({ err, community: snapshot.communityId }, 'scheduled retrain failed'),
-        );
-      }
-    }, intervalMs);
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
+  /** Retrains every community that has a snapshot, one after another (the scheduled retrain). */
+  async retrainAll(): Promise<void> {
+    for (const snapshot of [...this.#snapshots.values()]) {
+      await this.retrain({ id: snapshot.communityId, timezone: snapshot.timezone }).catch((err: unknown) =>
+        this.#log.error({ err, community: snapshot.communityId }, 'scheduled retrain failed'),
+      );
+    }
   }
 
   /** Builds a fresh snapshot from the catalogue and the whole log. Concurrent calls share one run. */

@@ -1,7 +1,7 @@
 import type { Community, Course, Member, NewInteractionEvent } from '../../core/domain/types.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import { type Random, seededRandom } from '../../core/ports/random.ts';
-import type { CommunityStore, CourseStore, EventLog, MemberStore } from '../../core/ports/stores.ts';
+import type { CommunityStore, CourseStore, EventStore, MemberStore } from '../../core/ports/stores.ts';
 import { demoCourses, demoTopics } from './courses.ts';
 import { type DemoMember, demoMembers } from './members.ts';
 import { demoMessages, demoSearches } from './messages.ts';
@@ -13,7 +13,7 @@ export interface DemoStores {
   communities: CommunityStore;
   members: MemberStore;
   courses: CourseStore;
-  events: EventLog;
+  events: EventStore;
 }
 
 export interface DemoSeedResult {

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoFeedServer, startDemoFeedServer } from '../../adapters/feeds/demo-server.ts';
-import { HttpFeedFetcher } from '../../adapters/feeds/fetcher.ts';
-import { createContentStores } from '../../adapters/storage/content-stores.ts';
-import { ContentService } from '../../core/content/service.ts';
-import { silentLogger } from '../../core/ports/logger.ts';
+import type { ContentService } from '../../core/content/service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { shippedScorer } from './support/shipped-model.ts';
 
 /**
  * The issue's "done when", in the console sandbox: a moderator adds demo feeds, schedules a digest in
@@ -15,30 +11,14 @@ import { shippedScorer } from './support/shipped-model.ts';
 describe('curated digests in the console sandbox', () => {
   let app: TestApp;
   let demo: DemoFeedServer;
-  let fetcher: HttpFeedFetcher;
   let content: ContentService;
 
   beforeAll(async () => {
     app = await createTestApp({ demo: true });
     demo = await startDemoFeedServer({ clock: app.clock });
-    fetcher = new HttpFeedFetcher({ allowPrivateNetworks: app.config.FEED_ALLOW_PRIVATE_NETWORKS });
-    content = new ContentService({
-      stores: createContentStores(app.database.prisma),
-      fetcher,
-      scorer: await shippedScorer(),
-      communities: app.services.communities,
-      events: app.services.events,
-      courses: app.services.courses,
-      translator: app.services.translator,
-      messenger: () => app.messenger,
-      clock: app.clock,
-      log: silentLogger,
-    });
-    app.services.content = content;
+    content = app.services.content;
   });
   afterAll(async () => {
-    await content.stop();
-    await fetcher.close();
     await demo.close();
     await app.dispose();
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoFeedServer, startDemoFeedServer } from '../../adapters/feeds/demo-server.ts';
-import { catalog } from '../../core/i18n/catalog.ts';
+import { catalog } from '../../bots/features.ts';
 import { Translator } from '../../core/i18n/translate.ts';
 import { type ContentHarness, createContentHarness } from './support/harness.ts';
 import { type HostileServer, startHostileServer } from './support/hostile-server.ts';

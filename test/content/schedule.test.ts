@@ -3,7 +3,9 @@ import { ConsoleMessenger } from '../../adapters/console/messenger.ts';
 import { type Database, openDatabase, parseDatabaseUrl } from '../../adapters/storage/index.ts';
 import { createContentScorer } from '../../core/content/scoring/scorer.ts';
 import type { ContentSource, NewContentItem } from '../../core/content/types.ts';
+import { PlatformError } from '../../core/errors.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
+import type { Messenger } from '../../core/ports/messenger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type ContentHarness, createContentHarness } from './support/harness.ts';
 import { tinyModel } from './support/tiny-model.ts';
@@ -154,10 +156,15 @@ describe('a slot whose post failed (SQLite)', () => {
   it('is retried once the platform is connected, and posted once', async () => {
     const outbox = new ConsoleMessenger();
     let connected = false;
-    const h = await createContentHarness({
-      now: '2026-11-19T12:00:00Z',
-      deps: { messenger: () => (connected ? outbox : null) },
-    });
+    // No platform connected yet (start-up): every post fails until it is.
+    const messenger: Messenger = {
+      post: (target, reply, options) =>
+        connected
+          ? outbox.post(target, reply, options)
+          : Promise.reject(new PlatformError('NO_MESSENGER', 'no platform connected', { platform: 'console' })),
+      findPost: (target, nonce, since) => outbox.findPost(target, nonce, since),
+    };
+    const h = await createContentHarness({ now: '2026-11-19T12:00:00Z', messenger });
     try {
       const source = await h.stores.sources.create({
         communityId: h.community.id,
@@ -271,7 +278,7 @@ describe('digest approval and cron timers (SQLite)', () => {
     await expect(add(CRON, 'Mars/Olympus')).rejects.toMatchObject({ code: 'DIGEST_TIMEZONE_INVALID' });
   });
 
-  it('keeps one node-cron timer per active schedule, in its own zone', async () => {
+  it('keeps one scheduler job per active schedule, on its cron in its own zone', async () => {
     const shanghai = await h.service.digests.addSchedule({
       community: h.community,
       channelId: 'news',

@@ -37,8 +37,13 @@ export interface FakeDiscord {
   /** Hex public key of the fake's Ed25519 signing key (DISCORD_PUBLIC_KEY). */
   publicKey: string;
   dispatch(t: string, d: unknown): void;
-  /** The next matching call is rate limited (429) or refused for missing permissions (403, code 50013). */
+  /**
+   * The next matching call is rate limited (429), refused for missing permissions (403, code 50013), or, with
+   * `acceptThen`, carried out and then answered with a 500 or a dropped connection (the bot sees a failure that was not).
+   */
   failNext(method: string, pathPattern: RegExp, failure: DiscordFailure): void;
+  /** Messages created in a channel, oldest first, as `GET /channels/{id}/messages` serves them. */
+  channelMessages(channelId: string): Array<Record<string, unknown>>;
   waitForRest(pred: (call: DiscordRestCall) => boolean, what: string, timeoutMs?: number): Promise<DiscordRestCall>;
   waitForRestCount(pred: (call: DiscordRestCall) => boolean, count: number, what: string): Promise<DiscordRestCall[]>;
   /** Signs and POSTs an interaction to an HTTP interactions endpoint; `forge` signs with a different key. */
@@ -51,7 +56,10 @@ export function restJson(call: DiscordRestCall): Record<string, unknown> {
   return call.body.payload_json ? (JSON.parse(call.body.payload_json) as Record<string, unknown>) : call.body;
 }
 
-export type DiscordFailure = { status: 429; retryAfterSeconds: number } | { status: 403 };
+export type DiscordFailure =
+  | { status: 429; retryAfterSeconds: number }
+  | { status: 403 }
+  | { acceptThen: 'status-500' | 'drop-connection' };
 
 export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.token'): Promise<FakeDiscord> {
   const rest: DiscordRestCall[] = [];
@@ -59,8 +67,12 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
   const waiters = new Waiters();
   const failures: Array<{ method: string; pattern: RegExp; failure: DiscordFailure }> = [];
   const users = new Map<string, FakeDiscordUser>();
+  const channels = new Map<string, Array<Record<string, unknown>>>();
+  const channelHistory = (id: string) => channels.get(id) ?? channels.set(id, []).get(id) ?? [];
   let port = 0;
-  let messageId = 700_000_000_000_000_000n;
+  let sequence = 0n;
+  // Snowflakes like Discord's: the creation time in the high bits, so `after=<snowflake of a time>` pages work.
+  const nextSnowflake = () => ((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) + (sequence++ % 4096n);
   const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
   const forgedKey = crypto.generateKeyPairSync('ed25519').privateKey;
 
@@ -81,9 +93,11 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
     const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
     const failure = failures.findIndex((f) => f.method === call.method && f.pattern.test(path));
-    if (failure >= 0) {
-      const f = failures.splice(failure, 1)[0]?.failure;
-      if (f?.status === 403) return json(403, { message: 'Missing Permissions', code: 50013 });
+    let acceptThen: 'status-500' | 'drop-connection' | null = null;
+    const f = failure >= 0 ? failures.splice(failure, 1)[0]?.failure : undefined;
+    if (f && 'acceptThen' in f) acceptThen = f.acceptThen;
+    else if (f) {
+      if (f.status === 403) return json(403, { message: 'Missing Permissions', code: 50013 });
       const wait = f?.retryAfterSeconds ?? 1;
       return json(
         429,
@@ -92,7 +106,7 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       );
     }
     const message = (content: Record<string, unknown>) => ({
-      id: String(++messageId),
+      id: String(nextSnowflake()),
       type: 0,
       channel_id: FAKE_CHANNEL_ID,
       content: '',
@@ -132,7 +146,36 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       if (call.method === 'DELETE') return res.writeHead(204).end();
       return json(200, message({ webhook_id: FAKE_APP_ID }));
     }
-    if (call.method === 'POST' && /^\/api\/v10\/channels\/\d+\/messages$/.test(path)) return json(200, message({}));
+    const channelMatch = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(path);
+    if (call.method === 'POST' && channelMatch) {
+      const channelId = channelMatch[1] as string;
+      const sent = restJson(call) as Record<string, unknown>;
+      const history = channelHistory(channelId);
+      // enforce_nonce: a repeat of a recent message (same author and nonce) answers with that message.
+      const repeat = sent.enforce_nonce && sent.nonce ? history.find((m) => m.nonce === sent.nonce) : undefined;
+      const created =
+        repeat ??
+        message({
+          channel_id: channelId,
+          content: sent.content ?? '',
+          embeds: sent.embeds ?? [],
+          components: sent.components ?? [],
+          nonce: sent.nonce,
+          timestamp: new Date().toISOString(),
+        });
+      if (!repeat) history.push(created);
+      if (acceptThen === 'drop-connection') return req.socket.destroy();
+      if (acceptThen === 'status-500') return json(500, { message: '500: Internal Server Error', code: 0 });
+      return json(200, created);
+    }
+    if (call.method === 'GET' && channelMatch) {
+      const query = new URLSearchParams(url.search);
+      const after = BigInt(query.get('after') ?? '0');
+      const limit = Math.min(Number(query.get('limit') ?? '50'), 100);
+      // Discord answers newest first; `after` pages forward from a snowflake.
+      const newer = channelHistory(channelMatch[1] as string).filter((m) => BigInt(String(m.id)) > after);
+      return json(200, newer.slice(0, limit).reverse());
+    }
     // Course access: member roles and per-member channel overwrites. Bodies are recorded in `rest`.
     if (
       (call.method === 'PUT' || call.method === 'DELETE') &&
@@ -202,6 +245,7 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
     failNext(method, pattern, failure) {
       failures.push({ method, pattern, failure });
     },
+    channelMessages: (channelId) => [...channelHistory(channelId)],
     waitForRest: (pred, what, timeoutMs) => waiters.waitFor(() => rest.find(pred), what, timeoutMs),
     waitForRestCount: (pred, count, what) =>
       waiters.waitFor(() => (matching(pred).length >= count ? matching(pred) : undefined), what),

@@ -36,8 +36,13 @@ export interface FakeSlack {
   socketAcks: Array<{ envelope_id: string; payload?: unknown }>;
   addUser(user: FakeSlackUser): void;
   setUserGroup(id: string, userIds: string[]): void;
-  /** The next call of `method` is rate limited (429), refused at the HTTP level (403), or answers `ok: false`. */
+  /**
+   * The next call of `method` is rate limited (429), refused at the HTTP level (403), answers `ok: false`, or, with
+   * `acceptThen`, is carried out and then its connection dropped (the app sees a failure that was not).
+   */
   failNext(method: string, failure: SlackFailure): void;
+  /** Messages posted in a channel with chat.postMessage, oldest first (what conversations.history serves). */
+  channelMessages(channel: string): Array<Record<string, unknown>>;
   /** Channel members as conversations.invite/kick left them. */
   channelMembers(channel: string): string[];
   /** A user group's members as usergroups.users.update left them. */
@@ -55,7 +60,11 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-export type SlackFailure = { status: 429; retryAfterSeconds: number } | { status: 403 } | { error: string };
+export type SlackFailure =
+  | { status: 429; retryAfterSeconds: number }
+  | { status: 403 }
+  | { error: string }
+  | { acceptThen: 'drop-connection' };
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
@@ -65,6 +74,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const groups = new Map<string, string[]>();
   const failures = new Map<string, SlackFailure[]>();
   const members = new Map<string, Set<string>>();
+  const histories = new Map<string, Array<Record<string, unknown>>>();
+  const historyOf = (channel: string) => histories.get(channel) ?? histories.set(channel, []).get(channel) ?? [];
   const membersOf = (channel: string) =>
     members.get(channel) ?? members.set(channel, new Set()).get(channel) ?? new Set();
   let port = 0;
@@ -89,9 +100,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls.push({ path: url.pathname, method, auth: req.headers.authorization, payload });
     waiters.notify();
     const failure = failures.get(method)?.shift();
+    const dropAfter = failure !== undefined && 'acceptThen' in failure;
     if (failure && 'error' in failure) return json({ ok: false, error: failure.error });
-    if (failure?.status === 403) return json({ ok: false, error: 'forbidden' }, 403);
-    if (failure)
+    if (failure && 'status' in failure && failure.status === 403) return json({ ok: false, error: 'forbidden' }, 403);
+    if (failure && 'status' in failure)
       return json({ ok: false, error: 'ratelimited' }, failure.status, {
         'retry-after': String(failure.retryAfterSeconds),
       });
@@ -100,8 +112,32 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return json({ ok: true, team: 'Cohort test', team_id: FAKE_TEAM.id, user_id: FAKE_BOT_USER, bot_id: 'B0BOT' });
       case 'apps.connections.open':
         return json({ ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=t1` });
-      case 'chat.postMessage':
-        return json({ ok: true, channel: payload.channel, ts: `${++ts}.000100`, message: { text: payload.text } });
+      case 'chat.postMessage': {
+        const channel = String(payload.channel);
+        // Timestamps like Slack's: seconds since the epoch, so conversations.history `oldest` filters work.
+        ts = Math.max(ts + 1, Math.floor(Date.now() / 1000));
+        const metadata = typeof payload.metadata === 'string' ? JSON.parse(payload.metadata) : payload.metadata;
+        const posted = {
+          type: 'message',
+          user: FAKE_BOT_USER,
+          ts: `${ts}.000100`,
+          text: payload.text,
+          ...(metadata ? { metadata } : {}),
+        };
+        historyOf(channel).push(posted);
+        if (dropAfter) return req.socket.destroy();
+        return json({ ok: true, channel, ts: posted.ts, message: { text: payload.text } });
+      }
+      case 'conversations.history': {
+        const oldest = Number(payload.oldest ?? 0);
+        const withMetadata = String(payload.include_all_metadata) === 'true';
+        const messages = historyOf(String(payload.channel))
+          .filter((m) => Number(m.ts) > oldest)
+          .reverse()
+          .slice(0, Number(payload.limit ?? 100))
+          .map(({ metadata, ...m }) => (withMetadata && metadata ? { ...m, metadata } : m));
+        return json({ ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } });
+      }
       case 'users.info': {
         const user = users.get(String(payload.user));
         if (!user) return json({ ok: false, error: 'user_not_found' });
@@ -177,6 +213,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
     channelMembers: (channel) => [...(members.get(channel) ?? [])],
+    channelMessages: (channel) => [...historyOf(channel)],
     userGroup: (id) => groups.get(id) ?? [],
     responseUrl: (id) => `${base}/response/${id}`,
     waitForCall: (pred, what, timeoutMs) => waiters.waitFor(() => calls.find(pred), what, timeoutMs),

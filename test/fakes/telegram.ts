@@ -39,6 +39,8 @@ export interface FakeTelegram {
   nextUpdateId(): number;
   /** The next call of `method` fails with this Bot API error. */
   failNext(method: string, error: { error_code: number; description: string; retry_after?: number }): void;
+  /** The next call of `method` is carried out, then its connection dropped: the bot sees a failure that was not. */
+  dropAfterNext(method: string): void;
   setAdministrators(
     chatId: number,
     admins: Array<{ user: FakeTelegramUser; status: 'creator' | 'administrator' }>,
@@ -55,6 +57,7 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
   const queue: Array<{ update: Record<string, unknown>; redeliver: boolean }> = [];
   const failures = new Map<string, Array<{ error_code: number; description: string; retry_after?: number }>>();
   const admins = new Map<string, unknown[]>();
+  const drops = new Set<string>();
   let updateId = 1_000;
   let messageId = 5_000;
   let inviteCounter = 0;
@@ -100,6 +103,10 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
       case 'sendDocument': {
         const chatId = Number(payload.chat_id);
         const file = payload.document as { filename?: string; bytes?: number } | undefined;
+        if (drops.delete(method)) {
+          ++messageId;
+          return req.socket.destroy();
+        }
         return ok({
           message_id: ++messageId,
           date: now,
@@ -183,6 +190,9 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
     nextUpdateId: () => ++updateId,
     failNext(method, error) {
       failures.set(method, [...(failures.get(method) ?? []), error]);
+    },
+    dropAfterNext(method) {
+      drops.add(method);
     },
     setAdministrators(chatId, list) {
       admins.set(

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCoreStores } from '../../adapters/storage/index.ts';
-import { createInteractionStores } from '../../adapters/storage/ledger-stores.ts';
+import { createInteractionStores } from '../../adapters/storage/interactions-storage.ts';
 import type { Community, EventVerb, Member } from '../../core/domain/types.ts';
 import { KolService } from '../../core/interactions/kol-service.ts';
 import { ManualClock } from '../../core/ports/clock.ts';

@@ -1,4 +1,4 @@
-import { PrismaEventLog } from '../../adapters/storage/catalog-and-log-stores.ts';
+import { PrismaEventStore } from '../../adapters/storage/catalog-and-log-stores.ts';
 import { PrismaCommunityStore, PrismaMemberStore } from '../../adapters/storage/community-stores.ts';
 import type { Db } from '../../adapters/storage/database.ts';
 import { PrismaLedgerStore } from '../../adapters/storage/ledger-prisma-store.ts';
@@ -13,7 +13,7 @@ export interface LedgerFixture {
   members: Record<string, Member>;
   ledger: LedgerService;
   store: PrismaLedgerStore;
-  events: PrismaEventLog;
+  events: PrismaEventStore;
 }
 
 export async function ledgerFixture(
@@ -47,7 +47,7 @@ export async function ledgerFixture(
   await db.member.updateMany({ where: { communityId: community.id }, data: { joinedAt } });
   for (const m of Object.values(members)) m.joinedAt = joinedAt;
   const store = new PrismaLedgerStore(db, { provider });
-  const events = new PrismaEventLog(db);
+  const events = new PrismaEventStore(db);
   const ledger = new LedgerService({ store, events, log: silentLogger, policy: options.policy });
   return { community, members, ledger, store, events };
 }

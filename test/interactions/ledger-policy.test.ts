@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PrismaEventLog } from '../../adapters/storage/catalog-and-log-stores.ts';
+import { PrismaEventStore } from '../../adapters/storage/catalog-and-log-stores.ts';
 import { PrismaLedgerStore } from '../../adapters/storage/ledger-prisma-store.ts';
 import { ledgerPolicy } from '../../core/interactions/ledger-policy.ts';
 import { LedgerService, POLICY_CACHE_MS } from '../../core/interactions/ledger-service.ts';
@@ -100,7 +100,7 @@ describe('per-community tipping policy', () => {
   it('reaches another process once its cached policy expires', async () => {
     const other = new LedgerService({
       store: new PrismaLedgerStore(db.prisma, { provider: 'sqlite' }),
-      events: new PrismaEventLog(db.prisma),
+      events: new PrismaEventStore(db.prisma),
       log: silentLogger,
     });
     expect((await other.policyFor(fx.community, T0)).dailyAllowance).toBe(ledgerPolicy().dailyAllowance);

@@ -2,7 +2,7 @@
  * One of the two processes of the concurrency test: `node --import tsx tip-worker.ts <postgres url> <community id> <worker>`.
  * Sends its deliveries with many in flight at once and prints a JSON summary on stdout.
  */
-import { PrismaEventLog } from '../../adapters/storage/catalog-and-log-stores.ts';
+import { PrismaEventStore } from '../../adapters/storage/catalog-and-log-stores.ts';
 import { PrismaMemberStore } from '../../adapters/storage/community-stores.ts';
 import { openDatabase } from '../../adapters/storage/database.ts';
 import { PrismaLedgerStore } from '../../adapters/storage/ledger-prisma-store.ts';
@@ -19,7 +19,7 @@ const members = (await new PrismaMemberStore(db.prisma).list(community.id, { lim
   a.handle.localeCompare(b.handle),
 );
 const store = new PrismaLedgerStore(db.prisma, { provider: 'postgresql' });
-const events = new PrismaEventLog(db.prisma);
+const events = new PrismaEventStore(db.prisma);
 const NOW = new Date('2026-11-20T02:00:00.000Z');
 const generous = new LedgerService({
   store,

@@ -3,26 +3,32 @@ import type { Database } from '../../adapters/storage/database.ts';
 import { openDatabase } from '../../adapters/storage/database.ts';
 import { parseDatabaseUrl } from '../../adapters/storage/database-url.ts';
 import { createCoreStores } from '../../adapters/storage/index.ts';
-import { createInteractionStores } from '../../adapters/storage/ledger-stores.ts';
+import { createInteractionStores } from '../../adapters/storage/interactions-storage.ts';
+import { PrismaScheduledPostStore } from '../../adapters/storage/scheduled-post-store.ts';
+import { catalog } from '../../bots/features.ts';
 import type { RichReply } from '../../core/domain/reply.ts';
 import type { Community } from '../../core/domain/types.ts';
-import { catalog } from '../../core/i18n/catalog.ts';
+import { ScheduledPostRunner } from '../../core/framework/scheduled-posts.ts';
 import { Translator } from '../../core/i18n/translate.ts';
 import { KolService } from '../../core/interactions/kol-service.ts';
 import { WeeklyReportService } from '../../core/interactions/weekly-report.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import type { Messenger, PostTarget } from '../../core/ports/messenger.ts';
+import type { Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 /** A platform stand-in that records what was posted; `failing` makes it refuse like an outage. */
 class RecordingMessenger implements Messenger {
-  readonly posts: Array<{ target: PostTarget; reply: RichReply }> = [];
+  readonly posts: Array<{ target: PostTarget; reply: RichReply; nonce?: string }> = [];
   failing = false;
-  async post(target: PostTarget, reply: RichReply): Promise<{ messageId: string }> {
+  async post(target: PostTarget, reply: RichReply, options: PostOptions = {}): Promise<{ messageId: string }> {
     if (this.failing) throw Object.assign(new Error('platform down'), { code: 'PLATFORM_UNAVAILABLE' });
-    this.posts.push({ target, reply });
+    this.posts.push({ target, reply, nonce: options.nonce });
     return { messageId: `m${this.posts.length}` };
+  }
+  async findPost(_target: PostTarget, nonce: string): Promise<PostLookup> {
+    const at = this.posts.findIndex((p) => p.nonce === nonce);
+    return at >= 0 ? { found: true, messageId: `m${at + 1}` } : { found: false };
   }
 }
 
@@ -49,7 +55,12 @@ function processOn(database: Database): WeeklyReportService {
     ledger: undefined,
     communities: core.communities,
     translator,
-    messenger: () => messenger,
+    posts: new ScheduledPostRunner({
+      store: new PrismaScheduledPostStore(database.prisma),
+      messenger,
+      clock,
+      log: silentLogger,
+    }),
     clock,
     log: silentLogger,
   });

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { formatPrice } from '../../domain/money.ts';
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import { short } from '../commerce-service.ts';
 import { formatDate } from '../course-card.ts';
-import { commerceOf } from './course-show.ts';
+import { defineCommerceCommand } from './shared.ts';
 
-export const buyCommand = defineCommand({
+export const buyCommand = defineCommerceCommand({
   name: 'buy',
   description: { en: 'Buy, subscribe to or join a course', 'zh-CN': '购买、订阅或加入课程' },
   permission: 'member',
@@ -14,7 +13,7 @@ export const buyCommand = defineCommand({
     course: option.string({ description: { en: 'Course #id', 'zh-CN': '课程 #编号' }, required: true, maxLength: 40 }),
   },
   async handler({ input, member, community, services, t, locale, clock, interactionId }) {
-    const commerce = commerceOf(services);
+    const { commerce } = services;
     const course = await commerce.findCourse(community.id, input.course);
     // The platform's interaction id makes a retried delivery land on the same order.
     const outcome = await commerce.requestPurchase(
@@ -49,13 +48,13 @@ export const buyCommand = defineCommand({
   },
 });
 
-export const myCoursesCommand = defineCommand({
+export const myCoursesCommand = defineCommerceCommand({
   name: 'mycourses',
   description: { en: 'The courses you own and until when', 'zh-CN': '你拥有的课程及有效期' },
   permission: 'member',
   options: {},
   async handler({ member, community, services, t, locale, clock }) {
-    const commerce = commerceOf(services);
+    const { commerce } = services;
     const entitlements = await commerce.entitlements(member);
     if (entitlements.length === 0) return { text: t('commerce:mineEmpty') };
     const now = clock.now();

@@ -1,10 +1,10 @@
 import { isCurrency, parsePrice } from '../../domain/money.ts';
 import { UserError } from '../../errors.ts';
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import { short } from '../commerce-service.ts';
+import { defineCommerceCommand } from './shared.ts';
 
-export const courseAddCommand = defineCommand({
+export const courseAddCommand = defineCommerceCommand({
   name: 'course add',
   description: { en: 'Add a course or other paid content to the catalogue', 'zh-CN': '将课程或付费内容加入目录' },
   permission: 'creator',

@@ -1,13 +1,6 @@
-import { InternalError } from '../../errors.ts';
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import type { Services } from '../../services.ts';
 import { courseCard } from '../course-card.ts';
-
-export function commerceOf(services: Services) {
-  if (!services.commerce) throw new InternalError('COMMERCE_UNAVAILABLE', 'commerce service is not wired');
-  return services.commerce;
-}
+import { defineCommerceCommand } from './shared.ts';
 
 const courseRef = option.string({
   description: { en: 'Course #id', 'zh-CN': '课程 #编号' },
@@ -15,24 +8,19 @@ const courseRef = option.string({
   maxLength: 40,
 });
 
-export const courseShowCommand = defineCommand({
+export const courseShowCommand = defineCommerceCommand({
   name: 'course show',
   description: { en: 'Show a course: price, model and how to get it', 'zh-CN': '查看课程：价格、付费方式与购买入口' },
   permission: 'member',
   options: { course: courseRef },
-  async handler({ input, member, community, services, t, locale, clock }) {
-    const commerce = commerceOf(services);
+  async handler({ input, member, community, services, t, locale, clock, record }) {
+    const { commerce } = services;
     const course = await commerce.findCourse(community.id, input.course);
-    await services.events.append({
-      communityId: community.id,
-      actorId: member.id,
+    await record({
       verb: 'course.viewed',
       objectType: 'course',
       objectId: course.id,
       targetMemberId: course.creatorId,
-      channelId: null,
-      platform: community.platform,
-      occurredAt: clock.now(),
       metadata: { via: 'course show' },
     });
     return courseCard({
@@ -47,7 +35,7 @@ export const courseShowCommand = defineCommand({
   },
 });
 
-export const coursePromoteCommand = defineCommand({
+export const coursePromoteCommand = defineCommerceCommand({
   name: 'course promote',
   description: {
     en: 'Post a course card with buy buttons in this channel',
@@ -56,7 +44,7 @@ export const coursePromoteCommand = defineCommand({
   permission: 'creator',
   options: { course: courseRef },
   async handler({ input, member, community, services, t, locale }) {
-    const commerce = commerceOf(services);
+    const { commerce } = services;
     const course = await commerce.findCourse(community.id, input.course);
     commerce.assertManages(member, course);
     const creator = course.creatorId ? await services.members.get(course.creatorId) : member;
@@ -73,7 +61,7 @@ export const coursePromoteCommand = defineCommand({
   },
 });
 
-export const courseAccessCommand = defineCommand({
+export const courseAccessCommand = defineCommerceCommand({
   name: 'course access',
   description: {
     en: 'Set the role/channel a course unlocks and its period',
@@ -97,7 +85,7 @@ export const courseAccessCommand = defineCommand({
     }),
   },
   async handler({ input, member, community, services, t }) {
-    const commerce = commerceOf(services);
+    const { commerce } = services;
     const course = await commerce.findCourse(community.id, input.course);
     commerce.assertManages(member, course);
     const clean = (v: string | undefined) =>

@@ -1,10 +1,9 @@
 import { formatPrice } from '../../domain/money.ts';
 import { hasPermission } from '../../domain/types.ts';
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import { short } from '../commerce-service.ts';
 import { formatDate } from '../course-card.ts';
-import { commerceOf } from './course-show.ts';
+import { defineCommerceCommand } from './shared.ts';
 
 const orderRef = option.string({
   description: { en: 'Order #id', 'zh-CN': '订单 #编号' },
@@ -12,7 +11,7 @@ const orderRef = option.string({
   maxLength: 40,
 });
 
-export const ordersCommand = defineCommand({
+export const ordersCommand = defineCommerceCommand({
   name: 'orders',
   description: { en: 'Orders for your courses (moderators: all)', 'zh-CN': '你课程的订单（版主可见全部）' },
   permission: 'creator',
@@ -23,7 +22,7 @@ export const ordersCommand = defineCommand({
     }),
   },
   async handler({ input, member, community, services, t, locale }) {
-    const commerce = commerceOf(services);
+    const { commerce } = services;
     const mine = hasPermission(member.role, 'moderator')
       ? undefined
       : (await services.courses.list(community.id)).filter((c) => c.creatorId === member.id).map((c) => c.id);
@@ -55,7 +54,7 @@ export const ordersCommand = defineCommand({
 });
 
 function decisionCommand(status: 'paid' | 'cancelled') {
-  return defineCommand({
+  return defineCommerceCommand({
     name: status === 'paid' ? 'order confirm' : 'order cancel',
     description:
       status === 'paid'
@@ -64,7 +63,7 @@ function decisionCommand(status: 'paid' | 'cancelled') {
     permission: 'creator',
     options: { order: orderRef },
     async handler({ input, member, community, services, t, locale, clock }) {
-      const commerce = commerceOf(services);
+      const { commerce } = services;
       const { order, entitlement, course, buyer } = await commerce.decide(
         community,
         member,
@@ -91,25 +90,3 @@ function decisionCommand(status: 'paid' | 'cancelled') {
 
 export const orderConfirmCommand = decisionCommand('paid');
 export const orderCancelCommand = decisionCommand('cancelled');
-
-export const courseGrantCommand = defineCommand({
-  name: 'course grant',
-  description: { en: 'Give a member a course (a comp or a prize)', 'zh-CN': '赠送成员一门课程' },
-  permission: 'creator',
-  options: {
-    member: option.member({ description: { en: 'Who gets it', 'zh-CN': '获赠成员' }, required: true }),
-    course: option.string({ description: { en: 'Course #id', 'zh-CN': '课程 #编号' }, required: true, maxLength: 40 }),
-  },
-  async handler({ input, member, community, services, t, locale, clock }) {
-    const commerce = commerceOf(services);
-    const course = await commerce.findCourse(community.id, input.course);
-    const entitlement = await commerce.grant(community, member, input.member, course, clock.now());
-    const until = entitlement.expiresAt
-      ? t('commerce:card.until', { date: formatDate(entitlement.expiresAt, locale, community.timezone) })
-      : '';
-    return {
-      text: t('commerce:granted', { member: input.member.displayName, title: course.title, until }),
-      tone: 'success',
-    };
-  },
-});

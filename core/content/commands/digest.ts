@@ -1,11 +1,10 @@
 import type { ReplyItem } from '../../domain/reply.ts';
-import { defineCommand } from '../../framework/command.ts';
 import { nextSlot } from '../../framework/cron-slots.ts';
 import { option } from '../../framework/options.ts';
 import { explainUrl } from '../digest/explain.ts';
 import { formatSlot } from '../digest/render.ts';
 import { DIGEST_LANGUAGES } from '../types.ts';
-import { contentOf, parseTopics, requireChannel } from './shared.ts';
+import { defineContentCommand, parseTopics, requireChannel } from './shared.ts';
 
 const d = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const itemId = () => option.string({ description: d('Digest item id', '精选条目 id'), required: true, maxLength: 40 });
@@ -18,29 +17,29 @@ const scheduleId = () =>
   });
 
 /** `/digest`: members get the current best items on demand (only for them; nothing is marked as posted). */
-export const digestCommand = defineCommand({
+export const digestCommand = defineContentCommand({
   name: 'digest',
   description: d('The best new items for this community, now', '现在就看本社区最值得读的新内容'),
   permission: 'member',
   slow: true,
   options: {},
   async handler({ community, channel, services, t }) {
-    return contentOf(services).digests.preview(community, channel?.platformChannelId ?? null, t, 'on_demand');
+    return services.content.digests.preview(community, channel?.platformChannelId ?? null, t, 'on_demand');
   },
 });
 
-export const digestPreviewCommand = defineCommand({
+export const digestPreviewCommand = defineContentCommand({
   name: 'digest preview',
   description: d("Preview the digest this channel's schedule would post now", '预览本频道计划现在会发布的精选'),
   permission: 'moderator',
   slow: true,
   options: {},
   async handler({ community, channel, services, t }) {
-    return contentOf(services).digests.preview(community, channel?.platformChannelId ?? null, t, 'preview');
+    return services.content.digests.preview(community, channel?.platformChannelId ?? null, t, 'preview');
   },
 });
 
-export const digestScheduleAddCommand = defineCommand({
+export const digestScheduleAddCommand = defineContentCommand({
   name: 'digest schedule add',
   description: d('Post a digest in this channel on a cron schedule', '按 cron 计划在本频道发布精选'),
   permission: 'moderator',
@@ -68,7 +67,7 @@ export const digestScheduleAddCommand = defineCommand({
   },
   async handler({ input, community, channel, member, services, t }) {
     const target = requireChannel(channel);
-    const schedule = await contentOf(services).digests.addSchedule({
+    const schedule = await services.content.digests.addSchedule({
       community,
       channelId: target.platformChannelId,
       cron: input.cron,
@@ -92,13 +91,13 @@ export const digestScheduleAddCommand = defineCommand({
   },
 });
 
-export const digestScheduleListCommand = defineCommand({
+export const digestScheduleListCommand = defineContentCommand({
   name: 'digest schedule list',
   description: d('List digest schedules', '列出精选计划'),
   permission: 'moderator',
   options: {},
   async handler({ community, services, t, clock }) {
-    const schedules = await contentOf(services).digests.listSchedules(community.id);
+    const schedules = await services.content.digests.listSchedules(community.id);
     if (schedules.length === 0) return { text: t('content:schedule.listEmpty'), ephemeral: true };
     const now = clock.now();
     const items: ReplyItem[] = schedules.map((s) => ({
@@ -118,76 +117,76 @@ export const digestScheduleListCommand = defineCommand({
   },
 });
 
-export const digestScheduleRemoveCommand = defineCommand({
+export const digestScheduleRemoveCommand = defineContentCommand({
   name: 'digest schedule remove',
   description: d('Delete a digest schedule', '删除精选计划'),
   permission: 'moderator',
   options: { id: scheduleId() },
   async handler({ input, community, services, t }) {
-    await contentOf(services).digests.removeSchedule(community.id, input.id);
+    await services.content.digests.removeSchedule(community.id, input.id);
     return { tone: 'success', text: t('content:schedule.removed', { id: input.id }) };
   },
 });
 
-export const digestSchedulePauseCommand = defineCommand({
+export const digestSchedulePauseCommand = defineContentCommand({
   name: 'digest schedule pause',
   description: d('Pause a digest schedule', '暂停精选计划'),
   permission: 'moderator',
   options: { id: scheduleId() },
   async handler({ input, community, services, t }) {
-    await contentOf(services).digests.setPaused(community.id, input.id, true);
+    await services.content.digests.setPaused(community.id, input.id, true);
     return { tone: 'success', text: t('content:schedule.paused', { id: input.id }) };
   },
 });
 
-export const digestScheduleResumeCommand = defineCommand({
+export const digestScheduleResumeCommand = defineContentCommand({
   name: 'digest schedule resume',
   description: d('Resume a paused digest schedule', '恢复已暂停的精选计划'),
   permission: 'moderator',
   options: { id: scheduleId() },
   async handler({ input, community, services, t }) {
-    await contentOf(services).digests.setPaused(community.id, input.id, false);
+    await services.content.digests.setPaused(community.id, input.id, false);
     return { tone: 'success', text: t('content:schedule.resumed', { id: input.id }) };
   },
 });
 
-export const digestWhyCommand = defineCommand({
+export const digestWhyCommand = defineContentCommand({
   name: 'digest why',
   description: d('Was this link seen, and why was it picked or dropped?', '这个链接是否被收录，为何入选或被丢弃？'),
   permission: 'member',
   options: { url: option.url({ description: d('The link', '链接'), required: true }) },
   async handler({ input, community, services, t }) {
-    return explainUrl(contentOf(services).stores, community.id, input.url, t, community.timezone);
+    return explainUrl(services.content.stores, community.id, input.url, t, community.timezone);
   },
 });
 
-export const digestApproveCommand = defineCommand({
+export const digestApproveCommand = defineContentCommand({
   name: 'digest approve',
   description: d('Approve and post a digest that awaits approval', '批准并发布待审核的精选'),
   permission: 'moderator',
   hidden: true,
   options: { id: runId() },
   async handler({ input, community, services, t }) {
-    const run = await contentOf(services).digests.approve(community, input.id);
+    const run = await services.content.digests.approve(community, input.id);
     return run.status === 'posted'
       ? { tone: 'success', text: t('content:digest.approved') }
       : { tone: 'error', text: t('content:digest.notAwaiting', { id: input.id }) };
   },
 });
 
-export const digestRejectCommand = defineCommand({
+export const digestRejectCommand = defineContentCommand({
   name: 'digest reject',
   description: d('Reject a digest that awaits approval', '拒绝待审核的精选'),
   permission: 'moderator',
   hidden: true,
   options: { id: runId() },
   async handler({ input, community, services, t }) {
-    await contentOf(services).digests.reject(community, input.id);
+    await services.content.digests.reject(community, input.id);
     return { tone: 'success', text: t('content:digest.rejected') };
   },
 });
 
-export const digestVoteCommand = defineCommand({
+export const digestVoteCommand = defineContentCommand({
   name: 'digest vote',
   description: d('Vote on a digest item', '为精选条目投票'),
   permission: 'member',
@@ -201,7 +200,7 @@ export const digestVoteCommand = defineCommand({
     }),
   },
   async handler({ input, member, channel, platform, interactionId, services, t }) {
-    await contentOf(services).digests.feedback({
+    await services.content.digests.feedback({
       member,
       platform,
       channelId: channel?.id ?? null,
@@ -213,14 +212,14 @@ export const digestVoteCommand = defineCommand({
   },
 });
 
-export const digestOpenCommand = defineCommand({
+export const digestOpenCommand = defineContentCommand({
   name: 'digest open',
   description: d('Open a digest item (counts as a click)', '打开精选条目（计为一次点击）'),
   permission: 'member',
   hidden: true,
   options: { id: itemId() },
   async handler({ input, member, channel, platform, interactionId, services, t }) {
-    const { url } = await contentOf(services).digests.feedback({
+    const { url } = await services.content.digests.feedback({
       member,
       platform,
       channelId: channel?.id ?? null,
@@ -236,14 +235,14 @@ export const digestOpenCommand = defineCommand({
   },
 });
 
-export const digestRemoveCommand = defineCommand({
+export const digestRemoveCommand = defineContentCommand({
   name: 'digest remove',
   description: d('Remove an item from digests for good', '将条目永久移出精选'),
   permission: 'moderator',
   hidden: true,
   options: { id: itemId() },
   async handler({ input, member, channel, platform, interactionId, services, t }) {
-    await contentOf(services).digests.feedback({
+    await services.content.digests.feedback({
       member,
       platform,
       channelId: channel?.id ?? null,

@@ -1,7 +1,15 @@
 import type { Channel } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
-import type { Services } from '../../services.ts';
+import { commandsFor } from '../../framework/command.ts';
 import type { ContentService } from '../service.ts';
+
+/** The content feature's handles, as its commands see them in `ctx.services`. */
+export interface ContentHandles {
+  content: ContentService;
+}
+
+/** defineCommand for the content feature's commands: `services.content` is typed. */
+export const defineContentCommand = commandsFor<ContentHandles>();
 
 /** "ai, design 产品" → ['ai', 'design', '产品']; "any" / "-" / "*" mean no topic filter. */
 export function parseTopics(raw: string | undefined): string[] {
@@ -18,11 +26,4 @@ export function parseTopics(raw: string | undefined): string[] {
 export function requireChannel(channel: Channel | null): Channel {
   if (!channel) throw new UserError('CHANNEL_REQUIRED', 'content:errors.channelRequired');
   return channel;
-}
-
-/** The content service, or a clear error when this bot runs without it. */
-export function contentOf(services: Services): ContentService {
-  const content = services.content;
-  if (!content) throw new UserError('CONTENT_UNAVAILABLE', 'content:errors.unavailable');
-  return content;
 }

@@ -1,14 +1,13 @@
 import type { ReplyItem } from '../../domain/reply.ts';
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import type { Translate } from '../../i18n/translate.ts';
 import { formatSlot } from '../digest/render.ts';
 import type { ContentSource } from '../types.ts';
-import { contentOf, parseTopics } from './shared.ts';
+import { defineContentCommand, parseTopics } from './shared.ts';
 
 const d = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 
-export const sourceAddCommand = defineCommand({
+export const sourceAddCommand = defineContentCommand({
   name: 'source add',
   description: d(
     'Follow a feed (RSS, Atom or JSON Feed) for digests',
@@ -29,7 +28,7 @@ export const sourceAddCommand = defineCommand({
     }),
   },
   async handler({ input, community, channel, member, services, t }) {
-    const result = await contentOf(services).sources.add({
+    const result = await services.content.sources.add({
       community,
       url: input.url,
       topics: parseTopics(input.topics),
@@ -69,13 +68,13 @@ function sourceStatus(t: Translate, source: ContentSource): string {
   return t('content:source.statusOk');
 }
 
-export const sourceListCommand = defineCommand({
+export const sourceListCommand = defineContentCommand({
   name: 'source list',
   description: d("List this community's content sources", '列出本社区的内容源'),
   permission: 'moderator',
   options: {},
   async handler({ community, services, t }) {
-    const sources = await contentOf(services).sources.list(community.id);
+    const sources = await services.content.sources.list(community.id);
     if (sources.length === 0) return { text: t('content:source.listEmpty'), ephemeral: true };
     const items: ReplyItem[] = sources.map((source) => ({
       title:
@@ -94,7 +93,7 @@ export const sourceListCommand = defineCommand({
   },
 });
 
-export const sourceRemoveCommand = defineCommand({
+export const sourceRemoveCommand = defineContentCommand({
   name: 'source remove',
   description: d('Stop following a content source', '停止订阅一个内容源'),
   permission: 'moderator',
@@ -106,12 +105,12 @@ export const sourceRemoveCommand = defineCommand({
     }),
   },
   async handler({ input, community, services, t }) {
-    await contentOf(services).sources.remove(community.id, input.id);
+    await services.content.sources.remove(community.id, input.id);
     return { tone: 'success', text: t('content:source.removed', { id: input.id }) };
   },
 });
 
-export const sourceTestCommand = defineCommand({
+export const sourceTestCommand = defineContentCommand({
   name: 'source test',
   description: d('Check that a feed can be read, without adding it', '检查订阅源能否读取（不添加）'),
   permission: 'moderator',
@@ -120,7 +119,7 @@ export const sourceTestCommand = defineCommand({
     url: option.url({ description: d('Feed address', '订阅源地址'), required: true }),
   },
   async handler({ input, services, t }) {
-    const probe = await contentOf(services).sources.test(input.url);
+    const probe = await services.content.sources.test(input.url);
     if (!probe.ok) {
       return {
         tone: 'error',

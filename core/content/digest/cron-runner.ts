@@ -1,20 +1,21 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import type { JobScheduler } from '../../ports/jobs.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { DigestScheduleStore } from '../ports.ts';
 import type { DigestSchedule } from '../types.ts';
 
 /**
- * Wall-clock timers: one node-cron task per active schedule, in the schedule's time zone. A tick only asks
- * DigestService to run that schedule; correctness (one post per slot, catch-up once) lives in the claimed run
- * rows, so a late, doubled or missed tick changes nothing.
+ * Wall-clock timers: one scheduler job per active schedule, on its cron in its own time zone. A tick only asks
+ * DigestService to run that schedule; correctness (one post per slot, catch-up once) lives in the scheduled-post
+ * runner's claimed rows, so a late, doubled or missed tick changes nothing.
  */
 export class DigestCronRunner {
-  readonly #tasks = new Map<string, ScheduledTask>();
-  #stopped = true;
+  readonly #jobs = new Map<string, string>();
+  #started = false;
 
   constructor(
     private readonly deps: {
       schedules: DigestScheduleStore;
+      scheduler: JobScheduler;
       run: (schedule: DigestSchedule) => Promise<unknown>;
       /** Runs every schedule's latest missed slot; called on start. */
       catchUp: () => Promise<unknown>;
@@ -23,44 +24,43 @@ export class DigestCronRunner {
   ) {}
 
   async start(): Promise<void> {
-    this.#stopped = false;
+    this.#started = true;
     await this.refresh();
     await this.deps.catchUp();
   }
 
-  /** Re-reads the schedules and re-creates the timers (after add/remove/pause/resume). */
+  /** Re-reads the schedules and re-arms their jobs (after add/remove/pause/resume). */
   async refresh(): Promise<void> {
-    if (this.#stopped) return;
-    this.#clear();
-    for (const schedule of await this.deps.schedules.listAll()) {
-      if (schedule.paused) continue;
-      const task = cron.schedule(
-        schedule.cron,
-        async () => {
+    if (!this.#started) return;
+    const active = (await this.deps.schedules.listAll()).filter((s) => !s.paused);
+    const wanted = new Set(active.map((s) => s.id));
+    for (const [id, name] of this.#jobs) {
+      if (wanted.has(id)) continue;
+      this.deps.scheduler.cancel(name);
+      this.#jobs.delete(id);
+    }
+    for (const schedule of active) {
+      const name = `digest:${schedule.id}`;
+      this.deps.scheduler.schedule({
+        name,
+        schedule: { cron: schedule.cron, timezone: schedule.timezone },
+        run: async () => {
           const current = await this.deps.schedules.get(schedule.id);
           if (current) await this.deps.run(current);
         },
-        { timezone: schedule.timezone, name: `digest:${schedule.id}`, noOverlap: true },
-      );
-      task.on('execution:failed', (ctx) =>
-        this.deps.log.error({ err: ctx.execution?.error, scheduleId: schedule.id }, 'digest tick failed'),
-      );
-      this.#tasks.set(schedule.id, task);
+      });
+      this.#jobs.set(schedule.id, name);
     }
   }
 
   /** Which schedules have a timer, with its next wall-clock run. */
   timers(): Map<string, Date | null> {
-    return new Map([...this.#tasks].map(([id, task]) => [id, task.getNextRun()]));
+    return new Map([...this.#jobs].map(([id, name]) => [id, this.deps.scheduler.nextRun(name)]));
   }
 
   stop(): void {
-    this.#stopped = true;
-    this.#clear();
-  }
-
-  #clear(): void {
-    for (const task of this.#tasks.values()) void task.destroy();
-    this.#tasks.clear();
+    this.#started = false;
+    for (const name of this.#jobs.values()) this.deps.scheduler.cancel(name);
+    this.#jobs.clear();
   }
 }

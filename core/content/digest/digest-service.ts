@@ -1,12 +1,14 @@
+import { interactionEvent } from '../../domain/events.ts';
 import type { RichReply } from '../../domain/reply.ts';
 import type { Community, Locale, Member, Platform } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
 import { isValidCron, isValidTimezone, latestSlot } from '../../framework/cron-slots.ts';
+import type { ScheduledPostRunner } from '../../framework/scheduled-posts.ts';
 import type { Translate, Translator } from '../../i18n/translate.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { Messenger } from '../../ports/messenger.ts';
-import type { CommunityStore, EventLog } from '../../ports/stores.ts';
+import type { PostTarget } from '../../ports/messenger.ts';
+import type { CommunityStore, EventStore } from '../../ports/stores.ts';
 import type { ContentStores } from '../ports.ts';
 import type { ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
 import { buildFeedback, FEEDBACK_VERBS } from './feedback.ts';
@@ -24,10 +26,11 @@ export const DEFAULT_FILTER: DigestFilter = { topics: [], minScore: 0, maxItems:
 
 export interface DigestDeps {
   stores: ContentStores;
-  events: EventLog;
+  events: EventStore;
   communities: CommunityStore;
   translator: Translator;
-  messenger: () => Messenger | null;
+  /** Scheduled digests and approved digests post through the scheduled-post runner (claims, leases, lookups). */
+  posts: ScheduledPostRunner;
   clock: Clock;
   log: Logger;
   modelId: string;
@@ -39,6 +42,12 @@ export interface DigestDeps {
   /** Called after schedules change, so the cron timers follow. */
   onSchedulesChanged?: () => void;
 }
+
+/** The scheduled-post jobs of digests: a schedule's slot, and a held digest a moderator approved. */
+export const DIGEST_JOB = 'digest';
+export const APPROVED_DIGEST_JOB = 'digest-approved';
+
+const DEFAULT_RETRY_WINDOW_MS = 6 * 3_600_000;
 
 export interface BuiltDigest {
   result: RankResult;
@@ -167,61 +176,60 @@ export class DigestService {
   // ---- scheduled runs ----
 
   /**
-   * Runs every schedule whose latest slot has not been claimed yet. Only the latest slot counts: after downtime
-   * the missed period is caught up with one post, not one per missed slot. Returns the runs this process claimed.
+   * Runs every schedule whose latest slot is due. Only the latest slot counts: after downtime the missed period is
+   * caught up with one post, not one per missed slot. Returns the runs this process acted on.
    */
   async runDue(): Promise<DigestRun[]> {
-    const claimed: DigestRun[] = [];
+    const acted: DigestRun[] = [];
     for (const schedule of await this.deps.stores.schedules.listAll()) {
       const run = await this.runSchedule(schedule).catch((error: unknown) => {
         this.deps.log.error({ err: error, scheduleId: schedule.id }, 'digest schedule run failed');
         return null;
       });
-      if (run) claimed.push(run);
+      if (run) acted.push(run);
     }
-    return claimed;
+    return acted;
   }
 
+  /**
+   * Posts the schedule's latest slot through the scheduled-post runner, which decides who posts it and whether it
+   * is already on the platform. A post that failed is tried again on later runs for a few hours.
+   */
   async runSchedule(schedule: DigestSchedule): Promise<DigestRun | null> {
     if (schedule.paused) return null;
-    const now = this.deps.clock.now();
-    const slotAt = latestSlot(schedule.cron, schedule.timezone, now);
+    const slotAt = latestSlot(schedule.cron, schedule.timezone, this.deps.clock.now());
     if (slotAt.getTime() < schedule.createdAt.getTime()) return null;
-    const latest = await this.deps.stores.runs.latestSlot(schedule.id);
-    if (latest && latest.getTime() > slotAt.getTime()) return null;
-    if (latest && latest.getTime() === slotAt.getTime()) return this.#retry(schedule, slotAt, now);
-    // The unique (schedule, slot) row decides which process posts; everyone else gets null here.
-    const run = await this.deps.stores.runs.claim({
+    const community = await this.deps.communities.get(schedule.communityId);
+    if (!community) return null;
+    const outcome = await this.deps.posts.run({
+      job: DIGEST_JOB,
+      subject: schedule.id,
+      communityId: schedule.communityId,
+      slotAt,
+      target: targetOf(community, schedule.channelId),
+      retryWindowMs: this.deps.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS,
+      build: () => this.#buildSlot(community, schedule, slotAt),
+      onPosted: (messageId) => this.#slotPosted(schedule, slotAt, messageId),
+      onFailed: (error) => this.#slotFailed(schedule.id, slotAt, error),
+    });
+    if (outcome.status === 'idle') return null;
+    return this.deps.stores.runs.getBySlot(schedule.id, slotAt);
+  }
+
+  /** Builds the slot's digest and keeps it with its decisions (what `/digest why` and approval read). */
+  async #buildSlot(community: Community, schedule: DigestSchedule, slotAt: Date): Promise<RichReply | null> {
+    const { runs } = this.deps.stores;
+    const run = await runs.open({
       communityId: schedule.communityId,
       scheduleId: schedule.id,
       channelId: schedule.channelId,
       slotAt,
-      claimedAt: now,
+      claimedAt: this.deps.clock.now(),
     });
-    if (!run) return null;
-    return this.#deliver(schedule, run);
-  }
-
-  /**
-   * A slot whose post failed (platform not connected yet at start-up, a platform outage) is tried again on later
-   * ticks for a few hours. Taking it back is a compare-and-set from `failed`, so still only one process posts.
-   */
-  async #retry(schedule: DigestSchedule, slotAt: Date, now: Date): Promise<DigestRun | null> {
-    if (now.getTime() - slotAt.getTime() > (this.deps.retryWindowMs ?? 6 * 3_600_000)) return null;
-    const run = await this.deps.stores.runs.getBySlot(schedule.id, slotAt);
-    if (run?.status !== 'failed') return null;
-    const retaken = await this.deps.stores.runs.finish(run.id, { status: 'claimed', error: null }, 'failed');
-    return retaken ? this.#deliver(schedule, retaken) : null;
-  }
-
-  async #deliver(schedule: DigestSchedule, run: DigestRun): Promise<DigestRun> {
-    const { stores, log } = this.deps;
-    const community = await this.deps.communities.get(schedule.communityId);
-    if (!community) return (await stores.runs.finish(run.id, { status: 'failed', error: 'COMMUNITY_MISSING' })) ?? run;
     const t = this.#t(community, schedule.language === 'zh' ? 'zh-CN' : 'en');
     const built = await this.build(schedule.communityId, schedule.channelId, schedule, this.deps.clock.now());
     const { picked, decisions } = built.result;
-    const date = formatSlot(run.slotAt, schedule.timezone);
+    const date = formatSlot(slotAt, schedule.timezone);
     const reply = renderDigest(t, picked, {
       title: t('content:digest.scheduledTitle', { date }),
       candidates: built.candidates,
@@ -229,81 +237,57 @@ export class DigestService {
     });
     const itemIds = picked.map((p) => p.candidate.item.id);
     if (picked.length === 0) {
-      return (await stores.runs.finish(run.id, { status: 'empty', itemIds, decisions, reply })) ?? run;
+      await runs.finish(run.id, { status: 'empty', itemIds, decisions, reply });
+      return null;
     }
+    await runs.finish(run.id, { status: 'claimed', itemIds, decisions, reply, error: null });
+    if (!schedule.requiresApproval) return reply;
+    return {
+      ...reply,
+      title: t('content:digest.approvalTitle', { date }),
+      text: t('content:digest.approvalText', { id: run.id }),
+      buttons: [
+        { label: t('content:digest.approve'), action: `/digest approve ${run.id}`, style: 'primary' },
+        { label: t('content:digest.reject'), action: `/digest reject ${run.id}`, style: 'danger' },
+      ],
+    };
+  }
+
+  /** The slot's post is on the platform: a held digest now awaits approval, any other has been delivered. */
+  async #slotPosted(schedule: DigestSchedule, slotAt: Date, messageId: string): Promise<void> {
+    const run = await this.deps.stores.runs.getBySlot(schedule.id, slotAt);
+    if (!run) return;
     if (schedule.requiresApproval) {
-      const request: RichReply = {
-        ...reply,
-        title: t('content:digest.approvalTitle', { date }),
-        text: t('content:digest.approvalText', { id: run.id }),
-        buttons: [
-          { label: t('content:digest.approve'), action: `/digest approve ${run.id}`, style: 'primary' },
-          { label: t('content:digest.reject'), action: `/digest reject ${run.id}`, style: 'danger' },
-        ],
-      };
-      const posted = await this.#post(community, schedule.channelId, request);
-      return (
-        (await stores.runs.finish(run.id, {
-          status: posted.ok ? 'awaiting_approval' : 'failed',
-          itemIds,
-          decisions,
-          reply,
-          error: posted.ok ? null : posted.error,
-        })) ?? run
-      );
+      // Found after a failed attempt too: the request is on the platform, so it awaits approval either way.
+      if (run.status === 'claimed' || run.status === 'failed')
+        await this.deps.stores.runs.finish(run.id, { status: 'awaiting_approval', error: null });
+      return;
     }
-    const posted = await this.#post(community, schedule.channelId, reply);
-    if (!posted.ok) {
-      log.warn({ runId: run.id, error: posted.error }, 'digest post failed');
-      return (
-        (await stores.runs.finish(run.id, { status: 'failed', itemIds, decisions, reply, error: posted.error })) ?? run
-      );
-    }
+    await this.#delivered(run, messageId);
+    this.deps.log.info({ runId: run.id, scheduleId: schedule.id, items: run.itemIds.length }, 'digest posted');
+  }
+
+  async #slotFailed(scheduleId: string, slotAt: Date, error: string): Promise<void> {
+    const run = await this.deps.stores.runs.getBySlot(scheduleId, slotAt);
+    if (run) await this.deps.stores.runs.finish(run.id, { status: 'failed', error });
+  }
+
+  /** Records the items as delivered in the channel (never posted there again) and the run as posted. */
+  async #delivered(run: DigestRun, messageId: string): Promise<void> {
     const now = this.deps.clock.now();
-    await stores.runs.recordDeliveries(
-      itemIds.map((itemId) => ({
-        communityId: community.id,
-        channelId: schedule.channelId,
+    await this.deps.stores.runs.recordDeliveries(
+      run.itemIds.map((itemId) => ({
+        communityId: run.communityId,
+        channelId: run.channelId,
         itemId,
         runId: run.id,
         deliveredAt: now,
       })),
     );
-    log.info({ runId: run.id, scheduleId: schedule.id, items: itemIds.length }, 'digest posted');
-    return (
-      (await stores.runs.finish(run.id, {
-        status: 'posted',
-        postedAt: now,
-        messageId: posted.messageId,
-        itemIds,
-        decisions,
-        reply,
-      })) ?? run
-    );
+    await this.deps.stores.runs.finish(run.id, { status: 'posted', postedAt: now, messageId });
   }
 
-  async #post(
-    community: Community,
-    channelId: string,
-    reply: RichReply,
-  ): Promise<{ ok: true; messageId: string } | { ok: false; error: string }> {
-    const messenger = this.deps.messenger();
-    if (!messenger) return { ok: false, error: 'NO_MESSENGER' };
-    try {
-      const { messageId } = await messenger.post(
-        { platform: community.platform, spaceId: community.platformId, channelId },
-        reply,
-      );
-      return { ok: true, messageId };
-    } catch (error) {
-      return {
-        ok: false,
-        error: (error as { code?: string }).code ?? (error instanceof Error ? error.message.slice(0, 200) : 'unknown'),
-      };
-    }
-  }
-
-  /** A moderator approves a run that awaits approval: it is posted exactly as it was built. */
+  /** A moderator approves a run that awaits approval: it is posted exactly as it was built, once. */
   async approve(community: Community, runId: string): Promise<DigestRun> {
     const { runs } = this.deps.stores;
     const run = await runs.get(runId);
@@ -311,18 +295,22 @@ export class DigestService {
       throw new UserError('DIGEST_RUN_NOT_FOUND', 'content:digest.notAwaiting', { id: runId });
     // The state change comes first, guarded: a double click cannot post twice.
     const taken = await runs.finish(runId, { status: 'claimed' }, 'awaiting_approval');
-    if (!taken || !run.reply)
-      throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId });
-    const delivered = await runs.deliveredIn(community.id, run.channelId, run.itemIds);
-    const posted = await this.#post(community, run.channelId, run.reply);
-    if (!posted.ok) return (await runs.finish(runId, { status: 'failed', error: posted.error })) ?? run;
-    const now = this.deps.clock.now();
-    await runs.recordDeliveries(
-      run.itemIds
-        .filter((id) => !delivered.has(id))
-        .map((itemId) => ({ communityId: community.id, channelId: run.channelId, itemId, runId, deliveredAt: now })),
-    );
-    return (await runs.finish(runId, { status: 'posted', postedAt: now, messageId: posted.messageId })) ?? run;
+    const reply = run.reply;
+    if (!taken || !reply) throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId });
+    await this.deps.posts.run({
+      job: APPROVED_DIGEST_JOB,
+      subject: run.id,
+      communityId: community.id,
+      slotAt: run.slotAt,
+      target: targetOf(community, run.channelId),
+      retryWindowMs: 0,
+      build: async () => reply,
+      onPosted: (messageId) => this.#delivered(taken, messageId),
+      onFailed: async (error) => {
+        await runs.finish(runId, { status: 'failed', error });
+      },
+    });
+    return (await runs.get(runId)) ?? taken;
   }
 
   async reject(community: Community, runId: string): Promise<void> {
@@ -356,19 +344,24 @@ export class DigestService {
     const now = this.deps.clock.now();
     const value = { up: 1, down: -1, click: 0, remove: -3 }[input.kind];
     if (input.kind === 'remove') await this.deps.stores.items.markDropped(item.id, 'REMOVED_BY_MODERATOR');
-    await this.deps.events.append({
-      communityId: input.member.communityId,
-      actorId: input.member.id,
-      verb: input.kind === 'click' ? 'digest.clicked' : 'digest.voted',
-      objectType: 'digest_item',
-      objectId: item.id,
-      targetMemberId: null,
-      channelId: input.channelId,
-      platform: input.platform,
-      occurredAt: now,
-      metadata: { value, sourceId: item.sourceId, ...(input.kind === 'remove' ? { removal: true } : {}) },
-      dedupKey: input.interactionId ? `digest:${input.interactionId}` : null,
-    });
+    await this.deps.events.append(
+      interactionEvent({
+        communityId: input.member.communityId,
+        actorId: input.member.id,
+        verb: input.kind === 'click' ? 'digest.clicked' : 'digest.voted',
+        objectType: 'digest_item',
+        objectId: item.id,
+        channelId: input.channelId,
+        platform: input.platform,
+        occurredAt: now,
+        metadata: { value, sourceId: item.sourceId, ...(input.kind === 'remove' ? { removal: true } : {}) },
+        dedupKey: input.interactionId ? `digest:${input.interactionId}` : null,
+      }),
+    );
     return { url: item.url };
   }
+}
+
+function targetOf(community: Community, channelId: string): PostTarget {
+  return { platform: community.platform, spaceId: community.platformId, channelId };
 }

@@ -1,3 +1,4 @@
+import { dot } from '../../domain/vectors.ts';
 import type { ContentItem, DigestLanguage, DropReason, RunDecision } from '../types.ts';
 
 /**
@@ -65,13 +66,6 @@ export interface RankedItem {
 export interface RankResult {
   picked: RankedItem[];
   decisions: RunDecision[];
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
 }
 
 function topicMatch(candidate: RankCandidate, topics: readonly string[]): { score: number; matched: string[] } {

@@ -1,3 +1,4 @@
+import { dot } from '../../domain/vectors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ContentItemStore, KnownItems } from '../ports.ts';
 import type { ContentScorer } from '../scoring/scorer.ts';
@@ -39,13 +40,6 @@ export interface IngestDeps {
   items: ContentItemStore;
   scorer: ContentScorer;
   clock: Clock;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
 }
 
 type Pending = { prepared: PreparedItem; reason: DropReason | null; duplicateOfId: string | null };

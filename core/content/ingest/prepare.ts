@@ -29,14 +29,14 @@ function cap(text: string, max: number): string {
 }
 
 /**
- * HTML to text, URL resolved against the feed and canonicalised, language detected, content hashed.
+ * HTML to text, URL resolved against the feed (absolute only, for the community's own posts) and canonicalised, language detected, content hashed.
  * Dates in the future (clock skew, or a feed gaming freshness) are clamped to now; missing dates become now.
  */
-export function prepareItem(raw: RawFeedItem, feedUrl: string, now: Date, reactions = 0): PreparedItem {
+export function prepareItem(raw: RawFeedItem, feedUrl: string | null, now: Date, reactions = 0): PreparedItem {
   const title = cap(htmlToText(raw.title), MAX_TITLE);
   const html = raw.body.slice(0, 100_000);
   const text = cap(htmlToText(html), MAX_TEXT);
-  const resolved = raw.url ? (parseHttpUrl(raw.url, feedUrl)?.href ?? null) : null;
+  const resolved = raw.url ? (parseHttpUrl(raw.url, feedUrl ?? undefined)?.href ?? null) : null;
   const url = resolved ? withoutTracking(resolved) : null;
   const canonical = url ? canonicalUrl(url) : null;
   const hash = contentHash(title, text);

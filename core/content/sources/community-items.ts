@@ -14,6 +14,9 @@ const postMetadata = z
   })
   .catch({});
 
+/** The address of a community's built-in members' posts source. */
+export const COMMUNITY_POSTS_URL = 'community:posts';
+
 /** Chit-chat without a link below this weight is not content (a Han character weighs 2: Chinese is denser). */
 const MIN_TEXT_WITHOUT_LINK = 80;
 
@@ -23,7 +26,8 @@ function textWeight(text: string): number {
   return weight;
 }
 
-export function postToItem(event: InteractionEvent): RawFeedItem | null {
+/** A member's post (its event, or the envelope it arrived in) as a feed item, or null when it is chit-chat. */
+export function postToItem(event: Pick<InteractionEvent, 'objectId' | 'metadata' | 'occurredAt'>): RawFeedItem | null {
   const meta = postMetadata.parse(event.metadata);
   const text = (meta.text ?? '').trim();
   const url = meta.urls?.[0] ?? meta.url ?? /https?:\/\/[^\s<>"']+/.exec(text)?.[0] ?? null;

@@ -1,29 +1,30 @@
 import type { RichReply } from '../../domain/reply.ts';
-import type { Community } from '../../domain/types.ts';
+import type { Community, InteractionEvent } from '../../domain/types.ts';
 import type { Translator } from '../../i18n/translate.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { FeedFetcher } from '../../ports/feed-fetcher.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { Messenger } from '../../ports/messenger.ts';
-import type { CommunityStore, CourseStore, EventLog } from '../../ports/stores.ts';
+import type { CommunityStore, CourseStore, EventStore } from '../../ports/stores.ts';
 import { describeFeedError } from '../errors.ts';
 import { readFeedDocument } from '../feed-document.ts';
 import { DEFAULT_INGEST_OPTIONS, type IngestOptions, type IngestSummary, ingestItems } from '../ingest/ingest.ts';
 import { type PreparedItem, prepareItem } from '../ingest/prepare.ts';
-import type { ContentStores, FeedFetcher } from '../ports.ts';
+import type { ContentStores } from '../ports.ts';
 import type { ContentScorer } from '../scoring/scorer.ts';
 import type { ContentSource } from '../types.ts';
-import { courseToItem, postToItem } from './community-items.ts';
+import { COMMUNITY_POSTS_URL, courseToItem, postToItem } from './community-items.ts';
 
 export interface PollDeps {
   stores: ContentStores;
   fetcher: FeedFetcher;
   scorer: ContentScorer;
   communities: CommunityStore;
-  events: EventLog;
+  events: EventStore;
   courses: CourseStore;
   translator: Translator;
-  /** Null until a platform is connected: notices are then only logged. */
-  messenger: () => Messenger | null;
+  /** Where source-disabled notices go. */
+  messenger: Messenger;
   clock: Clock;
   log: Logger;
 }
@@ -33,7 +34,7 @@ export interface PollOptions {
   maxConsecutiveFailures: number;
   /** Backoff ceiling. Default 24 h. */
   maxBackoffMs: number;
-  /** How far back the first read of community posts and courses looks. Default 7 days. */
+  /** How far back the first read of members' posts and courses looks. Default 7 days. */
   firstReadWindowMs: number;
   ingest: IngestOptions;
 }
@@ -131,28 +132,27 @@ export class SourcePoller {
         skipped?: { overCap: number; unreadable: number };
       }
   > {
-    // An hour of overlap: events can reach the log after their own timestamp; guids make re-reads harmless.
+    // An hour of overlap: rows can be written after their own timestamp; guids make re-reads harmless.
     const since = source.lastFetchedAt
       ? new Date(source.lastFetchedAt.getTime() - 3_600_000)
       : new Date(now.getTime() - this.#options.firstReadWindowMs);
     if (source.kind === 'community') {
+      // Members' posts arrive through the content feature's event listener as they are recorded (takePost); a
+      // read of the log is only the first one, which brings in the recent history from before the source existed.
+      if (source.lastFetchedAt) return { items: [], title: null, etag: null, lastModified: null };
       const events = await this.#deps.events.query({
         communityId: source.communityId,
         verbs: ['message.posted'],
         since,
         limit: 1_000,
       });
-      const items = events.flatMap((event) => {
-        const raw = postToItem(event);
-        return raw ? [prepareItem(raw, raw.url ?? 'https://invalid.local/', now)] : [];
-      });
-      return { items, title: null, etag: null, lastModified: null };
+      return { items: events.flatMap((event) => this.#post(event, now)), title: null, etag: null, lastModified: null };
     }
     if (source.kind === 'courses') {
       const courses = await this.#deps.courses.list(source.communityId, { limit: 500 });
       const items = courses
         .filter((course) => course.createdAt.getTime() >= since.getTime())
-        .map((course) => prepareItem(courseToItem(course), course.url ?? 'https://invalid.local/', now));
+        .map((course) => prepareItem(courseToItem(course), null, now));
       return { items, title: null, etag: null, lastModified: null };
     }
     const fetched = await this.#deps.fetcher.fetch(source.url, {
@@ -168,6 +168,28 @@ export class SourcePoller {
       etag: fetched.etag,
       lastModified: fetched.lastModified,
     };
+  }
+
+  /**
+   * A member's post as it is recorded: a candidate of the community's members' posts source, when the community has
+   * that source switched on. Chit-chat is not content and is skipped.
+   */
+  async takePost(
+    communityId: string,
+    post: Pick<InteractionEvent, 'objectId' | 'metadata' | 'occurredAt'>,
+  ): Promise<IngestSummary | null> {
+    const now = this.#deps.clock.now();
+    const prepared = this.#post(post, now);
+    if (prepared.length === 0) return null;
+    const source = await this.#deps.stores.sources.findByUrl(communityId, COMMUNITY_POSTS_URL);
+    if (!source?.enabled) return null;
+    const { stores, scorer, clock } = this.#deps;
+    return ingestItems({ items: stores.items, scorer, clock }, source, prepared, this.#options.ingest);
+  }
+
+  #post(post: Pick<InteractionEvent, 'objectId' | 'metadata' | 'occurredAt'>, now: Date): PreparedItem[] {
+    const raw = postToItem(post);
+    return raw ? [prepareItem(raw, null, now)] : [];
   }
 
   async #fail(source: ContentSource, error: unknown, now: Date, log: PollDeps['log']): Promise<PollOutcome> {
@@ -193,15 +215,14 @@ export class SourcePoller {
     failures: number,
     log: PollDeps['log'],
   ): Promise<void> {
-    const messenger = this.#deps.messenger();
     const community = await this.#deps.communities.get(source.communityId);
-    if (!messenger || !community || !source.noticeChannelId) {
+    if (!community || !source.noticeChannelId) {
       log.warn({ code }, 'source disabled; no channel to tell moderators in');
       return;
     }
     const reply = sourceDisabledNotice(this.#deps.translator, community, source, code, params, failures);
     try {
-      await messenger.post(
+      await this.#deps.messenger.post(
         { platform: community.platform, spaceId: community.platformId, channelId: source.noticeChannelId },
         reply,
       );

@@ -1,12 +1,14 @@
 import type { Community } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { FeedFetcher } from '../../ports/feed-fetcher.ts';
 import { canonicalUrl } from '../clean/canonical-url.ts';
 import { detectLanguage } from '../clean/language.ts';
 import { describeFeedError } from '../errors.ts';
 import { type FeedDocument, readFeedDocument } from '../feed-document.ts';
-import type { ContentSourceStore, FeedFetcher } from '../ports.ts';
+import type { ContentSourceStore } from '../ports.ts';
 import type { ContentSource } from '../types.ts';
+import { COMMUNITY_POSTS_URL } from './community-items.ts';
 import type { SourcePoller } from './poll.ts';
 
 export interface FeedProbe {
@@ -88,7 +90,7 @@ export class SourceService {
     const now = this.deps.clock.now();
     const out: ContentSource[] = [];
     for (const [kind, url, title] of [
-      ['community', 'community:posts', "Members' posts"],
+      ['community', COMMUNITY_POSTS_URL, "Members' posts"],
       ['courses', 'community:courses', 'Course announcements'],
     ] as const) {
       const existing = await this.deps.sources.findByUrl(communityId, url);

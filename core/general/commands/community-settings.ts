@@ -1,15 +1,7 @@
 import { UserError } from '../../errors.ts';
 import { defineCommand } from '../../framework/command.ts';
+import { isValidTimezone } from '../../framework/cron-slots.ts';
 import { option } from '../../framework/options.ts';
-
-export function isIanaTimezone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
-}
 
 export const communityTimezoneCommand = defineCommand({
   name: 'community timezone',
@@ -26,7 +18,7 @@ export const communityTimezoneCommand = defineCommand({
     }),
   },
   async handler({ input, community, services, t }) {
-    if (!isIanaTimezone(input.timezone)) {
+    if (!isValidTimezone(input.timezone)) {
       throw new UserError('TIMEZONE_INVALID', 'common:settings.timezoneInvalid', { timezone: input.timezone });
     }
     await services.communities.update(community.id, { timezone: input.timezone });

@@ -3,7 +3,7 @@ import { defineCommand, optionEntries } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import { usageOf } from '../../framework/usage.ts';
 
-/** Lists the commands the caller may use, or explains one. Reads the registry through the dispatcher's list. */
+/** Lists the commands the caller may use, or explains one. Reads the dispatcher's list of every installed feature's commands. */
 export const helpCommand = defineCommand({
   name: 'help',
   description: { en: 'List the commands you can use', 'zh-CN': '列出你可以使用的命令' },
@@ -15,11 +15,11 @@ export const helpCommand = defineCommand({
       maxLength: 60,
     }),
   },
-  async handler({ input, member, locale, t, services }) {
-    const visible = services.commands().filter((c) => !c.hidden && hasPermission(member.role, c.permission));
+  async handler({ input, member, locale, t, commands }) {
+    const visible = commands().filter((c) => !c.hidden && hasPermission(member.role, c.permission));
     if (input.command) {
       const wanted = input.command.replace(/^\//, '').trim().toLowerCase();
-      const command = services.commands().find((c) => c.name === wanted && !c.hidden);
+      const command = commands().find((c) => c.name === wanted && !c.hidden);
       if (!command) return { text: t('common:help.noSuchCommand', { command: wanted }), tone: 'error' };
       return {
         title: t('common:help.detailTitle', { command: command.name }),

@@ -1,14 +1,13 @@
-import { defineCommand } from '../../framework/command.ts';
-import { formatLocalTime, ledgerOf } from './shared.ts';
+import { defineInteractionsCommand, formatLocalTime } from './shared.ts';
 
 /** `/balance`: points earned, today's allowance to give, and when it resets (community midnight). */
-export const balanceCommand = defineCommand({
+export const balanceCommand = defineInteractionsCommand({
   name: 'balance',
   description: { en: 'Your points and what you can still give today', 'zh-CN': '查看你的积分和今天还能打赏的额度' },
   permission: 'member',
   options: {},
   async handler({ member, community, services, clock, locale, t }) {
-    const view = await ledgerOf(services).balance(community, member, clock.now());
+    const view = await services.ledger.balance(community, member, clock.now());
     return {
       title: t('interactions:balance.title'),
       fields: [

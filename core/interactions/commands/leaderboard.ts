@@ -1,13 +1,12 @@
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import { explain, LEADERBOARD_WINDOWS, type LeaderboardWindow } from '../leaderboard.ts';
-import { formatLocalTime, kolOf } from './shared.ts';
+import { defineInteractionsCommand, formatLocalTime } from './shared.ts';
 
 /**
  * `/leaderboard [7d|30d|all] [topic]`, and `/leaderboard optout|optin` to leave or rejoin the rankings.
  * The first word is free text so `/leaderboard qiskit` works too: anything that is not a window or a switch is a topic.
  */
-export const leaderboardCommand = defineCommand({
+export const leaderboardCommand = defineInteractionsCommand({
   name: 'leaderboard',
   description: {
     en: 'Most helpful members, and why; optout/optin to hide or show yourself',
@@ -30,7 +29,7 @@ export const leaderboardCommand = defineCommand({
   },
   slow: true,
   async handler({ input, member, community, services, clock, locale, t }) {
-    const kol = kolOf(services);
+    const kol = services.kol;
     const first = input.window?.toLowerCase();
     if (first === 'optout' || first === 'optin') {
       await kol.setOptOut(community, member, first === 'optout', clock.now());

@@ -1,10 +1,8 @@
 import type { RichReply } from '../../domain/reply.ts';
 import type { Member } from '../../domain/types.ts';
-import type { CommandContext } from '../../framework/command.ts';
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import { MAX_PAIR_COOLDOWN_MS } from '../ledger-policy.ts';
-import { AMOUNT_DESCRIPTION, ledgerOf } from './shared.ts';
+import { AMOUNT_DESCRIPTION, defineInteractionsCommand, type InteractionContext } from './shared.ts';
 
 /** `/points grant|revoke @member <amount> <reason…>`: moderator adjustments, always written to the audit log. */
 const adjustOptions = {
@@ -19,10 +17,10 @@ const adjustOptions = {
 
 async function adjust(
   action: 'grant' | 'revoke',
-  ctx: CommandContext<{ member: Member; amount: string; reason: string | undefined }>,
+  ctx: InteractionContext<{ member: Member; amount: string; reason: string | undefined }>,
 ): Promise<RichReply> {
   const { input, member, community, services, clock, platform, interactionId, t } = ctx;
-  const result = await ledgerOf(services).adjust({
+  const result = await services.ledger.adjust({
     community,
     moderator: member,
     member: input.member,
@@ -32,7 +30,7 @@ async function adjust(
     idempotencyKey: interactionId ? `${platform}:${interactionId}` : null,
     now: clock.now(),
   });
-  const balance = result.balance ?? (await ledgerOf(services).balance(community, input.member, clock.now())).balance;
+  const balance = result.balance ?? (await services.ledger.balance(community, input.member, clock.now())).balance;
   const params = {
     amount: result.transfer.amount,
     member: input.member.displayName,
@@ -52,7 +50,7 @@ async function adjust(
   };
 }
 
-export const pointsGrantCommand = defineCommand({
+export const pointsGrantCommand = defineInteractionsCommand({
   name: 'points grant',
   description: { en: 'Give a member points (moderators, audited)', 'zh-CN': '向成员发放积分（版主，记入审计）' },
   permission: 'moderator',
@@ -60,7 +58,7 @@ export const pointsGrantCommand = defineCommand({
   handler: (ctx) => adjust('grant', ctx),
 });
 
-export const pointsRevokeCommand = defineCommand({
+export const pointsRevokeCommand = defineInteractionsCommand({
   name: 'points revoke',
   description: {
     en: 'Take points back from a member (moderators, audited)',
@@ -75,7 +73,7 @@ export const pointsRevokeCommand = defineCommand({
  * `/points policy [allowance] [daily-cap] [cooldown]`: admins set the community's tipping policy (stored in the
  * database); without values it shows the policy in force. Values not given keep their current setting.
  */
-export const pointsPolicyCommand = defineCommand({
+export const pointsPolicyCommand = defineInteractionsCommand({
   name: 'points policy',
   description: { en: 'Show or set the tipping policy (admins)', 'zh-CN': '查看或设置打赏规则（管理员）' },
   permission: 'admin',
@@ -100,7 +98,7 @@ export const pointsPolicyCommand = defineCommand({
     }),
   },
   async handler({ input, member, community, services, clock, t }) {
-    const ledger = ledgerOf(services);
+    const ledger = services.ledger;
     const now = clock.now();
     const changing = input.allowance !== undefined || input.cap !== undefined || input.cooldown !== undefined;
     const policy = changing

@@ -1,19 +1,25 @@
 import type { Locale } from '../../domain/types.ts';
-import { InternalError } from '../../errors.ts';
-import type { Services } from '../../services.ts';
+import { type CommandContext, commandsFor } from '../../framework/command.ts';
+import type { CoreServices } from '../../framework/core-services.ts';
 import type { KolService } from '../kol-service.ts';
 import type { LedgerService } from '../ledger-service.ts';
+import type { WeeklyReportService } from '../weekly-report.ts';
 
-/** The ledger and leaderboard services, or a loud internal error when the bot was wired without them. */
-export function ledgerOf(services: Services): LedgerService {
-  if (!services.ledger) throw new InternalError('LEDGER_UNAVAILABLE', 'services.ledger is not configured');
-  return services.ledger;
+/** The interactions feature's handles, as its commands see them in `ctx.services`. */
+export interface InteractionHandles {
+  /** Points ledger: tips, balances, moderator adjustments. */
+  ledger: LedgerService;
+  /** KOL leaderboards and community analytics. */
+  kol: KolService;
+  /** The weekly community report (/stats weekly). */
+  weeklyReport: WeeklyReportService;
 }
 
-export function kolOf(services: Services): KolService {
-  if (!services.kol) throw new InternalError('KOL_UNAVAILABLE', 'services.kol is not configured');
-  return services.kol;
-}
+/** defineCommand for the interactions feature's commands. */
+export const defineInteractionsCommand = commandsFor<InteractionHandles>();
+
+/** A handler context of this feature, for helpers shared by several commands. */
+export type InteractionContext<I> = CommandContext<I, CoreServices & InteractionHandles>;
 
 /** "Nov 21, 00:00" in the member's language and the community's zone. */
 export function formatLocalTime(at: Date, locale: Locale, timeZone: string): string {

@@ -1,18 +1,9 @@
-import { InternalError, UserError } from '../../errors.ts';
-import { defineCommand } from '../../framework/command.ts';
+import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
-import type { Services } from '../../services.ts';
-import type { WeeklyReportService } from '../weekly-report.ts';
-import { formatLocalTime } from './shared.ts';
-
-function weeklyOf(services: Services): WeeklyReportService {
-  if (!services.weeklyReport)
-    throw new InternalError('WEEKLY_REPORT_UNAVAILABLE', 'services.weeklyReport is not configured');
-  return services.weeklyReport;
-}
+import { defineInteractionsCommand, formatLocalTime } from './shared.ts';
 
 /** `/stats weekly [on|off]` for moderators: the /stats report posted in this channel every Monday 09:00. */
-export const statsWeeklyCommand = defineCommand({
+export const statsWeeklyCommand = defineInteractionsCommand({
   name: 'stats weekly',
   description: {
     en: 'Weekly community report in this channel, Mondays 09:00 (moderators)',
@@ -26,7 +17,7 @@ export const statsWeeklyCommand = defineCommand({
     }),
   },
   async handler({ input, community, channel, services, clock, locale, t }) {
-    const weekly = weeklyOf(services);
+    const weekly = services.weeklyReport;
     const zone = community.timezone;
     const next = () => formatLocalTime(weekly.nextSlot(community, clock.now()), locale, zone);
     if (input.state === undefined) {

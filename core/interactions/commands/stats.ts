@@ -1,10 +1,9 @@
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
 import { buildStatsReport } from '../stats-report.ts';
-import { kolOf } from './shared.ts';
+import { defineInteractionsCommand } from './shared.ts';
 
 /** `/stats [7d|30d]` for moderators: members' activity, topics, conversation groups, bridges, flags and a chart. */
-export const statsCommand = defineCommand({
+export const statsCommand = defineInteractionsCommand({
   name: 'stats',
   description: { en: 'Community analytics with a chart (moderators)', 'zh-CN': '社区数据分析与图表（版主）' },
   permission: 'moderator',
@@ -17,7 +16,7 @@ export const statsCommand = defineCommand({
   },
   async handler({ input, community, services, clock, locale, t }) {
     return buildStatsReport({
-      kol: kolOf(services),
+      kol: services.kol,
       ledger: services.ledger,
       community,
       now: clock.now(),

@@ -1,9 +1,8 @@
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import { AMOUNT_DESCRIPTION, ledgerOf } from './shared.ts';
+import { AMOUNT_DESCRIPTION, defineInteractionsCommand } from './shared.ts';
 
 /** `/tip @member <amount> [reason…]`: thank someone with points, idempotent per platform interaction. */
-export const tipCommand = defineCommand({
+export const tipCommand = defineInteractionsCommand({
   name: 'tip',
   description: { en: 'Give a member some of your points as thanks', 'zh-CN': '用积分打赏一位成员以示感谢' },
   permission: 'member',
@@ -17,7 +16,7 @@ export const tipCommand = defineCommand({
     }),
   },
   async handler({ input, member, community, services, clock, platform, interactionId, t }) {
-    const receipt = await ledgerOf(services).tip({
+    const receipt = await services.ledger.tip({
       community,
       sender: member,
       recipient: input.member,

@@ -1,12 +1,11 @@
 import type { ReplyItem } from '../../domain/reply.ts';
 import { hasPermission } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import { formatLocalTime, ledgerOf } from './shared.ts';
+import { defineInteractionsCommand, formatLocalTime } from './shared.ts';
 
 /** `/tips [history|flags]`: your recent points; moderators can list flagged tipping patterns. */
-export const tipsCommand = defineCommand({
+export const tipsCommand = defineInteractionsCommand({
   name: 'tips',
   description: { en: 'Your recent tips and grants', 'zh-CN': '查看你最近的打赏和积分记录' },
   permission: 'member',
@@ -17,7 +16,7 @@ export const tipsCommand = defineCommand({
     }),
   },
   async handler({ input, member, community, services, locale, t }) {
-    const ledger = ledgerOf(services);
+    const ledger = services.ledger;
     const zone = community.timezone;
     if (input.view === 'flags') {
       if (!hasPermission(member.role, 'moderator')) {

@@ -1,21 +1,23 @@
-import { InternalError } from '../../errors.ts';
-import { defineCommand } from '../../framework/command.ts';
+import { commandsFor } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import type { Services } from '../../services.ts';
+import type { PrivacyService } from '../privacy-service.ts';
 
-function privacyOf(services: Services) {
-  if (!services.privacy) throw new InternalError('PRIVACY_UNAVAILABLE', 'privacy service is not wired');
-  return services.privacy;
+/** The privacy feature's handles, as its commands see them in `ctx.services`. */
+export interface PrivacyHandles {
+  /** Export and erasure of a member's data across every feature. */
+  privacy: PrivacyService;
 }
 
-export const privacyExportCommand = defineCommand({
+const definePrivacyCommand = commandsFor<PrivacyHandles>();
+
+export const privacyExportCommand = definePrivacyCommand({
   name: 'privacy export',
   description: { en: 'Download everything Cohort keeps about you', 'zh-CN': '下载 Cohort 保存的你的全部数据' },
   permission: 'member',
   options: {},
   slow: true,
   async handler({ member, services, t, clock }) {
-    const data = await privacyOf(services).export(member);
+    const data = await services.privacy.export(member);
     const day = clock.now().toISOString().slice(0, 10);
     return {
       text: t('privacy:exportReady', { sections: Object.keys(data.sections).join(', ') }),
@@ -30,7 +32,7 @@ export const privacyExportCommand = defineCommand({
   },
 });
 
-export const privacyForgetCommand = defineCommand({
+export const privacyForgetCommand = definePrivacyCommand({
   name: 'privacy forget',
   description: { en: 'Erase your data in this community', 'zh-CN': '删除你在本社区的数据' },
   permission: 'member',
@@ -49,20 +51,20 @@ export const privacyForgetCommand = defineCommand({
         ephemeral: true,
       };
     }
-    const { touched } = await privacyOf(services).forget(member);
+    const { touched } = await services.privacy.forget(member);
     const count = Object.values(touched).reduce((a, b) => a + b, 0);
     return { text: t('privacy:forgotten', { count }), tone: 'success', ephemeral: true };
   },
 });
 
 /** For erasure requests that reach the operators by other routes (email, support desk). */
-export const privacyForgetMemberCommand = defineCommand({
+export const privacyForgetMemberCommand = definePrivacyCommand({
   name: 'privacy erase',
   description: { en: 'Erase a member’s data on their request', 'zh-CN': '应成员要求删除其数据' },
   permission: 'admin',
   options: { member: option.member({ description: { en: 'Whose data', 'zh-CN': '成员' }, required: true }) },
   async handler({ input, services, t }) {
-    const { touched } = await privacyOf(services).forget(input.member);
+    const { touched } = await services.privacy.forget(input.member);
     const count = Object.values(touched).reduce((a, b) => a + b, 0);
     return {
       text: t('privacy:forgottenMember', { name: input.member.displayName, count }),

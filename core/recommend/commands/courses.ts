@@ -1,11 +1,10 @@
-import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
-import { d, formatPrice, recommendOf } from './shared.ts';
+import { d, defineRecommendCommand, formatPrice } from './shared.ts';
 
 const PAGE = 10;
 
 /** `/courses [topic]`: the catalogue, newest first. */
-export const coursesCommand = defineCommand({
+export const coursesCommand = defineRecommendCommand({
   name: 'courses',
   description: d('Browse the course catalogue', '浏览课程目录'),
   permission: 'member',
@@ -43,7 +42,7 @@ export const coursesCommand = defineCommand({
 });
 
 /** `/search <query>`: semantic search over the catalogue, in Chinese or English. */
-export const searchCommand = defineCommand({
+export const searchCommand = defineRecommendCommand({
   name: 'search',
   description: d('Search the courses by meaning', '按语义搜索课程'),
   permission: 'member',
@@ -56,18 +55,12 @@ export const searchCommand = defineCommand({
       maxLength: 200,
     }),
   },
-  async handler({ input, community, member, channel, services, t, clock, platform, locale }) {
-    const hits = await recommendOf(services).search(community, input.query, 5);
-    await services.events.append({
-      communityId: community.id,
-      actorId: member.id,
+  async handler({ input, community, services, t, locale, record }) {
+    const hits = await services.recommend.search(community, input.query, 5);
+    await record({
       verb: 'search.performed',
       objectType: 'query',
       objectId: input.query.slice(0, 100),
-      targetMemberId: null,
-      channelId: channel?.id ?? null,
-      platform,
-      occurredAt: clock.now(),
       metadata: { query: input.query, results: hits.length },
     });
     if (hits.length === 0) return { ephemeral: true, text: t('recommend:search.empty', { query: input.query }) };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allCommands } from '../commands/index.ts';
-import { optionEntries } from '../framework/command.ts';
-import { catalog } from './catalog.ts';
+import { optionEntries } from '../core/framework/command.ts';
+import { allCommands, catalog } from './features.ts';
 
 function keys(tree: unknown, prefix = ''): string[] {
   if (typeof tree !== 'object' || tree === null) return [prefix];

@@ -1,0 +1,128 @@
+import { CronExpressionParser } from 'cron-parser';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { JobSchedule, JobScheduler, PeriodicJob } from '../../core/ports/jobs.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+
+export interface InProcessSchedulerOptions {
+  clock: Clock;
+  log: Logger;
+  /**
+   * Arm a timer for the next due job (default true). Without timers nothing runs by itself: the caller drives
+   * runDue(), which is how tests move a manual clock and see exactly the runs that are due.
+   */
+  timers?: boolean;
+  /** The longest sleep between looks at the clock, so a suspended machine or a clock jump is noticed. Default 60 s. */
+  maxSleepMs?: number;
+  /** How soon a `runAtStart` job first runs. Default 1 s (after start-up work, not in the middle of it). */
+  startDelayMs?: number;
+}
+
+interface Entry {
+  job: PeriodicJob;
+  next: Date;
+  running: Promise<void> | null;
+}
+
+/**
+ * The JobScheduler of a single process: one timer armed for the earliest due job, cron expressions evaluated in
+ * their own time zone (cron-parser), runs of one job never overlapping. A queue-backed scheduler (pg-boss) can take
+ * its place behind the same port when jobs should be spread over processes.
+ */
+export class InProcessScheduler implements JobScheduler {
+  readonly #entries = new Map<string, Entry>();
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #timers: boolean;
+  readonly #maxSleepMs: number;
+  readonly #startDelayMs: number;
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
+
+  constructor(options: InProcessSchedulerOptions) {
+    this.#clock = options.clock;
+    this.#log = options.log.child({ ns: 'adapter:jobs' });
+    this.#timers = options.timers ?? true;
+    this.#maxSleepMs = options.maxSleepMs ?? 60_000;
+    this.#startDelayMs = options.startDelayMs ?? 1_000;
+  }
+
+  schedule(job: PeriodicJob): void {
+    if (this.#stopped) return;
+    const now = this.#clock.now();
+    const next = job.runAtStart ? new Date(now.getTime() + this.#startDelayMs) : nextAfter(job.schedule, now);
+    const running = this.#entries.get(job.name)?.running ?? null;
+    this.#entries.set(job.name, { job, next, running });
+    this.#arm();
+  }
+
+  cancel(name: string): void {
+    this.#entries.delete(name);
+    this.#arm();
+  }
+
+  nextRun(name: string): Date | null {
+    return this.#entries.get(name)?.next ?? null;
+  }
+
+  names(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /** Starts every job whose time has come (one still running is left alone) and waits for those it started. */
+  async runDue(): Promise<void> {
+    await Promise.all(this.#startDue());
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await Promise.allSettled([...this.#entries.values()].map((e) => e.running));
+  }
+
+  #startDue(): Promise<void>[] {
+    const now = this.#clock.now();
+    const started: Promise<void>[] = [];
+    for (const entry of this.#entries.values()) {
+      if (entry.running || entry.next.getTime() > now.getTime()) continue;
+      entry.next = nextAfter(entry.job.schedule, now);
+      const run = this.#runOne(entry).finally(() => {
+        entry.running = null;
+        // A run that outlasted its next time is due now: look again rather than wait for the next timer.
+        this.#arm();
+      });
+      entry.running = run;
+      started.push(run);
+    }
+    return started;
+  }
+
+  async #runOne(entry: Entry): Promise<void> {
+    try {
+      await entry.job.run();
+    } catch (error) {
+      this.#log.error({ err: error, job: entry.job.name }, 'job failed');
+    }
+  }
+
+  #arm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (!this.#timers || this.#stopped) return;
+    const waiting = [...this.#entries.values()].filter((e) => !e.running).map((e) => e.next.getTime());
+    if (waiting.length === 0) return;
+    const delay = Math.min(Math.max(Math.min(...waiting) - this.#clock.now().getTime(), 0), this.#maxSleepMs);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#startDue();
+      this.#arm();
+    }, delay);
+    this.#timer.unref();
+  }
+}
+
+/** The next time a schedule fires after `now`. */
+export function nextAfter(schedule: JobSchedule, now: Date): Date {
+  if ('everyMs' in schedule) return new Date(now.getTime() + schedule.everyMs);
+  return CronExpressionParser.parse(schedule.cron, { tz: schedule.timezone, currentDate: now }).next().toDate();
+}

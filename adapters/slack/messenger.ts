@@ -1,0 +1,62 @@
+import type { webApi } from '@slack/bolt';
+import type { RichReply } from '../../core/domain/reply.ts';
+import type { Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
+import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';
+import { encodeReply } from './encode.ts';
+import { POST_METADATA_TYPE, postToChannel } from './send.ts';
+
+/** How much of a channel's history a lookup reads: 3 pages of 200 messages after the send started. */
+const LOOKUP_PAGES = 3;
+const SKEW_MS = 60_000;
+
+interface HistoryMessage {
+  ts?: string;
+  user?: string;
+  metadata?: { event_type?: string; event_payload?: { nonce?: unknown } };
+}
+
+/**
+ * Posts that no command triggered, with the bot token. A post's nonce travels as Slack message metadata, which
+ * conversations.history returns, so `findPost` can tell whether a post whose answer was lost is in the channel.
+ */
+export class SlackMessenger implements Messenger {
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly policy: RateLimitPolicy,
+    private readonly botUserId: string | undefined,
+  ) {}
+
+  async post(target: PostTarget, reply: RichReply, options: PostOptions = {}) {
+    const encoded = encodeReply(reply);
+    return {
+      messageId: await postToChannel(this.client, target.channelId, encoded, this.policy, undefined, options.nonce),
+    };
+  }
+
+  async findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup> {
+    const oldest = ((since.getTime() - SKEW_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_PAGES; page++) {
+      const response = await withRateLimitRetry('conversations.history', this.policy, () =>
+        this.client.conversations.history({
+          channel: target.channelId,
+          oldest,
+          limit: 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      const messages = (response.messages ?? []) as HistoryMessage[];
+      const mine = messages.find(
+        (m) =>
+          m.metadata?.event_type === POST_METADATA_TYPE &&
+          m.metadata.event_payload?.nonce === nonce &&
+          (!this.botUserId || !m.user || m.user === this.botUserId),
+      );
+      if (mine?.ts) return { found: true, messageId: mine.ts };
+      cursor = response.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return { found: false };
+  }
+}

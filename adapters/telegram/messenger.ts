@@ -1,0 +1,44 @@
+import { type Telegram, TelegramError } from 'telegraf';
+import type { RichReply } from '../../core/domain/reply.ts';
+import { PlatformError } from '../../core/errors.ts';
+import type { Messenger, PostLookup, PostTarget } from '../../core/ports/messenger.ts';
+import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { encodeReply } from './encode.ts';
+import { sendMessages, targetOfChannel } from './send.ts';
+
+/**
+ * Posts that no command triggered. The Bot API offers no way to read a chat's history, so a post whose answer was
+ * lost cannot be looked up (`findPost` says so), and a refusal from Telegram is reported with its status: then the
+ * post is known not to be there and can be sent again.
+ */
+export class TelegramMessenger implements Messenger {
+  constructor(
+    private readonly telegram: Telegram,
+    private readonly policy: RateLimitPolicy,
+  ) {}
+
+  async post(target: PostTarget, reply: RichReply): Promise<{ messageId: string }> {
+    try {
+      return {
+        messageId: await sendMessages(
+          this.telegram,
+          targetOfChannel(target.channelId),
+          encodeReply(reply),
+          this.policy,
+        ),
+      };
+    } catch (error) {
+      if (!(error instanceof TelegramError)) throw error;
+      throw new PlatformError(
+        'TELEGRAM_REFUSED',
+        `telegram refused the post: ${error.description}`,
+        { platform: 'telegram', status: error.code, route: 'sendMessage' },
+        { cause: error },
+      );
+    }
+  }
+
+  async findPost(): Promise<PostLookup> {
+    return { found: 'unknown' };
+  }
+}

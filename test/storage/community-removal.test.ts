@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.ts';
+
+/** Prisma client names of the models in prisma/schema that carry a communityId column. */
+function tablesWithCommunityId(): string[] {
+  const dir = new URL('../../prisma/schema/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.prisma'))
+    .flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/model (\w+) \{([\s\S]*?)\n\}/g)])
+    .filter((m) => /^\s+communityId\s/m.test(m[2] ?? ''))
+    .map((m) => (m[1] as string)[0]!.toLowerCase() + (m[1] as string).slice(1));
+}
+
+type CountDelegate = { count(args: { where: { communityId: string } }): Promise<number> };
+
+/**
+ * Removing a community (the demo reset) clears every feature's rows. The demo community is used the way members,
+ * creators and moderators use it until every table with community rows holds some, then removed: nothing of it may
+ * remain, and another community's rows stay.
+ */
+describe('removing a community', () => {
+  let app: TestApp;
+  let other: string;
+  const counts = async (communityId: string) => {
+    const db = app.db.prisma as unknown as Record<string, CountDelegate>;
+    const entries = await Promise.all(
+      tablesWithCommunityId().map(
+        async (table) => [table, await db[table]!.count({ where: { communityId } })] as const,
+      ),
+    );
+    return Object.fromEntries(entries);
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp({ demo: true });
+    const say = (line: string) => app.console.run(line);
+    const demo = app.demoCommunityId!;
+    await say('@mod /source list');
+    for (const source of await app.services.content.sources.list(demo)) await app.services.content.poller.poll(source);
+    await say('@mod /digest schedule add "0 10 * * *" Asia/Shanghai');
+    app.clock.advance(86_400_000);
+    await app.services.content.digests.runDue();
+    await say('@alice /tip @bob 5 thanks');
+    await say('@admin /points policy 20');
+    await say('@mod /points grant @bob 3 "helpful answer"');
+    await say('@alice /leaderboard');
+    await say('@alice /leaderboard optout');
+    await say('@mod /stats weekly on');
+    await say('@mod /recommend retrain');
+    const [course] = (await app.services.courses.list(demo)).filter((c) => c.priceMinor > 0);
+    await say(`@mod /course access ${course!.id} role:role-1`);
+    await say(`@alice /buy ${course!.id}`);
+    await say(`@mod /course grant @bob ${course!.id}`);
+    const [alice, bob] = await app.services.members.getMany([
+      (await app.services.members.findByHandle(demo, 'alice'))!.id,
+      (await app.services.members.findByHandle(demo, 'bob'))!.id,
+    ]);
+    const tip = await app.db.prisma.ledgerTransfer.findFirstOrThrow({ where: { communityId: demo, kind: 'tip' } });
+    await app.services.ledger.store.addFlag({
+      communityId: demo,
+      kind: 'ring',
+      memberIds: [alice!.id, bob!.id],
+      transferId: tip.id,
+      createdAt: app.clock.now(),
+      dedupKey: 'removal-test',
+    });
+    // Another community, with rows of its own, that must survive.
+    other = (await app.services.communities.ensure('slack', 'T-other', { name: 'Other' })).id;
+    await app.services.weeklyReport.set((await app.services.communities.get(other))!, {
+      enabled: true,
+      channelId: 'C1',
+      locale: 'en',
+    });
+  }, 120_000);
+  afterAll(() => app.dispose());
+
+  it('leaves no row of it in any table, and keeps the other community', async () => {
+    const before = await counts(app.demoCommunityId!);
+    expect(
+      Object.entries(before)
+        .filter(([, n]) => n === 0)
+        .map(([table]) => table),
+      'tables the test left empty',
+    ).toEqual([]);
+    await app.services.communities.remove(app.demoCommunityId!);
+    const after = await counts(app.demoCommunityId!);
+    expect(Object.entries(after).filter(([, n]) => n > 0)).toEqual([]);
+    expect((await counts(other)).weeklyReportSetting).toBe(1);
+  });
+});
