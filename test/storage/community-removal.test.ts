@@ -59,7 +59,7 @@ describe('removing a community', () => {
     const tip = await app.db.prisma.ledgerTransfer.findFirstOrThrow({ where: { communityId: demo, kind: 'tip' } });
     await app.services.ledger.store.addFlag({
       communityId: demo,
-      kind: 'ring',
+      kind: 'tip_ring',
       memberIds: [alice!.id, bob!.id],
       transferId: tip.id,
       createdAt: app.clock.now(),
