@@ -4,6 +4,7 @@ import { ConsoleSession } from '../../adapters/console/session.ts';
 import type { Provider } from '../../adapters/storage/schema-source.ts';
 import { type App, composeApp } from '../../bots/compose.ts';
 import { type Config, loadConfig } from '../../bots/config.ts';
+import type { InstalledFeature } from '../../bots/features.ts';
 import { ensureDemoCommunity } from '../../bots/demo.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
@@ -30,12 +31,25 @@ export interface TestApp extends App {
 
 /** The real app (composition root) on a throwaway database with a manual clock. */
 export async function createTestApp(
-  options: { provider?: Provider; demo?: boolean; env?: Record<string, string>; now?: string } = {},
+  options: {
+    provider?: Provider;
+    demo?: boolean;
+    env?: Record<string, string>;
+    now?: string;
+    /** The features to install (bots/features.ts by default). */
+    features?: readonly InstalledFeature[];
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(options.provider ?? 'sqlite');
   const clock = new ManualClock(options.now ?? TEST_NOW);
   const config = loadConfig({ FEED_ALLOW_PRIVATE_NETWORKS: 'true', ...options.env });
-  const app = await composeApp({ config, log: silentLogger, clock, database: db });
+  const app = (await composeApp({
+    config,
+    log: silentLogger,
+    clock,
+    database: db,
+    ...(options.features ? { features: options.features } : {}),
+  })) as App;
   const outbox = new ConsoleMessenger();
   app.messenger.register('console', outbox);
   const unlocks = new ConsoleAccess();
