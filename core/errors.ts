@@ -49,7 +49,3 @@ export class PlatformError extends CohortError {
 export class InternalError extends CohortError {
   readonly kind = 'internal' as const;
 }
-
-export function isUserError(error: unknown): error is UserError {
-  return error instanceof UserError;
-}

@@ -5,7 +5,6 @@ export const contentMessages: Messages = {
   en: {
     errors: {
       channelRequired: 'Run this in the channel the digest belongs to.',
-      unavailable: 'Digests are not enabled on this bot.',
     },
     source: {
       added: 'Source added',
@@ -119,7 +118,6 @@ export const contentMessages: Messages = {
   'zh-CN': {
     errors: {
       channelRequired: '请在精选所属的频道中使用此命令。',
-      unavailable: '此机器人未启用精选功能。',
     },
     source: {
       added: '已添加内容源',

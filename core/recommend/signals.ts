@@ -30,11 +30,6 @@ export const SIGNAL_VERBS: EventVerb[] = [
   ...new Set([...Object.keys(COURSE_STRENGTH), ...Object.keys(TOPIC_STRENGTH), 'course.dismissed']),
 ] as EventVerb[];
 
-export interface DigestVote {
-  /** +1 up, −1 down. */
-  direction: number;
-}
-
 /** Topic names an event carries: `metadata.topic`, `metadata.topics`, or the object of an interest change. */
 export function eventTopics(event: InteractionEvent): string[] {
   const m = event.metadata ?? {};

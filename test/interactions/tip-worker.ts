@@ -71,11 +71,13 @@ async function pump(ledger: LedgerService, deliveries: PlannedTip[], width: numb
 }
 
 const started = performance.now();
+const startedAt = Date.now();
 // TIP_WORKER_LIMIT / TIP_WORKER_WIDTH: for profiling a shorter run by hand; the test sends everything.
 const limit = Number(process.env.TIP_WORKER_LIMIT ?? Number.POSITIVE_INFINITY);
 const width = Number(process.env.TIP_WORKER_WIDTH ?? 24);
 await pump(generous, workerDeliveries(worker).slice(0, limit), width);
 await pump(strict, poorDeliveries(worker), width);
 const seconds = (performance.now() - started) / 1000;
+const finishedAt = Date.now();
 await db.close();
-process.stdout.write(`${JSON.stringify({ worker, seconds, ...counts })}\n`);
+process.stdout.write(`${JSON.stringify({ worker, seconds, startedAt, finishedAt, ...counts })}\n`);
