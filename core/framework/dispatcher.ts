@@ -130,6 +130,8 @@ export class Dispatcher implements CohortCore {
     try {
       const { command, raw } = this.#resolve(envelope);
       commandName = command.name;
+      // A slow command is acknowledged as soon as it is known, before anything else it costs.
+      if (command.slow) await ack.now();
       const role = higher(member.role, envelope.user.platformRole);
       if (!hasPermission(role, command.permission)) {
         throw new UserError('PERMISSION_DENIED', 'common:errors.permissionDenied', {
@@ -176,7 +178,6 @@ export class Dispatcher implements CohortCore {
       // Recorded before the handler runs: activity counts even when the command is refused later, and a command
       // that erases the member's data (privacy forget) erases this record with the rest.
       await ctx.record({ verb: 'command.used', objectType: 'command', objectId: command.name });
-      if (command.slow) await ack.now();
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
       return { reply, status: 'ok', locale };

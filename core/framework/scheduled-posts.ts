@@ -222,7 +222,11 @@ export class ScheduledPostRunner {
     whenUnknown: 'resend' | 'unknown-after-send',
   ): Promise<SlotOutcome> {
     const since = post.sentAt ?? post.claimedAt;
-    const lookup = await this.#messenger.findPost(slot.target, post.nonce, since);
+    const lookup = await this.#messenger.findPost(slot.target, post.nonce, since).catch((error: unknown) => {
+      // No access to the channel's history (a missing permission, an outage): as good as a platform without one.
+      this.#log.warn({ err: error, job: slot.job, post: post.id }, 'could not look for a scheduled post');
+      return { found: 'unknown' } as const;
+    });
     if (lookup.found === true) {
       this.#log.info(
         { job: slot.job, post: post.id, messageId: lookup.messageId },

@@ -87,7 +87,7 @@ describe('scheduled posts across processes that die (PostgreSQL, Discord)', () =
     const exits = await Promise.all([worker('both', 'none'), worker('both', 'none')]);
     expect(exits.map((e) => e.status).sort()).toEqual(['idle', 'posted']);
     expect(posts('both')).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 
   it('takes over, after its lease, a slot whose owner was killed between claiming and posting', async () => {
     expect((await worker('claim', 'after-claim')).signal).toBe('SIGKILL');
@@ -96,7 +96,7 @@ describe('scheduled posts across processes that die (PostgreSQL, Discord)', () =
     await leaseRunsOut();
     expect((await worker('claim', 'none')).status).toBe('posted');
     expect(posts('claim')).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 
   it('does not post twice when the owner was killed between the send and its acknowledgement', async () => {
     expect((await worker('send', 'after-send')).signal).toBe('SIGKILL');
@@ -108,5 +108,5 @@ describe('scheduled posts across processes that die (PostgreSQL, Discord)', () =
     // Found by its nonce in the channel's history: not even offered to Discord a second time.
     expect(sends('send')).toHaveLength(1);
     expect(await row('send')).toMatchObject({ status: 'posted', messageId: posts('send')[0]?.id });
-  }, 60_000);
+  }, 120_000);
 });

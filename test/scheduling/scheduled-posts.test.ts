@@ -133,6 +133,20 @@ describe('the scheduled-post runner', () => {
     expect(failures).toEqual(['ECONNRESET', 'DELIVERY_UNCONFIRMED']);
   });
 
+  it('treats a lookup that fails (no access to the history) as a platform that cannot tell', async () => {
+    const noHistory: Messenger = {
+      post: acceptsThenFails(outbox).post,
+      findPost: () =>
+        Promise.reject(new PlatformError('FORBIDDEN', 'missing access', { platform: 'console', status: 403 })),
+    };
+    const a = processWith('process-a', noHistory);
+    expect((await a.run(slot())).status).toBe('unconfirmed');
+    clock.advance(60_000);
+    expect((await a.run(slot())).status).toBe('unconfirmed');
+    expect(outbox.posts).toHaveLength(1);
+    expect(await store.get('weekly-report', 'community-1', SLOT)).toMatchObject({ owner: null, leaseUntil: null });
+  });
+
   it('sends again a post the platform refused, within the retry window only', async () => {
     let refusals = 1;
     const refusing: Messenger = {
