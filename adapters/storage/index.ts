@@ -1,26 +1,10 @@
-import type {
-  ChannelStore,
-  CommunityStore,
-  CourseStore,
-  DeliveryStore,
-  EventStore,
-  MemberStore,
-} from '../../core/ports/stores.ts';
+import type { CoreStores } from '../../core/ports/stores.ts';
 import { PrismaCourseStore, PrismaDeliveryStore, PrismaEventStore } from './catalog-and-log-stores.ts';
 import { PrismaChannelStore, PrismaCommunityStore, PrismaMemberStore } from './community-stores.ts';
 import type { Db } from './database.ts';
 import type { CommunityTable } from './feature-storage.ts';
 
 export { type Database, type DatabaseTarget, openDatabase, parseDatabaseUrl } from './database.ts';
-
-export interface CoreStores {
-  communities: CommunityStore;
-  members: MemberStore;
-  channels: ChannelStore;
-  courses: CourseStore;
-  events: EventStore;
-  deliveries: DeliveryStore;
-}
 
 /** The framework's own table with community rows (scheduled posts of every feature). */
 export const CORE_COMMUNITY_TABLES: readonly CommunityTable[] = ['scheduledPost'];

@@ -102,3 +102,13 @@ export interface DeliveryStore {
   /** True the first time a key is claimed, false for every later claim (also across processes). */
   claim(key: string, at: Date): Promise<boolean>;
 }
+
+/** The foundation's stores: what every feature can use, whatever features are installed. */
+export interface CoreStores {
+  communities: CommunityStore;
+  members: MemberStore;
+  channels: ChannelStore;
+  courses: CourseStore;
+  events: EventStore;
+  deliveries: DeliveryStore;
+}
