@@ -21,7 +21,7 @@ async function sqliteTipsPerSecond(count: number, width: number): Promise<number
   const db = await createTestDatabase('sqlite');
   try {
     const handles = Array.from({ length: 100 }, (_, i) => `m${String(i).padStart(3, '0')}`);
-    const f = await ledgerFixture(db.prisma, db.provider, {
+    const f = await ledgerFixture(db, {
       handles,
       policy: { dailyAllowance: 1_000_000, dailySendCap: 1_000_000_000, pairCooldownMs: 0 },
     });
@@ -89,7 +89,7 @@ async function postgresTwoProcesses(perWorker: number): Promise<number> {
       ...Array.from({ length: PLAN.members }, (_, i) => `m${String(i).padStart(3, '0')}`),
       ...Array.from({ length: PLAN.poorMembers }, (_, i) => `p${String(i).padStart(3, '0')}`),
     ];
-    const f = await ledgerFixture(db.prisma, db.provider, { handles, communityKey: 'bench' });
+    const f = await ledgerFixture(db, { handles, communityKey: 'bench' });
     const results = await Promise.all([0, 1].map((w) => worker(db.url, f.community.id, w, perWorker)));
     // Each worker times its own sending (process start-up excluded); the slower one bounds the pair.
     return results.reduce((n, r) => n + r.applied, 0) / Math.max(...results.map((r) => r.seconds));

@@ -68,8 +68,8 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     translator,
     commands: () => commands,
   };
-  const interactionStores = createInteractionStores(database.prisma, database.provider);
-  services.ledger = new LedgerService({ store: interactionStores.ledger, events: stores.events, log });
+  const interactionStores = createInteractionStores(database);
+  services.ledger = new LedgerService({ store: interactionStores.ledger, log });
   services.kol = new KolService({ store: interactionStores.kol, events: stores.events, members: stores.members, log });
   const messenger = new MessengerRouter();
   services.weeklyReport = new WeeklyReportService({
@@ -104,12 +104,13 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   });
   services.privacy = new PrivacyService({
     members: stores.members,
-    // Order matters: members' posts are found through their events, so they go before the event log.
+    // Order matters: members' posts are found through their events, so they go before the event log; the ledger
+    // marks the member's transfers erased before their events go.
     sources: [
       memberPostsSource(database.prisma),
+      ledgerSource(database.prisma, clock),
       eventLogSource(database.prisma),
       commerceSource(database.prisma),
-      ledgerSource(database.prisma),
       leaderboardSource(database.prisma, clock),
       interestGroupSource(database.prisma),
     ],

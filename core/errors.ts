@@ -53,3 +53,11 @@ export class InternalError extends CohortError {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
+
+/**
+ * The same idempotency key came back with other parameters (another amount, member or course): refused as a
+ * conflict, as payment APIs do, rather than answered with what the key did the first time.
+ */
+export function idempotencyKeyReused(): UserError {
+  return new UserError('IDEMPOTENCY_KEY_REUSED', 'common:errors.idempotencyKeyReused');
+}

@@ -81,6 +81,7 @@ export class PrismaCommunityStore implements CommunityStore {
       this.db.ledgerTransfer.deleteMany({ where }),
       this.db.ledgerAccount.deleteMany({ where }),
       this.db.ledgerPolicySetting.deleteMany({ where }),
+      this.db.ledgerAlertSetting.deleteMany({ where }),
       this.db.leaderboardOptOut.deleteMany({ where }),
       this.db.leaderboardSnapshot.deleteMany({ where }),
       this.db.weeklyReportRun.deleteMany({ where }),

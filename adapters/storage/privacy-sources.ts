@@ -91,9 +91,11 @@ export function memberPostsSource(db: Db): PersonalDataSource {
 
 /**
  * Points. Balances and postings stay (the ledger must still balance, and the other side of each tip keeps its
- * points), but free-text reasons and derived tipping patterns that name the member go.
+ * points), but free-text reasons and derived tipping patterns that name the member go. Transfers the member made are
+ * marked erased: their events go with the member's event log, and the ledger's integrity check then expects none.
+ * Runs before the event log source, so a transfer never lacks its event without being marked.
  */
-export function ledgerSource(db: Db): PersonalDataSource {
+export function ledgerSource(db: Db, clock: Clock): PersonalDataSource {
   return {
     name: 'points',
     async export({ communityId, memberId }: PersonalScope) {
@@ -112,16 +114,21 @@ export function ledgerSource(db: Db): PersonalDataSource {
       return { balance: account?.balance ?? 0, transfers, moderatorAdjustments: audits };
     },
     async forget({ communityId, memberId }: PersonalScope) {
+      const erased = await db.ledgerTransfer.updateMany({
+        where: { communityId, actorId: memberId, erasedAt: null },
+        data: { erasedAt: clock.now() },
+      });
+      // The fingerprint covered the reason: with the reason gone, a replay of the key can no longer be compared.
       const reasons = await db.ledgerTransfer.updateMany({
         where: { communityId, OR: [{ fromMemberId: memberId }, { toMemberId: memberId }], reason: { not: null } },
-        data: { reason: null },
+        data: { reason: null, requestHash: null },
       });
       const audits = await db.ledgerAudit.updateMany({ where: { communityId, memberId }, data: { reason: '' } });
       const pairs = await db.ledgerTipPair.deleteMany({
         where: { communityId, OR: [{ fromMemberId: memberId }, { toMemberId: memberId }] },
       });
       const flags = await db.ledgerFlag.deleteMany({ where: { communityId, memberIds: { contains: memberId } } });
-      return reasons.count + audits.count + pairs.count + flags.count;
+      return erased.count + reasons.count + audits.count + pairs.count + flags.count;
     },
   };
 }

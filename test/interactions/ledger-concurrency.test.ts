@@ -61,7 +61,7 @@ describe('ledger under concurrent tips from two processes (PostgreSQL)', () => {
       ...Array.from({ length: PLAN.members }, (_, i) => `m${String(i).padStart(3, '0')}`),
       ...Array.from({ length: PLAN.poorMembers }, (_, i) => `p${String(i).padStart(3, '0')}`),
     ];
-    f = await ledgerFixture(db.prisma, db.provider, { handles, communityKey: 'concurrency' });
+    f = await ledgerFixture(db, { handles, communityKey: 'concurrency' });
     for (let p = 0; p < PLAN.poorMembers; p++) {
       await f.ledger.adjust({
         community: f.community,

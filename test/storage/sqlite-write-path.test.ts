@@ -100,6 +100,46 @@ describe('one serialised write path on SQLite', () => {
     expect(await db.prisma.community.count({ where: { platformId: 'native' } })).toBe(1);
   });
 
+  it('commits concurrent native transactions together, each rolled back alone when it fails', async () => {
+    if (db.driver.provider !== 'sqlite') throw new Error('sqlite expected');
+    const { connection } = db.driver;
+    const insert = connection.statement(
+      'INSERT INTO "Community" ("id", "platform", "platformId", "name", "timezone", "createdAt") VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const at = new Date().toISOString();
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        connection.transaction(() => {
+          insert.run(`c-${i}`, 'console', `group-${i}`, 'group', 'UTC', at);
+          // The fourth also inserts a row the fifth then collides with: the fourth fails after writing, and
+          // its rows go; the fifth, which would collide only with the fourth's extra row, succeeds.
+          if (i === 3) {
+            insert.run('c-4x', 'console', 'group-4x', 'group', 'UTC', at);
+            throw new Error('fourth fails');
+          }
+          if (i === 4) insert.run('c-4x', 'console', 'group-4x', 'group', 'UTC', at);
+          return i;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      ...Array(3).fill('fulfilled'),
+      'rejected',
+      ...Array(6).fill('fulfilled'),
+    ]);
+    const ids = (await db.prisma.community.findMany({ where: { name: 'group' }, select: { id: true } })).map(
+      (c) => c.id,
+    );
+    expect(ids.sort()).toEqual(['c-0', 'c-1', 'c-2', 'c-4', 'c-4x', 'c-5', 'c-6', 'c-7', 'c-8', 'c-9']);
+  });
+
+  it('runs WAL with synchronous=NORMAL: commits survive a killed process without an fsync each', () => {
+    if (db.driver.provider !== 'sqlite') throw new Error('sqlite expected');
+    const { connection } = db.driver;
+    expect(connection.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(connection.db.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
   it('prepares each statement once', () => {
     if (db.driver.provider !== 'sqlite') throw new Error('sqlite expected');
     const { connection } = db.driver;

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { NewInteractionEvent } from '../../core/domain/types.ts';
+import type { Statement } from './sqlite-connection.ts';
+import { sqliteTimestamp } from './sqlite-driver-adapter.ts';
+
+/**
+ * Interaction events written by a store inside the transaction of the effect they record (the outbox of
+ * core/ports/stores.ts `EffectEvents`). A dedup key seen before is skipped, as `EventLog.append` does.
+ */
+
+const COLUMNS =
+  '"id", "communityId", "actorId", "verb", "objectType", "objectId", "targetMemberId", "channelId", "platform", "occurredAt", "metadata", "dedupKey"';
+
+export const SQLITE_INSERT_EVENT = `INSERT INTO "InteractionEvent" (${COLUMNS})
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("dedupKey") DO NOTHING`;
+
+/** Appends events with a prepared statement of the SQLite connection; returns how many were new. */
+export function insertEventsSqlite(insert: Statement, events: readonly NewInteractionEvent[]): number {
+  let written = 0;
+  for (const e of events) {
+    written += insert.run(
+      randomUUID(),
+      e.communityId,
+      e.actorId,
+      e.verb,
+      e.objectType,
+      e.objectId,
+      e.targetMemberId,
+      e.channelId,
+      e.platform,
+      sqliteTimestamp(e.occurredAt),
+      JSON.stringify(e.metadata ?? {}),
+      e.dedupKey ?? null,
+    ).changes;
+  }
+  return written;
+}
+
+/** `TIMESTAMP(3)` text in UTC: PostgreSQL's columns have no zone, and a JS Date would be sent in local time. */
+export function pgTimestamp(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** The events as one JSONB parameter, for `jsonb_to_recordset` (a statement whose text never changes). */
+export function pgEventsParam(events: readonly NewInteractionEvent[]): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      id: randomUUID(),
+      communityId: e.communityId,
+      actorId: e.actorId,
+      verb: e.verb,
+      objectType: e.objectType,
+      objectId: e.objectId,
+      targetMemberId: e.targetMemberId,
+      channelId: e.channelId,
+      platform: e.platform,
+      occurredAt: pgTimestamp(e.occurredAt),
+      metadata: e.metadata ?? {},
+      dedupKey: e.dedupKey ?? null,
+    })),
+  );
+}
+
+/** Inserts the events of `$<n>` (see pgEventsParam) when `condition` holds; a CTE body or a statement of its own. */
+export function pgInsertEventsSql(param: string, condition = 'TRUE'): string {
+  return `INSERT INTO "InteractionEvent" (${COLUMNS})
+    SELECT e."id", e."communityId", e."actorId", e."verb", e."objectType", e."objectId", e."targetMemberId",
+      e."channelId", e."platform", e."occurredAt"::TIMESTAMP(3), e."metadata", e."dedupKey"
+    FROM jsonb_to_recordset(${param}::JSONB) AS e("id" TEXT, "communityId" TEXT, "actorId" TEXT, "verb" TEXT,
+      "objectType" TEXT, "objectId" TEXT, "targetMemberId" TEXT, "channelId" TEXT, "platform" TEXT,
+      "occurredAt" TEXT, "metadata" JSONB, "dedupKey" TEXT)
+    WHERE ${condition}
+    ON CONFLICT ("dedupKey") DO NOTHING
+    RETURNING 1`;
+}
