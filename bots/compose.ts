@@ -124,7 +124,6 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     courses: stores.courses,
     members: stores.members,
     communities: stores.communities,
-    events: stores.events,
     access,
     log: log.child({ ns: 'core:commerce' }),
   });

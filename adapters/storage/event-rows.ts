@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NewInteractionEvent } from '../../core/domain/types.ts';
+import type { Db } from './database.ts';
 import type { Statement } from './sqlite-connection.ts';
 import { sqliteTimestamp } from './sqlite-driver-adapter.ts';
 
@@ -72,4 +73,41 @@ export function pgInsertEventsSql(param: string, condition = 'TRUE'): string {
     WHERE ${condition}
     ON CONFLICT ("dedupKey") DO NOTHING
     RETURNING 1`;
+}
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/**
+ * Appends events through Prisma inside an interactive transaction (either provider). Keys already present are
+ * skipped by reading them first, not by catching the unique violation, which would abort a PostgreSQL transaction.
+ */
+export async function insertEventsPrisma(tx: Tx, events: readonly NewInteractionEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const keys = events.map((e) => e.dedupKey).filter((k): k is string => typeof k === 'string');
+  const seen = new Set(
+    keys.length === 0
+      ? []
+      : (await tx.interactionEvent.findMany({ where: { dedupKey: { in: keys } }, select: { dedupKey: true } })).map(
+          (r) => r.dedupKey,
+        ),
+  );
+  const fresh = events.filter((e) => !e.dedupKey || !seen.has(e.dedupKey));
+  if (fresh.length === 0) return 0;
+  const { count } = await tx.interactionEvent.createMany({
+    data: fresh.map((e) => ({
+      id: randomUUID(),
+      communityId: e.communityId,
+      actorId: e.actorId,
+      verb: e.verb,
+      objectType: e.objectType,
+      objectId: e.objectId,
+      targetMemberId: e.targetMemberId,
+      channelId: e.channelId,
+      platform: e.platform,
+      occurredAt: e.occurredAt,
+      metadata: (e.metadata ?? {}) as object,
+      dedupKey: e.dedupKey ?? null,
+    })),
+  });
+  return count;
 }
