@@ -3,6 +3,7 @@ import { createContentModel } from '../adapters/ml/index.ts';
 import { PrismaCommerceStore } from '../adapters/storage/commerce-store.ts';
 import { createContentStores } from '../adapters/storage/content-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
+import { PrismaLedgerAlertStore } from '../adapters/storage/ledger-alert-store.ts';
 import { createInteractionStores } from '../adapters/storage/ledger-stores.ts';
 import {
   commerceSource,
@@ -15,12 +16,14 @@ import {
 import { PrismaRecommenderSnapshotStore } from '../adapters/storage/recommend-snapshot-store.ts';
 import { allCommands } from '../core/commands/index.ts';
 import { CommerceService } from '../core/commerce/commerce-service.ts';
+import { commerceIntegrityCheck } from '../core/commerce/integrity.ts';
 import { createContentScorer } from '../core/content/scoring/index.ts';
 import { ContentService } from '../core/content/service.ts';
 import { Dispatcher, type EventListener } from '../core/framework/dispatcher.ts';
 import { catalog } from '../core/i18n/catalog.ts';
 import { Translator } from '../core/i18n/translate.ts';
 import { KolService } from '../core/interactions/kol-service.ts';
+import { LedgerIntegrityService, ledgerIntegrityCheck } from '../core/interactions/ledger-integrity.ts';
 import { LedgerService } from '../core/interactions/ledger-service.ts';
 import { WeeklyReportService } from '../core/interactions/weekly-report.ts';
 import type { Clock } from '../core/ports/clock.ts';
@@ -119,8 +122,9 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     pseudonymSecret: config.PSEUDONYM_SECRET,
   });
   const access = new AccessRouter();
+  const commerceStore = new PrismaCommerceStore(database.prisma);
   services.commerce = new CommerceService({
-    store: new PrismaCommerceStore(database.prisma),
+    store: commerceStore,
     courses: stores.courses,
     members: stores.members,
     communities: stores.communities,
@@ -156,6 +160,18 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
   // Weekly community reports: a minute loop; the claimed run rows make each Monday's post happen once.
   const weeklySchedule = services.weeklyReport.start(60_000);
   background.push({ name: 'weekly-report', stop: () => weeklySchedule.stop() });
+  // The ledger's balance and invariant check, hourly; alerts go where moderators asked (/points alerts on).
+  services.ledgerIntegrity = new LedgerIntegrityService({
+    checks: [ledgerIntegrityCheck(interactionStores.ledger), commerceIntegrityCheck(commerceStore)],
+    alerts: new PrismaLedgerAlertStore(database.prisma),
+    communities: stores.communities,
+    translator,
+    messenger: () => messenger,
+    clock,
+    log,
+  });
+  const integritySchedule = services.ledgerIntegrity.start(60 * 60_000);
+  background.push({ name: 'ledger-integrity', stop: () => integritySchedule.stop() });
   return {
     core,
     services,

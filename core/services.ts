@@ -3,6 +3,7 @@ import type { ContentService } from './content/service.ts';
 import type { AnyCommand } from './framework/command.ts';
 import type { Translator } from './i18n/translate.ts';
 import type { KolService } from './interactions/kol-service.ts';
+import type { LedgerIntegrityService } from './interactions/ledger-integrity.ts';
 import type { LedgerService } from './interactions/ledger-service.ts';
 import type { WeeklyReportService } from './interactions/weekly-report.ts';
 import type {
@@ -32,6 +33,8 @@ export interface Services {
   content?: ContentService;
   /** Points ledger: tips, balances, moderator grants (absent when a bot runs without it). */
   ledger?: LedgerService;
+  /** The hourly balance and invariant check of the ledger and paid content, and its alerts (/points alerts). */
+  ledgerIntegrity?: LedgerIntegrityService;
   /** KOL leaderboards and community analytics. */
   kol?: KolService;
   /** The weekly community report posted on a schedule (/stats weekly). */

@@ -2,6 +2,7 @@ import type { AnyCommand } from '../../framework/command.ts';
 import { balanceCommand } from './balance.ts';
 import { leaderboardCommand } from './leaderboard.ts';
 import { pointsGrantCommand, pointsPolicyCommand, pointsRevokeCommand } from './points.ts';
+import { pointsAlertsCommand } from './points-alerts.ts';
 import { statsCommand } from './stats.ts';
 import { statsWeeklyCommand } from './stats-weekly.ts';
 import { tipCommand } from './tip.ts';
@@ -16,6 +17,7 @@ export const interactionCommands: readonly AnyCommand[] = [
   pointsGrantCommand,
   pointsRevokeCommand,
   pointsPolicyCommand,
+  pointsAlertsCommand,
   statsCommand,
   statsWeeklyCommand,
 ];
