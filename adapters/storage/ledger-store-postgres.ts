@@ -260,7 +260,7 @@ interface TipRow {
 }
 
 /** Changing TIP_SQL needs a new name: a connection keeps the statement it prepared under a name. */
-const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v2';
+export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v2';
 
 /**
  * A tip in one statement. The steps, as data-modifying CTEs:
@@ -279,7 +279,7 @@ const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v2';
  * allowance, $9 daily cap, $10 from member, $11 to member, $12 at, $13 cooldown threshold, $14 transfer id, $15 reason,
  * $16 actor, $17 read ring candidates?, $18 ring window start, $19 request fingerprint, $20 events (JSON).
  */
-const TIP_SQL = `
+export const TIP_SQL = `
 WITH
 locked AS MATERIALIZED (
   SELECT "id", "balance", "day", "allowanceUsed", "sentToday" FROM "LedgerAccount"

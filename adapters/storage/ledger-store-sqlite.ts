@@ -32,7 +32,8 @@ import { sqliteTimestamp } from './sqlite-driver-adapter.ts';
  * SQLite has one writer at a time, so what is read in the transaction stays true until it commits.
  */
 
-const SQL = {
+/** The statements of a transfer; exported for the bench's raw-driver reference, which runs exactly these. */
+export const SQLITE_LEDGER_SQL = {
   existing: `SELECT * FROM "LedgerTransfer" WHERE "communityId" = ? AND "idempotencyKey" = ?`,
   accountId: `SELECT "id" FROM "LedgerAccount" WHERE "communityId" = ? AND "key" = ?`,
   createAccount: `INSERT INTO "LedgerAccount" ("id", "communityId", "key", "memberId", "createdAt")
@@ -97,7 +98,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
 
   #apply(request: TransferRequest, created: Map<string, string>): TransferOutcome {
     const c = this.connection;
-    const existing = c.statement(SQL.existing).get(request.communityId, request.idempotencyKey) as
+    const existing = c.statement(SQLITE_LEDGER_SQL.existing).get(request.communityId, request.idempotencyKey) as
       | StoredTransfer
       | undefined;
     if (existing) return repeatOutcome({ ...existing, createdAt: new Date(existing.createdAt) }, request);
@@ -116,7 +117,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     let legs: { accountId: string; amount: number }[];
     if (request.kind === 'tip') {
       const limits = request.limits as NonNullable<TransferRequest['limits']>;
-      const sender = c.statement(SQL.sender).get(fromId) as
+      const sender = c.statement(SQLITE_LEDGER_SQL.sender).get(fromId) as
         | { balance: number; day: string; allowanceUsed: number; sentToday: number }
         | undefined;
       if (!sender) throw new Error(`tip from an unknown account ${fromId}`);
@@ -127,7 +128,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       if (sent + request.amount > limits.dailySendCap) throw new Refused('DAILY_CAP');
       if (sender.balance < request.amount - fromAllowance) throw new Refused('INSUFFICIENT_FUNDS');
       const pair = c
-        .statement(SQL.pair)
+        .statement(SQLITE_LEDGER_SQL.pair)
         .get(
           request.communityId,
           request.fromMemberId,
@@ -138,7 +139,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       if (!pair) throw new Refused('COOLDOWN');
       fromBalance = (
         c
-          .statement(SQL.debitTip)
+          .statement(SQLITE_LEDGER_SQL.debitTip)
           .get(
             request.amount - fromAllowance,
             limits.dayKey,
@@ -156,7 +157,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     } else {
       if (toId) toBalance = this.#credit(toId, request.amount);
       if (fromId) {
-        const row = c.statement(SQL.debit).get(request.amount, fromId, request.amount) as
+        const row = c.statement(SQLITE_LEDGER_SQL.debit).get(request.amount, fromId, request.amount) as
           | { balance: number }
           | undefined;
         if (!row) throw new Refused('INSUFFICIENT_FUNDS');
@@ -168,7 +169,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       ];
     }
 
-    c.statement(SQL.transfer).run(
+    c.statement(SQLITE_LEDGER_SQL.transfer).run(
       transferId,
       request.communityId,
       request.idempotencyKey,
@@ -182,10 +183,10 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       at,
       requestFingerprint(request),
     );
-    const posting = c.statement(SQL.posting);
+    const posting = c.statement(SQLITE_LEDGER_SQL.posting);
     for (const leg of legs) posting.run(randomUUID(), request.communityId, transferId, leg.accountId, leg.amount);
     if (request.kind !== 'tip') {
-      c.statement(SQL.audit).run(
+      c.statement(SQLITE_LEDGER_SQL.audit).run(
         randomUUID(),
         request.communityId,
         transferId,
@@ -227,7 +228,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     return this.connection.transaction(
       () =>
         this.connection
-          .statement(SQL.flag)
+          .statement(SQLITE_LEDGER_SQL.flag)
           .run(
             randomUUID(),
             flag.communityId,
@@ -241,7 +242,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
   }
 
   #credit(accountId: string, amount: number): number {
-    const row = this.connection.statement(SQL.credit).get(amount, accountId) as { balance: number } | undefined;
+    const row = this.connection.statement(SQLITE_LEDGER_SQL.credit).get(amount, accountId) as { balance: number } | undefined;
     if (!row) throw new Error(`credit to an unknown account ${accountId}`);
     return row.balance;
   }
@@ -249,7 +250,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
   /** The ring check's candidates, read in the tip's transaction (the same rows `tipsAround` returns). */
   #around(request: TransferRequest, since: Date): TipEdge[] {
     const rows = this.connection
-      .statement(SQL.around)
+      .statement(SQLITE_LEDGER_SQL.around)
       .all(request.communityId, sqliteTimestamp(since), request.toMemberId, request.fromMemberId) as {
       fromMemberId: string;
       toMemberId: string;
@@ -265,14 +266,14 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     const known = this.#accounts.get(cacheKey) ?? created.get(cacheKey);
     if (known) return known;
     const c = this.connection;
-    c.statement(SQL.createAccount).run(
+    c.statement(SQLITE_LEDGER_SQL.createAccount).run(
       randomUUID(),
       communityId,
       key,
       key.startsWith('member:') ? key.slice('member:'.length) : null,
       sqliteTimestamp(new Date()),
     );
-    const row = c.statement(SQL.accountId).get(communityId, key) as { id: string };
+    const row = c.statement(SQLITE_LEDGER_SQL.accountId).get(communityId, key) as { id: string };
     created.set(cacheKey, row.id);
     return row.id;
   }
