@@ -59,6 +59,8 @@ export const SQLITE_LEDGER_SQL = {
     ORDER BY "createdAt" DESC LIMIT ${RING_LOOKUP_LIMIT}`,
 };
 
+const SQL = SQLITE_LEDGER_SQL;
+
 interface StoredTransfer extends Omit<TransferRow, 'createdAt'> {
   createdAt: string;
 }
@@ -98,7 +100,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
 
   #apply(request: TransferRequest, created: Map<string, string>): TransferOutcome {
     const c = this.connection;
-    const existing = c.statement(SQLITE_LEDGER_SQL.existing).get(request.communityId, request.idempotencyKey) as
+    const existing = c.statement(SQL.existing).get(request.communityId, request.idempotencyKey) as
       | StoredTransfer
       | undefined;
     if (existing) return repeatOutcome({ ...existing, createdAt: new Date(existing.createdAt) }, request);
@@ -117,7 +119,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     let legs: { accountId: string; amount: number }[];
     if (request.kind === 'tip') {
       const limits = request.limits as NonNullable<TransferRequest['limits']>;
-      const sender = c.statement(SQLITE_LEDGER_SQL.sender).get(fromId) as
+      const sender = c.statement(SQL.sender).get(fromId) as
         | { balance: number; day: string; allowanceUsed: number; sentToday: number }
         | undefined;
       if (!sender) throw new Error(`tip from an unknown account ${fromId}`);
@@ -128,7 +130,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       if (sent + request.amount > limits.dailySendCap) throw new Refused('DAILY_CAP');
       if (sender.balance < request.amount - fromAllowance) throw new Refused('INSUFFICIENT_FUNDS');
       const pair = c
-        .statement(SQLITE_LEDGER_SQL.pair)
+        .statement(SQL.pair)
         .get(
           request.communityId,
           request.fromMemberId,
@@ -139,7 +141,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       if (!pair) throw new Refused('COOLDOWN');
       fromBalance = (
         c
-          .statement(SQLITE_LEDGER_SQL.debitTip)
+          .statement(SQL.debitTip)
           .get(
             request.amount - fromAllowance,
             limits.dayKey,
@@ -157,7 +159,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     } else {
       if (toId) toBalance = this.#credit(toId, request.amount);
       if (fromId) {
-        const row = c.statement(SQLITE_LEDGER_SQL.debit).get(request.amount, fromId, request.amount) as
+        const row = c.statement(SQL.debit).get(request.amount, fromId, request.amount) as
           | { balance: number }
           | undefined;
         if (!row) throw new Refused('INSUFFICIENT_FUNDS');
@@ -169,7 +171,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       ];
     }
 
-    c.statement(SQLITE_LEDGER_SQL.transfer).run(
+    c.statement(SQL.transfer).run(
       transferId,
       request.communityId,
       request.idempotencyKey,
@@ -183,10 +185,10 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       at,
       requestFingerprint(request),
     );
-    const posting = c.statement(SQLITE_LEDGER_SQL.posting);
+    const posting = c.statement(SQL.posting);
     for (const leg of legs) posting.run(randomUUID(), request.communityId, transferId, leg.accountId, leg.amount);
     if (request.kind !== 'tip') {
-      c.statement(SQLITE_LEDGER_SQL.audit).run(
+      c.statement(SQL.audit).run(
         randomUUID(),
         request.communityId,
         transferId,
@@ -228,7 +230,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     return this.connection.transaction(
       () =>
         this.connection
-          .statement(SQLITE_LEDGER_SQL.flag)
+          .statement(SQL.flag)
           .run(
             randomUUID(),
             flag.communityId,
@@ -242,7 +244,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
   }
 
   #credit(accountId: string, amount: number): number {
-    const row = this.connection.statement(SQLITE_LEDGER_SQL.credit).get(amount, accountId) as { balance: number } | undefined;
+    const row = this.connection.statement(SQL.credit).get(amount, accountId) as { balance: number } | undefined;
     if (!row) throw new Error(`credit to an unknown account ${accountId}`);
     return row.balance;
   }
@@ -250,7 +252,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
   /** The ring check's candidates, read in the tip's transaction (the same rows `tipsAround` returns). */
   #around(request: TransferRequest, since: Date): TipEdge[] {
     const rows = this.connection
-      .statement(SQLITE_LEDGER_SQL.around)
+      .statement(SQL.around)
       .all(request.communityId, sqliteTimestamp(since), request.toMemberId, request.fromMemberId) as {
       fromMemberId: string;
       toMemberId: string;
@@ -266,14 +268,14 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     const known = this.#accounts.get(cacheKey) ?? created.get(cacheKey);
     if (known) return known;
     const c = this.connection;
-    c.statement(SQLITE_LEDGER_SQL.createAccount).run(
+    c.statement(SQL.createAccount).run(
       randomUUID(),
       communityId,
       key,
       key.startsWith('member:') ? key.slice('member:'.length) : null,
       sqliteTimestamp(new Date()),
     );
-    const row = c.statement(SQLITE_LEDGER_SQL.accountId).get(communityId, key) as { id: string };
+    const row = c.statement(SQL.accountId).get(communityId, key) as { id: string };
     created.set(cacheKey, row.id);
     return row.id;
   }
