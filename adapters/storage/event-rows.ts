@@ -42,24 +42,27 @@ export function pgTimestamp(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** An event as a row of InteractionEvent, with a fresh id. */
+function eventRow(e: NewInteractionEvent) {
+  return {
+    id: randomUUID(),
+    communityId: e.communityId,
+    actorId: e.actorId,
+    verb: e.verb,
+    objectType: e.objectType,
+    objectId: e.objectId,
+    targetMemberId: e.targetMemberId,
+    channelId: e.channelId,
+    platform: e.platform,
+    occurredAt: e.occurredAt,
+    metadata: (e.metadata ?? {}) as object,
+    dedupKey: e.dedupKey ?? null,
+  };
+}
+
 /** The events as one JSONB parameter, for `jsonb_to_recordset` (a statement whose text never changes). */
 export function pgEventsParam(events: readonly NewInteractionEvent[]): string {
-  return JSON.stringify(
-    events.map((e) => ({
-      id: randomUUID(),
-      communityId: e.communityId,
-      actorId: e.actorId,
-      verb: e.verb,
-      objectType: e.objectType,
-      objectId: e.objectId,
-      targetMemberId: e.targetMemberId,
-      channelId: e.channelId,
-      platform: e.platform,
-      occurredAt: pgTimestamp(e.occurredAt),
-      metadata: e.metadata ?? {},
-      dedupKey: e.dedupKey ?? null,
-    })),
-  );
+  return JSON.stringify(events.map((e) => ({ ...eventRow(e), occurredAt: pgTimestamp(e.occurredAt) })));
 }
 
 /** Inserts the events of `$<n>` (see pgEventsParam) when `condition` holds; a CTE body or a statement of its own. */
@@ -93,21 +96,6 @@ export async function insertEventsPrisma(tx: Tx, events: readonly NewInteraction
   );
   const fresh = events.filter((e) => !e.dedupKey || !seen.has(e.dedupKey));
   if (fresh.length === 0) return 0;
-  const { count } = await tx.interactionEvent.createMany({
-    data: fresh.map((e) => ({
-      id: randomUUID(),
-      communityId: e.communityId,
-      actorId: e.actorId,
-      verb: e.verb,
-      objectType: e.objectType,
-      objectId: e.objectId,
-      targetMemberId: e.targetMemberId,
-      channelId: e.channelId,
-      platform: e.platform,
-      occurredAt: e.occurredAt,
-      metadata: (e.metadata ?? {}) as object,
-      dedupKey: e.dedupKey ?? null,
-    })),
-  });
+  const { count } = await tx.interactionEvent.createMany({ data: fresh.map(eventRow) });
   return count;
 }

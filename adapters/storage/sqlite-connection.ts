@@ -81,8 +81,8 @@ export class SqliteConnection {
    * when `work` returns and rolls back when it throws. Nothing else runs on the connection meanwhile (`work` has no
    * await). Work submitted in the same turn of the event loop shares one commit (group commit): each item runs in a
    * savepoint of its own, so one item's failure rolls back only that item, and every promise settles after the one
-   * COMMIT, so nothing is acknowledged before it is durable. With synchronous=FULL a commit costs an fsync; sharing
-   * it is what lets concurrent tips go faster than one fsync each.
+   * COMMIT, so nothing is acknowledged before it is committed. Sharing a commit shares its WAL write (and, under
+   * synchronous=FULL or at a checkpoint, its fsync): what lets concurrent tips go faster than one commit each.
    */
   transaction<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -182,11 +182,6 @@ export class SqliteConnection {
     };
   }
 
-  /** True while an interactive transaction holds the connection or work waits for it (for tests and metrics). */
-  get busy(): boolean {
-    return this.#lock.held;
-  }
-
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -219,10 +214,6 @@ class StatementCache {
 class FifoLock {
   #held = false;
   readonly #waiters: (() => void)[] = [];
-
-  get held(): boolean {
-    return this.#held || this.#waiters.length > 0;
-  }
 
   /** Takes the lock if it is free and nobody is queued (so a newcomer cannot overtake a waiter). */
   tryAcquire(): boolean {
