@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
+  type LedgerFlag,
   RING_LOOKUP_LIMIT,
   type TransferOutcome,
   type TransferRefusal,
@@ -144,6 +145,25 @@ export class PostgresLedgerStore extends PrismaLedgerReads {
           }
         : {}),
     };
+  }
+
+  /** Flags ride the pool too (one round trip, no ORM work) when a busy ring raises them often. */
+  override async addFlag(flag: Omit<LedgerFlag, 'id'> & { dedupKey: string }): Promise<boolean> {
+    const { rowCount } = await this.pool.query({
+      name: 'cohort_ledger_flag_v1',
+      text: `INSERT INTO "LedgerFlag" ("id", "communityId", "kind", "memberIds", "transferId", "dedupKey", "createdAt")
+        VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP(3)) ON CONFLICT ("communityId", "dedupKey") DO NOTHING`,
+      values: [
+        randomUUID(),
+        flag.communityId,
+        flag.kind,
+        flag.memberIds.join(','),
+        flag.transferId,
+        flag.dedupKey,
+        pgTimestamp(flag.createdAt),
+      ],
+    });
+    return rowCount === 1;
   }
 
   /** Moderator grant (mint → member) or revoke (member → mint, never below zero), with its audit entry and events. */
