@@ -5,7 +5,8 @@
  *  - SQLite, one process: tips one at a time, and 16 in flight (which share commits: group commit).
  *  - PostgreSQL, two processes × 24 in flight, each with the product's pool of 10 connections.
  * Every product tip is a full tip: limits, postings, its tip.sent event in the same transaction, the ring check.
- * Figures are medians of REPEATS runs (this machine is shared and noisy); the note gives the range.
+ * Figures are medians of REPEATS rounds, each measuring the reference and the product back to back (this machine is
+ * shared and noisy, so the ratio is the median of per-round ratios); the note gives the range.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -120,56 +121,78 @@ function postgresTwoProcesses(mode: 'product' | 'raw', perWorker: number): Promi
   });
 }
 
-async function median(measure: () => Promise<number>): Promise<{ value: number; range: string }> {
-  const values: number[] = [];
-  for (let i = 0; i < REPEATS; i++) values.push(await measure());
-  values.sort((a, b) => a - b);
-  const value = values[Math.floor(values.length / 2)] as number;
-  return { value, range: `${Math.round(values[0] as number)}–${Math.round(values.at(-1) as number)}` };
+interface Paired {
+  reference: { value: number; range: string };
+  product: { value: number; range: string };
+  /** Median of the per-round ratios: each round measures both back to back, under the same load. */
+  ratio: number;
+}
+
+const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const summary = (values: number[]) => ({
+  value: mid(values),
+  range: `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`,
+});
+
+/** REPEATS rounds of reference then product, interleaved so that both see the same load on this shared machine. */
+async function paired(reference: () => Promise<number>, product: () => Promise<number>): Promise<Paired> {
+  const refs: number[] = [];
+  const prods: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    refs.push(await reference());
+    prods.push(await product());
+  }
+  return {
+    reference: summary(refs),
+    product: summary(prods),
+    ratio: mid(prods.map((p, i) => p / (refs[i] as number))),
+  };
 }
 
 export async function run(report: BenchReport): Promise<void> {
   const n = Number(process.env.LEDGER_BENCH_TIPS ?? 4000);
   // LEDGER_BENCH_PROVIDERS=postgresql (or sqlite) runs one side only.
   const providers = (process.env.LEDGER_BENCH_PROVIDERS ?? 'sqlite,postgresql').split(',');
-  if (providers.includes('sqlite')) await sqliteFigures(report, n);
-  if (providers.includes('postgresql')) await postgresFigures(report, n);
-}
-
-async function sqliteFigures(report: BenchReport, n: number): Promise<void> {
-  const rawSqlite = await median(() => sqliteRaw(n));
-  report({
-    name: 'reference: raw better-sqlite3, the same statements, one transaction per tip',
-    value: rawSqlite.value,
-    unit: 'tips/s',
-    note: `range ${rawSqlite.range}`,
-  });
-  for (const width of [1, 16]) {
-    const product = await median(() => sqliteProduct(n, width));
+  if (providers.includes('sqlite')) {
+    const reference = () => sqliteRaw(n);
+    const one = await paired(reference, () => sqliteProduct(n, 1));
+    const sixteen = await paired(reference, () => sqliteProduct(n, 16));
     report({
-      name: `tips/s SQLite, one process, ${width === 1 ? 'one at a time' : `${width} in flight`}`,
-      value: product.value,
+      name: 'reference: raw better-sqlite3, the same statements, one transaction per tip',
+      value: mid([one.reference.value, sixteen.reference.value]),
       unit: 'tips/s',
-      target: '≥ 2000',
-      note: `range ${product.range}; raw driver ${Math.round(rawSqlite.value)}/s; ratio ${(product.value / rawSqlite.value).toFixed(2)}`,
+      note: `ranges ${one.reference.range}, ${sixteen.reference.range}`,
+    });
+    for (const [label, figure] of [
+      ['one at a time', one],
+      ['16 in flight', sixteen],
+    ] as const) {
+      report({
+        name: `tips/s SQLite, one process, ${label}`,
+        value: figure.product.value,
+        unit: 'tips/s',
+        target: '≥ 2000',
+        note: `range ${figure.product.range}; raw driver ${Math.round(figure.reference.value)}/s in the same rounds; ratio ${figure.ratio.toFixed(2)}`,
+      });
+    }
+  }
+  if (providers.includes('postgresql')) {
+    const pg = await paired(
+      () => postgresTwoProcesses('raw', n / 2),
+      () => postgresTwoProcesses('product', n / 2),
+    );
+    report({
+      name: 'reference: raw pg, the same named statement, 2 processes × 24 in flight',
+      value: pg.reference.value,
+      unit: 'tips/s',
+      note: `range ${pg.reference.range}`,
+    });
+    report({
+      name: 'tips/s PostgreSQL, 2 processes × 24 in flight',
+      value: pg.product.value,
+      unit: 'tips/s',
+      target: '≥ 1500',
+      note: `range ${pg.product.range}; raw driver ${Math.round(pg.reference.value)}/s in the same rounds; ratio ${pg.ratio.toFixed(2)}`,
     });
   }
-}
-
-async function postgresFigures(report: BenchReport, n: number): Promise<void> {
-  const rawPg = await median(() => postgresTwoProcesses('raw', n / 2));
-  report({
-    name: 'reference: raw pg, the same named statement, 2 processes × 24 in flight',
-    value: rawPg.value,
-    unit: 'tips/s',
-    note: `range ${rawPg.range}`,
-  });
-  const productPg = await median(() => postgresTwoProcesses('product', n / 2));
-  report({
-    name: 'tips/s PostgreSQL, 2 processes × 24 in flight',
-    value: productPg.value,
-    unit: 'tips/s',
-    target: '≥ 1500',
-    note: `range ${productPg.range}; raw driver ${Math.round(rawPg.value)}/s; ratio ${(productPg.value / rawPg.value).toFixed(2)}`,
-  });
 }
