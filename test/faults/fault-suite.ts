@@ -28,6 +28,8 @@ const TERM_GRACE_MS = 10_000;
 
 interface Worker {
   child: ChildProcess;
+  /** Hands the worker its case (it has opened the database and waits for one). */
+  assign(work: { scenario: string; communityId: string; opsFile: string; step?: string; key?: string }): void;
   acks: Acks;
   lines: string[];
   stderr: string;
@@ -35,10 +37,9 @@ interface Worker {
   waitFor(line: (l: string) => boolean, timeoutMs: number): Promise<string>;
 }
 
-function startWorker(args: string[], env: Record<string, string> = {}): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fault-worker.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+function startWorker(url: string): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fault-worker.ts'), url], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const acks: Acks = new Map();
   const lines: string[] = [];
@@ -73,6 +74,9 @@ function startWorker(args: string[], env: Record<string, string> = {}): Worker {
   );
   return {
     child,
+    assign(work) {
+      child.stdin?.end(`${JSON.stringify(work)}\n`);
+    },
     acks,
     lines,
     get stderr() {
@@ -122,6 +126,13 @@ export function defineFaultSuite(provider: Provider): void {
     let bystander: Worker;
     let bystanderCommunity: string;
     let bystanderOps: unknown[];
+    /** The next case's process, started while the current case runs (start-up is most of a case's time). */
+    let spare: Worker | null = null;
+    const takeWorker = () => {
+      const worker = spare ?? startWorker(db.url);
+      spare = startWorker(db.url);
+      return worker;
+    };
     const total: Tally = { invariants: 0, lost: 0, duplicated: 0, failures: [] };
     const counts: FaultCounts = {
       provider,
@@ -147,12 +158,17 @@ export function defineFaultSuite(provider: Provider): void {
       const prepared = await tipScenario.prepare(db, `${provider}-bystander`, 5_000);
       bystanderCommunity = prepared.communityId;
       bystanderOps = prepared.ops;
-      bystander = startWorker([db.url, 'tip', bystanderCommunity, writeOps('bystander', bystanderOps)]);
+      bystander = startWorker(db.url);
       await bystander.waitFor((l) => l === 'READY', 60_000);
+      bystander.assign({
+        scenario: 'tip',
+        communityId: bystanderCommunity,
+        opsFile: writeOps('bystander', bystanderOps),
+      });
     }, 120_000);
 
     afterAll(async () => {
-      if (bystander && bystander.child.exitCode === null) bystander.child.kill('SIGKILL');
+      for (const w of [bystander, spare]) if (w && w.child.exitCode === null) w.child.kill('SIGKILL');
       await db?.drop();
       const dir = process.env.FAULT_COUNTS_DIR;
       if (dir) writeFileSync(path.join(dir, `${provider}.json`), JSON.stringify(counts));
@@ -165,7 +181,15 @@ export function defineFaultSuite(provider: Provider): void {
             const caseKey = `${provider}-${scenario.name}-${step}-${signal}`;
             const { communityId, ops } = await scenario.prepare(db, caseKey, OPS);
             const faultKey = scenario.key(ops[FAULT_INDEX]);
-            const victim = startWorker([db.url, scenario.name, communityId, writeOps(caseKey, ops), step, faultKey]);
+            const victim = takeWorker();
+            await victim.waitFor((l) => l === 'READY', 60_000);
+            victim.assign({
+              scenario: scenario.name,
+              communityId,
+              opsFile: writeOps(caseKey, ops),
+              step,
+              key: faultKey,
+            });
             await victim.waitFor((l) => l === `STEP ${step}`, 60_000);
             victim.child.kill(signal);
             counts.faultsInjected++;
