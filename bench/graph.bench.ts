@@ -84,7 +84,7 @@ export async function leaderboardLatency(provider: 'sqlite' | 'postgresql', memb
         })),
       });
     }
-    const stores = createInteractionStores(db.prisma);
+    const stores = createInteractionStores(db);
     const now = new Date('2026-11-20T02:00:00Z');
     const facts = {
       replies: 3,

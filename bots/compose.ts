@@ -74,7 +74,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
   // Members' posts are found through their events, so the event log is erased last.
   const personalData = [...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []), eventLogSource(db)];
   const assembly = assembleFeatures(
-    installed.map((f) => ({ feature: f.feature, stores: f.storage?.stores(db, database.provider) })),
+    installed.map((f) => ({ feature: f.feature, stores: f.storage?.stores(database) })),
     {
       core: { ...stores, translator },
       clock,

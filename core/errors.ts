@@ -49,3 +49,11 @@ export class PlatformError extends CohortError {
 export class InternalError extends CohortError {
   readonly kind = 'internal' as const;
 }
+
+/**
+ * The same idempotency key came back with other parameters (another amount, member or course): refused as a
+ * conflict, as payment APIs do, rather than answered with what the key did the first time.
+ */
+export function idempotencyKeyReused(): UserError {
+  return new UserError('IDEMPOTENCY_KEY_REUSED', 'common:errors.idempotencyKeyReused');
+}

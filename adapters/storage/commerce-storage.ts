@@ -5,7 +5,7 @@ import { defineStorage } from './feature-storage.ts';
 
 /** The commerce feature's storage half (core half: core/commerce/feature.ts). */
 export const commerceStorage = defineStorage({
-  stores: (db) => new PrismaCommerceStore(db),
+  stores: ({ prisma }) => new PrismaCommerceStore(prisma),
   personalData: (db) => [commerceSource(db)],
   communityTables: ['entitlement', 'courseOrder', 'courseAccess'],
 });

@@ -1,7 +1,9 @@
-import type { CommerceStore, NewEntitlement } from '../../core/commerce/ports.ts';
+import type { CommerceIntegrityCounts, CommerceStore, NewEntitlement } from '../../core/commerce/ports.ts';
 import type { CourseAccess, CourseOrder, Entitlement, OrderStatus } from '../../core/commerce/types.ts';
 import type { PaymentModel } from '../../core/domain/types.ts';
+import type { EffectEvents } from '../../core/ports/stores.ts';
 import type { Db } from './database.ts';
+import { insertEventsPrisma } from './event-rows.ts';
 import type { Entitlement as EntitlementRow, CourseOrder as OrderRow } from './generated/sqlite/client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
 
@@ -35,16 +37,24 @@ export class PrismaCommerceStore implements CommerceStore {
   constructor(private readonly db: Db) {}
 
   async createOrder(
-    order: Omit<CourseOrder, 'id' | 'status' | 'decidedAt' | 'decidedById'> & { requestKey: string },
-  ): Promise<{ order: CourseOrder; created: boolean }> {
+    order: Omit<CourseOrder, 'status' | 'decidedAt' | 'decidedById'> & { requestKey: string },
+    events: EffectEvents,
+  ): Promise<{ order: CourseOrder; created: boolean; conflict: boolean }> {
     const where = { communityId_requestKey: { communityId: order.communityId, requestKey: order.requestKey } };
     try {
-      return { order: toOrder(await this.db.courseOrder.create({ data: order })), created: true };
+      const row = await this.db.$transaction(async (tx) => {
+        const created = await tx.courseOrder.create({ data: order });
+        await insertEventsPrisma(tx, events);
+        return created;
+      });
+      return { order: toOrder(row), created: true, conflict: false };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const existing = await this.db.courseOrder.findUnique({ where });
       if (!existing) throw error;
-      return { order: toOrder(existing), created: false };
+      // The key stands for one course bought by one member; anything else under it is a conflict, not a replay.
+      const conflict = existing.courseId !== order.courseId || existing.memberId !== order.memberId;
+      return { order: toOrder(existing), created: false, conflict };
     }
   }
 
@@ -73,6 +83,7 @@ export class PrismaCommerceStore implements CommerceStore {
   async decideOrder(
     id: string,
     decision: { status: 'paid' | 'cancelled'; by: string; at: Date; entitlement?: NewEntitlement },
+    events: EffectEvents,
   ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null> {
     return this.db.$transaction(async (tx) => {
       // Conditional update: only one of two concurrent confirmations sees the order pending.
@@ -85,12 +96,30 @@ export class PrismaCommerceStore implements CommerceStore {
       const entitlement = decision.entitlement
         ? toEntitlement(await tx.entitlement.create({ data: decision.entitlement }))
         : null;
+      await insertEventsPrisma(tx, events);
       return { order, entitlement };
     });
   }
 
-  async grant(entitlement: NewEntitlement): Promise<Entitlement> {
-    return toEntitlement(await this.db.entitlement.create({ data: entitlement }));
+  async grant(entitlement: NewEntitlement, events: EffectEvents): Promise<Entitlement> {
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.entitlement.create({ data: entitlement });
+      await insertEventsPrisma(tx, events);
+      return toEntitlement(row);
+    });
+  }
+
+  async integrity(communityId: string): Promise<CommerceIntegrityCounts> {
+    const [paid, purchases] = await Promise.all([
+      this.db.courseOrder.findMany({ where: { communityId, status: 'paid' }, select: { id: true } }),
+      this.db.entitlement.findMany({ where: { communityId, source: 'purchase' }, select: { orderId: true } }),
+    ]);
+    const paidIds = new Set(paid.map((o) => o.id));
+    const entitled = new Set(purchases.map((e) => e.orderId));
+    return {
+      paidWithoutEntitlement: paid.filter((o) => !entitled.has(o.id)).length,
+      entitlementsWithoutPaidOrder: purchases.filter((e) => !e.orderId || !paidIds.has(e.orderId)).length,
+    };
   }
 
   async entitlements(communityId: string, memberId: string): Promise<Entitlement[]> {

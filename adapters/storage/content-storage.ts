@@ -18,7 +18,7 @@ export function createContentStores(db: Db): ContentStores {
 
 /** The content feature's storage half (core half: core/content/feature.ts). */
 export const contentStorage = defineStorage({
-  stores: (db) => createContentStores(db),
+  stores: ({ prisma }) => createContentStores(prisma),
   personalData: (db) => [memberPostsSource(db)],
   communityTables: ['digestDelivery', 'digestRun', 'digestSchedule', 'contentItem', 'contentSource'],
 });

@@ -1,7 +1,6 @@
 import type { Clock } from '../../core/ports/clock.ts';
 import type { PersonalDataSource } from '../../core/ports/personal-data.ts';
-import type { Db } from './database.ts';
-import type { Provider } from './schema-source.ts';
+import type { Database, Db } from './database.ts';
 
 /** Models (as the Prisma client names them) whose rows carry a communityId: what removing a community clears. */
 export type CommunityTable = {
@@ -15,7 +14,8 @@ export type CommunityTable = {
  * It sits here because core knows no database; bots/features.ts pairs it with the feature's core half.
  */
 export interface FeatureStorage<S> {
-  stores(db: Db, provider: Provider): S;
+  /** The feature's stores over the app's database (its Prisma client, or its driver for hot paths). */
+  stores(database: Pick<Database, 'prisma' | 'provider' | 'driver'>): S;
   personalData?(db: Db, clock: Clock): PersonalDataSource[];
   communityTables?: readonly CommunityTable[];
 }

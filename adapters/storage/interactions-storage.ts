@@ -1,25 +1,37 @@
 import type { InteractionStores } from '../../core/interactions/feature.ts';
+import type { LedgerStore } from '../../core/interactions/ledger-store.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { PersonalDataSource, PersonalScope } from '../../core/ports/personal-data.ts';
-import type { Db } from './database.ts';
+import type { Database, Db } from './database.ts';
 import { defineStorage } from './feature-storage.ts';
 import { PrismaKolStore } from './interactions-kol-store.ts';
 import { PrismaWeeklyReportStore } from './interactions-weekly-report-store.ts';
-import { PrismaLedgerStore } from './ledger-prisma-store.ts';
+import { PrismaLedgerAlertStore } from './ledger-alert-store.ts';
+import { PostgresLedgerStore } from './ledger-store-postgres.ts';
+import { SqliteLedgerStore } from './ledger-store-sqlite.ts';
 
-/** Stores of the points ledger, the leaderboards and the weekly report over one Prisma client. */
-export function createInteractionStores(db: Db, provider: 'sqlite' | 'postgresql' = 'sqlite'): InteractionStores {
+/** The ledger for the database's provider: both implement the one port, each on its own driver's fast path. */
+export function createLedgerStore(database: Pick<Database, 'prisma' | 'driver'>): LedgerStore {
+  const { driver } = database;
+  return driver.provider === 'sqlite'
+    ? new SqliteLedgerStore(database.prisma, driver.connection)
+    : new PostgresLedgerStore(database.prisma, driver.pool);
+}
+
+/** Stores of the points ledger, its integrity alerts, the leaderboards and the weekly report over one database. */
+export function createInteractionStores(database: Pick<Database, 'prisma' | 'driver'>): InteractionStores {
   return {
-    ledger: new PrismaLedgerStore(db, { provider }),
-    kol: new PrismaKolStore(db),
-    weeklyReport: new PrismaWeeklyReportStore(db),
+    ledger: createLedgerStore(database),
+    ledgerAlerts: new PrismaLedgerAlertStore(database.prisma),
+    kol: new PrismaKolStore(database.prisma),
+    weeklyReport: new PrismaWeeklyReportStore(database.prisma),
   };
 }
 
 /** The interactions feature's storage half (core half: core/interactions/feature.ts). */
 export const interactionsStorage = defineStorage({
-  stores: (db, provider) => createInteractionStores(db, provider),
-  personalData: (db, clock) => [ledgerSource(db), leaderboardSource(db, clock)],
+  stores: (database) => createInteractionStores(database),
+  personalData: (db, clock) => [ledgerSource(db, clock), leaderboardSource(db, clock)],
   communityTables: [
     'ledgerPosting',
     'ledgerAudit',
@@ -28,6 +40,7 @@ export const interactionsStorage = defineStorage({
     'ledgerTransfer',
     'ledgerAccount',
     'ledgerPolicySetting',
+    'ledgerAlertSetting',
     'leaderboardOptOut',
     'leaderboardSnapshot',
     'weeklyReportSetting',
@@ -36,9 +49,11 @@ export const interactionsStorage = defineStorage({
 
 /**
  * Points. Balances and postings stay (the ledger must still balance, and the other side of each tip keeps its
- * points), but free-text reasons and derived tipping patterns that name the member go.
+ * points), but free-text reasons and derived tipping patterns that name the member go. Transfers the member made are
+ * marked erased: their events go with the member's event log, and the ledger's integrity check then expects none.
+ * Runs before the event log source (which is always last), so a transfer never lacks its event without being marked.
  */
-export function ledgerSource(db: Db): PersonalDataSource {
+export function ledgerSource(db: Db, clock: Clock): PersonalDataSource {
   return {
     name: 'points',
     async export({ communityId, memberId }: PersonalScope) {
@@ -57,16 +72,21 @@ export function ledgerSource(db: Db): PersonalDataSource {
       return { balance: account?.balance ?? 0, transfers, moderatorAdjustments: audits };
     },
     async forget({ communityId, memberId }: PersonalScope) {
+      const erased = await db.ledgerTransfer.updateMany({
+        where: { communityId, actorId: memberId, erasedAt: null },
+        data: { erasedAt: clock.now() },
+      });
+      // The fingerprint covered the reason: with the reason gone, a replay of the key can no longer be compared.
       const reasons = await db.ledgerTransfer.updateMany({
         where: { communityId, OR: [{ fromMemberId: memberId }, { toMemberId: memberId }], reason: { not: null } },
-        data: { reason: null },
+        data: { reason: null, requestHash: null },
       });
       const audits = await db.ledgerAudit.updateMany({ where: { communityId, memberId }, data: { reason: '' } });
       const pairs = await db.ledgerTipPair.deleteMany({
         where: { communityId, OR: [{ fromMemberId: memberId }, { toMemberId: memberId }] },
       });
       const flags = await db.ledgerFlag.deleteMany({ where: { communityId, memberIds: { contains: memberId } } });
-      return reasons.count + audits.count + pairs.count + flags.count;
+      return erased.count + reasons.count + audits.count + pairs.count + flags.count;
     },
   };
 }

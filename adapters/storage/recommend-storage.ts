@@ -5,7 +5,7 @@ import { PrismaRecommenderSnapshotStore } from './recommend-snapshot-store.ts';
 
 /** The recommend feature's storage half (core half: core/recommend/feature.ts). */
 export const recommendStorage = defineStorage({
-  stores: (db) => new PrismaRecommenderSnapshotStore(db),
+  stores: ({ prisma }) => new PrismaRecommenderSnapshotStore(prisma),
   personalData: (db) => [interestGroupSource(db)],
   communityTables: ['interestGroupMember', 'interestGroup', 'recommenderSnapshot'],
 });

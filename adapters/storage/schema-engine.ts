@@ -95,13 +95,16 @@ export function readMigrations(provider: Provider): MigrationFolder[] {
   return names.map((name) => ({ name, sql: readFileSync(path.join(dir, name, 'migration.sql'), 'utf8') }));
 }
 
-/** Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied now. */
+/**
+ * Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied now. `migrations` (the
+ * first n of the folder, say) lets a test bring a database to an older version and put data in it first.
+ */
 export async function applyMigrations(
   provider: Provider,
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  migrations: MigrationFolder[] = readMigrations(provider),
 ): Promise<string[]> {
   const { engine, close } = await openSchemaEngine(provider, adapterFactory);
-  const migrations = readMigrations(provider);
   try {
     const result = await engine.applyMigrations({
       migrationsList: {

@@ -1,9 +1,10 @@
-import type { Community, Course, Member } from '../domain/types.ts';
+import { randomUUID } from 'node:crypto';
+import type { Community, Course, Member, NewInteractionEvent } from '../domain/types.ts';
 import { hasPermission } from '../domain/types.ts';
-import { UserError } from '../errors.ts';
+import { idempotencyKeyReused, UserError } from '../errors.ts';
 import type { AccessGranter } from '../ports/access.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { CommunityStore, CourseStore, EventStore, MemberStore } from '../ports/stores.ts';
+import type { CommunityStore, CourseStore, MemberStore } from '../ports/stores.ts';
 import type { CommerceStore, NewEntitlement } from './ports.ts';
 import { type CourseOrder, type Entitlement, isActive } from './types.ts';
 
@@ -20,7 +21,8 @@ export interface PurchaseOutcome {
 /**
  * Paid content: members ask to buy, creators (or moderators) confirm payment, entitlements follow and unlock
  * the course's role or channel. One-off purchases last for good; subscriptions and memberships last one period,
- * and renewing extends from the current end so no paid day is lost.
+ * and renewing extends from the current end so no paid day is lost. Each step's event (`course.enrolled`,
+ * `course.purchased`) is written by the store in the step's own transaction.
  */
 export class CommerceService {
   constructor(
@@ -29,7 +31,6 @@ export class CommerceService {
       courses: CourseStore;
       members: MemberStore;
       communities: CommunityStore;
-      events: EventStore;
       access: AccessGranter | null;
       log: Logger;
     },
@@ -76,29 +77,29 @@ export class CommerceService {
       (o) => o.courseId === course.id,
     );
     if (waiting) return { kind: 'order', created: false, order: waiting, entitlement: null };
-    const { order, created } = await this.deps.store.createOrder({
-      communityId: community.id,
-      courseId: course.id,
-      memberId: member.id,
-      amountMinor: course.priceMinor,
-      currency: course.currency,
-      paymentModel: course.paymentModel,
-      createdAt: at,
-      requestKey,
-    });
-    if (created) {
-      await this.deps.events.append({
+    const id = randomUUID();
+    const { order, created, conflict } = await this.deps.store.createOrder(
+      {
+        id,
         communityId: community.id,
-        actorId: member.id,
-        verb: 'course.enrolled',
-        objectType: 'course',
-        objectId: course.id,
-        targetMemberId: course.creatorId,
-        channelId: null,
-        platform: community.platform,
-        occurredAt: at,
-        metadata: { orderId: order.id, intent: 'purchase' },
-      });
+        courseId: course.id,
+        memberId: member.id,
+        amountMinor: course.priceMinor,
+        currency: course.currency,
+        paymentModel: course.paymentModel,
+        createdAt: at,
+        requestKey,
+      },
+      [
+        courseEvent(community, course, member.id, 'course.enrolled', at, {
+          metadata: { orderId: id, intent: 'purchase' },
+          dedupKey: `order:${id}:created`,
+        }),
+      ],
+    );
+    if (conflict) {
+      this.deps.log.warn({ requestKey, order: order.id, course: course.id }, 'request key reused for another order');
+      throw idempotencyKeyReused();
     }
     return { kind: 'order', created, order, entitlement: null };
   }
@@ -124,24 +125,19 @@ export class CommerceService {
       status === 'paid'
         ? await this.#entitlementFor(order.memberId, course, { source: 'purchase', orderId: order.id }, at)
         : undefined;
-    const decided = await this.deps.store.decideOrder(order.id, { status, by: decider.id, at, entitlement });
+    const events =
+      status === 'paid'
+        ? [
+            courseEvent(community, course, order.memberId, 'course.purchased', at, {
+              metadata: { orderId: order.id, priceMinor: order.amountMinor, currency: order.currency },
+              dedupKey: `order:${order.id}:paid`,
+            }),
+          ]
+        : [];
+    const decided = await this.deps.store.decideOrder(order.id, { status, by: decider.id, at, entitlement }, events);
     if (!decided)
       throw new UserError('ORDER_DECIDED', 'commerce:errors.orderDecided', { id: short(order.id), status: 'decided' });
-    if (decided.entitlement) {
-      await this.deps.events.append({
-        communityId: community.id,
-        actorId: order.memberId,
-        verb: 'course.purchased',
-        objectType: 'course',
-        objectId: course.id,
-        targetMemberId: course.creatorId,
-        channelId: null,
-        platform: community.platform,
-        occurredAt: at,
-        metadata: { orderId: order.id, priceMinor: order.amountMinor, currency: order.currency },
-      });
-      if (buyer) await this.#unlock(community, buyer, course.id);
-    }
+    if (decided.entitlement && buyer) await this.#unlock(community, buyer, course.id);
     return { order: decided.order, entitlement: decided.entitlement, course, buyer };
   }
 
@@ -185,7 +181,11 @@ export class CommerceService {
     origin: Pick<NewEntitlement, 'source' | 'orderId'>,
     at: Date,
   ): Promise<Entitlement> {
-    const entitlement = await this.deps.store.grant(await this.#entitlementFor(member.id, course, origin, at));
+    // Free courses a member takes themselves, and courses given by their creator or a moderator: an enrolment.
+    const intent = course.priceMinor === 0 ? 'free' : 'gift';
+    const entitlement = await this.deps.store.grant(await this.#entitlementFor(member.id, course, origin, at), [
+      courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent } }),
+    ]);
     await this.#unlock(community, member, course.id);
     return entitlement;
   }
@@ -290,3 +290,27 @@ export const short = (id: string) => id.slice(0, 8);
 
 const byExpiryDesc = (a: Entitlement, b: Entitlement) =>
   (b.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) - (a.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+
+/** An event about a course, acted by `actorId` and aimed at the course's creator (the graph's edge). */
+function courseEvent(
+  community: Community,
+  course: Course,
+  actorId: string,
+  verb: 'course.enrolled' | 'course.purchased',
+  at: Date,
+  extra: { metadata: Record<string, unknown>; dedupKey?: string },
+): NewInteractionEvent {
+  return {
+    communityId: community.id,
+    actorId,
+    verb,
+    objectType: 'course',
+    objectId: course.id,
+    targetMemberId: course.creatorId,
+    channelId: null,
+    platform: community.platform,
+    occurredAt: at,
+    metadata: extra.metadata,
+    dedupKey: extra.dedupKey ?? null,
+  };
+}

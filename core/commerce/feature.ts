@@ -6,6 +6,7 @@ import { courseAccessCommand, coursePromoteCommand, courseShowCommand } from './
 import { orderCancelCommand, orderConfirmCommand, ordersCommand } from './commands/orders.ts';
 import type { CommerceHandles } from './commands/shared.ts';
 import { CommerceService } from './commerce-service.ts';
+import { commerceIntegrityCheck } from './integrity.ts';
 import { commerceMessages } from './messages.ts';
 import type { CommerceStore } from './ports.ts';
 
@@ -19,11 +20,11 @@ export const commerceFeature = defineFeature({
       courses: ctx.core.courses,
       members: ctx.core.members,
       communities: ctx.core.communities,
-      events: ctx.core.events,
       access: ctx.access,
       log: ctx.log,
     }),
   }),
+  integrity: (_handles, { stores }) => [commerceIntegrityCheck(stores)],
   commands: [
     courseShowCommand,
     buyCommand,

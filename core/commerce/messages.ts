@@ -40,6 +40,10 @@ export const commerceMessages: Messages = {
     forever: 'yours for good',
     expires: 'until {{date}}',
     expired: 'ended {{date}}',
+    integrity: {
+      paidWithoutEntitlement: '{{count}} paid orders without the access they bought',
+      entitlementsWithoutPaidOrder: '{{count}} purchased accesses without a paid order',
+    },
     errors: {
       courseUnknown: 'I could not find the course “{{ref}}”. Use the #id shown on its card.',
       orderUnknown: 'I could not find the order “{{ref}}”.',
@@ -90,6 +94,10 @@ export const commerceMessages: Messages = {
     forever: '永久有效',
     expires: '有效期至 {{date}}',
     expired: '已于 {{date}} 到期',
+    integrity: {
+      paidWithoutEntitlement: '{{count}} 笔已付款订单没有对应的课程权限',
+      entitlementsWithoutPaidOrder: '{{count}} 项购买所得的课程权限没有已付款订单',
+    },
     errors: {
       courseUnknown: '找不到课程“{{ref}}”。请使用课程卡片上的 #编号。',
       orderUnknown: '找不到订单“{{ref}}”。',

@@ -89,6 +89,9 @@ export const EVENT_VERBS = [
   'digest.clicked',
   'digest.voted',
   'tip.sent',
+  /** A moderator's points adjustment (actor: the moderator, target: the member; objectId: the transfer). */
+  'points.granted',
+  'points.revoked',
   /** A member corrected their profile (`/profile interests add|remove`): objectType 'topic', objectId the topic. */
   'profile.interest_added',
   'profile.interest_removed',

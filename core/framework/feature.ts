@@ -4,6 +4,7 @@ import type { AccessGranter } from '../ports/access.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ContentModel } from '../ports/content-model.ts';
 import type { FeedFetcher } from '../ports/feed-fetcher.ts';
+import type { IntegrityCheck } from '../ports/integrity.ts';
 import type { JobScheduler, PeriodicJob } from '../ports/jobs.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Messenger } from '../ports/messenger.ts';
@@ -47,6 +48,8 @@ export interface FeatureContext<S> {
   settings: AppSettings;
   /** Every installed feature's personal data, in list order (read when a member exports or forgets). */
   personalData(): readonly PersonalDataSource[];
+  /** Every installed feature's invariant checks (read when the hourly integrity check runs). */
+  integrityChecks(): readonly IntegrityCheck[];
   /** A port a feature installed earlier provides; throws when none does. */
   port<K extends keyof SharedPorts>(name: K): SharedPorts[K];
 }
@@ -68,6 +71,8 @@ export interface Feature<S = undefined, H extends object = object> {
   jobs?(handles: H, ctx: FeatureContext<S>): readonly PeriodicJob[];
   /** Runs after every recorded platform event. */
   events?(handles: H): readonly EventListener[];
+  /** Invariant checks over the feature's stored data, run hourly; a broken one alerts moderators. */
+  integrity?(handles: H, ctx: FeatureContext<S>): readonly IntegrityCheck[];
   /** Ports this feature offers to features installed after it. */
   provides?(handles: H): Partial<SharedPorts>;
   /** Work at start-up, after every platform can post (e.g. arming timers that depend on stored schedules). */
@@ -112,19 +117,21 @@ export interface FeatureAssembly {
  */
 export function assembleFeatures(
   features: readonly { feature: AnyFeature; stores: unknown }[],
-  base: Omit<FeatureContext<unknown>, 'stores' | 'port' | 'log'> & { log: Logger },
+  base: Omit<FeatureContext<unknown>, 'stores' | 'port' | 'log' | 'integrityChecks'> & { log: Logger },
 ): FeatureAssembly {
   const services: CoreServices & Record<string, unknown> = { ...base.core };
   const ports: Partial<SharedPorts> = {};
   const commands: AnyCommand[] = [];
   const listeners: EventListener[] = [];
   const jobs: PeriodicJob[] = [];
+  const integrityChecks: IntegrityCheck[] = [];
   const starts: (() => Promise<void>)[] = [];
   for (const { feature, stores } of features) {
     const ctx: FeatureContext<unknown> = {
       ...base,
       stores,
       log: base.log.child({ ns: `core:${feature.name}` }),
+      integrityChecks: () => integrityChecks,
       port(name) {
         const port = ports[name];
         if (!port) throw new Error(`feature ${feature.name} needs the ${name} port; install its provider before it`);
@@ -140,6 +147,7 @@ export function assembleFeatures(
     commands.push(...(feature.commands ?? []));
     listeners.push(...(feature.events?.(handles) ?? []));
     jobs.push(...(feature.jobs?.(handles, ctx) ?? []));
+    integrityChecks.push(...(feature.integrity?.(handles, ctx) ?? []));
     const start = feature.start;
     if (start) starts.push(() => start(handles));
   }

@@ -28,6 +28,8 @@ export const commonMessages: Messages = {
       memberIsBot: '{{name}} is a bot; bots cannot take part in this.',
       internal: 'Sorry, something went wrong on our side (reference {{ref}}). Nothing was changed; please try again.',
       rateLimited: 'You are going a bit fast. Please try again in {{seconds}} seconds.',
+      idempotencyKeyReused:
+        'This request was already used for something else, so nothing was done this time. Please send the command again as a new message.',
     },
     help: {
       title: 'Commands you can use',
@@ -77,6 +79,7 @@ export const commonMessages: Messages = {
       memberIsBot: '{{name}} 是机器人，不能参与此操作。',
       internal: '抱歉，我们这边出了点问题（编号 {{ref}}）。没有任何改动，请稍后再试。',
       rateLimited: '操作有点快了，请 {{seconds}} 秒后再试。',
+      idempotencyKeyReused: '这个请求已经用于另一项操作，因此这次没有执行任何改动。请以一条新消息重新发送该命令。',
     },
     help: {
       title: '你可以使用的命令',

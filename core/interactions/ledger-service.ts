@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Community, Member, Platform } from '../domain/types.ts';
-import { UserError } from '../errors.ts';
+import type { Community, Member, NewInteractionEvent, Platform } from '../domain/types.ts';
+import { idempotencyKeyReused, UserError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { EventStore } from '../ports/stores.ts';
 import { parsePointAmount } from './amount.ts';
 import { dayKey, nextLocalMidnight, safeTimeZone } from './community-day.ts';
 import { type CommunityPolicy, effectivePolicy, type LedgerPolicy, ledgerPolicy } from './ledger-policy.ts';
@@ -20,7 +19,8 @@ import { tipFlags } from './tip-flags.ts';
 /**
  * Tipping and moderator adjustments. Validation that needs no database happens here (amount, self, bots,
  * reason); limits that concurrent tips could race on (balance, allowance, daily cap, cooldown) are checked by the
- * store inside one transaction with conditional updates.
+ * store inside one transaction with conditional updates. The events that record a transfer (`tip.sent` for the
+ * graph, profiles and leaderboards; `points.granted` / `points.revoked`) are handed to the store and commit with it.
  */
 
 export interface TipInput {
@@ -56,6 +56,8 @@ export interface AdjustInput {
   reason: string | null | undefined;
   idempotencyKey: string | null;
   now: Date;
+  /** Where the moderator asked (the event records it); the console when unknown. */
+  platform?: Platform;
 }
 
 export interface BalanceView {
@@ -84,7 +86,6 @@ export const LEDGER_ERRORS = {
 
 export interface LedgerServiceDeps {
   store: LedgerStore;
-  events: EventStore;
   log: Logger;
   policy?: Partial<LedgerPolicy>;
 }
@@ -96,7 +97,6 @@ export class LedgerService {
   /** The configured defaults; each community may override part of it (`policyFor`, `setPolicy`). */
   readonly policy: LedgerPolicy;
   readonly #store: LedgerStore;
-  readonly #events: EventStore;
   readonly #log: Logger;
   /** Flags already raised (their dedup keys): a busy ring would otherwise re-insert the same flag on every tip. */
   readonly #raised = new Set<string>();
@@ -109,7 +109,6 @@ export class LedgerService {
   constructor(deps: LedgerServiceDeps) {
     this.policy = ledgerPolicy(deps.policy);
     this.#store = deps.store;
-    this.#events = deps.events;
     this.#log = deps.log.child({ ns: 'core:ledger' });
   }
 
@@ -187,7 +186,9 @@ export class LedgerService {
     const policy = await this.policyFor(community, now);
     const timeZone = safeTimeZone(community.timezone);
     const today = dayKey(now, timeZone);
+    const transferId = randomUUID();
     const outcome = await this.#store.transfer({
+      transferId,
       communityId: community.id,
       idempotencyKey: input.idempotencyKey ?? `tip:${randomUUID()}`,
       kind: 'tip',
@@ -204,11 +205,21 @@ export class LedgerService {
         cooldownThreshold: new Date(now.getTime() - policy.pairCooldownMs),
       },
       ringSince: new Date(now.getTime() - this.policy.ringWindowMs),
+      events: [
+        transferEvent('tip.sent', transferId, {
+          communityId: community.id,
+          actorId: sender.id,
+          targetMemberId: recipient.id,
+          platform: input.platform,
+          at: now,
+          amount,
+        }),
+      ],
     });
     if (outcome.status === 'refused')
       throw this.#refusal(policy, outcome.reason, amount, sender, recipient, now, timeZone);
+    if (outcome.status === 'conflict') throw this.#conflict(outcome.transfer, input.idempotencyKey);
     const transfer = outcome.transfer;
-    await this.#recordTipEvent(transfer, input.platform);
     // A fresh tip reports the sender's allowance itself; only a duplicate needs to read it.
     const allowanceUsed =
       outcome.status === 'applied' && outcome.senderAllowanceUsed !== null
@@ -241,7 +252,9 @@ export class LedgerService {
     const reason = this.#reason(input.reason);
     if (!reason) throw new UserError(LEDGER_ERRORS.reasonRequired, 'interactions:points.reasonRequired');
     const grant = input.action === 'grant';
+    const transferId = randomUUID();
     const outcome: TransferOutcome = await this.#store.transfer({
+      transferId,
       communityId: input.community.id,
       idempotencyKey: input.idempotencyKey ?? `${input.action}:${randomUUID()}`,
       kind: input.action,
@@ -251,7 +264,18 @@ export class LedgerService {
       reason,
       actorId: input.moderator.id,
       at: input.now,
+      events: [
+        transferEvent(grant ? 'points.granted' : 'points.revoked', transferId, {
+          communityId: input.community.id,
+          actorId: input.moderator.id,
+          targetMemberId: input.member.id,
+          platform: input.platform ?? input.community.platform,
+          at: input.now,
+          amount,
+        }),
+      ],
     });
+    if (outcome.status === 'conflict') throw this.#conflict(outcome.transfer, input.idempotencyKey);
     if (outcome.status === 'refused') {
       const { balance } = await this.#store.account(input.community.id, input.member.id, '');
       throw new UserError(LEDGER_ERRORS.revokeInsufficient, 'interactions:points.revokeInsufficient', {
@@ -337,26 +361,12 @@ export class LedgerService {
     }
   }
 
-  async #recordTipEvent(transfer: Transfer, platform: Platform): Promise<void> {
-    try {
-      // Keyed by the transfer, so a retried delivery (duplicate outcome) re-appends harmlessly and heals a lost write.
-      await this.#events.append({
-        communityId: transfer.communityId,
-        actorId: transfer.actorId,
-        verb: 'tip.sent',
-        objectType: 'transfer',
-        objectId: transfer.id,
-        targetMemberId: transfer.toMemberId,
-        channelId: null,
-        platform,
-        occurredAt: transfer.createdAt,
-        metadata: { amount: transfer.amount },
-        dedupKey: `tip:${transfer.id}`,
-      });
-    } catch (error) {
-      // The points moved; only the graph misses one edge. Loud, but not the member's problem.
-      this.#log.error({ err: error, transferId: transfer.id }, 'could not log tip.sent event');
-    }
+  #conflict(existing: Transfer, key: string | null): UserError {
+    this.#log.warn(
+      { idempotencyKey: key, transferId: existing.id, community: existing.communityId },
+      'idempotency key reused with other parameters; refused',
+    );
+    return idempotencyKeyReused();
   }
 
   async #flag(
@@ -393,4 +403,28 @@ export class LedgerService {
     }
     return raised;
   }
+}
+
+/**
+ * The interaction event that records a transfer, keyed by it (`tip:<id>`, `points:<id>`: the ledger's integrity
+ * check looks them up by these keys). Amounts only: free-text reasons stay in the ledger, where erasure finds them.
+ */
+function transferEvent(
+  verb: 'tip.sent' | 'points.granted' | 'points.revoked',
+  transferId: string,
+  e: { communityId: string; actorId: string; targetMemberId: string; platform: Platform; at: Date; amount: number },
+): NewInteractionEvent {
+  return {
+    communityId: e.communityId,
+    actorId: e.actorId,
+    verb,
+    objectType: 'transfer',
+    objectId: transferId,
+    targetMemberId: e.targetMemberId,
+    channelId: null,
+    platform: e.platform,
+    occurredAt: e.at,
+    metadata: { amount: e.amount },
+    dedupKey: `${verb === 'tip.sent' ? 'tip' : 'points'}:${transferId}`,
+  };
 }

@@ -1,9 +1,12 @@
+import type { EffectEvents } from '../ports/stores.ts';
 import type { CommunityPolicy } from './ledger-policy.ts';
 
 /**
  * Storage port of the points ledger. Double-entry: every transfer writes postings that sum to zero over the
  * community's accounts (member accounts plus one `mint` account that issues allowances and grants).
- * adapters/storage/ledger-prisma.ts implements it; every method is atomic, `transfer` also idempotent.
+ * adapters/storage/ledger-store-{sqlite,postgres}.ts implement it; every method is atomic, `transfer` also
+ * idempotent (a key seen before with the same parameters is a duplicate, with others a conflict), and a transfer
+ * commits together with the events that record it.
  */
 
 export type TransferKind = 'tip' | 'grant' | 'revoke';
@@ -53,6 +56,13 @@ export interface TransferRequest {
    * at most `RING_LOOKUP_LIMIT`). A store that can read them in the same statement saves the ring check a round trip.
    */
   ringSince?: Date;
+  /** The id the transfer gets when applied, chosen by the caller so that its events can name it (default: random). */
+  transferId?: string;
+  /**
+   * The events that record the transfer (`tip.sent`, `points.granted`…), written in the transfer's own transaction:
+   * both commit or neither. Nothing is written for a repeat of a key already used.
+   */
+  events?: EffectEvents;
 }
 
 export const RING_LOOKUP_LIMIT = 500;
@@ -71,6 +81,8 @@ export type TransferOutcome =
       around?: TipEdge[];
     }
   | { status: 'duplicate'; transfer: Transfer }
+  /** The key was used before for a different request (other members, amount or reason): nothing moved. */
+  | { status: 'conflict'; transfer: Transfer }
   | { status: 'refused'; reason: TransferRefusal };
 
 export interface AccountState {
@@ -111,6 +123,24 @@ export interface AuditEntry {
   createdAt: Date;
 }
 
+/** The ledger's invariants, counted over one community. Every count but `transfers` must be 0. */
+export interface LedgerIntegrityCounts {
+  transfers: number;
+  /** Sum of all postings (double entry: 0). */
+  postingsSum: number;
+  /** Transfers whose postings do not sum to zero, or that have none. */
+  unbalancedTransfers: number;
+  /** Member accounts whose cached balance differs from the sum of their postings, or is negative. */
+  mismatchedAccounts: number;
+  negativeAccounts: number;
+  /** Transfers missing the event that records them (`tip.sent`, `points.granted`, `points.revoked`). */
+  transfersWithoutEvent: number;
+  /** Ledger events naming a transfer that does not exist. */
+  eventsWithoutTransfer: number;
+  /** Grants and revokes without their audit entry. */
+  adjustmentsWithoutAudit: number;
+}
+
 export interface LedgerStore {
   transfer(request: TransferRequest): Promise<TransferOutcome>;
   account(communityId: string, memberId: string, dayKey: string): Promise<AccountState>;
@@ -130,6 +160,8 @@ export interface LedgerStore {
    * cached balance differs from the sum of their postings (must be 0).
    */
   trialBalance(communityId: string): Promise<{ postingsSum: number; transfers: number; mismatchedAccounts: number }>;
+  /** Every invariant at once (the hourly check). */
+  integrity(communityId: string): Promise<LedgerIntegrityCounts>;
   /** The community's tipping policy overrides (/points policy), or null when it runs on the defaults. */
   policy(communityId: string): Promise<CommunityPolicy | null>;
   /** Replaces the overrides (a field left out goes back to the default). */

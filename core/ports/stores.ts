@@ -87,6 +87,14 @@ export interface EventQuery {
   limit?: number;
 }
 
+/**
+ * The outbox of an effect: the events that record it (a tip, an order, an entitlement), handed to the effect's own
+ * store and written in the effect's transaction, so the graph, profiles and analytics see every effect that
+ * committed, once, and none that did not. Stores write them only when they write the effect (not for a repeat), and
+ * skip an event whose dedupKey exists, as `EventStore.append` does. Ids the events need are chosen by the caller.
+ */
+export type EffectEvents = readonly NewInteractionEvent[];
+
 export interface EventStore {
   /** Appends one event; returns false (and writes nothing) when its dedupKey was seen before. */
   append(event: NewInteractionEvent): Promise<{ appended: boolean }>;

@@ -40,7 +40,7 @@ beforeEach(async () => {
   }
   members.mod = await core.members.setRole(members.mod!.id, 'moderator');
   kol = new KolService({
-    store: createInteractionStores(db.prisma).kol,
+    store: createInteractionStores(db).kol,
     events: core.events,
     members: core.members,
     log: silentLogger,
@@ -94,7 +94,7 @@ describe('KOL leaderboard', () => {
   });
 
   it('skips opted-out members even when they fill the top of a large snapshot', async () => {
-    const store = createInteractionStores(db.prisma).kol;
+    const store = createInteractionStores(db).kol;
     const facts = {
       replies: 1,
       tippers: 0,

@@ -1,25 +1,25 @@
 import { PrismaEventStore } from '../../adapters/storage/catalog-and-log-stores.ts';
 import { PrismaCommunityStore, PrismaMemberStore } from '../../adapters/storage/community-stores.ts';
-import type { Db } from '../../adapters/storage/database.ts';
-import { PrismaLedgerStore } from '../../adapters/storage/ledger-prisma-store.ts';
+import type { Database } from '../../adapters/storage/database.ts';
+import { createLedgerStore } from '../../adapters/storage/interactions-storage.ts';
 import type { Community, Member } from '../../core/domain/types.ts';
 import type { LedgerPolicy } from '../../core/interactions/ledger-policy.ts';
 import { LedgerService } from '../../core/interactions/ledger-service.ts';
+import type { LedgerStore } from '../../core/interactions/ledger-store.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 
-/** A community with named members on a real database, and a ledger service over the real Prisma stores. */
+/** A community with named members on a real database, and a ledger service over the real stores. */
 export interface LedgerFixture {
   community: Community;
   members: Record<string, Member>;
   ledger: LedgerService;
-  store: PrismaLedgerStore;
+  store: LedgerStore;
   events: PrismaEventStore;
 }
 
 export async function ledgerFixture(
-  db: Db,
-  /** Which engine `db` runs on: PostgreSQL tips go through the `cohort_ledger_tip` function. */
-  provider: 'sqlite' | 'postgresql',
+  /** The database and its driver: each provider's ledger store runs its own prepared statements. */
+  database: Pick<Database, 'prisma' | 'driver'>,
   options: {
     handles: string[];
     bots?: string[];
@@ -29,6 +29,7 @@ export async function ledgerFixture(
     communityKey?: string;
   },
 ): Promise<LedgerFixture> {
+  const db = database.prisma;
   const communities = new PrismaCommunityStore(db);
   const memberStore = new PrismaMemberStore(db);
   let community = await communities.ensure('console', options.communityKey ?? 'ledger-test', { name: 'Ledger test' });
@@ -46,8 +47,8 @@ export async function ledgerFixture(
   const joinedAt = options.joinedAt ?? new Date('2020-01-01T00:00:00Z');
   await db.member.updateMany({ where: { communityId: community.id }, data: { joinedAt } });
   for (const m of Object.values(members)) m.joinedAt = joinedAt;
-  const store = new PrismaLedgerStore(db, { provider });
+  const store = createLedgerStore(database);
   const events = new PrismaEventStore(db);
-  const ledger = new LedgerService({ store, events, log: silentLogger, policy: options.policy });
+  const ledger = new LedgerService({ store, log: silentLogger, policy: options.policy });
   return { community, members, ledger, store, events };
 }

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PrismaEventStore } from '../../adapters/storage/catalog-and-log-stores.ts';
-import { PrismaLedgerStore } from '../../adapters/storage/ledger-prisma-store.ts';
+import { createLedgerStore } from '../../adapters/storage/interactions-storage.ts';
 import { ledgerPolicy } from '../../core/interactions/ledger-policy.ts';
 import { LedgerService, POLICY_CACHE_MS } from '../../core/interactions/ledger-service.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
@@ -14,7 +13,7 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 
 beforeEach(async () => {
   db = await createTestDatabase('sqlite');
-  fx = await ledgerFixture(db.prisma, 'sqlite', {
+  fx = await ledgerFixture(db, {
     handles: ['admin', 'alice', 'bob', 'carol'],
     timezone: 'Asia/Shanghai',
   });
@@ -99,8 +98,7 @@ describe('per-community tipping policy', () => {
 
   it('reaches another process once its cached policy expires', async () => {
     const other = new LedgerService({
-      store: new PrismaLedgerStore(db.prisma, { provider: 'sqlite' }),
-      events: new PrismaEventStore(db.prisma),
+      store: createLedgerStore(db),
       log: silentLogger,
     });
     expect((await other.policyFor(fx.community, T0)).dailyAllowance).toBe(ledgerPolicy().dailyAllowance);

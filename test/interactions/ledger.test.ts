@@ -44,7 +44,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
   describe(provider, () => {
     beforeEach(async () => {
       db = await createTestDatabase(provider);
-      f = await ledgerFixture(db.prisma, db.provider, {
+      f = await ledgerFixture(db, {
         handles: ['ann', 'bob', 'cat', 'dan'],
         bots: ['robot'],
         timezone: 'Asia/Shanghai',
@@ -87,6 +87,76 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         expect(events).toHaveLength(1);
         expect(events[0]).toMatchObject({ actorId: f.members.ann!.id, targetMemberId: f.members.bob!.id });
         expect(events[0]!.metadata).toEqual({ amount: 5 });
+      });
+
+      it('refuses the same key with other parameters as a conflict, and moves nothing', async () => {
+        await tip('ann', 'bob', 5, 'k-1');
+        const reused = [
+          () => tip('ann', 'bob', 6, 'k-1'),
+          () => tip('ann', 'cat', 5, 'k-1'),
+          () => tip('bob', 'ann', 5, 'k-1'),
+          () =>
+            f.ledger.tip({
+              community: f.community,
+              sender: f.members.ann!,
+              recipient: f.members.bob!,
+              amount: 5,
+              reason: 'another reason',
+              idempotencyKey: 'k-1',
+              now: NOW,
+              platform: 'console',
+            }),
+        ];
+        for (const attempt of reused) expect(await errorCode(attempt())).toBe('IDEMPOTENCY_KEY_REUSED');
+        // The very same request is still a harmless replay.
+        expect((await tip('ann', 'bob', 5, 'k-1')).duplicate).toBe(true);
+        expect(await balanceOf('bob')).toBe(5);
+        expect(await balanceOf('cat')).toBe(0);
+        await expectBalanced(1);
+        expect(await f.events.query({ communityId: f.community.id, verbs: ['tip.sent'] })).toHaveLength(1);
+      });
+
+      it('commits a transfer with its event or not at all', async () => {
+        // An event the database refuses (its community does not exist) takes the transfer down with it.
+        const request = {
+          communityId: f.community.id,
+          idempotencyKey: 'atomic',
+          kind: 'tip' as const,
+          fromMemberId: f.members.ann!.id,
+          toMemberId: f.members.bob!.id,
+          amount: 3,
+          reason: null,
+          actorId: f.members.ann!.id,
+          at: NOW,
+          limits: { dayKey: '2026-11-20', dailyAllowance: 10, dailySendCap: 60, cooldownThreshold: NOW },
+          events: [
+            {
+              communityId: 'no-such-community',
+              actorId: f.members.ann!.id,
+              verb: 'tip.sent' as const,
+              objectType: 'transfer',
+              objectId: 'x',
+              targetMemberId: f.members.bob!.id,
+              channelId: null,
+              platform: 'console' as const,
+              occurredAt: NOW,
+              metadata: {},
+              dedupKey: 'tip:x',
+            },
+          ],
+        };
+        await expect(f.store.transfer(request)).rejects.toThrow();
+        expect(await balanceOf('bob')).toBe(0);
+        expect((await f.ledger.balance(f.community, f.members.ann!, NOW)).allowanceLeft).toBe(10);
+        await expectBalanced(0);
+        // The same request with a good event goes through, event and all.
+        const outcome = await f.store.transfer({
+          ...request,
+          events: [{ ...request.events[0]!, communityId: f.community.id }],
+        });
+        expect(outcome.status).toBe('applied');
+        expect(await f.events.query({ communityId: f.community.id, verbs: ['tip.sent'] })).toHaveLength(1);
+        await expectBalanced(1);
       });
 
       it('resets the allowance at midnight in the community time zone', async () => {
@@ -180,9 +250,8 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         });
         expect(outcome.status).toBe('applied');
         const around = outcome.status === 'applied' ? outcome.around : undefined;
-        // SQLite leaves the lookup to tipsAround; PostgreSQL reads it in the tip's statement.
-        if (provider === 'postgresql') expect(around).toEqual(expected);
-        else expect(around).toBeUndefined();
+        // Both providers read them in the tip's own transaction (one trip to the database per tip).
+        expect(around).toEqual(expected);
       });
     });
 
@@ -220,6 +289,65 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         ]);
         expect(await balanceOf('bob')).toBe(20);
         await expectBalanced(2);
+      });
+
+      it('records each adjustment as an event and refuses a reused key with another amount', async () => {
+        const granted = await adjust('grant', 'bob', 30, 'great workshop', 'e1');
+        await adjust('revoke', 'bob', 10, 'duplicate grant', 'e2');
+        expect(await errorCode(adjust('grant', 'bob', 31, 'great workshop', 'e1'))).toBe('IDEMPOTENCY_KEY_REUSED');
+        expect(await errorCode(adjust('revoke', 'cat', 10, 'duplicate grant', 'e2'))).toBe('IDEMPOTENCY_KEY_REUSED');
+        const events = await f.events.query({
+          communityId: f.community.id,
+          verbs: ['points.granted', 'points.revoked'],
+        });
+        // Same instant: order by verb.
+        events.sort((a, b) => a.verb.localeCompare(b.verb));
+        expect(events.map((e) => [e.verb, e.actorId, e.targetMemberId, e.metadata])).toEqual([
+          ['points.granted', f.members.dan!.id, f.members.bob!.id, { amount: 30 }],
+          ['points.revoked', f.members.dan!.id, f.members.bob!.id, { amount: 10 }],
+        ]);
+        expect(events[0]!.objectId).toBe(granted.transfer.id);
+        expect(await balanceOf('bob')).toBe(20);
+        await expectBalanced(2);
+      });
+
+      it('checks every invariant, and finds each one broken by hand', async () => {
+        await adjust('grant', 'ann', 20, 'seed', 'i1');
+        await tip('ann', 'bob', 15, 'i2');
+        await tip('bob', 'cat', 4, 'i3');
+        const clean = await f.store.integrity(f.community.id);
+        expect(clean).toEqual({
+          transfers: 3,
+          postingsSum: 0,
+          unbalancedTransfers: 0,
+          mismatchedAccounts: 0,
+          negativeAccounts: 0,
+          transfersWithoutEvent: 0,
+          eventsWithoutTransfer: 0,
+          adjustmentsWithoutAudit: 0,
+        });
+        // Break it: an event lost, a balance edited, a posting changed, an audit entry gone. (A negative balance
+        // cannot be written at all: a CHECK constraint refuses it on both providers.)
+        const third = (await f.ledger.history(f.community, f.members.cat!))[0]!;
+        await db.prisma.interactionEvent.deleteMany({ where: { dedupKey: `tip:${third.id}` } });
+        await db.prisma.ledgerAccount.updateMany({
+          where: { communityId: f.community.id, memberId: f.members.cat!.id },
+          data: { balance: 99 },
+        });
+        const posting = await db.prisma.ledgerPosting.findFirstOrThrow({ where: { amount: 15 } });
+        await db.prisma.ledgerPosting.update({ where: { id: posting.id }, data: { amount: 16 } });
+        await db.prisma.ledgerAudit.deleteMany({ where: { communityId: f.community.id } });
+        expect(await f.store.integrity(f.community.id)).toEqual({
+          transfers: 3,
+          postingsSum: 1,
+          unbalancedTransfers: 1,
+          // bob (posting changed) and cat (balance edited)
+          mismatchedAccounts: 2,
+          negativeAccounts: 0,
+          transfersWithoutEvent: 1,
+          eventsWithoutTransfer: 0,
+          adjustmentsWithoutAudit: 1,
+        });
       });
 
       it('lists history newest first for the member', async () => {

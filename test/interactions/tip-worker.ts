@@ -1,11 +1,11 @@
 /**
- * One of the two processes of the concurrency test: `node --import tsx tip-worker.ts <postgres url> <community id> <worker>`.
- * Sends its deliveries with many in flight at once and prints a JSON summary on stdout.
+ * One of the processes of the concurrency test: `node --import tsx tip-worker.ts <database url> <community id> <worker>`.
+ * Runs on SQLite (`file:`) or PostgreSQL. Sends its deliveries with many in flight at once and prints a JSON summary
+ * on stdout.
  */
-import { PrismaEventStore } from '../../adapters/storage/catalog-and-log-stores.ts';
 import { PrismaMemberStore } from '../../adapters/storage/community-stores.ts';
-import { openDatabase } from '../../adapters/storage/database.ts';
-import { PrismaLedgerStore } from '../../adapters/storage/ledger-prisma-store.ts';
+import { openDatabase, parseDatabaseUrl } from '../../adapters/storage/database.ts';
+import { createLedgerStore } from '../../adapters/storage/interactions-storage.ts';
 import type { Community } from '../../core/domain/types.ts';
 import { LedgerService } from '../../core/interactions/ledger-service.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
@@ -13,23 +13,22 @@ import { type PlannedTip, poorDeliveries, workerDeliveries } from './tip-plan.ts
 
 const [url, communityId, workerArg] = process.argv.slice(2);
 const worker = Number(workerArg);
-const db = await openDatabase({ provider: 'postgresql', url: url as string }, { log: silentLogger, migrate: false });
+const target = parseDatabaseUrl(url as string);
+if (!target) throw new Error(`not a database url: ${url}`);
+const db = await openDatabase(target, { log: silentLogger, migrate: false });
 const community = (await db.prisma.community.findUniqueOrThrow({ where: { id: communityId as string } })) as Community;
 const members = (await new PrismaMemberStore(db.prisma).list(community.id, { limit: 1000 })).sort((a, b) =>
   a.handle.localeCompare(b.handle),
 );
-const store = new PrismaLedgerStore(db.prisma, { provider: 'postgresql' });
-const events = new PrismaEventStore(db.prisma);
+const store = createLedgerStore(db);
 const NOW = new Date('2026-11-20T02:00:00.000Z');
 const generous = new LedgerService({
   store,
-  events,
   log: silentLogger,
   policy: { dailyAllowance: 1_000_000, dailySendCap: 1_000_000_000, pairCooldownMs: 0 },
 });
 const strict = new LedgerService({
   store,
-  events,
   log: silentLogger,
   policy: { dailyAllowance: 0, pairCooldownMs: 0 },
 });
@@ -72,7 +71,7 @@ async function pump(ledger: LedgerService, deliveries: PlannedTip[], width: numb
 
 const started = performance.now();
 const startedAt = Date.now();
-// TIP_WORKER_LIMIT / TIP_WORKER_WIDTH: for profiling a shorter run by hand; the test sends everything.
+// TIP_WORKER_LIMIT / TIP_WORKER_WIDTH: shorter or narrower runs (the bench, profiling); the test sends everything.
 const limit = Number(process.env.TIP_WORKER_LIMIT ?? Number.POSITIVE_INFINITY);
 const width = Number(process.env.TIP_WORKER_WIDTH ?? 24);
 await pump(generous, workerDeliveries(worker).slice(0, limit), width);

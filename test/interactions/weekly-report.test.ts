@@ -47,7 +47,7 @@ const translator = new Translator(catalog);
 /** One "process": its own Prisma client on the shared database, its own services. */
 function processOn(database: Database): WeeklyReportService {
   const core = createCoreStores(database.prisma);
-  const stores = createInteractionStores(database.prisma, database.provider);
+  const stores = createInteractionStores(database);
   const kol = new KolService({ store: stores.kol, events: core.events, members: core.members, log: silentLogger });
   return new WeeklyReportService({
     store: stores.weeklyReport,

@@ -47,6 +47,7 @@ describe('removing a community', () => {
     await say('@alice /leaderboard');
     await say('@alice /leaderboard optout');
     await say('@mod /stats weekly on');
+    await say('@mod /points alerts on');
     await say('@mod /recommend retrain');
     const [course] = (await app.services.courses.list(demo)).filter((c) => c.priceMinor > 0);
     await say(`@mod /course access ${course!.id} role:role-1`);

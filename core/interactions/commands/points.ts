@@ -29,6 +29,7 @@ async function adjust(
     reason: input.reason,
     idempotencyKey: interactionId ? `${platform}:${interactionId}` : null,
     now: clock.now(),
+    platform,
   });
   const balance = result.balance ?? (await services.ledger.balance(community, input.member, clock.now())).balance;
   const params = {

@@ -2,6 +2,7 @@ import type { Locale } from '../../domain/types.ts';
 import { type CommandContext, commandsFor } from '../../framework/command.ts';
 import type { CoreServices } from '../../framework/core-services.ts';
 import type { KolService } from '../kol-service.ts';
+import type { LedgerIntegrityService } from '../ledger-integrity.ts';
 import type { LedgerService } from '../ledger-service.ts';
 import type { WeeklyReportService } from '../weekly-report.ts';
 
@@ -9,6 +10,8 @@ import type { WeeklyReportService } from '../weekly-report.ts';
 export interface InteractionHandles {
   /** Points ledger: tips, balances, moderator adjustments. */
   ledger: LedgerService;
+  /** The hourly balance and invariant check of the ledger and every feature's checks, and its alerts. */
+  ledgerIntegrity: LedgerIntegrityService;
   /** KOL leaderboards and community analytics. */
   kol: KolService;
   /** The weekly community report (/stats weekly). */

@@ -1,0 +1,3 @@
+import { defineFaultSuite } from './fault-suite.ts';
+
+defineFaultSuite('postgresql');
