@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   AutoConfig,
   AutoModel,
@@ -9,6 +8,7 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
+import { projectRoot } from '../shared/project-root.ts';
 import { ModelUnavailableError } from './errors.ts';
 
 /**
@@ -18,7 +18,7 @@ import { ModelUnavailableError } from './errors.ts';
  * settings never race on it.
  */
 export const SHIPPED_MODEL = 'cohort-mini';
-export const SHIPPED_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
+export const SHIPPED_MODELS_DIR = path.join(projectRoot, 'models');
 
 export interface ModelSource {
   /** What to pass to from_pretrained: an absolute folder, or a hub id. */

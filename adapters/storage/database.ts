@@ -1,14 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../../core/ports/logger.ts';
 import { type DatabaseTarget, redactUrl } from './database-url.ts';
-import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
-import { PrismaClient } from './generated/sqlite/client.ts';
-import { applyMigrations } from './schema-engine.ts';
+import type { PrismaClient } from './generated/sqlite/client.ts';
+import { migrationsMatch, type RecordedMigration, readMigrations, recordedMigrations } from './migration-state.ts';
 import type { Provider } from './schema-source.ts';
 
 export { type DatabaseTarget, parseDatabaseUrl, redactUrl } from './database-url.ts';
@@ -27,23 +23,51 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function adapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
+// Each provider's driver and generated client load only when that provider is used (start-up time, memory).
+async function adapterFactory(target: DatabaseTarget): Promise<SqlMigrationAwareDriverAdapterFactory> {
   if (target.provider === 'sqlite') {
-    if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
     // WAL + busy timeout: several readers and one writer across processes without SQLITE_BUSY failures.
     return new PrismaBetterSqlite3({ url: target.file, timeout: 10_000 });
   }
+  const { PrismaPg } = await import('@prisma/adapter-pg');
   return new PrismaPg({ connectionString: target.url, max: 10 });
 }
 
-/** WAL lets readers and a writer in other processes work side by side; the mode persists in the file. */
-function enableWal(file: string): void {
-  const connection = new BetterSqlite3(file);
-  try {
-    connection.pragma('journal_mode = WAL');
-  } finally {
-    connection.close();
+/**
+ * Opens a short-lived driver connection of its own (before the client exists: the engine then migrates a database
+ * no other connection has touched), turns on WAL for SQLite (readers and a writer in other processes side by side;
+ * the mode persists in the file), and reads which migrations are recorded.
+ */
+async function prepareDatabase(target: DatabaseTarget): Promise<RecordedMigration[]> {
+  if (target.provider === 'sqlite') {
+    if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
+    const connection = new BetterSqlite3(target.file, { timeout: 10_000 });
+    try {
+      if (target.file !== ':memory:') connection.pragma('journal_mode = WAL');
+      return await recordedMigrations('sqlite', async <T>(sql: string) => connection.prepare(sql).all() as T[]);
+    } finally {
+      connection.close();
+    }
   }
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    return await recordedMigrations('postgresql', async <T>(sql: string) => (await client.query(sql)).rows as T[]);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createClient(provider: Provider, adapter: SqlMigrationAwareDriverAdapterFactory): Promise<PrismaClient> {
+  if (provider === 'sqlite') {
+    const { PrismaClient: SqliteClient } = await import('./generated/sqlite/client.ts');
+    return new SqliteClient({ adapter });
+  }
+  const { PrismaClient: PostgresClient } = await import('./generated/postgresql/client.ts');
+  return new PostgresClient({ adapter }) as unknown as PrismaClient;
 }
 
 export async function openDatabase(
@@ -51,17 +75,15 @@ export async function openDatabase(
   options: { log: Logger; migrate?: boolean },
 ): Promise<Database> {
   const displayUrl = redactUrl(target);
-  const factory = adapterFactory(target);
-  if (target.provider === 'sqlite' && target.file !== ':memory:') enableWal(target.file);
-  if (options.migrate !== false) {
-    // The schema engine gets its own connection so the client's connection starts clean.
-    const applied = await applyMigrations(target.provider, adapterFactory(target));
+  const recorded = await prepareDatabase(target);
+  // The recorded checksums match the migrations on disk on every start but the first after an upgrade: the
+  // WebAssembly schema engine (5.4 MB to compile) is then not loaded at all.
+  if (options.migrate !== false && !migrationsMatch(readMigrations(target.provider), recorded)) {
+    const { applyMigrations } = await import('./schema-engine.ts');
+    const applied = await applyMigrations(target.provider, await adapterFactory(target));
     if (applied.length > 0) options.log.info({ applied, database: displayUrl }, 'migrations applied');
   }
-  const prisma =
-    target.provider === 'sqlite'
-      ? new PrismaClient({ adapter: factory })
-      : (new PostgresClient({ adapter: factory }) as unknown as PrismaClient);
+  const prisma = await createClient(target.provider, await adapterFactory(target));
   if (target.provider === 'sqlite') {
     // Prisma's SQLite adapter leaves foreign keys off; cascades (e.g. deleting a community) need them.
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
