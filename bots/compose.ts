@@ -55,6 +55,8 @@ export interface ComposeOptions {
   clock: Clock;
   /** Tests pass an already-open database; otherwise DATABASE_URL is opened and migrated. */
   database?: Database;
+  /** Feed origins fetched whatever the SSRF guard says: the sandbox's own demo feeds. */
+  allowedFeedOrigins?: readonly string[];
 }
 
 export async function composeApp(options: ComposeOptions): Promise<App> {
@@ -89,7 +91,10 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     allowRemote: config.MODEL_ALLOW_REMOTE,
     log: log.child({ ns: 'adapter:ml' }),
   });
-  const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS });
+  const fetcher = new HttpFeedFetcher({
+    allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS,
+    allowedOrigins: options.allowedFeedOrigins,
+  });
   services.content = new ContentService({
     stores: createContentStores(database.prisma),
     fetcher,
@@ -164,10 +169,11 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     access,
     background,
     async close() {
-      // Stop schedulers first, then let commands already running finish, then close the database.
+      // Feed fetches in flight stop first (a slow feed would hold up the poller's stop), then schedulers, then
+      // commands already running finish, then the database closes.
+      await fetcher.close();
       for (const job of background.reverse()) await job.stop();
       await core.drain();
-      await fetcher.close();
       await model.dispose();
       if (!options.database) await database.close();
     },

@@ -89,7 +89,8 @@ function pruneChunks(current: Set<string>): void {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// Run as a script (`tsx scripts/build.ts`); the launcher bundles this module too, where this file name never matches.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && import.meta.url.endsWith('/scripts/build.ts')) {
   const { files, inputs, ms } = await buildApp();
   console.log(`built dist/ (${files} files from ${inputs} sources) in ${ms} ms`);
 }
