@@ -1,5 +1,5 @@
 import { HttpFeedFetcher } from '../adapters/feeds/fetcher.ts';
-import { createContentModel } from '../adapters/ml/index.ts';
+import { createDeferredContentModel } from '../adapters/ml/deferred-model.ts';
 import { PrismaCommerceStore } from '../adapters/storage/commerce-store.ts';
 import { createContentStores } from '../adapters/storage/content-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
@@ -84,8 +84,9 @@ export async function composeApp(options: ComposeOptions): Promise<App> {
     clock,
     log,
   });
-  // One content model for the whole app: digests score with it, profiles and search embed with it.
-  const model = await createContentModel({
+  // One content model for the whole app: digests score with it, profiles and search embed with it. It loads on
+  // first use, so a start that only answers /help never pays for it.
+  const model = await createDeferredContentModel({
     name: config.MODEL_NAME,
     localDir: config.MODEL_DIR,
     allowRemote: config.MODEL_ALLOW_REMOTE,

@@ -86,9 +86,15 @@ export async function run(options: {
     deadline.unref();
     for (const platform of running.reverse())
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
-    await feeds?.close();
-    await app.close();
-    process.exit(code);
+    let exitCode = code;
+    try {
+      await feeds?.close();
+      await app.close();
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      exitCode = exitCode || 1;
+    }
+    process.exit(exitCode);
   }
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

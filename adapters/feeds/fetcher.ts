@@ -114,13 +114,18 @@ export class HttpFeedFetcher implements FeedFetcher {
         pipelining: 0,
       }),
     }));
+    // A failed load is retried by the next fetch rather than remembered.
+    this.#http.catch(() => {
+      this.#http = null;
+    });
     return this.#http;
   }
 
   /** Stops every fetch in flight (they fail with FEED_ABORTED) and closes the sockets. */
   async close(): Promise<void> {
     this.#closing.abort();
-    if (this.#http) await (await this.#http).agent.destroy();
+    const http = await this.#http?.catch(() => null);
+    await http?.agent.destroy();
   }
 
   async fetch(

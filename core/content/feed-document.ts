@@ -1,4 +1,4 @@
-import { DetectError, parseFeed } from 'feedsmith';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { FeedError } from './errors.ts';
 
@@ -7,6 +7,17 @@ import { FeedError } from './errors.ts';
  * what it is handed (size, DTD entity declarations) and parses its output with Zod, because a feed is
  * hostile input: any field can be missing, of the wrong type, or absurdly long.
  */
+
+type Feedsmith = typeof import('feedsmith');
+let feedsmith: Feedsmith | null = null;
+/**
+ * feedsmith (and its XML parser) costs a tenth of a second to load, and most starts read no feed before their first
+ * answer: it is loaded on the first document, synchronously (its CommonJS build), so this module stays synchronous.
+ */
+function parser(): Feedsmith {
+  feedsmith ??= createRequire(import.meta.url)('feedsmith') as Feedsmith;
+  return feedsmith;
+}
 
 export interface RawFeedItem {
   guid: string | null;
@@ -173,6 +184,7 @@ export function readFeedDocument(body: string): FeedDocument {
   if (declaresEntities(body)) {
     throw new FeedError('FEED_ENTITIES', 'feed declares XML entities');
   }
+  const { parseFeed, DetectError } = parser();
   let parsed: ReturnType<typeof parseFeed>;
   try {
     parsed = parseFeed(body.replace(/^\uFEFF/, ''));
