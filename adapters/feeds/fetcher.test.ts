@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedError } from '../../core/content/errors.ts';
 import { isAllowedAddress } from './address-guard.ts';
@@ -61,6 +62,9 @@ beforeAll(async () => {
       res.writeHead(301, { location: `/loop${path.length}` }).end();
     } else if (path === '/moved') {
       res.writeHead(301, { location: '/feed' }).end();
+    } else if (path === '/gzip') {
+      res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' });
+      res.end(gzipSync(RSS.repeat(50)));
     } else if (path === '/gone') {
       res.writeHead(410).end('gone');
     } else {
@@ -287,6 +291,21 @@ describe('HttpFeedFetcher edge cases', () => {
       await fetcher.close();
     }
     expect(() => new HttpFeedFetcher({ allowedOrigins: ['http://localhost:4870'] })).toThrow(/IP-literal/);
+  });
+
+  it('refuses compressed and oversized bodies without leaving an error behind', async () => {
+    // Each refusal stops reading the body; the stream's own "aborted" error must not escape (it would end the
+    // process, and vitest fails the run on it).
+    const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: true, maxBytes: 1024 });
+    try {
+      for (let i = 0; i < 20; i++) {
+        expect((await failure(fetcher.fetch(`${base}/gzip`, none))).code).toBe('FEED_COMPRESSED_BODY');
+        expect((await failure(fetcher.fetch(`${base}/huge-declared`, none))).code).toBe('FEED_TOO_LARGE');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await fetcher.close();
+    }
   });
 
   it('names credentials in the URL without echoing them', async () => {

@@ -62,6 +62,15 @@ function causeChain(error: unknown): unknown[] {
   return chain;
 }
 
+/**
+ * Stops reading a body we refuse. undici's body stream emits an "aborted" error when destroyed; with nobody
+ * listening that error would be uncaught and end the process, so it is heard and dropped here.
+ */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
 function charsetOf(contentType: string | null, head: Uint8Array): string {
   const fromHeader = contentType ? /charset=["']?([\w-]+)/i.exec(contentType)?.[1] : undefined;
   if (fromHeader) return fromHeader;
@@ -214,12 +223,12 @@ export class HttpFeedFetcher implements FeedFetcher {
     }
     const encoding = (header('content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== '') {
-      response.body.destroy();
+      discard(response.body);
       throw new FeedError('FEED_COMPRESSED_BODY', 'compressed body', { encoding: encoding.slice(0, 40) });
     }
     const declared = Number(header('content-length') ?? Number.NaN);
     if (Number.isFinite(declared) && declared > this.#options.maxBytes) {
-      response.body.destroy();
+      discard(response.body);
       throw new FeedError('FEED_TOO_LARGE', 'response too large', { limit: this.#options.maxBytes });
     }
     const chunks: Uint8Array[] = [];
@@ -227,7 +236,7 @@ export class HttpFeedFetcher implements FeedFetcher {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
       if (size > this.#options.maxBytes) {
-        response.body.destroy();
+        discard(response.body);
         throw new FeedError('FEED_TOO_LARGE', 'response too large', { limit: this.#options.maxBytes });
       }
       chunks.push(chunk);
