@@ -1,6 +1,6 @@
 import { HttpFeedFetcher } from '../adapters/feeds/fetcher.ts';
 import { InProcessScheduler } from '../adapters/jobs/in-process-scheduler.ts';
-import { createContentModel } from '../adapters/ml/index.ts';
+import { createDeferredContentModel } from '../adapters/ml/deferred-model.ts';
 import { eventLogSource } from '../adapters/storage/catalog-and-log-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
 import { PrismaScheduledPostStore } from '../adapters/storage/scheduled-post-store.ts';
@@ -45,6 +45,8 @@ export interface ComposeOptions<F extends readonly InstalledFeature[]> {
   database?: Database;
   /** The features to install; bots/features.ts by default. */
   features?: F;
+  /** Feed origins fetched whatever the SSRF guard says: the sandbox's own demo feeds. */
+  allowedFeedOrigins?: readonly string[];
 }
 
 export async function composeApp<F extends readonly InstalledFeature[] = typeof features>(
@@ -61,14 +63,18 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
   const translator = new Translator(catalogOf(installed.map((f) => f.feature)));
   const messenger = new MessengerRouter();
   const access = new AccessRouter();
-  // One content model for the whole app: digests score with it, profiles and search embed with it.
-  const model = await createContentModel({
+  // One content model for the whole app: digests score with it, profiles and search embed with it. It loads on
+  // first use, so a start that only answers /help never pays for it.
+  const model = await createDeferredContentModel({
     name: config.MODEL_NAME,
     localDir: config.MODEL_DIR,
     allowRemote: config.MODEL_ALLOW_REMOTE,
     log: log.child({ ns: 'adapter:ml' }),
   });
-  const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS });
+  const fetcher = new HttpFeedFetcher({
+    allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS,
+    allowedOrigins: options.allowedFeedOrigins,
+  });
   const scheduler = new InProcessScheduler({ clock, log });
   const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log });
   // Members' posts are found through their events, so the event log is erased last.
@@ -112,12 +118,13 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       await assembly.start();
     },
     async close() {
-      // The runner first (a send in progress finishes, slots being built are handed back), then the jobs, then the
-      // commands already running, then the connections.
+      // Feed fetches in flight stop first (a slow feed would hold up the poller's stop), then the runner (a send in
+      // progress finishes, slots being built are handed back), then the jobs, then the commands already running,
+      // then the connections.
+      await fetcher.close();
       await posts.stop();
       await scheduler.stop();
       await dispatcher.drain();
-      await fetcher.close();
       await model.dispose();
       if (!options.database) await database.close();
     },

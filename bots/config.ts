@@ -23,6 +23,27 @@ const httpUrl = z
   .optional()
   .or(z.literal('').transform(() => undefined));
 
+/** An optional value that, when set, must match `pattern`; `expected` says what it looks like. */
+const shaped = (pattern: RegExp, expected: string) =>
+  optionalString.refine((v) => v === undefined || pattern.test(v), { message: expected });
+
+/** A flag with no default: undefined when unset, so a caller can tell an explicit `false` from nothing. */
+const optionalFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes'].includes(v)));
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** An interface to listen on: an IP address or a host name. */
+const listenHost = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:-]+$/, 'expected an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0')
+    .default(fallback);
+
+const SNOWFLAKE = [/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)'] as const;
+
 export const configSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -52,37 +73,77 @@ export const configSchema = z.object({
   MODEL_DIR: optionalString,
   MODEL_ALLOW_REMOTE: flag(false),
 
-  // Feeds
-  FEED_ALLOW_PRIVATE_NETWORKS: flag(false),
+  // Feeds. Unset: false, except in the console sandbox (bots/run.ts), which allows its own loopback.
+  FEED_ALLOW_PRIVATE_NETWORKS: optionalFlag,
 
   // Discord
-  DISCORD_TOKEN: optionalString,
-  DISCORD_APPLICATION_ID: optionalString,
-  DISCORD_PUBLIC_KEY: optionalString,
+  DISCORD_TOKEN: shaped(/^[\w.-]+$/, 'expected the bot token alone, without "Bot " or quotes'),
+  DISCORD_APPLICATION_ID: shaped(...SNOWFLAKE),
+  DISCORD_PUBLIC_KEY: shaped(/^[0-9a-f]{64}$/i, 'expected 64 hex characters (General Information → Public Key)'),
   DISCORD_API_URL: httpUrl,
-  DISCORD_MODERATOR_ROLE_ID: optionalString,
-  DISCORD_INTERACTIONS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  DISCORD_GUILD_ID: optionalString,
+  DISCORD_MODERATOR_ROLE_ID: shaped(...SNOWFLAKE),
+  DISCORD_INTERACTIONS_HOST: listenHost('127.0.0.1'),
+  DISCORD_INTERACTIONS_PORT: port(8080),
+  DISCORD_GUILD_ID: shaped(...SNOWFLAKE),
   /** The privileged Server Members intent: member joins and leaves. Off when the app is not approved for it. */
   DISCORD_MEMBERS_INTENT: flag(true),
   DISCORD_MESSAGE_CONTENT_INTENT: flag(true),
 
   // Slack
-  SLACK_BOT_TOKEN: optionalString,
-  SLACK_SIGNING_SECRET: optionalString,
-  SLACK_APP_TOKEN: optionalString,
+  SLACK_BOT_TOKEN: shaped(/^xoxb-[\w-]+$/, 'expected a bot token starting with xoxb- (OAuth & Permissions)'),
+  SLACK_SIGNING_SECRET: shaped(/^[\w-]{8,}$/, 'expected the signing secret (Basic Information → App Credentials)'),
+  SLACK_APP_TOKEN: shaped(/^xapp-[\w-]+$/, 'expected an app-level token starting with xapp- (Basic Information)'),
   SLACK_API_URL: httpUrl,
-  SLACK_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  SLACK_HOST: z.string().trim().min(1).default('0.0.0.0'),
-  SLACK_MODERATOR_GROUP_ID: optionalString,
+  SLACK_PORT: port(3000),
+  SLACK_HOST: listenHost('127.0.0.1'),
+  SLACK_MODERATOR_GROUP_ID: shaped(/^S[A-Z0-9]+$/, 'expected a user group id starting with S'),
 
   // Telegram
-  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_BOT_TOKEN: shaped(/^\d+:[\w-]+$/, 'expected <bot id>:<secret> as @BotFather gives it'),
   TELEGRAM_API_ROOT: httpUrl,
-  TELEGRAM_WEBHOOK_DOMAIN: optionalString,
-  TELEGRAM_WEBHOOK_SECRET: optionalString,
-  TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  TELEGRAM_WEBHOOK_DOMAIN: shaped(
+    /^[A-Za-z0-9.-]+(:\d+)?$/,
+    'expected the public host name only, e.g. bot.example.com (no https://, no path)',
+  ),
+  TELEGRAM_WEBHOOK_SECRET: shaped(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters: letters, digits, _ and -'),
+  TELEGRAM_WEBHOOK_HOST: listenHost('127.0.0.1'),
+  TELEGRAM_WEBHOOK_PORT: port(8443),
 });
+
+/**
+ * Settings that only work together: the first one missing is named, with what it goes with. Checked after each
+ * value's own format, so the line names what the operator has to add.
+ */
+function requiredTogether(config: z.infer<typeof configSchema>): { variable: string; expected: string } | null {
+  const c = config;
+  if ((c.DISCORD_TOKEN || c.DISCORD_PUBLIC_KEY) && !c.DISCORD_APPLICATION_ID)
+    return {
+      variable: 'DISCORD_APPLICATION_ID',
+      expected: `required with ${c.DISCORD_TOKEN ? 'DISCORD_TOKEN' : 'DISCORD_PUBLIC_KEY'} (General Information → Application ID)`,
+    };
+  if (c.DISCORD_APPLICATION_ID && !c.DISCORD_TOKEN && !c.DISCORD_PUBLIC_KEY)
+    return {
+      variable: 'DISCORD_TOKEN',
+      expected: 'required with DISCORD_APPLICATION_ID (or DISCORD_PUBLIC_KEY for HTTP interactions only)',
+    };
+  if ((c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN) && !c.SLACK_BOT_TOKEN)
+    return {
+      variable: 'SLACK_BOT_TOKEN',
+      expected: `required with ${c.SLACK_APP_TOKEN ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'}`,
+    };
+  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN)
+    return {
+      variable: 'SLACK_SIGNING_SECRET',
+      expected: 'required with SLACK_BOT_TOKEN for the HTTP endpoint (or set SLACK_APP_TOKEN for Socket Mode)',
+    };
+  if (c.TELEGRAM_WEBHOOK_DOMAIN && !c.TELEGRAM_WEBHOOK_SECRET)
+    return { variable: 'TELEGRAM_WEBHOOK_SECRET', expected: 'required with TELEGRAM_WEBHOOK_DOMAIN' };
+  if (c.TELEGRAM_WEBHOOK_SECRET && !c.TELEGRAM_WEBHOOK_DOMAIN)
+    return { variable: 'TELEGRAM_WEBHOOK_DOMAIN', expected: 'required with TELEGRAM_WEBHOOK_SECRET' };
+  if (c.TELEGRAM_WEBHOOK_DOMAIN && !c.TELEGRAM_BOT_TOKEN)
+    return { variable: 'TELEGRAM_BOT_TOKEN', expected: 'required with TELEGRAM_WEBHOOK_DOMAIN' };
+  return null;
+}
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -100,10 +161,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty value (`LOG_LEVEL=` as in .env.example) means "use the default", as operators expect.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const result = configSchema.safeParse(present);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const variable = String(issue?.path[0] ?? 'environment');
-  throw new ConfigError(variable, issue?.message ?? 'invalid value');
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue?.message ?? 'invalid value');
+  }
+  const missing = requiredTogether(result.data);
+  if (missing) throw new ConfigError(missing.variable, missing.expected);
+  return result.data;
 }
 
 export type PlatformName = 'discord' | 'slack' | 'telegram';

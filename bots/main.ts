@@ -1,7 +1,8 @@
 /**
  * `npm start`: starts every platform whose credentials are set, or the console sandbox on the demo community
  * when none is. `--platform <name>` picks one; `--reset-demo` rebuilds the demo data.
- * This file only reads arguments and configuration; bots/run.ts does the rest.
+ * This file only reads arguments and configuration; bots/run.ts does the rest. Whatever stops start-up is told in
+ * one line on stderr, with the stack only at LOG_LEVEL=debug.
  */
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
@@ -10,14 +11,23 @@ import { createLogger } from './logger.ts';
 
 dotenv.config({ quiet: true });
 
-const { values } = parseArgs({
-  options: { platform: { type: 'string' }, 'reset-demo': { type: 'boolean', default: false } },
-  strict: true,
-});
+const USAGE = 'Usage: npm start [-- --platform console|discord|slack|telegram] [--reset-demo]';
 
-function fail(line: string): never {
+function fail(line: string, code = 1): never {
   process.stderr.write(`${line}\n`);
-  process.exit(1);
+  process.exit(code);
+}
+
+let values: { platform?: string; 'reset-demo'?: boolean };
+try {
+  ({ values } = parseArgs({
+    options: { platform: { type: 'string' }, 'reset-demo': { type: 'boolean', default: false } },
+    strict: true,
+  }));
+} catch (error) {
+  // parseArgs says e.g. "Unknown option '--bogus'. To specify a positional argument, use '--'…": keep its first sentence.
+  const reason = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
+  fail(`${reason}. ${USAGE}`, 2);
 }
 
 let config: Config;
@@ -30,7 +40,7 @@ try {
 
 const requested = values.platform;
 if (requested && !['console', 'discord', 'slack', 'telegram'].includes(requested)) {
-  fail(`Unknown --platform "${requested}": expected console, discord, slack or telegram.`);
+  fail(`Unknown --platform "${requested}": expected console, discord, slack or telegram.`, 2);
 }
 const platforms: PlatformName[] =
   requested === 'console' ? [] : requested ? [requested as PlatformName] : configuredPlatforms(config);
@@ -41,8 +51,25 @@ const log = createLogger({
   level: config.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'),
   destination: consoleMode ? 'stderr' : 'stdout',
 });
+const debug = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
 
-// Configuration is checked before the heavy modules (database drivers, models, SDKs) load, so a bad value
-// is reported at once.
-const { run } = await import('./run.ts');
-await run({ config, log, platforms, resetDemo: values['reset-demo'] === true });
+// A promise nobody awaited failed (an SDK's background call): log it and keep serving, rather than crash every
+// platform for one stray rejection.
+process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+
+try {
+  // Configuration is checked before the heavy modules (database drivers, models, SDKs) load, so a bad value
+  // is reported at once.
+  const { run } = await import('./run.ts');
+  await run({
+    config,
+    log,
+    platforms,
+    explicit: Boolean(requested && requested !== 'console'),
+    resetDemo: values['reset-demo'] === true,
+  });
+} catch (error) {
+  const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  fail(`Cohort could not start: ${reason}`);
+}

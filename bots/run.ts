@@ -2,7 +2,7 @@ import { ConsoleAccess } from '../adapters/console/access.ts';
 import { ConsoleMessenger } from '../adapters/console/messenger.ts';
 import { runConsole } from '../adapters/console/repl.ts';
 import { ConsoleSession } from '../adapters/console/session.ts';
-import { startDemoFeedServer } from '../adapters/feeds/demo-server.ts';
+import { type DemoFeedServer, startDemoFeedServer } from '../adapters/feeds/demo-server.ts';
 import { ModelUnavailableError } from '../adapters/ml/errors.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
@@ -10,10 +10,20 @@ import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
 import { type App, composeApp } from './compose.ts';
 import type { Config, PlatformName } from './config.ts';
 import { ensureDemoCommunity } from './demo.ts';
+import { type PlatformModule, startPlatform } from './platforms/start.ts';
 import type { RunningPlatform } from './platforms/types.ts';
 
+/** How long a shutdown may take (platforms drain, in-flight commands finish) before the process exits anyway. */
+export const SHUTDOWN_DRAIN_MS = 10_000;
+
+const PLATFORM_MODULES: Record<PlatformName, () => Promise<PlatformModule>> = {
+  discord: () => import('./platforms/discord.ts'),
+  slack: () => import('./platforms/slack.ts'),
+  telegram: () => import('./platforms/telegram.ts'),
+};
+
 /** The demo feeds on their documented port, or any free port when that one is taken. */
-async function startDemoFeeds(port: number, log: Logger) {
+async function startDemoFeeds(port: number, log: Logger): Promise<DemoFeedServer> {
   try {
     return await startDemoFeedServer({ port });
   } catch (error) {
@@ -29,21 +39,33 @@ function fail(line: string): never {
 
 /**
  * Opens the app, then runs the console sandbox (no platforms) or starts every platform given, and shuts down
- * gracefully on SIGINT/SIGTERM: adapters stop taking work, in-flight commands finish, the database closes.
+ * gracefully on SIGINT/SIGTERM: adapters stop taking work, feed fetches stop, in-flight commands finish, the
+ * database closes, all within SHUTDOWN_DRAIN_MS.
  */
 export async function run(options: {
   config: Config;
   log: Logger;
   platforms: PlatformName[];
+  /** `--platform` named the platform: its failure to start ends the process instead of being skipped. */
+  explicit: boolean;
   resetDemo: boolean;
 }): Promise<void> {
   const { log, platforms } = options;
   const consoleMode = platforms.length === 0;
-  // The sandbox serves its demo feeds on 127.0.0.1, so its fetcher may reach loopback (the SSRF guard stays on elsewhere).
-  const config: Config = consoleMode ? { ...options.config, FEED_ALLOW_PRIVATE_NETWORKS: true } : options.config;
+  // The sandbox reaches loopback unless FEED_ALLOW_PRIVATE_NETWORKS says otherwise; its own demo feeds are
+  // allowed by their exact address either way, so an explicit false still leaves a working demo.
+  const config: Config = consoleMode
+    ? { ...options.config, FEED_ALLOW_PRIVATE_NETWORKS: options.config.FEED_ALLOW_PRIVATE_NETWORKS ?? true }
+    : options.config;
+  const feeds = consoleMode ? await startDemoFeeds(config.DEMO_FEED_PORT, log) : undefined;
   let app: App;
   try {
-    app = await composeApp({ config, log, clock: systemClock });
+    app = await composeApp({
+      config,
+      log,
+      clock: systemClock,
+      ...(feeds ? { allowedFeedOrigins: [feeds.url] } : {}),
+    });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     if (error instanceof ModelUnavailableError)
@@ -57,18 +79,30 @@ export async function run(options: {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight work');
+    const deadline = setTimeout(() => {
+      log.error({ drainMs: SHUTDOWN_DRAIN_MS }, 'shutdown took longer than the drain time; exiting now');
+      process.exit(code || 1);
+    }, SHUTDOWN_DRAIN_MS);
+    deadline.unref();
     // Scheduled posts first, while the platforms can still post: a send in progress finishes, a slot still being
     // built is handed back at once (its lease released) for another process, or the next start, to post.
     await app.posts.stop().catch((err) => log.error({ err }, 'stopping scheduled posts failed'));
     for (const platform of running.reverse())
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
-    await app.close();
-    process.exit(code);
+    let exitCode = code;
+    try {
+      await feeds?.close();
+      await app.close();
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      exitCode = exitCode || 1;
+    }
+    process.exit(exitCode);
   }
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (consoleMode) {
+  if (consoleMode && feeds) {
     const communityId = await ensureDemoCommunity(app.services, {
       clock: systemClock,
       seed: config.DEMO_SEED,
@@ -83,7 +117,6 @@ export async function run(options: {
     app.messenger.register('console', new ConsoleMessenger((text) => process.stdout.write(text)));
     app.access.register('console', new ConsoleAccess());
     const interactive = process.stdin.isTTY === true;
-    const feeds = await startDemoFeeds(config.DEMO_FEED_PORT, log);
     await app.start();
     await runConsole(session, {
       input: process.stdin,
@@ -95,20 +128,32 @@ export async function run(options: {
         `Demo feeds: ${feeds.feeds.map((f) => f.url).join('  ')}`,
       ].join('\n'),
     });
-    await feeds.close();
     await shutdown('end-of-input');
-  } else {
-    for (const name of platforms) {
-      const module = (await import(`./platforms/${name}.ts`)) as {
-        start(deps: { core: App['core']; config: Config; log: Logger }): Promise<RunningPlatform>;
-      };
-      const platform = await module.start({ core: app.core, config, log: log.child({ ns: `adapter:${name}` }) });
-      running.push(platform);
-      app.messenger.register(name, platform.messenger);
-      if (platform.access) app.access.register(name, platform.access);
-      log.info({ platform: name }, 'platform started');
-    }
-    // Jobs (polling, digest timers, reports, sweeps) start once every platform can post.
-    await app.start();
+    return;
   }
+
+  for (const name of platforms) {
+    if (stopping) return;
+    const started = await startPlatform(name, await PLATFORM_MODULES[name](), {
+      core: app.core,
+      config,
+      log: log.child({ ns: `adapter:${name}` }),
+    });
+    if (!started.ok) {
+      // One line an operator can act on; the SDK's stack only at LOG_LEVEL=debug.
+      process.stderr.write(`${started.line}\n`);
+      log.error({ platform: name, code: started.code }, 'platform not started');
+      log.debug({ err: started.error, platform: name }, 'platform start failure in detail');
+      if (options.explicit) return shutdown('start-failure', 1);
+      continue;
+    }
+    const platform = started.platform;
+    running.push(platform);
+    app.messenger.register(name, platform.messenger);
+    if (platform.access) app.access.register(name, platform.access);
+    log.info({ platform: name }, 'platform started');
+  }
+  if (running.length === 0) return shutdown('no-platform-started', 1);
+  // Jobs (polling, digest timers, reports, sweeps) start once every platform can post.
+  await app.start();
 }

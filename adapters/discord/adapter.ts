@@ -5,8 +5,10 @@ import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
+import type { HardenedListenerOptions } from '../shared/hardened-listener.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
+import { listenFailure, networkFailure, PlatformStartError } from '../shared/start-error.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
 import { DiscordAccess } from './access.ts';
 import {
@@ -34,7 +36,10 @@ export interface DiscordOptions {
   /** With a public key and a port, interactions also arrive on an HTTP endpoint verified with Ed25519. */
   publicKey?: string;
   interactionsPort?: number;
+  /** Default 127.0.0.1: Discord needs HTTPS, so a reverse proxy sits in front. */
   interactionsHost?: string;
+  /** HTTP interactions listener limits; the hardened listener's defaults otherwise. */
+  interactionsLimits?: Pick<HardenedListenerOptions, 'maxBodyBytes' | 'readTimeoutMs'>;
   /** Members with this role are Cohort moderators. */
   moderatorRoleId?: string;
   /** Register commands on this guild only (they update at once) instead of globally. */
@@ -61,6 +66,22 @@ export interface DiscordAdapter {
   client: Client;
   interactionsAddress?: AddressInfo;
   stop(): Promise<void>;
+}
+
+/** What discord.js says when login fails, as a start failure about the token, the intents or the API address. */
+function loginFailure(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'TokenInvalid' || (error as { status?: unknown }).status === 401)
+    return new PlatformStartError('discord', 'PLATFORM_REFUSED', 'token', message, { cause: error, status: 401 });
+  if (code === 'DisallowedIntents')
+    return new PlatformStartError('discord', 'PLATFORM_REFUSED', 'intents', message, { cause: error });
+  const network = networkFailure(error);
+  if (network) return new PlatformStartError('discord', 'PLATFORM_UNREACHABLE', 'apiUrl', network, { cause: error });
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number')
+    return new PlatformStartError('discord', 'PLATFORM_UNREACHABLE', 'apiUrl', message, { cause: error, status });
+  return error;
 }
 
 export async function startDiscord(
@@ -180,7 +201,10 @@ export async function startDiscord(
   if (options.token) {
     // Without a token only the HTTP interactions endpoint runs: commands work, events are not recorded.
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-    await client.login(options.token);
+    await client.login(options.token).catch(async (error: unknown) => {
+      await client.destroy().catch(() => undefined);
+      throw loginFailure(error);
+    });
     await ready;
     log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord gateway ready');
   }
@@ -196,9 +220,9 @@ export async function startDiscord(
 
   let endpoint: InteractionsEndpoint | undefined;
   if (options.publicKey && options.interactionsPort !== undefined) {
-    endpoint = await startInteractionsEndpoint({
+    const starting = startInteractionsEndpoint({
       publicKey: options.publicKey,
-      host: options.interactionsHost ?? '0.0.0.0',
+      host: options.interactionsHost ?? '127.0.0.1',
       port: options.interactionsPort,
       // Replay protection compares with the wall clock, whatever clock the domain runs on.
       clock: systemClock,
@@ -208,8 +232,16 @@ export async function startDiscord(
         track(work);
         return work;
       },
+      ...(options.interactionsLimits ? { limits: options.interactionsLimits } : {}),
     });
-    log.info({ port: endpoint.address.port }, 'discord interactions endpoint listening');
+    endpoint = await starting.catch(async (error: unknown) => {
+      await client.destroy().catch(() => undefined);
+      throw listenFailure('discord', error) ?? error;
+    });
+    log.info(
+      { host: endpoint.address.address, port: endpoint.address.port },
+      'discord interactions endpoint listening',
+    );
   }
 
   return {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { isFreshTimestamp } from '../shared/hardened-listener.ts';
 
 /** DER prefix that turns a raw 32-byte Ed25519 public key into an SPKI key node:crypto can load. */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -24,9 +25,8 @@ export function verifyDiscordRequest(
   nowMs: number,
   maxSkewSeconds = 300,
 ): boolean {
-  if (!signatureHex || !timestamp || !/^[0-9a-f]{128}$/i.test(signatureHex) || !/^\d{1,12}$/.test(timestamp))
-    return false;
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > maxSkewSeconds) return false;
+  if (!signatureHex || !timestamp || !/^[0-9a-f]{128}$/i.test(signatureHex)) return false;
+  if (!isFreshTimestamp(timestamp, nowMs, maxSkewSeconds)) return false;
   try {
     return crypto.verify(null, Buffer.concat([Buffer.from(timestamp), rawBody]), key, Buffer.from(signatureHex, 'hex'));
   } catch {

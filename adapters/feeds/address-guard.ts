@@ -20,13 +20,41 @@ export class BlockedAddressError extends Error {
   }
 }
 
-/** The ipaddr.js range name of an address, with IPv4-mapped IPv6 addresses judged as the IPv4 they carry. */
+const ipv4Of = (high: number, low: number): ipaddr.IPv4 =>
+  new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+
+/**
+ * The IPv4 addresses an IPv6 address carries, for every form that embeds one: IPv4-compatible (`::/96`, which
+ * WHATWG URLs write `[::7f00:1]` for `[::127.0.0.1]`), IPv4-mapped (`::ffff:0:0/96`), SIIT (`::ffff:0:0:0/96`),
+ * NAT64 (`64:ff9b::/96`), 6to4 (`2002::/16`) and Teredo (`2001::/32`: the server, and the client obfuscated by XOR).
+ * A connection to such an address may end at the IPv4 host, so the IPv4 host is what gets judged.
+ */
+export function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] {
+  const p = address.parts as number[];
+  const zero = (from: number, to: number) => p.slice(from, to).every((x) => x === 0);
+  const last = ipv4Of(p[6] as number, p[7] as number);
+  if (zero(0, 5) && (p[5] === 0 || p[5] === 0xffff)) return [last];
+  if (zero(0, 4) && p[4] === 0xffff && p[5] === 0) return [last];
+  if (p[0] === 0x64 && p[1] === 0xff9b && zero(2, 6)) return [last];
+  if (p[0] === 0x2002) return [ipv4Of(p[1] as number, p[2] as number)];
+  if (p[0] === 0x2001 && p[1] === 0)
+    return [ipv4Of(p[2] as number, p[3] as number), ipv4Of(~(p[6] as number) & 0xffff, ~(p[7] as number) & 0xffff)];
+  return [];
+}
+
+/**
+ * The ipaddr.js range name of an address. An IPv6 address that embeds IPv4 addresses is judged by them: the
+ * first one that is not public names the range (`loopback` for `::127.0.0.1`), and it is `unicast` when all are.
+ */
 export function addressRange(address: string): string {
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
-  return parsed.range();
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range();
+  const own = parsed.range();
+  // `::` and `::1` sit inside ::/96 but are IPv6's own unspecified and loopback addresses.
+  if (own === 'unspecified' || own === 'loopback') return own;
+  const embedded = embeddedIPv4(parsed as ipaddr.IPv6);
+  if (embedded.length === 0) return own;
+  return embedded.map((v4) => v4.range()).find((range) => range !== 'unicast') ?? 'unicast';
 }
 
 export function isPublicAddress(address: string): boolean {

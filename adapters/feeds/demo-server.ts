@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
+import { projectRoot } from '../shared/project-root.ts';
 
 /**
  * Serves the demo feeds in prisma/demo/feeds/ on 127.0.0.1, for the console sandbox and tests. Dates in the files
@@ -19,7 +19,7 @@ export interface DemoFeedServer {
   close(): Promise<void>;
 }
 
-const FEEDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/demo/feeds');
+const FEEDS_DIR = path.join(projectRoot, 'prisma', 'demo', 'feeds');
 
 const CONTENT_TYPES: [suffix: string, type: string][] = [
   ['.rss.xml', 'application/rss+xml; charset=utf-8'],

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedError } from '../../core/content/errors.ts';
+import { isAllowedAddress } from './address-guard.ts';
 import { HttpFeedFetcher } from './fetcher.ts';
 
 const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://example.com/a</link></item></channel></rss>`;
@@ -60,6 +62,9 @@ beforeAll(async () => {
       res.writeHead(301, { location: `/loop${path.length}` }).end();
     } else if (path === '/moved') {
       res.writeHead(301, { location: '/feed' }).end();
+    } else if (path === '/gzip') {
+      res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' });
+      res.end(gzipSync(RSS.repeat(50)));
     } else if (path === '/gone') {
       res.writeHead(410).end('gone');
     } else {
@@ -174,5 +179,158 @@ describe('SSRF guard without FEED_ALLOW_PRIVATE_NETWORKS', () => {
     } finally {
       await fetcher.close();
     }
+  });
+});
+
+describe('IPv6 addresses that embed an IPv4 address', () => {
+  const none = { etag: null, lastModified: null };
+  // Every form that carries 127.0.0.1 or 169.254.169.254: IPv4-compatible, mapped, SIIT, NAT64, 6to4, Teredo.
+  const loopbackForms = [
+    '[::127.0.0.1]',
+    '[::7f00:1]',
+    '[::ffff:127.0.0.1]',
+    '[::ffff:0:127.0.0.1]',
+    '[64:ff9b::127.0.0.1]',
+    '[2002:7f00:1::1]',
+    '[2001:0:4136:e378:8000:63bf:80ff:fffe]',
+  ];
+  const metadataForms = [
+    '[::169.254.169.254]',
+    '[::ffff:169.254.169.254]',
+    '[64:ff9b::a9fe:a9fe]',
+    '[2002:a9fe:a9fe::]',
+  ];
+
+  it('refuses each form as a literal host, naming the embedded range', async () => {
+    const fetcher = new HttpFeedFetcher();
+    try {
+      for (const host of loopbackForms) {
+        const error = await failure(fetcher.fetch(`http://${host}:${port}/feed`, none));
+        expect(error.code, host).toBe('FEED_BLOCKED_ADDRESS');
+        expect(error.params.range, host).toBe('loopback');
+      }
+      for (const host of metadataForms) {
+        const error = await failure(fetcher.fetch(`http://${host}/latest/meta-data/`, none));
+        expect(error.params.range, host).toBe('linkLocal');
+      }
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('refuses the metadata forms even when private networks are allowed, directly and through a redirect', async () => {
+    const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: true });
+    const redirector = http.createServer((req, res) => {
+      res
+        .writeHead(302, { location: `http://${decodeURIComponent((req.url ?? '/').slice(1))}/latest/meta-data/` })
+        .end();
+    });
+    redirector.listen(0, '127.0.0.1');
+    await once(redirector, 'listening');
+    const via = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+    try {
+      for (const host of metadataForms) {
+        expect((await failure(fetcher.fetch(`http://${host}/`, none))).code, host).toBe('FEED_BLOCKED_ADDRESS');
+        const redirected = await failure(fetcher.fetch(`${via}/${encodeURIComponent(host)}`, none));
+        expect(redirected.code, `redirect to ${host}`).toBe('FEED_BLOCKED_ADDRESS');
+      }
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise((resolve) => redirector.close(resolve));
+      await fetcher.close();
+    }
+  });
+
+  it('refuses a name whose DNS answer is an embedded form', async () => {
+    const answers: Record<string, string> = {
+      'compat.example.test': '::7f00:1',
+      'nat64.example.test': '64:ff9b::a9fe:a9fe',
+    };
+    const fetcher = new HttpFeedFetcher({
+      connectTimeoutMs: 300,
+      totalTimeoutMs: 1_000,
+      resolver: (host, _options, callback) => callback(null, [{ address: answers[host] ?? '::1', family: 6 }]),
+    });
+    try {
+      const compat = await failure(fetcher.fetch(`http://compat.example.test:${port}/feed`, none));
+      expect(compat).toMatchObject({
+        code: 'FEED_BLOCKED_ADDRESS',
+        params: { address: '::7f00:1', range: 'loopback' },
+      });
+      const nat64 = await failure(fetcher.fetch('http://nat64.example.test/', none));
+      expect(nat64).toMatchObject({ code: 'FEED_BLOCKED_ADDRESS', params: { range: 'linkLocal' } });
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('judges an embedded public address as public (NAT64 and 6to4 hosts stay reachable)', () => {
+    for (const address of ['64:ff9b::808:808', '2002:808:808::1', '::ffff:8.8.8.8'])
+      expect(isAllowedAddress(address, false), address).toBe(true);
+    for (const address of ['::', '::1', '::a00:1', '64:ff9b::c0a8:1', '2002:c0a8:101::', '2001:0:a00:1::'])
+      expect(isAllowedAddress(address, false), address).toBe(false);
+  });
+});
+
+describe('HttpFeedFetcher edge cases', () => {
+  const none = { etag: null, lastModified: null };
+
+  it('allows an origin by name while private networks stay refused, and re-checks its redirects', async () => {
+    const fetcher = new HttpFeedFetcher({ allowedOrigins: [base] });
+    try {
+      expect(await fetcher.fetch(`${base}/feed`, none)).toMatchObject({ kind: 'ok' });
+      expect((await failure(fetcher.fetch(`${base}/to-metadata`, none))).code).toBe('FEED_BLOCKED_ADDRESS');
+      // Another port on the same host is another origin.
+      expect((await failure(fetcher.fetch(`http://127.0.0.1:${port + 1}/feed`, none))).code).toBe(
+        'FEED_BLOCKED_ADDRESS',
+      );
+      expect((await failure(fetcher.fetch(`http://[::127.0.0.1]:${port}/feed`, none))).code).toBe(
+        'FEED_BLOCKED_ADDRESS',
+      );
+    } finally {
+      await fetcher.close();
+    }
+    expect(() => new HttpFeedFetcher({ allowedOrigins: ['http://localhost:4870'] })).toThrow(/IP-literal/);
+  });
+
+  it('refuses compressed and oversized bodies without leaving an error behind', async () => {
+    // Each refusal stops reading the body; the stream's own "aborted" error must not escape (it would end the
+    // process, and vitest fails the run on it).
+    const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: true, maxBytes: 1024 });
+    try {
+      for (let i = 0; i < 20; i++) {
+        expect((await failure(fetcher.fetch(`${base}/gzip`, none))).code).toBe('FEED_COMPRESSED_BODY');
+        expect((await failure(fetcher.fetch(`${base}/huge-declared`, none))).code).toBe('FEED_TOO_LARGE');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('names credentials in the URL without echoing them', async () => {
+    const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: true });
+    try {
+      const error = await failure(fetcher.fetch(`http://me:secret@127.0.0.1:${port}/feed`, none));
+      expect(error).toMatchObject({ code: 'FEED_CREDENTIALS_IN_URL', params: { host: `127.0.0.1:${port}` } });
+      expect(JSON.stringify(error.params)).not.toContain('secret');
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  it('stops a slow fetch at once when closed, as FEED_ABORTED, and refuses new ones', async () => {
+    const fetcher = new HttpFeedFetcher({ allowPrivateNetworks: true, totalTimeoutMs: 30_000 });
+    const slow = fetcher.fetch(`${base}/never-ends`, none).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await fetcher.close();
+    // Settling as FEED_ABORTED (not FEED_TIMEOUT after the 30 s limit, beyond this test's own timeout) is the proof.
+    const error = (await slow) as FeedError;
+    expect(error).toBeInstanceOf(FeedError);
+    expect(error.code).toBe('FEED_ABORTED');
+    expect((await failure(fetcher.fetch(`${base}/feed`, none))).code).toBe('FEED_ABORTED');
   });
 });

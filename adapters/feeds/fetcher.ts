@@ -1,4 +1,5 @@
-import { Agent, request, errors as undiciErrors } from 'undici';
+import ipaddr from 'ipaddr.js';
+import type { Agent } from 'undici';
 import { FeedError } from '../../core/content/errors.ts';
 import type { FeedFetcher, FeedFetchResult } from '../../core/ports/feed-fetcher.ts';
 import { BlockedAddressError, checkLiteralHost, guardedLookup, type Resolver } from './address-guard.ts';
@@ -25,9 +26,15 @@ export interface FeedFetcherOptions {
   userAgent?: string;
   /** DNS resolution (all answers); tests inject a fake to play a rebinding attacker. Default dns.lookup. */
   resolver?: Resolver;
+  /**
+   * Origins allowed by name whatever the address guard says, e.g. the sandbox's own demo feeds on
+   * `http://127.0.0.1:4870`. IP-literal hosts only (a name would go through the guarded lookup anyway); a redirect
+   * elsewhere is checked as usual.
+   */
+  allowedOrigins?: readonly string[];
 }
 
-type Limits = Required<Omit<FeedFetcherOptions, 'resolver'>>;
+type Limits = Required<Omit<FeedFetcherOptions, 'resolver' | 'allowedOrigins'>>;
 
 const DEFAULTS: Limits = {
   allowPrivateNetworks: false,
@@ -41,6 +48,9 @@ const DEFAULTS: Limits = {
 };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** undici's timeout errors, by code (the classes load with undici, which is imported only on the first fetch). */
+const UNDICI_TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const GZIP_MAGIC = [0x1f, 0x8b];
 
 function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -50,6 +60,15 @@ function causeChain(error: unknown): unknown[] {
     current = (current as { cause?: unknown }).cause;
   }
   return chain;
+}
+
+/**
+ * Stops reading a body we refuse. undici's body stream emits an "aborted" error when destroyed; with nobody
+ * listening that error would be uncaught and end the process, so it is heard and dropped here.
+ */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 function charsetOf(contentType: string | null, head: Uint8Array): string {
@@ -70,31 +89,60 @@ function decode(bytes: Uint8Array, contentType: string | null): string {
 
 export class HttpFeedFetcher implements FeedFetcher {
   readonly #options: Limits;
-  readonly #agent: Agent;
+  readonly #resolver: Resolver | undefined;
+  readonly #allowedOrigins: Set<string>;
+  /** Aborted by close(): fetches in flight stop at once, so a slow feed never holds up a shutdown. */
+  readonly #closing = new AbortController();
+  #http: Promise<{ agent: Agent; request: typeof import('undici').request }> | null = null;
 
   constructor(options: FeedFetcherOptions = {}) {
     this.#options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
-    this.#agent = new Agent({
-      connect: {
-        timeout: this.#options.connectTimeoutMs,
-        lookup: guardedLookup(this.#options.allowPrivateNetworks, options.resolver),
-      },
-      headersTimeout: this.#options.headersTimeoutMs,
-      bodyTimeout: this.#options.bodyTimeoutMs,
-      // Feeds are polled minutes apart: keeping sockets open buys nothing.
-      pipelining: 0,
-    });
+    this.#resolver = options.resolver;
+    this.#allowedOrigins = new Set(
+      (options.allowedOrigins ?? []).map((origin) => {
+        const url = new URL(origin);
+        if (!ipaddr.isValid(url.hostname.replace(/^\[|\]$/g, '')))
+          throw new Error(`allowed feed origin ${origin} must have an IP-literal host`);
+        return url.origin;
+      }),
+    );
   }
 
+  /** undici (and its agent) load on the first fetch: most starts never fetch before answering someone. */
+  #client() {
+    this.#http ??= import('undici').then(({ Agent, request }) => ({
+      request,
+      agent: new Agent({
+        connect: {
+          timeout: this.#options.connectTimeoutMs,
+          lookup: guardedLookup(this.#options.allowPrivateNetworks, this.#resolver),
+        },
+        headersTimeout: this.#options.headersTimeoutMs,
+        bodyTimeout: this.#options.bodyTimeoutMs,
+        // Feeds are polled minutes apart: keeping sockets open buys nothing.
+        pipelining: 0,
+      }),
+    }));
+    // A failed load is retried by the next fetch rather than remembered.
+    this.#http.catch(() => {
+      this.#http = null;
+    });
+    return this.#http;
+  }
+
+  /** Stops every fetch in flight (they fail with FEED_ABORTED) and closes the sockets. */
   async close(): Promise<void> {
-    await this.#agent.close();
+    this.#closing.abort();
+    const http = await this.#http?.catch(() => null);
+    await http?.agent.destroy();
   }
 
   async fetch(
     url: string,
     conditional: { etag: string | null; lastModified: string | null },
   ): Promise<FeedFetchResult> {
-    const signal = AbortSignal.timeout(this.#options.totalTimeoutMs);
+    if (this.#closing.signal.aborted) throw new FeedError('FEED_ABORTED', 'the fetcher is closed');
+    const signal = AbortSignal.any([AbortSignal.timeout(this.#options.totalTimeoutMs), this.#closing.signal]);
     let current = this.#checkUrl(url);
     for (let hop = 0; ; hop++) {
       const result = await this.#once(current, conditional, signal).catch((error: unknown) => {
@@ -124,7 +172,11 @@ export class HttpFeedFetcher implements FeedFetcher {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new FeedError('FEED_BAD_URL', 'only http and https', { url: raw.slice(0, 200) });
     }
-    if (url.username || url.password) throw new FeedError('FEED_BAD_URL', 'credentials in URL', { url: url.host });
+    if (url.username || url.password) {
+      // Never echo the credentials themselves: the host is enough to find the entry.
+      throw new FeedError('FEED_CREDENTIALS_IN_URL', 'credentials in URL', { host: url.host });
+    }
+    if (this.#allowedOrigins.has(url.origin)) return url;
     try {
       checkLiteralHost(url.hostname, this.#options.allowPrivateNetworks);
     } catch (error) {
@@ -148,7 +200,8 @@ export class HttpFeedFetcher implements FeedFetcher {
     if (conditional.etag) headers['if-none-match'] = conditional.etag;
     if (conditional.lastModified) headers['if-modified-since'] = conditional.lastModified;
 
-    const response = await request(url, { method: 'GET', headers, dispatcher: this.#agent, signal });
+    const { agent, request } = await this.#client();
+    const response = await request(url, { method: 'GET', headers, dispatcher: agent, signal });
     const header = (name: string): string | null => {
       const value = response.headers[name];
       return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
@@ -168,9 +221,14 @@ export class HttpFeedFetcher implements FeedFetcher {
       await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
       throw new FeedError('FEED_HTTP_STATUS', `HTTP ${response.statusCode}`, { status: response.statusCode });
     }
+    const encoding = (header('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') {
+      discard(response.body);
+      throw new FeedError('FEED_COMPRESSED_BODY', 'compressed body', { encoding: encoding.slice(0, 40) });
+    }
     const declared = Number(header('content-length') ?? Number.NaN);
     if (Number.isFinite(declared) && declared > this.#options.maxBytes) {
-      response.body.destroy();
+      discard(response.body);
       throw new FeedError('FEED_TOO_LARGE', 'response too large', { limit: this.#options.maxBytes });
     }
     const chunks: Uint8Array[] = [];
@@ -178,12 +236,15 @@ export class HttpFeedFetcher implements FeedFetcher {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
       if (size > this.#options.maxBytes) {
-        response.body.destroy();
+        discard(response.body);
         throw new FeedError('FEED_TOO_LARGE', 'response too large', { limit: this.#options.maxBytes });
       }
       chunks.push(chunk);
     }
     const bytes = Buffer.concat(chunks, size);
+    // Compressed without saying so: never unpacked, reported for what it is rather than as a malformed document.
+    if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1])
+      throw new FeedError('FEED_COMPRESSED_BODY', 'gzip body', { encoding: 'gzip' });
     return {
       kind: 'ok',
       body: decode(bytes, header('content-type')),
@@ -196,6 +257,7 @@ export class HttpFeedFetcher implements FeedFetcher {
 
   #translate(error: unknown, url: URL): FeedError {
     if (error instanceof FeedError) return error;
+    if (this.#closing.signal.aborted) return new FeedError('FEED_ABORTED', 'shutting down', {}, { cause: error });
     for (const link of causeChain(error)) {
       if (link instanceof BlockedAddressError) {
         return new FeedError(
@@ -206,9 +268,7 @@ export class HttpFeedFetcher implements FeedFetcher {
         );
       }
       if (
-        link instanceof undiciErrors.ConnectTimeoutError ||
-        link instanceof undiciErrors.HeadersTimeoutError ||
-        link instanceof undiciErrors.BodyTimeoutError ||
+        UNDICI_TIMEOUTS.has((link as { code?: string }).code ?? '') ||
         (link instanceof Error && (link.name === 'TimeoutError' || link.name === 'AbortError'))
       ) {
         return new FeedError('FEED_TIMEOUT', 'timed out', { host: url.host }, { cause: error });

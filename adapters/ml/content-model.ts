@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Tensor } from '@huggingface/transformers';
 import { z } from 'zod';
-import {
-  createQualityCombiner,
-  parseQualityCombinerSpec,
-  type QualityCombiner,
-} from '../../core/content/scoring/quality-combiner.ts';
+import type { QualityCombiner } from '../../core/content/scoring/quality-combiner.ts';
 import type { ContentAnalyzer } from '../../core/content/scoring/scorer.ts';
 import type { ContentSignals } from '../../core/ports/content-model.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { ModelUnavailableError } from './errors.ts';
+import { readCombiner } from './model-files.ts';
 import { createPrototypeHeads } from './prototype-heads.ts';
 import { type LoadedModel, type LoadOptions, loadModel, SHIPPED_MODEL, SHIPPED_MODELS_DIR } from './runtime.ts';
 import { TOPICS } from './topics.ts';
@@ -52,16 +48,6 @@ const cohortConfigSchema = z
 
 const HEAD_OUTPUTS = ['sentence_embedding', 'quality_logits', 'sentiment_logits', 'topic_scores'];
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-function readCombiner(folder: string, usesText: boolean, log: Logger): QualityCombiner | null {
-  const file = path.join(folder, 'quality_combiner.json');
-  try {
-    return createQualityCombiner(parseQualityCombinerSpec(JSON.parse(readFileSync(file, 'utf8'))), usesText);
-  } catch (error) {
-    log.warn({ file, err: String(error) }, 'no usable quality combiner; quality is the model signal alone');
-    return null;
-  }
-}
 
 export async function createContentModel(options: CreateContentModelOptions): Promise<CohortContentModel> {
   const log = options.log.child({ module: 'adapter:ml' });

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   AutoConfig,
   AutoModel,
@@ -10,6 +7,7 @@ import {
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import { ModelUnavailableError } from './errors.ts';
+import { type ModelSource, resolveModelSource } from './model-source.ts';
 
 /**
  * Where a model comes from and the one transformers.js code path that loads it: a folder on disk (the shipped
@@ -17,16 +15,7 @@ import { ModelUnavailableError } from './errors.ts';
  * transformers.js keeps its settings in a process-wide `env`; loads are serialised so two models with different
  * settings never race on it.
  */
-export const SHIPPED_MODEL = 'cohort-mini';
-export const SHIPPED_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
-
-export interface ModelSource {
-  /** What to pass to from_pretrained: an absolute folder, or a hub id. */
-  ref: string;
-  local: boolean;
-  /** A stable display name: the folder's base name or the hub id. */
-  name: string;
-}
+export { type ModelSource, resolveModelSource, SHIPPED_MODEL, SHIPPED_MODELS_DIR } from './model-source.ts';
 
 export interface LoadOptions {
   /** A hub id (`Xenova/multilingual-e5-small`), a model folder name under `localDir`, or a path to a folder. */
@@ -41,23 +30,6 @@ export interface LoadOptions {
   cacheDir?: string;
   /** onnxruntime intra-op threads; default: onnxruntime's choice (all cores). */
   threads?: number;
-}
-
-export function resolveModelSource(options: Pick<LoadOptions, 'name' | 'localDir' | 'allowRemote'>): ModelSource {
-  const { name } = options;
-  const looksLikePath = path.isAbsolute(name) || name.startsWith('./') || name.startsWith('../');
-  const folder = looksLikePath ? path.resolve(name) : path.resolve(options.localDir ?? SHIPPED_MODELS_DIR, name);
-  if (existsSync(path.join(folder, 'config.json'))) {
-    return { ref: folder, local: true, name: looksLikePath ? path.basename(folder) : name };
-  }
-  if (looksLikePath || !options.allowRemote) {
-    throw new ModelUnavailableError(
-      'MODEL_NOT_FOUND',
-      `model "${name}" was not found at ${folder}${options.allowRemote ? '' : ' and remote models are disabled (allowRemote: false)'}`,
-      name,
-    );
-  }
-  return { ref: name, local: false, name };
 }
 
 export interface LoadedModel {

@@ -1,15 +1,17 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, type RespondFn } from '@slack/bolt';
+import { App, LogLevel, type RespondFn, webApi } from '@slack/bolt';
 import type { Locale } from '../../core/domain/types.ts';
 import type { CohortCore, CommandEnvelope } from '../../core/framework/envelopes.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
+import type { HardenedListenerOptions } from '../shared/hardened-listener.ts';
 import { adapterText } from '../shared/messages.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
+import { listenFailure, networkFailure, PlatformStartError } from '../shared/start-error.ts';
 import { SlackAccess } from './access.ts';
 import {
   BlockActionPayload,
@@ -23,6 +25,7 @@ import {
 import { type EncodedSlackReply, encodeReply, type SlackMessage } from './encode.ts';
 import { boltLogger } from './logger.ts';
 import { SlackMessenger } from './messenger.ts';
+import { HardenedSlackReceiver } from './receiver.ts';
 import { slackRateLimitPolicy, uploadFile, uploadFileToDm, uploadImage } from './send.ts';
 import { SlackDirectory } from './users.ts';
 
@@ -34,9 +37,11 @@ export interface SlackOptions {
   appToken?: string;
   /** Web API base, e.g. https://slack-gov.com/api/ or a proxy (default https://slack.com/api/). */
   apiUrl?: string;
-  /** HTTP mode listener (default 3000 on 0.0.0.0). */
+  /** HTTP mode listener (default 127.0.0.1:3000: Slack needs HTTPS, so a reverse proxy sits in front). */
   port?: number;
   host?: string;
+  /** HTTP mode listener limits; the hardened listener's defaults otherwise. */
+  limits?: Pick<HardenedListenerOptions, 'maxBodyBytes' | 'readTimeoutMs'>;
   /** A Slack user group whose members are Cohort moderators. */
   moderatorGroupId?: string;
   /** The slash command that takes a whole command line (default `/cohort`). */
@@ -60,6 +65,19 @@ export interface SlackAdapter {
 }
 
 const EVENT_TYPES = ['message', 'reaction_added', 'reaction_removed', 'member_joined_channel', 'member_left_channel'];
+/** The start-up auth.test retries briefly: an unreachable API is reported in seconds, not after the SDK's 30 minutes. */
+const START_RETRY = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 };
+
+/** Slack's answer to a failed Web API call: its `error` field, or what the network said. */
+function startFailure(error: unknown, setting: 'token' | 'appToken'): PlatformStartError {
+  const data = (error as { data?: { error?: unknown } }).data;
+  if (typeof data?.error === 'string')
+    return new PlatformStartError('slack', 'PLATFORM_REFUSED', setting, data.error, { cause: error });
+  const network = networkFailure(error);
+  const status = (error as { statusCode?: unknown }).statusCode;
+  const answer = network ?? (typeof status === 'number' ? `HTTP ${status}` : String((error as Error).message));
+  return new PlatformStartError('slack', 'PLATFORM_UNREACHABLE', 'apiUrl', answer, { cause: error });
+}
 
 export async function startSlack(core: CohortCore, options: SlackOptions, baseLog: Logger): Promise<SlackAdapter> {
   const log = baseLog.child({ ns: 'adapter:slack' });
@@ -77,22 +95,33 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
   const socketMode = Boolean(options.appToken);
   if (!socketMode && !options.signingSecret)
     throw new Error('Slack needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN');
+  // The token is checked before the App exists: given the bot's ids, Bolt makes no auth.test of its own, whose
+  // rejection nothing awaits (an invalid token would otherwise end the process with an unhandled rejection).
+  const probe = new webApi.WebClient(options.botToken, { ...clientOptions, logger, retryConfig: START_RETRY });
+  const auth = await probe.auth.test().catch((error: unknown) => {
+    throw startFailure(error, 'token');
+  });
+  const botUserId = auth.user_id;
+  const identity = { token: options.botToken, botId: auth.bot_id, botUserId: auth.user_id, logger, clientOptions };
   const app = socketMode
-    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, logger, clientOptions })
+    ? new App({ ...identity, appToken: options.appToken, socketMode: true })
     : new App({
-        token: options.botToken,
-        receiver: new HTTPReceiver({
-          signingSecret: options.signingSecret ?? '',
-          logger,
-          logLevel: LogLevel.WARN,
-          unhandledRequestTimeoutMillis: 2_500,
+        ...identity,
+        receiver: new HardenedSlackReceiver({
+          bolt: {
+            signingSecret: options.signingSecret ?? '',
+            logger,
+            logLevel: LogLevel.WARN,
+            unhandledRequestTimeoutMillis: 2_500,
+          },
+          host: options.host ?? '127.0.0.1',
+          port: options.port ?? 3000,
+          clock: systemClock,
+          log,
+          ...(options.limits ? { limits: options.limits } : {}),
         }),
-        logger,
-        clientOptions,
       });
   const directory = new SlackDirectory(app.client, clock, log, options.moderatorGroupId);
-  const auth = await app.client.auth.test();
-  const botUserId = auth.user_id;
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
     inFlight.add(work);
@@ -209,14 +238,16 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
 
   let address: AddressInfo | undefined;
   if (socketMode) {
-    await app.start();
+    await app.start().catch((error: unknown) => {
+      throw startFailure(error, 'appToken');
+    });
     log.info('slack socket mode connected');
   } else {
-    const server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' })) as unknown as
-      | http.Server
-      | undefined;
+    const server = (await app.start().catch((error: unknown) => {
+      throw listenFailure('slack', error) ?? error;
+    })) as unknown as http.Server | undefined;
     address = server?.address() as AddressInfo | undefined;
-    log.info({ port: address?.port }, 'slack events endpoint listening on /slack/events');
+    log.info({ host: address?.address, port: address?.port }, 'slack events endpoint listening on /slack/events');
   }
 
   return {

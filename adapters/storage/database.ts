@@ -1,18 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../../core/ports/logger.ts';
 import { type DatabaseTarget, redactUrl } from './database-url.ts';
-import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
-import { PrismaClient } from './generated/sqlite/client.ts';
-import { applyMigrations } from './schema-engine.ts';
+import type { PrismaClient } from './generated/sqlite/client.ts';
+import { migrationsMatch, type RecordedMigration, readMigrations, recordedMigrations } from './migration-state.ts';
 import type { Provider } from './schema-source.ts';
-import { SqliteConnection } from './sqlite-connection.ts';
-import { sqliteAdapterFactory } from './sqlite-driver-adapter.ts';
+import type { SqliteConnection } from './sqlite-connection.ts';
 
 export { type DatabaseTarget, parseDatabaseUrl, redactUrl } from './database-url.ts';
 
@@ -39,55 +34,76 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The schema engine's own connection (migrations run before the app's connection opens). */
-function migrationAdapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
-  if (target.provider === 'sqlite') return new PrismaBetterSqlite3({ url: target.file, timeout: 10_000 });
-  return new PrismaPg({ connectionString: target.url, max: 2 });
-}
-
 const POOL_SIZE = 10;
 /** WAL + busy timeout: several readers and one writer across processes without SQLITE_BUSY failures. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
-/** WAL lets readers and a writer in other processes work side by side; the mode persists in the file. */
-function enableWal(file: string): void {
-  const connection = new BetterSqlite3(file);
+// Each provider's driver and generated client load only when that provider is used (start-up time, memory).
+
+/** The schema engine's own connection (migrations run before the app's connection opens). */
+async function migrationAdapterFactory(target: DatabaseTarget): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  if (target.provider === 'sqlite') {
+    const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
+    return new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  }
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  return new PrismaPg({ connectionString: target.url, max: 2 });
+}
+
+/**
+ * Opens a short-lived driver connection of its own (before the client exists: the engine then migrates a database
+ * no other connection has touched), turns on WAL for SQLite (readers and a writer in other processes side by side;
+ * the mode persists in the file), and reads which migrations are recorded.
+ */
+async function prepareDatabase(target: DatabaseTarget): Promise<RecordedMigration[]> {
+  if (target.provider === 'sqlite') {
+    if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
+    const connection = new BetterSqlite3(target.file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    try {
+      if (target.file !== ':memory:') connection.pragma('journal_mode = WAL');
+      return await recordedMigrations('sqlite', async <T>(sql: string) => connection.prepare(sql).all() as T[]);
+    } finally {
+      connection.close();
+    }
+  }
+  const { default: pgModule } = await import('pg');
+  const client = new pgModule.Client({ connectionString: target.url });
+  await client.connect();
   try {
-    connection.pragma('journal_mode = WAL');
+    return await recordedMigrations('postgresql', async <T>(sql: string) => (await client.query(sql)).rows as T[]);
   } finally {
-    connection.close();
+    await client.end();
   }
 }
 
-export async function openDatabase(
-  target: DatabaseTarget,
-  options: { log: Logger; migrate?: boolean },
-): Promise<Database> {
-  const displayUrl = redactUrl(target);
-  if (target.provider === 'sqlite' && target.file !== ':memory:') {
-    mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
-    enableWal(target.file);
-  }
-  if (options.migrate !== false) {
-    // The schema engine gets its own connection so the client's connection starts clean.
-    const applied = await applyMigrations(target.provider, migrationAdapterFactory(target));
-    if (applied.length > 0) options.log.info({ applied, database: displayUrl }, 'migrations applied');
-  }
-  if (target.provider === 'sqlite') {
-    const connection = new SqliteConnection(target.file, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
-    const prisma = new PrismaClient({ adapter: sqliteAdapterFactory(connection) });
-    return {
-      provider: 'sqlite',
-      prisma,
-      driver: { provider: 'sqlite', connection },
-      displayUrl,
-      close: async () => {
-        await prisma.$disconnect();
-        connection.close();
-      },
-    };
-  }
-  const pool = new pg.Pool({ connectionString: target.url, max: POOL_SIZE });
+async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }>, displayUrl: string) {
+  const [{ SqliteConnection }, { sqliteAdapterFactory }, { PrismaClient: SqliteClient }] = await Promise.all([
+    import('./sqlite-connection.ts'),
+    import('./sqlite-driver-adapter.ts'),
+    import('./generated/sqlite/client.ts'),
+  ]);
+  const connection = new SqliteConnection(target.file, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+  const prisma = new SqliteClient({ adapter: sqliteAdapterFactory(connection) });
+  return {
+    provider: 'sqlite',
+    prisma,
+    driver: { provider: 'sqlite', connection },
+    displayUrl,
+    close: async () => {
+      await prisma.$disconnect();
+      connection.close();
+    },
+  } satisfies Database;
+}
+
+async function openPostgres(target: Extract<DatabaseTarget, { provider: 'postgresql' }>, displayUrl: string) {
+  const [{ default: pgModule }, { PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
+    import('pg'),
+    import('@prisma/adapter-pg'),
+    import('./generated/postgresql/client.ts'),
+  ]);
+  const pool = new pgModule.Pool({ connectionString: target.url, max: POOL_SIZE });
   const prisma = new PostgresClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: true }),
   }) as unknown as PrismaClient;
@@ -101,5 +117,21 @@ export async function openDatabase(
       // Prisma ends the pool only if it ever connected.
       if (!pool.ended) await pool.end();
     },
-  };
+  } satisfies Database;
+}
+
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: { log: Logger; migrate?: boolean },
+): Promise<Database> {
+  const displayUrl = redactUrl(target);
+  const recorded = await prepareDatabase(target);
+  // The recorded checksums match the migrations on disk on every start but the first after an upgrade: the
+  // WebAssembly schema engine (5.4 MB to compile) is then not loaded at all.
+  if (options.migrate !== false && !migrationsMatch(readMigrations(target.provider), recorded)) {
+    const { applyMigrations } = await import('./schema-engine.ts');
+    const applied = await applyMigrations(target.provider, await migrationAdapterFactory(target));
+    if (applied.length > 0) options.log.info({ applied, database: displayUrl }, 'migrations applied');
+  }
+  return target.provider === 'sqlite' ? openSqlite(target, displayUrl) : openPostgres(target, displayUrl);
 }

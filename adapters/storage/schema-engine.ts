@@ -1,12 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { type MigrationFolder, readMigrations } from './migration-state.ts';
 import { migrationsDir, type Provider, renderSchema } from './schema-source.ts';
+
+export { type MigrationFolder, readMigrations } from './migration-state.ts';
 
 /**
  * Prisma's WebAssembly schema engine: applies and diffs migrations with no native engine binary, so migrations
@@ -74,25 +76,6 @@ export async function openSchemaEngine(
       for (const adapter of opened) await adapter.dispose();
     },
   };
-}
-
-export interface MigrationFolder {
-  name: string;
-  sql: string;
-}
-
-export function readMigrations(provider: Provider): MigrationFolder[] {
-  const dir = migrationsDir(provider);
-  let names: string[];
-  try {
-    names = readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
-  } catch {
-    return [];
-  }
-  return names.map((name) => ({ name, sql: readFileSync(path.join(dir, name, 'migration.sql'), 'utf8') }));
 }
 
 /**

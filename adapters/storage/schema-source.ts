@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../shared/project-root.ts';
 
 /**
  * One source schema (prisma/schema/*.prisma, written for SQLite) rendered for each provider.
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export type Provider = 'sqlite' | 'postgresql';
 export const PROVIDERS: readonly Provider[] = ['sqlite', 'postgresql'];
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const repoRoot = projectRoot;
 export const schemaDir = path.join(repoRoot, 'prisma', 'schema');
 export const migrationsDir = (provider: Provider) => path.join(repoRoot, 'prisma', 'migrations', provider);
 

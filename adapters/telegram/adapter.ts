@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { RichReply } from '../../core/domain/reply.ts';
@@ -8,9 +8,15 @@ import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
+import {
+  type HardenedListener,
+  type HardenedListenerOptions,
+  startHardenedListener,
+} from '../shared/hardened-listener.ts';
 import { adapterText } from '../shared/messages.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
+import { listenFailure, networkFailure, PlatformStartError } from '../shared/start-error.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
 import { TelegramAccess } from './access.ts';
 import { decodeCallback, decodeCommand, decodeEvents, TelegramUpdate, toPlatformUser } from './decode.ts';
@@ -24,8 +30,15 @@ export interface TelegramOptions {
   token: string;
   /** Bot API origin without a path; a self-hosted Bot API server or a test fake. */
   apiRoot?: string;
-  /** Webhook mode when set; long polling otherwise. */
-  webhook?: { domain: string; path?: string; secretToken: string; host?: string; port: number };
+  /** Webhook mode when set (on the hardened listener, 127.0.0.1 by default behind an HTTPS proxy); polling otherwise. */
+  webhook?: {
+    domain: string;
+    path?: string;
+    secretToken: string;
+    host?: string;
+    port: number;
+    limits?: Pick<HardenedListenerOptions, 'maxBodyBytes' | 'readTimeoutMs'>;
+  };
   /** Replace the command menus on start (default true). */
   registerCommands?: boolean;
   adminCacheTtlMs?: number;
@@ -48,6 +61,18 @@ export interface TelegramAdapter {
 
 // message_reaction arrives only when the bot is a chat administrator.
 const ALLOWED_UPDATES = ['message', 'callback_query', 'message_reaction'] as const;
+
+/** Telegram's answer (`401: Unauthorized`, `400: Bad Request: bad webhook …`) or the network's, for start-up. */
+function startFailure(error: unknown, setting: 'token' | 'webhook'): unknown {
+  if (error instanceof TelegramError)
+    return new PlatformStartError('telegram', 'PLATFORM_REFUSED', setting, `${error.code}: ${error.description}`, {
+      cause: error,
+      status: error.code,
+    });
+  const network = networkFailure(error);
+  if (network) return new PlatformStartError('telegram', 'PLATFORM_UNREACHABLE', 'apiUrl', network, { cause: error });
+  return error;
+}
 
 export async function startTelegram(
   core: CohortCore,
@@ -73,7 +98,9 @@ export async function startTelegram(
   const usernames = new TtlCache<string, ReturnType<typeof toPlatformUser>>(30 * 86_400_000, clock, 20_000);
   const inFlight = new Set<Promise<unknown>>();
 
-  bot.botInfo = await bot.telegram.getMe();
+  bot.botInfo = await bot.telegram.getMe().catch((error: unknown) => {
+    throw startFailure(error, 'token');
+  });
   const me = bot.botInfo;
 
   async function deliver(target: SendTarget, reply: RichReply): Promise<string> {
@@ -184,22 +211,45 @@ export async function startTelegram(
         .catch((error: unknown) => log.error({ err: error, language: menu.languageCode }, 'setMyCommands failed'));
   }
 
-  let server: http.Server | undefined;
+  let server: HardenedListener | undefined;
   let polling: Promise<void> | undefined;
   if (options.webhook) {
     const hook = options.webhook;
-    const handler = await bot.createWebhook({
-      domain: hook.domain,
-      path: hook.path ?? '/telegram',
-      secret_token: hook.secretToken,
-      allowed_updates: [...ALLOWED_UPDATES],
+    const handler = await bot
+      .createWebhook({
+        domain: hook.domain,
+        path: hook.path ?? '/telegram',
+        secret_token: hook.secretToken,
+        allowed_updates: [...ALLOWED_UPDATES],
+      })
+      .catch((error: unknown) => {
+        throw startFailure(error, 'webhook');
+      });
+    const secret = Buffer.from(hook.secretToken);
+    server = await startHardenedListener({
+      name: 'telegram-webhook',
+      host: hook.host ?? '127.0.0.1',
+      port: hook.port,
+      log,
+      ...hook.limits,
+      // Telegram sends the secret in a header: without it (or with another) nothing of the body is read.
+      screen(req) {
+        const given = req.headers['x-telegram-bot-api-secret-token'];
+        const ok =
+          typeof given === 'string' &&
+          Buffer.byteLength(given) === secret.length &&
+          timingSafeEqual(Buffer.from(given), secret);
+        return ok ? null : { status: 403, reason: 'missing or wrong secret token' };
+      },
+      async handle(req, res, body) {
+        // Telegraf reads a body already read from `req.body` (a Buffer is parsed as JSON).
+        (req as typeof req & { body?: Buffer }).body = body;
+        await handler(req, res);
+      },
+    }).catch((error: unknown) => {
+      throw listenFailure('telegram', error) ?? error;
     });
-    server = http.createServer((req, res) => {
-      void handler(req, res);
-    });
-    const listening = server;
-    await new Promise<void>((resolve) => listening.listen(hook.port, hook.host ?? '127.0.0.1', resolve));
-    log.info({ port: (listening.address() as AddressInfo).port }, 'telegram webhook listening');
+    log.info({ host: server.address.address, port: server.address.port }, 'telegram webhook listening');
   } else {
     // launch() resolves only when polling ends; onLaunch says it has begun, so stop() always has a loop to end.
     let launched!: () => void;
@@ -219,7 +269,7 @@ export async function startTelegram(
     messenger,
     access: new TelegramAccess(bot.telegram, policy, log),
     bot,
-    webhookAddress: server ? (server.address() as AddressInfo) : undefined,
+    webhookAddress: server?.address,
     async stop() {
       if (polling) {
         try {
@@ -231,11 +281,7 @@ export async function startTelegram(
         await polling.catch(() => undefined);
       }
       await Promise.allSettled([...inFlight]);
-      if (server) {
-        const closing = server;
-        await new Promise<void>((resolve) => closing.close(() => resolve()));
-        closing.closeAllConnections();
-      }
+      await server?.close();
     },
   };
 }

@@ -1,5 +1,17 @@
 import { startTelegram } from '../../adapters/telegram/adapter.ts';
+import type { Config } from '../config.ts';
+import type { StartVariables } from './start.ts';
 import type { PlatformDeps, RunningPlatform } from './types.ts';
+
+/** The variable behind each setting a start-up failure can be about (bots/platforms/start.ts prints it). */
+export function startVariables(config: Config): StartVariables {
+  return {
+    token: { name: 'TELEGRAM_BOT_TOKEN' },
+    apiUrl: { name: 'TELEGRAM_API_ROOT', value: config.TELEGRAM_API_ROOT ?? 'https://api.telegram.org (default)' },
+    listen: { name: 'TELEGRAM_WEBHOOK_HOST:TELEGRAM_WEBHOOK_PORT' },
+    webhook: { name: 'TELEGRAM_WEBHOOK_DOMAIN' },
+  };
+}
 
 /** `npm run bot:telegram`: long polling, or a webhook when TELEGRAM_WEBHOOK_DOMAIN and TELEGRAM_WEBHOOK_SECRET are set. */
 export async function start({ core, config, log }: PlatformDeps): Promise<RunningPlatform> {
@@ -10,7 +22,7 @@ export async function start({ core, config, log }: PlatformDeps): Promise<Runnin
           domain: config.TELEGRAM_WEBHOOK_DOMAIN,
           secretToken: config.TELEGRAM_WEBHOOK_SECRET,
           port: config.TELEGRAM_WEBHOOK_PORT,
-          host: '0.0.0.0',
+          host: config.TELEGRAM_WEBHOOK_HOST,
         }
       : undefined;
   return startTelegram(

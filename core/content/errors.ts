@@ -6,6 +6,7 @@ import { PlatformError } from '../errors.ts';
  */
 export const FEED_ERROR_CODES = [
   'FEED_BAD_URL',
+  'FEED_CREDENTIALS_IN_URL',
   'FEED_BLOCKED_ADDRESS',
   'FEED_DNS',
   'FEED_NETWORK',
@@ -13,6 +14,8 @@ export const FEED_ERROR_CODES = [
   'FEED_TOO_LARGE',
   'FEED_TOO_MANY_REDIRECTS',
   'FEED_HTTP_STATUS',
+  'FEED_COMPRESSED_BODY',
+  'FEED_ABORTED',
   'FEED_ENTITIES',
   'FEED_MALFORMED',
   'FEED_UNRECOGNIZED',

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderDemoFeed } from '../../adapters/feeds/demo-server.ts';
 import { FeedError } from './errors.ts';
-import { readFeedDocument } from './feed-document.ts';
+import { declaresEntities, readFeedDocument } from './feed-document.ts';
 
 const feeds = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/demo/feeds');
 const NOW = new Date('2026-11-20T02:00:00Z');
@@ -51,6 +51,28 @@ describe('readFeedDocument', () => {
 ]>
 <rss version="2.0"><channel><title>&lol3;</title><item><title>&lol3;</title></item></channel></rss>`;
     expect(codeOf(() => readFeedDocument(laughs))).toBe('FEED_ENTITIES');
+  });
+
+  it('refuses entity declarations wherever they sit, however much comes before them', () => {
+    const entity = '<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>';
+    const body = '<rss version="2.0"><channel><title>&x;</title></channel></rss>';
+    // 70 KB of padding once hid the declaration from a check that read the first 64 KB only.
+    for (const padding of [' '.repeat(70_000), `<!--${'p'.repeat(70_000)}-->`, '<?pi x?>\n'.repeat(8_000)])
+      expect(codeOf(() => readFeedDocument(`<?xml version="1.0"?>${padding}${entity}${body}`))).toBe('FEED_ENTITIES');
+    expect(codeOf(() => readFeedDocument(`${body.slice(0, -6)}${' '.repeat(4_000_000)}<!entity y "z"></rss>`))).toBe(
+      'FEED_ENTITIES',
+    );
+  });
+
+  it('reads "<!ENTITY" inside comments and CDATA as words, and scans hostile bodies in linear time', () => {
+    expect(declaresEntities('<rss><![CDATA[ an article about <!ENTITY declarations ]]><!-- <!ENTITY --></rss>')).toBe(
+      false,
+    );
+    expect(declaresEntities('<rss><![CDATA[ x ]]><!ENTITY y "z"></rss>')).toBe(true);
+    // An unterminated section is scanned as markup, not skipped to the end.
+    expect(declaresEntities('<rss><!-- never closed <!ENTITY y "z">')).toBe(true);
+    // Thousands of unterminated openers: one search for the missing terminator, not one per opener.
+    expect(declaresEntities('<![CDATA[<!--'.repeat(200_000))).toBe(false);
   });
 
   it('reports malformed XML and non-feeds with their own codes', () => {

@@ -1,4 +1,4 @@
-import { DetectError, parseFeed } from 'feedsmith';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { FeedError } from './errors.ts';
 
@@ -7,6 +7,17 @@ import { FeedError } from './errors.ts';
  * what it is handed (size, DTD entity declarations) and parses its output with Zod, because a feed is
  * hostile input: any field can be missing, of the wrong type, or absurdly long.
  */
+
+type Feedsmith = typeof import('feedsmith');
+let feedsmith: Feedsmith | null = null;
+/**
+ * feedsmith (and its XML parser) costs a tenth of a second to load, and most starts read no feed before their first
+ * answer: it is loaded on the first document, synchronously (its CommonJS build), so this module stays synchronous.
+ */
+function parser(): Feedsmith {
+  feedsmith ??= createRequire(import.meta.url)('feedsmith') as Feedsmith;
+  return feedsmith;
+}
 
 export interface RawFeedItem {
   guid: string | null;
@@ -142,17 +153,38 @@ function fromJson(raw: unknown): RawFeedItem | null {
   };
 }
 
-/** A DOCTYPE with an internal subset that declares entities: the billion-laughs family. Feeds never need one. */
-const ENTITY_DECLARATION = /<!DOCTYPE[^>[]*\[[\s\S]*?<!ENTITY/i;
+/**
+ * Whether the document declares an entity anywhere (the billion-laughs family; feeds never need one). The whole
+ * document is scanned in one pass, so padding before the DOCTYPE cannot push a declaration out of sight; text
+ * inside comments and CDATA sections is skipped, because there `<!ENTITY` is only words.
+ */
+export function declaresEntities(body: string): boolean {
+  // Once a terminator is missing it is missing for the rest of the body too: remembering that keeps the scan linear.
+  const missing = new Set<string>();
+  const skipTo = (terminator: string, from: number): number => {
+    if (missing.has(terminator)) return -1;
+    const end = body.indexOf(terminator, from);
+    if (end === -1) missing.add(terminator);
+    return end;
+  };
+  for (let at = body.indexOf('<!'); at !== -1; at = body.indexOf('<!', at + 2)) {
+    const head = body.slice(at + 2, at + 9);
+    if (/^ENTITY/i.test(head)) return true;
+    // An unterminated comment or CDATA section is scanned as markup: a parser may be lenient about it.
+    const end = head.startsWith('--') ? skipTo('-->', at + 4) : head.startsWith('[CDATA[') ? skipTo(']]>', at + 9) : -1;
+    if (end !== -1) at = end;
+  }
+  return false;
+}
 
 export function readFeedDocument(body: string): FeedDocument {
   if (body.length > FEED_DOCUMENT_LIMITS.maxChars) {
     throw new FeedError('FEED_TOO_LARGE', 'feed document too large', { limit: FEED_DOCUMENT_LIMITS.maxChars });
   }
-  const head = body.slice(0, 64_000);
-  if (ENTITY_DECLARATION.test(head)) {
+  if (declaresEntities(body)) {
     throw new FeedError('FEED_ENTITIES', 'feed declares XML entities');
   }
+  const { parseFeed, DetectError } = parser();
   let parsed: ReturnType<typeof parseFeed>;
   try {
     parsed = parseFeed(body.replace(/^\uFEFF/, ''));

@@ -30,6 +30,8 @@ export const contentMessages: Messages = {
     },
     feedError: {
       FEED_BAD_URL: 'the address is not an http(s) URL we can fetch ({{url}}).',
+      FEED_CREDENTIALS_IN_URL:
+        'the address carries a user name or password ({{host}}). Feeds are fetched without credentials: remove them, and change that password if it was a real one.',
       FEED_BLOCKED_ADDRESS:
         '{{host}} points to a private or reserved network address ({{address}}), which feeds may not use.',
       FEED_DNS: 'the host {{host}} could not be found.',
@@ -38,6 +40,9 @@ export const contentMessages: Messages = {
       FEED_TOO_LARGE: 'the response is larger than the {{limit}}-byte limit.',
       FEED_TOO_MANY_REDIRECTS: 'the address redirects more than {{limit}} times.',
       FEED_HTTP_STATUS: 'the server answered with HTTP status {{status}}.',
+      FEED_COMPRESSED_BODY:
+        'the server sent a {{encoding}}-compressed body although none was asked for; it is not unpacked, because a small compressed body can expand without limit.',
+      FEED_ABORTED: 'the bot was shutting down while it fetched; it tries again once it is back.',
       FEED_ENTITIES: 'the document declares XML entities (a known attack on XML parsers), so it is not read.',
       FEED_MALFORMED: 'the document is not well-formed XML or JSON.',
       FEED_UNRECOGNIZED: 'the document is not an RSS, Atom or JSON feed.',
@@ -143,6 +148,8 @@ export const contentMessages: Messages = {
     },
     feedError: {
       FEED_BAD_URL: '该地址不是可抓取的 http(s) 网址（{{url}}）。',
+      FEED_CREDENTIALS_IN_URL:
+        '该地址包含用户名或密码（{{host}}）。订阅源不带凭据抓取：请删除它们；如果那是真实密码，请尽快更换。',
       FEED_BLOCKED_ADDRESS: '{{host}} 指向私有或保留网络地址（{{address}}），订阅源不允许使用。',
       FEED_DNS: '找不到主机 {{host}}。',
       FEED_NETWORK: '无法连接服务器（{{detail}}）。',
@@ -150,6 +157,8 @@ export const contentMessages: Messages = {
       FEED_TOO_LARGE: '响应超过 {{limit}} 字节的上限。',
       FEED_TOO_MANY_REDIRECTS: '该地址重定向超过 {{limit}} 次。',
       FEED_HTTP_STATUS: '服务器返回 HTTP 状态 {{status}}。',
+      FEED_COMPRESSED_BODY: '服务器在未被要求时发送了 {{encoding}} 压缩内容；为防止小体积压缩内容无限膨胀，不予解压。',
+      FEED_ABORTED: '抓取时机器人正在关闭；恢复运行后会再试。',
       FEED_ENTITIES: '文档声明了 XML 实体（针对 XML 解析器的已知攻击），因此不予读取。',
       FEED_MALFORMED: '文档不是格式正确的 XML 或 JSON。',
       FEED_UNRECOGNIZED: '文档不是 RSS、Atom 或 JSON Feed。',

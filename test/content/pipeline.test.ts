@@ -6,6 +6,7 @@ import { type ContentHarness, createContentHarness } from './support/harness.ts'
 import { type HostileServer, startHostileServer } from './support/hostile-server.ts';
 
 const t = new Translator(catalog).forLocale('en');
+const tZh = new Translator(catalog).forLocale('zh-CN');
 
 describe('content pipeline on the demo feeds (SQLite)', () => {
   let h: ContentHarness;
@@ -116,12 +117,47 @@ describe('hostile feeds are refused or contained (SQLite)', () => {
       '169.254.169.254 points to a private or reserved network address (169.254.169.254), which feeds may not use.',
     ],
     ['/never-ends', 'FEED_TIMEOUT', 'the server took too long to answer (or never finished).'],
+    [
+      '/laughs-padded',
+      'FEED_ENTITIES',
+      'the document declares XML entities (a known attack on XML parsers), so it is not read.',
+    ],
+    [
+      '/to-metadata-v4-compatible',
+      'FEED_BLOCKED_ADDRESS',
+      '[::a9fe:a9fe] points to a private or reserved network address (::a9fe:a9fe), which feeds may not use.',
+    ],
+    [
+      '/to-metadata-nat64',
+      'FEED_BLOCKED_ADDRESS',
+      '[64:ff9b::a9fe:a9fe] points to a private or reserved network address (64:ff9b::a9fe:a9fe), which feeds may not use.',
+    ],
+    [
+      '/gzip',
+      'FEED_COMPRESSED_BODY',
+      'the server sent a gzip-compressed body although none was asked for; it is not unpacked, because a small compressed body can expand without limit.',
+    ],
+    [
+      '/gzip-undeclared',
+      'FEED_COMPRESSED_BODY',
+      'the server sent a gzip-compressed body although none was asked for; it is not unpacked, because a small compressed body can expand without limit.',
+    ],
   ])('%s is refused as %s with a clear reason', async (path, code, reason) => {
     const probe = await h.service.sources.test(`${hostile.url}${path}`);
     expect(probe.ok).toBe(false);
     if (probe.ok) return;
     expect(probe.code).toBe(code);
     expect(t(`content:feedError.${probe.code}`, probe.params)).toBe(reason);
+  });
+
+  it('an address with credentials is refused for that reason, without echoing them, in both languages', async () => {
+    const probe = await h.service.sources.test(hostile.url.replace('http://', 'http://reader:hunter2@') + '/ok');
+    expect(probe).toMatchObject({ ok: false, code: 'FEED_CREDENTIALS_IN_URL' });
+    if (probe.ok) return;
+    const en = t(`content:feedError.${probe.code}`, probe.params);
+    expect(en).toContain(hostile.url.slice('http://'.length));
+    expect(en).not.toContain('hunter2');
+    expect(tZh(`content:feedError.${probe.code}`, probe.params)).toContain('用户名或密码');
   });
 
   it('a feed that renames every guid on every fetch yields its stories once', async () => {

@@ -124,6 +124,9 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       flags: 0,
       ...content,
     });
+    // Like Discord, the Gateway URL is only given to the bot's own token.
+    if (call.method === 'GET' && path === '/api/v10/gateway/bot' && call.auth !== `Bot ${token}`)
+      return json(401, { message: '401: Unauthorized', code: 0 });
     if (call.method === 'GET' && path === '/api/v10/gateway/bot')
       return json(200, {
         url: `ws://127.0.0.1:${port}`,

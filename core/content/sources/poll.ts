@@ -194,6 +194,11 @@ export class SourcePoller {
 
   async #fail(source: ContentSource, error: unknown, now: Date, log: PollDeps['log']): Promise<PollOutcome> {
     const { code, params } = describeFeedError(error);
+    if (code === 'FEED_ABORTED') {
+      // Cut short by a shutdown: not the feed's fault, and it stays due, so the next start polls it first.
+      log.info({ code }, 'source fetch stopped by shutdown');
+      return { status: 'failed', code, params, failures: source.consecutiveFailures };
+    }
     const failures = source.consecutiveFailures + 1;
     const disable = failures >= this.#options.maxConsecutiveFailures;
     log.warn({ code, params, failures, disable }, 'source fetch failed');

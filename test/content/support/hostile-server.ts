@@ -1,11 +1,14 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 /**
  * A feed server on 127.0.0.1 that misbehaves on purpose, one path per attack:
- * /malformed, /laughs, /huge (100 MB), /to-metadata (redirect to 169.254.169.254), /never-ends,
- * /churn (every fetch renames every guid), /flood (100 new items per fetch), /flaky (HTTP 500), /ok.
+ * /malformed, /laughs, /laughs-padded (the declaration after 70 KB of comments), /huge (100 MB),
+ * /to-metadata (redirect to 169.254.169.254), /to-metadata-v4-compatible and /to-metadata-nat64 (the same address
+ * inside IPv6: `[::169.254.169.254]`, `[64:ff9b::169.254.169.254]`), /gzip (declared) and /gzip-undeclared,
+ * /never-ends, /churn (every fetch renames every guid), /flood (100 new items per fetch), /flaky (HTTP 500), /ok.
  */
 export interface HostileServer {
   url: string;
@@ -40,6 +43,25 @@ export async function startHostileServer(now: () => Date): Promise<HostileServer
         res.writeHead(200, xml).end(`<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>
 <rss version="2.0"><channel><title>&lol2;</title><item><title>&lol2;</title></item></channel></rss>`);
+        return;
+      case '/laughs-padded':
+        res
+          .writeHead(200, xml)
+          .end(
+            `<?xml version="1.0"?><!--${'padding '.repeat(9_000)}--><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>`,
+          );
+        return;
+      case '/gzip':
+        res.writeHead(200, { ...xml, 'content-encoding': 'gzip' }).end(gzipSync(rss(item('gz-1', 1, now()))));
+        return;
+      case '/gzip-undeclared':
+        res.writeHead(200, xml).end(gzipSync(rss(item('gz-2', 2, now()))));
+        return;
+      case '/to-metadata-v4-compatible':
+        res.writeHead(302, { location: 'http://[::169.254.169.254]/latest/meta-data/' }).end();
+        return;
+      case '/to-metadata-nat64':
+        res.writeHead(302, { location: 'http://[64:ff9b::169.254.169.254]/latest/meta-data/' }).end();
         return;
       case '/huge': {
         res.writeHead(200, xml);
