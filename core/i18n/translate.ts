@@ -43,6 +43,20 @@ export class Translator {
   }
 }
 
+/** What members type for a language besides its code (`/language zh`, `/language 中文`), matched case-insensitively. */
+export const LOCALE_ALIASES = {
+  zh: 'zh-CN',
+  'zh-cn': 'zh-CN',
+  zh_cn: 'zh-CN',
+  cn: 'zh-CN',
+  chinese: 'zh-CN',
+  中文: 'zh-CN',
+  简体中文: 'zh-CN',
+  english: 'en',
+  英文: 'en',
+  英语: 'en',
+} as const satisfies Record<string, Locale>;
+
 /** Accepts what platforms send ('zh', 'zh-cn', 'zh_CN', 'zh-Hans', 'en-US') and maps it to a supported locale. */
 export function normalizeLocale(raw: string | null | undefined): Locale | null {
   if (!raw) return null;

@@ -82,6 +82,7 @@ export const LEDGER_ERRORS = {
   reasonRequired: 'POINTS_REASON_REQUIRED',
   policyInvalid: 'POINTS_POLICY_INVALID',
   revokeInsufficient: 'POINTS_REVOKE_INSUFFICIENT',
+  selfGrant: 'POINTS_SELF_GRANT',
 } as const;
 
 export interface LedgerServiceDeps {
@@ -247,6 +248,10 @@ export class LedgerService {
     if (!input.member) throw new UserError(LEDGER_ERRORS.unknownMember, 'interactions:tip.unknownMember');
     if (input.member.isBot) {
       throw new UserError(LEDGER_ERRORS.toBot, 'interactions:tip.toBot', { member: input.member.displayName });
+    }
+    // Staff hand out points to others; granting to oneself is minting, whatever the reason (HeyTaco, Bonusly alike).
+    if (input.action === 'grant' && input.member.id === input.moderator.id) {
+      throw new UserError(LEDGER_ERRORS.selfGrant, 'interactions:points.selfGrant');
     }
     const amount = parsePointAmount(input.amount, this.policy.maxGrant);
     const reason = this.#reason(input.reason);

@@ -44,6 +44,7 @@ export const interactionsMessages = {
     },
     points: {
       reasonRequired: 'Grants and revokes need a reason; it is kept in the audit log.',
+      selfGrant: 'You cannot grant points to yourself. Another moderator or an admin can grant them to you.',
       revokeInsufficient: '{{member}} has only {{balance}} points; {{amount}} cannot be revoked.',
       grantedTitle: 'Points granted',
       revokedTitle: 'Points revoked',
@@ -66,11 +67,20 @@ export const interactionsMessages = {
     leaderboard: {
       title: 'Leaderboard · {{window}}',
       titleTopic: 'Leaderboard · {{window}} · {{topic}}',
-      window: { '7d': 'last 7 days', '30d': 'last 30 days', all: 'all time' },
+      window: {
+        '7d': 'last 7 days',
+        '30d': 'last 30 days',
+        month: 'this month',
+        season: 'this season',
+        all: 'all time',
+      },
+      unknownWindow:
+        '“{{window}}” is not a leaderboard window. Use one of: {{windows}} (for example /leaderboard month).',
+      resets: 'Resets {{time}} ({{zone}}).',
       empty: 'No one to rank yet: the leaderboard fills up as members reply, react and tip.',
       score: 'score {{score}}',
       footer:
-        'Ranked by influence in the conversation, post quality and volume, steady presence and (all time) tenure. Updated {{time}}.',
+        'Ranked by influence in the conversation, post quality and volume, steady presence and (all time) tenure. Updated {{time}} ({{zone}}).',
       optedOut: 'You are no longer shown on leaderboards. /leaderboard optin brings you back.',
       optedIn: 'You are shown on leaderboards again.',
       why: {
@@ -184,6 +194,7 @@ export const interactionsMessages = {
     },
     points: {
       reasonRequired: '发放和扣除积分都需要填写原因，原因会记入审计日志。',
+      selfGrant: '不能给自己发放积分。可以请另一位版主或管理员为你发放。',
       revokeInsufficient: '{{member}} 只有 {{balance}} 积分，无法扣除 {{amount}}。',
       grantedTitle: '积分已发放',
       revokedTitle: '积分已扣除',
@@ -202,10 +213,13 @@ export const interactionsMessages = {
     leaderboard: {
       title: '排行榜 · {{window}}',
       titleTopic: '排行榜 · {{window}} · {{topic}}',
-      window: { '7d': '最近 7 天', '30d': '最近 30 天', all: '全部时间' },
+      window: { '7d': '最近 7 天', '30d': '最近 30 天', month: '本月', season: '本季', all: '全部时间' },
+      unknownWindow: '“{{window}}”不是排行榜的时间范围。可用：{{windows}}（例如 /leaderboard month）。',
+      resets: '将于 {{time}}（{{zone}}）重置。',
       empty: '暂时没有可排名的成员：成员回复、点赞和打赏后排行榜就会出现。',
       score: '得分 {{score}}',
-      footer: '按讨论中的影响力、内容质量与数量、持续活跃度以及（全部时间榜）加入时长排名。更新于 {{time}}。',
+      footer:
+        '按讨论中的影响力、内容质量与数量、持续活跃度以及（全部时间榜）加入时长排名。更新于 {{time}}（{{zone}}）。',
       optedOut: '你已不再出现在排行榜上。使用 /leaderboard optin 可重新加入。',
       optedIn: '你已重新出现在排行榜上。',
       why: {
