@@ -218,7 +218,7 @@ export class LedgerService {
       ],
     });
     if (outcome.status === 'refused')
-      throw this.#refusal(policy, outcome.reason, amount, sender, recipient, now, timeZone);
+      throw await this.#refusal(policy, outcome.reason, amount, sender, recipient, now, timeZone);
     if (outcome.status === 'conflict') throw this.#conflict(outcome.transfer, input.idempotencyKey);
     const transfer = outcome.transfer;
     // A fresh tip reports the sender's allowance itself; only a duplicate needs to read it.
@@ -340,7 +340,11 @@ export class LedgerService {
     return text ? Array.from(text).slice(0, this.policy.maxReasonLength).join('') : null;
   }
 
-  #refusal(
+  /**
+   * The refusal names the limit that was actually hit and what is left under it, read after the fact (the store
+   * refused inside its transaction; these numbers only explain, they decide nothing).
+   */
+  async #refusal(
     policy: LedgerPolicy,
     reason: 'INSUFFICIENT_FUNDS' | 'DAILY_CAP' | 'COOLDOWN',
     amount: number,
@@ -348,21 +352,39 @@ export class LedgerService {
     recipient: Member,
     now: Date,
     timeZone: string,
-  ): UserError {
+  ): Promise<UserError> {
+    const account = await this.#store.account(sender.communityId, sender.id, dayKey(now, timeZone));
+    const allowanceLeft = Math.max(0, policy.dailyAllowance - account.allowanceUsed);
+    const resetsAt = nextLocalMidnight(now, timeZone).toISOString();
     switch (reason) {
       case 'INSUFFICIENT_FUNDS':
-        return new UserError(LEDGER_ERRORS.insufficient, 'interactions:tip.insufficient', { amount });
-      case 'DAILY_CAP':
-        return new UserError(LEDGER_ERRORS.dailyCap, 'interactions:tip.dailyCap', {
-          cap: policy.dailySendCap,
-          resetsAt: nextLocalMidnight(now, timeZone).toISOString(),
+        return new UserError(LEDGER_ERRORS.insufficient, 'interactions:tip.insufficient', {
+          amount,
+          allowanceLeft,
+          allowanceTotal: policy.dailyAllowance,
+          balance: account.balance,
+          available: allowanceLeft + account.balance,
         });
-      case 'COOLDOWN':
+      case 'DAILY_CAP': {
+        const left = Math.max(0, policy.dailySendCap - account.sentToday);
+        return new UserError(
+          LEDGER_ERRORS.dailyCap,
+          left === 0 ? 'interactions:tip.dailyCapReached' : 'interactions:tip.dailyCap',
+          { amount, cap: policy.dailySendCap, sent: account.sentToday, left, resetsAt, zone: timeZone },
+        );
+      }
+      case 'COOLDOWN': {
+        const last = (await this.#store.history(sender.communityId, sender.id, 50)).find(
+          (x) => x.kind === 'tip' && x.fromMemberId === sender.id && x.toMemberId === recipient.id,
+        );
+        const waitMs = last ? last.createdAt.getTime() + policy.pairCooldownMs - now.getTime() : policy.pairCooldownMs;
         return new UserError(LEDGER_ERRORS.cooldown, 'interactions:tip.cooldown', {
           member: recipient.displayName,
           seconds: Math.ceil(policy.pairCooldownMs / 1000),
+          wait: Math.max(1, Math.ceil(waitMs / 1000)),
           sender: sender.displayName,
         });
+      }
     }
   }
 

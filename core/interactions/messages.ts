@@ -15,9 +15,13 @@ export const interactionsMessages = {
       toBot: '{{member}} is a bot: tips are for people.',
       self: 'You cannot tip yourself.',
       insufficient:
-        'Not enough points: {{amount}} is more than your allowance left today plus your balance. See /balance.',
-      dailyCap: 'You have reached the daily limit of {{cap}} points given. It resets at midnight community time.',
-      cooldown: 'You tipped {{member}} a moment ago. Please wait {{seconds}} seconds between tips to the same member.',
+        'Not enough points for {{amount}}: you can give {{available}} right now ({{allowanceLeft}} of today’s {{allowanceTotal}}-point allowance left, plus your balance of {{balance}}). See /balance.',
+      dailyCap:
+        '{{amount}} would take you over today’s limit of {{cap}} points given: you have given {{sent}}, so you can still give {{left}} today. The limit resets at midnight ({{zone}}).',
+      dailyCapReached:
+        'You have given {{sent}} points today, the daily limit of {{cap}}. You can give again after midnight ({{zone}}).',
+      cooldown:
+        'You tipped {{member}} a moment ago: tips to the same member need {{seconds}} seconds between them. You can tip {{member}} again in {{wait}} seconds; tips to others are not affected.',
       sentTitle: 'Tip sent',
       sent: 'You gave {{amount}} points to {{member}}.',
       sentReason: 'You gave {{amount}} points to {{member}}: "{{reason}}".',
@@ -165,9 +169,13 @@ export const interactionsMessages = {
       fromBot: '机器人不能打赏。',
       toBot: '{{member}} 是机器人：打赏只给真人。',
       self: '不能打赏自己。',
-      insufficient: '积分不足：{{amount}} 超过了你今天剩余的额度加上你的余额。请查看 /balance。',
-      dailyCap: '你今天的打赏已达上限 {{cap}} 积分，将在社区时间午夜重置。',
-      cooldown: '你刚刚打赏过 {{member}}。给同一位成员打赏需间隔 {{seconds}} 秒。',
+      insufficient:
+        '积分不足，无法打赏 {{amount}}：你现在最多可以送出 {{available}}（今日 {{allowanceTotal}} 积分额度还剩 {{allowanceLeft}}，加上余额 {{balance}}）。请查看 /balance。',
+      dailyCap:
+        '打赏 {{amount}} 会超过每日上限 {{cap}} 积分：你今天已送出 {{sent}}，今天还可以送出 {{left}}。上限在午夜（{{zone}}）重置。',
+      dailyCapReached: '你今天已送出 {{sent}} 积分，达到每日上限 {{cap}}。午夜（{{zone}}）之后可以再打赏。',
+      cooldown:
+        '你刚刚打赏过 {{member}}：给同一位成员打赏需间隔 {{seconds}} 秒。{{wait}} 秒后可以再打赏 {{member}}；打赏其他成员不受影响。',
       sentTitle: '打赏成功',
       sent: '你给 {{member}} 打赏了 {{amount}} 积分。',
       sentReason: '你给 {{member}} 打赏了 {{amount}} 积分：“{{reason}}”。',
