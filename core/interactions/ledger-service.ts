@@ -4,7 +4,13 @@ import { idempotencyKeyReused, UserError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import { parsePointAmount } from './amount.ts';
 import { dayKey, nextLocalMidnight, safeTimeZone } from './community-day.ts';
-import { type CommunityPolicy, effectivePolicy, type LedgerPolicy, ledgerPolicy } from './ledger-policy.ts';
+import {
+  COMMUNITY_POLICY_KEYS,
+  type CommunityPolicy,
+  effectivePolicy,
+  type LedgerPolicy,
+  ledgerPolicy,
+} from './ledger-policy.ts';
 import {
   type AuditEntry,
   type LedgerFlag,
@@ -14,7 +20,7 @@ import {
   type Transfer,
   type TransferOutcome,
 } from './ledger-store.ts';
-import { tipFlags } from './tip-flags.ts';
+import { confirmRings, newAccountFlag, ringCandidates } from './tip-flags.ts';
 
 /**
  * Tipping and moderator adjustments. Validation that needs no database happens here (amount, self, bots,
@@ -150,10 +156,14 @@ export class LedgerService {
     now: Date,
   ): Promise<LedgerPolicy> {
     const next: CommunityPolicy = { ...(await this.#store.policy(community.id)) };
-    for (const key of ['dailyAllowance', 'dailySendCap', 'pairCooldownMs'] as const) {
+    for (const key of COMMUNITY_POLICY_KEYS) {
       const value = change[key];
       if (value === null) delete next[key];
       else if (value !== undefined) next[key] = value;
+    }
+    // The ring window is kept in whole days (what the store holds): `36h` becomes 2 days now, not after a restart.
+    if (next.ringWindowMs !== undefined) {
+      next.ringWindowMs = Math.max(1, Math.round(next.ringWindowMs / 86_400_000)) * 86_400_000;
     }
     let policy: LedgerPolicy;
     try {
@@ -205,7 +215,7 @@ export class LedgerService {
         dailySendCap: policy.dailySendCap,
         cooldownThreshold: new Date(now.getTime() - policy.pairCooldownMs),
       },
-      ringSince: new Date(now.getTime() - this.policy.ringWindowMs),
+      ringSince: new Date(now.getTime() - policy.ringWindowMs),
       events: [
         transferEvent('tip.sent', transferId, {
           communityId: community.id,
@@ -228,7 +238,7 @@ export class LedgerService {
         : (await this.#store.account(community.id, sender.id, today)).allowanceUsed;
     const flagged =
       outcome.status === 'applied'
-        ? await this.#flag(sender, recipient, transfer, now, timeZone, outcome.around)
+        ? await this.#flag(policy, sender, recipient, transfer, now, timeZone, outcome.around)
         : false;
     if (outcome.status === 'applied') {
       this.#log.info({ transferId: transfer.id, amount, from: sender.id, to: recipient.id }, 'tip applied');
@@ -323,12 +333,12 @@ export class LedgerService {
     };
   }
 
-  history(community: Community, member: Member, limit = 10): Promise<Transfer[]> {
-    return this.#store.history(community.id, member.id, Math.min(Math.max(1, limit), 50));
+  history(community: Community, member: Member, limit = 10, offset = 0): Promise<Transfer[]> {
+    return this.#store.history(community.id, member.id, Math.min(Math.max(1, limit), 51), Math.max(0, offset));
   }
 
-  flags(community: Community, limit = 10): Promise<LedgerFlag[]> {
-    return this.#store.flags(community.id, limit);
+  flags(community: Community, limit = 10, offset = 0): Promise<LedgerFlag[]> {
+    return this.#store.flags(community.id, limit, Math.max(0, offset));
   }
 
   audit(community: Community, limit = 10): Promise<AuditEntry[]> {
@@ -397,6 +407,7 @@ export class LedgerService {
   }
 
   async #flag(
+    policy: LedgerPolicy,
     sender: Member,
     recipient: Member,
     transfer: Transfer,
@@ -405,10 +416,18 @@ export class LedgerService {
     /** The ring candidates, when the store read them with the transfer (PostgreSQL). */
     known: TipEdge[] | undefined,
   ): Promise<boolean> {
-    const since = new Date(now.getTime() - this.policy.ringWindowMs);
+    const since = new Date(now.getTime() - policy.ringWindowMs);
     const around =
       known ?? (await this.#store.tipsAround(transfer.communityId, sender.id, recipient.id, since, RING_LOOKUP_LIMIT));
-    const flags = tipFlags(sender, recipient, around, now, this.policy.newAccountAgeMs);
+    const rule = { minTipsEachWay: policy.ringMinTips, windowMs: policy.ringWindowMs };
+    const candidates = ringCandidates(sender.id, recipient.id, around, rule.minTipsEachWay);
+    // The closing leg's own count costs a read: only when the other legs already repeat enough.
+    const forward =
+      candidates.length > 0 ? await this.#store.tipsBetween(transfer.communityId, sender.id, recipient.id, since) : 0;
+    const flags = [
+      ...confirmRings(candidates, forward, rule),
+      ...newAccountFlag(sender, recipient, now, policy.newAccountAgeMs),
+    ];
     let raised = false;
     for (const flag of flags) {
       const dedupKey = `${flag.kind}:${flag.memberIds.join(',')}:${dayKey(now, timeZone)}`;
@@ -422,6 +441,7 @@ export class LedgerService {
         transferId: transfer.id,
         createdAt: now,
         dedupKey,
+        details: flag.details,
       });
       if (created) {
         raised = true;

@@ -60,11 +60,14 @@ export const interactionsMessages = {
       policyChangedTitle: 'Tipping policy changed',
       policy:
         'Daily allowance: {{allowance}} points · daily cap: {{cap}} points given · same-member cooldown: {{cooldown}} seconds.',
-      policyDefaults: 'Defaults: allowance {{allowance}}, cap {{cap}}, cooldown {{cooldown}} s.',
+      policyRing:
+        'Tip rings: flagged for moderators when every leg of a cycle of two or three members has {{min}} or more tips within {{days}} days.',
+      policyDefaults:
+        'Defaults: allowance {{allowance}}, cap {{cap}}, cooldown {{cooldown}} s, ring {{min}} tips each way in {{days}} days.',
       policyUsage:
-        'Admins change it with /points policy [allowance] [daily-cap] [cooldown], e.g. /points policy 30 300 2m.',
+        'Admins change it with /points policy [allowance] [daily-cap] [cooldown] [ring-tips] [ring-window], e.g. /points policy 30 300 2m, or /points policy ring-tips:4 ring-window:30d.',
       policyInvalid:
-        'That policy is not possible: allowance 0–1,000,000, daily cap 1–1,000,000, cooldown at most 7 days.',
+        'That policy is not possible: allowance 0–1,000,000, daily cap 1–1,000,000, cooldown at most 7 days, ring tips 1–1,000, ring window 1–90 days.',
       policyAllowanceOverCap:
         'The daily allowance ({{allowance}}) cannot be above the daily cap ({{cap}}): it could never be spent.',
     },
@@ -107,6 +110,14 @@ export const interactionsMessages = {
         activeDays_other: 'active on {{count}} days',
       },
     },
+    flagWhy: {
+      leg_one: '{{from}} → {{to}}: {{count}} tip',
+      leg_other: '{{from}} → {{to}}: {{count}} tips',
+      separator: ', ',
+      ring: '{{legs}} within {{days}} days (a ring is flagged at {{min}} or more along every leg; admins set it with /points policy).',
+      newAccounts: 'Both joined less than {{days}} days ago.',
+      unknown: 'Raised before reasons were recorded.',
+    },
     integrity: {
       alertTitle: 'Points ledger check failed',
       alert:
@@ -138,6 +149,8 @@ export const interactionsMessages = {
       groups: 'Conversation groups',
       groupsValue: '{{count}} groups (modularity {{modularity}})',
       group: 'Group {{n}}: {{members}}',
+      groupsMore_one: '…and {{count}} more group',
+      groupsMore_other: '…and {{count}} more groups',
       bridges: 'Bridge members',
       bridge: '{{member}} connects {{groups}} groups',
       flags: 'Flagged tipping',
@@ -213,9 +226,13 @@ export const interactionsMessages = {
       policyTitle: '打赏规则',
       policyChangedTitle: '打赏规则已更新',
       policy: '每日额度：{{allowance}} 积分 · 每日打赏上限：{{cap}} 积分 · 同一成员冷却：{{cooldown}} 秒。',
-      policyDefaults: '默认值：额度 {{allowance}}，上限 {{cap}}，冷却 {{cooldown}} 秒。',
-      policyUsage: '管理员可用 /points policy [额度] [每日上限] [冷却] 修改，例如 /points policy 30 300 2m。',
-      policyInvalid: '无法设置该规则：额度 0–1,000,000，每日上限 1–1,000,000，冷却最长 7 天。',
+      policyRing: '打赏环：两三位成员之间循环打赏、且每一段在 {{days}} 天内都有 {{min}} 次及以上时，标记给版主复核。',
+      policyDefaults:
+        '默认值：额度 {{allowance}}，上限 {{cap}}，冷却 {{cooldown}} 秒，打赏环 {{days}} 天内每个方向 {{min}} 次。',
+      policyUsage:
+        '管理员可用 /points policy [额度] [每日上限] [冷却] [ring-tips] [ring-window] 修改，例如 /points policy 30 300 2m，或 /points policy ring-tips:4 ring-window:30d。',
+      policyInvalid:
+        '无法设置该规则：额度 0–1,000,000，每日上限 1–1,000,000，冷却最长 7 天，打赏环次数 1–1,000，检测窗口 1–90 天。',
       policyAllowanceOverCap: '每日额度（{{allowance}}）不能高于每日上限（{{cap}}），否则额度永远用不完。',
     },
     leaderboard: {
@@ -250,6 +267,14 @@ export const interactionsMessages = {
         activeDays_other: '活跃 {{count}} 天',
       },
     },
+    flagWhy: {
+      leg_one: '{{from}} → {{to}}：{{count}} 次打赏',
+      leg_other: '{{from}} → {{to}}：{{count}} 次打赏',
+      separator: '，',
+      ring: '{{days}} 天内 {{legs}}（每一段都达到 {{min}} 次及以上才标记为打赏环；管理员可用 /points policy 调整）。',
+      newAccounts: '双方加入都不满 {{days}} 天。',
+      unknown: '此标记产生时尚未记录原因。',
+    },
     integrity: {
       alertTitle: '积分账本检查未通过',
       alert:
@@ -281,6 +306,8 @@ export const interactionsMessages = {
       groups: '讨论群组',
       groupsValue: '{{count}} 个群组（模块度 {{modularity}}）',
       group: '群组 {{n}}：{{members}}',
+      groupsMore_one: '……还有 {{count}} 个群组',
+      groupsMore_other: '……还有 {{count}} 个群组',
       bridges: '桥梁成员',
       bridge: '{{member}} 连接了 {{groups}} 个群组',
       flags: '被标记的打赏',

@@ -25,7 +25,9 @@ describe('recognition in the console sandbox', () => {
     const before = ranks((await say('@bob /leaderboard all')).output);
     expect(before.length).toBeGreaterThan(2);
     const leader = before[0]![1];
-    const handle = (await app.services.members.list(app.demoCommunityId!)).find((m) => m.displayName === leader)!.handle;
+    const handle = (await app.services.members.list(app.demoCommunityId!)).find(
+      (m) => m.displayName === leader,
+    )!.handle;
     expect((await say(`@${handle} /leaderboard optout`)).status).toBe('ok');
     for (const viewer of ['@bob', '@chen', `@${handle}`]) {
       const after = ranks((await say(`${viewer} /leaderboard all`)).output);

@@ -65,6 +65,8 @@ describe('tip limits, explained', () => {
     later();
     const poor = await say('@bob /tip @wang 50 more thanks');
     expect(poor.status).toBe('TIP_INSUFFICIENT_FUNDS');
-    expect(poor.output).toContain('you can give 25 right now (0 of today’s 20-point allowance left, plus your balance of 25)');
+    expect(poor.output).toContain(
+      'you can give 25 right now (0 of today’s 20-point allowance left, plus your balance of 25)',
+    );
   });
 });
