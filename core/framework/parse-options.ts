@@ -50,7 +50,8 @@ export function expectationOf(spec: OptionSpec): { key: string; params: Record<s
     case 'number':
       return { key: 'common:expect.number', params: { min: spec.min, max: spec.max } };
     case 'choice': {
-      const aliases = Object.keys(spec.aliases ?? {});
+      // A few other spellings are enough to show the idea; every alias is still accepted.
+      const aliases = Object.keys(spec.aliases ?? {}).slice(0, 5);
       return aliases.length > 0
         ? {
             key: 'common:expect.choiceAliases',

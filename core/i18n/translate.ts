@@ -45,15 +45,16 @@ export class Translator {
 
 /** What members type for a language besides its code (`/language zh`, `/language 中文`), matched case-insensitively. */
 export const LOCALE_ALIASES = {
+  // The first five are the ones error messages list.
   zh: 'zh-CN',
-  'zh-cn': 'zh-CN',
-  zh_cn: 'zh-CN',
   cn: 'zh-CN',
-  chinese: 'zh-CN',
   中文: 'zh-CN',
-  简体中文: 'zh-CN',
   english: 'en',
   英文: 'en',
+  'zh-cn': 'zh-CN',
+  zh_cn: 'zh-CN',
+  chinese: 'zh-CN',
+  简体中文: 'zh-CN',
   英语: 'en',
 } as const satisfies Record<string, Locale>;
 

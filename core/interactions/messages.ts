@@ -29,6 +29,12 @@ export const interactionsMessages = {
       allowanceLeft: 'Allowance left today: {{left}} of {{total}}.',
       flagged: 'Moderators review unusual tipping patterns.',
     },
+    gesture: {
+      sent: '{{sender}} gave {{member}} {{amount}} points.',
+      sentReason: '{{sender}} gave {{member}} {{amount}} points: "{{reason}}".',
+      refused: '{{sender}}, your tip to {{member}} was not sent: {{why}}',
+      notEnough: 'not enough points left today. /balance shows what you can give.',
+    },
     balance: {
       title: 'Your points',
       balance: 'Balance',
@@ -195,6 +201,12 @@ export const interactionsMessages = {
       duplicate: '已处理：这笔打赏已经发出，不会重复发送。',
       allowanceLeft: '今日剩余额度：{{left}} / {{total}}。',
       flagged: '管理员会复核异常的打赏模式。',
+    },
+    gesture: {
+      sent: '{{sender}} 给 {{member}} 打赏了 {{amount}} 积分。',
+      sentReason: '{{sender}} 给 {{member}} 打赏了 {{amount}} 积分：“{{reason}}”。',
+      refused: '{{sender}}，你给 {{member}} 的打赏没有发出：{{why}}',
+      notEnough: '今天剩余的积分不够。/balance 可查看你还能送出多少。',
     },
     balance: {
       title: '我的积分',
