@@ -115,4 +115,17 @@ describe('recognition in the console sandbox', () => {
     expect(turn.status).toBe('OPTION_INVALID');
     expect(turn.output).toContain('one of: en, zh-CN (also: zh, cn, 中文, english, 英文)');
   });
+
+  it('accepts into a profile only topics the community has, with suggestions otherwise', async () => {
+    const typo = await say('@bob /profile interests add desgin');
+    expect(typo.status).toBe('TOPIC_UNKNOWN');
+    expect(typo.output).toContain('Did you mean: design');
+    const zh = await say('@chen /profile interests add 量子力学');
+    expect(zh.status).toBe('TOPIC_UNKNOWN');
+    expect(zh.output).toContain('本社区没有“量子力学”这个主题');
+    const added = await say('@bob /profile interests add Design');
+    expect(added.status).toBe('ok');
+    expect(added.output).toContain('Added “design” to your interests');
+    expect((await say('@bob /profile interests remove design')).status).toBe('ok');
+  });
 });
