@@ -129,3 +129,31 @@ describe('recognition in the console sandbox', () => {
     expect((await say('@bob /profile interests remove design')).status).toBe('ok');
   });
 });
+
+describe('erasing the last admin', () => {
+  let app: TestApp;
+  const say = async (line: string) => (await app.console.run(line))!;
+
+  beforeAll(async () => {
+    app = await createTestApp({ demo: true });
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  it('is refused, before the confirmation, in both languages; possible once another admin exists', async () => {
+    const asked = await say('@admin /privacy forget');
+    expect(asked.status).toBe('PRIVACY_LAST_ADMIN');
+    expect(asked.output).toContain('is the last admin of this community');
+    expect(asked.reply?.buttons ?? []).toHaveLength(0);
+    expect((await say('@admin /privacy forget yes')).status).toBe('PRIVACY_LAST_ADMIN');
+    expect((await say('@admin /privacy erase @admin')).status).toBe('PRIVACY_LAST_ADMIN');
+    await say('@admin /language zh');
+    expect((await say('@admin /privacy forget yes')).output).toContain('是本社区最后一位管理员');
+    const admin = (await app.services.members.findByHandle(app.demoCommunityId!, 'admin'))!;
+    expect(admin.handle).toBe('admin');
+    const mod = (await app.services.members.findByHandle(app.demoCommunityId!, 'mod'))!;
+    await app.services.members.setRole(mod.id, 'admin');
+    expect((await say('@admin /privacy forget yes')).status).toBe('ok');
+  });
+});
