@@ -232,6 +232,9 @@ export class Dispatcher implements CohortCore {
     const community = await this.#community(envelope.space);
     const actor = await this.#member(community, envelope.user);
     const target = envelope.target ? await this.#member(community, envelope.target) : null;
+    for (const mentioned of envelope.mentions ?? []) {
+      if (!mentioned.isBot) await this.#member(community, mentioned);
+    }
     const channel = envelope.channel
       ? await services.channels.ensure(
           community.id,
