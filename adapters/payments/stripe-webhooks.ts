@@ -172,6 +172,8 @@ export interface StripeWebhookOptions {
   port: number;
   log: Logger;
   clock: Clock;
+  /** Smaller limits for tests; the body cap defaults to STRIPE_MAX_BODY_BYTES. */
+  limits?: { maxBodyBytes?: number; readTimeoutMs?: number };
   /** Where the latency of each handled event goes (webhook received → access granted), for the bench and tests. */
   onHandled?: (event: { id: string; type: string; result: string; duplicate: boolean; ms: number }) => void;
 }
@@ -196,7 +198,8 @@ export async function startStripeWebhooks(options: StripeWebhookOptions): Promis
     name: 'stripe-webhooks',
     host: options.host,
     port: options.port,
-    maxBodyBytes: STRIPE_MAX_BODY_BYTES,
+    maxBodyBytes: options.limits?.maxBodyBytes ?? STRIPE_MAX_BODY_BYTES,
+    ...(options.limits?.readTimeoutMs ? { readTimeoutMs: options.limits.readTimeoutMs } : {}),
     log,
     screen(req) {
       const signature = req.headers['stripe-signature'];
