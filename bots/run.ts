@@ -13,6 +13,7 @@ import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
 import { type App, composeApp } from './compose.ts';
 import type { Config, PlatformName } from './config.ts';
 import { ensureDemoCommunity } from './demo.ts';
+import { startPaymentListeners } from './payments.ts';
 import { type PlatformModule, startPlatform } from './platforms/start.ts';
 import type { RunningPlatform } from './platforms/types.ts';
 
@@ -109,6 +110,7 @@ export async function run(options: {
   let stopping = false;
   const running: RunningPlatform[] = [];
   const ops = metrics ? await startOps(config, metrics, app, running, log) : null;
+  const paymentListeners = await startPaymentListeners(app, config, log, systemClock);
   async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -121,6 +123,8 @@ export async function run(options: {
     // Scheduled posts first, while the platforms can still post: a send in progress finishes, a slot still being
     // built is handed back at once (its lease released) for another process, or the next start, to post.
     await app.posts.stop().catch((err) => log.error({ err }, 'stopping scheduled posts failed'));
+    for (const listener of paymentListeners)
+      await listener.stop().catch((err) => log.error({ err, listener: listener.name }, 'payment listener stop failed'));
     for (const platform of running.reverse())
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
     let exitCode = code;
