@@ -13,6 +13,36 @@ import { ensureDemoCommunity } from './demo.ts';
 import { type PlatformModule, startPlatform } from './platforms/start.ts';
 import type { RunningPlatform } from './platforms/types.ts';
 
+type PanelModule = typeof import('./panel.ts');
+type RunningPanel = Awaited<ReturnType<PanelModule['startPanel']>>;
+
+/**
+ * Starts the web panel unless WEB_ENABLED=false. It is imported only here, after the app is up, so the first
+ * console reply never waits for Fastify (docs/adr/0008-start-up.md). A panel that cannot listen (port taken) is
+ * reported in one line; chat keeps working.
+ */
+async function startWebPanel(app: App, config: Config, log: Logger): Promise<RunningPanel | null> {
+  if (!config.WEB_ENABLED) return null;
+  try {
+    const { startPanel, signInMethods } = await import('./panel.ts');
+    return await startPanel({
+      app,
+      config,
+      log: log.child({ ns: 'adapter:web' }),
+      clock: systemClock,
+      signIn: signInMethods(config),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
+    process.stderr.write(`Web panel not started (WEB_HOST/WEB_PORT): ${reason}\n`);
+    log.debug({ err: error }, 'web panel start failure in detail');
+    return null;
+  }
+}
+
+/** The demo member the sandbox's panel link signs in as: the operator, who sees every page. */
+const DEMO_ADMIN_HANDLE = 'admin';
+
 /** How long a shutdown may take (platforms drain, in-flight commands finish) before the process exits anyway. */
 export const SHUTDOWN_DRAIN_MS = 10_000;
 
@@ -75,6 +105,7 @@ export async function run(options: {
 
   let stopping = false;
   const running: RunningPlatform[] = [];
+  let panel: RunningPanel | null = null;
   async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -87,6 +118,7 @@ export async function run(options: {
     // Scheduled posts first, while the platforms can still post: a send in progress finishes, a slot still being
     // built is handed back at once (its lease released) for another process, or the next start, to post.
     await app.posts.stop().catch((err) => log.error({ err }, 'stopping scheduled posts failed'));
+    await panel?.close().catch((err) => log.error({ err }, 'stopping the web panel failed'));
     for (const platform of running.reverse())
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
     let exitCode = code;
@@ -118,6 +150,19 @@ export async function run(options: {
     app.access.register('console', new ConsoleAccess());
     const interactive = process.stdin.isTTY === true;
     await app.start();
+    panel = await startWebPanel(app, config, log);
+    const admin = panel ? await app.services.members.findByHandle(communityId, DEMO_ADMIN_HANDLE) : null;
+    const link =
+      panel && admin
+        ? panel.signInLink({
+            platform: 'console',
+            platformUserId: admin.platformUserId,
+            name: admin.displayName,
+            communities: [{ id: communityId }],
+          })
+        : null;
+    // Piped input prints no banner and stdout is the conversation: the link goes to stderr, one line.
+    if (link && !interactive) process.stderr.write(`Web panel (one-time sign-in as @${DEMO_ADMIN_HANDLE}): ${link}\n`);
     await runConsole(session, {
       input: process.stdin,
       output: process.stdout,
@@ -126,6 +171,7 @@ export async function run(options: {
         'Cohort console sandbox — demo community. `@handle /cmd` speaks as a member (default @alice), `!N` presses a button, Ctrl+D quits.',
         'Try: /help · @chen /recommend · @mod /source add <feed> · @mod /digest preview · @alice /tip @bob 5 thanks',
         `Demo feeds: ${feeds.feeds.map((f) => f.url).join('  ')}`,
+        ...(link ? [`Web panel (one-time sign-in as @${DEMO_ADMIN_HANDLE}): ${link}`] : []),
       ].join('\n'),
     });
     await shutdown('end-of-input');
@@ -156,4 +202,6 @@ export async function run(options: {
   if (running.length === 0) return shutdown('no-platform-started', 1);
   // Jobs (polling, digest timers, reports, sweeps) start once every platform can post.
   await app.start();
+  panel = await startWebPanel(app, config, log);
+  if (panel) log.info({ url: panel.url }, 'web panel listening');
 }
