@@ -48,6 +48,8 @@ td .inline + .inline { margin-left:6px; }
 .notice { background:#fff; border:1px solid var(--line); padding:12px; border-radius:8px; }
 .sign-in { display:flex; flex-direction:column; gap:10px; max-width:360px; }
 .sign-in .button { text-align:center; }
+.chart svg { width:100%; height:auto; display:block; }
+figure.chart { margin:0 0 12px; padding:8px; }
 .chart { width:100%; height:auto; background:#fff; border:1px solid var(--line); border-radius:10px; }
 .big { font-size:28px; }
 .cards { list-style:none; padding:0; display:flex; flex-direction:column; gap:8px; }

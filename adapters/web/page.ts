@@ -1,6 +1,7 @@
 import type { CommerceHandles } from '../../core/commerce/commands/shared.ts';
 import type { ContentHandles } from '../../core/content/commands/shared.ts';
 import type { Community, Locale, Member, PermissionLevel } from '../../core/domain/types.ts';
+import type { AnyCommand } from '../../core/framework/command.ts';
 import type { CoreServices } from '../../core/framework/core-services.ts';
 import type { Translate } from '../../core/i18n/translate.ts';
 import type { InteractionHandles } from '../../core/interactions/commands/shared.ts';
@@ -31,6 +32,8 @@ export interface PageContext {
   /** This page's own address, where forms come back to. */
   back: string;
   query: Record<string, string | undefined>;
+  /** Every command, with the permission each needs (the audit log keeps the privileged ones). */
+  commands: readonly AnyCommand[];
   /** The channel forms default to (the console's `general`; empty on real platforms). */
   defaultChannel: string;
 }

@@ -335,6 +335,7 @@ ${options.localLinks.active() ? html`<p class="hint">${t('panel:signIn.console')
         clock,
         back,
         query: req.query ?? {},
+        commands: core.commands(),
         defaultChannel: community.platform === 'console' ? 'general' : '',
       };
       const flashId = req.query?.flash;
