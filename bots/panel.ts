@@ -9,8 +9,11 @@ import { startPanelListener } from '../adapters/web/listener.ts';
 import { panelMessages } from '../adapters/web/messages.ts';
 import type { PanelServices } from '../adapters/web/page.ts';
 import { buildPanelServer, type PanelIdentity } from '../adapters/web/server.ts';
+import { discordSignIn } from '../adapters/web/sign-in/discord.ts';
 import { LocalSignInLinks } from '../adapters/web/sign-in/local-links.ts';
 import type { SignInMethod } from '../adapters/web/sign-in/method.ts';
+import { slackSignIn } from '../adapters/web/sign-in/slack.ts';
+import { telegramSignIn } from '../adapters/web/sign-in/telegram.ts';
 import { Translator } from '../core/i18n/translate.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
@@ -27,9 +30,62 @@ export interface RunningPanel {
   close(): Promise<void>;
 }
 
+/** The address people open: WEB_PUBLIC_URL, or the listener itself. */
+export function publicUrlOf(config: Config, port = config.WEB_PORT): string {
+  const host = config.WEB_HOST === '0.0.0.0' ? '127.0.0.1' : config.WEB_HOST;
+  return (config.WEB_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, '');
+}
+
 /** The platform sign-ins whose settings are present. */
-export function signInMethods(_config: Config): SignInMethod[] {
-  return [];
+export function signInMethods(config: Config, app: App, clock: Clock, log: Logger, port?: number): SignInMethod[] {
+  const base = publicUrlOf(config, port);
+  const stores = { communities: app.services.communities, members: app.services.members };
+  const methods: SignInMethod[] = [];
+  if (config.DISCORD_APPLICATION_ID && config.DISCORD_CLIENT_SECRET)
+    methods.push(
+      discordSignIn({
+        clientId: config.DISCORD_APPLICATION_ID,
+        clientSecret: config.DISCORD_CLIENT_SECRET,
+        redirectUri: `${base}/auth/discord/callback`,
+        oauthUrl: config.DISCORD_OAUTH_URL ?? 'https://discord.com',
+        apiUrl: config.DISCORD_API_URL ?? 'https://discord.com/api',
+        ...(config.DISCORD_MODERATOR_ROLE_ID ? { moderatorRoleId: config.DISCORD_MODERATOR_ROLE_ID } : {}),
+        stores,
+      }),
+    );
+  if (config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET)
+    methods.push(
+      slackSignIn({
+        clientId: config.SLACK_CLIENT_ID,
+        clientSecret: config.SLACK_CLIENT_SECRET,
+        redirectUri: `${base}/auth/slack/callback`,
+        issuer: config.SLACK_OIDC_ISSUER ?? 'https://slack.com',
+        ...(config.SLACK_BOT_TOKEN
+          ? {
+              bot: {
+                token: config.SLACK_BOT_TOKEN,
+                apiUrl: config.SLACK_API_URL ?? 'https://slack.com/api/',
+                ...(config.SLACK_MODERATOR_GROUP_ID ? { moderatorGroupId: config.SLACK_MODERATOR_GROUP_ID } : {}),
+              },
+            }
+          : {}),
+        stores,
+        clock,
+        log,
+      }),
+    );
+  if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_BOT_USERNAME)
+    methods.push(
+      telegramSignIn({
+        botToken: config.TELEGRAM_BOT_TOKEN,
+        botUsername: config.TELEGRAM_BOT_USERNAME,
+        apiRoot: config.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
+        stores,
+        clock,
+        log,
+      }),
+    );
+  return methods;
 }
 
 export function sessionKeyOf(secret: string | undefined): Buffer {
@@ -42,13 +98,14 @@ export async function startPanel(options: {
   config: Config;
   log: Logger;
   clock: Clock;
-  /** Sign-in methods other than local links (Discord, Slack, Telegram), already configured. */
+  /** Sign-in methods other than local links; by default those the settings configure. */
   signIn?: readonly SignInMethod[];
 }): Promise<RunningPanel> {
   const { app, config, log, clock } = options;
   const localLinks = new LocalSignInLinks(clock);
   const publicUrl = config.WEB_PUBLIC_URL;
-  if (!config.WEB_SESSION_SECRET && options.signIn?.length)
+  const signIn = options.signIn ?? signInMethods(config, app, clock, log);
+  if (!config.WEB_SESSION_SECRET && signIn.length)
     log.warn('WEB_SESSION_SECRET is not set: panel sign-ins end whenever the app restarts');
   const server = await buildPanelServer({
     core: app.core,
@@ -59,7 +116,7 @@ export async function startPanel(options: {
     sessionKey: sessionKeyOf(config.WEB_SESSION_SECRET),
     secureCookies: publicUrl?.startsWith('https://') ?? false,
     localLinks,
-    signIn: options.signIn ?? [],
+    signIn,
   });
   const listener = await startPanelListener({ app: server, host: config.WEB_HOST, port: config.WEB_PORT, log });
   const host = config.WEB_HOST === '0.0.0.0' ? '127.0.0.1' : config.WEB_HOST;

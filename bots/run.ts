@@ -24,14 +24,8 @@ type RunningPanel = Awaited<ReturnType<PanelModule['startPanel']>>;
 async function startWebPanel(app: App, config: Config, log: Logger): Promise<RunningPanel | null> {
   if (!config.WEB_ENABLED) return null;
   try {
-    const { startPanel, signInMethods } = await import('./panel.ts');
-    return await startPanel({
-      app,
-      config,
-      log: log.child({ ns: 'adapter:web' }),
-      clock: systemClock,
-      signIn: signInMethods(config),
-    });
+    const { startPanel } = await import('./panel.ts');
+    return await startPanel({ app, config, log: log.child({ ns: 'adapter:web' }), clock: systemClock });
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
     process.stderr.write(`Web panel not started (WEB_HOST/WEB_PORT): ${reason}\n`);

@@ -43,6 +43,8 @@ declare module '@fastify/secure-session' {
   interface SessionData {
     who: PanelIdentity;
     locale: Locale;
+    /** An OAuth sign-in under way: its state (and PKCE verifier or OpenID nonce), checked on the callback. */
+    oauth: { method: string; state: string; verifier?: string; nonce?: string };
   }
 }
 
