@@ -9,7 +9,6 @@ import {
   type PanelHarness,
   SLACK_TEAM,
   startPanelHarness,
-  TELEGRAM_CHAT,
   TELEGRAM_TOKEN,
 } from './panel-harness.ts';
 
