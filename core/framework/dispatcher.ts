@@ -4,7 +4,7 @@ import type { RichReply } from '../domain/reply.ts';
 import type { Community, Locale, Member, PermissionLevel } from '../domain/types.ts';
 import { hasPermission, PERMISSION_LEVELS } from '../domain/types.ts';
 import { CohortError, UserError } from '../errors.ts';
-import { normalizeLocale } from '../i18n/translate.ts';
+import { normalizeLocale, type Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import { Acknowledgement, DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
@@ -48,6 +48,13 @@ function auditedOptions(parsed: Record<string, unknown>): Record<string, unknown
   }
   return out;
 }
+
+/**
+ * How long a command delivery is held by the process running it. A redelivery within it is a duplicate (a platform
+ * retrying a slow answer); after it, an unfinished delivery's process is taken to have died and the command runs
+ * again. Longer than any command takes; effects are keyed by the delivery id, so a re-run never doubles them.
+ */
+const DELIVERY_LEASE_MS = 2 * 60_000;
 
 function higher(a: PermissionLevel, b: PermissionLevel | undefined): PermissionLevel {
   if (!b) return a;
@@ -130,17 +137,29 @@ export class Dispatcher implements CohortCore {
       delivery: envelope.deliveryId,
     });
 
-    if (envelope.deliveryId) {
-      const first = await services.deliveries.claim(
-        `${envelope.space.platform}:cmd:${envelope.deliveryId}`,
-        clock.now(),
-      );
-      if (!first) {
+    const deliveryKey = envelope.deliveryId ? `${envelope.space.platform}:cmd:${envelope.deliveryId}` : null;
+    if (deliveryKey) {
+      const now = clock.now();
+      const claim = await services.deliveries.claim(deliveryKey, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
+      if (claim === 'duplicate') {
         log.info({ status: 'duplicate' }, 'duplicate command delivery ignored');
         return { reply: null, status: 'duplicate', locale };
       }
+      if (claim === 'retry') log.warn({ status: 'retry' }, 'redelivered command whose first run never finished');
     }
+    const outcome = await this.#run(envelope, ack, { community, member, locale, t, log, started });
+    // Answered (also with an error): a later redelivery is a duplicate. A crash before here leaves it to a retry.
+    if (deliveryKey) await services.deliveries.finish(deliveryKey, clock.now());
+    return outcome;
+  }
 
+  async #run(
+    envelope: CommandEnvelope,
+    ack: Acknowledgement,
+    scope: { community: Community; member: Member; locale: Locale; t: Translate; log: Logger; started: number },
+  ): Promise<Omit<CommandOutcome, 'acknowledged'>> {
+    const { services, clock } = this.options;
+    const { community, member, locale, t, log, started } = scope;
     let commandName = '?';
     try {
       const { command, raw } = this.#resolve(envelope);
@@ -201,6 +220,8 @@ export class Dispatcher implements CohortCore {
           via: envelope.via ?? 'chat',
           ...(command.permission === 'member' ? {} : { options: auditedOptions(parsed) }),
         },
+        // A re-run of a crashed delivery counts once.
+        dedupKey: envelope.deliveryId ? `${platform}:used:${envelope.deliveryId}` : null,
       });
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
