@@ -79,7 +79,15 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     await page.fill('#cron-form [name="o.cron"]', '0 * * * *');
     await page.fill('#cron-form [name="o.timezone"]', 'Asia/Shanghai');
     // The helper shows the next five runs as the moderator types (the page's script asks the server).
-    await page.waitForFunction(() => document.querySelectorAll('#cron-next li').length === 5);
+    // The default line is daily; once the script has asked the server, the five runs are an hour apart.
+    await expect
+      .poll(async () => {
+        const times = (
+          await page.locator('#cron-next time').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime')))
+        ).map((t) => Date.parse(t ?? ''));
+        return times.length === 5 ? times[1]! - times[0]! : null;
+      })
+      .toBe(3_600_000);
     await page.check('#cron-form [name="o.approval"]');
     await page.fill('#cron-form [name="channel"]', 'general');
     await page.click('#cron-form button[type=submit]');
