@@ -17,15 +17,27 @@ type PanelModule = typeof import('./panel.ts');
 type RunningPanel = Awaited<ReturnType<PanelModule['startPanel']>>;
 
 /**
- * Starts the web panel unless WEB_ENABLED=false. It is imported only here, after the app is up, so the first
- * console reply never waits for Fastify (docs/adr/0008-start-up.md). A panel that cannot listen (port taken) is
- * reported in one line; chat keeps working.
+ * Starts the web panel unless WEB_ENABLED=false. It is imported only here, after the app is up, and the console
+ * does not wait for it, so the first reply never waits for Fastify (docs/adr/0008-start-up.md). A panel that
+ * cannot listen is reported in one line and chat keeps working; the sandbox takes any free port instead of a busy one.
  */
-async function startWebPanel(app: App, config: Config, log: Logger): Promise<RunningPanel | null> {
+async function startWebPanel(
+  app: App,
+  config: Config,
+  log: Logger,
+  options: { anyPortIfBusy: boolean },
+): Promise<RunningPanel | null> {
   if (!config.WEB_ENABLED) return null;
+  const webLog = log.child({ ns: 'adapter:web' });
   try {
     const { startPanel } = await import('./panel.ts');
-    return await startPanel({ app, config, log: log.child({ ns: 'adapter:web' }), clock: systemClock });
+    try {
+      return await startPanel({ app, config, log: webLog, clock: systemClock });
+    } catch (error) {
+      if (!options.anyPortIfBusy || (error as { reason?: string }).reason !== 'EADDRINUSE') throw error;
+      webLog.warn({ port: config.WEB_PORT }, 'web panel port busy; using a free port');
+      return await startPanel({ app, config: { ...config, WEB_PORT: 0 }, log: webLog, clock: systemClock });
+    }
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
     process.stderr.write(`Web panel not started (WEB_HOST/WEB_PORT): ${reason}\n`);
@@ -99,7 +111,7 @@ export async function run(options: {
 
   let stopping = false;
   const running: RunningPlatform[] = [];
-  let panel: RunningPanel | null = null;
+  let panel: Promise<RunningPanel | null> = Promise.resolve(null);
   async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -112,7 +124,9 @@ export async function run(options: {
     // Scheduled posts first, while the platforms can still post: a send in progress finishes, a slot still being
     // built is handed back at once (its lease released) for another process, or the next start, to post.
     await app.posts.stop().catch((err) => log.error({ err }, 'stopping scheduled posts failed'));
-    await panel?.close().catch((err) => log.error({ err }, 'stopping the web panel failed'));
+    await panel
+      .then((running) => running?.close())
+      .catch((err) => log.error({ err }, 'stopping the web panel failed'));
     for (const platform of running.reverse())
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
     let exitCode = code;
@@ -144,19 +158,22 @@ export async function run(options: {
     app.access.register('console', new ConsoleAccess());
     const interactive = process.stdin.isTTY === true;
     await app.start();
-    panel = await startWebPanel(app, config, log);
-    const admin = panel ? await app.services.members.findByHandle(communityId, DEMO_ADMIN_HANDLE) : null;
-    const link =
-      panel && admin
-        ? panel.signInLink({
-            platform: 'console',
-            platformUserId: admin.platformUserId,
-            name: admin.displayName,
-            communities: [{ id: communityId }],
-          })
-        : null;
-    // Piped input prints no banner and stdout is the conversation: the link goes to stderr, one line.
-    if (link && !interactive) process.stderr.write(`Web panel (one-time sign-in as @${DEMO_ADMIN_HANDLE}): ${link}\n`);
+    // The panel starts beside the console; its one-time link is printed once it listens (in piped mode on stderr,
+    // since stdout is the conversation).
+    panel = startWebPanel(app, config, log, { anyPortIfBusy: true });
+    void panel.then(async (running) => {
+      const admin = running ? await app.services.members.findByHandle(communityId, DEMO_ADMIN_HANDLE) : null;
+      if (!running || !admin || stopping) return;
+      const link = running.signInLink({
+        platform: 'console',
+        platformUserId: admin.platformUserId,
+        name: admin.displayName,
+        communities: [{ id: communityId }],
+      });
+      (interactive ? process.stdout : process.stderr).write(
+        `Web panel (one-time sign-in as @${DEMO_ADMIN_HANDLE}): ${link}\n`,
+      );
+    });
     await runConsole(session, {
       input: process.stdin,
       output: process.stdout,
@@ -165,7 +182,6 @@ export async function run(options: {
         'Cohort console sandbox — demo community. `@handle /cmd` speaks as a member (default @alice), `!N` presses a button, Ctrl+D quits.',
         'Try: /help · @chen /recommend · @mod /source add <feed> · @mod /digest preview · @alice /tip @bob 5 thanks',
         `Demo feeds: ${feeds.feeds.map((f) => f.url).join('  ')}`,
-        ...(link ? [`Web panel (one-time sign-in as @${DEMO_ADMIN_HANDLE}): ${link}`] : []),
       ].join('\n'),
     });
     await shutdown('end-of-input');
@@ -196,6 +212,7 @@ export async function run(options: {
   if (running.length === 0) return shutdown('no-platform-started', 1);
   // Jobs (polling, digest timers, reports, sweeps) start once every platform can post.
   await app.start();
-  panel = await startWebPanel(app, config, log);
-  if (panel) log.info({ url: panel.url }, 'web panel listening');
+  panel = startWebPanel(app, config, log, { anyPortIfBusy: false });
+  const web = await panel;
+  if (web) log.info({ url: web.url }, 'web panel listening');
 }
