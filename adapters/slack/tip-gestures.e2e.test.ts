@@ -119,7 +119,7 @@ describe('Slack: tips by keyword and by reaction', () => {
       () => tipsTo('bob'),
       (tips) => tips.length > before,
     );
-    expect(after.find((x) => x.reason === 'clap')).toMatchObject({ kind: 'tip', amount: 1 });
+    expect(after.find((x) => x.reason === '👏')).toMatchObject({ kind: 'tip', amount: 1 });
     // Removed and added again, with a skin tone: still one tip for this message.
     await send.event(react('Ev0CLAP2', 'reaction_removed'));
     await send.event(react('Ev0CLAP3', 'reaction_added', 'clap::skin-tone-3'));

@@ -52,7 +52,8 @@ export function suggestTopics(typed: string, known: readonly string[], max = 5):
     const d = distance(t, n);
     return { k, score: overlap ? d / 10 : d };
   });
-  const limit = Math.max(2, Math.ceil(Array.from(t).length / 2));
+  // About one typo per three characters: "desgin" finds "design", while "设计" does not "find" every two-letter tag.
+  const limit = Math.max(1, Math.floor(Array.from(t).length / 3));
   const close = scored.filter((s) => s.score <= limit).sort((a, b) => a.score - b.score || (a.k < b.k ? -1 : 1));
   // Nothing close: show some topics that exist, so the member learns what to type.
   const picked = close.length > 0 ? close : [...scored].sort((a, b) => (a.k < b.k ? -1 : 1));

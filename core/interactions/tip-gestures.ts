@@ -140,6 +140,7 @@ export class TipGestures {
           sender: actor.displayName,
           member: recipient?.displayName ?? written,
           amount: receipt.transfer.amount,
+          count: receipt.transfer.amount,
           reason: receipt.transfer.reason,
         };
         lines.push(

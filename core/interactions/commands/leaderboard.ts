@@ -101,7 +101,8 @@ export const leaderboardCommand = defineInteractionsCommand({
         resetsAt ? t('interactions:leaderboard.resets', { time: formatLocalTime(resetsAt, locale, zone), zone }) : null,
       ]
         .filter(Boolean)
-        .join(' '),
+        // Chinese sentences follow each other without a space.
+        .join(locale === 'zh-CN' ? '' : ' '),
     };
   },
 });

@@ -111,7 +111,7 @@ export const pointsPolicyCommand = defineInteractionsCommand({
       max: MAX_RING_WINDOW_MS,
     }),
   },
-  async handler({ input, member, community, services, clock, t }) {
+  async handler({ input, member, community, services, clock, locale, t }) {
     const ledger = services.ledger;
     const now = clock.now();
     const change = {
@@ -150,7 +150,7 @@ export const pointsPolicyCommand = defineInteractionsCommand({
         changing ? null : t('interactions:points.policyUsage'),
       ]
         .filter(Boolean)
-        .join(' '),
+        .join(locale === 'zh-CN' ? '' : ' '),
       ...(changing ? { tone: 'success' as const } : {}),
     };
   },
