@@ -140,8 +140,9 @@ export class ConsoleSession {
       saved[kind] = path.join(this.options.imageDir, attachment.name);
       writeFileSync(saved[kind], attachment.bytes);
     }
-    // Number only the action buttons, matching `!N`.
-    const shown = reply ? { ...reply, buttons: this.#buttons } : null;
+    // Number only the action buttons, matching `!N`; links (a checkout page) follow, shown with their address.
+    const links = reply?.buttons?.filter((b) => b.url) ?? [];
+    const shown = reply ? { ...reply, buttons: [...this.#buttons, ...links] } : null;
     return { output: shown ? encodeConsoleReply(shown, saved) : '', reply, status: outcome.status };
   }
 }

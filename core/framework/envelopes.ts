@@ -52,6 +52,8 @@ export interface CommandEnvelope {
   deliveryId?: string;
   /** Users mentioned in the command, so core can create them as members on first contact. */
   mentions?: PlatformUser[];
+  /** Where the command was given: a chat (default) or the web panel. Kept with the audit record of the command. */
+  via?: 'chat' | 'panel';
 }
 
 export interface CommandOutcome {
