@@ -91,7 +91,14 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       fetcher,
       scheduler,
       posts,
-      settings: { pseudonymSecret: config.PSEUDONYM_SECRET },
+      settings: {
+        pseudonymSecret: config.PSEUDONYM_SECRET,
+        commerce: {
+          promoWeeklyQuota: config.COMMERCE_PROMO_WEEKLY_QUOTA,
+          renewalNoticeDays: config.COMMERCE_RENEWAL_NOTICE_DAYS,
+          levelBasePoints: config.COMMERCE_LEVEL_BASE_POINTS,
+        },
+      },
       personalData: () => personalData,
     },
   );

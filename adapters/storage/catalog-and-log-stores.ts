@@ -1,3 +1,4 @@
+import { shortId } from '../../core/domain/short-id.ts';
 import type {
   Course,
   EventVerb,
@@ -30,8 +31,15 @@ const toCourse = (row: CourseRow): Course => ({
 export class PrismaCourseStore implements CourseStore {
   constructor(private readonly db: Db) {}
 
+  /** Gives the course a short random id (the one on its card), drawing again in the unlikely case it is taken. */
   async create(course: NewCourse): Promise<Course> {
-    return toCourse(await this.db.course.create({ data: { ...course, tags: course.tags } }));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return toCourse(await this.db.course.create({ data: { ...course, id: shortId(), tags: course.tags } }));
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 4) throw error;
+      }
+    }
   }
 
   async get(id: string): Promise<Course | null> {

@@ -9,6 +9,7 @@ import type { JobScheduler, PeriodicJob } from '../ports/jobs.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Messenger } from '../ports/messenger.ts';
 import type { PersonalDataSource } from '../ports/personal-data.ts';
+import type { PointsWallet } from '../ports/points.ts';
 import type { MemberProfiles } from '../ports/recommender.ts';
 import type { AnyCommand, CommandDefinition } from './command.ts';
 import type { CoreServices } from './core-services.ts';
@@ -19,12 +20,25 @@ import type { ScheduledPostRunner } from './scheduled-posts.ts';
 export interface AppSettings {
   /** Key of the irreversible member pseudonyms in analytics and logs. */
   pseudonymSecret: string;
+  /** Paid content's limits; defaults apply when left out (tests, scripts). */
+  commerce?: CommerceSettings;
+}
+
+export interface CommerceSettings {
+  /** Promotion cards per creator per channel in any 7 days, for a channel opened without its own quota. */
+  promoWeeklyQuota: number;
+  /** Days before a subscription, membership or trial ends that the member is reminded. */
+  renewalNoticeDays: number;
+  /** Level n needs base × n² points earned (level 1: base, level 2: 4 × base…). */
+  levelBasePoints: number;
 }
 
 /** Ports one feature provides to others: features never import each other. */
 export interface SharedPorts {
   /** Member profiles and interest groups, built by the recommender. */
   memberProfiles: MemberProfiles;
+  /** The points ledger's balance and keyed spend, provided by interactions (commerce redeems points with it). */
+  points: PointsWallet;
 }
 
 /** What a feature is given when the app installs it. */
