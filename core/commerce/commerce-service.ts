@@ -6,7 +6,7 @@ import { idempotencyKeyReused, UserError } from '../errors.ts';
 import type { AccessGranter } from '../ports/access.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { CommunityStore, CourseStore, MemberStore } from '../ports/stores.ts';
-import type { CommerceStore, CouponStore, NewEntitlement, NewNotice } from './ports.ts';
+import type { CommerceStore, CouponStore, NewEntitlement, NewNotice, NoticeStore } from './ports.ts';
 import { couponDiscount, normalizeCode } from './pricing.ts';
 import { type CourseAccess, type CourseOrder, DEFAULT_ACCESS, type Entitlement, isActive } from './types.ts';
 
@@ -48,6 +48,8 @@ export class CommerceService {
     private readonly deps: {
       store: CommerceStore;
       coupons?: CouponStore;
+      /** Where renewal reminders are written (the notices job sends them). */
+      notices?: Pick<NoticeStore, 'add'>;
       courses: CourseStore;
       members: MemberStore;
       communities: CommunityStore;
@@ -482,11 +484,7 @@ export class CommerceService {
    * Reminds members `daysAhead` days before a subscription or membership ends (a trial too), once per entitlement. The
    * reminder is skipped when a later period already covers them.
    */
-  async queueRenewalReminders(
-    at: Date,
-    notices: { add(n: readonly NewNotice[]): Promise<number> },
-    daysAhead = 3,
-  ): Promise<number> {
+  async queueRenewalReminders(at: Date, daysAhead = 3): Promise<number> {
     const soon = await this.deps.store.endingBetween(at, new Date(at.getTime() + daysAhead * DAY), 500);
     const owed: NewNotice[] = [];
     for (const e of soon) {
@@ -513,7 +511,7 @@ export class CommerceService {
         dueAt: at,
       });
     }
-    return owed.length ? notices.add(owed) : 0;
+    return owed.length && this.deps.notices ? this.deps.notices.add(owed) : 0;
   }
 
   /**

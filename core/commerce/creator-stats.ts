@@ -31,13 +31,13 @@ export async function creatorFunnel(
   input: { communityId: string; courses: readonly Course[]; since: Date; until: Date },
 ): Promise<CreatorFunnel> {
   const ids = input.courses.map((c) => c.id);
-  const within = (d: Date | null) => d !== null && d >= input.since && d < input.until;
+  const within = (d: Date | null) => d !== null && d >= input.since && d <= input.until;
   const [promotions, views, orders] = await Promise.all([
     deps.promotions.list(input.communityId, { status: 'posted', since: input.since, courseIds: ids }),
     deps.events.query({
       communityId: input.communityId,
       since: input.since,
-      until: input.until,
+      until: new Date(input.until.getTime() + 1),
       verbs: ['course.viewed'],
     }),
     deps.commerce.listOrders(input.communityId, { courseIds: ids, since: input.since }),

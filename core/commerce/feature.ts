@@ -40,6 +40,7 @@ export const commerceFeature = defineFeature({
     const commerce = new CommerceService({
       store: ctx.stores.orders,
       coupons: ctx.stores.coupons,
+      notices: ctx.stores.notices,
       courses: ctx.core.courses,
       members: ctx.core.members,
       communities: ctx.core.communities,
@@ -116,7 +117,7 @@ export const commerceFeature = defineFeature({
     levelsToggleCommand,
     levelsRewardCommand,
   ],
-  jobs: ({ commerce, notices, levels }, { clock, stores, settings, core }) => [
+  jobs: ({ commerce, notices, levels }, { clock, settings, core }) => [
     // Subscriptions, memberships and trials that ended lose the role or channel they unlocked (and say so).
     {
       name: 'commerce:access-expiry',
@@ -127,7 +128,7 @@ export const commerceFeature = defineFeature({
     {
       name: 'commerce:renewal-reminders',
       schedule: { everyMs: 60 * MINUTE },
-      run: () => commerce.queueRenewalReminders(clock.now(), stores.notices, settings.commerce?.renewalNoticeDays ?? 3),
+      run: () => commerce.queueRenewalReminders(clock.now(), settings.commerce?.renewalNoticeDays ?? 3),
     },
     // Owed messages go out as direct messages in each member's language.
     { name: 'commerce:notices', schedule: { everyMs: MINUTE }, run: () => notices.deliverDue(clock.now()) },

@@ -22,15 +22,16 @@ export function couponDiscount(
   const fail = (code: string, key: string) => {
     throw new UserError(code, `commerce:errors.${key}`, { code: coupon.code, title: course.title });
   };
-  if (coupon.pointsSpent > 0 && !coupon.fundedAt) fail('COUPON_UNKNOWN', 'couponUnfunded');
-  if (coupon.expiresAt && coupon.expiresAt <= at) fail('COUPON_EXPIRED', 'couponExpired');
-  if (coupon.maxUses !== null && coupon.uses >= coupon.maxUses) fail('COUPON_USED_UP', 'couponUsedUp');
+  // What the coupon is for first (the most useful answer), then whether it is still good.
   if (coupon.memberId && coupon.memberId !== buyer.memberId) fail('COUPON_NOT_YOURS', 'couponNotYours');
   if (coupon.courseId && coupon.courseId !== course.id) fail('COUPON_OTHER_COURSE', 'couponOtherCourse');
   if (!coupon.courseId && coupon.creatorId && course.creatorId !== coupon.creatorId)
     fail('COUPON_OTHER_COURSE', 'couponOtherCourse');
-  if (coupon.firstPurchaseOnly && buyer.hasPaidBefore) fail('COUPON_FIRST_ONLY', 'couponFirstOnly');
   if (coupon.kind === 'fixed' && coupon.currency !== course.currency) fail('COUPON_CURRENCY', 'couponCurrency');
+  if (coupon.pointsSpent > 0 && !coupon.fundedAt) fail('COUPON_UNKNOWN', 'couponUnfunded');
+  if (coupon.expiresAt && coupon.expiresAt <= at) fail('COUPON_EXPIRED', 'couponExpired');
+  if (coupon.maxUses !== null && coupon.uses >= coupon.maxUses) fail('COUPON_USED_UP', 'couponUsedUp');
+  if (coupon.firstPurchaseOnly && buyer.hasPaidBefore) fail('COUPON_FIRST_ONLY', 'couponFirstOnly');
   const off = coupon.kind === 'percent' ? Math.floor((course.priceMinor * coupon.value) / 100) : coupon.value;
   return Math.min(course.priceMinor, off);
 }

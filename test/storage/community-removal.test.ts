@@ -53,6 +53,13 @@ describe('removing a community', () => {
     await say(`@mod /course access ${course!.id} role:role-1`);
     await say(`@alice /buy ${course!.id}`);
     await say(`@mod /course grant @bob ${course!.id}`);
+    await say(`@mod /course promote ${course!.id}`);
+    await say('@creator /coupon create SPRING 10%');
+    const order = await app.db.prisma.courseOrder.findFirstOrThrow({ where: { communityId: demo } });
+    await say(`@mod /order cancel ${order.id}`);
+    await say('@mod /levels setup on');
+    await say('@mod /levels reward 1 role:role-l1');
+    await say('@bob /level');
     const [alice, bob] = await app.services.members.getMany([
       (await app.services.members.findByHandle(demo, 'alice'))!.id,
       (await app.services.members.findByHandle(demo, 'bob'))!.id,
