@@ -83,7 +83,7 @@ describe('the catalogue in the console sandbox', () => {
     expect((await say(`@creator /course promote ${course}`)).status).toBe('ok');
     const over = await say(`@creator /course promote ${course}`);
     expect(over.status).toBe('PROMO_QUOTA');
-    expect(over.output).toContain('3 promotions this week');
+    expect(over.output).toContain('this week’s promotion quota in #general (3 per creator)');
     app.clock.advance(7 * DAY + 1000);
     expect((await say(`@creator /course promote ${course}`)).status).toBe('ok');
 
