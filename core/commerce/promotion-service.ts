@@ -1,4 +1,4 @@
-import { shortId } from '../domain/short-id.ts';
+import { shortId, shortIdFor } from '../domain/short-id.ts';
 import type { Community, Course, Member } from '../domain/types.ts';
 import { hasPermission } from '../domain/types.ts';
 import { UserError } from '../errors.ts';
@@ -61,7 +61,13 @@ export class PromotionService {
     course: Course,
     channelId: string | null,
     at: Date,
+    requestKey: string | null = null,
   ): Promise<PromotionOutcome> {
+    // The same delivery run again finds the card it made (no second impression, no second use of the quota).
+    const id = requestKey ? shortIdFor(`promo:${community.id}:${requestKey}`) : shortId();
+    const replayed = requestKey ? await this.deps.store.get(community.id, id) : null;
+    if (replayed && replayed.courseId === course.id && replayed.status !== 'rejected')
+      return { status: replayed.status === 'pending' ? 'pending' : 'posted', promotion: replayed };
     const channel = channelId ? await this.deps.store.channel(community.id, channelId) : null;
     if (!channel || !channelId) {
       const open = await this.deps.store.channels(community.id);
@@ -84,7 +90,7 @@ export class PromotionService {
     // Moderators' own cards need no approval (they are the approvers).
     const waits = channel.needsApproval && !hasPermission(member.role, 'moderator');
     const promotion = await this.deps.store.create({
-      id: shortId(),
+      id,
       communityId: community.id,
       courseId: course.id,
       creatorId: member.id,

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 
 /**
  * Short, random, human-friendly ids (course ids people copy from cards). Lowercase letters and digits without the
@@ -17,4 +17,15 @@ export function shortId(pick: (bound: number) => number = randomInt): string {
 /** Ids made by `shortId` (newer courses); older rows carry 25-character cuids. */
 export function isShortId(id: string): boolean {
   return id.length === SHORT_ID_LENGTH && [...id].every((c) => SHORT_ID_ALPHABET.includes(c));
+}
+
+/**
+ * The short id a request key stands for (a platform delivery id): a command run again for the same delivery makes
+ * the same id, so its store finds the row it made instead of making another.
+ */
+export function shortIdFor(key: string): string {
+  const digest = createHash('sha256').update(key).digest();
+  let id = '';
+  for (let i = 0; i < SHORT_ID_LENGTH; i++) id += SHORT_ID_ALPHABET[(digest[i] as number) % SHORT_ID_ALPHABET.length];
+  return id;
 }

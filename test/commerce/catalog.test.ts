@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isShortId } from '../../core/domain/short-id.ts';
+import { isShortId, shortIdFor } from '../../core/domain/short-id.ts';
 import type { Member } from '../../core/domain/types.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -43,6 +43,34 @@ describe('the catalogue in the console sandbox', () => {
     expect(new Set(demoIds).size).toBe(demoIds.length);
     expect(demoIds.every(isShortId)).toBe(true);
     expect((await say('/course show zzzzzzzz')).status).toBe('COURSE_UNKNOWN');
+  });
+
+  it('keys a course and a promotion by the delivery, so a delivery run again makes no second one', async () => {
+    const creator = await member('creator');
+    const community = (await app.services.communities.get(demo))!;
+    const draft = {
+      id: shortIdFor('course:replay'),
+      communityId: demo,
+      creatorId: creator.id,
+      title: 'Replayed',
+      description: '',
+      tags: [],
+      language: 'en',
+      priceMinor: 100,
+      currency: 'USD',
+      paymentModel: 'one_off' as const,
+    };
+    const first = await app.services.courses.create(draft);
+    const again = await app.services.courses.create(draft);
+    expect(again.id).toBe(first.id);
+    // Another course whose derived id happens to be taken gets a fresh random one.
+    const other = await app.services.courses.create({ ...draft, title: 'Other' });
+    expect(other.id).not.toBe(first.id);
+    const mod = await member('mod');
+    const a = await app.services.promotions.request(community, mod, first, 'general', app.clock.now(), 'delivery-1');
+    const b = await app.services.promotions.request(community, mod, first, 'general', app.clock.now(), 'delivery-1');
+    expect(b.promotion.id).toBe(a.promotion.id);
+    expect(await app.db.prisma.coursePromotion.count({ where: { courseId: first.id } })).toBe(1);
   });
 
   it('takes ISO 4217 currencies and Telegram Stars, and refuses the rest in the member’s language', async () => {

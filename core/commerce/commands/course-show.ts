@@ -52,7 +52,7 @@ export const coursePromoteCommand = defineCommerceCommand({
   },
   permission: 'creator',
   options: { course: courseOption },
-  async handler({ input, member, community, channel, services, t, locale, clock }) {
+  async handler({ input, member, community, channel, services, t, locale, clock, interactionId }) {
     const { commerce, promotions } = services;
     const course = await commerce.findCourse(community.id, input.course);
     commerce.assertManages(member, course);
@@ -63,6 +63,7 @@ export const coursePromoteCommand = defineCommerceCommand({
       course,
       channel?.platformChannelId ?? null,
       clock.now(),
+      interactionId,
     );
     if (outcome.status === 'pending') {
       return {
