@@ -191,18 +191,22 @@ export class PrismaCommerceStore implements CommerceStore {
     events: EffectEvents,
   ): Promise<{ entitlement: Entitlement; created: boolean }> {
     return this.db.$transaction(async (tx) => {
-      if (entitlement.expiresAt === null) {
-        const held = await tx.entitlement.findFirst({
-          where: {
-            communityId: entitlement.communityId,
-            memberId: entitlement.memberId,
-            courseId: entitlement.courseId,
-            expiresAt: null,
-            revokedAt: null,
-          },
-        });
-        if (held) return { entitlement: toEntitlement(held), created: false };
-      }
+      // Granting what the member holds is the same entitlement: for good over for good, timed over any access that
+      // is still running (a gift for good on top of a subscription is an upgrade, so it is written).
+      const held = await tx.entitlement.findFirst({
+        where: {
+          communityId: entitlement.communityId,
+          memberId: entitlement.memberId,
+          courseId: entitlement.courseId,
+          revokedAt: null,
+          OR:
+            entitlement.expiresAt === null
+              ? [{ expiresAt: null }]
+              : [{ expiresAt: null }, { expiresAt: { gt: entitlement.startsAt } }],
+        },
+        orderBy: { startsAt: 'desc' },
+      });
+      if (held) return { entitlement: toEntitlement(held), created: false };
       const row = await tx.entitlement.create({ data: entitlement });
       await insertEventsPrisma(tx, events);
       return { entitlement: toEntitlement(row), created: true };

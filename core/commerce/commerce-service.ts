@@ -244,10 +244,16 @@ export class CommerceService {
     return { order: refunded.order, revoked: true };
   }
 
-  /** Gives a course; granting what the member already holds for good returns that one entitlement. */
-  async grant(community: Community, granter: Member, member: Member, course: Course, at: Date): Promise<Entitlement> {
+  /** Gives a course; granting what the member already holds returns that one entitlement with `created: false`. */
+  async grant(
+    community: Community,
+    granter: Member,
+    member: Member,
+    course: Course,
+    at: Date,
+  ): Promise<{ entitlement: Entitlement; created: boolean }> {
     this.assertManages(granter, course);
-    return this.#grant(community, member, course, { source: 'grant', orderId: null }, at);
+    return this.#grantOnce(community, member, course, { source: 'grant', orderId: null }, at);
   }
 
   /** Starts the course's free trial for a member, once per member and course. */
@@ -411,14 +417,23 @@ export class CommerceService {
     origin: Pick<NewEntitlement, 'source' | 'orderId'>,
     at: Date,
   ): Promise<Entitlement> {
+    return (await this.#grantOnce(community, member, course, origin, at)).entitlement;
+  }
+
+  async #grantOnce(
+    community: Community,
+    member: Member,
+    course: Course,
+    origin: Pick<NewEntitlement, 'source' | 'orderId'>,
+    at: Date,
+  ): Promise<{ entitlement: Entitlement; created: boolean }> {
     // Free courses a member takes themselves, and courses given by their creator or a moderator: an enrolment.
     const intent = course.priceMinor === 0 ? 'free' : 'gift';
-    const { entitlement, created } = await this.deps.store.grant(
-      await this.#entitlementFor(member.id, course, origin, at),
-      [courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent } })],
-    );
-    if (created) await this.#unlock(community, member, course.id);
-    return entitlement;
+    const outcome = await this.deps.store.grant(await this.#entitlementFor(member.id, course, origin, at), [
+      courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent } }),
+    ]);
+    if (outcome.created) await this.#unlock(community, member, course.id);
+    return outcome;
   }
 
   async #entitlementFor(

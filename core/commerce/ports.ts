@@ -66,8 +66,8 @@ export interface CommerceStore {
    */
   refundOrder(id: string, at: Date, events: EffectEvents): Promise<{ order: CourseOrder; revoked: number } | null>;
   /**
-   * Writes a grant, unless `forever` and the member already holds the course for good: then that entitlement is
-   * returned with `created: false` (granting twice is one entitlement).
+   * Writes a grant, unless the member already holds the course (for good, or, for a timed grant, any access still
+   * running): then that entitlement is returned with `created: false` (granting twice is one entitlement).
    */
   grant(entitlement: NewEntitlement, events: EffectEvents): Promise<{ entitlement: Entitlement; created: boolean }>;
   /** The invariants of paid content in one community (all 0 when sound). */

@@ -301,7 +301,14 @@ describe('the catalogue in the console sandbox', () => {
   it('keeps a course granted twice as one entitlement and one line in /mycourses', async () => {
     const course = await add('"Gift Course" 40 one_off USD');
     await say(`@creator /course grant @wang ${course}`);
-    await say(`@creator /course grant @wang ${course}`);
+    expect((await say(`@creator /course grant @wang ${course}`)).output).toContain('already has “Gift Course”');
+    // A timed course granted twice while the first grant runs is one entitlement too.
+    const club = await add('"Gift Club" 10 subscription USD');
+    await say(`@creator /course grant @wang ${club}`);
+    await say(`@creator /course grant @wang ${club}`);
+    expect(
+      (await app.services.commerce.entitlements(await member('wang'))).filter((e) => e.courseId === club),
+    ).toHaveLength(1);
     const wang = await member('wang');
     const held = (await app.services.commerce.entitlements(wang)).filter((e) => e.courseId === course);
     expect(held).toHaveLength(1);
