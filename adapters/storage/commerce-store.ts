@@ -214,15 +214,25 @@ export class PrismaCommerceStore implements CommerceStore {
   }
 
   async integrity(communityId: string): Promise<CommerceIntegrityCounts> {
-    const [paid, purchases] = await Promise.all([
-      this.db.courseOrder.findMany({ where: { communityId, status: 'paid' }, select: { id: true } }),
-      this.db.entitlement.findMany({ where: { communityId, source: 'purchase' }, select: { orderId: true } }),
+    const [settled, purchases] = await Promise.all([
+      this.db.courseOrder.findMany({
+        where: { communityId, status: { in: ['paid', 'refunded'] } },
+        select: { id: true, status: true },
+      }),
+      this.db.entitlement.findMany({
+        where: { communityId, source: 'purchase' },
+        select: { orderId: true, revokedAt: true },
+      }),
     ]);
-    const paidIds = new Set(paid.map((o) => o.id));
+    const status = new Map(settled.map((o) => [o.id, o.status]));
     const entitled = new Set(purchases.map((e) => e.orderId));
     return {
-      paidWithoutEntitlement: paid.filter((o) => !entitled.has(o.id)).length,
-      entitlementsWithoutPaidOrder: purchases.filter((e) => !e.orderId || !paidIds.has(e.orderId)).length,
+      paidWithoutEntitlement: settled.filter((o) => o.status === 'paid' && !entitled.has(o.id)).length,
+      // A refunded order keeps its entitlement row, revoked: that is sound; a live one is not.
+      entitlementsWithoutPaidOrder: purchases.filter((e) => {
+        const s = e.orderId ? status.get(e.orderId) : undefined;
+        return !(s === 'paid' || (s === 'refunded' && e.revokedAt !== null));
+      }).length,
     };
   }
 

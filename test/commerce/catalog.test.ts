@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaCommerceStore } from '../../adapters/storage/commerce-store.ts';
 import { isShortId, shortIdFor } from '../../core/domain/short-id.ts';
 import type { Member } from '../../core/domain/types.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -331,6 +332,9 @@ describe('the catalogue in the console sandbox', () => {
     expect((await app.services.commerce.refundOrder(demo, order!.id, app.clock.now())).revoked).toBe(true);
     expect((await app.services.commerce.refundOrder(demo, order!.id, app.clock.now())).revoked).toBe(false);
     expect(await app.services.commerce.activeEntitlement(li, course, app.clock.now())).toBeNull();
+    // A refund leaves the books sound: the revoked entitlement matches its refunded order.
+    const counts = await new PrismaCommerceStore(app.db.prisma).integrity(demo);
+    expect(counts).toEqual({ paidWithoutEntitlement: 0, entitlementsWithoutPaidOrder: 0 });
     expect(app.unlocks.log.at(-1)).toMatchObject({ action: 'revoke', target: { roleId: 'role-provider' } });
     // A payment for an order that was cancelled is never kept silently: fulfilment refuses it.
     await say(`@li /buy ${course}`);
