@@ -1,3 +1,4 @@
+import { hasPermission } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
 import { courseCard } from '../course-card.ts';
@@ -70,7 +71,7 @@ export const promoListCommand = defineCommerceCommand({
   description: { en: 'Channels open to promotion and cards awaiting approval', 'zh-CN': '开放推广的频道及待审核卡片' },
   permission: 'creator',
   options: {},
-  async handler({ community, services, t }) {
+  async handler({ member, community, services, t }) {
     const channels = await services.promotions.channels(community.id);
     const pending = await services.promotions.pending(community.id);
     const items = [];
