@@ -97,11 +97,7 @@ export const levelsRewardCommand = defineCommerceCommand({
     const courseTitle =
       course?.title ?? (current?.courseId ? (await services.courses.get(current.courseId))?.title : null);
     return {
-      text: t('commerce:levelRewardSet', {
-        level: input.level,
-        role: role ? t('commerce:levelRewardRole', { role }) : '',
-        course: courseTitle ? t('commerce:levelRewardCourse', { title: courseTitle }) : '',
-      }),
+      text: t('commerce:levelRewardSet', { level: input.level, rewards: rewardText(t, role, courseTitle ?? null) }),
       tone: 'success',
     };
   },
@@ -118,11 +114,21 @@ async function rewardItems(
       title: t('commerce:levelRewardLine', {
         level: r.level,
         points: pointsForLevel(r.level, base),
-        role: r.roleId ? t('commerce:levelRewardRole', { role: r.roleId }) : '',
-        course: r.courseId
-          ? t('commerce:levelRewardCourse', { title: (await services.courses.get(r.courseId))?.title ?? r.courseId })
-          : '',
+        rewards: rewardText(
+          t,
+          r.roleId,
+          r.courseId ? ((await services.courses.get(r.courseId))?.title ?? r.courseId) : null,
+        ),
       }),
     })),
   );
+}
+
+/** "the role r1 and the course “X”" / "身份组 r1和课程《X》". */
+function rewardText(t: (k: string, p?: Record<string, unknown>) => string, role: string | null, course: string | null) {
+  const parts = [
+    role ? t('commerce:levelRewardRole', { role }) : '',
+    course ? t('commerce:levelRewardCourse', { title: course }) : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(t('commerce:levelRewardJoin')) : t('commerce:levelRewardNothing');
 }
