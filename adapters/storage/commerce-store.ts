@@ -165,27 +165,6 @@ export class PrismaCommerceStore implements CommerceStore {
     });
   }
 
-  async refundOrder(
-    id: string,
-    at: Date,
-    events: EffectEvents,
-  ): Promise<{ order: CourseOrder; revoked: number } | null> {
-    return this.db.$transaction(async (tx) => {
-      const { count } = await tx.courseOrder.updateMany({
-        where: { id, status: 'paid' },
-        data: { status: 'refunded', decidedAt: at },
-      });
-      if (count === 0) return null;
-      const order = toOrder(await tx.courseOrder.findUniqueOrThrow({ where: { id } }));
-      const revoked = await tx.entitlement.updateMany({
-        where: { orderId: id, revokedAt: null },
-        data: { revokedAt: at },
-      });
-      await insertEventsPrisma(tx, events);
-      return { order, revoked: revoked.count };
-    });
-  }
-
   async grant(
     entitlement: NewEntitlement,
     events: EffectEvents,
@@ -213,26 +192,52 @@ export class PrismaCommerceStore implements CommerceStore {
     });
   }
 
+  async orderById(id: string): Promise<CourseOrder | null> {
+    const row = await this.db.courseOrder.findUnique({ where: { id } });
+    return row ? toOrder(row) : null;
+  }
+
+  async entitlementForOrder(orderId: string): Promise<Entitlement | null> {
+    const row = await this.db.entitlement.findUnique({ where: { orderId } });
+    return row ? toEntitlement(row) : null;
+  }
+
+  async setEntitlementExpiry(id: string, expiresAt: Date): Promise<void> {
+    // A new end means the expiry job looks at it again when it comes.
+    await this.db.entitlement.update({ where: { id }, data: { expiresAt, accessEndedAt: null } });
+  }
+
+  async refundOrder(
+    id: string,
+    refund: { by: string; at: Date },
+  ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.courseOrder.updateMany({
+        where: { id, status: 'paid' },
+        data: { status: 'refunded', decidedAt: refund.at, decidedById: refund.by },
+      });
+      if (count === 0) return null;
+      const order = toOrder(await tx.courseOrder.findUniqueOrThrow({ where: { id } }));
+      await tx.entitlement.updateMany({ where: { orderId: id, revokedAt: null }, data: { revokedAt: refund.at } });
+      const row = await tx.entitlement.findUnique({ where: { orderId: id } });
+      return { order, entitlement: row ? toEntitlement(row) : null };
+    });
+  }
+
   async integrity(communityId: string): Promise<CommerceIntegrityCounts> {
-    const [settled, purchases] = await Promise.all([
-      this.db.courseOrder.findMany({
-        where: { communityId, status: { in: ['paid', 'refunded'] } },
-        select: { id: true, status: true },
-      }),
+    const [paid, purchases] = await Promise.all([
+      this.db.courseOrder.findMany({ where: { communityId, status: 'paid' }, select: { id: true } }),
+      // A refunded order keeps its entitlement row, revoked: only live purchases need a paid order.
       this.db.entitlement.findMany({
-        where: { communityId, source: 'purchase' },
-        select: { orderId: true, revokedAt: true },
+        where: { communityId, source: 'purchase', revokedAt: null },
+        select: { orderId: true },
       }),
     ]);
-    const status = new Map(settled.map((o) => [o.id, o.status]));
+    const paidIds = new Set(paid.map((o) => o.id));
     const entitled = new Set(purchases.map((e) => e.orderId));
     return {
-      paidWithoutEntitlement: settled.filter((o) => o.status === 'paid' && !entitled.has(o.id)).length,
-      // A refunded order keeps its entitlement row, revoked: that is sound; a live one is not.
-      entitlementsWithoutPaidOrder: purchases.filter((e) => {
-        const s = e.orderId ? status.get(e.orderId) : undefined;
-        return !(s === 'paid' || (s === 'refunded' && e.revokedAt !== null));
-      }).length,
+      paidWithoutEntitlement: paid.filter((o) => !entitled.has(o.id)).length,
+      entitlementsWithoutPaidOrder: purchases.filter((e) => !e.orderId || !paidIds.has(e.orderId)).length,
     };
   }
 

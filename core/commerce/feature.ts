@@ -1,4 +1,5 @@
 import { defineFeature, type FeatureContext } from '../framework/feature.ts';
+import type { PaidAccess } from '../ports/paid-access.ts';
 import { buyCommand, myCoursesCommand, redeemCommand, trialCommand } from './commands/buy.ts';
 import { couponCreateCommand, couponsCommand } from './commands/coupon.ts';
 import { courseAddCommand } from './commands/course-add.ts';
@@ -20,6 +21,7 @@ import { commerceIntegrityCheck } from './integrity.ts';
 import { LevelService } from './levels.ts';
 import { commerceMessages } from './messages.ts';
 import { NoticeService } from './notices.ts';
+import { paidAccessOf } from './paid-access.ts';
 import type { CommerceStores } from './ports.ts';
 import { PromotionPublisher } from './promotion-publisher.ts';
 import { PromotionService } from './promotion-service.ts';
@@ -32,10 +34,10 @@ const MINUTE = 60_000;
  * buy with coupons or points, or try; creators (or a payment provider) confirm; entitlements unlock access, end on
  * time and tell the member; levels from points earned give roles and courses.
  */
-export const commerceFeature = defineFeature({
+export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & { paidAccess: PaidAccess }>({
   name: 'commerce',
   messages: commerceMessages,
-  services: (ctx: FeatureContext<CommerceStores>): CommerceHandles => {
+  services: (ctx: FeatureContext<CommerceStores>): CommerceHandles & { paidAccess: PaidAccess } => {
     const settings = ctx.settings.commerce;
     const commerce = new CommerceService({
       store: ctx.stores.orders,
@@ -49,6 +51,7 @@ export const commerceFeature = defineFeature({
     });
     return {
       commerce,
+      paidAccess: paidAccessOf(commerce, ctx.stores.orders, ctx.core.courses),
       coupons: ctx.stores.coupons,
       promotions: new PromotionService({
         store: ctx.stores.promotions,
@@ -90,6 +93,8 @@ export const commerceFeature = defineFeature({
       }),
     };
   },
+  // Payment providers (the payments feature) move orders and access through this port.
+  provides: ({ paidAccess }) => ({ paidAccess }),
   integrity: (_handles, { stores }) => [commerceIntegrityCheck(stores.orders)],
   commands: [
     courseShowCommand,

@@ -61,15 +61,23 @@ export interface CommerceStore {
     notices?: readonly NewNotice[],
   ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null>;
   /**
-   * Moves a paid order to refunded and revokes the entitlement it bought, in one transaction. Null when the order
-   * was not paid (already refunded, or never paid): a refund delivered twice revokes once.
-   */
-  refundOrder(id: string, at: Date, events: EffectEvents): Promise<{ order: CourseOrder; revoked: number } | null>;
-  /**
    * Writes a grant, unless the member already holds the course (for good, or, for a timed grant, any access still
    * running): then that entitlement is returned with `created: false` (granting twice is one entitlement).
    */
   grant(entitlement: NewEntitlement, events: EffectEvents): Promise<{ entitlement: Entitlement; created: boolean }>;
+  /** An order by its id alone (payment providers carry the id, not the community). */
+  orderById(id: string): Promise<CourseOrder | null>;
+  /** The entitlement an order bought, if any. */
+  entitlementForOrder(orderId: string): Promise<Entitlement | null>;
+  setEntitlementExpiry(id: string, expiresAt: Date): Promise<void>;
+  /**
+   * Moves a paid order to refunded and revokes its entitlement in one transaction. Null when the order was not paid
+   * (already refunded, never paid): a repeated refund notice changes nothing.
+   */
+  refundOrder(
+    id: string,
+    refund: { by: string; at: Date },
+  ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null>;
   /** The invariants of paid content in one community (all 0 when sound). */
   integrity(communityId: string): Promise<CommerceIntegrityCounts>;
   entitlements(communityId: string, memberId: string): Promise<Entitlement[]>;

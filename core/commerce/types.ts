@@ -1,5 +1,6 @@
 import type { PaymentModel } from '../domain/types.ts';
 
+/** refunded: paid, then the money went back (a provider's refund or dispute); its access is revoked. */
 export type OrderStatus = 'pending' | 'paid' | 'cancelled' | 'refunded';
 export const ORDER_STATUSES = ['pending', 'paid', 'cancelled', 'refunded'] as const satisfies readonly OrderStatus[];
 

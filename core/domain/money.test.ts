@@ -35,6 +35,6 @@ describe('money', () => {
   it('counts Telegram Stars in whole stars', () => {
     expect(parsePrice('99', 'XTR')).toBe(99);
     expect(parsePrice('9.5', 'XTR')).toBeNull();
-    expect(formatPrice(1500, 'XTR', 'en')).toBe('⭐1,500');
+    expect(formatPrice(1500, 'XTR', 'en')).toBe('⭐ 1,500');
   });
 });

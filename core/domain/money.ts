@@ -44,6 +44,6 @@ export function parsePrice(text: string, currency: string): number | null {
 
 export function formatPrice(minor: number, currency: string, locale: Locale): string {
   if (minor === 0) return locale === 'zh-CN' ? '免费' : 'Free';
-  if (currency === STARS) return `⭐${new Intl.NumberFormat(locale).format(minor)}`;
+  if (currency === STARS) return `⭐ ${new Intl.NumberFormat(locale).format(minor)}`;
   return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 10 ** minorDigits(currency));
 }

@@ -8,6 +8,7 @@ import type { IntegrityCheck } from '../ports/integrity.ts';
 import type { JobScheduler, PeriodicJob } from '../ports/jobs.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Messenger } from '../ports/messenger.ts';
+import type { PaidAccess } from '../ports/paid-access.ts';
 import type { PersonalDataSource } from '../ports/personal-data.ts';
 import type { PointsWallet } from '../ports/points.ts';
 import type { MemberProfiles } from '../ports/recommender.ts';
@@ -22,6 +23,8 @@ export interface AppSettings {
   pseudonymSecret: string;
   /** Paid content's limits; defaults apply when left out (tests, scripts). */
   commerce?: CommerceSettings;
+  /** The operator's fee and the grace period of failed renewals (PAYMENTS_FEE_BPS, PAYMENTS_GRACE_DAYS). */
+  payments: { operatorFeeBps: number; graceDays: number };
 }
 
 export interface CommerceSettings {
@@ -39,6 +42,8 @@ export interface SharedPorts {
   memberProfiles: MemberProfiles;
   /** The points ledger's balance and keyed spend, provided by interactions (commerce redeems points with it). */
   points: PointsWallet;
+  /** Orders and access as payment providers move them, provided by commerce. */
+  paidAccess: PaidAccess;
 }
 
 /** What a feature is given when the app installs it. */

@@ -15,6 +15,7 @@ import { LedgerService } from './ledger-service.ts';
 import type { LedgerStore } from './ledger-store.ts';
 import { interactionsMessages } from './messages.ts';
 import { pointsWallet } from './points-wallet.ts';
+import { TipGestures } from './tip-gestures.ts';
 import { WeeklyReportService } from './weekly-report.ts';
 import type { WeeklyReportStore } from './weekly-report-store.ts';
 
@@ -52,7 +53,15 @@ export const interactionsFeature = defineFeature({
       clock: ctx.clock,
       log: ctx.log,
     });
-    return { ledger, ledgerIntegrity, kol, weeklyReport };
+    const tipGestures = new TipGestures({
+      ledger,
+      members: core.members,
+      messenger: ctx.messenger,
+      translator: core.translator,
+      clock: ctx.clock,
+      log: ctx.log,
+    });
+    return { ledger, ledgerIntegrity, kol, weeklyReport, tipGestures };
   },
   commands: [
     tipCommand,
@@ -66,6 +75,8 @@ export const interactionsFeature = defineFeature({
     statsCommand,
     statsWeeklyCommand,
   ],
+  // "+1 @bob" messages and 👏 reactions tip through the same ledger as /tip.
+  events: ({ tipGestures }) => [(event, scope) => tipGestures.onEvent(event, scope)],
   integrity: (_handles, { stores }) => [ledgerIntegrityCheck(stores.ledger)],
   // Points that buy something: commerce redeems them through this port (a keyed spend on the ledger).
   provides: ({ ledger }) => ({ points: pointsWallet(ledger) }),

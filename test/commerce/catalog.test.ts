@@ -79,7 +79,7 @@ describe('the catalogue in the console sandbox', () => {
     expect(bad.status).toBe('CURRENCY_INVALID');
     expect(bad.output).toContain('“XYZ” is not a currency code');
     const stars = await add('"Star Course" 250 one_off XTR');
-    expect((await say(`/course show ${stars}`)).output).toContain('⭐250');
+    expect((await say(`/course show ${stars}`)).output).toContain('⭐ 250');
     expect((await say('@creator /course add X 2.5 one_off XTR')).status).toBe('PRICE_INVALID');
     await app.services.members.setRole((await member('li')).id, 'creator');
     const zh = await say('@li /course add 课程 10 one_off ABC');

@@ -41,6 +41,7 @@ describe('removing a community', () => {
     await say('@mod /digest schedule add "0 10 * * *" Asia/Shanghai');
     app.clock.advance(86_400_000);
     await app.services.content.digests.runDue();
+    await app.services.content.learnOnce();
     await say('@alice /tip @bob 5 thanks');
     await say('@admin /points policy 20');
     await say('@mod /points grant @bob 3 "helpful answer"');
@@ -53,10 +54,22 @@ describe('removing a community', () => {
     await say(`@mod /course access ${course!.id} role:role-1`);
     await say(`@alice /buy ${course!.id}`);
     await say(`@mod /course grant @bob ${course!.id}`);
+    // A provider's payment (with its ledger entry and subscription), a mismatched one, and a premium SKU.
+    const [order] = await app.services.commerce.listOrders(demo, { status: 'pending' });
+    const paid = { provider: 'telegram' as const, orderId: order!.id, currency: order!.currency, at: app.clock.now() };
+    await app.services.payments.paid({
+      ...paid,
+      providerRef: 'charge-1',
+      amountMinor: order!.amountMinor,
+      subscriptionRef: 'sub-1',
+    });
+    await app.services.payments.paid({ ...paid, providerRef: 'charge-2', amountMinor: 1 });
+    await say(`@mod /payments sku ${course!.id} 123456789012345678`);
     await say(`@mod /course promote ${course!.id}`);
     await say('@creator /coupon create SPRING 10%');
-    const order = await app.db.prisma.courseOrder.findFirstOrThrow({ where: { communityId: demo } });
-    await say(`@mod /order cancel ${order.id}`);
+    await say(`@chen /buy ${course!.id}`);
+    const [waiting] = await app.services.commerce.listOrders(demo, { status: 'pending' });
+    await say(`@mod /order cancel ${waiting!.id}`);
     await say('@mod /levels setup on');
     await say('@mod /levels reward 1 role:role-l1');
     await say('@bob /level');

@@ -122,6 +122,7 @@ export const myCoursesCommand = defineCommerceCommand({
     // One line per course: the entitlement that lasts longest (a renewal, a grant on top of a purchase) speaks.
     const best = new Map<string, Entitlement>();
     for (const e of await commerce.entitlements(member)) {
+      // Refunded or disputed purchases are no longer the member's.
       if (e.revokedAt) continue;
       const held = best.get(e.courseId);
       if (!held || lastsLonger(e, held)) best.set(e.courseId, e);

@@ -2,6 +2,7 @@ import { formatPrice } from '../../domain/money.ts';
 import { hasPermission } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
+import { isPastEnd, pageButtons, pageFooter, pageOfList, pageOption, pageRequest } from '../../framework/paging.ts';
 import { short } from '../commerce-service.ts';
 import { formatDate } from '../course-card.ts';
 import { ORDER_STATUSES } from '../types.ts';
@@ -31,20 +32,21 @@ export const ordersCommand = defineCommerceCommand({
       choices: ORDER_STATUSES,
     }),
     mine: option.boolean({ description: { en: 'Your own purchases', 'zh-CN': '只看自己的购买' } }),
+    page: pageOption,
   },
   async handler({ input, member, community, services, t, locale }) {
     const { commerce } = services;
     const seller = hasPermission(member.role, 'creator') && !input.mine;
     if (!seller) {
-      const orders = (await commerce.listOrders(community.id, { memberId: member.id, status: input.status })).slice(
-        0,
-        20,
-      );
-      if (orders.length === 0) return { text: t('commerce:myOrdersEmpty'), ephemeral: true };
+      const all = await commerce.listOrders(community.id, { memberId: member.id, status: input.status });
+      if (all.length === 0) return { text: t('commerce:myOrdersEmpty'), ephemeral: true };
+      const page = pageOfList(all, pageRequest(input.page, 10));
+      if (isPastEnd(page)) return { text: t('common:paging.pastEnd', { page: page.page }), ephemeral: true };
+      const again = `/orders${input.status ? ` ${input.status}` : ''}${input.mine ? ' mine:true' : ''}`;
       return {
         title: t('commerce:myOrdersTitle'),
         items: await Promise.all(
-          orders.map(async (o) => ({
+          page.items.map(async (o) => ({
             title: (await services.courses.get(o.courseId))?.title ?? o.courseId,
             description: t('commerce:myOrderLine', {
               ref: short(o.id),
@@ -54,17 +56,21 @@ export const ordersCommand = defineCommerceCommand({
             meta: formatDate(o.createdAt, locale, community.timezone),
           })),
         ),
-        buttons: orders.flatMap((o) => orderButtons(o, t)).slice(0, 5),
+        buttons: [...page.items.flatMap((o) => orderButtons(o, t)).slice(0, 5), ...pageButtons(page, again, t)],
+        ...(pageFooter(page, t) ? { footer: pageFooter(page, t) as string } : {}),
         ephemeral: true,
       };
     }
     const mine = hasPermission(member.role, 'moderator')
       ? undefined
       : (await services.courses.list(community.id)).filter((c) => c.creatorId === member.id).map((c) => c.id);
-    const orders = await commerce.listOrders(community.id, { status: input.status ?? 'pending', courseIds: mine });
+    const status = input.status ?? 'pending';
+    const orders = await commerce.listOrders(community.id, { status, courseIds: mine });
     if (orders.length === 0) return { text: t('commerce:ordersEmpty'), ephemeral: true };
-    const buyers = new Map((await services.members.getMany(orders.map((o) => o.memberId))).map((m) => [m.id, m]));
-    const shown = orders.slice(0, 20);
+    const page = pageOfList(orders, pageRequest(input.page, 20));
+    if (isPastEnd(page)) return { text: t('common:paging.pastEnd', { page: page.page }), ephemeral: true };
+    const shown = page.items;
+    const buyers = new Map((await services.members.getMany(shown.map((o) => o.memberId))).map((m) => [m.id, m]));
     return {
       title: t('commerce:ordersTitle'),
       items: await Promise.all(
@@ -79,10 +85,14 @@ export const ordersCommand = defineCommerceCommand({
           meta: formatDate(o.createdAt, locale, community.timezone),
         })),
       ),
-      buttons: shown
-        .filter((o) => o.status === 'pending')
-        .slice(0, 4)
-        .map((o) => ({ label: `✔ #${short(o.id)}`, action: `/order confirm ${o.id}`, style: 'primary' as const })),
+      buttons: [
+        ...shown
+          .filter((o) => o.status === 'pending')
+          .slice(0, 4)
+          .map((o) => ({ label: `✔ #${short(o.id)}`, action: `/order confirm ${o.id}`, style: 'primary' as const })),
+        ...pageButtons(page, `/orders ${status}`, t),
+      ],
+      ...(pageFooter(page, t) ? { footer: pageFooter(page, t) as string } : {}),
       ephemeral: true,
     };
   },
