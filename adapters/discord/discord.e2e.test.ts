@@ -252,6 +252,19 @@ describe('Discord adapter end to end', () => {
     expect(embedText(asMod.data)).not.toContain('you are a member');
   });
 
+  it('sends a member a direct message in their DM channel', async () => {
+    const before = fake.rest.length;
+    await adapter.messenger.direct!(
+      { platform: 'discord', spaceId: FAKE_GUILD_ID, platformUserId: alice.id },
+      { title: 'Renewal reminder', text: 'Your access to “Club” ends on Dec 1.' },
+    );
+    const calls = fake.rest.slice(before);
+    expect(calls.find((c) => c.path === '/api/v10/users/@me/channels')).toBeTruthy();
+    const dm = String(BigInt(alice.id) + 1_000_000n);
+    const post = calls.find((c) => c.method === 'POST' && c.path === `/api/v10/channels/${dm}/messages`)!;
+    expect(embedText(restJson(post))).toContain('ends on Dec 1');
+  });
+
   it('splits an over-long post into messages within the embed limits, buttons on the last', async () => {
     const items = Array.from({ length: 60 }, (_, i) => ({
       title: `Item ${i}`,

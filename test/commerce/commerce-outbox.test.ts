@@ -147,7 +147,7 @@ describe.each(['sqlite', 'postgresql'] as const)('paid content and its events on
       NOW,
     );
     expect(free.kind).toBe('granted');
-    const gift = await commerce.grant(community, creator, buyer, paid, NOW);
+    const { entitlement: gift } = await commerce.grant(community, creator, buyer, paid, NOW);
     expect(gift.source).toBe('grant');
     const intents = (await eventsOf('course.enrolled')).map((e) => (e.metadata as { intent: string }).intent).sort();
     expect(intents).toEqual(['free', 'gift']);
