@@ -3,7 +3,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ContentModel } from '../ports/content-model.ts';
 import type { Logger } from '../ports/logger.ts';
 import { seededRandom } from '../ports/random.ts';
-import type { MemberProfile } from '../ports/recommender.ts';
+import type { EmptyReason, MemberProfile } from '../ports/recommender.ts';
 import type { CourseStore, EventStore } from '../ports/stores.ts';
 import { buildCatalog, topicIndexOf } from './catalog.ts';
 import { RecommenderEngine } from './engine.ts';
@@ -359,6 +359,32 @@ export class RecommendService {
           groupLabel,
         };
       });
+  }
+
+  /** Why a member's list is empty, counted over the courses that fit (the topic's, or all). */
+  async whyEmpty(community: Pick<Community, 'id' | 'timezone'>, member: Member, topic?: string): Promise<EmptyReason> {
+    const snapshot = await this.#current(community);
+    const m = snapshot.memberIndex.get(member.id);
+    const h = m === undefined ? undefined : snapshot.engine.state.members.get(m);
+    const profile = m === undefined ? undefined : snapshot.profiles.get(m);
+    const wanted = topic?.trim().toLowerCase();
+    const now = this.#deps.clock.now().getTime();
+    const counts = { owned: 0, dismissed: 0, blocked: 0, own: 0, open: 0 };
+    snapshot.courses.forEach((course, i) => {
+      const tags = course.tags.map((t) => t.trim().toLowerCase());
+      if ((wanted && !tags.includes(wanted)) || course.createdAt.getTime() > now) return;
+      if (h?.owned.has(i)) counts.owned++;
+      else if (h?.dismissed.has(i)) counts.dismissed++;
+      else if (m !== undefined && snapshot.engine.state.catalog.authorOf[i] === m) counts.own++;
+      else if (profile && tags.some((t) => profile.isBlocked(t))) counts.blocked++;
+      else counts.open++;
+    });
+    if (counts.open > 0) return 'none';
+    if (counts.blocked > 0 && wanted) return 'blocked';
+    if (counts.owned > 0 && counts.owned >= counts.dismissed) return 'owned';
+    if (counts.dismissed > 0) return 'dismissed';
+    if (counts.own > 0) return 'own';
+    return 'none';
   }
 
   async profile(community: Pick<Community, 'id' | 'timezone'>, member: Member): Promise<MemberProfile> {
