@@ -339,7 +339,13 @@ export class RecommendService {
     if (options.topic && (topic === undefined || topic < 0)) return [];
     const profile = snapshot.profiles.get(m);
     const now = this.#deps.clock.now().getTime() + 1;
-    const picks = engine.recommend(m, now, { k: options.k ?? 5, ...(topic !== undefined ? { topic } : {}) });
+    const k = options.k ?? 5;
+    // Asked for more than shown: picks in a topic the member removed are dropped below, and the list still fills.
+    const picks = engine.recommend(m, now, {
+      k: k * 3,
+      pool: Math.max(k * 4, 20),
+      ...(topic !== undefined ? { topic } : {}),
+    });
     const group = engine.groupOf(m);
     const groupLabel = group >= 0 ? (engine.grouping?.groups[group]?.label ?? []) : [];
     const facts = memberFacts(snapshot, m, profile, now);
@@ -358,7 +364,8 @@ export class RecommendService {
           becauseOf: checked.becauseOf !== undefined ? (snapshot.courses[checked.becauseOf] ?? null) : null,
           groupLabel,
         };
-      });
+      })
+      .slice(0, k);
   }
 
   /** Why a member's list is empty, counted over the courses that fit (the topic's, or all). */
