@@ -172,7 +172,13 @@ export class RecommendService {
     });
     const previous = this.#snapshots.get(community.id)?.engine.ranker ?? (await this.#storedBlend(community.id));
     if (previous) engine.warmStart(previous);
-    await this.#fold(snapshot, events, true);
+    // Learning examples are only built for the most recent course interactions: the blend keeps the last
+    // maxExamples anyway, and building one costs a full query context, so folding the whole log with learning on
+    // would spend almost all of a retrain on examples that are thrown away.
+    let courseEvents = 0;
+    for (const e of events) if (COURSE_STRENGTH[e.verb] !== undefined) courseEvents++;
+    const learnAfter = Math.max(0, courseEvents - 2 * engine.options.maxExamples);
+    await this.#fold(snapshot, events, learnAfter);
     engine.retrain(now, true);
     this.#snapshots.set(community.id, snapshot);
     await this.#save(snapshot, events.length);
@@ -248,11 +254,13 @@ export class RecommendService {
   }
 
   /** Folds events (oldest first) into the snapshot: behaviour into the engine, everything into the profiles. */
-  async #fold(snapshot: Snapshot, events: readonly InteractionEvent[], learn: boolean): Promise<void> {
+  /** `learn`: false, or learn from course interactions after the first `learn` of them (a bounded recent sample). */
+  async #fold(snapshot: Snapshot, events: readonly InteractionEvent[], learn: false | number): Promise<void> {
     const fresh = events.filter((e) => !snapshot.seenEventIds.has(e.id));
     if (fresh.length === 0) return;
     const { engine, courseIndex, courses, memberIndex } = snapshot;
     const texts: { event: InteractionEvent; text: string }[] = [];
+    let courseSeen = 0;
     for (const event of fresh) {
       snapshot.seenEventIds.add(event.id);
       const at = event.occurredAt.getTime();
@@ -269,9 +277,10 @@ export class RecommendService {
       const courseTopics = item !== undefined && strength > 0 ? (courses[item]?.tags ?? []) : [];
       profile.observe(event, hourIn(event.occurredAt, snapshot.timezone), courseTopics, strength);
       // Viewing is interest, not ownership: a viewed course stays on the member's list.
-      if (item !== undefined && strength > 0)
-        engine.observe(m, item, at, strength, learn, event.verb !== 'course.viewed');
-      else if (item !== undefined && event.verb === 'course.dismissed') engine.dismiss(m, item, at);
+      const learnThis = learn !== false && COURSE_STRENGTH[event.verb] !== undefined && courseSeen++ >= learn;
+      if (item !== undefined && strength > 0) {
+        engine.observe(m, item, at, strength, learnThis, event.verb !== 'course.viewed');
+      } else if (item !== undefined && event.verb === 'course.dismissed') engine.dismiss(m, item, at);
       // Topics named by non-course events (messages, searches, digest votes, corrections) feed the same
       // decayed topic weights the ranker reads, when a course carries that topic.
       const ts = topicStrength(event);
