@@ -11,7 +11,7 @@ import {
   memberContentVector,
   queryContext,
 } from './features.ts';
-import { type Grouping, groupMembers, nearestGroup } from './groups.ts';
+import { alignGroups, type Grouping, groupMembers, nearestGroup } from './groups.ts';
 import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
 import { defaultWeights, fitRanker, type RankerOptions, type RankerWeights, type RankingExample } from './ranker.ts';
 import { topK } from './topk.ts';
@@ -269,7 +269,15 @@ export class RecommenderEngine {
       }
     }
     if (members.length < 4) return;
-    const grouping = groupMembers({ vectors, topicsOf }, this.#random);
+    // Matched to the previous retrain's groups, so a group keeps its number and label while its members stay.
+    const before = this.grouping;
+    const previous = before
+      ? {
+          groups: before.groups,
+          members: new Map([...this.#groupRow].map(([m, r]) => [m, before.assignment[r] as number] as const)),
+        }
+      : null;
+    const grouping = alignGroups(previous, groupMembers({ vectors, topicsOf }, this.#random), members);
     this.grouping = grouping;
     this.#groupRow = new Map(members.map((m, r) => [m, r]));
     const n = this.state.catalog.size;
