@@ -21,7 +21,7 @@ main { max-width:1100px; margin:0 auto; padding:16px; }
 h1 { font-size:24px; margin:8px 0 16px; } h2 { font-size:18px; margin:28px 0 10px; } h3 { margin:0 0 6px; font-size:16px; }
 .grid { display:grid; gap:16px; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); align-items:start; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px; }
-form.card { display:flex; flex-direction:column; gap:10px; }
+form.card, form.stack { display:flex; flex-direction:column; gap:10px; }
 label { display:flex; flex-direction:column; gap:4px; font-weight:500; }
 label.check { flex-direction:row; align-items:center; gap:8px; font-weight:400; }
 label small, .hint, small { color:var(--muted); font-weight:400; }

@@ -255,4 +255,26 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     await page.context().close();
     await other.context().close();
   });
+
+  // `PANEL_SCREENSHOTS=docs/panel npx vitest run test/web/panel.browser.test.ts` refreshes the README's pictures.
+  it.skipIf(!process.env.PANEL_SCREENSHOTS)('takes screenshots of the main pages in both languages', async () => {
+    const dir = process.env.PANEL_SCREENSHOTS as string;
+    for (const [locale, suffix] of [
+      ['en-US', 'en'],
+      ['zh-CN', 'zh-CN'],
+    ] as const) {
+      const page = await pageIn(locale);
+      await page.goto(`${h.panel.url}/`);
+      await page.screenshot({ path: `${dir}/sign-in.${suffix}.png` });
+      await page.goto(await h.demoLink('admin'));
+      for (const name of ['sources', 'digests', 'analytics', 'commerce', 'points', 'admin']) {
+        await page.goto(`${h.panel.url}/c/${h.ids.demo}/${name}`);
+        await page.screenshot({ path: `${dir}/${name}.${suffix}.png`, fullPage: name !== 'admin' });
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${h.panel.url}/c/${h.ids.demo}/analytics`);
+      await page.screenshot({ path: `${dir}/analytics-phone.${suffix}.png` });
+      await page.context().close();
+    }
+  });
 });

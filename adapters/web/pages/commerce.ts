@@ -34,7 +34,7 @@ export const commercePage: PanelPage = {
       (o) => html`<tr><td><code>${o.id}</code><br><small>${formatSlot(o.createdAt, community.timezone)}</small></td>
 <td>${byId.get(o.courseId)?.title ?? o.courseId}</td><td>${buyerName.get(o.memberId) ?? o.memberId}</td>
 <td>${formatPrice(o.amountMinor, o.currency, locale)}</td>
-<td><span class="badge ${o.status === 'paid' ? 'ok' : o.status === 'pending' ? 'warn' : ''}">${o.status}</span></td>
+<td><span class="badge ${o.status === 'paid' ? 'ok' : o.status === 'pending' ? 'warn' : ''}">${t(`panel:status.${o.status}`)}</span></td>
 <td>${
         o.status === 'pending'
           ? html`${actionForm({ ...common, line: `/order confirm ${o.id}`, label: t('panel:commerce.confirm'), style: 'primary' })} ${actionForm({ ...common, line: `/order cancel ${o.id}`, label: t('panel:commerce.cancel'), style: 'danger' })}`
@@ -93,12 +93,12 @@ ${commandForm({
     { name: 'course', label: t('panel:commerce.course'), required: true },
   ],
 })}
-<form method="get" action="${back}" class="card"><h3>${t('panel:commerce.entitlements')}</h3>
+<form method="get" action="${back}" class="card stack"><h3>${t('panel:commerce.entitlements')}</h3>
 <label>${t('panel:commerce.member')}<input name="member" value="${query.member ?? ''}"></label>
 <button type="submit" class="secondary">${t('panel:commerce.show')}</button>
 ${
   entitlementsOf
-    ? html`<ul>${entitlements.map((e) => html`<li>${byId.get(e.courseId)?.title ?? e.courseId} · ${e.source} · ${e.expiresAt ? formatSlot(e.expiresAt, community.timezone) : '∞'}${e.revokedAt ? ' · revoked' : ''}</li>`)}</ul>`
+    ? html`<ul>${entitlements.map((e) => html`<li>${byId.get(e.courseId)?.title ?? e.courseId} · ${t(`panel:status.${e.source}`)} · ${e.expiresAt ? formatSlot(e.expiresAt, community.timezone) : '∞'}${e.revokedAt ? ` · ${t('panel:status.revoked')}` : ''}</li>`)}</ul>`
     : ''
 }
 </form>
