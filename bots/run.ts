@@ -124,9 +124,7 @@ export async function run(options: {
     // Scheduled posts first, while the platforms can still post: a send in progress finishes, a slot still being
     // built is handed back at once (its lease released) for another process, or the next start, to post.
     await app.posts.stop().catch((err) => log.error({ err }, 'stopping scheduled posts failed'));
-    await panel
-      .then((running) => running?.close())
-      .catch((err) => log.error({ err }, 'stopping the web panel failed'));
+    await panel.then((running) => running?.close()).catch((err) => log.error({ err }, 'stopping the web panel failed'));
     for (const platform of running.reverse())
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
     let exitCode = code;
