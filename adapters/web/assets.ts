@@ -51,7 +51,8 @@ td .inline + .inline { margin-left:6px; }
 .chart svg { width:100%; height:auto; display:block; }
 figure.chart { margin:0 0 12px; padding:8px; }
 .chart { width:100%; height:auto; background:#fff; border:1px solid var(--line); border-radius:10px; }
-.big { font-size:28px; }
+.big { font-size:28px; margin:4px 0 0; }
+.stats { display:grid; gap:10px; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); }
 .cards { list-style:none; padding:0; display:flex; flex-direction:column; gap:8px; }
 ol.runs { padding-left:18px; } .decisions li { margin:2px 0; }
 @media (max-width: 640px) { main { padding:10px; } h1 { font-size:20px; } .who { display:none; } th, td { padding:6px; } }
