@@ -7,6 +7,7 @@ import { CohortError, UserError } from '../errors.ts';
 import { normalizeLocale, type Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import { Acknowledgement, DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
 import { type AnyCommand, type CommandContext, optionEntries } from './command.ts';
 import type { CoreServices } from './core-services.ts';
@@ -32,6 +33,8 @@ export interface DispatcherOptions {
   clock: Clock;
   /** Every installed feature's event listeners. */
   eventListeners: readonly EventListener[];
+  /** Where every answered command is counted. Default: nowhere. */
+  metrics?: Metrics;
 }
 
 /** Option values as the audit log keeps them: members by id and handle, everything else as given. */
@@ -225,10 +228,23 @@ export class Dispatcher implements CohortCore {
       });
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
+      this.#counted(commandName, envelope, 'ok', started);
       return { reply, status: 'ok', locale };
     } catch (error) {
-      return { reply: this.#errorReply(error, t, log, commandName), status: this.#code(error), locale };
+      const status = this.#code(error);
+      this.#counted(commandName, envelope, status, started);
+      return { reply: this.#errorReply(error, t, log, commandName), status, locale };
     }
+  }
+
+  #counted(command: string, envelope: CommandEnvelope, status: string, started: number): void {
+    this.options.metrics?.commandHandled({
+      // An unknown command counts under one name, so a flood of made-up names cannot grow the label set.
+      command: this.#byName.has(command) ? command : '(unknown)',
+      platform: envelope.space.platform,
+      status,
+      seconds: (performance.now() - started) / 1000,
+    });
   }
 
   async #handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }> {
@@ -236,6 +252,9 @@ export class Dispatcher implements CohortCore {
     const community = await this.#community(envelope.space);
     const actor = await this.#member(community, envelope.user);
     const target = envelope.target ? await this.#member(community, envelope.target) : null;
+    for (const mentioned of envelope.mentions ?? []) {
+      if (!mentioned.isBot) await this.#member(community, mentioned);
+    }
     const channel = envelope.channel
       ? await services.channels.ensure(
           community.id,

@@ -88,6 +88,11 @@ export interface EventEnvelope {
   metadata?: Record<string, unknown>;
   /** Platform delivery id; the same event delivered twice is logged once. */
   deliveryId?: string;
+  /**
+   * Users a message mentions, so core knows them as members before listeners run (a `+1 @bob` tip names a member
+   * who may never have spoken yet).
+   */
+  mentions?: PlatformUser[];
 }
 
 /** Runs after an event is recorded (e.g. digests taking in members' posts). Failures are logged, never thrown. */
