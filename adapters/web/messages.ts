@@ -162,6 +162,11 @@ export const panelMessages = {
       grantButton: 'Grant',
       member: 'Member (@handle)',
       entitlements: 'Entitlements of a member',
+      revenue: 'Revenue',
+      paidOrders: 'Paid orders ({{currency}})',
+      balance: "{{who}}'s balance ({{currency}})",
+      creator: 'Creator (@handle)',
+      provider: 'Provider',
       show: 'Show',
     },
     points: {
@@ -382,6 +387,11 @@ export const panelMessages = {
       grantButton: '赠送',
       member: '成员（@用户名）',
       entitlements: '成员的课程权益',
+      revenue: '收入',
+      paidOrders: '已付款订单（{{currency}}）',
+      balance: '{{who}} 的余额（{{currency}}）',
+      creator: '创作者（@用户名）',
+      provider: '支付渠道',
       show: '查看',
     },
     points: {

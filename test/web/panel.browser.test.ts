@@ -213,6 +213,8 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     await page.waitForSelector('.reply.tone-success');
     const [paid] = await h.app.services.commerce.listOrders(h.ids.slack, { status: 'paid' });
     expect(paid?.id).toBe(order!.id);
+    // Revenue counts the order once it is paid.
+    expect(await page.locator('.stats .card', { hasText: 'Paid orders (USD)' }).textContent()).toContain('49.00');
     const mine = await h.app.core.handleCommand(buyer('/mycourses'));
     expect(JSON.stringify(mine.reply)).toContain('Pricing workshop');
     await page.context().close();
