@@ -213,6 +213,8 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     await page.waitForSelector('.reply.tone-success');
     const [paid] = await h.app.services.commerce.listOrders(h.ids.slack, { status: 'paid' });
     expect(paid?.id).toBe(order!.id);
+    // Revenue counts the order once it is paid.
+    expect(await page.locator('.stats .card', { hasText: 'Paid orders (USD)' }).textContent()).toContain('49.00');
     const mine = await h.app.core.handleCommand(buyer('/mycourses'));
     expect(JSON.stringify(mine.reply)).toContain('Pricing workshop');
     await page.context().close();
@@ -254,5 +256,27 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     expect(answer?.status()).toBe(401);
     await page.context().close();
     await other.context().close();
+  });
+
+  // `PANEL_SCREENSHOTS=docs/panel npx vitest run test/web/panel.browser.test.ts` refreshes the README's pictures.
+  it.skipIf(!process.env.PANEL_SCREENSHOTS)('takes screenshots of the main pages in both languages', async () => {
+    const dir = process.env.PANEL_SCREENSHOTS as string;
+    for (const [locale, suffix] of [
+      ['en-US', 'en'],
+      ['zh-CN', 'zh-CN'],
+    ] as const) {
+      const page = await pageIn(locale);
+      await page.goto(`${h.panel.url}/`);
+      await page.screenshot({ path: `${dir}/sign-in.${suffix}.png` });
+      await page.goto(await h.demoLink('admin'));
+      for (const name of ['sources', 'digests', 'analytics', 'commerce', 'points', 'admin']) {
+        await page.goto(`${h.panel.url}/c/${h.ids.demo}/${name}`);
+        await page.screenshot({ path: `${dir}/${name}.${suffix}.png`, fullPage: name !== 'admin' });
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${h.panel.url}/c/${h.ids.demo}/analytics`);
+      await page.screenshot({ path: `${dir}/analytics-phone.${suffix}.png` });
+      await page.context().close();
+    }
   });
 });

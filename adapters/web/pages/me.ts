@@ -19,7 +19,7 @@ export const mePage: PanelPage = {
     const rows = entitlements.map((e, i) => {
       const course = courses[i];
       return html`<tr><td>${course?.title ?? e.courseId}</td><td>${course ? formatPrice(course.priceMinor, course.currency, ctx.locale) : ''}</td>
-<td>${e.source}</td><td>${e.expiresAt ? formatSlot(e.expiresAt, community.timezone) : '∞'}</td></tr>`;
+<td>${t(`panel:status.${e.source}`)}</td><td>${e.expiresAt ? formatSlot(e.expiresAt, community.timezone) : '∞'}</td></tr>`;
     });
     return html`<div class="grid"><div class="card"><h2>${t('panel:me.balance')}</h2>
 <p><strong class="big">${balance.balance}</strong></p>
