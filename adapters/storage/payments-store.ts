@@ -94,6 +94,15 @@ export class PrismaPaymentStore implements PaymentStore {
     return rows.map(toPayment);
   }
 
+  async paymentsForOrderRef(communityId: string, ref: string): Promise<Payment[]> {
+    const rows = await this.db.payment.findMany({
+      where: { communityId, orderId: { startsWith: ref } },
+      orderBy: { createdAt: 'asc' },
+      take: 50,
+    });
+    return rows.map(toPayment);
+  }
+
   async setPaymentStatus(
     id: string,
     status: PaymentStatus,

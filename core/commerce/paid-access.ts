@@ -1,11 +1,16 @@
 import type { PaidAccess, PaidOrderView } from '../ports/paid-access.ts';
-import type { CourseStore } from '../ports/stores.ts';
+import type { CourseStore, MemberStore } from '../ports/stores.ts';
 import type { CommerceService } from './commerce-service.ts';
 import type { CommerceStore } from './ports.ts';
 import type { CourseOrder } from './types.ts';
 
 /** The commerce feature's side of the payments port: orders and access, moved by a payment provider. */
-export function paidAccessOf(commerce: CommerceService, store: CommerceStore, courses: CourseStore): PaidAccess {
+export function paidAccessOf(
+  commerce: CommerceService,
+  store: CommerceStore,
+  courses: CourseStore,
+  members: MemberStore,
+): PaidAccess {
   const view = async (order: CourseOrder): Promise<PaidOrderView> => {
     const course = await courses.get(order.courseId);
     const period =
@@ -22,6 +27,8 @@ export function paidAccessOf(commerce: CommerceService, store: CommerceStore, co
       currency: order.currency,
       paymentModel: order.paymentModel,
       renewEveryDays: order.paymentModel === 'one_off' ? null : period,
+      buyerPlatformUserId: (await members.get(order.memberId))?.platformUserId ?? null,
+      createdAt: order.createdAt,
     };
   };
   return {

@@ -1,5 +1,6 @@
-import type { Course } from '../domain/types.ts';
+import type { Course, Locale } from '../domain/types.ts';
 import { UserError } from '../errors.ts';
+import type { Translator } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { PaidAccess, PaidOrderView } from '../ports/paid-access.ts';
@@ -103,6 +104,7 @@ export class PaymentService {
       log: Logger;
       settings: PaymentSettings;
       courses: CourseStore;
+      translator: Translator;
     },
   ) {}
 
@@ -117,6 +119,11 @@ export class PaymentService {
 
   gateways(): PaymentGateway[] {
     return [...this.#gateways.values()];
+  }
+
+  /** A line in the member's language, for adapters that answer a provider's update themselves (Stars). */
+  text(locale: Locale, key: string, params?: Record<string, unknown>): string {
+    return this.deps.translator.forLocale(locale)(key, params);
   }
 
   get settings(): PaymentSettings {
@@ -385,6 +392,40 @@ export class PaymentService {
     if (kind === 'refund' && !full) return changed ? 'booked' : 'booked';
     if (payment.orderId) await this.deps.access().revoke(payment.orderId, `provider:${payment.provider}`, notice.at);
     return 'revoked';
+  }
+
+  /**
+   * Refunds an order's online payment through its provider (a creator's or moderator's decision) and revokes its
+   * access. The provider's own refund notice that follows books nothing twice: both use the refund's id.
+   */
+  async refundOrder(
+    communityId: string,
+    orderRef: string,
+    by: { memberId: string; moderator: boolean },
+  ): Promise<{ payment: Payment; title: string } | null> {
+    const wanted = orderRef.trim().replace(/^#/, '');
+    const payments = (await this.deps.store.paymentsForOrderRef(communityId, wanted)).filter(
+      (p) => p.status === 'paid',
+    );
+    const orderIds = new Set(payments.map((p) => p.orderId));
+    const payment = orderIds.size === 1 ? payments.at(-1) : undefined;
+    if (!payment?.orderId) return null;
+    if (!by.moderator && payment.creatorId !== by.memberId)
+      throw new UserError('NOT_COURSE_OWNER', 'payments:errors.notYourSale');
+    const gateway = this.gateway(payment.provider);
+    if (!gateway) return null;
+    const { refundRef } = await gateway.refund(payment, `refund:${payment.id}`);
+    await this.refunded(
+      {
+        provider: payment.provider,
+        providerRef: payment.providerRef,
+        refundRef,
+        amountMinor: payment.amountMinor,
+        at: this.deps.clock.now(),
+      },
+      'refund',
+    );
+    return { payment, title: (await this.order(payment.orderId))?.courseTitle ?? '' };
   }
 
   /** A self-service link for the member's subscription, when a provider offers one. */

@@ -23,6 +23,8 @@ export interface PaymentStore {
   recordPayment(payment: NewPayment, entries: readonly MoneyEntry[]): Promise<{ payment: Payment; created: boolean }>;
   findPayment(provider: ProviderName, providerRef: string): Promise<Payment | null>;
   paymentsForOrder(orderId: string): Promise<Payment[]>;
+  /** Payments of the orders whose id starts with `ref` (the short reference people see), in one community. */
+  paymentsForOrderRef(communityId: string, ref: string): Promise<Payment[]>;
   /** Moves a payment's status and books entries with it; false (nothing booked) when it already had `status`. */
   setPaymentStatus(id: string, status: PaymentStatus, entries: readonly MoneyEntry[], at: Date): Promise<boolean>;
   markFulfilled(id: string, at: Date): Promise<void>;

@@ -18,6 +18,9 @@ export interface PaidOrderView {
   paymentModel: PaymentModel;
   /** Subscriptions and memberships: the length of one period; null for one-off purchases. */
   renewEveryDays: number | null;
+  /** The buyer's id on the community's platform (who may pay it). */
+  buyerPlatformUserId: string | null;
+  createdAt: Date;
 }
 
 export type FulfilOutcome =

@@ -146,3 +146,29 @@ export const premiumSkuCommand = definePaymentsCommand({
     return { text: t('payments:skuSet', { sku: input.sku, title: course.title }), tone: 'success' };
   },
 });
+
+export const refundCommand = definePaymentsCommand({
+  name: 'payments refund',
+  description: { en: 'Refund an order paid online and revoke its access', 'zh-CN': '为在线付款的订单退款并收回权限' },
+  permission: 'creator',
+  slow: true,
+  options: {
+    order: option.string({ description: { en: 'Order #id', 'zh-CN': '订单 #编号' }, required: true, maxLength: 40 }),
+  },
+  async handler({ input, member, community, services, t }) {
+    const ref = input.order.trim().replace(/^#/, '').slice(0, 12);
+    const done = await services.payments.refundOrder(community.id, input.order, {
+      memberId: member.id,
+      moderator: hasPermission(member.role, 'moderator'),
+    });
+    if (!done) return { text: t('payments:refundNone', { ref }), tone: 'warning', ephemeral: true };
+    return {
+      text: t('payments:refundDone', {
+        ref: done.payment.orderId?.slice(0, 8),
+        provider: done.payment.provider,
+        title: done.title,
+      }),
+      tone: 'success',
+    };
+  },
+});
