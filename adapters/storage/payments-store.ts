@@ -252,4 +252,8 @@ export class PrismaPaymentStore implements PaymentStore {
   async courseForSku(skuId: string): Promise<{ communityId: string; courseId: string } | null> {
     return this.db.premiumSku.findUnique({ where: { skuId }, select: { communityId: true, courseId: true } });
   }
+
+  async skuForCourse(courseId: string): Promise<string | null> {
+    return (await this.db.premiumSku.findFirst({ where: { courseId }, select: { skuId: true } }))?.skuId ?? null;
+  }
 }

@@ -25,7 +25,10 @@ export const commerceFeature = defineFeature<CommerceStore, CommerceHandles & { 
       access: ctx.access,
       log: ctx.log,
     });
-    return { commerce, paidAccess: paidAccessOf(commerce, ctx.stores, ctx.core.courses, ctx.core.members) };
+    return {
+      commerce,
+      paidAccess: paidAccessOf(commerce, ctx.stores, ctx.core.courses, ctx.core.members, ctx.core.communities),
+    };
   },
   // Payment providers (the payments feature) move orders and access through this port.
   provides: ({ paidAccess }) => ({ paidAccess }),

@@ -428,6 +428,65 @@ export class PaymentService {
     return { payment, title: (await this.order(payment.orderId))?.courseTitle ?? '' };
   }
 
+  /**
+   * A Discord premium entitlement for a SKU linked to a course: created (or updated) gives the course's access until
+   * its end, deleted (refunded, or a test entitlement removed) revokes it. Keyed by the entitlement id. The ledger
+   * books the course's price: Discord pays out on its own schedule, and its payout report is the authority.
+   */
+  async premiumEntitlement(
+    kind: 'create' | 'update' | 'delete',
+    e: {
+      entitlementId: string;
+      skuId: string;
+      platformUserId: string;
+      endsAt: Date | null;
+      deleted: boolean;
+      test: boolean;
+      at: Date;
+    },
+  ): Promise<string> {
+    const sku = await this.deps.store.courseForSku(e.skuId);
+    if (!sku) return 'unknown-sku';
+    const existing = await this.deps.store.findPayment('discord', e.entitlementId);
+    if (kind === 'delete' || e.deleted) {
+      if (!existing) return 'unknown';
+      const outcome = await this.refunded(
+        {
+          provider: 'discord',
+          providerRef: e.entitlementId,
+          refundRef: `deleted:${e.entitlementId}`,
+          amountMinor: existing.amountMinor,
+          at: e.at,
+        },
+        'refund',
+      );
+      return outcome;
+    }
+    if (existing?.orderId) {
+      if (e.endsAt) await this.deps.access().extend(existing.orderId, e.endsAt);
+      return existing.fulfilledAt ? 'updated' : await this.#fulfil(existing, e.endsAt);
+    }
+    const order = await this.deps
+      .access()
+      .openOrder(sku.communityId, e.platformUserId, sku.courseId, `discord:${e.entitlementId}`, e.at);
+    if (!order) return 'already-owned';
+    return this.paid({
+      provider: 'discord',
+      providerRef: e.entitlementId,
+      orderId: order.id,
+      amountMinor: order.amountMinor,
+      currency: order.currency,
+      at: e.at,
+      payerRef: e.platformUserId,
+      periodEnd: e.endsAt,
+    });
+  }
+
+  /** The SKU that sells a course on Discord, if one was set (the premium button). */
+  premiumSkuFor(courseId: string): Promise<string | null> {
+    return this.deps.store.skuForCourse(courseId);
+  }
+
   /** A self-service link for the member's subscription, when a provider offers one. */
   async portalLink(memberId: string, locale: string): Promise<{ url: string } | null> {
     for (const gateway of this.gateways()) {

@@ -44,6 +44,7 @@ export interface PaymentStore {
   discrepancies(communityId: string | null, status?: Discrepancy['status']): Promise<Discrepancy[]>;
   setSkuCourse(sku: { skuId: string; communityId: string; courseId: string }): Promise<void>;
   courseForSku(skuId: string): Promise<{ communityId: string; courseId: string } | null>;
+  skuForCourse(courseId: string): Promise<string | null>;
 }
 
 export interface CheckoutRequest {
