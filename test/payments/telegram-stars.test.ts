@@ -51,7 +51,8 @@ describe('Telegram Stars: invoice → pre-checkout → successful_payment → ac
   }
 
   async function orderFor(title: string, price: number, model = 'one_off', buyer = alice) {
-    const course = refOf(await say(owner, `/course add "${title}" ${price} ${model} XTR stars`));
+    await say(owner, `/course add "${title}" ${price} ${model} XTR stars`);
+    const course = (await app.db.prisma.course.findFirstOrThrow({ where: { title } })).id;
     const order = refOf(await say(buyer, `/buy ${course}`));
     const full = await app.db.prisma.courseOrder.findFirstOrThrow({ where: { id: { startsWith: order } } });
     return { course, order, id: full.id };
