@@ -205,7 +205,7 @@ export class PrismaPaymentStore implements PaymentStore {
       kind: r.kind as MoneyEntry['kind'],
       amountMinor: r.amountMinor,
       currency: r.currency,
-      provider: r.provider as ProviderName,
+      provider: r.provider as MoneyEntry['provider'],
       reference: r.reference,
       occurredAt: r.occurredAt,
     }));

@@ -22,6 +22,7 @@ export const paymentsMessages: Messages = {
     ledgerBalance: 'Balance {{currency}}',
     ledgerLine: '{{kind}} {{amount}} · {{provider}}',
     ledgerFee: 'Operator fee: {{fee}} of each payment',
+    providers: { stripe: 'Stripe', telegram: 'Telegram Stars', discord: 'Discord', manual: 'booked by hand' },
     kinds: {
       payment: 'payment',
       fee: 'operator fee',
@@ -83,6 +84,7 @@ export const paymentsMessages: Messages = {
     ledgerBalance: '{{currency}} 余额',
     ledgerLine: '{{kind}} {{amount}} · {{provider}}',
     ledgerFee: '平台服务费：每笔付款的 {{fee}}',
+    providers: { stripe: 'Stripe', telegram: 'Telegram 星', discord: 'Discord', manual: '手动记账' },
     kinds: {
       payment: '收款',
       fee: '平台服务费',

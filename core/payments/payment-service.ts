@@ -521,7 +521,7 @@ export class PaymentService {
         kind: 'payout',
         amountMinor: -amountMinor,
         currency,
-        provider: 'stripe',
+        provider: 'manual',
         reference: `payout:${reference}`,
         occurredAt: at,
       },

@@ -148,7 +148,7 @@ describe('Telegram Stars: invoice → pre-checkout → successful_payment → ac
 
     // Refund by the creator: refundStarPayment with the charge id, access revoked, the ledger balanced.
     const refunded = await say(owner, `/payments refund ${order}`);
-    expect(textOf(refunded)).toContain('refunded through telegram');
+    expect(textOf(refunded)).toContain('refunded through Telegram Stars');
     const call = fake.calls.find((c) => c.method === 'refundStarPayment');
     expect(call?.payload).toMatchObject({ user_id: alice.id, telegram_payment_charge_id: chargeId });
     expect((await entitlementsOf(alice, course))[0]?.revokedAt).not.toBeNull();

@@ -42,6 +42,8 @@ export const buyCommand = defineCommerceCommand({
         title: course.title,
         price: formatPrice(order.amountMinor, order.currency, locale),
       }),
+      // Where a payment provider is configured, /pay opens its checkout; otherwise it explains manual payment.
+      buttons: [{ label: t('commerce:payOnline'), action: `/pay ${order.id}`, style: 'primary' }],
       tone: 'success',
       ephemeral: true,
     };

@@ -39,7 +39,7 @@ export const ledgerCommand = definePaymentsCommand({
         title: t('payments:ledgerLine', {
           kind: t(`payments:kinds.${e.kind}`),
           amount: signed(e.amountMinor, e.currency, locale),
-          provider: e.provider,
+          provider: t(`payments:providers.${e.provider}`),
         }),
         meta: e.occurredAt.toISOString().slice(0, 16).replace('T', ' '),
       })),
@@ -165,7 +165,7 @@ export const refundCommand = definePaymentsCommand({
     return {
       text: t('payments:refundDone', {
         ref: done.payment.orderId?.slice(0, 8),
-        provider: done.payment.provider,
+        provider: t(`payments:providers.${done.payment.provider}`),
         title: done.title,
       }),
       tone: 'success',
