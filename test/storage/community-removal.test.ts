@@ -41,6 +41,7 @@ describe('removing a community', () => {
     await say('@mod /digest schedule add "0 10 * * *" Asia/Shanghai');
     app.clock.advance(86_400_000);
     await app.services.content.digests.runDue();
+    await app.services.content.learnOnce();
     await say('@alice /tip @bob 5 thanks');
     await say('@admin /points policy 20');
     await say('@mod /points grant @bob 3 "helpful answer"');

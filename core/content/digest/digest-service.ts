@@ -10,7 +10,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { PostTarget } from '../../ports/messenger.ts';
 import type { CommunityStore, EventStore } from '../../ports/stores.ts';
 import type { ContentStores } from '../ports.ts';
-import type { ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
+import type { ContentItem, ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
 import { buildFeedback, FEEDBACK_VERBS } from './feedback.ts';
 import { type RankCandidate, type RankResult, rankCandidates } from './rank.ts';
 import { formatSlot, renderDigest } from './render.ts';
@@ -34,8 +34,21 @@ export interface DigestDeps {
   clock: Clock;
   log: Logger;
   modelId: string;
+  /**
+   * The community's calibrated quality per item (core/content/scoring/community-learning.ts): what ranking,
+   * `min-score` and explanations use. Without it, the stored model quality.
+   */
+  quality?: { qualityOf(communityId: string, items: readonly ContentItem[]): Promise<Map<string, number>> };
+  /** Runs before a build: reads the community's built-in sources for the first time, so a first digest has items. */
+  prepare?: (communityId: string) => Promise<void>;
   /** Candidate window and cap. Defaults: 7 days, 5,000 items. */
   windowMs?: number;
+  /**
+   * Candidate window of a community's first digest (nothing posted yet) when the usual window cannot fill it: a
+   * community that installs Cohort with weeks of history gets its best recent posts, not an empty digest.
+   * Default 30 days.
+   */
+  firstWindowMs?: number;
   maxCandidates?: number;
   /** How long a slot whose post failed keeps being retried. Default 6 h. */
   retryWindowMs?: number;
@@ -63,17 +76,35 @@ export class DigestService {
   }
 
   async build(communityId: string, channelId: string | null, filter: DigestFilter, now: Date): Promise<BuiltDigest> {
-    const { stores } = this.deps;
+    await this.deps.prepare?.(communityId);
     const windowMs = this.deps.windowMs ?? 7 * 86_400_000;
+    const built = await this.#buildIn(communityId, channelId, filter, now, windowMs);
+    const firstWindowMs = this.deps.firstWindowMs ?? 30 * 86_400_000;
+    // A community's first digest (nothing posted yet) that the usual window cannot fill looks further back.
+    if (built.result.picked.length >= filter.maxItems || firstWindowMs <= windowMs) return built;
+    const posted = (await this.deps.stores.runs.recent(communityId, 20)).some((run) => run.status === 'posted');
+    return posted ? built : this.#buildIn(communityId, channelId, filter, now, firstWindowMs);
+  }
+
+  async #buildIn(
+    communityId: string,
+    channelId: string | null,
+    filter: DigestFilter,
+    now: Date,
+    windowMs: number,
+  ): Promise<BuiltDigest> {
+    const { stores } = this.deps;
     const since = new Date(now.getTime() - windowMs);
     const [items, sources] = await Promise.all([
       stores.items.listCandidates({ communityId, since, limit: this.deps.maxCandidates ?? 5_000 }),
       stores.sources.list(communityId),
     ]);
+    const calibrated = (await this.deps.quality?.qualityOf(communityId, items)) ?? new Map<string, number>();
     const sourceById = new Map<string, ContentSource>(sources.map((s) => [s.id, s]));
     const candidates: RankCandidate[] = items.flatMap((item) => {
       const source = sourceById.get(item.sourceId);
-      return source ? [{ item, sourceTitle: source.title, sourceTopics: source.topics }] : [];
+      const scored: ContentItem = { ...item, quality: calibrated.get(item.id) ?? item.quality };
+      return source ? [{ item: scored, sourceTitle: source.title, sourceTopics: source.topics }] : [];
     });
     const delivered = channelId
       ? await stores.runs.deliveredIn(

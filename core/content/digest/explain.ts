@@ -2,6 +2,7 @@ import type { ReplyField, RichReply } from '../../domain/reply.ts';
 import type { Translate } from '../../i18n/translate.ts';
 import { canonicalUrl } from '../clean/canonical-url.ts';
 import type { ContentStores } from '../ports.ts';
+import type { ContentItem } from '../types.ts';
 import { formatSlot } from './render.ts';
 
 /**
@@ -14,6 +15,8 @@ export async function explainUrl(
   url: string,
   t: Translate,
   timezone: string,
+  /** The community's calibrated quality (0.5 = its median item); the stored model quality without it. */
+  qualityOf?: (items: readonly ContentItem[]) => Promise<Map<string, number>>,
 ): Promise<RichReply> {
   const title = t('content:explain.title', { url });
   const key = canonicalUrl(url);
@@ -22,6 +25,7 @@ export async function explainUrl(
 
   const when = (at: Date) => formatSlot(at, timezone);
   const runs = await stores.runs.recent(communityId, 10);
+  const quality = (await qualityOf?.(items)) ?? new Map<string, number>();
   const fields: ReplyField[] = [];
   for (const item of items) {
     const source = await stores.sources.get(item.sourceId);
@@ -31,7 +35,7 @@ export async function explainUrl(
         when: when(item.fetchedAt),
         language: item.language,
         // Items dropped before scoring have no score to show.
-        quality: item.embedding ? item.quality.toFixed(2) : '—',
+        quality: item.embedding ? (quality.get(item.id) ?? item.quality).toFixed(2) : '—',
       }),
     ];
     if (item.dropReason === 'REMOVED_BY_MODERATOR') lines.push(t('content:explain.removed'));

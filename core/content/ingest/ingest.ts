@@ -1,6 +1,6 @@
 import { dot } from '../../domain/vectors.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { ContentItemStore, KnownItems } from '../ports.ts';
+import type { ContentItemStore, KnownItems, QualityStore } from '../ports.ts';
 import type { ContentScorer } from '../scoring/scorer.ts';
 import type { ContentItem, ContentSource, DropReason, NewContentItem } from '../types.ts';
 import type { PreparedItem } from './prepare.ts';
@@ -38,6 +38,8 @@ export interface IngestSummary {
 
 export interface IngestDeps {
   items: ContentItemStore;
+  /** Where each kept item's scoring inputs go, for the community's own quality layer. */
+  quality?: QualityStore;
   scorer: ContentScorer;
   clock: Clock;
 }
@@ -128,6 +130,7 @@ export async function ingestItems(
 
   const rows: NewContentItem[] = [];
   const scoreOf = new Map(toScore.map((p, i) => [p, scores[i]]));
+  const featuresOf = new Map<string, Float64Array>();
   for (const p of pending) {
     const scored = scoreOf.get(p);
     let { reason, duplicateOfId } = p;
@@ -139,6 +142,7 @@ export async function ingestItems(
       } else neighbours.push({ id: null, embedding: scored.embedding });
     }
     if (reason) drop(reason);
+    if (scored?.features && reason === null) featuresOf.set(p.prepared.guid, scored.features);
     rows.push({
       communityId: source.communityId,
       sourceId: source.id,
@@ -163,5 +167,22 @@ export async function ingestItems(
   const stored = await deps.items.insertMany(rows);
   summary.keptItems = stored.filter((item) => item.dropReason === null);
   summary.kept = summary.keptItems.length;
+  await deps.quality?.saveInputs(
+    summary.keptItems.flatMap((item) => {
+      const features = featuresOf.get(item.guid);
+      return features
+        ? [
+            {
+              itemId: item.id,
+              communityId: item.communityId,
+              kind: source.kind === 'community' ? 'post' : source.kind === 'courses' ? 'course' : 'article',
+              baseQuality: item.quality,
+              features,
+              publishedAt: item.publishedAt,
+            },
+          ]
+        : [];
+    }),
+  );
   return summary;
 }
