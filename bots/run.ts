@@ -256,6 +256,7 @@ export async function run(options: {
       core: app.core,
       config,
       log: log.child({ ns: `adapter:${name}` }),
+      payments: app.services.payments,
     });
     if (!started.ok) {
       // One line an operator can act on; the SDK's stack only at LOG_LEVEL=debug.
