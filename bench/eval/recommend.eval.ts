@@ -17,7 +17,9 @@
  * Choices (the diversity trade-off λ of the served list) are made on the validation slice — first interactions in
  * the last fifth of the training period that are no protocol's test — and only then read on the test events.
  *
- * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test).
+ * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test); for comparing engine
+ * variants on the validation slice (the per-seed validation NDCG is printed): `--hard-negatives S` (share of
+ * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same).
  */
 
 import type { Community, Course, Member, NewInteractionEvent } from '../../core/domain/types.ts';
