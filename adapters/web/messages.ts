@@ -49,6 +49,7 @@ export const panelMessages = {
       channelHint: 'The chat channel id where posts go (console: general)',
       optional: 'optional',
       result: 'Result',
+      sure: 'Are you sure? This cannot be undone.',
     },
     errors: {
       notFound: 'This page does not exist.',
@@ -274,6 +275,7 @@ export const panelMessages = {
       channelHint: '发布内容的聊天频道 id（控制台：general）',
       optional: '可选',
       result: '结果',
+      sure: '确定吗？此操作无法撤销。',
     },
     errors: {
       notFound: '此页面不存在。',
