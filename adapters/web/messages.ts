@@ -227,6 +227,8 @@ export const panelMessages = {
       balance: 'Points',
       courses: 'My courses',
       history: 'Recent points',
+      granted: 'granted by a moderator',
+      revoked: 'revoked by a moderator',
     },
   },
   'zh-CN': {
@@ -453,6 +455,8 @@ export const panelMessages = {
       balance: '积分',
       courses: '我的课程',
       history: '最近积分记录',
+      granted: '版主发放',
+      revoked: '版主扣除',
     },
   },
 } satisfies Messages;
