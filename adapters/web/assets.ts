@@ -37,10 +37,11 @@ table { border-collapse:collapse; width:100%; }
 th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { font-size:13px; color:var(--muted); font-weight:600; }
 td .inline + .inline { margin-left:6px; }
-.reply { border-left:4px solid var(--accent); background:var(--card); padding:12px 14px; border-radius:8px; margin:0 0 16px; white-space:pre-line; }
+.reply { border-left:4px solid var(--accent); background:var(--card); padding:12px 14px; border-radius:8px; margin:0 0 16px; }
+.reply .text, .reply dd { white-space:pre-line; }
 .reply.tone-success { border-color:var(--ok); } .reply.tone-warning { border-color:var(--warn); } .reply.tone-error { border-color:var(--bad); }
-.reply .items { padding-left:20px; } .reply footer { color:var(--muted); font-size:13px; margin-top:6px; }
-.reply .buttons { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; white-space:normal; }
+.reply .items { list-style:none; padding-left:0; } .reply .items li { margin:8px 0; } .reply .items small { display:block; } .reply footer { color:var(--muted); font-size:13px; margin-top:6px; }
+.reply .buttons { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; }
 .fields { display:grid; grid-template-columns:max-content 1fr; gap:4px 12px; }
 .fields dt { font-weight:600; }
 .badge { display:inline-block; padding:1px 8px; border-radius:999px; font-size:12px; background:#edf2ff; color:var(--accent); }

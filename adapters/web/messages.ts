@@ -49,6 +49,7 @@ export const panelMessages = {
       channelHint: 'The chat channel id where posts go (console: general)',
       optional: 'optional',
       result: 'Result',
+      sure: 'Are you sure? This cannot be undone.',
     },
     errors: {
       notFound: 'This page does not exist.',
@@ -226,6 +227,8 @@ export const panelMessages = {
       balance: 'Points',
       courses: 'My courses',
       history: 'Recent points',
+      granted: 'granted by a moderator',
+      revoked: 'revoked by a moderator',
     },
   },
   'zh-CN': {
@@ -274,6 +277,7 @@ export const panelMessages = {
       channelHint: '发布内容的聊天频道 id（控制台：general）',
       optional: '可选',
       result: '结果',
+      sure: '确定吗？此操作无法撤销。',
     },
     errors: {
       notFound: '此页面不存在。',
@@ -451,6 +455,8 @@ export const panelMessages = {
       balance: '积分',
       courses: '我的课程',
       history: '最近积分记录',
+      granted: '版主发放',
+      revoked: '版主扣除',
     },
   },
 } satisfies Messages;

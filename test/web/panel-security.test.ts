@@ -113,6 +113,10 @@ describe('web panel refusals', () => {
     const alice = new Client(h.panel.url);
     await alice.get(new URL(await h.demoLink('alice')).pathname);
     expect((await alice.get(`/c/${h.ids.demo}/admin`)).status).toBe(403);
+    // Her own page shows her points, with whom and why.
+    await h.app.console.run('@bob /tip @alice 3 "thanks for the notes"');
+    const mine = await (await alice.get(`/c/${h.ids.demo}/me`)).text();
+    expect(mine).toMatch(/<td>\+3<\/td>\s*<td>@bob<\/td><td>thanks for the notes<\/td>/);
     const token = await alice.csrfFrom(`/c/${h.ids.demo}/me`);
     const run = await alice.post(`/c/${h.ids.demo}/run`, {
       _csrf: token,

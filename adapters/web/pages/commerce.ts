@@ -37,7 +37,7 @@ export const commercePage: PanelPage = {
 <td><span class="badge ${o.status === 'paid' ? 'ok' : o.status === 'pending' ? 'warn' : ''}">${t(`panel:status.${o.status}`)}</span></td>
 <td>${
         o.status === 'pending'
-          ? html`${actionForm({ ...common, line: `/order confirm ${o.id}`, label: t('panel:commerce.confirm'), style: 'primary' })} ${actionForm({ ...common, line: `/order cancel ${o.id}`, label: t('panel:commerce.cancel'), style: 'danger' })}`
+          ? html`${actionForm({ ...common, line: `/order confirm ${o.id}`, label: t('panel:commerce.confirm'), style: 'primary' })} ${actionForm({ ...common, line: `/order cancel ${o.id}`, label: t('panel:commerce.cancel'), style: 'danger', confirm: t('panel:common.sure') })}`
           : ''
       }</td></tr>`,
     );
@@ -84,6 +84,7 @@ ${commandForm({
   ...common,
   command: 'course add',
   id: 'course-add',
+  heading: t('panel:commerce.addCourse'),
   submit: t('panel:commerce.addButton'),
   fields: [
     { name: 'title', label: t('panel:commerce.courseTitle'), required: true },
@@ -97,6 +98,7 @@ ${commandForm({
 ${commandForm({
   ...common,
   command: 'course access',
+  heading: t('panel:commerce.access'),
   submit: t('panel:commerce.setAccess'),
   style: 'secondary',
   extra: html`<small>${t('panel:commerce.accessHint')}</small>`,
@@ -110,6 +112,7 @@ ${commandForm({
 ${commandForm({
   ...common,
   command: 'course grant',
+  heading: t('panel:commerce.grant'),
   submit: t('panel:commerce.grantButton'),
   style: 'secondary',
   fields: [

@@ -76,7 +76,7 @@ export const digestsPage: PanelPage = {
   <td><small>${s.topics.length ? s.topics.join(', ') : t('content:schedule.anyTopic')} · ≥ ${s.minScore} · ≤ ${s.maxItems} · ${s.language}${s.requiresApproval ? html` · <span class="badge">${t('panel:digests.queue')}</span>` : ''}</small></td>
   <td>${s.paused ? '—' : formatSlot(nextSlot(s.cron, s.timezone, now), s.timezone)}</td>
   <td>${actionForm({ ...common, line: `/digest schedule ${s.paused ? 'resume' : 'pause'} ${s.id}`, label: t(s.paused ? 'panel:common.resume' : 'panel:common.pause') })}
-      ${actionForm({ ...common, line: `/digest schedule remove ${s.id}`, label: t('panel:common.remove'), style: 'danger' })}</td>
+      ${actionForm({ ...common, line: `/digest schedule remove ${s.id}`, label: t('panel:common.remove'), style: 'danger', confirm: t('panel:common.sure') })}</td>
 </tr>`,
     );
     const queue = await Promise.all(
