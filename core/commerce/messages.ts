@@ -169,6 +169,7 @@ export const commerceMessages: Messages = {
       couponOffInvalid: '“{{off}}” is not a discount. Write 20% or an amount such as 10 or 9.90.',
       couponExpiryInvalid: '“{{expires}}” is not a date. Write it like 2026-12-31, or a number of days like 30d.',
       promoNone: 'No channel is open to course promotion yet. Ask a moderator to run /promo allow in the channel.',
+      promoNoneMod: 'No channel is open to course promotion yet. Open this one with /promo allow.',
       promoClosed: 'Courses can be promoted only in {{channels}}.',
       promoQuota:
         'You have reached this week’s promotion quota in #{{channel}} ({{quota}} per creator). Try again in a few days.',
@@ -350,6 +351,7 @@ export const commerceMessages: Messages = {
       couponOffInvalid: '“{{off}}”不是有效的优惠，请写成 20% 或 10、9.90 这样的金额。',
       couponExpiryInvalid: '“{{expires}}”不是日期，请写成 2026-12-31，或天数如 30d。',
       promoNone: '还没有开放课程推广的频道。请版主在目标频道使用 /promo allow。',
+      promoNoneMod: '还没有开放课程推广的频道。可用 /promo allow 开放本频道。',
       promoClosed: '课程只能在 {{channels}} 推广。',
       promoQuota: '你本周在 #{{channel}} 的 {{quota}} 次推广已用完，请过几天再试。',
       promoUnknown: '没有推广“{{ref}}”。',

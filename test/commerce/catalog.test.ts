@@ -104,7 +104,8 @@ describe('the catalogue in the console sandbox', () => {
     expect((await say('@mod /promo deny')).output).toContain('closed in #general');
     const closed = await say(`@creator /course promote ${course}`);
     expect(closed.status).toBe('PROMO_CHANNEL_CLOSED');
-    expect(closed.output).toContain('/promo allow');
+    expect(closed.output).toContain('Ask a moderator to run /promo allow');
+    expect((await say(`@mod /course promote ${course}`)).output).toContain('Open this one with /promo allow');
 
     // Reopened with a quota of 3 a week: two cards were posted already, so the fourth this week is refused; a week
     // later it is fine.
