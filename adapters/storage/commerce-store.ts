@@ -64,6 +64,12 @@ export async function insertNotices(tx: Tx | Db, notices: readonly NewNotice[] =
   return added;
 }
 
+/** Grants for good (not purchases or trials) are one per member and course, enforced by a unique key. */
+const holdKeyOf = (e: NewEntitlement): string | null =>
+  e.expiresAt === null && (e.source === 'grant' || e.source === 'level')
+    ? `${e.communityId}:${e.memberId}:${e.courseId}`
+    : null;
+
 export class PrismaCommerceStore implements CommerceStore {
   constructor(private readonly db: Db) {}
 
@@ -186,9 +192,16 @@ export class PrismaCommerceStore implements CommerceStore {
         orderBy: { startsAt: 'desc' },
       });
       if (held) return { entitlement: toEntitlement(held), created: false };
-      const row = await tx.entitlement.create({ data: entitlement });
+      const row = await tx.entitlement.create({ data: { ...entitlement, holdKey: holdKeyOf(entitlement) } });
       await insertEventsPrisma(tx, events);
       return { entitlement: toEntitlement(row), created: true };
+    }).catch(async (error: unknown) => {
+      // Two grants for good at once (PostgreSQL, read committed): the other one's row is the entitlement.
+      const key = holdKeyOf(entitlement);
+      if (!key || !isUniqueViolation(error)) throw error;
+      const row = await this.db.entitlement.findUnique({ where: { holdKey: key } });
+      if (!row) throw error;
+      return { entitlement: toEntitlement(row), created: false };
     });
   }
 
