@@ -178,7 +178,7 @@ export const commerceMessages: Messages = {
       pointsNotAccepted: '“{{title}}” does not accept points.',
       pointsTooFew:
         'You have {{balance}} points: not enough for a discount on “{{title}}” ({{rate}} points make one unit).',
-      levelsDisabled: 'Levels are off in this community. A moderator can turn them on with /levels on.',
+      levelsDisabled: 'Levels are off in this community. A moderator can turn them on with /levels setup on.',
       notBuyer: 'That order is not yours.',
       channelRequired: 'Run this in the channel, or name it with channel:<id>.',
       receiptUnpaid: 'Order #{{ref}} is not settled yet, so there is no receipt. Its status: {{status}}.',
@@ -358,7 +358,7 @@ export const commerceMessages: Messages = {
       promoDecided: '推广 #{{ref}} 已是 {{status}} 状态。',
       pointsNotAccepted: '《{{title}}》不接受积分抵扣。',
       pointsTooFew: '你有 {{balance}} 积分，不足以抵扣《{{title}}》（{{rate}} 积分抵 1 个货币单位）。',
-      levelsDisabled: '本社区未开启等级。版主可用 /levels on 开启。',
+      levelsDisabled: '本社区未开启等级。版主可用 /levels setup on 开启。',
       notBuyer: '这不是你的订单。',
       channelRequired: '请在目标频道运行，或用 channel:<ID> 指定频道。',
       receiptUnpaid: '订单 #{{ref}} 尚未结算，暂无收据。当前状态：{{status}}。',
