@@ -230,6 +230,14 @@ describe('the catalogue in the console sandbox', () => {
     });
     expect((await run()).sent).toBe(0);
     expect(direct('chen')).toHaveLength(2);
+    // A provider renews the same entitlement for another period: its end gets its own reminder and ending.
+    await app.services.commerce.setPaidUntil(order!.id, new Date(app.clock.now().getTime() + 30 * DAY));
+    app.clock.advance(28 * DAY);
+    expect((await run()).sent).toBe(1);
+    expect(direct('chen').at(-1)!.text).toContain('续费提醒');
+    app.clock.advance(3 * DAY);
+    expect((await run()).sent).toBe(1);
+    expect(direct('chen').at(-1)!.text).toContain('访问权限已到期');
   });
 
   it('runs a free trial once per member, and ends it with a message', async () => {
