@@ -64,6 +64,12 @@ export async function insertNotices(tx: Tx | Db, notices: readonly NewNotice[] =
   return added;
 }
 
+/** Grants for good (not purchases or trials) are one per member and course, enforced by a unique key. */
+const holdKeyOf = (e: NewEntitlement): string | null =>
+  e.expiresAt === null && (e.source === 'grant' || e.source === 'level')
+    ? `${e.communityId}:${e.memberId}:${e.courseId}`
+    : null;
+
 export class PrismaCommerceStore implements CommerceStore {
   constructor(private readonly db: Db) {}
 
@@ -169,27 +175,36 @@ export class PrismaCommerceStore implements CommerceStore {
     entitlement: NewEntitlement,
     events: EffectEvents,
   ): Promise<{ entitlement: Entitlement; created: boolean }> {
-    return this.db.$transaction(async (tx) => {
-      // Granting what the member holds is the same entitlement: for good over for good, timed over any access that
-      // is still running (a gift for good on top of a subscription is an upgrade, so it is written).
-      const held = await tx.entitlement.findFirst({
-        where: {
-          communityId: entitlement.communityId,
-          memberId: entitlement.memberId,
-          courseId: entitlement.courseId,
-          revokedAt: null,
-          OR:
-            entitlement.expiresAt === null
-              ? [{ expiresAt: null }]
-              : [{ expiresAt: null }, { expiresAt: { gt: entitlement.startsAt } }],
-        },
-        orderBy: { startsAt: 'desc' },
+    return this.db
+      .$transaction(async (tx) => {
+        // Granting what the member holds is the same entitlement: for good over for good, timed over any access that
+        // is still running (a gift for good on top of a subscription is an upgrade, so it is written).
+        const held = await tx.entitlement.findFirst({
+          where: {
+            communityId: entitlement.communityId,
+            memberId: entitlement.memberId,
+            courseId: entitlement.courseId,
+            revokedAt: null,
+            OR:
+              entitlement.expiresAt === null
+                ? [{ expiresAt: null }]
+                : [{ expiresAt: null }, { expiresAt: { gt: entitlement.startsAt } }],
+          },
+          orderBy: { startsAt: 'desc' },
+        });
+        if (held) return { entitlement: toEntitlement(held), created: false };
+        const row = await tx.entitlement.create({ data: { ...entitlement, holdKey: holdKeyOf(entitlement) } });
+        await insertEventsPrisma(tx, events);
+        return { entitlement: toEntitlement(row), created: true };
+      })
+      .catch(async (error: unknown) => {
+        // Two grants for good at once (PostgreSQL, read committed): the other one's row is the entitlement.
+        const key = holdKeyOf(entitlement);
+        if (!key || !isUniqueViolation(error)) throw error;
+        const row = await this.db.entitlement.findUnique({ where: { holdKey: key } });
+        if (!row) throw error;
+        return { entitlement: toEntitlement(row), created: false };
       });
-      if (held) return { entitlement: toEntitlement(held), created: false };
-      const row = await tx.entitlement.create({ data: entitlement });
-      await insertEventsPrisma(tx, events);
-      return { entitlement: toEntitlement(row), created: true };
-    });
   }
 
   async orderById(id: string): Promise<CourseOrder | null> {

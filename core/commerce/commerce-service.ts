@@ -553,7 +553,8 @@ export class CommerceService {
         communityId: e.communityId,
         memberId: e.memberId,
         kind: 'renewal',
-        key: `renewal:${e.id}`,
+        // A provider's renewal extends the same entitlement: each period's end has its own reminder.
+        key: `renewal:${e.id}:${e.expiresAt.getTime()}`,
         params: {
           title: course.title,
           courseId: course.id,
@@ -609,7 +610,7 @@ export class CommerceService {
                 communityId: ended.communityId,
                 memberId: ended.memberId,
                 kind: 'ended',
-                key: `ended:${ended.id}`,
+                key: `ended:${ended.id}:${ended.expiresAt?.getTime() ?? 0}`,
                 params: { title: course.title, courseId: course.id, trial: ended.source === 'trial' ? 1 : 0 },
                 dueAt: at,
               },

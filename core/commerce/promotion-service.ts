@@ -71,13 +71,13 @@ export class PromotionService {
     const channel = channelId ? await this.deps.store.channel(community.id, channelId) : null;
     if (!channel || !channelId) {
       const open = await this.deps.store.channels(community.id);
-      throw new UserError(
-        'PROMO_CHANNEL_CLOSED',
-        open.length ? 'commerce:errors.promoClosed' : 'commerce:errors.promoNone',
-        {
-          channels: open.map((c) => `#${c.channelId}`).join(', '),
-        },
-      );
+      // A moderator can open the channel themselves; a creator is told whom to ask.
+      const none = hasPermission(member.role, 'moderator')
+        ? 'commerce:errors.promoNoneMod'
+        : 'commerce:errors.promoNone';
+      throw new UserError('PROMO_CHANNEL_CLOSED', open.length ? 'commerce:errors.promoClosed' : none, {
+        channels: open.map((c) => `#${c.channelId}`).join(', '),
+      });
     }
     const since = new Date(at.getTime() - WEEK);
     const used = await this.deps.store.countSince(community.id, channelId, member.id, since);

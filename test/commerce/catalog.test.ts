@@ -104,7 +104,8 @@ describe('the catalogue in the console sandbox', () => {
     expect((await say('@mod /promo deny')).output).toContain('closed in #general');
     const closed = await say(`@creator /course promote ${course}`);
     expect(closed.status).toBe('PROMO_CHANNEL_CLOSED');
-    expect(closed.output).toContain('/promo allow');
+    expect(closed.output).toContain('Ask a moderator to run /promo allow');
+    expect((await say(`@mod /course promote ${course}`)).output).toContain('Open this one with /promo allow');
 
     // Reopened with a quota of 3 a week: two cards were posted already, so the fourth this week is refused; a week
     // later it is fine.
@@ -229,6 +230,14 @@ describe('the catalogue in the console sandbox', () => {
     });
     expect((await run()).sent).toBe(0);
     expect(direct('chen')).toHaveLength(2);
+    // A provider renews the same entitlement for another period: its end gets its own reminder and ending.
+    await app.services.commerce.setPaidUntil(order!.id, new Date(app.clock.now().getTime() + 30 * DAY));
+    app.clock.advance(28 * DAY);
+    expect((await run()).sent).toBe(1);
+    expect(direct('chen').at(-1)!.text).toContain('续费提醒');
+    app.clock.advance(3 * DAY);
+    expect((await run()).sent).toBe(1);
+    expect(direct('chen').at(-1)!.text).toContain('访问权限已到期');
   });
 
   it('runs a free trial once per member, and ends it with a message', async () => {

@@ -126,11 +126,17 @@ export const redemptionScenario: FaultScenario<RedeemOp> = {
       pointsPerUnit: 1,
       pointsCapPercent: 10,
     });
+    // Starting balances come from a treasurer outside the redeeming members (staff cannot grant to themselves).
+    const treasurer = await memberStore.ensure(community.id, {
+      platformUserId: `${caseKey}-treasurer`,
+      handle: 'treasurer',
+      displayName: 'treasurer',
+    });
     const ledger = new LedgerService({ store: createLedgerStore(db), log: silentLogger, policy: TIP_POLICY });
     for (const [i, member] of members.entries()) {
       await ledger.adjust({
         community,
-        moderator: members[0] as Member,
+        moderator: treasurer,
         member,
         action: 'grant',
         amount: COST * count + 5,

@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "Entitlement" ADD COLUMN "holdKey" TEXT;
+
 -- CreateTable
 CREATE TABLE "CourseCoupon" (
     "id" TEXT NOT NULL PRIMARY KEY,
@@ -151,3 +154,6 @@ CREATE INDEX "MemberNotice_sentAt_dueAt_idx" ON "MemberNotice"("sentAt", "dueAt"
 
 -- CreateIndex
 CREATE INDEX "MemberNotice_communityId_memberId_idx" ON "MemberNotice"("communityId", "memberId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Entitlement_holdKey_key" ON "Entitlement"("holdKey");

@@ -4,6 +4,9 @@ ADD COLUMN     "discountMinor" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "promotionId" TEXT;
 
 -- AlterTable
+ALTER TABLE "Entitlement" ADD COLUMN     "holdKey" TEXT;
+
+-- AlterTable
 ALTER TABLE "CourseAccess" ADD COLUMN     "archivedAt" TIMESTAMP(3),
 ADD COLUMN     "pointsCapPercent" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "pointsPerUnit" INTEGER NOT NULL DEFAULT 0,
@@ -127,3 +130,6 @@ CREATE INDEX "MemberNotice_sentAt_dueAt_idx" ON "MemberNotice"("sentAt", "dueAt"
 
 -- CreateIndex
 CREATE INDEX "MemberNotice_communityId_memberId_idx" ON "MemberNotice"("communityId", "memberId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Entitlement_holdKey_key" ON "Entitlement"("holdKey");
