@@ -135,9 +135,9 @@ export function engagementLabels(
   const old = items
     .filter((item) => item.publishedAt.getTime() <= cutoff)
     .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.id.localeCompare(b.id));
-  const valueOf = (item: SignalItem) => engagement.get(item.id) ?? 0;
+  const engagementOfItem = (item: SignalItem) => engagement.get(item.id) ?? 0;
   const labels = new Map<string, number>();
-  const values = old.map(valueOf);
+  const values = old.map(engagementOfItem);
   // Nothing to tell apart: no labels at all.
   if (values.every((v) => v === values[0])) return labels;
   const windowOf = <T>(list: readonly T[], k: number): T[] => {
@@ -148,7 +148,7 @@ export function engagementLabels(
   for (const item of old) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
   const withinKind = new Map<string, number>();
   for (const list of byKind.values()) {
-    const kindValues = list.map(valueOf);
+    const kindValues = list.map(engagementOfItem);
     list.forEach((item, k) => {
       withinKind.set(
         item.id,
