@@ -115,9 +115,11 @@ export interface LabelOptions {
   minAgeMs: number;
   /** An item is ranked among the this many items of its kind nearest in time. Default 200. */
   window: number;
+  /** Weight of the within-kind percentile in the label (the rest is the percentile among all items). */
+  withinKind: number;
 }
 
-export const DEFAULT_LABEL_OPTIONS: LabelOptions = { minAgeMs: 2 * 86_400_000, window: 200 };
+export const DEFAULT_LABEL_OPTIONS: LabelOptions = { minAgeMs: 2 * 86_400_000, window: 200, withinKind: 0.5 };
 
 /**
  * Soft labels: each old-enough item's engagement percentile among the items published around the same time (older
@@ -164,7 +166,8 @@ export function engagementLabels(
       [...windowOf(values, k)].sort((a, b) => a - b),
       values[k] as number,
     );
-    labels.set(item.id, ((withinKind.get(item.id) ?? overall) + overall) / 2);
+    const w = options.withinKind;
+    labels.set(item.id, w * (withinKind.get(item.id) ?? overall) + (1 - w) * overall);
   });
   return labels;
 }
