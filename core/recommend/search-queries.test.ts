@@ -50,7 +50,9 @@ describe('bilingual course search', () => {
     candidates = courses.map((course, i) => ({ course, vector: embedded[i] as Float32Array }));
     const queries = [...new Set([...set.queries.map((x) => x.q), ...set.nothing])];
     const qv = await model.embed(queries);
-    queries.forEach((q, i) => vectors.set(q, qv[i] as Float32Array));
+    queries.forEach((q, i) => {
+      vectors.set(q, qv[i] as Float32Array);
+    });
   });
   afterAll(() => model.dispose());
 
