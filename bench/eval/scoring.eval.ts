@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- scoring --data <site> [--data <site> …] [--seeds 3] [--json] [--max-posts 6000]`
+ * `npm run eval -- scoring --data <site> [--data <site> …] [--seeds 3] [--json | --json-out <file>] [--max-posts 6000]`
  *
  * The quality scorer on real communities, as the product runs it. Per site (a Stack Exchange dump, or the Cofacts
  * data in the same shape: bench/eval/data/cofacts.ts), posts in creation order; test = the newest fifth, the
@@ -19,7 +19,7 @@
  * training-period median (ties left out). AUC, mean over seeds, 95% bootstrap intervals over test posts, paired.
  * The layer's one setting (its L2 pull) is chosen on the validation slices, on the sites the shipped model never saw.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type CohortContentModel, createContentModel } from '../../adapters/ml/index.ts';
@@ -64,7 +64,7 @@ interface Scored {
 
 const RULES = ['rule 1 AUC', 'rule 2 AUC'] as const;
 const SHIPPED_DIR = path.join(SHIPPED_MODELS_DIR, 'cohort-mini');
-const L2_CANDIDATES = [0.003, 0.01, 0.03, 0.1, 0.3];
+const L2_CANDIDATES = [0.1, 0.3, 1, 3];
 
 /** AUC over the chosen test posts that the rule labels. */
 function aucStatistic(scores: readonly number[], labels: readonly Label[]): Metric {
@@ -377,6 +377,9 @@ export async function run(args: EvalArgs): Promise<void> {
     console.log(JSON.stringify(report, null, 2));
     return;
   }
+  // `--json-out <file>` keeps the JSON of a printed run too (one run of this eval takes minutes).
+  const jsonOut = option(args, 'json-out');
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));
   printReport(report);
   console.log(
     `\nlayer L2 chosen on the validation slices of ${unseen.map((s) => s.name).join(', ') || '(none)'}: ${layer.l2} (${validation.scores
