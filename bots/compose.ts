@@ -1,6 +1,7 @@
 import { HttpFeedFetcher } from '../adapters/feeds/fetcher.ts';
 import { InProcessScheduler } from '../adapters/jobs/in-process-scheduler.ts';
 import { createDeferredContentModel } from '../adapters/ml/deferred-model.ts';
+import { createStripeGateway } from '../adapters/payments/stripe-gateway.ts';
 import { eventLogSource } from '../adapters/storage/catalog-and-log-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
 import { PrismaScheduledPostStore } from '../adapters/storage/scheduled-post-store.ts';
@@ -11,6 +12,7 @@ import { Translator } from '../core/i18n/translate.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { JobScheduler } from '../core/ports/jobs.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { Metrics } from '../core/ports/metrics.ts';
 import { AccessRouter } from './access-router.ts';
 import type { Config } from './config.ts';
 import { type AppServices, features, type InstalledFeature, type ServicesOf } from './features.ts';
@@ -47,12 +49,14 @@ export interface ComposeOptions<F extends readonly InstalledFeature[]> {
   features?: F;
   /** Feed origins fetched whatever the SSRF guard says: the sandbox's own demo feeds. */
   allowedFeedOrigins?: readonly string[];
+  /** Where commands, jobs and scheduled posts are counted (the ops port's /metrics). Default: nowhere. */
+  metrics?: Metrics;
 }
 
 export async function composeApp<F extends readonly InstalledFeature[] = typeof features>(
   options: ComposeOptions<F>,
 ): Promise<App<ServicesOf<F>>> {
-  const { config, log, clock } = options;
+  const { config, log, clock, metrics } = options;
   const database = options.database ?? (await openDatabase(config.DATABASE_URL, { log: log.child({ ns: 'storage' }) }));
   const installed: readonly InstalledFeature[] = options.features ?? features;
   const db = database.prisma;
@@ -75,8 +79,8 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
     allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS,
     allowedOrigins: options.allowedFeedOrigins,
   });
-  const scheduler = new InProcessScheduler({ clock, log });
-  const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log });
+  const scheduler = new InProcessScheduler({ clock, log, metrics });
+  const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log, metrics });
   // Members' posts are found through their events, so the event log is erased last.
   const personalData = [...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []), eventLogSource(db)];
   const assembly = assembleFeatures(
@@ -91,7 +95,10 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       fetcher,
       scheduler,
       posts,
-      settings: { pseudonymSecret: config.PSEUDONYM_SECRET },
+      settings: {
+        pseudonymSecret: config.PSEUDONYM_SECRET,
+        payments: { operatorFeeBps: config.PAYMENTS_FEE_BPS, graceDays: config.PAYMENTS_GRACE_DAYS },
+      },
       personalData: () => personalData,
     },
   );
@@ -101,7 +108,18 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
     eventListeners: assembly.listeners,
     log,
     clock,
+    metrics,
   });
+  // Stripe works on every platform: its gateway is known from the configuration alone.
+  const payments = (assembly.services as Partial<AppServices>).payments;
+  if (payments && config.STRIPE_SECRET_KEY && config.STRIPE_RETURN_URL)
+    payments.register(
+      createStripeGateway({
+        secretKey: config.STRIPE_SECRET_KEY,
+        returnUrl: config.STRIPE_RETURN_URL,
+        apiUrl: config.STRIPE_API_URL,
+      }),
+    );
   let started = false;
   return {
     core: dispatcher,

@@ -4,9 +4,10 @@ import type { RichReply } from '../domain/reply.ts';
 import type { Community, Locale, Member, PermissionLevel } from '../domain/types.ts';
 import { hasPermission, PERMISSION_LEVELS } from '../domain/types.ts';
 import { CohortError, UserError } from '../errors.ts';
-import { normalizeLocale } from '../i18n/translate.ts';
+import { normalizeLocale, type Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import { Acknowledgement, DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
 import { type AnyCommand, type CommandContext, optionEntries } from './command.ts';
 import type { CoreServices } from './core-services.ts';
@@ -32,7 +33,31 @@ export interface DispatcherOptions {
   clock: Clock;
   /** Every installed feature's event listeners. */
   eventListeners: readonly EventListener[];
+  /** Where every answered command is counted. Default: nowhere. */
+  metrics?: Metrics;
 }
+
+/** Option values as the audit log keeps them: members by id and handle, everything else as given. */
+function auditedOptions(parsed: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (value === undefined) continue;
+    if (value && typeof value === 'object' && 'handle' in value && 'id' in value) {
+      const member = value as Member;
+      out[name] = { memberId: member.id, handle: member.handle };
+    } else if (value instanceof Date) out[name] = value.toISOString();
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = value;
+    else if (Array.isArray(value)) out[name] = value.map(String);
+  }
+  return out;
+}
+
+/**
+ * How long a command delivery is held by the process running it. A redelivery within it is a duplicate (a platform
+ * retrying a slow answer); after it, an unfinished delivery's process is taken to have died and the command runs
+ * again. Longer than any command takes; effects are keyed by the delivery id, so a re-run never doubles them.
+ */
+const DELIVERY_LEASE_MS = 2 * 60_000;
 
 function higher(a: PermissionLevel, b: PermissionLevel | undefined): PermissionLevel {
   if (!b) return a;
@@ -106,7 +131,7 @@ export class Dispatcher implements CohortCore {
     const started = performance.now();
     const community = await this.#community(envelope.space);
     const member = await this.#member(community, envelope.user);
-    const locale = this.#locale(community, member, envelope.user);
+    const locale = this.#locale(community, member, envelope.user, envelope.via);
     const t = services.translator.forLocale(locale);
     const log = this.#log.child({
       platform: envelope.space.platform,
@@ -115,17 +140,29 @@ export class Dispatcher implements CohortCore {
       delivery: envelope.deliveryId,
     });
 
-    if (envelope.deliveryId) {
-      const first = await services.deliveries.claim(
-        `${envelope.space.platform}:cmd:${envelope.deliveryId}`,
-        clock.now(),
-      );
-      if (!first) {
+    const deliveryKey = envelope.deliveryId ? `${envelope.space.platform}:cmd:${envelope.deliveryId}` : null;
+    if (deliveryKey) {
+      const now = clock.now();
+      const claim = await services.deliveries.claim(deliveryKey, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
+      if (claim === 'duplicate') {
         log.info({ status: 'duplicate' }, 'duplicate command delivery ignored');
         return { reply: null, status: 'duplicate', locale };
       }
+      if (claim === 'retry') log.warn({ status: 'retry' }, 'redelivered command whose first run never finished');
     }
+    const outcome = await this.#run(envelope, ack, { community, member, locale, t, log, started });
+    // Answered (also with an error): a later redelivery is a duplicate. A crash before here leaves it to a retry.
+    if (deliveryKey) await services.deliveries.finish(deliveryKey, clock.now());
+    return outcome;
+  }
 
+  async #run(
+    envelope: CommandEnvelope,
+    ack: Acknowledgement,
+    scope: { community: Community; member: Member; locale: Locale; t: Translate; log: Logger; started: number },
+  ): Promise<Omit<CommandOutcome, 'acknowledged'>> {
+    const { services, clock } = this.options;
+    const { community, member, locale, t, log, started } = scope;
     let commandName = '?';
     try {
       const { command, raw } = this.#resolve(envelope);
@@ -177,13 +214,37 @@ export class Dispatcher implements CohortCore {
       };
       // Recorded before the handler runs: activity counts even when the command is refused later, and a command
       // that erases the member's data (privacy forget) erases this record with the rest.
-      await ctx.record({ verb: 'command.used', objectType: 'command', objectId: command.name });
+      // Privileged commands keep their options too: the audit log shows who did what, from chat or from the panel.
+      await ctx.record({
+        verb: 'command.used',
+        objectType: 'command',
+        objectId: command.name,
+        metadata: {
+          via: envelope.via ?? 'chat',
+          ...(command.permission === 'member' ? {} : { options: auditedOptions(parsed) }),
+        },
+        // A re-run of a crashed delivery counts once.
+        dedupKey: envelope.deliveryId ? `${platform}:used:${envelope.deliveryId}` : null,
+      });
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
+      this.#counted(commandName, envelope, 'ok', started);
       return { reply, status: 'ok', locale };
     } catch (error) {
-      return { reply: this.#errorReply(error, t, log, commandName), status: this.#code(error), locale };
+      const status = this.#code(error);
+      this.#counted(commandName, envelope, status, started);
+      return { reply: this.#errorReply(error, t, log, commandName), status, locale };
     }
+  }
+
+  #counted(command: string, envelope: CommandEnvelope, status: string, started: number): void {
+    this.options.metrics?.commandHandled({
+      // An unknown command counts under one name, so a flood of made-up names cannot grow the label set.
+      command: this.#byName.has(command) ? command : '(unknown)',
+      platform: envelope.space.platform,
+      status,
+      seconds: (performance.now() - started) / 1000,
+    });
   }
 
   async #handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }> {
@@ -191,6 +252,9 @@ export class Dispatcher implements CohortCore {
     const community = await this.#community(envelope.space);
     const actor = await this.#member(community, envelope.user);
     const target = envelope.target ? await this.#member(community, envelope.target) : null;
+    for (const mentioned of envelope.mentions ?? []) {
+      if (!mentioned.isBot) await this.#member(community, mentioned);
+    }
     const channel = envelope.channel
       ? await services.channels.ensure(
           community.id,
@@ -291,9 +355,13 @@ export class Dispatcher implements CohortCore {
     });
   }
 
-  /** Community override, then the member's own choice, then what the platform says, then English. */
-  #locale(community: Community, member: Member, user: PlatformUser): Locale {
-    return community.locale ?? member.locale ?? normalizeLocale(user.locale) ?? 'en';
+  /**
+   * Community override, then the member's own choice, then what the platform says, then English. The panel shows
+   * its pages in the language the viewer reads them in, so its replies follow that language before the member's.
+   */
+  #locale(community: Community, member: Member, user: PlatformUser, via?: 'chat' | 'panel'): Locale {
+    const viewer = via === 'panel' ? normalizeLocale(user.locale) : null;
+    return community.locale ?? viewer ?? member.locale ?? normalizeLocale(user.locale) ?? 'en';
   }
 
   #code(error: unknown): string {

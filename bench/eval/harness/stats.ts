@@ -63,10 +63,16 @@ export function resample(n: number, random: Random, out = new Int32Array(n)): In
 const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(p * sorted.length)))] as number);
 
+/**
+ * Percentile interval shifted onto the point figure: statistics such as coverage shrink under resampling with
+ * replacement (duplicated units add nothing new), so the resampled distribution is moved back by its bias. For a
+ * plain mean the shift is ~0.
+ */
 export function percentileInterval(mean: number, draws: number[], confidence = 0.95): Interval {
   const sorted = [...draws].sort((a, b) => a - b);
   const tail = (1 - confidence) / 2;
-  return { mean, low: percentile(sorted, tail), high: percentile(sorted, 1 - tail) };
+  const bias = draws.length === 0 ? 0 : draws.reduce((a, b) => a + b, 0) / draws.length - mean;
+  return { mean, low: percentile(sorted, tail) - bias, high: percentile(sorted, 1 - tail) - bias };
 }
 
 /** One site's methods, per seed: seeds[k][method] is that method's metric under seed k. */
