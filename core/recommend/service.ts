@@ -12,6 +12,7 @@ import type { Reason } from './hybrid.ts';
 import { hourIn, ProfileAccumulator } from './profile.ts';
 import type { RankerWeights } from './ranker.ts';
 import { type MemberFacts, truthfulReason } from './reasons.ts';
+import { searchCatalogue } from './search.ts';
 import { COURSE_STRENGTH, eventText, eventTopics, SIGNAL_VERBS, topicStrength } from './signals.ts';
 import type { RecommenderSnapshotStore } from './snapshot-store.ts';
 
@@ -427,24 +428,15 @@ export class RecommendService {
     };
   }
 
-  /** Semantic search over the catalogue: the query's embedding against every course's, best first. */
+  /** Search over the catalogue across Chinese and English (core/recommend/search.ts), best first; may be empty. */
   async search(community: Pick<Community, 'id' | 'timezone'>, query: string, k = 5): Promise<SearchHit[]> {
     const snapshot = await this.#current(community);
     const [q] = await this.#deps.model.embed([query]);
-    if (!q) return [];
-    const hits = snapshot.courses.map((course, i) => {
-      const v = snapshot.courseVectors[i] as Float32Array;
-      let dot = 0;
-      for (let a = 0; a < Math.min(v.length, q.length); a++) dot += (v[a] as number) * (q[a] as number);
-      // Exact tag or title matches count too: short queries ("sql") embed weakly.
-      const needle = query.trim().toLowerCase();
-      const lexical = course.tags.includes(needle) || course.title.toLowerCase().includes(needle) ? 0.3 : 0;
-      return { course, similarity: dot + lexical };
-    });
-    hits.sort((a, b) => b.similarity - a.similarity || a.course.id.localeCompare(b.course.id));
-    // Keep what is close to the best match: an absolute cut-off would depend on the model's similarity scale.
-    const best = hits[0]?.similarity ?? 0;
-    return hits.filter((h) => h.similarity >= Math.max(0.2, best * 0.6)).slice(0, k);
+    const candidates = snapshot.courses.map((course, i) => ({
+      course,
+      vector: snapshot.courseVectors[i] as Float32Array,
+    }));
+    return searchCatalogue(candidates, query, q ?? null, k).map((h) => ({ course: h.course, similarity: h.score }));
   }
 
   /** Topics the catalogue knows, for validating `/profile interests add`. */
