@@ -82,8 +82,8 @@ export interface MemberProfile {
 }
 
 export interface InterestGroups {
-  /** Largest first. */
-  groups: { label: string[]; size: number }[];
+  /** Largest first. `index` is the group's stable number (0-based): retrains keep it while its members stay. */
+  groups: { index?: number; label: string[]; size: number }[];
   silhouette: number;
   trainedAt: Date;
 }

@@ -11,7 +11,7 @@ import {
   memberContentVector,
   queryContext,
 } from './features.ts';
-import { alignGroups, type Grouping, groupMembers, nearestGroup } from './groups.ts';
+import { alignGroups, type Grouping, groupMembers, type InterestGroup, nearestGroup } from './groups.ts';
 import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
 import { defaultWeights, fitRanker, type RankerOptions, type RankerWeights, type RankingExample } from './ranker.ts';
 import { topK } from './topk.ts';
@@ -88,6 +88,8 @@ export class RecommenderEngine {
   /** Member index → row of the grouping. */
   #groupRow = new Map<number, number>();
   #groupSignal: GroupSignal | null = null;
+  /** The groups of the snapshot this engine replaces, by member index: what the first grouping is matched to. */
+  #previousGroups: { groups: InterestGroup[]; members: Map<number, number> } | null = null;
   ranker: RankerWeights = defaultWeights();
   #examples: RankingExample[] = [];
   /** Examples collected so far, and how many there were at the last fit of the blend. */
@@ -269,14 +271,15 @@ export class RecommenderEngine {
       }
     }
     if (members.length < 4) return;
-    // Matched to the previous retrain's groups, so a group keeps its number and label while its members stay.
+    // Matched to the previous groups (this engine's last grouping, else the previous snapshot's), so a group keeps
+    // its number and label while its members stay.
     const before = this.grouping;
     const previous = before
       ? {
           groups: before.groups,
           members: new Map([...this.#groupRow].map(([m, r]) => [m, before.assignment[r] as number] as const)),
         }
-      : null;
+      : this.#previousGroups;
     const grouping = alignGroups(previous, groupMembers({ vectors, topicsOf }, this.#random), members);
     this.grouping = grouping;
     this.#groupRow = new Map(members.map((m, r) => [m, r]));
@@ -323,6 +326,14 @@ export class RecommenderEngine {
   }
 
   /** The group a member belongs to now (−1 when groups are not computed or the member is unknown). */
+  /** The previous snapshot's groups (labels, and each member's group), so a retrain keeps their numbers and labels. */
+  continueGroups(groups: readonly { index: number; label: string[] }[], members: Map<number, number>): void {
+    this.#previousGroups = {
+      groups: groups.map((g) => ({ index: g.index, label: [...g.label], size: 0, centroid: new Float32Array(0) })),
+      members,
+    };
+  }
+
   groupOf(member: number): number {
     return this.#groupSignal?.assign(member, memberContentVector(this.sources, member)) ?? -1;
   }

@@ -180,6 +180,7 @@ export class RecommendService {
     for (const e of events) if (COURSE_STRENGTH[e.verb] !== undefined) courseEvents++;
     const learnAfter = Math.max(0, courseEvents - 2 * engine.options.maxExamples);
     await this.#fold(snapshot, events, learnAfter);
+    await this.#continueGroups(community.id, snapshot);
     engine.retrain(now, true);
     this.#snapshots.set(community.id, snapshot);
     await this.#save(snapshot, events.length);
@@ -195,6 +196,34 @@ export class RecommendService {
       'recommender retrained',
     );
     return snapshot;
+  }
+
+  /**
+   * Hands the new engine the groups of the snapshot it replaces (in memory, else the stored one), keyed by the new
+   * member indexes, so interest groups keep their numbers and labels across retrains and restarts.
+   */
+  async #continueGroups(communityId: string, snapshot: Snapshot): Promise<void> {
+    const old = this.#snapshots.get(communityId);
+    let groups: { index: number; label: string[] }[] = [];
+    const byMember = new Map<string, number>();
+    if (old?.engine.grouping) {
+      groups = old.engine.grouping.groups;
+      for (const [memberId, m] of old.memberIndex) {
+        const g = old.engine.groupOf(m);
+        if (g >= 0) byMember.set(memberId, g);
+      }
+    } else {
+      const stored = await this.#deps.snapshots?.load(communityId).catch(() => null);
+      if (!stored) return;
+      groups = stored.groups;
+      for (const [memberId, g] of stored.membership) byMember.set(memberId, g);
+    }
+    const members = new Map<number, number>();
+    for (const [memberId, g] of byMember) {
+      const m = snapshot.memberIndex.get(memberId);
+      if (m !== undefined) members.set(m, g);
+    }
+    if (groups.length > 0 && members.size > 0) snapshot.engine.continueGroups(groups, members);
   }
 
   async #storedBlend(communityId: string): Promise<RankerWeights | null> {
