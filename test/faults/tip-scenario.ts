@@ -123,7 +123,8 @@ export const tipScenario: FaultScenario<TipOp> = {
     for (const [i, member] of members.entries()) {
       await ledger.adjust({
         community,
-        moderator: members[0] as Member,
+        // Staff cannot grant points to themselves: each starting balance comes from the next member.
+        moderator: members[(i + 1) % members.length] as Member,
         member,
         action: 'grant',
         amount: START_PER_TIP * count,
