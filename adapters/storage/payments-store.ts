@@ -129,6 +129,15 @@ export class PrismaPaymentStore implements PaymentStore {
     await this.db.payment.updateMany({ where: { id, fulfilledAt: null }, data: { fulfilledAt: at, updatedAt: at } });
   }
 
+  async customerOf(memberId: string, provider: ProviderName): Promise<string | null> {
+    const row = await this.db.payment.findFirst({
+      where: { memberId, provider, customerRef: { not: null } },
+      orderBy: { createdAt: 'desc' },
+      select: { customerRef: true },
+    });
+    return row?.customerRef ?? null;
+  }
+
   async unfulfilled(before: Date, limit: number): Promise<Payment[]> {
     const rows = await this.db.payment.findMany({
       where: { fulfilledAt: null, orderId: { not: null }, createdAt: { lte: before } },

@@ -497,9 +497,8 @@ export class PaymentService {
     return null;
   }
 
-  async #customerOf(memberId: string, provider: ProviderName): Promise<string | null> {
-    const all = await this.deps.store.paymentsSince(provider, new Date(0));
-    return all.filter((p) => p.memberId === memberId && p.customerRef).at(-1)?.customerRef ?? null;
+  #customerOf(memberId: string, provider: ProviderName): Promise<string | null> {
+    return this.deps.store.customerOf(memberId, provider);
   }
 
   /** A payout to a creator (money sent to them outside the provider), booked by the operator. */

@@ -28,6 +28,8 @@ export interface PaymentStore {
   /** Moves a payment's status and books entries with it; false (nothing booked) when it already had `status`. */
   setPaymentStatus(id: string, status: PaymentStatus, entries: readonly MoneyEntry[], at: Date): Promise<boolean>;
   markFulfilled(id: string, at: Date): Promise<void>;
+  /** The provider's customer id of a member's latest payment that has one (the customer portal). */
+  customerOf(memberId: string, provider: ProviderName): Promise<string | null>;
   /** Payments taken but never turned into access (a crash in between), oldest first. */
   unfulfilled(before: Date, limit: number): Promise<Payment[]>;
   paymentsSince(provider: ProviderName, since: Date): Promise<Payment[]>;

@@ -41,7 +41,8 @@ export const payCommand = definePaymentsCommand({
           currency: order.currency,
           renewEveryDays: order.renewEveryDays,
           locale,
-          idempotencyKey: `checkout:${order.id}`,
+          // Per order and language: Stripe refuses a key reused with other parameters.
+          idempotencyKey: `checkout:${order.id}:${locale}`,
         });
         buttons.push({
           label: t(`payments:payWith.${gateway.provider}`, { stars: order.amountMinor }),
