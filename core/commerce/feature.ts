@@ -51,7 +51,7 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
     });
     return {
       commerce,
-      paidAccess: paidAccessOf(commerce, ctx.stores.orders, ctx.core.courses),
+      paidAccess: paidAccessOf(commerce, ctx.stores.orders, ctx.core.courses, ctx.core.members, ctx.core.communities),
       coupons: ctx.stores.coupons,
       promotions: new PromotionService({
         store: ctx.stores.promotions,

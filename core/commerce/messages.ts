@@ -34,6 +34,7 @@ export const commerceMessages: Messages = {
     accessNothing: ' nothing extra',
     orderCreated:
       'Order #{{ref}} for “{{title}}” ({{price}}) is waiting for payment. Pay the creator as they describe, then they confirm it here and you get access.',
+    payOnline: 'Pay online',
     orderExisting: 'You already asked for “{{title}}”: order #{{ref}} is {{status}}.',
     grantedFree: '“{{title}}” is free: it is yours now.',
     confirmed: 'Order #{{ref}} is paid: {{member}} now owns “{{title}}”{{until}}.',
@@ -217,6 +218,7 @@ export const commerceMessages: Messages = {
     accessNothing: '无额外权益',
     orderCreated:
       '《{{title}}》的订单 #{{ref}}（{{price}}）等待付款。请按讲师说明付款，讲师在此确认后你即可获得访问权限。',
+    payOnline: '在线支付',
     orderExisting: '你已申请过《{{title}}》：订单 #{{ref}} 状态为{{status}}。',
     grantedFree: '《{{title}}》是免费课程，已为你开通。',
     confirmed: '订单 #{{ref}} 已付款：{{member}} 已拥有《{{title}}》{{until}}。',

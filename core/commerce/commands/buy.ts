@@ -70,7 +70,11 @@ export const buyCommand = defineCommerceCommand({
           title: course.title,
           price: formatPrice(order.amountMinor, order.currency, locale),
         }) + discount,
-      buttons: orderButtons(order, t),
+      // Where a payment provider is configured, /pay opens its checkout; otherwise it explains manual payment.
+      buttons: [
+        { label: t('commerce:payOnline'), action: `/pay ${order.id}`, style: 'primary' },
+        ...orderButtons(order, t),
+      ],
       tone: 'success',
       ephemeral: true,
     };
