@@ -121,7 +121,13 @@ describe('the catalogue in the console sandbox', () => {
     await say('@mod /promo allow approval:true quota:5');
     const waiting = await say(`@creator /course promote ${course}`);
     expect(waiting.output).toContain('waits for a moderator’s approval');
+    // A creator sees the queue; only a moderator gets the approve and reject buttons.
+    expect((await say('@creator /promo list')).reply!.buttons ?? []).toHaveLength(0);
     const list = await say('@mod /promo list');
+    expect(list.reply!.buttons!.map((b) => b.action!.split(' ').slice(0, 2).join(' '))).toEqual([
+      '/promo approve',
+      '/promo reject',
+    ]);
     expect(list.output).toContain('Promo Course');
     const approved = await say('!1');
     expect(approved.output).toContain('approved and posted in #general');

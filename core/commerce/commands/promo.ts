@@ -106,9 +106,11 @@ export const promoListCommand = defineCommerceCommand({
         .filter(Boolean)
         .join('\n'),
       items,
-      buttons: pending
-        .slice(0, 4)
-        .map((p) => ({ label: `✔ #${p.id}`, action: `/promo approve ${p.id}`, style: 'primary' as const })),
+      // Approving is a moderator's; a creator sees the queue without the buttons.
+      buttons: (hasPermission(member.role, 'moderator') ? pending.slice(0, 4) : []).flatMap((p) => [
+        { label: `✔ #${p.id}`, action: `/promo approve ${p.id}`, style: 'primary' as const },
+        { label: `✖ #${p.id}`, action: `/promo reject ${p.id}`, style: 'danger' as const },
+      ]),
       ephemeral: true,
     };
   },
@@ -122,6 +124,8 @@ function decision(status: 'posted' | 'rejected') {
         ? { en: 'Approve a promotion card and post it', 'zh-CN': '通过推广卡片并发布' }
         : { en: 'Refuse a promotion card', 'zh-CN': '拒绝推广卡片' },
     permission: 'moderator',
+    // Button-only, like a digest's approval: the buttons are on /promo list and on the request.
+    hidden: true,
     options: {
       promotion: option.string({
         description: { en: 'Promotion #id', 'zh-CN': '推广 #编号' },
