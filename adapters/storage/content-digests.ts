@@ -159,6 +159,14 @@ export class PrismaDigestRunStore implements DigestRunStore {
     return count > 0 ? this.get(id) : null;
   }
 
+  async awaitingApproval(scheduleId: string): Promise<DigestRun[]> {
+    const rows = await this.db.digestRun.findMany({
+      where: { scheduleId, status: 'awaiting_approval' },
+      orderBy: { slotAt: 'asc' },
+    });
+    return rows.map(toRun);
+  }
+
   async recent(communityId: string, limit: number): Promise<DigestRun[]> {
     const rows = await this.db.digestRun.findMany({ where: { communityId }, orderBy: { slotAt: 'desc' }, take: limit });
     return rows.map(toRun);

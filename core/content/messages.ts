@@ -83,12 +83,17 @@ export const contentMessages: Messages = {
       itemNotFound: 'No digest item with id {{id}}.',
       open: 'Open: {{url}}',
       approvalTitle: 'Digest awaiting approval ({{date}})',
-      approvalText: 'A moderator approves with /digest approve {{id}} or rejects with /digest reject {{id}}.',
+      approvalText:
+        'A moderator approves with /digest approve {{id}} or rejects with /digest reject {{id}}. It stays open until a later digest brings different items.',
       approve: 'Approve',
       reject: 'Reject',
-      approved: 'Approved and posted.',
+      approved: 'Approved and posted in channel {{channel}}.',
+      approveFailed: 'Approved, but the platform did not take the post ({{error}}). It is retried with the next slot.',
       rejected: 'Rejected: this slot will not be posted.',
-      notAwaiting: 'Run {{id}} is not waiting for approval.',
+      notAwaiting: 'Run {{id}} is not waiting for approval (it is {{status}}).',
+      runNotFound: 'No digest run with id {{id}} in this community.',
+      expired:
+        'The digest of {{date}} ({{id}}) expired without approval: a newer digest replaced it. Approve the newest request instead.',
     },
     schedule: {
       added: 'Digest scheduled',
@@ -106,6 +111,8 @@ export const contentMessages: Messages = {
       notFound: 'No schedule with id {{id}}.',
       badCron: '"{{cron}}" is not a 5-field cron expression (minute hour day month weekday), e.g. "0 8 * * *".',
       badTimezone: '"{{timezone}}" is not an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin.',
+      exists:
+        'This channel already has that schedule ({{cron}}, {{timezone}}): id {{id}}. Remove it first, or pick another time.',
     },
     explain: {
       title: 'Why: {{url}}',
@@ -115,9 +122,21 @@ export const contentMessages: Messages = {
       removed: 'A moderator removed it: it will not be picked again.',
       duplicateOf: 'It duplicates: {{title}}',
       delivered: 'Posted in channel {{channel}} on {{when}}.',
-      ranked: 'Digest of {{when}}: picked at #{{rank}} (score {{score}}).',
+      pickedPosted: 'Digest of {{when}}: picked at #{{rank}} (score {{score}}) and posted.',
+      pickedAwaiting:
+        'Digest of {{when}}: picked at #{{rank}} (score {{score}}), awaiting a moderator’s approval (run {{id}}).',
+      pickedRejected:
+        'Digest of {{when}}: picked at #{{rank}} (score {{score}}), but a moderator rejected that digest: not posted.',
+      pickedExpired:
+        'Digest of {{when}}: picked at #{{rank}} (score {{score}}), but that digest expired without approval: skipped, not posted.',
+      pickedPending:
+        'Digest of {{when}}: skipped, because the approval request {{pending}} with the same items is still open (#{{rank}} there).',
+      pickedFailed: 'Digest of {{when}}: picked at #{{rank}} (score {{score}}), but posting failed; it is retried.',
+      pickedInProgress: 'Digest of {{when}}: picked at #{{rank}} (score {{score}}), being posted now.',
       notPicked: 'Digest of {{when}}: not picked (score {{score}}): {{reason}}.',
-      notInRuns: 'It has not been considered by a scheduled digest yet.',
+      notInRuns: 'Not yet considered by a scheduled digest. Next digest: {{next}}.',
+      arrivedAfter: 'Not yet considered: it arrived after the last digest ({{last}}). Next digest: {{next}}.',
+      noSchedule: 'none scheduled',
     },
   },
   'zh-CN': {
@@ -199,12 +218,16 @@ export const contentMessages: Messages = {
       itemNotFound: '没有 id 为 {{id}} 的精选内容。',
       open: '打开：{{url}}',
       approvalTitle: '精选待审核（{{date}}）',
-      approvalText: '管理员可用 /digest approve {{id}} 批准，或用 /digest reject {{id}} 拒绝。',
+      approvalText:
+        '管理员可用 /digest approve {{id}} 批准，或用 /digest reject {{id}} 拒绝。在之后的精选带来不同内容之前，此请求一直有效。',
       approve: '批准',
       reject: '拒绝',
-      approved: '已批准并发布。',
+      approved: '已批准并发布在频道 {{channel}}。',
+      approveFailed: '已批准，但平台没有接收这条消息（{{error}}），将在下一时段重试。',
       rejected: '已拒绝：本时段不会发布。',
-      notAwaiting: '运行 {{id}} 不在待审核状态。',
+      notAwaiting: '运行 {{id}} 不在待审核状态（当前为 {{status}}）。',
+      runNotFound: '本社区没有 id 为 {{id}} 的精选运行。',
+      expired: '{{date}} 的精选（{{id}}）未获批准已过期：已有更新的精选取代它。请批准最新的请求。',
     },
     schedule: {
       added: '已安排精选',
@@ -222,6 +245,7 @@ export const contentMessages: Messages = {
       notFound: '没有 id 为 {{id}} 的计划。',
       badCron: '"{{cron}}" 不是 5 段 cron 表达式（分 时 日 月 周），例如 "0 8 * * *"。',
       badTimezone: '"{{timezone}}" 不是 IANA 时区，例如 Asia/Shanghai 或 Europe/Berlin。',
+      exists: '本频道已有相同的计划（{{cron}}，{{timezone}}）：id {{id}}。请先删除它，或换一个时间。',
     },
     explain: {
       title: '原因：{{url}}',
@@ -231,9 +255,17 @@ export const contentMessages: Messages = {
       removed: '已被管理员移除，不会再被选入。',
       duplicateOf: '重复内容：{{title}}',
       delivered: '已于 {{when}} 发布在频道 {{channel}}。',
-      ranked: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}）。',
+      pickedPosted: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），已发布。',
+      pickedAwaiting: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），等待管理员批准（运行 {{id}}）。',
+      pickedRejected: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），但该期精选被管理员拒绝，未发布。',
+      pickedExpired: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），但该期精选未获批准已过期：已跳过，未发布。',
+      pickedPending: '{{when}} 的精选：已跳过，因为内容相同的审核请求 {{pending}} 仍在等待（其中排第 {{rank}} 名）。',
+      pickedFailed: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），但发布失败，将会重试。',
+      pickedInProgress: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），正在发布。',
       notPicked: '{{when}} 的精选：未入选（得分 {{score}}）：{{reason}}。',
-      notInRuns: '尚未被任何定时精选考虑过。',
+      notInRuns: '尚未被定时精选考虑过。下一期精选：{{next}}。',
+      arrivedAfter: '尚未被考虑：它在上一期精选（{{last}}）之后才收录。下一期精选：{{next}}。',
+      noSchedule: '暂无计划',
     },
   },
 };

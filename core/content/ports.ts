@@ -101,6 +101,8 @@ export interface DigestRunStore {
     },
     expectStatus?: DigestRunStatus,
   ): Promise<DigestRun | null>;
+  /** The schedule's runs that await a moderator's approval, oldest first. */
+  awaitingApproval(scheduleId: string): Promise<DigestRun[]>;
   /** Recent runs of a community (newest first), with their decisions: what `/digest why` reads. */
   recent(communityId: string, limit: number): Promise<DigestRun[]>;
   /** Records deliveries; an item already delivered in the channel is skipped. Returns how many were new. */

@@ -135,7 +135,19 @@ export interface DigestSchedule {
 
 export type NewDigestSchedule = Omit<DigestSchedule, 'id' | 'paused' | 'createdAt'> & { createdAt: Date };
 
-export const RUN_STATUSES = ['claimed', 'awaiting_approval', 'posted', 'rejected', 'empty', 'failed'] as const;
+/**
+ * `skipped`: the slot passed without a post of its own: its approval expired (a newer digest replaced it), or the
+ * approval request of an earlier slot with the same items is still open (error `APPROVAL_PENDING:<run id>`).
+ */
+export const RUN_STATUSES = [
+  'claimed',
+  'awaiting_approval',
+  'posted',
+  'rejected',
+  'skipped',
+  'empty',
+  'failed',
+] as const;
 export type DigestRunStatus = (typeof RUN_STATUSES)[number];
 
 /** What one digest build decided about one candidate: rank (1-based) when picked, else the reason. */

@@ -2,7 +2,7 @@ import { interactionEvent } from '../../domain/events.ts';
 import type { RichReply } from '../../domain/reply.ts';
 import type { Community, Locale, Member, Platform } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
-import { isValidCron, isValidTimezone, latestSlot } from '../../framework/cron-slots.ts';
+import { canonicalTimezone, isValidCron, latestSlot } from '../../framework/cron-slots.ts';
 import type { ScheduledPostRunner } from '../../framework/scheduled-posts.ts';
 import type { Translate, Translator } from '../../i18n/translate.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -131,14 +131,21 @@ export class DigestService {
   }): Promise<DigestSchedule> {
     if (!isValidCron(input.cron))
       throw new UserError('DIGEST_CRON_INVALID', 'content:schedule.badCron', { cron: input.cron });
-    if (!isValidTimezone(input.timezone)) {
+    const timezone = canonicalTimezone(input.timezone);
+    if (!timezone) {
       throw new UserError('DIGEST_TIMEZONE_INVALID', 'content:schedule.badTimezone', { timezone: input.timezone });
     }
+    const cron = input.cron.trim().split(/\s+/).join(' ');
+    // The same cron in the same zone for the same channel would post the same digest twice per slot.
+    const twin = (await this.deps.stores.schedules.list(input.community.id)).find(
+      (s) => s.channelId === input.channelId && s.cron === cron && s.timezone === timezone,
+    );
+    if (twin) throw new UserError('DIGEST_SCHEDULE_EXISTS', 'content:schedule.exists', { id: twin.id, cron, timezone });
     const schedule = await this.deps.stores.schedules.create({
       communityId: input.community.id,
       channelId: input.channelId,
-      cron: input.cron.trim().split(/\s+/).join(' '),
-      timezone: input.timezone,
+      cron,
+      timezone,
       ...input.filter,
       requiresApproval: input.requiresApproval,
       createdById: input.createdById,
@@ -240,8 +247,27 @@ export class DigestService {
       await runs.finish(run.id, { status: 'empty', itemIds, decisions, reply });
       return null;
     }
+    if (!schedule.requiresApproval) {
+      await runs.finish(run.id, { status: 'claimed', itemIds, decisions, reply, error: null });
+      return reply;
+    }
+    // One pending approval per schedule: a request still open with the same items stays the one to act on (its
+    // decisions refreshed in place) and this slot posts nothing; a request whose items changed is superseded.
+    const pending = (await runs.awaitingApproval(schedule.id)).filter((p) => p.id !== run.id);
+    const same = pending.find((p) => sameItems(p.itemIds, itemIds));
+    for (const stale of pending) {
+      if (stale === same) continue;
+      await runs.finish(stale.id, { status: 'skipped', error: 'APPROVAL_EXPIRED' }, 'awaiting_approval');
+    }
+    if (same) {
+      const kept = await runs.finish(same.id, { status: 'awaiting_approval', decisions }, 'awaiting_approval');
+      if (kept) {
+        await runs.finish(run.id, { status: 'skipped', itemIds, decisions, error: `APPROVAL_PENDING:${same.id}` });
+        this.deps.log.info({ runId: same.id, slotAt }, 'digest approval still pending; not asked again');
+        return null;
+      }
+    }
     await runs.finish(run.id, { status: 'claimed', itemIds, decisions, reply, error: null });
-    if (!schedule.requiresApproval) return reply;
     return {
       ...reply,
       title: t('content:digest.approvalTitle', { date }),
@@ -287,16 +313,34 @@ export class DigestService {
     await this.deps.stores.runs.finish(run.id, { status: 'posted', postedAt: now, messageId });
   }
 
-  /** A moderator approves a run that awaits approval: it is posted exactly as it was built, once. */
-  async approve(community: Community, runId: string): Promise<DigestRun> {
-    const { runs } = this.deps.stores;
-    const run = await runs.get(runId);
+  /** The run a moderator acts on, or a UserError saying why it cannot be acted on (unknown, expired, done). */
+  async #pendingRun(community: Community, runId: string): Promise<DigestRun> {
+    const run = await this.deps.stores.runs.get(runId);
     if (!run || run.communityId !== community.id)
-      throw new UserError('DIGEST_RUN_NOT_FOUND', 'content:digest.notAwaiting', { id: runId });
+      throw new UserError('DIGEST_RUN_NOT_FOUND', 'content:digest.runNotFound', { id: runId });
+    if (run.status === 'skipped')
+      throw new UserError('DIGEST_RUN_EXPIRED', 'content:digest.expired', {
+        id: runId,
+        date: formatSlot(run.slotAt, community.timezone),
+      });
+    if (run.status !== 'awaiting_approval')
+      throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', {
+        id: runId,
+        status: run.status,
+      });
+    return run;
+  }
+
+  /** A moderator approves a run that awaits approval: it is posted exactly as it was built, once. */
+  async approve(community: Community, runId: string, moderatorId: string | null = null): Promise<DigestRun> {
+    const { runs } = this.deps.stores;
+    const run = await this.#pendingRun(community, runId);
     // The state change comes first, guarded: a double click cannot post twice.
     const taken = await runs.finish(runId, { status: 'claimed' }, 'awaiting_approval');
     const reply = run.reply;
-    if (!taken || !reply) throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId });
+    if (!taken || !reply)
+      throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId, status: run.status });
+    this.deps.log.info({ runId, moderatorId }, 'digest approved');
     await this.deps.posts.run({
       job: APPROVED_DIGEST_JOB,
       subject: run.id,
@@ -313,13 +357,16 @@ export class DigestService {
     return (await runs.get(runId)) ?? taken;
   }
 
-  async reject(community: Community, runId: string): Promise<void> {
-    const run = await this.deps.stores.runs.get(runId);
-    const done =
-      run?.communityId === community.id
-        ? await this.deps.stores.runs.finish(runId, { status: 'rejected' }, 'awaiting_approval')
-        : null;
-    if (!done) throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId });
+  async reject(community: Community, runId: string, moderatorId: string | null = null): Promise<DigestRun> {
+    await this.#pendingRun(community, runId);
+    const done = await this.deps.stores.runs.finish(
+      runId,
+      { status: 'rejected', error: moderatorId ? `REJECTED_BY:${moderatorId}` : 'REJECTED' },
+      'awaiting_approval',
+    );
+    if (!done) throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId, status: '—' });
+    this.deps.log.info({ runId, moderatorId }, 'digest rejected');
+    return done;
   }
 
   // ---- feedback ----
@@ -360,6 +407,12 @@ export class DigestService {
     );
     return { url: item.url };
   }
+}
+
+/** The same picks, in any order: a reshuffle by a few minutes of freshness is not a new digest. */
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return a.length === b.length && b.every((id) => set.has(id));
 }
 
 function targetOf(community: Community, channelId: string): PostTarget {
