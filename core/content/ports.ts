@@ -12,6 +12,7 @@ import type {
   NewDigestSchedule,
   RunDecision,
   SourceFetchState,
+  SourceSettings,
 } from './types.ts';
 
 /** Storage ports of the content feature; adapters/storage/content-*.ts implement them with Prisma. */
@@ -24,7 +25,11 @@ export interface ContentSourceStore {
   list(communityId: string): Promise<ContentSource[]>;
   /** Enabled sources of every community whose nextFetchAt is at or before `now`. */
   listDue(now: Date, limit: number): Promise<ContentSource[]>;
+  /** Enabled sources of every community delivered instantly (`instant` or `both`). */
+  listInstant(): Promise<ContentSource[]>;
   update(id: string, state: SourceFetchState): Promise<ContentSource>;
+  /** A moderator's change of filter, delivery, routing or template. */
+  configure(id: string, settings: SourceSettings): Promise<ContentSource>;
   /** Removes the source; its items stay (they may have been delivered) but are no longer candidates. */
   remove(id: string): Promise<boolean>;
 }
@@ -61,6 +66,8 @@ export interface ContentItemStore {
   /** Kept items, newest first, with embeddings: the digest's candidates and the near-duplicate window. */
   listCandidates(query: CandidateQuery): Promise<ContentItem[]>;
   markDropped(id: string, reason: DropReason): Promise<void>;
+  /** The source's latest items (kept or not), newest first: what a filter test runs on. */
+  latestOfSource(sourceId: string, limit: number): Promise<ContentItem[]>;
 }
 
 export interface DigestScheduleStore {

@@ -10,6 +10,13 @@ export interface PostTarget {
   /** The community's platform id (guild, team, chat). */
   spaceId: string;
   channelId: string;
+  /**
+   * Post inside a thread of the channel where the platform has them: a Discord thread (or forum post), a Slack
+   * thread (its parent's ts), a Telegram forum topic. Platforms without threads post in the channel.
+   */
+  threadId?: string;
+  /** Open a new thread with this name for the post: a post in a Discord forum channel. Others ignore it. */
+  newThread?: string;
 }
 
 export interface PostOptions {

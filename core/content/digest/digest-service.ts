@@ -9,6 +9,8 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { PostTarget } from '../../ports/messenger.ts';
 import type { CommunityStore, EventStore } from '../../ports/stores.ts';
+import { filterPredicate } from '../filter/filter-expression.ts';
+import { filterSubject } from '../filter/filter-subject.ts';
 import type { ContentStores } from '../ports.ts';
 import type { ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
 import { buildFeedback, FEEDBACK_VERBS } from './feedback.ts';
@@ -70,10 +72,23 @@ export class DigestService {
       stores.items.listCandidates({ communityId, since, limit: this.deps.maxCandidates ?? 5_000 }),
       stores.sources.list(communityId),
     ]);
-    const sourceById = new Map<string, ContentSource>(sources.map((s) => [s.id, s]));
+    // A source delivered only instantly has no place in digests; a source's filter rejects items by name.
+    const sourceById = new Map<string, ContentSource>(
+      sources.filter((s) => s.delivery !== 'instant').map((s) => [s.id, s]),
+    );
+    const filters = new Map(sources.map((s) => [s.id, filterPredicate(s.filter)]));
     const candidates: RankCandidate[] = items.flatMap((item) => {
       const source = sourceById.get(item.sourceId);
-      return source ? [{ item, sourceTitle: source.title, sourceTopics: source.topics }] : [];
+      if (!source) return [];
+      const keep = filters.get(source.id);
+      return [
+        {
+          item,
+          sourceTitle: source.title,
+          sourceTopics: source.topics,
+          ...(keep && !keep(filterSubject(item)) ? { filteredOut: true } : {}),
+        },
+      ];
     });
     const delivered = channelId
       ? await stores.runs.deliveredIn(

@@ -158,6 +158,8 @@ export async function ingestItems(
       dropReason: reason,
       duplicateOfId,
       reactions: p.prepared.reactions,
+      author: p.prepared.author,
+      categories: p.prepared.categories,
     });
   }
   const stored = await deps.items.insertMany(rows);
