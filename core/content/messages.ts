@@ -118,7 +118,7 @@ export const contentMessages: Messages = {
     filter: {
       heading: 'Filter',
       short: 'filter: {{expression}}',
-      addedText: '{{expression}}: {{kept}} of the items read now are kept.',
+      addedText: '{{expression}} keeps {{kept}} of its {{total}} items so far.',
       set: 'Filter set on {{title}}',
       setText:
         '{{expression}}\nOf its latest {{total}} items, {{kept}} are kept. Try another with /source filter test <id> <filter>.',
@@ -316,7 +316,7 @@ export const contentMessages: Messages = {
     filter: {
       heading: '过滤器',
       short: '过滤器：{{expression}}',
-      addedText: '{{expression}}：本次读取的条目中保留 {{kept}} 条。',
+      addedText: '{{expression}}：目前 {{total}} 条中保留 {{kept}} 条。',
       set: '已为 {{title}} 设置过滤器',
       setText:
         '{{expression}}\n最近 {{total}} 条中保留 {{kept}} 条。可用 /source filter test <id> <过滤器> 试用其他写法。',

@@ -26,12 +26,6 @@ export function parseChannel(raw: string): string {
   return id;
 }
 
-const itemLine = (item: ContentItem): ReplyItem => ({
-  title: item.title || item.url || item.guid,
-  ...(item.url ? { url: item.url } : {}),
-  meta: [item.author, item.categories.slice(0, 3).join(', ')].filter(Boolean).join(' · ') || undefined,
-});
-
 export const sourceFilterSetCommand = defineContentCommand({
   name: 'source filter set',
   description: d(

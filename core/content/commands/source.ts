@@ -52,6 +52,9 @@ export const sourceAddCommand = defineContentCommand({
         text: t('content:source.testFailed', { reason: t(`content:feedError.${result.code}`, result.params) }),
       };
     }
+    const filtered = result.source.filter
+      ? await services.content.sources.testFilter(community.id, result.source.id, null)
+      : null;
     return {
       tone: 'success',
       title: t('content:source.added'),
@@ -61,12 +64,16 @@ export const sourceAddCommand = defineContentCommand({
         count: result.probe.document.items.length,
         minutes: Math.round(result.source.intervalMs / 60_000),
       }),
-      ...(result.source.filter
+      ...(filtered
         ? {
             fields: [
               {
                 name: t('content:filter.heading'),
-                value: t('content:filter.addedText', { expression: result.source.filter, kept: result.kept }),
+                value: t('content:filter.addedText', {
+                  expression: filtered.expression,
+                  kept: filtered.kept.length,
+                  total: filtered.kept.length + filtered.dropped.length,
+                }),
               },
             ],
           }
