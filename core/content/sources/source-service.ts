@@ -178,11 +178,16 @@ export class SourceService {
     const source = await this.own(communityId, id);
     const instantBefore = source.delivery !== 'digest';
     const instantNow = input.delivery !== 'digest';
+    // Switched on, or moved to another channel or thread: only items that arrive from now on go out there (the
+    // never-repeat ledger is per channel, so a move would otherwise post the recent backlog again).
+    const moved =
+      (input.channelId !== undefined && input.channelId !== source.channelId) ||
+      (input.threadId !== undefined && input.threadId !== source.threadId);
     return this.deps.sources.configure(id, {
       delivery: input.delivery,
       ...(input.channelId !== undefined ? { channelId: input.channelId } : {}),
       ...(input.threadId !== undefined ? { threadId: input.threadId } : {}),
-      ...(instantNow && !instantBefore ? { instantSince: this.deps.clock.now() } : {}),
+      ...(instantNow && (!instantBefore || moved) ? { instantSince: this.deps.clock.now() } : {}),
     });
   }
 
