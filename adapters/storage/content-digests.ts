@@ -196,6 +196,14 @@ export class PrismaDigestRunStore implements DigestRunStore {
     return new Set(rows.map((r) => r.itemId));
   }
 
+  async deliveredAnywhere(communityId: string, itemIds: readonly string[]): Promise<Set<string>> {
+    if (itemIds.length === 0) return new Set();
+    const rows = await inChunks(itemIds, (chunk) =>
+      this.db.digestDelivery.findMany({ where: { communityId, itemId: { in: chunk } }, select: { itemId: true } }),
+    );
+    return new Set(rows.map((r) => r.itemId));
+  }
+
   async deliveriesOf(communityId: string, itemId: string): Promise<DigestDelivery[]> {
     return this.db.digestDelivery.findMany({ where: { communityId, itemId }, orderBy: { deliveredAt: 'asc' } });
   }

@@ -182,6 +182,25 @@ export class PrismaContentItemStore implements ContentItemStore {
     await this.db.contentItem.updateMany({ where: { id }, data: { dropReason: reason } });
   }
 
+  async markDuplicate(id: string, reason: DropReason, duplicateOfId: string): Promise<void> {
+    await this.db.contentItem.updateMany({ where: { id }, data: { dropReason: reason, duplicateOfId } });
+  }
+
+  async repointDuplicates(fromId: string, toId: string): Promise<void> {
+    await this.db.contentItem.updateMany({
+      where: { duplicateOfId: fromId, id: { not: toId } },
+      data: { duplicateOfId: toId },
+    });
+  }
+
+  async duplicatesOf(ids: readonly string[]): Promise<ContentItem[]> {
+    if (ids.length === 0) return [];
+    const rows = await inChunks(ids, (chunk) =>
+      this.db.contentItem.findMany({ where: { duplicateOfId: { in: chunk } }, orderBy: { publishedAt: 'asc' } }),
+    );
+    return rows.map(toItem);
+  }
+
   async latestOfSource(sourceId: string, limit: number): Promise<ContentItem[]> {
     const rows = await this.db.contentItem.findMany({
       where: { sourceId },

@@ -83,6 +83,7 @@ export const contentMessages: Messages = {
       removed: 'Removed: it will not be picked again.',
       itemNotFound: 'No digest item with id {{id}}.',
       open: 'Open: {{url}}',
+      alsoIn: 'also in {{sources}}',
       approvalTitle: 'Digest awaiting approval ({{date}})',
       approvalText:
         'A moderator approves with /digest approve {{id}} or rejects with /digest reject {{id}}. It stays open until a later digest brings different items.',
@@ -186,6 +187,7 @@ export const contentMessages: Messages = {
       dropped: 'Dropped when it arrived: {{reason}}.',
       removed: 'A moderator removed it: it will not be picked again.',
       duplicateOf: 'It duplicates: {{title}}',
+      alsoIn: 'The original: copies also ran in {{sources}}, and were set aside.',
       delivered: 'Posted in channel {{channel}} on {{when}}.',
       pickedPosted: 'Digest of {{when}}: picked at #{{rank}} (score {{score}}) and posted.',
       pickedAwaiting:
@@ -283,6 +285,7 @@ export const contentMessages: Messages = {
       removed: '已移除，不会再被选入。',
       itemNotFound: '没有 id 为 {{id}} 的精选内容。',
       open: '打开：{{url}}',
+      alsoIn: '亦见于 {{sources}}',
       approvalTitle: '精选待审核（{{date}}）',
       approvalText:
         '管理员可用 /digest approve {{id}} 批准，或用 /digest reject {{id}} 拒绝。在之后的精选带来不同内容之前，此请求一直有效。',
@@ -383,6 +386,7 @@ export const contentMessages: Messages = {
       dropped: '收录时被丢弃：{{reason}}。',
       removed: '已被管理员移除，不会再被选入。',
       duplicateOf: '重复内容：{{title}}',
+      alsoIn: '这是原文：{{sources}} 中也有转载或译本，已作为重复项略过。',
       delivered: '已于 {{when}} 发布在频道 {{channel}}。',
       pickedPosted: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），已发布。',
       pickedAwaiting: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），等待管理员批准（运行 {{id}}）。',

@@ -66,6 +66,12 @@ export interface ContentItemStore {
   /** Kept items, newest first, with embeddings: the digest's candidates and the near-duplicate window. */
   listCandidates(query: CandidateQuery): Promise<ContentItem[]>;
   markDropped(id: string, reason: DropReason): Promise<void>;
+  /** Marks a stored item as a copy of another (an original that arrived later took its place). */
+  markDuplicate(id: string, reason: DropReason, duplicateOfId: string): Promise<void>;
+  /** Copies that pointed at `fromId` now point at `toId`. */
+  repointDuplicates(fromId: string, toId: string): Promise<void>;
+  /** The copies of each of `ids` (items whose duplicateOfId is one of them). */
+  duplicatesOf(ids: readonly string[]): Promise<ContentItem[]>;
   /** The source's latest items (kept or not), newest first: what a filter test runs on. */
   latestOfSource(sourceId: string, limit: number): Promise<ContentItem[]>;
 }
@@ -117,6 +123,8 @@ export interface DigestRunStore {
   /** Item ids among `itemIds` already delivered in the channel. */
   deliveredIn(communityId: string, channelId: string, itemIds: readonly string[]): Promise<Set<string>>;
   deliveriesOf(communityId: string, itemId: string): Promise<DigestDelivery[]>;
+  /** Item ids among `itemIds` posted in any channel of the community. */
+  deliveredAnywhere(communityId: string, itemIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface ContentStores {

@@ -105,6 +105,17 @@ export class DigestService {
     });
     const feedback = buildFeedback(events, items);
     const result = rankCandidates(candidates, delivered, feedback, { ...filter, now, maxAgeMs: windowMs });
+    // The copies of each pick (reposts, translations) name where else the story ran.
+    const titleOf = new Map(sources.map((s) => [s.id, s.title]));
+    const copies = await stores.items.duplicatesOf(result.picked.map((p) => p.candidate.item.id));
+    for (const ranked of result.picked) {
+      const own = ranked.candidate.item.sourceId;
+      const elsewhere = copies
+        .filter((c) => c.duplicateOfId === ranked.candidate.item.id && c.sourceId !== own)
+        .map((c) => titleOf.get(c.sourceId))
+        .filter((title): title is string => Boolean(title));
+      if (elsewhere.length > 0) ranked.candidate.alsoIn = [...new Set(elsewhere)];
+    }
     return { result, candidates: candidates.length };
   }
 

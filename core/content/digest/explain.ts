@@ -51,6 +51,13 @@ export async function explainUrl(
       const twin = item.duplicateOfId ? await stores.items.get(item.duplicateOfId) : null;
       if (twin) lines.push(t('content:explain.duplicateOf', { title: twin.title }));
     }
+    const copies = (await stores.items.duplicatesOf([item.id])).filter((c) => c.sourceId !== item.sourceId);
+    if (copies.length > 0) {
+      const titles = await Promise.all(
+        copies.map(async (c) => (await stores.sources.get(c.sourceId))?.title ?? c.sourceId),
+      );
+      lines.push(t('content:explain.alsoIn', { sources: [...new Set(titles)].join(', ') }));
+    }
     for (const delivery of await stores.runs.deliveriesOf(communityId, item.id)) {
       lines.push(t('content:explain.delivered', { channel: delivery.channelId, when: when(delivery.deliveredAt) }));
     }

@@ -12,6 +12,8 @@ export interface RankCandidate {
   sourceTopics: readonly string[];
   /** True when the source's filter excludes the item (decided before ranking: filters are the moderator's word). */
   filteredOut?: boolean;
+  /** Other sources that carried a copy of the same story (reposts, translations): shown as "also in". */
+  alsoIn?: string[];
 }
 
 export interface FeedbackStats {

@@ -26,7 +26,13 @@ export function renderItem(t: Translate, ranked: RankedItem): ReplyItem {
     title: `${ranked.rank}. ${item.title || summary}`,
     ...(item.url ? { url: item.url } : {}),
     description: summary,
-    meta: `${sourceTitle} · ${whyPicked(t, ranked)}`,
+    meta: [
+      sourceTitle,
+      whyPicked(t, ranked),
+      ...(ranked.candidate.alsoIn?.length
+        ? [t('content:digest.alsoIn', { sources: ranked.candidate.alsoIn.join(', ') })]
+        : []),
+    ].join(' · '),
   };
 }
 

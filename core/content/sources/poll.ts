@@ -8,7 +8,13 @@ import type { Messenger } from '../../ports/messenger.ts';
 import type { CommunityStore, CourseStore, EventStore } from '../../ports/stores.ts';
 import { describeFeedError } from '../errors.ts';
 import { readFeedDocument } from '../feed-document.ts';
-import { DEFAULT_INGEST_OPTIONS, type IngestOptions, type IngestSummary, ingestItems } from '../ingest/ingest.ts';
+import {
+  DEFAULT_INGEST_OPTIONS,
+  type IngestDeps,
+  type IngestOptions,
+  type IngestSummary,
+  ingestItems,
+} from '../ingest/ingest.ts';
 import { type PreparedItem, prepareItem } from '../ingest/prepare.ts';
 import type { ContentStores } from '../ports.ts';
 import type { ContentScorer } from '../scoring/scorer.ts';
@@ -139,12 +145,7 @@ export class SourcePoller {
         });
         return { status: 'not_modified' };
       }
-      const summary = await ingestItems(
-        { items: stores.items, scorer: this.#deps.scorer, clock },
-        source,
-        read.items,
-        this.#options.ingest,
-      );
+      const summary = await ingestItems(this.#ingestDeps(source.communityId), source, read.items, this.#options.ingest);
       await stores.sources.update(source.id, {
         ...(read.title && source.kind === 'feed' && source.title === source.url ? { title: read.title } : {}),
         etag: read.etag,
@@ -244,8 +245,18 @@ export class SourcePoller {
     if (prepared.length === 0) return null;
     const source = await this.#deps.stores.sources.findByUrl(communityId, COMMUNITY_POSTS_URL);
     if (!source?.enabled) return null;
+    return ingestItems(this.#ingestDeps(communityId), source, prepared, this.#options.ingest);
+  }
+
+  #ingestDeps(communityId: string): IngestDeps {
     const { stores, scorer, clock } = this.#deps;
-    return ingestItems({ items: stores.items, scorer, clock }, source, prepared, this.#options.ingest);
+    return {
+      items: stores.items,
+      scorer,
+      clock,
+      sources: stores.sources,
+      delivered: (ids) => stores.runs.deliveredAnywhere(communityId, ids),
+    };
   }
 
   #post(post: Pick<InteractionEvent, 'objectId' | 'metadata' | 'occurredAt'>, now: Date): PreparedItem[] {
