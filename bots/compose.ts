@@ -11,6 +11,7 @@ import { Translator } from '../core/i18n/translate.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { JobScheduler } from '../core/ports/jobs.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { Metrics } from '../core/ports/metrics.ts';
 import { AccessRouter } from './access-router.ts';
 import type { Config } from './config.ts';
 import { type AppServices, features, type InstalledFeature, type ServicesOf } from './features.ts';
@@ -47,12 +48,14 @@ export interface ComposeOptions<F extends readonly InstalledFeature[]> {
   features?: F;
   /** Feed origins fetched whatever the SSRF guard says: the sandbox's own demo feeds. */
   allowedFeedOrigins?: readonly string[];
+  /** Where commands, jobs and scheduled posts are counted (the ops port's /metrics). Default: nowhere. */
+  metrics?: Metrics;
 }
 
 export async function composeApp<F extends readonly InstalledFeature[] = typeof features>(
   options: ComposeOptions<F>,
 ): Promise<App<ServicesOf<F>>> {
-  const { config, log, clock } = options;
+  const { config, log, clock, metrics } = options;
   const database = options.database ?? (await openDatabase(config.DATABASE_URL, { log: log.child({ ns: 'storage' }) }));
   const installed: readonly InstalledFeature[] = options.features ?? features;
   const db = database.prisma;
@@ -75,8 +78,8 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
     allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS,
     allowedOrigins: options.allowedFeedOrigins,
   });
-  const scheduler = new InProcessScheduler({ clock, log });
-  const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log });
+  const scheduler = new InProcessScheduler({ clock, log, metrics });
+  const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log, metrics });
   // Members' posts are found through their events, so the event log is erased last.
   const personalData = [...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []), eventLogSource(db)];
   const assembly = assembleFeatures(
@@ -101,6 +104,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
     eventListeners: assembly.listeners,
     log,
     clock,
+    metrics,
   });
   let started = false;
   return {

@@ -108,6 +108,11 @@ export const configSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: shaped(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters: letters, digits, _ and -'),
   TELEGRAM_WEBHOOK_HOST: listenHost('127.0.0.1'),
   TELEGRAM_WEBHOOK_PORT: port(8443),
+
+  // Operations: /healthz, /readyz and /metrics (docs/operations.md)
+  OPS_ENABLED: optionalFlag.transform((v) => v ?? true),
+  OPS_HOST: listenHost('127.0.0.1'),
+  OPS_PORT: port(9464),
 });
 
 /**

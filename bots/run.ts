@@ -4,6 +4,9 @@ import { runConsole } from '../adapters/console/repl.ts';
 import { ConsoleSession } from '../adapters/console/session.ts';
 import { type DemoFeedServer, startDemoFeedServer } from '../adapters/feeds/demo-server.ts';
 import { ModelUnavailableError } from '../adapters/ml/errors.ts';
+import type { PromMetrics } from '../adapters/ops/prom-metrics.ts';
+import type { HardenedListener } from '../adapters/shared/hardened-listener.ts';
+import { pingDatabase } from '../adapters/storage/database.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
@@ -37,6 +40,34 @@ function fail(line: string): never {
   process.exit(1);
 }
 
+/** The ops port; a busy or refused port is logged and skipped (the bot itself runs without it). */
+async function startOps(
+  config: Config,
+  metrics: PromMetrics,
+  app: App,
+  running: readonly RunningPlatform[],
+  log: Logger,
+): Promise<HardenedListener | null> {
+  const { startOpsServer } = await import('../adapters/ops/ops-server.ts');
+  try {
+    const listener = await startOpsServer({
+      host: config.OPS_HOST,
+      port: config.OPS_PORT,
+      metrics,
+      log: log.child({ ns: 'adapter:ops' }),
+      checks: () => [
+        { name: 'database', check: () => pingDatabase(app.database) },
+        ...running.map((p) => ({ name: p.name, check: async () => p.connected?.() ?? true })),
+      ],
+    });
+    log.info({ url: `http://${config.OPS_HOST}:${listener.address.port}` }, 'ops port: /healthz /readyz /metrics');
+    return listener;
+  } catch (error) {
+    log.warn({ err: error, host: config.OPS_HOST, port: config.OPS_PORT }, 'ops port not started');
+    return null;
+  }
+}
+
 /**
  * Opens the app, then runs the console sandbox (no platforms) or starts every platform given, and shuts down
  * gracefully on SIGINT/SIGTERM: adapters stop taking work, feed fetches stop, in-flight commands finish, the
@@ -58,6 +89,7 @@ export async function run(options: {
     ? { ...options.config, FEED_ALLOW_PRIVATE_NETWORKS: options.config.FEED_ALLOW_PRIVATE_NETWORKS ?? true }
     : options.config;
   const feeds = consoleMode ? await startDemoFeeds(config.DEMO_FEED_PORT, log) : undefined;
+  const metrics = config.OPS_ENABLED ? new (await import('../adapters/ops/prom-metrics.ts')).PromMetrics() : undefined;
   let app: App;
   try {
     app = await composeApp({
@@ -65,6 +97,7 @@ export async function run(options: {
       log,
       clock: systemClock,
       ...(feeds ? { allowedFeedOrigins: [feeds.url] } : {}),
+      ...(metrics ? { metrics } : {}),
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -75,6 +108,7 @@ export async function run(options: {
 
   let stopping = false;
   const running: RunningPlatform[] = [];
+  const ops = metrics ? await startOps(config, metrics, app, running, log) : null;
   async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -92,6 +126,7 @@ export async function run(options: {
     let exitCode = code;
     try {
       await feeds?.close();
+      await ops?.close();
       await app.close();
     } catch (err) {
       log.error({ err }, 'shutdown failed');

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { Client, Events, GatewayIntentBits, REST, Routes } from 'discord.js';
+import { Client, Events, GatewayIntentBits, REST, Routes, Status } from 'discord.js';
 import type { CohortCore, PlatformUser } from '../../core/framework/envelopes.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
@@ -65,6 +65,7 @@ export interface DiscordAdapter {
   access?: AccessGranter;
   client: Client;
   interactionsAddress?: AddressInfo;
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -250,6 +251,8 @@ export async function startDiscord(
     ...(endpoint ? { interactionsAddress: endpoint.address } : {}),
     ...(options.token ? { access: new DiscordAccess(rest, policy, log) } : {}),
     messenger: new DiscordMessenger(rest, policy, () => client.user?.id ?? options.applicationId),
+    // With the Gateway, ready only while every shard is connected; the HTTP endpoint alone is stateless.
+    connected: () => !options.token || client.ws.status === Status.Ready,
     async stop() {
       await endpoint?.close();
       await Promise.allSettled([...inFlight]);

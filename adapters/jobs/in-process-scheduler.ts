@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { JobSchedule, JobScheduler, PeriodicJob } from '../../core/ports/jobs.ts';
 import type { Logger } from '../../core/ports/logger.ts';
+import { type Metrics, noMetrics } from '../../core/ports/metrics.ts';
 
 export interface InProcessSchedulerOptions {
   clock: Clock;
@@ -13,6 +14,8 @@ export interface InProcessSchedulerOptions {
   timers?: boolean;
   /** The longest sleep between looks at the clock, so a suspended machine or a clock jump is noticed. Default 60 s. */
   maxSleepMs?: number;
+  /** Where each run is counted. Default: nowhere. */
+  metrics?: Metrics;
   /** How soon a `runAtStart` job first runs. Default 1 s (after start-up work, not in the middle of it). */
   startDelayMs?: number;
 }
@@ -35,6 +38,7 @@ export class InProcessScheduler implements JobScheduler {
   readonly #timers: boolean;
   readonly #maxSleepMs: number;
   readonly #startDelayMs: number;
+  readonly #metrics: Metrics;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
 
@@ -44,6 +48,7 @@ export class InProcessScheduler implements JobScheduler {
     this.#timers = options.timers ?? true;
     this.#maxSleepMs = options.maxSleepMs ?? 60_000;
     this.#startDelayMs = options.startDelayMs ?? 1_000;
+    this.#metrics = options.metrics ?? noMetrics;
   }
 
   schedule(job: PeriodicJob): void {
@@ -98,11 +103,16 @@ export class InProcessScheduler implements JobScheduler {
   }
 
   async #runOne(entry: Entry): Promise<void> {
+    const started = performance.now();
+    let ok = true;
     try {
       await entry.job.run();
     } catch (error) {
+      ok = false;
       this.#log.error({ err: error, job: entry.job.name }, 'job failed');
     }
+    const seconds = (performance.now() - started) / 1000;
+    this.#metrics.jobRan({ job: entry.job.kind ?? entry.job.name, ok, seconds });
   }
 
   #arm(): void {

@@ -7,7 +7,14 @@ import type {
   Platform,
 } from '../../core/domain/types.ts';
 import type { PersonalDataSource, PersonalScope } from '../../core/ports/personal-data.ts';
-import type { CourseStore, DeliveryStore, EventQuery, EventStore, NewCourse } from '../../core/ports/stores.ts';
+import type {
+  CourseStore,
+  DeliveryClaim,
+  DeliveryStore,
+  EventQuery,
+  EventStore,
+  NewCourse,
+} from '../../core/ports/stores.ts';
 import type { Db } from './database.ts';
 import type { Course as CourseRow, InteractionEvent as EventRow } from './generated/sqlite/client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
@@ -145,14 +152,23 @@ export class PrismaEventStore implements EventStore {
 export class PrismaDeliveryStore implements DeliveryStore {
   constructor(private readonly db: Db) {}
 
-  async claim(key: string, at: Date): Promise<boolean> {
+  async claim(key: string, at: Date, leaseUntil: Date): Promise<DeliveryClaim> {
     try {
-      await this.db.processedDelivery.create({ data: { key, createdAt: at } });
-      return true;
+      await this.db.processedDelivery.create({ data: { key, createdAt: at, leaseUntil } });
+      return 'first';
     } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
+    // Taken over only when unfinished and its lease is over; the compare-and-set lets one claimer win.
+    const { count } = await this.db.processedDelivery.updateMany({
+      where: { key, finishedAt: null, leaseUntil: { not: null, lt: at } },
+      data: { leaseUntil },
+    });
+    return count === 1 ? 'retry' : 'duplicate';
+  }
+
+  async finish(key: string, at: Date): Promise<void> {
+    await this.db.processedDelivery.updateMany({ where: { key }, data: { finishedAt: at, leaseUntil: null } });
   }
 }
 

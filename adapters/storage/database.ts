@@ -97,13 +97,20 @@ async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }
   } satisfies Database;
 }
 
-async function openPostgres(target: Extract<DatabaseTarget, { provider: 'postgresql' }>, displayUrl: string) {
+async function openPostgres(
+  target: Extract<DatabaseTarget, { provider: 'postgresql' }>,
+  displayUrl: string,
+  log: Logger,
+) {
   const [{ default: pgModule }, { PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
     import('pg'),
     import('@prisma/adapter-pg'),
     import('./generated/postgresql/client.ts'),
   ]);
   const pool = new pgModule.Pool({ connectionString: target.url, max: POOL_SIZE });
+  // An idle connection the server cut (a restart, a failover, an admin) is an event, not a crash: the pool drops it
+  // and opens a new one on the next query; /readyz reports the outage meanwhile.
+  pool.on('error', (error) => log.warn({ err: error, database: displayUrl }, 'idle database connection lost'));
   const prisma = new PostgresClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: true }),
   }) as unknown as PrismaClient;
@@ -133,5 +140,15 @@ export async function openDatabase(
     const applied = await applyMigrations(target.provider, await migrationAdapterFactory(target));
     if (applied.length > 0) options.log.info({ applied, database: displayUrl }, 'migrations applied');
   }
-  return target.provider === 'sqlite' ? openSqlite(target, displayUrl) : openPostgres(target, displayUrl);
+  return target.provider === 'sqlite'
+    ? openSqlite(target, displayUrl)
+    : openPostgres(target, displayUrl, options.log.child({ ns: 'storage' }));
+}
+
+/** True when the database answers a trivial query now (readiness): the pool's own round trip on PostgreSQL. */
+export async function pingDatabase(database: Pick<Database, 'driver'>): Promise<boolean> {
+  const { driver } = database;
+  if (driver.provider === 'sqlite') return driver.connection.statement('SELECT 1 AS ok').get() !== undefined;
+  const result = await driver.pool.query('SELECT 1 AS ok');
+  return result.rowCount === 1;
 }

@@ -17,6 +17,8 @@ export interface RunningPlatform {
   messenger: Messenger;
   /** Grants and revokes course roles/channels, where the platform can. */
   access?: AccessGranter;
+  /** Whether the platform connection is up now (/readyz). Absent: up while started (stateless HTTP transports). */
+  connected?(): boolean;
   /** Stops taking new work, lets in-flight work finish, closes connections. */
   stop(): Promise<void>;
 }

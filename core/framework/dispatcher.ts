@@ -4,9 +4,10 @@ import type { RichReply } from '../domain/reply.ts';
 import type { Community, Locale, Member, PermissionLevel } from '../domain/types.ts';
 import { hasPermission, PERMISSION_LEVELS } from '../domain/types.ts';
 import { CohortError, UserError } from '../errors.ts';
-import { normalizeLocale } from '../i18n/translate.ts';
+import { normalizeLocale, type Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import { Acknowledgement, DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
 import { type AnyCommand, type CommandContext, optionEntries } from './command.ts';
 import type { CoreServices } from './core-services.ts';
@@ -32,7 +33,16 @@ export interface DispatcherOptions {
   clock: Clock;
   /** Every installed feature's event listeners. */
   eventListeners: readonly EventListener[];
+  /** Where every answered command is counted. Default: nowhere. */
+  metrics?: Metrics;
 }
+
+/**
+ * How long a command delivery is held by the process running it. A redelivery within it is a duplicate (a platform
+ * retrying a slow answer); after it, an unfinished delivery's process is taken to have died and the command runs
+ * again. Longer than any command takes; effects are keyed by the delivery id, so a re-run never doubles them.
+ */
+const DELIVERY_LEASE_MS = 2 * 60_000;
 
 function higher(a: PermissionLevel, b: PermissionLevel | undefined): PermissionLevel {
   if (!b) return a;
@@ -115,17 +125,29 @@ export class Dispatcher implements CohortCore {
       delivery: envelope.deliveryId,
     });
 
-    if (envelope.deliveryId) {
-      const first = await services.deliveries.claim(
-        `${envelope.space.platform}:cmd:${envelope.deliveryId}`,
-        clock.now(),
-      );
-      if (!first) {
+    const deliveryKey = envelope.deliveryId ? `${envelope.space.platform}:cmd:${envelope.deliveryId}` : null;
+    if (deliveryKey) {
+      const now = clock.now();
+      const claim = await services.deliveries.claim(deliveryKey, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
+      if (claim === 'duplicate') {
         log.info({ status: 'duplicate' }, 'duplicate command delivery ignored');
         return { reply: null, status: 'duplicate', locale };
       }
+      if (claim === 'retry') log.warn({ status: 'retry' }, 'redelivered command whose first run never finished');
     }
+    const outcome = await this.#run(envelope, ack, { community, member, locale, t, log, started });
+    // Answered (also with an error): a later redelivery is a duplicate. A crash before here leaves it to a retry.
+    if (deliveryKey) await services.deliveries.finish(deliveryKey, clock.now());
+    return outcome;
+  }
 
+  async #run(
+    envelope: CommandEnvelope,
+    ack: Acknowledgement,
+    scope: { community: Community; member: Member; locale: Locale; t: Translate; log: Logger; started: number },
+  ): Promise<Omit<CommandOutcome, 'acknowledged'>> {
+    const { services, clock } = this.options;
+    const { community, member, locale, t, log, started } = scope;
     let commandName = '?';
     try {
       const { command, raw } = this.#resolve(envelope);
@@ -177,13 +199,32 @@ export class Dispatcher implements CohortCore {
       };
       // Recorded before the handler runs: activity counts even when the command is refused later, and a command
       // that erases the member's data (privacy forget) erases this record with the rest.
-      await ctx.record({ verb: 'command.used', objectType: 'command', objectId: command.name });
+      await ctx.record({
+        verb: 'command.used',
+        objectType: 'command',
+        objectId: command.name,
+        // A re-run of a crashed delivery counts once.
+        dedupKey: envelope.deliveryId ? `${platform}:used:${envelope.deliveryId}` : null,
+      });
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
+      this.#counted(commandName, envelope, 'ok', started);
       return { reply, status: 'ok', locale };
     } catch (error) {
-      return { reply: this.#errorReply(error, t, log, commandName), status: this.#code(error), locale };
+      const status = this.#code(error);
+      this.#counted(commandName, envelope, status, started);
+      return { reply: this.#errorReply(error, t, log, commandName), status, locale };
     }
+  }
+
+  #counted(command: string, envelope: CommandEnvelope, status: string, started: number): void {
+    this.options.metrics?.commandHandled({
+      // An unknown command counts under one name, so a flood of made-up names cannot grow the label set.
+      command: this.#byName.has(command) ? command : '(unknown)',
+      platform: envelope.space.platform,
+      status,
+      seconds: (performance.now() - started) / 1000,
+    });
   }
 
   async #handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }> {

@@ -5,6 +5,7 @@ import { PlatformError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Messenger, PostTarget } from '../ports/messenger.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type {
   ScheduledPost,
   ScheduledPostExpectation,
@@ -56,6 +57,8 @@ export interface ScheduledPostRunnerOptions {
   leaseMs?: number;
   /** How long stop() lets a send in progress finish. Default 15 s. */
   drainMs?: number;
+  /** Where each outcome this process reached is counted. Default: nowhere. */
+  metrics?: Metrics;
 }
 
 interface Tracked {
@@ -101,6 +104,7 @@ export class ScheduledPostRunner {
   readonly #log: Logger;
   readonly #leaseMs: number;
   readonly #drainMs: number;
+  readonly #metrics: Metrics | undefined;
   readonly #inFlight = new Map<Promise<unknown>, Tracked>();
   #stopping = false;
 
@@ -111,6 +115,7 @@ export class ScheduledPostRunner {
     this.#log = options.log.child({ ns: 'core:scheduled-posts' });
     this.#leaseMs = options.leaseMs ?? 10 * 60_000;
     this.#drainMs = options.drainMs ?? 15_000;
+    this.#metrics = options.metrics;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   }
 
@@ -118,7 +123,10 @@ export class ScheduledPostRunner {
   run(slot: SlotPost): Promise<SlotOutcome> {
     if (this.#stopping) return Promise.resolve({ status: 'idle', reason: 'stopping' });
     const tracked: Tracked = { postId: null, phase: 'building' };
-    const work = this.#run(slot, tracked);
+    const work = this.#run(slot, tracked).then((outcome) => {
+      if (outcome.status !== 'idle') this.#metrics?.scheduledPost({ job: slot.job, outcome: outcome.status });
+      return outcome;
+    });
     this.#inFlight.set(work, tracked);
     void work.finally(() => this.#inFlight.delete(work)).catch(() => {});
     return work;

@@ -12,6 +12,8 @@ export type JobSchedule =
 export interface PeriodicJob {
   /** Unique and stable (`content:poll`, `digest:<scheduleId>`): scheduling a job by an existing name replaces it. */
   name: string;
+  /** What the job is when its name carries an instance (`digest` for `digest:<schedule id>`): metrics count by it. */
+  kind?: string;
   schedule: JobSchedule;
   /** Also run once soon after being scheduled (a catch-up after downtime). */
   runAtStart?: boolean;

@@ -105,10 +105,19 @@ export interface EventStore {
   count(communityId: string): Promise<number>;
 }
 
-/** Remembers platform delivery ids so a retried delivery is handled once. */
+/**
+ * What a delivery claim found: `first` (run it), `retry` (an earlier run never finished and its lease ran out, so
+ * its process died: run it again; effects are keyed by the delivery id, so nothing doubles) or `duplicate` (answered
+ * already, or being answered now by a live run).
+ */
+export type DeliveryClaim = 'first' | 'retry' | 'duplicate';
+
+/** Remembers platform delivery ids so a retried delivery is handled once, and a crashed one is not dropped. */
 export interface DeliveryStore {
-  /** True the first time a key is claimed, false for every later claim (also across processes). */
-  claim(key: string, at: Date): Promise<boolean>;
+  /** Claims the key until `leaseUntil` (also across processes: exactly one claimer wins each `first` or `retry`). */
+  claim(key: string, at: Date, leaseUntil: Date): Promise<DeliveryClaim>;
+  /** The delivery was answered: every later claim is a duplicate. */
+  finish(key: string, at: Date): Promise<void>;
 }
 
 /** The foundation's stores: what every feature can use, whatever features are installed. */

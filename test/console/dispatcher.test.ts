@@ -36,6 +36,29 @@ describe('dispatcher', () => {
     expect(again).toMatchObject({ status: 'duplicate', reply: null });
   });
 
+  it('runs again a delivery whose process died before answering, and its tip still counts once', async () => {
+    const bob = { platformUserId: 'u-10', handle: 'bob', displayName: 'Bob', locale: 'en' };
+    await app.core.handleCommand({ space, user: bob, input: { kind: 'text', line: '/help' } });
+    const tip: CommandEnvelope = { space, user, input: { kind: 'text', line: '/tip @bob 3' }, deliveryId: 'tip-1' };
+    expect((await app.core.handleCommand(tip)).status).toBe('ok');
+    const community = await app.services.communities.ensure('discord', 'guild-9', { name: 'x' });
+    const recipient = await app.services.members.findByPlatformUserId(community.id, 'u-10');
+    const balance = async () => (await app.services.ledger.balance(community, recipient!, app.clock.now())).balance;
+    const before = await balance();
+    expect(before).toBe(3);
+    // The process died after the tip committed and before the delivery was marked answered; the lease ran out.
+    await app.db.prisma.processedDelivery.update({
+      where: { key: 'discord:cmd:tip-1' },
+      data: { finishedAt: null, leaseUntil: new Date(app.clock.now().getTime() - 1_000) },
+    });
+    const rerun = await app.core.handleCommand(tip);
+    expect(rerun.status).toBe('ok');
+    expect(rerun.reply).not.toBeNull();
+    expect(await balance()).toBe(before);
+    // Answered now: the next redelivery is a duplicate again.
+    expect((await app.core.handleCommand(tip)).status).toBe('duplicate');
+  });
+
   it('accepts structured options as Discord sends them', async () => {
     const outcome = await app.core.handleCommand({
       space,

@@ -92,10 +92,21 @@ describe.each(['sqlite', 'postgresql'] as const)('storage on %s', (provider) => 
     expect(await stores.events.query({ communityId: c.id, since: new Date('2026-12-01') })).toEqual([]);
   });
 
-  it('claims a delivery once', async () => {
-    const at = new Date();
-    expect(await stores.deliveries.claim(`${provider}-d1`, at)).toBe(true);
-    expect(await stores.deliveries.claim(`${provider}-d1`, at)).toBe(false);
+  it('claims a delivery once, takes over one whose run died after its lease, never one that finished', async () => {
+    const at = new Date('2026-11-20T02:00:00Z');
+    const later = (s: number) => new Date(at.getTime() + s * 1000);
+    const { deliveries } = stores;
+    expect(await deliveries.claim(`${provider}-d1`, at, later(120))).toBe('first');
+    // A platform retrying while the first run is alive: a duplicate.
+    expect(await deliveries.claim(`${provider}-d1`, later(5), later(125))).toBe('duplicate');
+    // The first run's process died: after its lease exactly one of two redeliveries runs it again.
+    const racing = await Promise.all([
+      deliveries.claim(`${provider}-d1`, later(121), later(241)),
+      deliveries.claim(`${provider}-d1`, later(121), later(241)),
+    ]);
+    expect(racing.sort()).toEqual(['duplicate', 'retry']);
+    await deliveries.finish(`${provider}-d1`, later(130));
+    expect(await deliveries.claim(`${provider}-d1`, later(999), later(1119))).toBe('duplicate');
   });
 
   it('stores courses with tags and money in minor units, filters by tag', async () => {

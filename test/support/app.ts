@@ -8,6 +8,7 @@ import { ensureDemoCommunity } from '../../bots/demo.ts';
 import type { InstalledFeature } from '../../bots/features.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
+import type { Metrics } from '../../core/ports/metrics.ts';
 import { DEMO_DEFAULT_HANDLE } from '../../prisma/demo/members.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -38,6 +39,7 @@ export async function createTestApp(
     now?: string;
     /** The features to install (bots/features.ts by default). */
     features?: readonly InstalledFeature[];
+    metrics?: Metrics;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(options.provider ?? 'sqlite');
@@ -49,6 +51,7 @@ export async function createTestApp(
     clock,
     database: db,
     ...(options.features ? { features: options.features } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   })) as App;
   const outbox = new ConsoleMessenger();
   app.messenger.register('console', outbox);

@@ -25,7 +25,8 @@ export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
       ([k]) => !/^(DISCORD|SLACK|TELEGRAM|FEED|LOG)_/.test(k) && k !== 'DATABASE_URL' && !k.startsWith('npm_'),
     ),
   );
-  return { ...base, DEMO_FEED_PORT: '0', ...env };
+  // Free ports, so tests running side by side never meet on the documented ones.
+  return { ...base, DEMO_FEED_PORT: '0', OPS_PORT: '0', ...env };
 }
 
 export function startApp(env: Record<string, string>, args: string[] = []): StartedApp {

@@ -42,6 +42,7 @@ export class DigestCronRunner {
     for (const schedule of active) {
       const name = `digest:${schedule.id}`;
       this.deps.scheduler.schedule({
+        kind: 'digest',
         name,
         schedule: { cron: schedule.cron, timezone: schedule.timezone },
         run: async () => {

@@ -1,0 +1,19 @@
+/**
+ * What the running bot counts for operators (docs/operations.md lists every metric). Core and adapters report here;
+ * adapters/ops turns it into Prometheus metrics. Reporting never throws and never waits.
+ */
+export interface Metrics {
+  /** A command was answered (also with a refusal or an error): its name, platform, status code and time. */
+  commandHandled(m: { command: string; platform: string; status: string; seconds: number }): void;
+  /** A periodic job finished one run; `job` is its kind (bounded: never a per-instance name). */
+  jobRan(m: { job: string; ok: boolean; seconds: number }): void;
+  /** A scheduled post (digest, weekly report) reached an outcome: posted, skipped, failed, unconfirmed. */
+  scheduledPost(m: { job: string; outcome: string }): void;
+}
+
+/** For tests and scripts that do not count. */
+export const noMetrics: Metrics = {
+  commandHandled() {},
+  jobRan() {},
+  scheduledPost() {},
+};

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ProcessedDelivery" ADD COLUMN "finishedAt" DATETIME;
+ALTER TABLE "ProcessedDelivery" ADD COLUMN "leaseUntil" DATETIME;
