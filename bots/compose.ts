@@ -94,7 +94,13 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       fetcher,
       scheduler,
       posts,
-      settings: { pseudonymSecret: config.PSEUDONYM_SECRET },
+      settings: {
+        pseudonymSecret: config.PSEUDONYM_SECRET,
+        feeds: {
+          instantPerMinute: config.FEED_INSTANT_PER_MINUTE,
+          hostFetchesPerMinute: config.FEED_HOST_FETCHES_PER_MINUTE,
+        },
+      },
       personalData: () => personalData,
     },
   );

@@ -34,6 +34,14 @@ export const contentFeature = defineFeature({
       posts: ctx.posts,
       clock: ctx.clock,
       log: ctx.log,
+      ...(ctx.settings.feeds
+        ? {
+            options: {
+              instant: { perChannel: ctx.settings.feeds.instantPerMinute, windowMs: 60_000 },
+              poll: { hostFetches: ctx.settings.feeds.hostFetchesPerMinute, hostWindowMs: 60_000 },
+            },
+          }
+        : {}),
     }),
   }),
   commands: [...sourceCommands, ...sourceSettingsCommands, ...digestCommands],

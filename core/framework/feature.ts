@@ -19,6 +19,8 @@ import type { ScheduledPostRunner } from './scheduled-posts.ts';
 export interface AppSettings {
   /** Key of the irreversible member pseudonyms in analytics and logs. */
   pseudonymSecret: string;
+  /** Feed polling and instant-post limits (FEED_* settings); the content feature's defaults when absent. */
+  feeds?: { instantPerMinute: number; hostFetchesPerMinute: number };
 }
 
 /** Ports one feature provides to others: features never import each other. */
