@@ -44,6 +44,13 @@ describe('feed filters, delivery and templates in the console sandbox', () => {
     ]);
     const list = await app.console.run('@mod /source list');
     expect(list?.output).toContain('filter: category:data');
+    // The syntax is documented where a moderator looks for it.
+    const help = await app.console.run('@mod /help source');
+    expect(help?.output).toContain('/source add <url> [topics] [interval] [filter…]');
+    expect(help?.output).toContain('/source filter set <id> <expression…>');
+    expect(help?.output).toContain('/source delivery <id> <digest|instant|both> [channel] [thread]');
+    const zh = await app.console.run('@chen /help source filter');
+    expect(zh?.output).toContain('显示过滤器会从该源最近 50 条中保留哪些（不做任何更改）');
   });
 
   it('a dry run shows what another filter would keep of the last items, and changes nothing', async () => {
