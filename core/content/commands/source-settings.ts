@@ -1,4 +1,3 @@
-import type { ReplyItem } from '../../domain/reply.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
 import type { Translate } from '../../i18n/translate.ts';

@@ -28,25 +28,25 @@ export interface MutableFeed {
   close(): Promise<void>;
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function rssOf(title: string, items: readonly TestFeedItem[]): string {
   const entries = items
     .map(
       (item) =>
-        `<item><title>${escape(item.title)}</title><link>${escape(item.link)}</link>` +
-        `<guid isPermaLink="false">${escape(item.guid)}</guid><pubDate>${item.publishedAt.toUTCString()}</pubDate>` +
-        (item.author ? `<dc:creator>${escape(item.author)}</dc:creator>` : '') +
-        (item.categories ?? []).map((c) => `<category>${escape(c)}</category>`).join('') +
-        `<description>${escape(item.body)}</description></item>`,
+        `<item><title>${xml(item.title)}</title><link>${xml(item.link)}</link>` +
+        `<guid isPermaLink="false">${xml(item.guid)}</guid><pubDate>${item.publishedAt.toUTCString()}</pubDate>` +
+        (item.author ? `<dc:creator>${xml(item.author)}</dc:creator>` : '') +
+        (item.categories ?? []).map((c) => `<category>${xml(c)}</category>`).join('') +
+        `<description>${xml(item.body)}</description></item>`,
     )
     .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>${escape(title)}</title><link>https://feed.example/</link>${entries}</channel></rss>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>${xml(title)}</title><link>https://feed.example/</link>${entries}</channel></rss>`;
 }
 
 export async function startMutableFeed(title = 'Mutable Feed'): Promise<MutableFeed> {
   const state = { items: [] as TestFeedItem[], status: 200, headers: {} as Record<string, string>, hits: 0 };
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     state.hits++;
     if (state.status !== 200) {
       res.writeHead(state.status, { 'content-type': 'text/plain', ...state.headers }).end('failing');
