@@ -135,4 +135,45 @@ describe('instant feed posts on Discord', () => {
     const call = fake.rest.find((c) => c.method === 'POST' && c.path === `/api/v10/channels/${FORUM_ID}/threads`);
     expect(call).toBeDefined();
   });
+
+  it('edits a superseded digest approval request in place instead of posting a second one', async () => {
+    await app.services.content.sources.setDelivery(community.id, sourceId, { delivery: 'digest' });
+    const schedule = await app.services.content.digests.addSchedule({
+      community,
+      channelId: FAKE_CHANNEL_ID,
+      cron: '0 * * * *',
+      timezone: 'Asia/Shanghai',
+      filter: { topics: [], minScore: 0, maxItems: 2, language: 'any' },
+      requiresApproval: true,
+      createdById: null,
+    });
+    const hour = 3_600_000;
+    const nextHour = Math.ceil(app.clock.now().getTime() / hour) * hour;
+    app.clock.set(nextHour + 1_000);
+    const [first] = await app.services.content.digests.runDue();
+    expect(first?.status).toBe('awaiting_approval');
+    const before = fake.channelMessages(FAKE_CHANNEL_ID);
+    const request = before.at(-1)!;
+    expect(request.id).toBe(first!.messageId);
+    expect(JSON.stringify(request.components)).toContain(`/digest approve ${first!.id}`);
+
+    await app.services.content.stores.items.markDropped(first!.itemIds[0]!, 'REMOVED_BY_MODERATOR');
+    app.clock.set(nextHour + hour + 1_000);
+    const [second] = await app.services.content.digests.runDue();
+    expect(second).toMatchObject({ status: 'awaiting_approval', messageId: first!.messageId });
+    const after = fake.channelMessages(FAKE_CHANNEL_ID);
+    expect(after).toHaveLength(before.length);
+    const edited = after.find((m) => m.id === first!.messageId)!;
+    expect(edited.edited_timestamp).not.toBeNull();
+    expect(JSON.stringify(edited.components)).toContain(`/digest approve ${second!.id}`);
+    expect(
+      fake.rest.filter(
+        (c) => c.method === 'PATCH' && c.path === `/api/v10/channels/${FAKE_CHANNEL_ID}/messages/${first!.messageId}`,
+      ),
+    ).toHaveLength(1);
+    await expect(app.services.content.digests.approve(community, first!.id)).rejects.toMatchObject({
+      code: 'DIGEST_RUN_EXPIRED',
+    });
+    await app.services.content.digests.removeSchedule(community.id, schedule.id);
+  });
 });

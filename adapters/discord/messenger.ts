@@ -64,6 +64,17 @@ export class DiscordMessenger implements Messenger {
     return thread.message?.id ?? thread.id;
   }
 
+  /** Edits the first message of one of our posts (a post split over several messages keeps the rest). */
+  async edit(target: PostTarget, messageId: string, reply: Parameters<Messenger['post']>[1]): Promise<boolean> {
+    const [first] = encodeReply(reply);
+    if (!first) return false;
+    const { body, files } = messageBody(first, false);
+    await withRateLimitRetry('edit message', this.policy, () =>
+      this.rest.patch(Routes.channelMessage(target.threadId ?? target.channelId, messageId), { body, files }),
+    );
+    return true;
+  }
+
   async findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup> {
     // A forum post made its own new thread: there is no one channel to read it back from.
     if (target.newThread) return { found: 'unknown' };

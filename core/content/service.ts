@@ -90,6 +90,7 @@ export class ContentService {
       clock: deps.clock,
       log: log.child({ ns: 'core:digest' }),
       modelId: deps.scorer.modelId,
+      messenger: deps.messenger,
       onSchedulesChanged: () =>
         void this.cron.refresh().catch((error) => log.error({ err: error }, 'cron refresh failed')),
     });

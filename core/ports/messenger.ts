@@ -42,4 +42,9 @@ export interface Messenger {
   post(target: PostTarget, reply: RichReply, options?: PostOptions): Promise<{ messageId: string }>;
   /** Looks in the target channel for our post carrying `nonce`, made at or after `since`. */
   findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup>;
+  /**
+   * Replaces one of our posts in place (an approval request superseded by a newer digest). Resolves false when the
+   * platform adapter cannot edit, so the caller posts anew instead; throws PlatformError when the platform refused.
+   */
+  edit?(target: PostTarget, messageId: string, reply: RichReply): Promise<boolean>;
 }

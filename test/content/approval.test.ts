@@ -76,15 +76,24 @@ describe('digest approvals in the console sandbox', () => {
     );
   });
 
-  it('a request whose items changed supersedes the open one, which is marked skipped and cannot be approved', async () => {
+  it('a request whose items changed replaces the open one in place; the old one is skipped and cannot be approved', async () => {
     const first = approvalRequests()[0]!;
     const firstRunId = first.reply.buttons![0]!.action!.split(' ')[2]!;
+    const oldItems = first.reply.items!;
     const itemId = (await content.stores.runs.get(firstRunId))!.itemIds[0]!;
     expect((await app.console.run(`@mod /digest remove ${itemId}`))?.status).toBe('ok');
     app.clock.set(slot(4) + 1_000);
     const [second] = await content.digests.runDue();
     expect(second?.status).toBe('awaiting_approval');
-    expect(approvalRequests()).toHaveLength(2);
+    // Still one message: the request was edited into the new one, buttons and all.
+    expect(approvalRequests()).toHaveLength(1);
+    expect(first.edits).toBe(1);
+    expect(first.reply.title).toBe('Digest awaiting approval (2026-11-20 14:00 UTC+8)');
+    expect(first.reply.buttons!.map((b) => b.action)).toEqual([
+      `/digest approve ${second!.id}`,
+      `/digest reject ${second!.id}`,
+    ]);
+    expect(second!.messageId).toBe(first.messageId);
     expect(await content.stores.runs.get(firstRunId)).toMatchObject({ status: 'skipped', error: 'APPROVAL_EXPIRED' });
 
     const stale = await app.console.run(`@mod /digest approve ${firstRunId}`);
@@ -95,14 +104,14 @@ describe('digest approvals in the console sandbox', () => {
     expect(staleZh?.output).toContain(`2026-11-20 11:00 UTC+8 的精选（${firstRunId}）未获批准已过期`);
     await app.console.run('@mod /language en');
 
-    const url = first.reply.items![1]!.url!;
+    const url = oldItems[1]!.url!;
     const why = await app.console.run(`@alice /digest why ${url}`);
     expect(why?.output).toContain('Digest of 2026-11-20 11:00 UTC+8: picked at #2');
     expect(why?.output).toContain('but that digest expired without approval: skipped, not posted.');
   });
 
   it('a member cannot approve; the moderator rejects by button and the rejection is told apart', async () => {
-    const request = approvalRequests()[1]!;
+    const request = approvalRequests()[0]!;
     const [approve, reject] = request.reply.buttons!;
     const denied = await app.console.run(`@alice ${approve!.action}`);
     expect(denied?.status).not.toBe('ok');

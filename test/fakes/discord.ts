@@ -174,6 +174,22 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       if (acceptThen === 'status-500') return json(500, { message: '500: Internal Server Error', code: 0 });
       return json(200, created);
     }
+    // An edit of one of the bot's messages: replaced in the channel's history, recorded in `rest`.
+    const editMatch = /^\/api\/v10\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    if (call.method === 'PATCH' && editMatch) {
+      const history = channelHistory(editMatch[1] as string);
+      const index = history.findIndex((m) => m.id === editMatch[2]);
+      if (index === -1) return json(404, { message: 'Unknown Message', code: 10008 });
+      const sent = restJson(call) as Record<string, unknown>;
+      const edited = {
+        ...history[index],
+        embeds: sent.embeds ?? [],
+        components: sent.components ?? [],
+        edited_timestamp: new Date().toISOString(),
+      };
+      history[index] = edited;
+      return json(200, edited);
+    }
     // A forum post: a new thread (a channel of its own) opened by its first message.
     const forumMatch = /^\/api\/v10\/channels\/(\d+)\/threads$/.exec(path);
     if (call.method === 'POST' && forumMatch) {

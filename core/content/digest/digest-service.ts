@@ -7,7 +7,7 @@ import type { ScheduledPostRunner } from '../../framework/scheduled-posts.ts';
 import type { Translate, Translator } from '../../i18n/translate.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { PostTarget } from '../../ports/messenger.ts';
+import type { Messenger, PostTarget } from '../../ports/messenger.ts';
 import type { CommunityStore, EventStore } from '../../ports/stores.ts';
 import { filterPredicate } from '../filter/filter-expression.ts';
 import { filterSubject } from '../filter/filter-subject.ts';
@@ -43,6 +43,8 @@ export interface DigestDeps {
   retryWindowMs?: number;
   /** Called after schedules change, so the cron timers follow. */
   onSchedulesChanged?: () => void;
+  /** Edits a superseded approval request in place, where the platform can (Messenger.edit). */
+  messenger?: Pick<Messenger, 'edit'>;
 }
 
 /** The scheduled-post jobs of digests: a schedule's slot, and a held digest a moderator approved. */
@@ -293,8 +295,7 @@ export class DigestService {
         return null;
       }
     }
-    await runs.finish(run.id, { status: 'claimed', itemIds, decisions, reply, error: null });
-    return {
+    const request: RichReply = {
       ...reply,
       title: t('content:digest.approvalTitle', { date }),
       text: t('content:digest.approvalText', { id: run.id }),
@@ -303,6 +304,35 @@ export class DigestService {
         { label: t('content:digest.reject'), action: `/digest reject ${run.id}`, style: 'danger' },
       ],
     };
+    // The request it supersedes is edited into this one where the platform can: still one message to act on.
+    const previous = pending.filter((p) => p !== same && p.messageId && p.channelId === schedule.channelId).at(-1);
+    if (previous?.messageId && (await this.#editInPlace(community, previous, request))) {
+      await runs.finish(run.id, {
+        status: 'awaiting_approval',
+        itemIds,
+        decisions,
+        reply,
+        messageId: previous.messageId,
+        error: null,
+      });
+      this.deps.log.info({ runId: run.id, replaced: previous.id, slotAt }, 'digest approval request updated in place');
+      return null;
+    }
+    await runs.finish(run.id, { status: 'claimed', itemIds, decisions, reply, error: null });
+    return request;
+  }
+
+  /** True when the platform replaced the earlier request's message with the new one. */
+  async #editInPlace(community: Community, previous: DigestRun, request: RichReply): Promise<boolean> {
+    const edit = this.deps.messenger?.edit;
+    if (!edit || !previous.messageId) return false;
+    try {
+      return await edit.call(this.deps.messenger, targetOf(community, previous.channelId), previous.messageId, request);
+    } catch (error) {
+      // Deleted by a moderator, or the platform refused: a new request is posted instead.
+      this.deps.log.warn({ err: error, runId: previous.id }, 'could not edit the approval request; posting a new one');
+      return false;
+    }
   }
 
   /** The slot's post is on the platform: a held digest now awaits approval, any other has been delivered. */
@@ -312,7 +342,7 @@ export class DigestService {
     if (schedule.requiresApproval) {
       // Found after a failed attempt too: the request is on the platform, so it awaits approval either way.
       if (run.status === 'claimed' || run.status === 'failed')
-        await this.deps.stores.runs.finish(run.id, { status: 'awaiting_approval', error: null });
+        await this.deps.stores.runs.finish(run.id, { status: 'awaiting_approval', error: null, messageId });
       return;
     }
     await this.#delivered(run, messageId);
