@@ -27,6 +27,8 @@ const EXTERNAL = [
   '@resvg/resvg-js',
   'onnxruntime-node',
   'sharp',
+  // The web panel's session encryption (libsodium, through @fastify/secure-session).
+  'sodium-native',
   // Load files of their own by path: a model runtime with native parts, the schema engine's .wasm,
   // pino's transport workers, esbuild's binary.
   '@huggingface/transformers',

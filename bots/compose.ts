@@ -1,6 +1,7 @@
 import { HttpFeedFetcher } from '../adapters/feeds/fetcher.ts';
 import { InProcessScheduler } from '../adapters/jobs/in-process-scheduler.ts';
 import { createDeferredContentModel } from '../adapters/ml/deferred-model.ts';
+import { createStripeGateway } from '../adapters/payments/stripe-gateway.ts';
 import { eventLogSource } from '../adapters/storage/catalog-and-log-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
 import { PrismaScheduledPostStore } from '../adapters/storage/scheduled-post-store.ts';
@@ -100,6 +101,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
           instantPerMinute: config.FEED_INSTANT_PER_MINUTE,
           hostFetchesPerMinute: config.FEED_HOST_FETCHES_PER_MINUTE,
         },
+        payments: { operatorFeeBps: config.PAYMENTS_FEE_BPS, graceDays: config.PAYMENTS_GRACE_DAYS },
       },
       personalData: () => personalData,
     },
@@ -112,6 +114,16 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
     clock,
     metrics,
   });
+  // Stripe works on every platform: its gateway is known from the configuration alone.
+  const payments = (assembly.services as Partial<AppServices>).payments;
+  if (payments && config.STRIPE_SECRET_KEY && config.STRIPE_RETURN_URL)
+    payments.register(
+      createStripeGateway({
+        secretKey: config.STRIPE_SECRET_KEY,
+        returnUrl: config.STRIPE_RETURN_URL,
+        apiUrl: config.STRIPE_API_URL,
+      }),
+    );
   let started = false;
   return {
     core: dispatcher,

@@ -115,6 +115,51 @@ export const configSchema = z.object({
   OPS_ENABLED: optionalFlag.transform((v) => v ?? true),
   OPS_HOST: listenHost('127.0.0.1'),
   OPS_PORT: port(9464),
+  // Payments (each provider optional; without one, creators confirm orders with /order confirm)
+  /** The operator's fee on every payment, in basis points: 250 = 2.5 %. */
+  PAYMENTS_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** Days a subscription keeps access after a failed renewal while the provider retries. */
+  PAYMENTS_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  STRIPE_SECRET_KEY: shaped(
+    /^(sk|rk)_(test|live)_[\w]+$/,
+    'expected a secret or restricted key: sk_live_… or sk_test_…',
+  ),
+  STRIPE_WEBHOOK_SECRET: shaped(
+    /^whsec_[\w]+$/,
+    'expected the endpoint signing secret, whsec_… (Developers → Webhooks)',
+  ),
+  STRIPE_WEBHOOK_HOST: listenHost('127.0.0.1'),
+  STRIPE_WEBHOOK_PORT: port(8790),
+  /** Where Checkout sends the buyer back (success and cancel) and the customer portal returns to. */
+  STRIPE_RETURN_URL: httpUrl,
+  /** The Stripe API origin: a test fake only (default https://api.stripe.com). */
+  STRIPE_API_URL: httpUrl,
+  /** Sell courses priced in XTR as Telegram Stars invoices (needs TELEGRAM_BOT_TOKEN). */
+  TELEGRAM_STARS: flag(false),
+  /** Map Discord premium app entitlements (SKUs set with /payments sku) to course access. */
+  DISCORD_PREMIUM: flag(false),
+  /** The bot's @username without the @: the Telegram Login Widget on the panel's sign-in page needs it. */
+  TELEGRAM_BOT_USERNAME: shaped(/^[A-Za-z0-9_]{5,32}$/, 'expected the bot username without @, e.g. cohort_bot'),
+
+  // Web control panel (adapters/web, docs/adr/0015-web-panel.md)
+  WEB_ENABLED: flag(true),
+  WEB_HOST: listenHost('127.0.0.1'),
+  WEB_PORT: port(4880),
+  /** The address people open (behind the HTTPS proxy): OAuth redirects and cookie security follow it. */
+  WEB_PUBLIC_URL: httpUrl,
+  /** Encrypts the session cookie; 32 bytes or more. Unset: a random key per process (sign-ins end at restart). */
+  WEB_SESSION_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
+    message: 'expected at least 32 characters (e.g. openssl rand -hex 32)',
+  }),
+  /** Discord sign-in: the application's OAuth2 client secret (the client id is DISCORD_APPLICATION_ID). */
+  DISCORD_CLIENT_SECRET: optionalString,
+  /** Where Discord's OAuth2 pages live (a proxy, or a local fake in tests). Default https://discord.com. */
+  DISCORD_OAUTH_URL: httpUrl,
+  /** Sign in with Slack (OpenID Connect). */
+  SLACK_CLIENT_ID: shaped(/^[\d.]+$/, 'expected the client id (Basic Information → App Credentials), e.g. 1234.5678'),
+  SLACK_CLIENT_SECRET: optionalString,
+  /** The OpenID issuer (a local fake in tests). Default https://slack.com. */
+  SLACK_OIDC_ISSUER: httpUrl,
 });
 
 /**
@@ -147,8 +192,36 @@ function requiredTogether(config: z.infer<typeof configSchema>): { variable: str
     return { variable: 'TELEGRAM_WEBHOOK_SECRET', expected: 'required with TELEGRAM_WEBHOOK_DOMAIN' };
   if (c.TELEGRAM_WEBHOOK_SECRET && !c.TELEGRAM_WEBHOOK_DOMAIN)
     return { variable: 'TELEGRAM_WEBHOOK_DOMAIN', expected: 'required with TELEGRAM_WEBHOOK_SECRET' };
+  if (c.DISCORD_CLIENT_SECRET && !c.DISCORD_APPLICATION_ID)
+    return {
+      variable: 'DISCORD_APPLICATION_ID',
+      expected: 'required with DISCORD_CLIENT_SECRET (the OAuth2 client id)',
+    };
+  if (Boolean(c.SLACK_CLIENT_ID) !== Boolean(c.SLACK_CLIENT_SECRET))
+    return c.SLACK_CLIENT_ID
+      ? { variable: 'SLACK_CLIENT_SECRET', expected: 'required with SLACK_CLIENT_ID' }
+      : { variable: 'SLACK_CLIENT_ID', expected: 'required with SLACK_CLIENT_SECRET' };
+  if (c.TELEGRAM_BOT_USERNAME && !c.TELEGRAM_BOT_TOKEN)
+    return {
+      variable: 'TELEGRAM_BOT_TOKEN',
+      expected: 'required with TELEGRAM_BOT_USERNAME (it checks the login hash)',
+    };
   if (c.TELEGRAM_WEBHOOK_DOMAIN && !c.TELEGRAM_BOT_TOKEN)
     return { variable: 'TELEGRAM_BOT_TOKEN', expected: 'required with TELEGRAM_WEBHOOK_DOMAIN' };
+  if (c.STRIPE_SECRET_KEY && !c.STRIPE_WEBHOOK_SECRET)
+    return {
+      variable: 'STRIPE_WEBHOOK_SECRET',
+      expected: 'required with STRIPE_SECRET_KEY (Developers → Webhooks → Signing secret)',
+    };
+  if (c.STRIPE_SECRET_KEY && !c.STRIPE_RETURN_URL)
+    return {
+      variable: 'STRIPE_RETURN_URL',
+      expected: 'required with STRIPE_SECRET_KEY: the page buyers return to, e.g. https://example.com/thanks',
+    };
+  if (c.STRIPE_WEBHOOK_SECRET && !c.STRIPE_SECRET_KEY)
+    return { variable: 'STRIPE_SECRET_KEY', expected: 'required with STRIPE_WEBHOOK_SECRET' };
+  if (c.TELEGRAM_STARS && !c.TELEGRAM_BOT_TOKEN)
+    return { variable: 'TELEGRAM_BOT_TOKEN', expected: 'required with TELEGRAM_STARS=true' };
   return null;
 }
 

@@ -2,6 +2,7 @@ import { commerceStorage } from '../adapters/storage/commerce-storage.ts';
 import { contentStorage } from '../adapters/storage/content-storage.ts';
 import type { FeatureStorage } from '../adapters/storage/feature-storage.ts';
 import { interactionsStorage } from '../adapters/storage/interactions-storage.ts';
+import { paymentsStorage } from '../adapters/storage/payments-storage.ts';
 import { recommendStorage } from '../adapters/storage/recommend-storage.ts';
 import { commerceFeature } from '../core/commerce/feature.ts';
 import { contentFeature } from '../core/content/feature.ts';
@@ -10,6 +11,7 @@ import type { CoreServices } from '../core/framework/core-services.ts';
 import { catalogOf, type Feature, type HandlesOf } from '../core/framework/feature.ts';
 import { generalFeature } from '../core/general/feature.ts';
 import { interactionsFeature } from '../core/interactions/feature.ts';
+import { paymentsFeature } from '../core/payments/feature.ts';
 import { privacyFeature } from '../core/privacy/feature.ts';
 import { profilesFeature } from '../core/profiles/feature.ts';
 import { recommendFeature } from '../core/recommend/feature.ts';
@@ -46,6 +48,7 @@ export const features = [
   install(profilesFeature),
   install(interactionsFeature, interactionsStorage),
   install(commerceFeature, commerceStorage),
+  install(paymentsFeature, paymentsStorage),
   install(privacyFeature),
 ] as const;
 

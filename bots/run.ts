@@ -13,8 +13,45 @@ import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
 import { type App, composeApp } from './compose.ts';
 import type { Config, PlatformName } from './config.ts';
 import { ensureDemoCommunity } from './demo.ts';
+import { startPaymentListeners } from './payments.ts';
 import { type PlatformModule, startPlatform } from './platforms/start.ts';
 import type { RunningPlatform } from './platforms/types.ts';
+
+type PanelModule = typeof import('./panel.ts');
+type RunningPanel = Awaited<ReturnType<PanelModule['startPanel']>>;
+
+/**
+ * Starts the web panel unless WEB_ENABLED=false. It is imported only here, after the app is up, and the console
+ * does not wait for it, so the first reply never waits for Fastify (docs/adr/0008-start-up.md). A panel that
+ * cannot listen is reported in one line and chat keeps working; the sandbox takes any free port instead of a busy one.
+ */
+async function startWebPanel(
+  app: App,
+  config: Config,
+  log: Logger,
+  options: { anyPortIfBusy: boolean },
+): Promise<RunningPanel | null> {
+  if (!config.WEB_ENABLED) return null;
+  const webLog = log.child({ ns: 'adapter:web' });
+  try {
+    const { startPanel } = await import('./panel.ts');
+    try {
+      return await startPanel({ app, config, log: webLog, clock: systemClock });
+    } catch (error) {
+      if (!options.anyPortIfBusy || (error as { reason?: string }).reason !== 'EADDRINUSE') throw error;
+      webLog.warn({ port: config.WEB_PORT }, 'web panel port busy; using a free port');
+      return await startPanel({ app, config: { ...config, WEB_PORT: 0 }, log: webLog, clock: systemClock });
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
+    process.stderr.write(`Web panel not started (WEB_HOST/WEB_PORT): ${reason}\n`);
+    log.debug({ err: error }, 'web panel start failure in detail');
+    return null;
+  }
+}
+
+/** The demo member the sandbox's panel link signs in as: the operator, who sees every page. */
+const DEMO_ADMIN_HANDLE = 'admin';
 
 /** How long a shutdown may take (platforms drain, in-flight commands finish) before the process exits anyway. */
 export const SHUTDOWN_DRAIN_MS = 10_000;
@@ -109,6 +146,8 @@ export async function run(options: {
   let stopping = false;
   const running: RunningPlatform[] = [];
   const ops = metrics ? await startOps(config, metrics, app, running, log) : null;
+  const paymentListeners = await startPaymentListeners(app, config, log, systemClock);
+  let panel: Promise<RunningPanel | null> = Promise.resolve(null);
   async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -121,6 +160,9 @@ export async function run(options: {
     // Scheduled posts first, while the platforms can still post: a send in progress finishes, a slot still being
     // built is handed back at once (its lease released) for another process, or the next start, to post.
     await app.posts.stop().catch((err) => log.error({ err }, 'stopping scheduled posts failed'));
+    for (const listener of paymentListeners)
+      await listener.stop().catch((err) => log.error({ err, listener: listener.name }, 'payment listener stop failed'));
+    await panel.then((running) => running?.close()).catch((err) => log.error({ err }, 'stopping the web panel failed'));
     for (const platform of running.reverse())
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
     let exitCode = code;
@@ -153,6 +195,22 @@ export async function run(options: {
     app.access.register('console', new ConsoleAccess());
     const interactive = process.stdin.isTTY === true;
     await app.start();
+    // The panel starts beside the console; its one-time link is printed once it listens (in piped mode on stderr,
+    // since stdout is the conversation).
+    panel = startWebPanel(app, config, log, { anyPortIfBusy: true });
+    void panel.then(async (running) => {
+      const admin = running ? await app.services.members.findByHandle(communityId, DEMO_ADMIN_HANDLE) : null;
+      if (!running || !admin || stopping) return;
+      const link = running.signInLink({
+        platform: 'console',
+        platformUserId: admin.platformUserId,
+        name: admin.displayName,
+        communities: [{ id: communityId }],
+      });
+      (interactive ? process.stdout : process.stderr).write(
+        `Web panel (one-time sign-in as @${DEMO_ADMIN_HANDLE}): ${link}\n`,
+      );
+    });
     await runConsole(session, {
       input: process.stdin,
       output: process.stdout,
@@ -191,4 +249,7 @@ export async function run(options: {
   if (running.length === 0) return shutdown('no-platform-started', 1);
   // Jobs (polling, digest timers, reports, sweeps) start once every platform can post.
   await app.start();
+  panel = startWebPanel(app, config, log, { anyPortIfBusy: false });
+  const web = await panel;
+  if (web) log.info({ url: web.url }, 'web panel listening');
 }

@@ -27,6 +27,27 @@ describe('Discord gateway decoding', () => {
       ['message.replied', 'carol', 'discord:100:replied'],
       ['message.mentioned', 'bob', 'discord:100:mentioned:3'],
     ]);
+    // The post names the members it mentions (not its author, not the bot), so a "+1 @bob" tip finds Bob.
+    expect(envelopes[0]?.mentions?.map((u) => u.handle)).toEqual(['bob']);
+  });
+
+  it('decodes a 👏 on a message with its author as the target', () => {
+    const event = parseGatewayEvent('MESSAGE_REACTION_ADD', {
+      user_id: '2',
+      channel_id: '9',
+      message_id: '100',
+      guild_id: '8',
+      message_author_id: '3',
+      member: { user: user('2', 'alice') },
+      emoji: { id: null, name: '👏' },
+    });
+    const lookup = {
+      ...ctx,
+      lookupUser: (id: string) => (id === '3' ? { platformUserId: '3', handle: 'bob', displayName: 'bob' } : undefined),
+    };
+    const [reaction] = decodeGatewayEvent(event!, lookup);
+    expect(reaction).toMatchObject({ verb: 'reaction.added', objectId: '100', metadata: { emoji: '👏' } });
+    expect(reaction?.target?.platformUserId).toBe('3');
   });
 
   it('keeps what the member wrote, and the links in it, on the posted and replied events', () => {

@@ -242,6 +242,11 @@ export function decodeGatewayEvent(
       };
       // message_reference type 1 is a forward.
       const forwarded = m.message_reference?.type === 1;
+      // Known as members before listeners read the post ("+1 <@123>" tips someone who may not have spoken yet).
+      const mentions = m.mentions
+        .filter((u) => u.id !== m.author.id && !u.bot && u.id !== ctx.botUserId)
+        .slice(0, 20)
+        .map((u) => toPlatformUser(u, u.member?.nick));
       const events: EventEnvelope[] = [
         {
           ...base,
@@ -251,6 +256,7 @@ export function decodeGatewayEvent(
             ...(forwarded && m.message_reference?.message_id ? { original: m.message_reference.message_id } : {}),
           },
           deliveryId: deliveryIdOf(m.id, forwarded ? 'shared' : 'posted'),
+          ...(mentions.length > 0 ? { mentions } : {}),
         },
       ];
       const parent = m.referenced_message;

@@ -158,11 +158,16 @@ export async function decodeEvent(
       };
       const events: EventEnvelope[] = [];
       const shared = event.attachments?.some((a) => a.is_share || a.is_msg_unfurl);
+      const others = [...new Set(mentionsIn(event.text ?? '').map((m) => m.id))].filter(
+        (m) => m !== event.user && m !== botUserId,
+      );
       events.push({
         ...base,
         verb: shared ? 'message.shared' : 'message.posted',
         metadata: slackText(event.text),
         deliveryId: deliveryIdOf(id, shared ? 'shared' : 'posted'),
+        // Known as members before listeners read the post ("+1 <@U2>" tips someone who may not have spoken yet).
+        ...(others.length > 0 ? { mentions: await Promise.all(others.slice(0, 20).map((m) => lookup(m))) } : {}),
       });
       if (
         event.thread_ts &&

@@ -109,10 +109,45 @@ export class PrismaCommerceStore implements CommerceStore {
     });
   }
 
+  async orderById(id: string): Promise<CourseOrder | null> {
+    const row = await this.db.courseOrder.findUnique({ where: { id } });
+    return row ? toOrder(row) : null;
+  }
+
+  async entitlementForOrder(orderId: string): Promise<Entitlement | null> {
+    const row = await this.db.entitlement.findUnique({ where: { orderId } });
+    return row ? toEntitlement(row) : null;
+  }
+
+  async setEntitlementExpiry(id: string, expiresAt: Date): Promise<void> {
+    // A new end means the expiry job looks at it again when it comes.
+    await this.db.entitlement.update({ where: { id }, data: { expiresAt, accessEndedAt: null } });
+  }
+
+  async refundOrder(
+    id: string,
+    refund: { by: string; at: Date },
+  ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.courseOrder.updateMany({
+        where: { id, status: 'paid' },
+        data: { status: 'refunded', decidedAt: refund.at, decidedById: refund.by },
+      });
+      if (count === 0) return null;
+      const order = toOrder(await tx.courseOrder.findUniqueOrThrow({ where: { id } }));
+      await tx.entitlement.updateMany({ where: { orderId: id, revokedAt: null }, data: { revokedAt: refund.at } });
+      const row = await tx.entitlement.findUnique({ where: { orderId: id } });
+      return { order, entitlement: row ? toEntitlement(row) : null };
+    });
+  }
+
   async integrity(communityId: string): Promise<CommerceIntegrityCounts> {
     const [paid, purchases] = await Promise.all([
       this.db.courseOrder.findMany({ where: { communityId, status: 'paid' }, select: { id: true } }),
-      this.db.entitlement.findMany({ where: { communityId, source: 'purchase' }, select: { orderId: true } }),
+      this.db.entitlement.findMany({
+        where: { communityId, source: 'purchase', revokedAt: null },
+        select: { orderId: true },
+      }),
     ]);
     const paidIds = new Set(paid.map((o) => o.id));
     const entitled = new Set(purchases.map((e) => e.orderId));

@@ -2,6 +2,7 @@ import type { ContentStores } from '../../core/content/ports.ts';
 import type { PersonalDataSource, PersonalScope } from '../../core/ports/personal-data.ts';
 import { PrismaDigestRunStore, PrismaDigestScheduleStore } from './content-digests.ts';
 import { PrismaContentItemStore } from './content-items.ts';
+import { PrismaQualityStore } from './content-quality.ts';
 import { PrismaContentSourceStore } from './content-sources.ts';
 import type { Db } from './database.ts';
 import { defineStorage } from './feature-storage.ts';
@@ -13,6 +14,7 @@ export function createContentStores(db: Db): ContentStores {
     items: new PrismaContentItemStore(db),
     schedules: new PrismaDigestScheduleStore(db),
     runs: new PrismaDigestRunStore(db),
+    quality: new PrismaQualityStore(db),
   };
 }
 
@@ -20,7 +22,15 @@ export function createContentStores(db: Db): ContentStores {
 export const contentStorage = defineStorage({
   stores: ({ prisma }) => createContentStores(prisma),
   personalData: (db) => [memberPostsSource(db)],
-  communityTables: ['digestDelivery', 'digestRun', 'digestSchedule', 'contentItem', 'contentSource'],
+  communityTables: [
+    'digestDelivery',
+    'digestRun',
+    'digestSchedule',
+    'contentItem',
+    'contentSource',
+    'contentQualityInput',
+    'communityQualityLayer',
+  ],
 });
 
 /**
@@ -54,6 +64,7 @@ export function memberPostsSource(db: Db): PersonalDataSource {
       });
       const ids = items.map((i) => i.id);
       await db.digestDelivery.deleteMany({ where: { communityId: scope.communityId, itemId: { in: ids } } });
+      await db.contentQualityInput.deleteMany({ where: { itemId: { in: ids } } });
       return (await db.contentItem.deleteMany({ where: { id: { in: ids } } })).count;
     },
   };

@@ -47,8 +47,11 @@ export class PrismaKolStore implements KolStore {
     communityId: string,
     windowName: LeaderboardWindow,
     topic: string,
-    limit: number,
+    pageLimit: number,
+    offset = 0,
   ): Promise<{ computedAt: Date; entries: SnapshotEntry[] } | null> {
+    // Opted-out members are skipped before the offset counts, so page 2 starts right after page 1's last entry.
+    const limit = pageLimit + offset;
     // Take the best `window` entries by the (snapshotId, rank) key first (ranks are dense, so `rank <= window` bounds
     // the index range even when the planner has no statistics yet), then drop opted-out members among those few:
     // the cost depends on `limit`, not on the community's size.
@@ -85,7 +88,7 @@ export class PrismaKolStore implements KolStore {
     }
     return {
       computedAt: new Date(rows[0]!.computedAt),
-      entries: rows.map((r) => ({
+      entries: rows.slice(offset).map((r) => ({
         memberId: r.memberId,
         rank: Number(r.rank),
         score: Number(r.score),

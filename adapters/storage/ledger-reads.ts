@@ -2,6 +2,7 @@ import type { CommunityPolicy } from '../../core/interactions/ledger-policy.ts';
 import type {
   AccountState,
   AuditEntry,
+  FlagDetails,
   FlagKind,
   LedgerFlag,
   LedgerIntegrityCounts,
@@ -34,11 +35,12 @@ export abstract class PrismaLedgerReads implements LedgerStore {
     return { balance: row.balance, allowanceUsed: today ? row.allowanceUsed : 0, sentToday: today ? row.sentToday : 0 };
   }
 
-  async history(communityId: string, memberId: string, limit: number): Promise<Transfer[]> {
+  async history(communityId: string, memberId: string, limit: number, offset = 0): Promise<Transfer[]> {
     const rows = await this.db.ledgerTransfer.findMany({
       where: { communityId, OR: [{ fromMemberId: memberId }, { toMemberId: memberId }] },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
+      skip: offset,
     });
     return rows.map(toTransfer);
   }
@@ -58,6 +60,12 @@ export abstract class PrismaLedgerReads implements LedgerStore {
     }));
   }
 
+  tipsBetween(communityId: string, from: string, to: string, since: Date): Promise<number> {
+    return this.db.ledgerTransfer.count({
+      where: { communityId, kind: 'tip', fromMemberId: from, toMemberId: to, createdAt: { gte: since } },
+    });
+  }
+
   async addFlag(flag: Omit<LedgerFlag, 'id'> & { dedupKey: string }): Promise<boolean> {
     try {
       await this.db.ledgerFlag.create({
@@ -67,6 +75,7 @@ export abstract class PrismaLedgerReads implements LedgerStore {
           memberIds: flag.memberIds.join(','),
           transferId: flag.transferId,
           dedupKey: flag.dedupKey,
+          details: flag.details ? JSON.stringify(flag.details) : null,
           createdAt: flag.createdAt,
         },
       });
@@ -77,11 +86,12 @@ export abstract class PrismaLedgerReads implements LedgerStore {
     }
   }
 
-  async flags(communityId: string, limit: number): Promise<LedgerFlag[]> {
+  async flags(communityId: string, limit: number, offset = 0): Promise<LedgerFlag[]> {
     const rows = await this.db.ledgerFlag.findMany({
       where: { communityId },
-      orderBy: { createdAt: 'desc' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
+      skip: offset,
     });
     return rows.map((r) => ({
       id: r.id,
@@ -90,6 +100,7 @@ export abstract class PrismaLedgerReads implements LedgerStore {
       memberIds: r.memberIds.split(',').filter(Boolean),
       transferId: r.transferId,
       createdAt: r.createdAt,
+      details: parseFlagDetails(r.details),
     }));
   }
 
@@ -109,6 +120,8 @@ export abstract class PrismaLedgerReads implements LedgerStore {
     if (row.dailyAllowance !== null) policy.dailyAllowance = row.dailyAllowance;
     if (row.dailySendCap !== null) policy.dailySendCap = row.dailySendCap;
     if (row.pairCooldownMs !== null) policy.pairCooldownMs = row.pairCooldownMs;
+    if (row.ringMinTips !== null) policy.ringMinTips = row.ringMinTips;
+    if (row.ringWindowDays !== null) policy.ringWindowMs = row.ringWindowDays * 86_400_000;
     return policy;
   }
 
@@ -117,6 +130,9 @@ export abstract class PrismaLedgerReads implements LedgerStore {
       dailyAllowance: policy.dailyAllowance ?? null,
       dailySendCap: policy.dailySendCap ?? null,
       pairCooldownMs: policy.pairCooldownMs ?? null,
+      ringMinTips: policy.ringMinTips ?? null,
+      // Whole days: a window in milliseconds would overflow PostgreSQL's INTEGER past 24 days.
+      ringWindowDays: policy.ringWindowMs !== undefined ? Math.round(policy.ringWindowMs / 86_400_000) : null,
       updatedBy,
       updatedAt: at,
     };
@@ -185,5 +201,16 @@ export abstract class PrismaLedgerReads implements LedgerStore {
   async #count(sql: Prisma.Sql): Promise<number> {
     const rows = await this.db.$queryRaw<{ n: number | bigint }[]>(sql);
     return Number(rows[0]?.n ?? 0);
+  }
+}
+
+/** A stored flag's details; a row written by hand into something else reads as none rather than failing the list. */
+function parseFlagDetails(raw: string | null): FlagDetails | null {
+  if (!raw) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' ? (value as FlagDetails) : null;
+  } catch {
+    return null;
   }
 }

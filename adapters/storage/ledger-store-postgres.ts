@@ -150,9 +150,9 @@ export class PostgresLedgerStore extends PrismaLedgerReads {
   /** Flags ride the pool too (one round trip, no ORM work) when a busy ring raises them often. */
   override async addFlag(flag: Omit<LedgerFlag, 'id'> & { dedupKey: string }): Promise<boolean> {
     const { rowCount } = await this.pool.query({
-      name: 'cohort_ledger_flag_v1',
-      text: `INSERT INTO "LedgerFlag" ("id", "communityId", "kind", "memberIds", "transferId", "dedupKey", "createdAt")
-        VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP(3)) ON CONFLICT ("communityId", "dedupKey") DO NOTHING`,
+      name: 'cohort_ledger_flag_v2',
+      text: `INSERT INTO "LedgerFlag" ("id", "communityId", "kind", "memberIds", "transferId", "dedupKey", "createdAt",
+        "details") VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP(3), $8) ON CONFLICT ("communityId", "dedupKey") DO NOTHING`,
       values: [
         randomUUID(),
         flag.communityId,
@@ -161,6 +161,7 @@ export class PostgresLedgerStore extends PrismaLedgerReads {
         flag.transferId,
         flag.dedupKey,
         pgTimestamp(flag.createdAt),
+        flag.details ? JSON.stringify(flag.details) : null,
       ],
     });
     return rowCount === 1;

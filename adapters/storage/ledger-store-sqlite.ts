@@ -52,8 +52,8 @@ export const SQLITE_LEDGER_SQL = {
   posting: `INSERT INTO "LedgerPosting" ("id", "communityId", "transferId", "accountId", "amount") VALUES (?, ?, ?, ?, ?)`,
   audit: `INSERT INTO "LedgerAudit" ("id", "communityId", "transferId", "moderatorId", "action", "memberId", "amount",
     "reason", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  flag: `INSERT INTO "LedgerFlag" ("id", "communityId", "kind", "memberIds", "transferId", "dedupKey", "createdAt")
-    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("communityId", "dedupKey") DO NOTHING`,
+  flag: `INSERT INTO "LedgerFlag" ("id", "communityId", "kind", "memberIds", "transferId", "dedupKey", "details",
+    "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("communityId", "dedupKey") DO NOTHING`,
   around: `SELECT "fromMemberId", "toMemberId", "amount", "createdAt" FROM "LedgerTransfer"
     WHERE "communityId" = ? AND "kind" = 'tip' AND "createdAt" >= ? AND ("fromMemberId" = ? OR "toMemberId" = ?)
     ORDER BY "createdAt" DESC LIMIT ${RING_LOOKUP_LIMIT}`,
@@ -238,6 +238,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
             flag.memberIds.join(','),
             flag.transferId,
             flag.dedupKey,
+            flag.details ? JSON.stringify(flag.details) : null,
             sqliteTimestamp(flag.createdAt),
           ).changes === 1,
     );

@@ -4,6 +4,7 @@ import { hasPermission } from '../domain/types.ts';
 import { idempotencyKeyReused, UserError } from '../errors.ts';
 import type { AccessGranter } from '../ports/access.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { FulfilOutcome } from '../ports/paid-access.ts';
 import type { CommunityStore, CourseStore, MemberStore } from '../ports/stores.ts';
 import type { CommerceStore, NewEntitlement } from './ports.ts';
 import { type CourseOrder, type Entitlement, isActive } from './types.ts';
@@ -139,6 +140,64 @@ export class CommerceService {
       throw new UserError('ORDER_DECIDED', 'commerce:errors.orderDecided', { id: short(order.id), status: 'decided' });
     if (decided.entitlement && buyer) await this.#unlock(community, buyer, course.id);
     return { order: decided.order, entitlement: decided.entitlement, course, buyer };
+  }
+
+  /**
+   * A payment provider reports the order paid (Stripe checkout, Telegram Stars): the same transition as a manual
+   * confirmation, decided by the provider. Idempotent: a repeated delivery finds the order paid and grants nothing.
+   */
+  async fulfilPaid(orderId: string, by: string, at: Date): Promise<FulfilOutcome> {
+    const order = await this.deps.store.orderById(orderId);
+    if (!order) throw new UserError('ORDER_UNKNOWN', 'commerce:errors.orderUnknown', { ref: short(orderId) });
+    if (order.status === 'cancelled' || order.status === 'refunded') return { kind: order.status };
+    const existing = await this.deps.store.entitlementForOrder(order.id);
+    if (order.status === 'paid') return { kind: 'already-paid', entitlementId: existing?.id ?? null };
+    const community = await this.deps.communities.get(order.communityId);
+    const course = await this.deps.courses.get(order.courseId);
+    if (!community || !course)
+      throw new UserError('ORDER_UNKNOWN', 'commerce:errors.orderUnknown', { ref: short(orderId) });
+    const entitlement = await this.#entitlementFor(
+      order.memberId,
+      course,
+      { source: 'purchase', orderId: order.id },
+      at,
+    );
+    const decided = await this.deps.store.decideOrder(order.id, { status: 'paid', by, at, entitlement }, [
+      courseEvent(community, course, order.memberId, 'course.purchased', at, {
+        metadata: { orderId: order.id, priceMinor: order.amountMinor, currency: order.currency, by },
+        dedupKey: `order:${order.id}:paid`,
+      }),
+    ]);
+    if (!decided) return this.fulfilPaid(orderId, by, at); // decided concurrently: report what it became
+    const buyer = await this.deps.members.get(order.memberId);
+    if (decided.entitlement && buyer) await this.#unlock(community, buyer, course.id);
+    return { kind: 'fulfilled', entitlementId: decided.entitlement?.id ?? '' };
+  }
+
+  /** Sets how long a paid subscription's access lasts (renewal, grace period, end). False when nothing changed. */
+  async setPaidUntil(orderId: string, until: Date): Promise<boolean> {
+    const entitlement = await this.deps.store.entitlementForOrder(orderId);
+    if (!entitlement || entitlement.revokedAt || entitlement.expiresAt?.getTime() === until.getTime()) return false;
+    await this.deps.store.setEntitlementExpiry(entitlement.id, until);
+    const order = await this.deps.store.orderById(orderId);
+    const member = order ? await this.deps.members.get(order.memberId) : null;
+    const community = order ? await this.deps.communities.get(order.communityId) : null;
+    // Extended after the expiry job took the role back: give it again.
+    if (member && community && until > (entitlement.expiresAt ?? until))
+      await this.#unlock(community, member, entitlement.courseId);
+    return true;
+  }
+
+  /** A refund or a dispute: the order becomes refunded, its access is revoked and taken back now. Idempotent. */
+  async revokePaid(orderId: string, by: string, at: Date): Promise<boolean> {
+    const revoked = await this.deps.store.refundOrder(orderId, { by, at });
+    if (!revoked) return false;
+    if (revoked.entitlement) {
+      // Ended now: the expiry job takes the role or channel back on its next run, or at once here.
+      await this.deps.store.setEntitlementExpiry(revoked.entitlement.id, at);
+      await this.endExpiredAccess(at);
+    }
+    return true;
   }
 
   async grant(community: Community, granter: Member, member: Member, course: Course, at: Date): Promise<Entitlement> {

@@ -1,4 +1,5 @@
 import { defineFeature, type FeatureContext } from '../framework/feature.ts';
+import type { PaidAccess } from '../ports/paid-access.ts';
 import { buyCommand, myCoursesCommand } from './commands/buy.ts';
 import { courseAddCommand } from './commands/course-add.ts';
 import { courseGrantCommand } from './commands/course-grant.ts';
@@ -8,22 +9,26 @@ import type { CommerceHandles } from './commands/shared.ts';
 import { CommerceService } from './commerce-service.ts';
 import { commerceIntegrityCheck } from './integrity.ts';
 import { commerceMessages } from './messages.ts';
+import { paidAccessOf } from './paid-access.ts';
 import type { CommerceStore } from './ports.ts';
 
 /** Paid content: creators list and promote courses; members buy; creators confirm; entitlements unlock access. */
-export const commerceFeature = defineFeature({
+export const commerceFeature = defineFeature<CommerceStore, CommerceHandles & { paidAccess: PaidAccess }>({
   name: 'commerce',
   messages: commerceMessages,
-  services: (ctx: FeatureContext<CommerceStore>): CommerceHandles => ({
-    commerce: new CommerceService({
+  services: (ctx: FeatureContext<CommerceStore>): CommerceHandles & { paidAccess: PaidAccess } => {
+    const commerce = new CommerceService({
       store: ctx.stores,
       courses: ctx.core.courses,
       members: ctx.core.members,
       communities: ctx.core.communities,
       access: ctx.access,
       log: ctx.log,
-    }),
-  }),
+    });
+    return { commerce, paidAccess: paidAccessOf(commerce, ctx.stores, ctx.core.courses) };
+  },
+  // Payment providers (the payments feature) move orders and access through this port.
+  provides: ({ paidAccess }) => ({ paidAccess }),
   integrity: (_handles, { stores }) => [commerceIntegrityCheck(stores)],
   commands: [
     courseShowCommand,

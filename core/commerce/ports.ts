@@ -32,6 +32,19 @@ export interface CommerceStore {
     events: EffectEvents,
   ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null>;
   grant(entitlement: NewEntitlement, events: EffectEvents): Promise<Entitlement>;
+  /** An order by its id alone (payment providers carry the id, not the community). */
+  orderById(id: string): Promise<CourseOrder | null>;
+  /** The entitlement an order bought, if any. */
+  entitlementForOrder(orderId: string): Promise<Entitlement | null>;
+  setEntitlementExpiry(id: string, expiresAt: Date): Promise<void>;
+  /**
+   * Moves a paid order to refunded and revokes its entitlement in one transaction. Null when the order was not paid
+   * (already refunded, never paid): a repeated refund notice changes nothing.
+   */
+  refundOrder(
+    id: string,
+    refund: { by: string; at: Date },
+  ): Promise<{ order: CourseOrder; entitlement: Entitlement | null } | null>;
   /** The invariants of paid content in one community (all 0 when sound). */
   integrity(communityId: string): Promise<CommerceIntegrityCounts>;
   entitlements(communityId: string, memberId: string): Promise<Entitlement[]>;

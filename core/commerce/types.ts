@@ -1,6 +1,7 @@
 import type { PaymentModel } from '../domain/types.ts';
 
-export type OrderStatus = 'pending' | 'paid' | 'cancelled';
+/** refunded: paid, then the money went back (a provider's refund or dispute); its access is revoked. */
+export type OrderStatus = 'pending' | 'paid' | 'cancelled' | 'refunded';
 
 export interface CourseOrder {
   id: string;

@@ -53,6 +53,13 @@ export const contentFeature = defineFeature({
       runAtStart: true,
       run: () => content.pollOnce(),
     },
+    // Each community's quality layer learns from its members' votes, clicks, reactions, replies and tips.
+    {
+      name: 'content:learn',
+      schedule: { everyMs: content.learnEveryMs },
+      runAtStart: true,
+      run: () => content.learnOnce(),
+    },
   ],
   // Members' posts become digest candidates as they are recorded.
   events: ({ content }) => [(event, scope) => content.takePost(event, scope)],

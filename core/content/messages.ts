@@ -183,7 +183,7 @@ export const contentMessages: Messages = {
     explain: {
       title: 'Why: {{url}}',
       notSeen: 'Never seen: no source of this community has yielded this address.',
-      seen: 'Seen from {{source}} on {{when}} ({{language}}, quality {{quality}}).',
+      seen: 'Seen from {{source}} on {{when}} ({{language}}, quality {{quality}}; 0.5 = this community’s median post).',
       dropped: 'Dropped when it arrived: {{reason}}.',
       removed: 'A moderator removed it: it will not be picked again.',
       duplicateOf: 'It duplicates: {{title}}',
@@ -382,7 +382,7 @@ export const contentMessages: Messages = {
     explain: {
       title: '原因：{{url}}',
       notSeen: '从未见过：本社区的任何内容源都没有收录这个地址。',
-      seen: '于 {{when}} 从 {{source}} 收录（{{language}}，质量 {{quality}}）。',
+      seen: '于 {{when}} 从 {{source}} 收录（{{language}}，质量 {{quality}}；0.5 为本社区中位帖子）。',
       dropped: '收录时被丢弃：{{reason}}。',
       removed: '已被管理员移除，不会再被选入。',
       duplicateOf: '重复内容：{{title}}',

@@ -1,4 +1,5 @@
 import type { RichReply } from '../domain/reply.ts';
+import type { QualityLayerState } from './scoring/community-layer.ts';
 import type {
   ContentItem,
   ContentSource,
@@ -127,9 +128,33 @@ export interface DigestRunStore {
   deliveredAnywhere(communityId: string, itemIds: readonly string[]): Promise<Set<string>>;
 }
 
+/** What a kept item was scored from: the per-community quality layer re-scores items from this. */
+export interface QualityInputRecord {
+  itemId: string;
+  communityId: string;
+  /** `post`, `article` or `course`: items are compared within their kind. */
+  kind: string;
+  /** The shipped model's quality in (0, 1). */
+  baseQuality: number;
+  features: Float64Array;
+  publishedAt: Date;
+}
+
+export interface QualityStore {
+  saveInputs(records: readonly QualityInputRecord[]): Promise<void>;
+  /** Inputs of the community's items published at or after `since`, newest first. */
+  inputsSince(communityId: string, since: Date, limit: number): Promise<QualityInputRecord[]>;
+  inputsOf(itemIds: readonly string[]): Promise<Map<string, QualityInputRecord>>;
+  /** Communities with an item published at or after `since`: the ones worth a learning pass. */
+  activeCommunities(since: Date): Promise<string[]>;
+  getLayer(communityId: string): Promise<QualityLayerState | null>;
+  saveLayer(communityId: string, state: QualityLayerState): Promise<void>;
+}
+
 export interface ContentStores {
   sources: ContentSourceStore;
   items: ContentItemStore;
   schedules: DigestScheduleStore;
   runs: DigestRunStore;
+  quality: QualityStore;
 }

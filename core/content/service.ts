@@ -13,6 +13,7 @@ import { DigestCronRunner } from './digest/cron-runner.ts';
 import { DigestService } from './digest/digest-service.ts';
 import { DEFAULT_INGEST_OPTIONS as DEFAULT_INGEST, type IngestOptions } from './ingest/ingest.ts';
 import type { ContentStores } from './ports.ts';
+import { CommunityQualityLearner } from './scoring/community-learning.ts';
 import type { ContentScorer } from './scoring/scorer.ts';
 import { type PollOptions, SourcePoller } from './sources/poll.ts';
 import { SourceService } from './sources/source-service.ts';
@@ -43,6 +44,8 @@ export interface ContentServiceDeps {
     sourceIntervalMs?: number;
     /** How often due sources are looked for. Default 60 s. */
     pollEveryMs?: number;
+    /** How often each community's quality layer learns from its members' signals. Default 15 min. */
+    learnEveryMs?: number;
     poll?: Partial<PollOptions>;
     ingest?: Partial<IngestOptions>;
     instant?: Partial<InstantOptions>;
@@ -56,8 +59,11 @@ export class ContentService {
   readonly digests: DigestService;
   readonly cron: DigestCronRunner;
   readonly instant: InstantDelivery;
+  /** The per-community quality layer: learns from members' signals, calibrates the scores moderators see. */
+  readonly quality: CommunityQualityLearner;
   /** How often the feature's poll job runs. */
   readonly pollEveryMs: number;
+  readonly learnEveryMs: number;
   readonly #log: Logger;
   readonly #clock: Clock;
   #polling: Promise<unknown> | null = null;
@@ -68,6 +74,7 @@ export class ContentService {
     this.#clock = deps.clock;
     this.stores = deps.stores;
     this.pollEveryMs = deps.options?.pollEveryMs ?? 60_000;
+    this.learnEveryMs = deps.options?.learnEveryMs ?? 15 * 60_000;
     const pollOptions: Partial<PollOptions> = { ...deps.options?.poll };
     if (deps.options?.ingest) {
       pollOptions.ingest = { ...(pollOptions.ingest ?? DEFAULT_INGEST), ...deps.options.ingest };
@@ -81,8 +88,17 @@ export class ContentService {
       clock: deps.clock,
       intervalMs: deps.options?.sourceIntervalMs ?? 30 * 60_000,
     });
+    this.quality = new CommunityQualityLearner({
+      quality: deps.stores.quality,
+      items: deps.stores.items,
+      events: deps.events,
+      clock: deps.clock,
+      log: log.child({ ns: 'core:quality' }),
+    });
     this.digests = new DigestService({
       stores: deps.stores,
+      quality: this.quality,
+      prepare: (communityId) => this.#firstRead(communityId),
       events: deps.events,
       communities: deps.communities,
       translator: deps.translator,
@@ -138,6 +154,23 @@ export class ContentService {
     } finally {
       this.#polling = null;
     }
+  }
+
+  /**
+   * Reads the community's built-in sources (members' posts, course announcements) once, before its first digest:
+   * a community that installs Cohort with weeks of history previews and posts a first digest with items in it,
+   * without waiting for the poll job.
+   */
+  async #firstRead(communityId: string): Promise<void> {
+    const builtins = await this.sources.ensureBuiltins(communityId);
+    for (const source of builtins) {
+      if (source.enabled && !source.lastFetchedAt) await this.poller.poll(source);
+    }
+  }
+
+  /** One pass of the learning job: every active community's quality layer learns from its latest signals. */
+  async learnOnce(): Promise<void> {
+    await this.quality.learnAll();
   }
 
   /** A member's post, recorded on a platform: a digest candidate when the community takes members' posts. */

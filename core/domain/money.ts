@@ -1,7 +1,12 @@
 import type { Locale } from './types.ts';
 
+/** Telegram Stars, the currency of digital goods sold in Telegram. */
+export const STARS = 'XTR';
+
 /** How many minor units a currency has (2 for CNY/USD, 0 for JPY), from the platform's ICU data. */
 export function minorDigits(currency: string): number {
+  // Telegram Stars (XTR) are whole stars: ICU does not know the code and would give it 2.
+  if (currency === STARS) return 0;
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
@@ -30,5 +35,6 @@ export function parsePrice(text: string, currency: string): number | null {
 
 export function formatPrice(minor: number, currency: string, locale: Locale): string {
   if (minor === 0) return locale === 'zh-CN' ? '免费' : 'Free';
+  if (currency === STARS) return `⭐ ${new Intl.NumberFormat(locale).format(minor)}`;
   return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 10 ** minorDigits(currency));
 }

@@ -37,6 +37,21 @@ export interface DispatcherOptions {
   metrics?: Metrics;
 }
 
+/** Option values as the audit log keeps them: members by id and handle, everything else as given. */
+function auditedOptions(parsed: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (value === undefined) continue;
+    if (value && typeof value === 'object' && 'handle' in value && 'id' in value) {
+      const member = value as Member;
+      out[name] = { memberId: member.id, handle: member.handle };
+    } else if (value instanceof Date) out[name] = value.toISOString();
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = value;
+    else if (Array.isArray(value)) out[name] = value.map(String);
+  }
+  return out;
+}
+
 /**
  * How long a command delivery is held by the process running it. A redelivery within it is a duplicate (a platform
  * retrying a slow answer); after it, an unfinished delivery's process is taken to have died and the command runs
@@ -116,7 +131,7 @@ export class Dispatcher implements CohortCore {
     const started = performance.now();
     const community = await this.#community(envelope.space);
     const member = await this.#member(community, envelope.user);
-    const locale = this.#locale(community, member, envelope.user);
+    const locale = this.#locale(community, member, envelope.user, envelope.via);
     const t = services.translator.forLocale(locale);
     const log = this.#log.child({
       platform: envelope.space.platform,
@@ -199,10 +214,15 @@ export class Dispatcher implements CohortCore {
       };
       // Recorded before the handler runs: activity counts even when the command is refused later, and a command
       // that erases the member's data (privacy forget) erases this record with the rest.
+      // Privileged commands keep their options too: the audit log shows who did what, from chat or from the panel.
       await ctx.record({
         verb: 'command.used',
         objectType: 'command',
         objectId: command.name,
+        metadata: {
+          via: envelope.via ?? 'chat',
+          ...(command.permission === 'member' ? {} : { options: auditedOptions(parsed) }),
+        },
         // A re-run of a crashed delivery counts once.
         dedupKey: envelope.deliveryId ? `${platform}:used:${envelope.deliveryId}` : null,
       });
@@ -232,6 +252,9 @@ export class Dispatcher implements CohortCore {
     const community = await this.#community(envelope.space);
     const actor = await this.#member(community, envelope.user);
     const target = envelope.target ? await this.#member(community, envelope.target) : null;
+    for (const mentioned of envelope.mentions ?? []) {
+      if (!mentioned.isBot) await this.#member(community, mentioned);
+    }
     const channel = envelope.channel
       ? await services.channels.ensure(
           community.id,
@@ -332,9 +355,13 @@ export class Dispatcher implements CohortCore {
     });
   }
 
-  /** Community override, then the member's own choice, then what the platform says, then English. */
-  #locale(community: Community, member: Member, user: PlatformUser): Locale {
-    return community.locale ?? member.locale ?? normalizeLocale(user.locale) ?? 'en';
+  /**
+   * Community override, then the member's own choice, then what the platform says, then English. The panel shows
+   * its pages in the language the viewer reads them in, so its replies follow that language before the member's.
+   */
+  #locale(community: Community, member: Member, user: PlatformUser, via?: 'chat' | 'panel'): Locale {
+    const viewer = via === 'panel' ? normalizeLocale(user.locale) : null;
+    return community.locale ?? viewer ?? member.locale ?? normalizeLocale(user.locale) ?? 'en';
   }
 
   #code(error: unknown): string {

@@ -52,6 +52,8 @@ export interface CommandEnvelope {
   deliveryId?: string;
   /** Users mentioned in the command, so core can create them as members on first contact. */
   mentions?: PlatformUser[];
+  /** Where the command was given: a chat (default) or the web panel. Kept with the audit record of the command. */
+  via?: 'chat' | 'panel';
 }
 
 export interface CommandOutcome {
@@ -86,6 +88,11 @@ export interface EventEnvelope {
   metadata?: Record<string, unknown>;
   /** Platform delivery id; the same event delivered twice is logged once. */
   deliveryId?: string;
+  /**
+   * Users a message mentions, so core knows them as members before listeners run (a `+1 @bob` tip names a member
+   * who may never have spoken yet).
+   */
+  mentions?: PlatformUser[];
 }
 
 /** Runs after an event is recorded (e.g. digests taking in members' posts). Failures are logged, never thrown. */

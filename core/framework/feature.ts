@@ -8,6 +8,7 @@ import type { IntegrityCheck } from '../ports/integrity.ts';
 import type { JobScheduler, PeriodicJob } from '../ports/jobs.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Messenger } from '../ports/messenger.ts';
+import type { PaidAccess } from '../ports/paid-access.ts';
 import type { PersonalDataSource } from '../ports/personal-data.ts';
 import type { MemberProfiles } from '../ports/recommender.ts';
 import type { AnyCommand, CommandDefinition } from './command.ts';
@@ -21,12 +22,16 @@ export interface AppSettings {
   pseudonymSecret: string;
   /** Feed polling and instant-post limits (FEED_* settings); the content feature's defaults when absent. */
   feeds?: { instantPerMinute: number; hostFetchesPerMinute: number };
+  /** The operator's fee and the grace period of failed renewals (PAYMENTS_FEE_BPS, PAYMENTS_GRACE_DAYS). */
+  payments: { operatorFeeBps: number; graceDays: number };
 }
 
 /** Ports one feature provides to others: features never import each other. */
 export interface SharedPorts {
   /** Member profiles and interest groups, built by the recommender. */
   memberProfiles: MemberProfiles;
+  /** Orders and access as payment providers move them, provided by commerce. */
+  paidAccess: PaidAccess;
 }
 
 /** What a feature is given when the app installs it. */

@@ -21,7 +21,11 @@ export interface OptionSpec<T = unknown, Required extends boolean = boolean> {
   description: LocalizedText;
   /** Text options only: swallows every remaining word of a text command line. */
   rest?: boolean;
+  /** Given by name only on text platforms (`page:2`): never filled from a positional word. */
+  named?: boolean;
   choices?: readonly string[];
+  /** Choice options only: other spellings accepted for a choice (`zh` → `zh-CN`), listed in error messages. */
+  aliases?: Readonly<Record<string, string>>;
   min?: number;
   max?: number;
   maxLength?: number;
@@ -40,6 +44,8 @@ export type InferOptions<O extends OptionsShape> = {
 interface BaseParams<R extends boolean> {
   description: LocalizedText;
   required?: R;
+  /** Given by name only on text platforms (`page:2`). */
+  named?: boolean;
 }
 
 function spec<T, R extends boolean>(
@@ -48,10 +54,14 @@ function spec<T, R extends boolean>(
   schema: z.ZodType<unknown>,
   extra: Partial<OptionSpec> = {},
 ): OptionSpec<T, R> {
-  return { ...extra, kind, required: params.required ?? false, description: params.description, schema } as OptionSpec<
-    T,
-    R
-  >;
+  return {
+    ...extra,
+    ...(params.named ? { named: true } : {}),
+    kind,
+    required: params.required ?? false,
+    description: params.description,
+    schema,
+  } as OptionSpec<T, R>;
 }
 
 const MENTION = /^<@!?([A-Za-z0-9_.:-]+)(?:\|[^>]*)?>$/;
@@ -138,18 +148,20 @@ export const option = {
   },
 
   choice<const C extends readonly [string, ...string[]], const R extends boolean = false>(
-    p: BaseParams<R> & { choices: C },
+    p: BaseParams<R> & { choices: C; aliases?: Readonly<Record<string, C[number]>> },
   ): OptionSpec<C[number], R> {
-    // Case-insensitive match, canonical spelling out: `ZH-cn` → `zh-CN`.
+    // Case-insensitive match, canonical spelling out: `ZH-cn` → `zh-CN`; an alias (`中文`, `cn`) maps to its choice.
+    const aliases = new Map(Object.entries(p.aliases ?? {}).map(([alias, c]) => [alias.toLowerCase(), c] as const));
     const schema = z.string().transform((v, ctx) => {
-      const found = p.choices.find((c) => c.toLowerCase() === v.trim().toLowerCase());
+      const typed = v.trim().toLowerCase();
+      const found = p.choices.find((c) => c.toLowerCase() === typed) ?? aliases.get(typed);
       if (found === undefined) {
         ctx.addIssue({ code: 'custom', message: 'not a choice' });
         return z.NEVER;
       }
       return found;
     });
-    return spec('choice', p, schema, { choices: p.choices });
+    return spec('choice', p, schema, { choices: p.choices, ...(p.aliases ? { aliases: p.aliases } : {}) });
   },
 
   member<const R extends boolean = false>(p: BaseParams<R>): OptionSpec<Member, R> {

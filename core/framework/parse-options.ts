@@ -22,7 +22,7 @@ export function assignWords(command: AnyCommand, words: readonly string[]): Reco
   }
   let next = 0;
   for (const [name, spec] of specs) {
-    if (raw[name] !== undefined || next >= positional.length) continue;
+    if (raw[name] !== undefined || spec.named || next >= positional.length) continue;
     if (spec.rest) {
       raw[name] = positional.slice(next).join(' ');
       next = positional.length;
@@ -49,8 +49,16 @@ export function expectationOf(spec: OptionSpec): { key: string; params: Record<s
         : { key: 'common:expect.integerMin', params: { min: spec.min } };
     case 'number':
       return { key: 'common:expect.number', params: { min: spec.min, max: spec.max } };
-    case 'choice':
-      return { key: 'common:expect.choice', params: { choices: spec.choices?.join(', ') } };
+    case 'choice': {
+      // A few other spellings are enough to show the idea; every alias is still accepted.
+      const aliases = Object.keys(spec.aliases ?? {}).slice(0, 5);
+      return aliases.length > 0
+        ? {
+            key: 'common:expect.choiceAliases',
+            params: { choices: spec.choices?.join(', '), aliases: aliases.join(', ') },
+          }
+        : { key: 'common:expect.choice', params: { choices: spec.choices?.join(', ') } };
+    }
     case 'string':
       return { key: 'common:expect.string', params: { max: spec.maxLength } };
     default:

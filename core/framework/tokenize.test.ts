@@ -25,3 +25,21 @@ describe('tokenize', () => {
     }
   });
 });
+
+describe('tokenize: quoted values of named options', () => {
+  it('keeps a quoted named value together, with ASCII, curly and corner quotes', () => {
+    expect(tokenize('tip @bob amount:2 reason:"two words"')).toEqual(['tip', '@bob', 'amount:2', 'reason:two words']);
+    expect(tokenize('tip @bob amount=2 reason=“讲得 很好”')).toEqual(['tip', '@bob', 'amount=2', 'reason=讲得 很好']);
+    expect(tokenize("tip @bob reason:'well done' 3")).toEqual(['tip', '@bob', 'reason:well done', '3']);
+    expect(tokenize('tip @chen reason:「一针 见血」 3')).toEqual(['tip', '@chen', 'reason:一针 见血', '3']);
+  });
+
+  it('leaves quotes inside ordinary words alone', () => {
+    expect(tokenize('say he"llo')).toEqual(['say', 'he"llo']);
+    expect(tokenize('see http://x.test/a:"b"')).toEqual(['see', 'http://x.test/a:"b"']);
+  });
+
+  it('refuses a named value whose quote never closes', () => {
+    expect(() => tokenize('tip @bob reason:"oops')).toThrow(UserError);
+  });
+});

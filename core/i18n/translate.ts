@@ -43,6 +43,21 @@ export class Translator {
   }
 }
 
+/** What members type for a language besides its code (`/language zh`, `/language 中文`), matched case-insensitively. */
+export const LOCALE_ALIASES = {
+  // The first five are the ones error messages list.
+  zh: 'zh-CN',
+  cn: 'zh-CN',
+  中文: 'zh-CN',
+  english: 'en',
+  英文: 'en',
+  'zh-cn': 'zh-CN',
+  zh_cn: 'zh-CN',
+  chinese: 'zh-CN',
+  简体中文: 'zh-CN',
+  英语: 'en',
+} as const satisfies Record<string, Locale>;
+
 /** Accepts what platforms send ('zh', 'zh-cn', 'zh_CN', 'zh-Hans', 'en-US') and maps it to a supported locale. */
 export function normalizeLocale(raw: string | null | undefined): Locale | null {
   if (!raw) return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, nextLocalMidnight, safeTimeZone } from './community-day.ts';
+import { dayKey, nextLocalMidnight, nextPeriodStart, periodStart, safeTimeZone } from './community-day.ts';
 
 describe('community-local days', () => {
   it('puts the same instant on different days in different zones', () => {
@@ -31,5 +31,32 @@ describe('community-local days', () => {
     expect(safeTimeZone('Mars/Olympus')).toBe('UTC');
     expect(safeTimeZone(null)).toBe('UTC');
     expect(dayKey(new Date('2026-03-01T23:00:00Z'), 'Mars/Olympus')).toBe('2026-03-01');
+  });
+});
+
+describe('calendar periods for monthly and seasonal leaderboards', () => {
+  it('start at local midnight on the first of the month or quarter, in the community zone', () => {
+    // 2026-12-31 20:00 UTC is already January 1st in Shanghai.
+    const at = new Date('2026-12-31T20:00:00Z');
+    expect(periodStart(at, 'Asia/Shanghai', 'month').toISOString()).toBe('2026-12-31T16:00:00.000Z');
+    expect(periodStart(at, 'UTC', 'month').toISOString()).toBe('2026-12-01T00:00:00.000Z');
+    expect(periodStart(at, 'Asia/Shanghai', 'season').toISOString()).toBe('2026-12-31T16:00:00.000Z');
+    expect(periodStart(at, 'UTC', 'season').toISOString()).toBe('2026-10-01T00:00:00.000Z');
+  });
+
+  it('reset at the next local first, across the year end and daylight saving', () => {
+    expect(nextPeriodStart(new Date('2026-12-15T00:00:00Z'), 'Asia/Shanghai', 'month').toISOString()).toBe(
+      '2026-12-31T16:00:00.000Z',
+    );
+    expect(nextPeriodStart(new Date('2026-11-20T00:00:00Z'), 'Asia/Shanghai', 'season').toISOString()).toBe(
+      '2026-12-31T16:00:00.000Z',
+    );
+    // New York: March starts in EST (UTC-5), April in EDT (UTC-4).
+    expect(nextPeriodStart(new Date('2026-03-10T12:00:00Z'), 'America/New_York', 'month').toISOString()).toBe(
+      '2026-04-01T04:00:00.000Z',
+    );
+    expect(periodStart(new Date('2026-03-10T12:00:00Z'), 'America/New_York', 'month').toISOString()).toBe(
+      '2026-03-01T05:00:00.000Z',
+    );
   });
 });

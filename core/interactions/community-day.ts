@@ -83,3 +83,36 @@ export function nextLocalMidnight(at: Date, timeZone: string): Date {
   if (dayKey(new Date(guess), timeZone) === dayKey(at, timeZone)) guess += 3_600_000;
   return new Date(guess);
 }
+
+/** The instant a local wall-clock midnight (`year`, `month` 1-based, `day`) happens in the zone. DST-aware. */
+function localMidnight(year: number, month: number, day: number, timeZone: string): Date {
+  const wall = Date.UTC(year, month - 1, day, 0, 0, 0);
+  let guess = wall - offsetMs(new Date(wall), timeZone);
+  guess = wall - offsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
+/** Calendar periods that leaderboards reset on: a month, or a season (a calendar quarter). */
+export type CalendarPeriod = 'month' | 'season';
+
+/** First month (1-based) of the period that contains `month`. */
+function periodFirstMonth(period: CalendarPeriod, month: number): number {
+  return period === 'month' ? month : Math.floor((month - 1) / 3) * 3 + 1;
+}
+
+/** When the current month or season began in the community's zone (local midnight of its first day). */
+export function periodStart(at: Date, timeZone: string, period: CalendarPeriod): Date {
+  const zone = safeTimeZone(timeZone);
+  const p = localParts(at, zone);
+  return localMidnight(p.year, periodFirstMonth(period, p.month), 1, zone);
+}
+
+/** When the next month or season begins in the community's zone: when its leaderboard resets. */
+export function nextPeriodStart(at: Date, timeZone: string, period: CalendarPeriod): Date {
+  const zone = safeTimeZone(timeZone);
+  const p = localParts(at, zone);
+  const next = periodFirstMonth(period, p.month) + (period === 'month' ? 1 : 3);
+  // Date.UTC rolls month 13 over into January of the next year.
+  const rolled = new Date(Date.UTC(p.year, next - 1, 1));
+  return localMidnight(rolled.getUTCFullYear(), rolled.getUTCMonth() + 1, 1, zone);
+}

@@ -14,6 +14,7 @@ import { type LedgerAlertStore, LedgerIntegrityService, ledgerIntegrityCheck } f
 import { LedgerService } from './ledger-service.ts';
 import type { LedgerStore } from './ledger-store.ts';
 import { interactionsMessages } from './messages.ts';
+import { TipGestures } from './tip-gestures.ts';
 import { WeeklyReportService } from './weekly-report.ts';
 import type { WeeklyReportStore } from './weekly-report-store.ts';
 
@@ -51,7 +52,15 @@ export const interactionsFeature = defineFeature({
       clock: ctx.clock,
       log: ctx.log,
     });
-    return { ledger, ledgerIntegrity, kol, weeklyReport };
+    const tipGestures = new TipGestures({
+      ledger,
+      members: core.members,
+      messenger: ctx.messenger,
+      translator: core.translator,
+      clock: ctx.clock,
+      log: ctx.log,
+    });
+    return { ledger, ledgerIntegrity, kol, weeklyReport, tipGestures };
   },
   commands: [
     tipCommand,
@@ -65,6 +74,8 @@ export const interactionsFeature = defineFeature({
     statsCommand,
     statsWeeklyCommand,
   ],
+  // "+1 @bob" messages and 👏 reactions tip through the same ledger as /tip.
+  events: ({ tipGestures }) => [(event, scope) => tipGestures.onEvent(event, scope)],
   integrity: (_handles, { stores }) => [ledgerIntegrityCheck(stores.ledger)],
   jobs: ({ kol, weeklyReport, ledgerIntegrity }, { clock }) => [
     // Leaderboard snapshots members asked for are recomputed every 10 minutes, so /leaderboard only reads.

@@ -6,7 +6,14 @@ import { safeTimeZone } from './community-day.ts';
 import { graphFromEvents } from './interaction-graph.ts';
 import { computeKolScores, type KolWeights } from './kol-score.ts';
 import type { KolStore, SnapshotEntry } from './kol-store.ts';
-import { filterByTopic, type LeaderboardWindow, whyFacts, windowHalfLifeDays, windowStart } from './leaderboard.ts';
+import {
+  eventTopics,
+  filterByTopic,
+  type LeaderboardWindow,
+  whyFacts,
+  windowHalfLifeDays,
+  windowStart,
+} from './leaderboard.ts';
 
 export interface KolServiceOptions {
   /** Roles left off leaderboards (staff). Default: moderators and admins. */
@@ -35,7 +42,12 @@ export interface Leaderboard {
   window: LeaderboardWindow;
   topic: string;
   computedAt: Date;
+  /** Ranked 1, 2, 3… over the members this board shows: no gap where an opted-out or erased member was. */
   entries: LeaderboardEntry[];
+  /** Entries before this page. */
+  offset: number;
+  /** True when an entry exists after this page. */
+  hasMore: boolean;
 }
 
 export interface KolServiceDeps {
@@ -54,6 +66,8 @@ export class KolService {
   readonly #log: Logger;
   /** Snapshots being computed, so concurrent requests share one run. */
   readonly #refreshing = new Map<string, Promise<number>>();
+  /** Topics seen in each community's recent events, briefly cached (a topic check must not scan the log each time). */
+  readonly #topics = new Map<string, { topics: string[]; until: number }>();
   /** Snapshots someone asked for: the background job keeps these fresh. */
   readonly #wanted = new Map<string, { community: Community; window: LeaderboardWindow; topic: string }>();
 
@@ -88,7 +102,7 @@ export class KolService {
   }
 
   async #compute(community: Community, window: LeaderboardWindow, topic: string, now: Date): Promise<number> {
-    const since = windowStart(window, now);
+    const since = windowStart(window, now, safeTimeZone(community.timezone));
     let events = await this.#events.query({
       communityId: community.id,
       ...(since ? { since } : {}),
@@ -136,15 +150,22 @@ export class KolService {
     topic: string | null | undefined,
     now: Date,
     limit = 10,
+    offset = 0,
   ): Promise<Leaderboard> {
     const key = (topic ?? '').trim().toLowerCase();
     if (this.#wanted.size < 1000)
       this.#wanted.set(`${community.id}|${window}|${key}`, { community, window, topic: key });
-    let top = await this.#store.top(community.id, window, key, limit);
-    if (!top) {
-      // First request for this ranking: compute it now (the command is `slow`, so adapters defer).
+    // One more than asked: its presence says whether a next page exists.
+    const read = () => this.#store.top(community.id, window, key, limit + 1, offset);
+    let top = await read();
+    const start = windowStart(window, now, safeTimeZone(community.timezone));
+    // A monthly or seasonal board computed before this month or season began is last period's: never show it.
+    const fromLastPeriod =
+      top !== null && (window === 'month' || window === 'season') && start && top.computedAt < start;
+    if (!top || fromLastPeriod) {
+      // First request for this ranking, or a reset: compute it now (the command is `slow`, so adapters defer).
       await this.refresh(community, window, key, now);
-      top = await this.#store.top(community.id, window, key, limit);
+      top = await read();
     } else if (now.getTime() - top.computedAt.getTime() > this.options.snapshotMaxAgeMs) {
       // Stale: answer from the snapshot we have and refresh behind the reply.
       void this.refresh(community, window, key, now).catch((err: unknown) =>
@@ -154,11 +175,20 @@ export class KolService {
     const snapshot = top ?? { computedAt: now, entries: [] };
     const members = await this.#getMany(snapshot.entries.map((e) => e.memberId));
     const entries: LeaderboardEntry[] = [];
-    for (const e of snapshot.entries) {
+    for (const e of snapshot.entries.slice(0, limit)) {
       const member = members.get(e.memberId);
-      if (member) entries.push({ ...e, member });
+      // Ranks are positions among the members shown, not the snapshot's: a member who opted out after the snapshot
+      // was taken leaves no gap that would tell everyone where they stood.
+      if (member) entries.push({ ...e, rank: offset + entries.length + 1, member });
     }
-    return { window, topic: key, computedAt: snapshot.computedAt, entries };
+    return {
+      window,
+      topic: key,
+      computedAt: snapshot.computedAt,
+      entries,
+      offset,
+      hasMore: snapshot.entries.length > limit,
+    };
   }
 
   /** Moderator analytics over the last `periodDays` (and the three periods before, for trends and "returning"). */
@@ -176,6 +206,22 @@ export class KolService {
     // Bots are not community members for these counts.
     const human = events.filter((e) => members.get(e.actorId)?.isBot !== true);
     return communityStats({ events: human, now, periodDays, timeZone: safeTimeZone(community.timezone), joinedAt });
+  }
+
+  /** Topics that posts and interactions of the last 90 days carry (model labels, tags), lower case. */
+  async topicsSeen(community: Community, now: Date): Promise<string[]> {
+    const cached = this.#topics.get(community.id);
+    if (cached && cached.until > now.getTime()) return cached.topics;
+    const events = await this.#events.query({
+      communityId: community.id,
+      since: new Date(now.getTime() - 90 * 86_400_000),
+      until: new Date(now.getTime() + 1),
+      limit: 20_000,
+    });
+    const topics = [...new Set(events.flatMap(eventTopics))].sort();
+    if (this.#topics.size > 1000) this.#topics.clear();
+    this.#topics.set(community.id, { topics, until: now.getTime() + 10 * 60_000 });
+    return topics;
   }
 
   async members(ids: readonly string[]): Promise<Map<string, Member>> {

@@ -28,11 +28,15 @@ export interface KolStore {
   optedOut(communityId: string): Promise<Set<string>>;
   /** Replaces the previous snapshot of the same (community, window, topic) atomically. */
   saveSnapshot(snapshot: LeaderboardSnapshot): Promise<void>;
-  /** The best `limit` entries of the latest snapshot, opted-out members skipped at read time; null when none exists. */
+  /**
+   * The best `limit` entries of the latest snapshot after skipping `offset` of them, opted-out members skipped at read
+   * time (before the offset counts); null when none exists. Stored ranks may then have gaps: the reader renumbers.
+   */
   top(
     communityId: string,
     window: LeaderboardWindow,
     topic: string,
     limit: number,
+    offset?: number,
   ): Promise<{ computedAt: Date; entries: SnapshotEntry[] } | null>;
 }

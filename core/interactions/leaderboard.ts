@@ -1,22 +1,86 @@
 import type { InteractionEvent } from '../domain/types.ts';
 import type { Translate } from '../i18n/translate.ts';
+import { nextPeriodStart, periodStart } from './community-day.ts';
 import type { MemberActivity } from './interaction-graph.ts';
 
 /** Leaderboard windows, their start, topic filtering and the "why" line of each entry. */
 
-export const LEADERBOARD_WINDOWS = ['7d', '30d', 'all'] as const;
+/**
+ * Rolling windows (`7d`, `30d`), calendar windows that reset at local midnight on the first day of the month or of
+ * the season (a calendar quarter) in the community's zone, and all time.
+ */
+export const LEADERBOARD_WINDOWS = ['7d', '30d', 'month', 'season', 'all'] as const;
 export type LeaderboardWindow = (typeof LEADERBOARD_WINDOWS)[number];
 
-const WINDOW_DAYS: Record<LeaderboardWindow, number | null> = { '7d': 7, '30d': 30, all: null };
+/** Other words members use for a window, in both languages. */
+const WINDOW_ALIASES: Record<string, LeaderboardWindow> = {
+  week: '7d',
+  weekly: '7d',
+  本周: '7d',
+  '7天': '7d',
+  '30天': '30d',
+  monthly: 'month',
+  本月: 'month',
+  月榜: 'month',
+  quarter: 'season',
+  seasonal: 'season',
+  本季: 'season',
+  本季度: 'season',
+  赛季: 'season',
+  季榜: 'season',
+  alltime: 'all',
+  'all-time': 'all',
+  全部: 'all',
+  总榜: 'all',
+};
 
-export function windowStart(window: LeaderboardWindow, now: Date): Date | undefined {
-  const days = WINDOW_DAYS[window];
-  return days === null ? undefined : new Date(now.getTime() - days * 86_400_000);
+/** The window a word names, or null when it names none. */
+export function parseWindow(word: string | undefined): LeaderboardWindow | null {
+  const w = (word ?? '').trim().toLowerCase();
+  if ((LEADERBOARD_WINDOWS as readonly string[]).includes(w)) return w as LeaderboardWindow;
+  return WINDOW_ALIASES[w] ?? null;
+}
+
+/**
+ * A word that is meant as a window but is not one (`1y`, `90d`, `year`, `today`): refused with the valid list
+ * rather than silently read as a topic nobody talks about.
+ */
+export function looksLikeWindow(word: string | undefined): boolean {
+  const w = (word ?? '').trim().toLowerCase();
+  return (
+    /^\d+\s*(s|m|h|d|w|y|mo|min|hours?|days?|weeks?|months?|years?|天|周|月|年)$/.test(w) ||
+    ['day', 'daily', 'today', 'year', 'yearly', 'annual', 'ever', 'forever', '今天', '今年', '本年'].includes(w)
+  );
+}
+
+const ROLLING_DAYS: Partial<Record<LeaderboardWindow, number>> = { '7d': 7, '30d': 30 };
+
+/** Where a window starts: `now` minus its days, or the local start of this month or season; undefined for all time. */
+export function windowStart(window: LeaderboardWindow, now: Date, timeZone = 'UTC'): Date | undefined {
+  const days = ROLLING_DAYS[window];
+  if (days !== undefined) return new Date(now.getTime() - days * 86_400_000);
+  if (window === 'month' || window === 'season') return periodStart(now, timeZone, window);
+  return undefined;
+}
+
+/** When a calendar window's board resets (the next month or season in the community's zone); null otherwise. */
+export function windowResetsAt(window: LeaderboardWindow, now: Date, timeZone: string): Date | null {
+  return window === 'month' || window === 'season' ? nextPeriodStart(now, timeZone, window) : null;
 }
 
 /** Half-life of interaction weights per window: short windows care about this week, "all" barely decays. */
 export function windowHalfLifeDays(window: LeaderboardWindow): number {
-  return window === '7d' ? 7 : window === '30d' ? 30 : 180;
+  switch (window) {
+    case '7d':
+      return 7;
+    case '30d':
+    case 'month':
+      return 30;
+    case 'season':
+      return 90;
+    case 'all':
+      return 180;
+  }
 }
 
 /** The facts an entry's explanation is made of. Stored with snapshots so the line is localised at read time. */

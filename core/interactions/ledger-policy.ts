@@ -26,7 +26,12 @@ export const ledgerPolicySchema = z.object({
     .number()
     .int()
     .min(0)
-    .default(7 * 86_400_000),
+    .default(14 * 86_400_000),
+  /**
+   * Tips along every leg of a cycle within the window before it is flagged as a ring. Friends thank each other: one
+   * mutual thank-you is not a ring, a pair swapping points again and again is.
+   */
+  ringMinTips: z.number().int().min(1).max(1000).default(3),
   /** Longest reason kept with a tip or grant. */
   maxReasonLength: z.number().int().min(1).max(500).default(200),
 });
@@ -40,6 +45,10 @@ export function ledgerPolicy(options: Partial<LedgerPolicy> = {}): LedgerPolicy 
 /** Longest per-pair cooldown an admin may set: beyond a week it stops being a cooldown and becomes a ban. */
 export const MAX_PAIR_COOLDOWN_MS = 7 * 86_400_000;
 
+/** The ring window an admin may set: one day to a season. Stored in whole days. */
+export const MIN_RING_WINDOW_MS = 86_400_000;
+export const MAX_RING_WINDOW_MS = 90 * 86_400_000;
+
 /**
  * What admins may change per community (/points policy), stored in the database. Absent fields keep the
  * configured defaults. The allowance can never exceed the daily cap: the allowance would be unusable.
@@ -49,8 +58,19 @@ export const communityPolicySchema = z
     dailyAllowance: z.number().int().min(0).max(1_000_000),
     dailySendCap: z.number().int().min(1).max(1_000_000),
     pairCooldownMs: z.number().int().min(0).max(MAX_PAIR_COOLDOWN_MS),
+    ringMinTips: z.number().int().min(1).max(1000),
+    ringWindowMs: z.number().int().min(MIN_RING_WINDOW_MS).max(MAX_RING_WINDOW_MS),
   })
   .partial();
+
+/** The fields admins may override, in one list for code that walks them. */
+export const COMMUNITY_POLICY_KEYS = [
+  'dailyAllowance',
+  'dailySendCap',
+  'pairCooldownMs',
+  'ringMinTips',
+  'ringWindowMs',
+] as const;
 
 export type CommunityPolicy = z.infer<typeof communityPolicySchema>;
 
@@ -61,5 +81,7 @@ export function effectivePolicy(base: LedgerPolicy, overrides: CommunityPolicy |
   if (clean.dailyAllowance !== undefined) merged.dailyAllowance = clean.dailyAllowance;
   if (clean.dailySendCap !== undefined) merged.dailySendCap = clean.dailySendCap;
   if (clean.pairCooldownMs !== undefined) merged.pairCooldownMs = clean.pairCooldownMs;
+  if (clean.ringMinTips !== undefined) merged.ringMinTips = clean.ringMinTips;
+  if (clean.ringWindowMs !== undefined) merged.ringWindowMs = clean.ringWindowMs;
   return merged;
 }

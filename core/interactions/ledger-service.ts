@@ -4,7 +4,13 @@ import { idempotencyKeyReused, UserError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import { parsePointAmount } from './amount.ts';
 import { dayKey, nextLocalMidnight, safeTimeZone } from './community-day.ts';
-import { type CommunityPolicy, effectivePolicy, type LedgerPolicy, ledgerPolicy } from './ledger-policy.ts';
+import {
+  COMMUNITY_POLICY_KEYS,
+  type CommunityPolicy,
+  effectivePolicy,
+  type LedgerPolicy,
+  ledgerPolicy,
+} from './ledger-policy.ts';
 import {
   type AuditEntry,
   type LedgerFlag,
@@ -14,7 +20,7 @@ import {
   type Transfer,
   type TransferOutcome,
 } from './ledger-store.ts';
-import { tipFlags } from './tip-flags.ts';
+import { confirmRings, newAccountFlag, ringCandidates } from './tip-flags.ts';
 
 /**
  * Tipping and moderator adjustments. Validation that needs no database happens here (amount, self, bots,
@@ -82,6 +88,7 @@ export const LEDGER_ERRORS = {
   reasonRequired: 'POINTS_REASON_REQUIRED',
   policyInvalid: 'POINTS_POLICY_INVALID',
   revokeInsufficient: 'POINTS_REVOKE_INSUFFICIENT',
+  selfGrant: 'POINTS_SELF_GRANT',
 } as const;
 
 export interface LedgerServiceDeps {
@@ -149,10 +156,14 @@ export class LedgerService {
     now: Date,
   ): Promise<LedgerPolicy> {
     const next: CommunityPolicy = { ...(await this.#store.policy(community.id)) };
-    for (const key of ['dailyAllowance', 'dailySendCap', 'pairCooldownMs'] as const) {
+    for (const key of COMMUNITY_POLICY_KEYS) {
       const value = change[key];
       if (value === null) delete next[key];
       else if (value !== undefined) next[key] = value;
+    }
+    // The ring window is kept in whole days (what the store holds): `36h` becomes 2 days now, not after a restart.
+    if (next.ringWindowMs !== undefined) {
+      next.ringWindowMs = Math.max(1, Math.round(next.ringWindowMs / 86_400_000)) * 86_400_000;
     }
     let policy: LedgerPolicy;
     try {
@@ -204,7 +215,7 @@ export class LedgerService {
         dailySendCap: policy.dailySendCap,
         cooldownThreshold: new Date(now.getTime() - policy.pairCooldownMs),
       },
-      ringSince: new Date(now.getTime() - this.policy.ringWindowMs),
+      ringSince: new Date(now.getTime() - policy.ringWindowMs),
       events: [
         transferEvent('tip.sent', transferId, {
           communityId: community.id,
@@ -217,7 +228,7 @@ export class LedgerService {
       ],
     });
     if (outcome.status === 'refused')
-      throw this.#refusal(policy, outcome.reason, amount, sender, recipient, now, timeZone);
+      throw await this.#refusal(policy, outcome.reason, amount, sender, recipient, now, timeZone);
     if (outcome.status === 'conflict') throw this.#conflict(outcome.transfer, input.idempotencyKey);
     const transfer = outcome.transfer;
     // A fresh tip reports the sender's allowance itself; only a duplicate needs to read it.
@@ -227,7 +238,7 @@ export class LedgerService {
         : (await this.#store.account(community.id, sender.id, today)).allowanceUsed;
     const flagged =
       outcome.status === 'applied'
-        ? await this.#flag(sender, recipient, transfer, now, timeZone, outcome.around)
+        ? await this.#flag(policy, sender, recipient, transfer, now, timeZone, outcome.around)
         : false;
     if (outcome.status === 'applied') {
       this.#log.info({ transferId: transfer.id, amount, from: sender.id, to: recipient.id }, 'tip applied');
@@ -247,6 +258,10 @@ export class LedgerService {
     if (!input.member) throw new UserError(LEDGER_ERRORS.unknownMember, 'interactions:tip.unknownMember');
     if (input.member.isBot) {
       throw new UserError(LEDGER_ERRORS.toBot, 'interactions:tip.toBot', { member: input.member.displayName });
+    }
+    // Staff hand out points to others; granting to oneself is minting, whatever the reason (HeyTaco, Bonusly alike).
+    if (input.action === 'grant' && input.member.id === input.moderator.id) {
+      throw new UserError(LEDGER_ERRORS.selfGrant, 'interactions:points.selfGrant');
     }
     const amount = parsePointAmount(input.amount, this.policy.maxGrant);
     const reason = this.#reason(input.reason);
@@ -318,12 +333,12 @@ export class LedgerService {
     };
   }
 
-  history(community: Community, member: Member, limit = 10): Promise<Transfer[]> {
-    return this.#store.history(community.id, member.id, Math.min(Math.max(1, limit), 50));
+  history(community: Community, member: Member, limit = 10, offset = 0): Promise<Transfer[]> {
+    return this.#store.history(community.id, member.id, Math.min(Math.max(1, limit), 51), Math.max(0, offset));
   }
 
-  flags(community: Community, limit = 10): Promise<LedgerFlag[]> {
-    return this.#store.flags(community.id, limit);
+  flags(community: Community, limit = 10, offset = 0): Promise<LedgerFlag[]> {
+    return this.#store.flags(community.id, limit, Math.max(0, offset));
   }
 
   audit(community: Community, limit = 10): Promise<AuditEntry[]> {
@@ -335,7 +350,11 @@ export class LedgerService {
     return text ? Array.from(text).slice(0, this.policy.maxReasonLength).join('') : null;
   }
 
-  #refusal(
+  /**
+   * The refusal names the limit that was actually hit and what is left under it, read after the fact (the store
+   * refused inside its transaction; these numbers only explain, they decide nothing).
+   */
+  async #refusal(
     policy: LedgerPolicy,
     reason: 'INSUFFICIENT_FUNDS' | 'DAILY_CAP' | 'COOLDOWN',
     amount: number,
@@ -343,21 +362,39 @@ export class LedgerService {
     recipient: Member,
     now: Date,
     timeZone: string,
-  ): UserError {
+  ): Promise<UserError> {
+    const account = await this.#store.account(sender.communityId, sender.id, dayKey(now, timeZone));
+    const allowanceLeft = Math.max(0, policy.dailyAllowance - account.allowanceUsed);
+    const resetsAt = nextLocalMidnight(now, timeZone).toISOString();
     switch (reason) {
       case 'INSUFFICIENT_FUNDS':
-        return new UserError(LEDGER_ERRORS.insufficient, 'interactions:tip.insufficient', { amount });
-      case 'DAILY_CAP':
-        return new UserError(LEDGER_ERRORS.dailyCap, 'interactions:tip.dailyCap', {
-          cap: policy.dailySendCap,
-          resetsAt: nextLocalMidnight(now, timeZone).toISOString(),
+        return new UserError(LEDGER_ERRORS.insufficient, 'interactions:tip.insufficient', {
+          amount,
+          allowanceLeft,
+          allowanceTotal: policy.dailyAllowance,
+          balance: account.balance,
+          available: allowanceLeft + account.balance,
         });
-      case 'COOLDOWN':
+      case 'DAILY_CAP': {
+        const left = Math.max(0, policy.dailySendCap - account.sentToday);
+        return new UserError(
+          LEDGER_ERRORS.dailyCap,
+          left === 0 ? 'interactions:tip.dailyCapReached' : 'interactions:tip.dailyCap',
+          { amount, cap: policy.dailySendCap, sent: account.sentToday, left, resetsAt, zone: timeZone },
+        );
+      }
+      case 'COOLDOWN': {
+        const last = (await this.#store.history(sender.communityId, sender.id, 50)).find(
+          (x) => x.kind === 'tip' && x.fromMemberId === sender.id && x.toMemberId === recipient.id,
+        );
+        const waitMs = last ? last.createdAt.getTime() + policy.pairCooldownMs - now.getTime() : policy.pairCooldownMs;
         return new UserError(LEDGER_ERRORS.cooldown, 'interactions:tip.cooldown', {
           member: recipient.displayName,
           seconds: Math.ceil(policy.pairCooldownMs / 1000),
+          wait: Math.max(1, Math.ceil(waitMs / 1000)),
           sender: sender.displayName,
         });
+      }
     }
   }
 
@@ -370,6 +407,7 @@ export class LedgerService {
   }
 
   async #flag(
+    policy: LedgerPolicy,
     sender: Member,
     recipient: Member,
     transfer: Transfer,
@@ -378,10 +416,18 @@ export class LedgerService {
     /** The ring candidates, when the store read them with the transfer (PostgreSQL). */
     known: TipEdge[] | undefined,
   ): Promise<boolean> {
-    const since = new Date(now.getTime() - this.policy.ringWindowMs);
+    const since = new Date(now.getTime() - policy.ringWindowMs);
     const around =
       known ?? (await this.#store.tipsAround(transfer.communityId, sender.id, recipient.id, since, RING_LOOKUP_LIMIT));
-    const flags = tipFlags(sender, recipient, around, now, this.policy.newAccountAgeMs);
+    const rule = { minTipsEachWay: policy.ringMinTips, windowMs: policy.ringWindowMs };
+    const candidates = ringCandidates(sender.id, recipient.id, around, rule.minTipsEachWay);
+    // The closing leg's own count costs a read: only when the other legs already repeat enough.
+    const forward =
+      candidates.length > 0 ? await this.#store.tipsBetween(transfer.communityId, sender.id, recipient.id, since) : 0;
+    const flags = [
+      ...confirmRings(candidates, forward, rule),
+      ...newAccountFlag(sender, recipient, now, policy.newAccountAgeMs),
+    ];
     let raised = false;
     for (const flag of flags) {
       const dedupKey = `${flag.kind}:${flag.memberIds.join(',')}:${dayKey(now, timeZone)}`;
@@ -395,6 +441,7 @@ export class LedgerService {
         transferId: transfer.id,
         createdAt: now,
         dedupKey,
+        details: flag.details,
       });
       if (created) {
         raised = true;

@@ -94,6 +94,17 @@ export interface AccountState {
 
 export type FlagKind = 'tip_ring' | 'new_accounts';
 
+/** Why a flag was raised, shown to moderators beside it. Flags raised before this existed have none. */
+export interface FlagDetails {
+  /** Rings: each leg of the cycle and its tips within the window, the closing leg first. */
+  legs?: Array<{ fromMemberId: string; toMemberId: string; tips: number }>;
+  /** Rings: the community's thresholds when it was raised. */
+  minTips?: number;
+  windowDays?: number;
+  /** New accounts: both had joined less than this many days before. */
+  newAccountDays?: number;
+}
+
 export interface LedgerFlag {
   id: string;
   communityId: string;
@@ -102,6 +113,7 @@ export interface LedgerFlag {
   memberIds: string[];
   transferId: string;
   createdAt: Date;
+  details?: FlagDetails | null;
 }
 
 export interface TipEdge {
@@ -145,15 +157,18 @@ export interface LedgerStore {
   transfer(request: TransferRequest): Promise<TransferOutcome>;
   account(communityId: string, memberId: string, dayKey: string): Promise<AccountState>;
   /** Newest first; transfers where the member sent or received. */
-  history(communityId: string, memberId: string, limit: number): Promise<Transfer[]>;
+  history(communityId: string, memberId: string, limit: number, offset?: number): Promise<Transfer[]>;
   /**
    * Tips since `since` that could close a ring with a new tip from → to: those sent by `to` or received by `from`.
    * At most `limit`, newest first.
    */
   tipsAround(communityId: string, from: string, to: string, since: Date, limit: number): Promise<TipEdge[]>;
+  /** How many tips went from → to since `since` (the ring check's closing leg; read only for a ring candidate). */
+  tipsBetween(communityId: string, from: string, to: string, since: Date): Promise<number>;
   /** Returns false when the same flag (kind + members + local day) was raised already. */
   addFlag(flag: Omit<LedgerFlag, 'id'> & { dedupKey: string }): Promise<boolean>;
-  flags(communityId: string, limit: number): Promise<LedgerFlag[]>;
+  /** Newest first, after skipping `offset`. */
+  flags(communityId: string, limit: number, offset?: number): Promise<LedgerFlag[]>;
   audit(communityId: string, limit: number): Promise<AuditEntry[]>;
   /**
    * Consistency check: the sum of all postings (must be 0), the number of transfers, and how many member accounts'

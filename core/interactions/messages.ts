@@ -15,15 +15,29 @@ export const interactionsMessages = {
       toBot: '{{member}} is a bot: tips are for people.',
       self: 'You cannot tip yourself.',
       insufficient:
-        'Not enough points: {{amount}} is more than your allowance left today plus your balance. See /balance.',
-      dailyCap: 'You have reached the daily limit of {{cap}} points given. It resets at midnight community time.',
-      cooldown: 'You tipped {{member}} a moment ago. Please wait {{seconds}} seconds between tips to the same member.',
+        'Not enough points for {{amount}}: you can give {{available}} right now ({{allowanceLeft}} of today’s {{allowanceTotal}}-point allowance left, plus your balance of {{balance}}). See /balance.',
+      dailyCap:
+        '{{amount}} would take you over today’s limit of {{cap}} points given: you have given {{sent}}, so you can still give {{left}} today. The limit resets at midnight ({{zone}}).',
+      dailyCapReached:
+        'You have given {{sent}} points today, the daily limit of {{cap}}. You can give again after midnight ({{zone}}).',
+      cooldown:
+        'You tipped {{member}} a moment ago: tips to the same member need {{seconds}} seconds between them. You can tip {{member}} again in {{wait}} seconds; tips to others are not affected.',
       sentTitle: 'Tip sent',
-      sent: 'You gave {{amount}} points to {{member}}.',
-      sentReason: 'You gave {{amount}} points to {{member}}: "{{reason}}".',
+      sent_one: 'You gave {{count}} point to {{member}}.',
+      sent_other: 'You gave {{count}} points to {{member}}.',
+      sentReason_one: 'You gave {{count}} point to {{member}}: "{{reason}}".',
+      sentReason_other: 'You gave {{count}} points to {{member}}: "{{reason}}".',
       duplicate: 'Already done: this tip was sent once and is not sent again.',
       allowanceLeft: 'Allowance left today: {{left}} of {{total}}.',
       flagged: 'Moderators review unusual tipping patterns.',
+    },
+    gesture: {
+      sent_one: '{{sender}} gave {{member}} {{count}} point.',
+      sent_other: '{{sender}} gave {{member}} {{count}} points.',
+      sentReason_one: '{{sender}} gave {{member}} {{count}} point: "{{reason}}".',
+      sentReason_other: '{{sender}} gave {{member}} {{count}} points: "{{reason}}".',
+      refused: '{{sender}}, your tip to {{member}} was not sent: {{why}}',
+      notEnough: 'not enough points left today. /balance shows what you can give.',
     },
     balance: {
       title: 'Your points',
@@ -44,6 +58,7 @@ export const interactionsMessages = {
     },
     points: {
       reasonRequired: 'Grants and revokes need a reason; it is kept in the audit log.',
+      selfGrant: 'You cannot grant points to yourself. Another moderator or an admin can grant them to you.',
       revokeInsufficient: '{{member}} has only {{balance}} points; {{amount}} cannot be revoked.',
       grantedTitle: 'Points granted',
       revokedTitle: 'Points revoked',
@@ -55,22 +70,34 @@ export const interactionsMessages = {
       policyChangedTitle: 'Tipping policy changed',
       policy:
         'Daily allowance: {{allowance}} points · daily cap: {{cap}} points given · same-member cooldown: {{cooldown}} seconds.',
-      policyDefaults: 'Defaults: allowance {{allowance}}, cap {{cap}}, cooldown {{cooldown}} s.',
+      policyRing:
+        'Tip rings: flagged for moderators when every leg of a cycle of two or three members has {{min}} or more tips within {{days}} days.',
+      policyDefaults:
+        'Defaults: allowance {{allowance}}, cap {{cap}}, cooldown {{cooldown}} s, ring {{min}} tips each way in {{days}} days.',
       policyUsage:
-        'Admins change it with /points policy [allowance] [daily-cap] [cooldown], e.g. /points policy 30 300 2m.',
+        'Admins change it with /points policy [allowance] [daily-cap] [cooldown] [ring-tips] [ring-window], e.g. /points policy 30 300 2m, or /points policy ring-tips:4 ring-window:30d.',
       policyInvalid:
-        'That policy is not possible: allowance 0–1,000,000, daily cap 1–1,000,000, cooldown at most 7 days.',
+        'That policy is not possible: allowance 0–1,000,000, daily cap 1–1,000,000, cooldown at most 7 days, ring tips 1–1,000, ring window 1–90 days.',
       policyAllowanceOverCap:
         'The daily allowance ({{allowance}}) cannot be above the daily cap ({{cap}}): it could never be spent.',
     },
     leaderboard: {
       title: 'Leaderboard · {{window}}',
       titleTopic: 'Leaderboard · {{window}} · {{topic}}',
-      window: { '7d': 'last 7 days', '30d': 'last 30 days', all: 'all time' },
+      window: {
+        '7d': 'last 7 days',
+        '30d': 'last 30 days',
+        month: 'this month',
+        season: 'this season',
+        all: 'all time',
+      },
+      unknownWindow:
+        '“{{window}}” is not a leaderboard window. Use one of: {{windows}} (for example /leaderboard month).',
+      resets: 'Resets {{time}} ({{zone}}).',
       empty: 'No one to rank yet: the leaderboard fills up as members reply, react and tip.',
       score: 'score {{score}}',
       footer:
-        'Ranked by influence in the conversation, post quality and volume, steady presence and (all time) tenure. Updated {{time}}.',
+        'Ranked by influence in the conversation, post quality and volume, steady presence and (all time) tenure. Updated {{time}} ({{zone}}).',
       optedOut: 'You are no longer shown on leaderboards. /leaderboard optin brings you back.',
       optedIn: 'You are shown on leaderboards again.',
       why: {
@@ -92,6 +119,14 @@ export const interactionsMessages = {
         activeDays_one: 'active on {{count}} day',
         activeDays_other: 'active on {{count}} days',
       },
+    },
+    flagWhy: {
+      leg_one: '{{from}} → {{to}}: {{count}} tip',
+      leg_other: '{{from}} → {{to}}: {{count}} tips',
+      separator: ', ',
+      ring: '{{legs}} within {{days}} days (a ring is flagged at {{min}} or more along every leg; admins set it with /points policy).',
+      newAccounts: 'Both joined less than {{days}} days ago.',
+      unknown: 'Raised before reasons were recorded.',
     },
     integrity: {
       alertTitle: 'Points ledger check failed',
@@ -124,6 +159,8 @@ export const interactionsMessages = {
       groups: 'Conversation groups',
       groupsValue: '{{count}} groups (modularity {{modularity}})',
       group: 'Group {{n}}: {{members}}',
+      groupsMore_one: '…and {{count}} more group',
+      groupsMore_other: '…and {{count}} more groups',
       bridges: 'Bridge members',
       bridge: '{{member}} connects {{groups}} groups',
       flags: 'Flagged tipping',
@@ -155,15 +192,29 @@ export const interactionsMessages = {
       fromBot: '机器人不能打赏。',
       toBot: '{{member}} 是机器人：打赏只给真人。',
       self: '不能打赏自己。',
-      insufficient: '积分不足：{{amount}} 超过了你今天剩余的额度加上你的余额。请查看 /balance。',
-      dailyCap: '你今天的打赏已达上限 {{cap}} 积分，将在社区时间午夜重置。',
-      cooldown: '你刚刚打赏过 {{member}}。给同一位成员打赏需间隔 {{seconds}} 秒。',
+      insufficient:
+        '积分不足，无法打赏 {{amount}}：你现在最多可以送出 {{available}}（今日 {{allowanceTotal}} 积分额度还剩 {{allowanceLeft}}，加上余额 {{balance}}）。请查看 /balance。',
+      dailyCap:
+        '打赏 {{amount}} 会超过每日上限 {{cap}} 积分：你今天已送出 {{sent}}，今天还可以送出 {{left}}。上限在午夜（{{zone}}）重置。',
+      dailyCapReached: '你今天已送出 {{sent}} 积分，达到每日上限 {{cap}}。午夜（{{zone}}）之后可以再打赏。',
+      cooldown:
+        '你刚刚打赏过 {{member}}：给同一位成员打赏需间隔 {{seconds}} 秒。{{wait}} 秒后可以再打赏 {{member}}；打赏其他成员不受影响。',
       sentTitle: '打赏成功',
-      sent: '你给 {{member}} 打赏了 {{amount}} 积分。',
-      sentReason: '你给 {{member}} 打赏了 {{amount}} 积分：“{{reason}}”。',
+      sent_one: '你给 {{member}} 打赏了 {{count}} 积分。',
+      sent_other: '你给 {{member}} 打赏了 {{count}} 积分。',
+      sentReason_one: '你给 {{member}} 打赏了 {{count}} 积分：“{{reason}}”。',
+      sentReason_other: '你给 {{member}} 打赏了 {{count}} 积分：“{{reason}}”。',
       duplicate: '已处理：这笔打赏已经发出，不会重复发送。',
       allowanceLeft: '今日剩余额度：{{left}} / {{total}}。',
       flagged: '管理员会复核异常的打赏模式。',
+    },
+    gesture: {
+      sent_one: '{{sender}} 给 {{member}} 打赏了 {{count}} 积分。',
+      sent_other: '{{sender}} 给 {{member}} 打赏了 {{count}} 积分。',
+      sentReason_one: '{{sender}} 给 {{member}} 打赏了 {{count}} 积分：“{{reason}}”。',
+      sentReason_other: '{{sender}} 给 {{member}} 打赏了 {{count}} 积分：“{{reason}}”。',
+      refused: '{{sender}}，你给 {{member}} 的打赏没有发出：{{why}}',
+      notEnough: '今天剩余的积分不够。/balance 可查看你还能送出多少。',
     },
     balance: {
       title: '我的积分',
@@ -184,6 +235,7 @@ export const interactionsMessages = {
     },
     points: {
       reasonRequired: '发放和扣除积分都需要填写原因，原因会记入审计日志。',
+      selfGrant: '不能给自己发放积分。可以请另一位版主或管理员为你发放。',
       revokeInsufficient: '{{member}} 只有 {{balance}} 积分，无法扣除 {{amount}}。',
       grantedTitle: '积分已发放',
       revokedTitle: '积分已扣除',
@@ -194,18 +246,25 @@ export const interactionsMessages = {
       policyTitle: '打赏规则',
       policyChangedTitle: '打赏规则已更新',
       policy: '每日额度：{{allowance}} 积分 · 每日打赏上限：{{cap}} 积分 · 同一成员冷却：{{cooldown}} 秒。',
-      policyDefaults: '默认值：额度 {{allowance}}，上限 {{cap}}，冷却 {{cooldown}} 秒。',
-      policyUsage: '管理员可用 /points policy [额度] [每日上限] [冷却] 修改，例如 /points policy 30 300 2m。',
-      policyInvalid: '无法设置该规则：额度 0–1,000,000，每日上限 1–1,000,000，冷却最长 7 天。',
+      policyRing: '打赏环：两三位成员之间循环打赏、且每一段在 {{days}} 天内都有 {{min}} 次及以上时，标记给版主复核。',
+      policyDefaults:
+        '默认值：额度 {{allowance}}，上限 {{cap}}，冷却 {{cooldown}} 秒，打赏环 {{days}} 天内每个方向 {{min}} 次。',
+      policyUsage:
+        '管理员可用 /points policy [额度] [每日上限] [冷却] [ring-tips] [ring-window] 修改，例如 /points policy 30 300 2m，或 /points policy ring-tips:4 ring-window:30d。',
+      policyInvalid:
+        '无法设置该规则：额度 0–1,000,000，每日上限 1–1,000,000，冷却最长 7 天，打赏环次数 1–1,000，检测窗口 1–90 天。',
       policyAllowanceOverCap: '每日额度（{{allowance}}）不能高于每日上限（{{cap}}），否则额度永远用不完。',
     },
     leaderboard: {
       title: '排行榜 · {{window}}',
       titleTopic: '排行榜 · {{window}} · {{topic}}',
-      window: { '7d': '最近 7 天', '30d': '最近 30 天', all: '全部时间' },
+      window: { '7d': '最近 7 天', '30d': '最近 30 天', month: '本月', season: '本季', all: '全部时间' },
+      unknownWindow: '“{{window}}”不是排行榜的时间范围。可用：{{windows}}（例如 /leaderboard month）。',
+      resets: '将于 {{time}}（{{zone}}）重置。',
       empty: '暂时没有可排名的成员：成员回复、点赞和打赏后排行榜就会出现。',
       score: '得分 {{score}}',
-      footer: '按讨论中的影响力、内容质量与数量、持续活跃度以及（全部时间榜）加入时长排名。更新于 {{time}}。',
+      footer:
+        '按讨论中的影响力、内容质量与数量、持续活跃度以及（全部时间榜）加入时长排名。更新于 {{time}}（{{zone}}）。',
       optedOut: '你已不再出现在排行榜上。使用 /leaderboard optin 可重新加入。',
       optedIn: '你已重新出现在排行榜上。',
       why: {
@@ -227,6 +286,14 @@ export const interactionsMessages = {
         activeDays_one: '活跃 {{count}} 天',
         activeDays_other: '活跃 {{count}} 天',
       },
+    },
+    flagWhy: {
+      leg_one: '{{from}} → {{to}}：{{count}} 次打赏',
+      leg_other: '{{from}} → {{to}}：{{count}} 次打赏',
+      separator: '，',
+      ring: '{{days}} 天内 {{legs}}（每一段都达到 {{min}} 次及以上才标记为打赏环；管理员可用 /points policy 调整）。',
+      newAccounts: '双方加入都不满 {{days}} 天。',
+      unknown: '此标记产生时尚未记录原因。',
     },
     integrity: {
       alertTitle: '积分账本检查未通过',
@@ -259,6 +326,8 @@ export const interactionsMessages = {
       groups: '讨论群组',
       groupsValue: '{{count}} 个群组（模块度 {{modularity}}）',
       group: '群组 {{n}}：{{members}}',
+      groupsMore_one: '……还有 {{count}} 个群组',
+      groupsMore_other: '……还有 {{count}} 个群组',
       bridges: '桥梁成员',
       bridge: '{{member}} 连接了 {{groups}} 个群组',
       flags: '被标记的打赏',

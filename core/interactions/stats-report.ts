@@ -2,8 +2,12 @@ import type { RichReply } from '../domain/reply.ts';
 import type { Community, Locale } from '../domain/types.ts';
 import type { Translate } from '../i18n/translate.ts';
 import { activityChartSvg, renderPng } from './activity-chart.ts';
+import { flagText } from './flag-text.ts';
 import type { KolService } from './kol-service.ts';
 import type { LedgerService } from './ledger-service.ts';
+
+/** Conversation groups listed by name; beyond these the report says how many more there are. */
+export const MAX_GROUPS_LISTED = 8;
 
 /**
  * The moderators' report: `/stats` answers with it, and a weekly job can post the same reply through the Messenger.
@@ -22,8 +26,10 @@ export async function buildStatsReport(deps: {
   const { kol, community, now, periodDays, t } = deps;
   const stats = await kol.stats(community, now, periodDays);
   const flags = deps.ledger ? await deps.ledger.flags(community, 5) : [];
+  // Every group the count names is listed (up to MAX_GROUPS_LISTED, then "and N more"): "4 groups" shows four.
+  const listed = stats.groups.slice(0, MAX_GROUPS_LISTED);
   const ids = new Set<string>([
-    ...stats.groups.slice(0, 3).flatMap((g) => g.memberIds.slice(0, 3)),
+    ...listed.flatMap((g) => g.memberIds.slice(0, 3)),
     ...stats.bridges.map((b) => b.memberId),
     ...flags.flatMap((f) => f.memberIds),
   ]);
@@ -54,12 +60,15 @@ export async function buildStatsReport(deps: {
                 count: stats.groups.length,
                 modularity: stats.modularity.toFixed(2),
               }),
-              ...stats.groups.slice(0, 3).map((g, i) =>
+              ...listed.map((g, i) =>
                 t('interactions:stats.group', {
                   n: i + 1,
                   members: `${g.memberIds.slice(0, 3).map(name).join(', ')}${g.memberIds.length > 3 ? ` +${g.memberIds.length - 3}` : ''}`,
                 }),
               ),
+              ...(stats.groups.length > listed.length
+                ? [t('interactions:stats.groupsMore', { count: stats.groups.length - listed.length })]
+                : []),
             ].join('\n')
           : none,
       },
@@ -75,7 +84,10 @@ export async function buildStatsReport(deps: {
         name: t('interactions:stats.flags'),
         value: flags.length
           ? flags
-              .map((f) => t(`interactions:stats.flag.${f.kind}`, { members: f.memberIds.map(name).join(', ') }))
+              .map((f) => {
+                const { title, why } = flagText(f, name, t);
+                return `${title}: ${why}`;
+              })
               .join('\n')
           : none,
       },

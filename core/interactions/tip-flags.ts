@@ -1,39 +1,95 @@
 import type { Member } from '../domain/types.ts';
-import type { FlagKind, TipEdge } from './ledger-store.ts';
+import type { FlagDetails, FlagKind, TipEdge } from './ledger-store.ts';
 
 /**
  * Patterns of tipping that moderators should look at. Nothing is blocked automatically (friends do thank each
- * other); a flag records the members involved so a human can decide.
+ * other); a flag records the members involved, and why, so a human can decide.
  */
 
 export interface TipFlag {
   kind: FlagKind;
   memberIds: string[];
+  details: FlagDetails;
+}
+
+/** When a cycle of tips counts as a ring: the community's thresholds (/points policy ring-tips ring-window). */
+export interface RingRule {
+  /** Tips along every leg of the cycle, within the window, before it is flagged. 1 would flag one mutual thank-you. */
+  minTipsEachWay: number;
+  windowMs: number;
+}
+
+/** One leg of a cycle: how many tips went from → to within the window. */
+export interface RingLeg {
+  fromMemberId: string;
+  toMemberId: string;
+  tips: number;
+}
+
+/** A cycle closed by the new tip from → to, with its legs in order (from → to first). */
+export interface RingCandidate {
+  memberIds: string[];
+  legs: RingLeg[];
+}
+
+function countLegs(recent: readonly TipEdge[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const tip of recent) {
+    if (tip.fromMemberId === tip.toMemberId) continue;
+    let row = out.get(tip.fromMemberId);
+    if (!row) {
+      row = new Map();
+      out.set(tip.fromMemberId, row);
+    }
+    row.set(tip.toMemberId, (row.get(tip.toMemberId) ?? 0) + 1);
+  }
+  return out;
 }
 
 /**
- * A ring: the new tip from → to closes a cycle of two or three members with tips inside the window
- * (to → from, or to → x → from). Points circulating in a cycle inflate everyone in it without new value.
+ * Cycles of two or three members that the new tip from → to closes, every other leg already repeated at least
+ * `minTips` times inside the window (to → from, or to → x → from; `recent` is what `tipsAround` reads). The new tip's
+ * own leg is counted by the caller (`confirmRings`): it needs a read of its own, done only when a candidate exists.
  */
-export function findTipRings(from: string, to: string, recent: readonly TipEdge[]): string[][] {
-  const out = new Map<string, Set<string>>();
-  for (const tip of recent) {
-    if (tip.fromMemberId === tip.toMemberId) continue;
-    let set = out.get(tip.fromMemberId);
-    if (!set) {
-      set = new Set();
-      out.set(tip.fromMemberId, set);
-    }
-    set.add(tip.toMemberId);
+export function ringCandidates(from: string, to: string, recent: readonly TipEdge[], minTips: number): RingCandidate[] {
+  const legs = countLegs(recent);
+  const count = (a: string, b: string) => legs.get(a)?.get(b) ?? 0;
+  const rings: RingCandidate[] = [];
+  if (count(to, from) >= minTips) {
+    rings.push({
+      memberIds: [from, to].sort(),
+      legs: [
+        { fromMemberId: from, toMemberId: to, tips: 0 },
+        { fromMemberId: to, toMemberId: from, tips: count(to, from) },
+      ],
+    });
   }
-  const rings: string[][] = [];
-  const fromTo = out.get(to);
-  if (fromTo?.has(from)) rings.push([from, to].sort());
-  for (const middle of fromTo ?? []) {
-    if (middle === from || middle === to) continue;
-    if (out.get(middle)?.has(from)) rings.push([from, to, middle].sort());
+  for (const [middle, n] of legs.get(to) ?? []) {
+    if (middle === from || middle === to || n < minTips || count(middle, from) < minTips) continue;
+    rings.push({
+      memberIds: [from, to, middle].sort(),
+      legs: [
+        { fromMemberId: from, toMemberId: to, tips: 0 },
+        { fromMemberId: to, toMemberId: middle, tips: n },
+        { fromMemberId: middle, toMemberId: from, tips: count(middle, from) },
+      ],
+    });
   }
   return rings;
+}
+
+/** The candidates whose new leg (from → to, `forwardTips` within the window, the new tip included) is repeated too. */
+export function confirmRings(candidates: readonly RingCandidate[], forwardTips: number, rule: RingRule): TipFlag[] {
+  if (forwardTips < rule.minTipsEachWay) return [];
+  return candidates.map((c) => ({
+    kind: 'tip_ring' as const,
+    memberIds: c.memberIds,
+    details: {
+      legs: c.legs.map((leg, i) => (i === 0 ? { ...leg, tips: forwardTips } : leg)),
+      minTips: rule.minTipsEachWay,
+      windowDays: Math.round(rule.windowMs / 86_400_000),
+    },
+  }));
 }
 
 /** Both sides joined recently: the classic pattern of sock-puppet accounts feeding one another. */
@@ -42,19 +98,13 @@ export function isNewAccountPair(sender: Member, recipient: Member, now: Date, n
   return young(sender) && young(recipient);
 }
 
-export function tipFlags(
-  sender: Member,
-  recipient: Member,
-  recent: readonly TipEdge[],
-  now: Date,
-  newAccountAgeMs: number,
-): TipFlag[] {
-  const flags: TipFlag[] = findTipRings(sender.id, recipient.id, recent).map((memberIds) => ({
-    kind: 'tip_ring' as const,
-    memberIds,
-  }));
-  if (isNewAccountPair(sender, recipient, now, newAccountAgeMs)) {
-    flags.push({ kind: 'new_accounts', memberIds: [sender.id, recipient.id].sort() });
-  }
-  return flags;
+export function newAccountFlag(sender: Member, recipient: Member, now: Date, newAccountAgeMs: number): TipFlag[] {
+  if (!isNewAccountPair(sender, recipient, now, newAccountAgeMs)) return [];
+  return [
+    {
+      kind: 'new_accounts',
+      memberIds: [sender.id, recipient.id].sort(),
+      details: { newAccountDays: Math.round(newAccountAgeMs / 86_400_000) },
+    },
+  ];
 }

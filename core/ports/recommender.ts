@@ -19,7 +19,9 @@ export type RecommendationReason =
   | { kind: 'trending' }
   | { kind: 'popular' }
   /** New in the catalogue, on this topic. */
-  | { kind: 'new'; topic: string };
+  | { kind: 'new'; topic: string }
+  /** Nothing personal holds: a course on a topic the member has not explored yet. */
+  | { kind: 'explore'; topic: string };
 
 export interface CourseRecommendation {
   course: Course;

@@ -1,9 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Member } from '../domain/types.ts';
+import { UserError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { PersonalDataSource } from '../ports/personal-data.ts';
 import type { MemberStore } from '../ports/stores.ts';
+
+/** The handle an erased member's tombstone gets. */
+const FORGOTTEN_PREFIX = 'forgotten-';
 
 export interface PersonalExport {
   exportedAt: string;
@@ -38,12 +42,30 @@ export class PrivacyService {
     return { exportedAt: this.deps.clock.now().toISOString(), member: rest, sections };
   }
 
+  /**
+   * Refuses to erase the community's last admin: nobody could then change its settings, grant roles or erase anyone
+   * else on request. Another admin must be appointed first (they may then erase the former one).
+   */
+  async assertErasable(member: Member): Promise<void> {
+    if (member.role !== 'admin') return;
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.deps.members.list(member.communityId, { limit: 500, offset });
+      const other = page.some(
+        (m) => m.id !== member.id && m.role === 'admin' && !m.isBot && !m.handle.startsWith(FORGOTTEN_PREFIX),
+      );
+      if (other) return;
+      if (page.length < 500) break;
+    }
+    throw new UserError('PRIVACY_LAST_ADMIN', 'privacy:lastAdmin', { name: member.displayName });
+  }
+
   async forget(member: Member): Promise<{ touched: Record<string, number> }> {
+    await this.assertErasable(member);
     const touched: Record<string, number> = {};
     for (const source of this.deps.sources()) {
       touched[source.name] = await source.forget({ communityId: member.communityId, memberId: member.id });
     }
-    await this.deps.members.pseudonymize(member.id, `forgotten-${randomUUID().slice(0, 8)}`);
+    await this.deps.members.pseudonymize(member.id, `${FORGOTTEN_PREFIX}${randomUUID().slice(0, 8)}`);
     this.deps.log.info({ member: this.pseudonym(member.id), touched }, 'member data forgotten');
     return { touched };
   }

@@ -61,6 +61,11 @@ export interface MemberHistory {
   authors: Map<number, number>;
   /** Items the member said "not interested" to: never shown again, and their topics weigh less. */
   dismissed: Set<number>;
+  /**
+   * Items the member has (enrolled, bought; in a Q&A replay, threads they already took part in): never candidates.
+   * A view is interest, not ownership: a viewed item stays on offer.
+   */
+  owned: Set<number>;
   /** Sum of log(1 + item age in hours) at first touch: how fresh the things this member picks up tend to be. */
   sumLogAge: number;
 }
@@ -88,6 +93,8 @@ export class ActivityState {
   firstTouches = 0;
   /** Creation times, ascending, for "how many items appeared since this one". */
   readonly #sortedCreated: Float64Array;
+  /** Item indexes in creation order (parallel to #sortedCreated). */
+  readonly #byCreated: Int32Array;
 
   constructor(catalog: ItemCatalog, options: Partial<ActivityOptions> = {}) {
     this.catalog = catalog;
@@ -100,7 +107,27 @@ export class ActivityState {
     this.cooc = Array.from({ length: n }, () => new Map<number, number>());
     this.participants = Array.from({ length: n }, () => new Map<number, number>());
     this.#topicLambda = Math.LN2 / (this.options.topicHalfLifeHours * HOUR_MS);
-    this.#sortedCreated = Float64Array.from(catalog.createdAt).sort();
+    this.#byCreated = Int32Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => (catalog.createdAt[a] as number) - (catalog.createdAt[b] as number) || a - b,
+    );
+    this.#sortedCreated = Float64Array.from(this.#byCreated, (i) => catalog.createdAt[i] as number);
+  }
+
+  /**
+   * The `k` newest items created strictly before `at` (newest first): the alternatives a member really weighs in a
+   * living community, used as hard negatives when the blend is learned.
+   */
+  newestBefore(at: number, k: number): Int32Array {
+    const end = this.#lowerBound(at);
+    const from = Math.max(0, end - k);
+    const out = new Int32Array(end - from);
+    for (let i = end - 1, o = 0; i >= from; i--, o++) out[o] = this.#byCreated[i] as number;
+    return out;
+  }
+
+  /** How many items exist (were created strictly before `at`). */
+  existingAt(at: number): number {
+    return this.#lowerBound(at);
   }
 
   /** Items created strictly after `from` and strictly before `to` (binary search over creation times). */
@@ -157,6 +184,7 @@ export class ActivityState {
         topics: new Map(),
         authors: new Map(),
         dismissed: new Set(),
+        owned: new Set(),
         sumLogAge: 0,
       };
       this.members.set(member, h);
@@ -164,14 +192,18 @@ export class ActivityState {
     return h;
   }
 
-  /** One interaction: `strength` is the verb's weight (an enrolment counts more than a view). */
-  observe(member: number, item: number, at: number, strength = 1): void {
+  /**
+   * One interaction: `strength` is the verb's weight (an enrolment counts more than a view); `owns` says whether it
+   * takes the item off the member's list (an enrolment does, a view does not).
+   */
+  observe(member: number, item: number, at: number, strength = 1, owns = true): void {
     this.now = Math.max(this.now, at);
     this.version++;
     this.count[item]! += strength;
     this.trendShort.add(item, at, strength);
     this.trendLong.add(item, at, strength);
     const h = this.history(member);
+    if (owns) h.owned.add(item);
     const known = h.position.get(item);
     const who = this.participants[item] as Map<number, number>;
     who.set(member, (who.get(member) ?? 0) + 1);

@@ -10,7 +10,7 @@ import {
   memberContentVector,
   queryContext,
 } from './features.ts';
-import { type Grouping, groupMembers, nearestGroup } from './groups.ts';
+import { alignGroups, type Grouping, groupMembers, nearestGroup } from './groups.ts';
 import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
 import { defaultWeights, fitRanker, type RankerOptions, type RankerWeights, type RankingExample } from './ranker.ts';
 
@@ -26,6 +26,10 @@ export interface EngineOptions {
   ranker: Partial<RankerOptions>;
   /** Alternatives sampled per learning example. */
   negatives: number;
+  /** Share of the alternatives drawn from the newest items of the moment (the rest uniformly). */
+  hardNegatives: number;
+  /** The examples a fit reads (the ranker's maxFitExamples): the blend is refitted once 5% of them are new. */
+  refitWindow: number;
   /** Only the most recent examples are kept: the blend follows how the community behaves now. */
   maxExamples: number;
   /** Examples need this many interactions observed in total before the blend is learned instead of the prior. */
@@ -48,6 +52,8 @@ export const DEFAULT_ENGINE: EngineOptions = {
   als: {},
   ranker: {},
   negatives: 30,
+  hardNegatives: 0.5,
+  refitWindow: 2000,
   maxExamples: 8000,
   minExamples: 50,
   groups: true,
@@ -79,6 +85,9 @@ export class RecommenderEngine {
   #groupSignal: GroupSignal | null = null;
   ranker: RankerWeights = defaultWeights();
   #examples: RankingExample[] = [];
+  /** Examples collected so far, and how many there were at the last fit of the blend. */
+  #collected = 0;
+  #fittedAt = 0;
   /** The blend as fitted, before shrinking towards the prior (the next fit warm-starts from it). */
   #learned: RankerWeights | null = null;
   #groupedAt = Number.NEGATIVE_INFINITY;
@@ -125,9 +134,9 @@ export class RecommenderEngine {
    * Records an interaction. With `learn`, it also becomes a training example for the blend: the features of the
    * item chosen and of sampled items that were on offer, computed from the state just before it happened.
    */
-  observe(member: number, item: number, at: number, strength = 1, learn = true): void {
+  observe(member: number, item: number, at: number, strength = 1, learn = true, owns = true): void {
     if (learn) this.#collect(member, item, at);
-    this.state.observe(member, item, at, strength);
+    this.state.observe(member, item, at, strength, owns);
   }
 
   #collect(member: number, item: number, at: number): void {
@@ -136,12 +145,29 @@ export class RecommenderEngine {
     const src = this.sources;
     const q = queryContext(src, member, at);
     if (q.excluded[item]) return;
-    const n = this.state.catalog.size;
     const m = this.options.negatives;
     const rows: number[] = [item];
+    // Half the alternatives are the newest items of the moment (what the member actually weighed: in a living
+    // community most picks are recent), half uniform over what existed. Uniform alternatives alone are mostly old
+    // and only teach "new beats old"; the newest ones teach what makes a member pick one new item over another.
+    const existing = this.state.existingAt(at);
+    const newest = this.state.newestBefore(at, Math.max(2 * m, Math.ceil(existing * 0.05)));
+    const hard = Math.ceil(m * this.options.hardNegatives);
+    const taken = new Set<number>([item]);
+    for (let tries = 0; rows.length <= hard && tries < hard * 4 && newest.length > 0; tries++) {
+      const j = newest[Math.floor(this.#random() * newest.length)] as number;
+      if (!taken.has(j) && !q.excluded[j]) {
+        taken.add(j);
+        rows.push(j);
+      }
+    }
+    const n = this.state.catalog.size;
     for (let tries = 0; rows.length <= m && tries < m * 20; tries++) {
       const j = Math.floor(this.#random() * n);
-      if (j !== item && !q.excluded[j]) rows.push(j);
+      if (!taken.has(j) && !q.excluded[j]) {
+        taken.add(j);
+        rows.push(j);
+      }
     }
     if (rows.length < 2) return;
     const features = new Float32Array(rows.length * FEATURE_COUNT);
@@ -150,6 +176,7 @@ export class RecommenderEngine {
     });
     // Every member should count, not mostly the few most active ones: a member's n-th pick weighs 1/√n.
     this.#examples.push({ features, rows: rows.length, weight: 1 / Math.sqrt(1 + (h?.items.length ?? 0)) });
+    this.#collected++;
     if (this.#examples.length > this.options.maxExamples) {
       this.#examples.splice(0, this.#examples.length - this.options.maxExamples);
     }
@@ -157,10 +184,13 @@ export class RecommenderEngine {
 
   /** Refits ALS (warm-started from the last fit), interest groups and the blend. */
   retrain(at: number, force = false): void {
-    const members = [...this.state.members.keys()];
-    const rowsCount = members.length === 0 ? 0 : Math.max(...members) + 1;
+    // A loop, not Math.max(...keys): spreading a member-sized array into arguments overflows the stack (~125k).
+    let rowsCount = 0;
     let nnz = 0;
-    for (const h of this.state.members.values()) nnz += h.items.length;
+    for (const [m, h] of this.state.members) {
+      if (m + 1 > rowsCount) rowsCount = m + 1;
+      nnz += h.items.length;
+    }
     const row = new Int32Array(nnz);
     const col = new Int32Array(nnz);
     const value = new Float32Array(nnz);
@@ -184,7 +214,12 @@ export class RecommenderEngine {
       this.#regroup(at);
       this.#groupedAt = at;
     }
-    if (this.#examples.length >= this.options.minExamples) {
+    // The blend is refitted when enough has changed since the last fit (a quiet day adds a handful of examples to
+    // thousands: refitting then costs a full pass and moves nothing).
+    const fresh = this.#collected - this.#fittedAt;
+    const enough = fresh >= Math.max(20, 0.05 * Math.min(this.#examples.length, this.options.refitWindow));
+    if (this.#examples.length >= this.options.minExamples && (force || enough || !this.#learned)) {
+      this.#fittedAt = this.#collected;
       this.#learned = fitRanker(this.#examples, this.options.ranker, this.#learned ?? undefined);
       this.ranker = shrink(this.#learned, this.#examples.length, this.options.priorExamples);
     }
@@ -209,7 +244,15 @@ export class RecommenderEngine {
       return out;
     };
     if (members.length < 4) return;
-    const grouping = groupMembers({ vectors, topicsOf }, this.#random);
+    // Matched to the previous retrain's groups, so a group keeps its number and label while its members stay.
+    const before = this.grouping;
+    const previous = before
+      ? {
+          groups: before.groups,
+          members: new Map([...this.#groupRow].map(([m, r]) => [m, before.assignment[r] as number] as const)),
+        }
+      : null;
+    const grouping = alignGroups(previous, groupMembers({ vectors, topicsOf }, this.#random), members);
     this.grouping = grouping;
     this.#groupRow = new Map(members.map((m, r) => [m, r]));
     const n = this.state.catalog.size;

@@ -59,7 +59,7 @@ export interface QueryContext {
   member: number;
   at: number;
   topicWeights: Map<number, number>;
-  /** Items the member already has (history), dismissed or authored: never candidates. */
+  /** Items the member owns, dismissed or authored, and items that did not exist yet: never candidates. */
   excluded: Uint8Array;
   userFactors: Float32Array | null;
   contentVector: Float32Array | null;
@@ -89,7 +89,7 @@ export function queryContext(src: FeatureSources, member: number, at: number): Q
   const knn = new Float32Array(n);
   let userFactors: Float32Array | null = null;
   if (h) {
-    for (const i of h.items) excluded[i] = 1;
+    for (const i of h.owned) excluded[i] = 1;
     for (const i of h.dismissed) excluded[i] = 1;
     // Item-kNN over the most recent window, newest weighted most.
     const len = h.items.length;

@@ -17,6 +17,8 @@ export interface InterestGroup {
   index: number;
   /** Best first, at most `labelTopics`. */
   label: string[];
+  /** The group's leading topics, best first (twice the label's length): whether an older label still fits. */
+  topics?: string[];
   size: number;
   centroid: Float32Array;
 }
@@ -158,11 +160,11 @@ function group(
     if (size > LABEL_SAMPLE) return;
     for (const [t, w] of input.topicsOf(m)) weights.set(t, (weights.get(t) ?? 0) + w);
   });
-  const label = [...weights.entries()]
+  const topics = [...weights.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, labelTopics)
+    .slice(0, labelTopics * 2)
     .map(([t]) => t);
-  return { index, label, size, centroid };
+  return { index, label: topics.slice(0, labelTopics), topics, size, centroid };
 }
 
 /** The nearest group for a vector that was not in the grouping (a new member between recomputations). */
@@ -177,4 +179,57 @@ export function nearestGroup(grouping: Grouping, vector: Float32Array): number {
     }
   }
   return best;
+}
+
+/**
+ * Keeps interest groups recognisable across retrains: each new group takes the index and label of the previous group
+ * it shares the most members with (greedy on overlap, largest first, each old group used once), and keeps the old label
+ * while its topics are still among the group's leading ones, so "Group 2 · data, ai" does not become "Group 1 ·
+ * ai, data" because K-means numbered its clusters differently or two topic weights swapped. Indexes stay 0..k-1
+ * (the engine indexes arrays by them): an old group whose index is k or more cannot be matched, and unmatched new
+ * groups take the smallest free indexes with their own labels.
+ */
+export function alignGroups(
+  previous: { groups: readonly InterestGroup[]; members: ReadonlyMap<number, number> } | null,
+  next: Grouping,
+  members: readonly number[],
+  /** The new group's topics, best first (longer than a label), to decide whether the old label still holds. */
+  topicsOf: (group: InterestGroup) => readonly string[] = (g) => g.topics ?? g.label,
+): Grouping {
+  if (!previous || previous.groups.length === 0) return next;
+  const overlap = new Map<string, number>();
+  members.forEach((m, row) => {
+    const old = previous.members.get(m);
+    if (old === undefined) return;
+    const key = `${next.assignment[row]}|${old}`;
+    overlap.set(key, (overlap.get(key) ?? 0) + 1);
+  });
+  const pairs = [...overlap.entries()]
+    .map(([key, count]) => {
+      const [g, old] = key.split('|').map(Number) as [number, number];
+      return { g, old, count };
+    })
+    .sort((a, b) => b.count - a.count || a.g - b.g || a.old - b.old);
+  const renumber = new Map<number, number>();
+  const usedOld = new Set<number>();
+  for (const p of pairs) {
+    if (p.old >= next.k || renumber.has(p.g) || usedOld.has(p.old)) continue;
+    renumber.set(p.g, p.old);
+    usedOld.add(p.old);
+  }
+  const free = Array.from({ length: next.k }, (_, i) => i).filter((i) => !usedOld.has(i));
+  for (const g of next.groups) if (!renumber.has(g.index)) renumber.set(g.index, free.shift() as number);
+  const oldLabels = new Map(previous.groups.map((g) => [g.index, g.label]));
+  const groups = next.groups
+    .map((g): InterestGroup => {
+      const index = renumber.get(g.index) as number;
+      const matched = usedOld.has(index);
+      const old = matched ? oldLabels.get(index) : undefined;
+      const leading = new Set(topicsOf(g));
+      const keep = old && old.length > 0 && old.every((topic) => leading.has(topic));
+      return { ...g, index, label: keep ? [...old] : g.label };
+    })
+    .sort((a, b) => a.index - b.index);
+  const assignment = Int32Array.from(next.assignment, (g) => renumber.get(g) as number);
+  return { ...next, assignment, groups };
 }

@@ -15,7 +15,8 @@ import { topK } from './topk.ts';
 
 /** Why an item was picked: the signal that lifted it most, with what a member needs to read it. */
 export interface Reason {
-  signal: FeatureName;
+  /** `explore`: nothing personal holds; the course is offered as something new to the member (see reasons.ts). */
+  signal: FeatureName | 'explore';
   /** The history item behind "because you read …" (item-kNN, content). */
   becauseOf?: number;
   /** The topic behind "because you like …" / "new this week in …". */

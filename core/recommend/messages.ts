@@ -20,6 +20,8 @@ export const recommendMessages = {
       newRecently: 'Recently published in {{topic}}',
       trending: 'Members are engaging with it right now',
       popular: 'Popular in this community',
+      explore: 'Something new to explore: {{topic}}',
+      exploreAny: 'Something new to explore',
     },
     price: {
       free: 'Free',
@@ -71,6 +73,8 @@ export const recommendMessages = {
       newRecently: '{{topic}} 近期新课',
       trending: '成员们正在热烈参与',
       popular: '社区热门',
+      explore: '换个方向看看：{{topic}}',
+      exploreAny: '换个方向看看',
     },
     price: {
       free: '免费',

@@ -92,38 +92,53 @@ export function fitRanker(
     const variance = (sq[a] as number) / rows - (mean[a] as number) ** 2;
     std[a] = variance > 1e-12 ? Math.sqrt(variance) : 1;
   }
+  // Standardised once per fit: the loops below then only multiply and add.
+  const xs = examples.map((ex) => {
+    const x = new Float64Array(ex.rows * d);
+    for (let r = 0; r < ex.rows; r++) {
+      for (let a = 0; a < d; a++) {
+        x[r * d + a] = ((ex.features[r * d + a] as number) - (mean[a] as number)) / (std[a] as number);
+      }
+    }
+    return x;
+  });
   const w = new Float64Array(d);
   if (warm) for (let a = 0; a < d; a++) w[a] = warm.weights[a] as number;
   // Adam: robust to the very different scales of gradients across signals.
   const m = new Float64Array(d);
   const v = new Float64Array(d);
   const grad = new Float64Array(d);
-  const z = new Float64Array(d);
-  const scores: number[] = [];
+  let scores = new Float64Array(64);
+  let totalWeight = 0;
+  for (const ex of examples) totalWeight += ex.weight ?? 1;
   const iterations = warm ? opts.warmIterations : opts.iterations;
   for (let it = 1; it <= iterations; it++) {
     grad.fill(0);
-    let totalWeight = 0;
-    for (const ex of examples) {
-      const exWeight = ex.weight ?? 1;
-      totalWeight += exWeight;
+    for (let e = 0; e < examples.length; e++) {
+      const ex = examples[e] as RankingExample;
+      const x = xs[e] as Float64Array;
+      const rowsN = ex.rows;
+      if (scores.length < rowsN) scores = new Float64Array(rowsN);
       let max = Number.NEGATIVE_INFINITY;
-      for (let r = 0; r < ex.rows; r++) {
+      for (let r = 0; r < rowsN; r++) {
         let s = 0;
-        for (let a = 0; a < d; a++)
-          s += (w[a] as number) * (((ex.features[r * d + a] as number) - (mean[a] as number)) / (std[a] as number));
+        const o = r * d;
+        for (let a = 0; a < d; a++) s += (w[a] as number) * (x[o + a] as number);
         scores[r] = s;
         if (s > max) max = s;
       }
       let sum = 0;
-      for (let r = 0; r < ex.rows; r++) {
-        scores[r] = Math.exp((scores[r] as number) - max);
-        sum += scores[r] as number;
+      for (let r = 0; r < rowsN; r++) {
+        const z = Math.exp((scores[r] as number) - max);
+        scores[r] = z;
+        sum += z;
       }
-      for (let r = 0; r < ex.rows; r++) {
+      const exWeight = ex.weight ?? 1;
+      for (let r = 0; r < rowsN; r++) {
         const p = exWeight * ((scores[r] as number) / sum - (r === 0 ? 1 : 0));
-        for (let a = 0; a < d; a++)
-          grad[a]! += p * (((ex.features[r * d + a] as number) - (mean[a] as number)) / (std[a] as number));
+        if (p === 0) continue;
+        const o = r * d;
+        for (let a = 0; a < d; a++) grad[a]! += p * (x[o + a] as number);
       }
     }
     for (let a = 0; a < d; a++) {
@@ -132,8 +147,7 @@ export function fitRanker(
       v[a] = 0.999 * (v[a] as number) + 0.001 * g * g;
       const mh = (m[a] as number) / (1 - 0.9 ** it);
       const vh = (v[a] as number) / (1 - 0.999 ** it);
-      z[a] = mh / (Math.sqrt(vh) + 1e-8);
-      w[a]! -= opts.learningRate * (z[a] as number);
+      w[a]! -= (opts.learningRate * mh) / (Math.sqrt(vh) + 1e-8);
     }
   }
   return { weights: Float32Array.from(w), mean: Float32Array.from(mean), std };

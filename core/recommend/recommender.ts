@@ -81,6 +81,8 @@ export function reasonOf(pick: Recommendation): RecommendationReason {
       return { kind: 'trending' };
     case 'popularity':
       return { kind: 'popular' };
+    case 'explore':
+      return { kind: 'explore', topic };
     default:
       return { kind: 'new', topic };
   }

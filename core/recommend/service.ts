@@ -11,6 +11,7 @@ import { FEATURES, normalise } from './features.ts';
 import type { Reason } from './hybrid.ts';
 import { hourIn, ProfileAccumulator } from './profile.ts';
 import type { RankerWeights } from './ranker.ts';
+import { type MemberFacts, truthfulReason } from './reasons.ts';
 import { COURSE_STRENGTH, eventText, eventTopics, SIGNAL_VERBS, topicStrength } from './signals.ts';
 import type { RecommenderSnapshotStore } from './snapshot-store.ts';
 
@@ -267,7 +268,9 @@ export class RecommendService {
       const strength = COURSE_STRENGTH[event.verb] ?? 0;
       const courseTopics = item !== undefined && strength > 0 ? (courses[item]?.tags ?? []) : [];
       profile.observe(event, hourIn(event.occurredAt, snapshot.timezone), courseTopics, strength);
-      if (item !== undefined && strength > 0) engine.observe(m, item, at, strength, learn);
+      // Viewing is interest, not ownership: a viewed course stays on the member's list.
+      if (item !== undefined && strength > 0)
+        engine.observe(m, item, at, strength, learn, event.verb !== 'course.viewed');
       else if (item !== undefined && event.verb === 'course.dismissed') engine.dismiss(m, item, at);
       // Topics named by non-course events (messages, searches, digest votes, corrections) feed the same
       // decayed topic weights the ranker reads, when a course carries that topic.
@@ -339,15 +342,23 @@ export class RecommendService {
     const picks = engine.recommend(m, now, { k: options.k ?? 5, ...(topic !== undefined ? { topic } : {}) });
     const group = engine.groupOf(m);
     const groupLabel = group >= 0 ? (engine.grouping?.groups[group]?.label ?? []) : [];
+    const facts = memberFacts(snapshot, m, profile, now);
     return picks
       .filter((p) => !(profile && (snapshot.courses[p.item]?.tags ?? []).some((t) => profile.isBlocked(t))))
-      .map((p) => ({
-        course: snapshot.courses[p.item] as Course,
-        score: p.score,
-        reason: p.reason,
-        becauseOf: p.reason.becauseOf !== undefined ? (snapshot.courses[p.reason.becauseOf] ?? null) : null,
-        groupLabel,
-      }));
+      .map((p) => {
+        const checked = truthfulReason(
+          p.reason.signal === 'group' && groupLabel.length === 0 ? { signal: 'popularity' } : p.reason,
+          p.item,
+          facts,
+        );
+        return {
+          course: snapshot.courses[p.item] as Course,
+          score: p.score,
+          reason: checked,
+          becauseOf: checked.becauseOf !== undefined ? (snapshot.courses[checked.becauseOf] ?? null) : null,
+          groupLabel,
+        };
+      });
   }
 
   async profile(community: Pick<Community, 'id' | 'timezone'>, member: Member): Promise<MemberProfile> {
@@ -399,4 +410,34 @@ export class RecommendService {
     const snapshot = await this.#current(community);
     return [...snapshot.engine.state.catalog.topicNames].sort();
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/** What is true of a member, from their data, for checking the reasons shown under their picks. */
+function memberFacts(snapshot: Snapshot, m: number, profile: ProfileAccumulator | undefined, now: number): MemberFacts {
+  const { state } = snapshot.engine;
+  const h = state.members.get(m);
+  const tags = (item: number) => (snapshot.courses[item]?.tags ?? []).map((t) => t.trim().toLowerCase());
+  return {
+    interests: profile?.topicWeights(now) ?? new Map(),
+    history: new Set(h?.items ?? []),
+    knowsAuthorOf: (item) => {
+      const author = state.catalog.authorOf[item] as number;
+      return author >= 0 && (h?.authors.get(author) ?? 0) > 0;
+    },
+    peersTook: (item) => {
+      if (!h || h.items.length === 0) return false;
+      for (const v of (state.participants[item] ?? new Map<number, number>()).keys()) {
+        if (v === m) continue;
+        const hv = state.members.get(v);
+        if (hv?.items.some((i) => i !== item && h.position.has(i))) return true;
+      }
+      return false;
+    },
+    recentInteractions: (item) => state.trendShort.at(item, now),
+    interactions: (item) => state.count[item] as number,
+    ageDays: (item) => (now - (state.catalog.createdAt[item] as number)) / DAY_MS,
+    topicsOf: tags,
+  };
 }

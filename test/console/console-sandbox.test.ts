@@ -59,7 +59,9 @@ describe('console sandbox on the demo community', () => {
   it('explains invalid options precisely, in Chinese for a Chinese member', async () => {
     const turn = await app.console.run('@chen /language fr');
     expect(turn?.status).toBe('OPTION_INVALID');
-    expect(turn?.output).toContain('`language` 应为以下之一：en, zh-CN，但收到的是“fr”');
+    expect(turn?.output).toContain(
+      '`language` 应为以下之一：en, zh-CN（也可写：zh, cn, 中文, english, 英文），但收到的是“fr”',
+    );
   });
 
   it('names an unknown member politely', async () => {

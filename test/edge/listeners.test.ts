@@ -1,11 +1,16 @@
 import crypto from 'node:crypto';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DiscordAdapter, startDiscord } from '../../adapters/discord/adapter.ts';
+import { startStripeWebhooks } from '../../adapters/payments/stripe-webhooks.ts';
+import type { HardenedListener } from '../../adapters/shared/hardened-listener.ts';
 import { type SlackAdapter, startSlack } from '../../adapters/slack/adapter.ts';
 import { startTelegram, type TelegramAdapter } from '../../adapters/telegram/adapter.ts';
+import { systemClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { FAKE_APP_ID, type FakeDiscord, startFakeDiscord } from '../fakes/discord.ts';
 import { type FakeSlack, signSlack, slackPayloads, startFakeSlack } from '../fakes/slack.ts';
+import { stripeEvent } from '../fakes/stripe.ts';
 import { type FakeTelegram, startFakeTelegram, telegramUpdates } from '../fakes/telegram.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { rawExchange, rawPost } from '../support/raw-http.ts';
@@ -104,6 +109,8 @@ describe('inbound listeners', () => {
   let discord: DiscordAdapter;
   let slack: SlackAdapter;
   let telegram: TelegramAdapter;
+  let stripe: HardenedListener;
+  const STRIPE_SECRET = 'whsec_edge_secret';
   const discordKeys = crypto.generateKeyPairSync('ed25519');
   const discordPublicKey = discordKeys.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
   const SLACK_SECRET = 'edge-signing-secret';
@@ -111,7 +118,22 @@ describe('inbound listeners', () => {
   let updateId = 50_000;
 
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp({
+      env: {
+        STRIPE_SECRET_KEY: 'sk_test_edge',
+        STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+        STRIPE_RETURN_URL: 'https://x.test/',
+      },
+    });
+    stripe = await startStripeWebhooks({
+      payments: app.services.payments,
+      webhookSecret: STRIPE_SECRET,
+      host: '127.0.0.1',
+      port: 0,
+      log: silentLogger,
+      clock: systemClock,
+      limits: LIMITS,
+    });
     [discordFake, slackFake, telegramFake] = await Promise.all([
       startFakeDiscord(),
       startFakeSlack(),
@@ -167,7 +189,7 @@ describe('inbound listeners', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled([discord?.stop(), slack?.stop(), telegram?.stop()]);
+    await Promise.allSettled([discord?.stop(), slack?.stop(), telegram?.stop(), stripe?.close()]);
     await Promise.all([discordFake?.close(), slackFake?.close(), telegramFake?.close()]);
     await app?.dispose();
   });
@@ -196,6 +218,23 @@ describe('inbound listeners', () => {
         slackFake.responseUrl(`edge-${updateId}`),
       ),
     ).toString();
+
+  const stripeSigner = new Stripe('sk_test_edge');
+  hostileClients('Stripe webhooks', () => ({
+    port: () => stripe.address.port,
+    host: () => stripe.address.address,
+    path: '/stripe/webhooks',
+    sign: (payload, skewSeconds = 0) => ({
+      'stripe-signature': stripeSigner.webhooks.generateTestHeaderString({
+        payload,
+        secret: STRIPE_SECRET,
+        timestamp: Math.floor(Date.now() / 1000) + skewSeconds,
+      }),
+    }),
+    genuine: () => JSON.stringify(stripeEvent(`evt_edge_${++updateId}`, 'customer.created', { id: 'cus_edge' })),
+    contentType: 'application/json',
+    unsignedStatus: 400,
+  }));
 
   hostileClients('Discord interactions', () => ({
     port: () => discord.interactionsAddress?.port ?? 0,

@@ -96,12 +96,21 @@ describe('tipping and leaderboards in the console sandbox', () => {
     expect(zh.output).toContain('排行榜 · 最近 7 天');
   });
 
-  it('shows flagged tipping to moderators only', async () => {
+  it('does not call one mutual thank-you a ring; flags repeated reciprocity with why, to moderators only', async () => {
     await say('@bob /tip @alice 1 thanks back');
+    const none = await say('@mod /tips flags');
+    expect(none.status).toBe('ok');
+    expect(none.output).not.toContain('tip ring');
+    // A community that wants the strictest rule: one tip each way is enough.
+    expect((await say('@admin /points policy ring-tips:1 ring-window:7d')).status).toBe('ok');
+    app.clock.advance(61_000);
+    await say('@bob /tip @alice 1 thanks again');
     const flags = await say('@mod /tips flags');
-    expect(flags.status).toBe('ok');
     expect(flags.output).toMatch(/tip ring: (Alice, Bob|Bob, Alice)/);
+    expect(flags.output).toMatch(/Bob → Alice: 2 tips, Alice → Bob: 1 tip within 7 days/);
+    expect(flags.output).toContain('a ring is flagged at 1 or more along every leg');
     expect((await say('@alice /tips flags')).status).toBe('PERMISSION_DENIED');
+    await say('@admin /points policy ring-tips:3 ring-window:14d');
   });
 
   it('gives moderators stats with a chart and flags', async () => {

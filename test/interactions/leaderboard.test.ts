@@ -3,6 +3,7 @@ import { createCoreStores } from '../../adapters/storage/index.ts';
 import { createInteractionStores } from '../../adapters/storage/interactions-storage.ts';
 import type { Community, EventVerb, Member } from '../../core/domain/types.ts';
 import { KolService } from '../../core/interactions/kol-service.ts';
+import { windowStart } from '../../core/interactions/leaderboard.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -125,5 +126,32 @@ describe('KOL leaderboard', () => {
       'm299',
     ]);
     expect(await store.top(community.id, 'all', 'nothing', 10)).toBeNull();
+  });
+});
+
+describe('calendar leaderboards', () => {
+  it('never show last month’s board after the reset, even from a fresh snapshot', async () => {
+    const zone = community.timezone;
+    const start = windowStart('month', clock.now(), zone)!;
+    // Five minutes before this month began, then ten minutes later (inside the snapshot's 15-minute freshness).
+    const before = new Date(start.getTime() - 5 * 60_000);
+    const first = await kol.leaderboard(community, 'month', null, before);
+    expect(first.computedAt).toEqual(before);
+    const after = new Date(start.getTime() + 5 * 60_000);
+    const second = await kol.leaderboard(community, 'month', null, after);
+    expect(second.computedAt).toEqual(after);
+  });
+
+  it('numbers pages on from the previous one, without gaps for opted-out members', async () => {
+    await kol.leaderboard(community, 'all', null, clock.now(), 2);
+    const all = (await kol.leaderboard(community, 'all', null, clock.now(), 10)).entries.map((e) => e.member.handle);
+    await kol.setOptOut(community, members[all[0]!]!, true, clock.now());
+    const page1 = await kol.leaderboard(community, 'all', null, clock.now(), 2, 0);
+    const page2 = await kol.leaderboard(community, 'all', null, clock.now(), 2, 2);
+    expect([...page1.entries, ...page2.entries].map((e) => e.rank)).toEqual(
+      [1, 2, 3, 4].slice(0, page1.entries.length + page2.entries.length),
+    );
+    expect([...page1.entries, ...page2.entries].map((e) => e.member.handle)).toEqual(all.slice(1, 5));
+    expect(page1.hasMore).toBe(all.length - 1 > 2);
   });
 });

@@ -208,15 +208,39 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         expect((await f.ledger.balance(f.community, f.members.ann!, NOW)).allowanceLeft).toBe(10);
       });
 
-      it('flags tip rings and brand-new accounts tipping each other', async () => {
-        await tip('ann', 'bob', 1, 'r1');
-        await tip('bob', 'cat', 1, 'r2');
-        const closing = await tip('cat', 'ann', 1, 'r3');
-        expect(closing.flagged).toBe(true);
+      it('flags repeated tip rings (not one round of thanks) with why, and brand-new accounts tipping each other', async () => {
+        // Each leg three times (the default threshold), a minute apart for the per-pair cooldown.
+        let minute = 0;
+        const round = async (n: number) => {
+          const when = () => at(new Date(NOW.getTime() - 3_600_000 + 60_000 * minute++).toISOString());
+          const results = [];
+          for (const [from, to] of [
+            ['ann', 'bob'],
+            ['bob', 'cat'],
+            ['cat', 'ann'],
+          ] as const) {
+            results.push(await tip(from, to, 1, `r${n}-${from}`, when()));
+          }
+          return results;
+        };
+        expect((await round(1)).some((r) => r.flagged)).toBe(false);
+        expect((await round(2)).some((r) => r.flagged)).toBe(false);
+        expect(await f.ledger.flags(f.community)).toEqual([]);
+        const third = await round(3);
+        expect(third.map((r) => r.flagged)).toEqual([false, false, true]);
         const flags = await f.ledger.flags(f.community);
         expect(flags.map((x) => [x.kind, x.memberIds])).toEqual([
           ['tip_ring', [f.members.ann!.id, f.members.bob!.id, f.members.cat!.id].sort()],
         ]);
+        expect(flags[0]!.details).toEqual({
+          legs: [
+            { fromMemberId: f.members.cat!.id, toMemberId: f.members.ann!.id, tips: 3 },
+            { fromMemberId: f.members.ann!.id, toMemberId: f.members.bob!.id, tips: 3 },
+            { fromMemberId: f.members.bob!.id, toMemberId: f.members.cat!.id, tips: 3 },
+          ],
+          minTips: 3,
+          windowDays: 14,
+        });
 
         const young = new Date(NOW.getTime() - 86_400_000);
         await db.prisma.member.updateMany({ where: { id: { in: [f.members.dan!.id] } }, data: { joinedAt: young } });

@@ -41,6 +41,7 @@ describe('removing a community', () => {
     await say('@mod /digest schedule add "0 10 * * *" Asia/Shanghai');
     app.clock.advance(86_400_000);
     await app.services.content.digests.runDue();
+    await app.services.content.learnOnce();
     await say('@alice /tip @bob 5 thanks');
     await say('@admin /points policy 20');
     await say('@mod /points grant @bob 3 "helpful answer"');
@@ -53,6 +54,17 @@ describe('removing a community', () => {
     await say(`@mod /course access ${course!.id} role:role-1`);
     await say(`@alice /buy ${course!.id}`);
     await say(`@mod /course grant @bob ${course!.id}`);
+    // A provider's payment (with its ledger entry and subscription), a mismatched one, and a premium SKU.
+    const [order] = await app.services.commerce.listOrders(demo, { status: 'pending' });
+    const paid = { provider: 'telegram' as const, orderId: order!.id, currency: order!.currency, at: app.clock.now() };
+    await app.services.payments.paid({
+      ...paid,
+      providerRef: 'charge-1',
+      amountMinor: order!.amountMinor,
+      subscriptionRef: 'sub-1',
+    });
+    await app.services.payments.paid({ ...paid, providerRef: 'charge-2', amountMinor: 1 });
+    await say(`@mod /payments sku ${course!.id} 123456789012345678`);
     const [alice, bob] = await app.services.members.getMany([
       (await app.services.members.findByHandle(demo, 'alice'))!.id,
       (await app.services.members.findByHandle(demo, 'bob'))!.id,

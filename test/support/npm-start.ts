@@ -22,11 +22,11 @@ export interface StartedApp {
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !/^(DISCORD|SLACK|TELEGRAM|FEED|LOG)_/.test(k) && k !== 'DATABASE_URL' && !k.startsWith('npm_'),
+      ([k]) => !/^(DISCORD|SLACK|TELEGRAM|FEED|LOG|WEB)_/.test(k) && k !== 'DATABASE_URL' && !k.startsWith('npm_'),
     ),
   );
   // Free ports, so tests running side by side never meet on the documented ones.
-  return { ...base, DEMO_FEED_PORT: '0', OPS_PORT: '0', ...env };
+  return { ...base, DEMO_FEED_PORT: '0', OPS_PORT: '0', WEB_PORT: '0', ...env };
 }
 
 export function startApp(env: Record<string, string>, args: string[] = []): StartedApp {

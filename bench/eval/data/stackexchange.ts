@@ -136,3 +136,18 @@ export function loadStackExchange(dir: string): StackExchangeDump {
   const tags = readRows(dir, 'Tags.xml', 'tags').map((r) => r.TagName ?? '');
   return { posts, users, comments, votes, tags };
 }
+
+/** Stack Exchange's "Community" user: a bot that owns wiki posts and bumps old questions, never a member. */
+export const COMMUNITY_BOT = -1;
+
+export const isMember = (userId: number | null): userId is number => userId !== null && userId !== COMMUNITY_BOT;
+
+/**
+ * Favourites (and other votes) carry only their day. Placed at the day's last millisecond, they never come before
+ * what happened on that day; placing them at the question's creation (plus a second) would leak the answer to any
+ * ranking that favours new questions.
+ */
+export function endOfDay(d: Date): number {
+  const day = 86_400_000;
+  return Math.floor(d.getTime() / day) * day + day - 1;
+}

@@ -60,6 +60,8 @@ export const myCoursesCommand = defineCommerceCommand({
     const now = clock.now();
     const items = [];
     for (const e of entitlements) {
+      // Refunded or disputed purchases are no longer the member's.
+      if (e.revokedAt) continue;
       const course = await services.courses.get(e.courseId);
       if (!course) continue;
       const date = e.expiresAt ? formatDate(e.expiresAt, locale, community.timezone) : '';

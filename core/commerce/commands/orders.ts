@@ -1,6 +1,7 @@
 import { formatPrice } from '../../domain/money.ts';
 import { hasPermission } from '../../domain/types.ts';
 import { option } from '../../framework/options.ts';
+import { isPastEnd, pageButtons, pageFooter, pageOfList, pageOption, pageRequest } from '../../framework/paging.ts';
 import { short } from '../commerce-service.ts';
 import { formatDate } from '../course-card.ts';
 import { defineCommerceCommand } from './shared.ts';
@@ -20,16 +21,20 @@ export const ordersCommand = defineCommerceCommand({
       description: { en: 'pending, paid or cancelled', 'zh-CN': 'pending、paid 或 cancelled' },
       choices: ['pending', 'paid', 'cancelled'] as const,
     }),
+    page: pageOption,
   },
   async handler({ input, member, community, services, t, locale }) {
     const { commerce } = services;
     const mine = hasPermission(member.role, 'moderator')
       ? undefined
       : (await services.courses.list(community.id)).filter((c) => c.creatorId === member.id).map((c) => c.id);
-    const orders = await commerce.listOrders(community.id, { status: input.status ?? 'pending', courseIds: mine });
+    const status = input.status ?? 'pending';
+    const orders = await commerce.listOrders(community.id, { status, courseIds: mine });
     if (orders.length === 0) return { text: t('commerce:ordersEmpty'), ephemeral: true };
-    const buyers = new Map((await services.members.getMany(orders.map((o) => o.memberId))).map((m) => [m.id, m]));
-    const shown = orders.slice(0, 20);
+    const page = pageOfList(orders, pageRequest(input.page, 20));
+    if (isPastEnd(page)) return { text: t('common:paging.pastEnd', { page: page.page }), ephemeral: true };
+    const shown = page.items;
+    const buyers = new Map((await services.members.getMany(shown.map((o) => o.memberId))).map((m) => [m.id, m]));
     return {
       title: t('commerce:ordersTitle'),
       items: await Promise.all(
@@ -44,10 +49,14 @@ export const ordersCommand = defineCommerceCommand({
           meta: formatDate(o.createdAt, locale, community.timezone),
         })),
       ),
-      buttons: shown
-        .filter((o) => o.status === 'pending')
-        .slice(0, 4)
-        .map((o) => ({ label: `✔ #${short(o.id)}`, action: `/order confirm ${o.id}`, style: 'primary' as const })),
+      buttons: [
+        ...shown
+          .filter((o) => o.status === 'pending')
+          .slice(0, 4)
+          .map((o) => ({ label: `✔ #${short(o.id)}`, action: `/order confirm ${o.id}`, style: 'primary' as const })),
+        ...pageButtons(page, `/orders ${status}`, t),
+      ],
+      ...(pageFooter(page, t) ? { footer: pageFooter(page, t) as string } : {}),
       ephemeral: true,
     };
   },

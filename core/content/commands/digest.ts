@@ -58,7 +58,14 @@ export const digestScheduleAddCommand = defineContentCommand({
       description: d('Topics, comma separated, or any', '主题（逗号分隔），或 any'),
       maxLength: 300,
     }),
-    'min-score': option.number({ description: d('Minimum quality score 0–1', '最低质量分 0–1'), min: 0, max: 1 }),
+    'min-score': option.number({
+      description: d(
+        'Minimum quality 0–1, calibrated to this community: 0.5 is its median post, 0.75 its top quarter',
+        '最低质量分 0–1，按本社区校准：0.5 为本社区的中位帖子，0.75 为前四分之一',
+      ),
+      min: 0,
+      max: 1,
+    }),
     'max-items': option.integer({ description: d('Items per digest, 1–10', '每期条数 1–10'), min: 1, max: 10 }),
     language: option.choice({ description: d('any, en or zh', 'any、en 或 zh'), choices: DIGEST_LANGUAGES }),
     approval: option.boolean({
@@ -156,7 +163,15 @@ export const digestWhyCommand = defineContentCommand({
   permission: 'member',
   options: { url: option.url({ description: d('The link', '链接'), required: true }) },
   async handler({ input, community, services, t, clock }) {
-    return explainUrl(services.content.stores, community.id, input.url, t, community.timezone, () => clock.now());
+    return explainUrl(
+      services.content.stores,
+      community.id,
+      input.url,
+      t,
+      community.timezone,
+      (items) => services.content.quality.qualityOf(community.id, items),
+      () => clock.now(),
+    );
   },
 });
 

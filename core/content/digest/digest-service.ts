@@ -12,7 +12,7 @@ import type { CommunityStore, EventStore } from '../../ports/stores.ts';
 import { filterPredicate } from '../filter/filter-expression.ts';
 import { filterSubject } from '../filter/filter-subject.ts';
 import type { ContentStores } from '../ports.ts';
-import type { ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
+import type { ContentItem, ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
 import { buildFeedback, FEEDBACK_VERBS } from './feedback.ts';
 import { type RankCandidate, type RankResult, rankCandidates } from './rank.ts';
 import { formatSlot, renderDigest } from './render.ts';
@@ -36,8 +36,21 @@ export interface DigestDeps {
   clock: Clock;
   log: Logger;
   modelId: string;
+  /**
+   * The community's calibrated quality per item (core/content/scoring/community-learning.ts): what ranking,
+   * `min-score` and explanations use. Without it, the stored model quality.
+   */
+  quality?: { qualityOf(communityId: string, items: readonly ContentItem[]): Promise<Map<string, number>> };
+  /** Runs before a build: reads the community's built-in sources for the first time, so a first digest has items. */
+  prepare?: (communityId: string) => Promise<void>;
   /** Candidate window and cap. Defaults: 7 days, 5,000 items. */
   windowMs?: number;
+  /**
+   * Candidate window of a community's first digest (nothing posted yet) when the usual window cannot fill it: a
+   * community that installs Cohort with weeks of history gets its best recent posts, not an empty digest.
+   * Default 30 days.
+   */
+  firstWindowMs?: number;
   maxCandidates?: number;
   /** How long a slot whose post failed keeps being retried. Default 6 h. */
   retryWindowMs?: number;
@@ -67,13 +80,30 @@ export class DigestService {
   }
 
   async build(communityId: string, channelId: string | null, filter: DigestFilter, now: Date): Promise<BuiltDigest> {
-    const { stores } = this.deps;
+    await this.deps.prepare?.(communityId);
     const windowMs = this.deps.windowMs ?? 7 * 86_400_000;
+    const built = await this.#buildIn(communityId, channelId, filter, now, windowMs);
+    const firstWindowMs = this.deps.firstWindowMs ?? 30 * 86_400_000;
+    // A community's first digest (nothing posted yet) that the usual window cannot fill looks further back.
+    if (built.result.picked.length >= filter.maxItems || firstWindowMs <= windowMs) return built;
+    const posted = (await this.deps.stores.runs.recent(communityId, 20)).some((run) => run.status === 'posted');
+    return posted ? built : this.#buildIn(communityId, channelId, filter, now, firstWindowMs);
+  }
+
+  async #buildIn(
+    communityId: string,
+    channelId: string | null,
+    filter: DigestFilter,
+    now: Date,
+    windowMs: number,
+  ): Promise<BuiltDigest> {
+    const { stores } = this.deps;
     const since = new Date(now.getTime() - windowMs);
     const [items, sources] = await Promise.all([
       stores.items.listCandidates({ communityId, since, limit: this.deps.maxCandidates ?? 5_000 }),
       stores.sources.list(communityId),
     ]);
+    const calibrated = (await this.deps.quality?.qualityOf(communityId, items)) ?? new Map<string, number>();
     // A source delivered only instantly has no place in digests; a source's filter rejects items by name.
     const sourceById = new Map<string, ContentSource>(
       sources.filter((s) => s.delivery !== 'instant').map((s) => [s.id, s]),
@@ -83,9 +113,10 @@ export class DigestService {
       const source = sourceById.get(item.sourceId);
       if (!source) return [];
       const keep = filters.get(source.id);
+      const scored: ContentItem = { ...item, quality: calibrated.get(item.id) ?? item.quality };
       return [
         {
-          item,
+          item: scored,
           sourceTitle: source.title,
           sourceTopics: source.topics,
           ...(keep && !keep(filterSubject(item)) ? { filteredOut: true } : {}),

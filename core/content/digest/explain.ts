@@ -3,7 +3,7 @@ import { nextSlot } from '../../framework/cron-slots.ts';
 import type { Translate } from '../../i18n/translate.ts';
 import { canonicalUrl } from '../clean/canonical-url.ts';
 import type { ContentStores } from '../ports.ts';
-import type { DigestRun, RunDecision } from '../types.ts';
+import type { ContentItem, DigestRun, RunDecision } from '../types.ts';
 import { formatSlot } from './render.ts';
 
 /**
@@ -18,6 +18,8 @@ export async function explainUrl(
   url: string,
   t: Translate,
   timezone: string,
+  /** The community's calibrated quality (0.5 = its median item); the stored model quality without it. */
+  qualityOf?: (items: readonly ContentItem[]) => Promise<Map<string, number>>,
   clock: () => Date = () => new Date(),
 ): Promise<RichReply> {
   const title = t('content:explain.title', { url });
@@ -33,6 +35,7 @@ export async function explainUrl(
       .filter((s) => !s.paused)
       .map((s) => nextSlot(s.cron, s.timezone, now))
       .sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  const quality = (await qualityOf?.(items)) ?? new Map<string, number>();
   const fields: ReplyField[] = [];
   for (const item of items) {
     const source = await stores.sources.get(item.sourceId);
@@ -42,7 +45,7 @@ export async function explainUrl(
         when: when(item.fetchedAt),
         language: item.language,
         // Items dropped before scoring have no score to show.
-        quality: item.embedding ? item.quality.toFixed(2) : '—',
+        quality: item.embedding ? (quality.get(item.id) ?? item.quality).toFixed(2) : '—',
       }),
     ];
     if (item.dropReason === 'REMOVED_BY_MODERATOR') lines.push(t('content:explain.removed'));

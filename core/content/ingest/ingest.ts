@@ -1,7 +1,7 @@
 import { dot } from '../../domain/vectors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { type CopyOfStory, compareOriginality } from '../clean/originality.ts';
-import type { ContentItemStore, ContentSourceStore, KnownItems } from '../ports.ts';
+import type { ContentItemStore, ContentSourceStore, KnownItems, QualityStore } from '../ports.ts';
 import type { ContentScorer } from '../scoring/scorer.ts';
 import type { ContentItem, ContentSource, DropReason, NewContentItem } from '../types.ts';
 import type { PreparedItem } from './prepare.ts';
@@ -39,6 +39,8 @@ export interface IngestSummary {
 
 export interface IngestDeps {
   items: ContentItemStore;
+  /** Where each kept item's scoring inputs go, for the community's own quality layer. */
+  quality?: QualityStore;
   scorer: ContentScorer;
   clock: Clock;
   /** The feed addresses of sources, to tell an original on its own domain from a copy. */
@@ -203,9 +205,12 @@ export async function ingestItems(
   const scoreOf = new Map(toScore.map((p, i) => [p, scores[i]]));
   const rowOf = new Map<Pending, NewContentItem>();
   const batchLosers = new Map<NewContentItem, string>();
+  const featuresOf = new Map<string, Float64Array>();
   for (const p of pending) {
     const scored = scoreOf.get(p);
     let { reason, duplicateOfId } = p;
+    // Only the items that end up kept have their inputs saved (after insert), so any scored one may be recorded here.
+    if (scored?.features) featuresOf.set(p.prepared.guid, scored.features);
     const row: NewContentItem = {
       communityId: source.communityId,
       sourceId: source.id,
@@ -278,5 +283,22 @@ export async function ingestItems(
   }
   summary.keptItems = stored.filter((item) => item.dropReason === null);
   summary.kept = summary.keptItems.length;
+  await deps.quality?.saveInputs(
+    summary.keptItems.flatMap((item) => {
+      const features = featuresOf.get(item.guid);
+      return features
+        ? [
+            {
+              itemId: item.id,
+              communityId: item.communityId,
+              kind: source.kind === 'community' ? 'post' : source.kind === 'courses' ? 'course' : 'article',
+              baseQuality: item.quality,
+              features,
+              publishedAt: item.publishedAt,
+            },
+          ]
+        : [];
+    }),
+  );
   return summary;
 }

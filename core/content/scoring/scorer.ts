@@ -15,6 +15,8 @@ export interface ScoredContent {
   textQuality: number;
   /** The three inputs that moved quality most (see QualityCombiner.factors); empty without a combiner. */
   qualityFactors: QualityFactor[];
+  /** The structure features quality was combined from (null without a combiner): the community layer's input. */
+  features: Float64Array | null;
   sentiment: number;
   topics: ContentSignals['topics'];
   /** L2-normalised; for near-duplicate detection, topic matching and profiles. */
@@ -65,6 +67,7 @@ export function createContentScorer(deps: {
             textQuality: signals.quality,
             qualityFactors:
               combiner?.factors && features ? combiner.factors(signals.quality, features).slice(0, 3) : [],
+            features,
             sentiment: signals.sentiment,
             topics: signals.topics,
             embedding,

@@ -40,7 +40,7 @@ export interface PollOptions {
   maxConsecutiveFailures: number;
   /** Backoff ceiling. Default 24 h. */
   maxBackoffMs: number;
-  /** How far back the first read of members' posts and courses looks. Default 7 days. */
+  /** How far back the first read of members' posts and courses looks (the first digest's window). Default 30 days. */
   firstReadWindowMs: number;
   /** Fetches one host gets per `hostWindowMs`; further due sources of that host wait. Default 10 per minute. */
   hostFetches: number;
@@ -51,11 +51,14 @@ export interface PollOptions {
 export const DEFAULT_POLL_OPTIONS: PollOptions = {
   maxConsecutiveFailures: 5,
   maxBackoffMs: 86_400_000,
-  firstReadWindowMs: 7 * 86_400_000,
+  firstReadWindowMs: 30 * 86_400_000,
   hostFetches: 10,
   hostWindowMs: 60_000,
   ingest: DEFAULT_INGEST_OPTIONS,
 };
+
+/** Items kept from the first read of members' posts or courses (the log read itself takes 1,000 events). */
+const FIRST_READ_CAP = 1_000;
 
 export type PollOutcome =
   | { status: 'ok'; summary: IngestSummary }
@@ -145,7 +148,12 @@ export class SourcePoller {
         });
         return { status: 'not_modified' };
       }
-      const summary = await ingestItems(this.#ingestDeps(source.communityId), source, read.items, this.#options.ingest);
+      const summary = await ingestItems(
+        this.#ingestDeps(source.communityId),
+        source,
+        read.items,
+        this.#ingestOptions(source),
+      );
       await stores.sources.update(source.id, {
         ...(read.title && source.kind === 'feed' && source.title === source.url ? { title: read.title } : {}),
         etag: read.etag,
@@ -169,6 +177,18 @@ export class SourcePoller {
     } catch (error) {
       return this.#fail(source, error, startedAt, log);
     }
+  }
+
+  /**
+   * The first read of the community's own channels brings in its history (every post is its own, not a feed
+   * flooding renamed items), so the per-fetch cap does not cut it to the newest few: the first digest and the
+   * community's quality layer start from all of it.
+   */
+  #ingestOptions(source: ContentSource): IngestOptions {
+    const ingest = this.#options.ingest;
+    return source.kind !== 'feed' && !source.lastFetchedAt
+      ? { ...ingest, perFetchCap: Math.max(ingest.perFetchCap, FIRST_READ_CAP) }
+      : ingest;
   }
 
   async #read(
@@ -252,6 +272,7 @@ export class SourcePoller {
     const { stores, scorer, clock } = this.#deps;
     return {
       items: stores.items,
+      quality: stores.quality,
       scorer,
       clock,
       sources: stores.sources,

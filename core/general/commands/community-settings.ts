@@ -2,6 +2,7 @@ import { UserError } from '../../errors.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { isValidTimezone } from '../../framework/cron-slots.ts';
 import { option } from '../../framework/options.ts';
+import { LOCALE_ALIASES } from '../../i18n/translate.ts';
 
 export const communityTimezoneCommand = defineCommand({
   name: 'community timezone',
@@ -34,6 +35,7 @@ export const communityLanguageCommand = defineCommand({
     language: option.choice({
       description: { en: 'en, zh-CN or auto', 'zh-CN': 'en、zh-CN 或 auto' },
       choices: ['en', 'zh-CN', 'auto'] as const,
+      aliases: LOCALE_ALIASES,
       required: true,
     }),
   },

@@ -1,5 +1,6 @@
 import { defineCommand } from '../../framework/command.ts';
 import { option } from '../../framework/options.ts';
+import { LOCALE_ALIASES } from '../../i18n/translate.ts';
 
 /** A member picks the language Cohort speaks to them (unless the community fixes one). */
 export const languageCommand = defineCommand({
@@ -8,8 +9,12 @@ export const languageCommand = defineCommand({
   permission: 'member',
   options: {
     language: option.choice({
-      description: { en: 'en or zh-CN', 'zh-CN': 'en 或 zh-CN' },
+      description: {
+        en: 'en or zh-CN (also zh, cn, 中文, english)',
+        'zh-CN': 'en 或 zh-CN（也可写 zh、cn、中文、english）',
+      },
       choices: ['en', 'zh-CN'] as const,
+      aliases: LOCALE_ALIASES,
       required: true,
     }),
   },

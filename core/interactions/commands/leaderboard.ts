@@ -1,10 +1,24 @@
+import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
-import { explain, LEADERBOARD_WINDOWS, type LeaderboardWindow } from '../leaderboard.ts';
+import { isPastEnd, type Page, pageButtons, pageFooter, pageOption, pageRequest } from '../../framework/paging.ts';
+import { communityTopics, requireKnownTopic } from '../../framework/topics.ts';
+import {
+  explain,
+  LEADERBOARD_WINDOWS,
+  type LeaderboardWindow,
+  looksLikeWindow,
+  parseWindow,
+  windowResetsAt,
+} from '../leaderboard.ts';
 import { defineInteractionsCommand, formatLocalTime } from './shared.ts';
 
+const PAGE_SIZE = 10;
+
 /**
- * `/leaderboard [7d|30d|all] [topic]`, and `/leaderboard optout|optin` to leave or rejoin the rankings.
- * The first word is free text so `/leaderboard qiskit` works too: anything that is not a window or a switch is a topic.
+ * `/leaderboard [7d|30d|month|season|all] [topic]`, and `/leaderboard optout|optin` to leave or rejoin the rankings.
+ * The first word is free text so `/leaderboard qiskit` works too: a word that is not a window or a switch is a topic,
+ * unless it looks like a window (`1y`, `90d`): that is an error listing the valid windows. A topic the community does
+ * not have is refused with the closest ones.
  */
 export const leaderboardCommand = defineInteractionsCommand({
   name: 'leaderboard',
@@ -16,8 +30,8 @@ export const leaderboardCommand = defineInteractionsCommand({
   options: {
     window: option.string({
       description: {
-        en: '7d, 30d or all (default 30d); or optout / optin',
-        'zh-CN': '7d、30d 或 all（默认 30d）；或 optout / optin',
+        en: '7d, 30d, month, season or all (default 30d); or optout / optin',
+        'zh-CN': '7d、30d、month（本月）、season（本季）或 all（默认 30d）；或 optout / optin',
       },
       maxLength: 60,
     }),
@@ -26,6 +40,7 @@ export const leaderboardCommand = defineInteractionsCommand({
       rest: true,
       maxLength: 60,
     }),
+    page: pageOption,
   },
   slow: true,
   async handler({ input, member, community, services, clock, locale, t }) {
@@ -39,16 +54,39 @@ export const leaderboardCommand = defineInteractionsCommand({
         ephemeral: true,
       };
     }
-    const isWindow = (w: string | undefined): w is LeaderboardWindow =>
-      (LEADERBOARD_WINDOWS as readonly string[]).includes(w ?? '');
-    const window: LeaderboardWindow = isWindow(first) ? first : '30d';
-    const topic = [isWindow(first) ? undefined : input.window, input.topic].filter(Boolean).join(' ').trim();
-    const board = await kol.leaderboard(community, window, topic, clock.now(), 10);
+    const named = parseWindow(first);
+    if (!named && looksLikeWindow(first)) {
+      throw new UserError('LEADERBOARD_WINDOW_UNKNOWN', 'interactions:leaderboard.unknownWindow', {
+        window: input.window,
+        windows: LEADERBOARD_WINDOWS.join(', '),
+      });
+    }
+    const window: LeaderboardWindow = named ?? '30d';
+    const typedTopic = [named ? undefined : input.window, input.topic].filter(Boolean).join(' ').trim();
+    const now = clock.now();
+    const topic = typedTopic
+      ? requireKnownTopic(typedTopic, [
+          ...new Set([...(await communityTopics(services, community.id)), ...(await kol.topicsSeen(community, now))]),
+        ])
+      : '';
+    const request = pageRequest(input.page, PAGE_SIZE);
+    const board = await kol.leaderboard(community, window, topic, now, request.size, request.offset);
     const windowLabel = t(`interactions:leaderboard.window.${window}`);
     const title = board.topic
       ? t('interactions:leaderboard.titleTopic', { window: windowLabel, topic: board.topic })
       : t('interactions:leaderboard.title', { window: windowLabel });
+    const page: Page<unknown> = {
+      items: board.entries,
+      page: request.page,
+      size: request.size,
+      offset: request.offset,
+      hasPrevious: request.page > 1,
+      hasNext: board.hasMore,
+    };
+    if (isPastEnd(page)) return { title, text: t('common:paging.pastEnd', { page: request.page }), ephemeral: true };
     if (board.entries.length === 0) return { title, text: t('interactions:leaderboard.empty') };
+    const zone = community.timezone;
+    const resetsAt = windowResetsAt(window, now, zone);
     return {
       title,
       items: board.entries.map((e) => ({
@@ -56,9 +94,15 @@ export const leaderboardCommand = defineInteractionsCommand({
         description: explain(e.facts, t),
         meta: t('interactions:leaderboard.score', { score: e.score.toFixed(1) }),
       })),
-      footer: t('interactions:leaderboard.footer', {
-        time: formatLocalTime(board.computedAt, locale, community.timezone),
-      }),
+      buttons: pageButtons(page, ['/leaderboard', window, board.topic].filter(Boolean).join(' '), t),
+      footer: [
+        pageFooter(page, t),
+        t('interactions:leaderboard.footer', { time: formatLocalTime(board.computedAt, locale, zone), zone }),
+        resetsAt ? t('interactions:leaderboard.resets', { time: formatLocalTime(resetsAt, locale, zone), zone }) : null,
+      ]
+        .filter(Boolean)
+        // Chinese sentences follow each other without a space.
+        .join(locale === 'zh-CN' ? '' : ' '),
     };
   },
 });

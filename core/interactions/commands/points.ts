@@ -1,7 +1,7 @@
 import type { RichReply } from '../../domain/reply.ts';
 import type { Member } from '../../domain/types.ts';
 import { option } from '../../framework/options.ts';
-import { MAX_PAIR_COOLDOWN_MS } from '../ledger-policy.ts';
+import { MAX_PAIR_COOLDOWN_MS, MAX_RING_WINDOW_MS, MIN_RING_WINDOW_MS } from '../ledger-policy.ts';
 import { AMOUNT_DESCRIPTION, defineInteractionsCommand, type InteractionContext } from './shared.ts';
 
 /** `/points grant|revoke @member <amount> <reason…>`: moderator adjustments, always written to the audit log. */
@@ -71,7 +71,7 @@ export const pointsRevokeCommand = defineInteractionsCommand({
 });
 
 /**
- * `/points policy [allowance] [daily-cap] [cooldown]`: admins set the community's tipping policy (stored in the
+ * `/points policy [allowance] [daily-cap] [cooldown] [ring-tips] [ring-window]`: admins set the community's tipping policy (stored in the
  * database); without values it shows the policy in force. Values not given keep their current setting.
  */
 export const pointsPolicyCommand = defineInteractionsCommand({
@@ -97,37 +97,60 @@ export const pointsPolicyCommand = defineInteractionsCommand({
       min: 0,
       max: MAX_PAIR_COOLDOWN_MS,
     }),
+    'ring-tips': option.integer({
+      description: {
+        en: 'Tips each way within the ring window before a ring is flagged',
+        'zh-CN': '在检测窗口内每个方向达到多少次打赏才标记为打赏环',
+      },
+      min: 1,
+      max: 1000,
+    }),
+    'ring-window': option.duration({
+      description: { en: 'How far back ring detection looks, e.g. 14d', 'zh-CN': '打赏环检测回看多久，例如 14d' },
+      min: MIN_RING_WINDOW_MS,
+      max: MAX_RING_WINDOW_MS,
+    }),
   },
-  async handler({ input, member, community, services, clock, t }) {
+  async handler({ input, member, community, services, clock, locale, t }) {
     const ledger = services.ledger;
     const now = clock.now();
-    const changing = input.allowance !== undefined || input.cap !== undefined || input.cooldown !== undefined;
+    const change = {
+      dailyAllowance: input.allowance,
+      dailySendCap: input.cap,
+      pairCooldownMs: input.cooldown,
+      ringMinTips: input['ring-tips'],
+      ringWindowMs: input['ring-window'],
+    };
+    const changing = Object.values(change).some((v) => v !== undefined);
     const policy = changing
-      ? await ledger.setPolicy(
-          community,
-          member,
-          { dailyAllowance: input.allowance, dailySendCap: input.cap, pairCooldownMs: input.cooldown },
-          now,
-        )
+      ? await ledger.setPolicy(community, member, change, now)
       : await ledger.policyFor(community, now);
     const base = ledger.policy;
     return {
       title: t(changing ? 'interactions:points.policyChangedTitle' : 'interactions:points.policyTitle'),
-      text: t('interactions:points.policy', {
-        allowance: policy.dailyAllowance,
-        cap: policy.dailySendCap,
-        cooldown: Math.round(policy.pairCooldownMs / 1000),
-      }),
+      text: [
+        t('interactions:points.policy', {
+          allowance: policy.dailyAllowance,
+          cap: policy.dailySendCap,
+          cooldown: Math.round(policy.pairCooldownMs / 1000),
+        }),
+        t('interactions:points.policyRing', {
+          min: policy.ringMinTips,
+          days: Math.round(policy.ringWindowMs / 86_400_000),
+        }),
+      ].join('\n'),
       footer: [
         t('interactions:points.policyDefaults', {
           allowance: base.dailyAllowance,
           cap: base.dailySendCap,
           cooldown: Math.round(base.pairCooldownMs / 1000),
+          min: base.ringMinTips,
+          days: Math.round(base.ringWindowMs / 86_400_000),
         }),
         changing ? null : t('interactions:points.policyUsage'),
       ]
         .filter(Boolean)
-        .join(' '),
+        .join(locale === 'zh-CN' ? '' : ' '),
       ...(changing ? { tone: 'success' as const } : {}),
     };
   },

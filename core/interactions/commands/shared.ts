@@ -4,6 +4,7 @@ import type { CoreServices } from '../../framework/core-services.ts';
 import type { KolService } from '../kol-service.ts';
 import type { LedgerIntegrityService } from '../ledger-integrity.ts';
 import type { LedgerService } from '../ledger-service.ts';
+import type { TipGestures } from '../tip-gestures.ts';
 import type { WeeklyReportService } from '../weekly-report.ts';
 
 /** The interactions feature's handles, as its commands see them in `ctx.services`. */
@@ -16,6 +17,8 @@ export interface InteractionHandles {
   kol: KolService;
   /** The weekly community report (/stats weekly). */
   weeklyReport: WeeklyReportService;
+  /** Tips given by a "+1 @member" message or a 👏 reaction. */
+  tipGestures: TipGestures;
 }
 
 /** defineCommand for the interactions feature's commands. */

@@ -27,7 +27,12 @@ export const tipCommand = defineInteractionsCommand({
       platform,
     });
     const { transfer } = receipt;
-    const params = { amount: transfer.amount, member: input.member.displayName, reason: transfer.reason };
+    const params = {
+      amount: transfer.amount,
+      count: transfer.amount,
+      member: input.member.displayName,
+      reason: transfer.reason,
+    };
     return {
       title: t('interactions:tip.sentTitle'),
       text: [

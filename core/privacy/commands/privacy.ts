@@ -43,6 +43,8 @@ export const privacyForgetCommand = definePrivacyCommand({
     }),
   },
   async handler({ input, member, services, t }) {
+    // Said before the confirmation button, not after the member pressed it.
+    await services.privacy.assertErasable(member);
     if (input.confirm !== 'yes') {
       return {
         text: t('privacy:forgetConfirm'),

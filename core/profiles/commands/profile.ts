@@ -1,6 +1,7 @@
 import type { ReplyField } from '../../domain/reply.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
+import { communityTopics, requireKnownTopic } from '../../framework/topics.ts';
 import { d, defineProfilesCommand } from './shared.ts';
 
 const TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} _.+#-]{0,39}$/u;
@@ -93,8 +94,14 @@ function interestCommand(kind: 'add' | 'remove') {
         maxLength: 40,
       }),
     },
-    async handler({ input, t, record }) {
-      const topic = parseTopic(input.topic);
+    async handler({ input, community, member, services, t, record }) {
+      const typed = parseTopic(input.topic);
+      // Only topics the community has: an interest nothing is tagged with would never match (and a typo would
+      // sit in the profile forever). Removing also accepts whatever the profile holds today.
+      const known = await communityTopics(services, community.id);
+      const held =
+        kind === 'remove' ? (await services.profiles.profile(community, member)).topics.map((x) => x.topic) : [];
+      const topic = requireKnownTopic(typed, [...new Set([...known, ...held])]);
       await record({
         verb: kind === 'add' ? 'profile.interest_added' : 'profile.interest_removed',
         objectType: 'topic',

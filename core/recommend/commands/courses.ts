@@ -1,4 +1,5 @@
 import { option } from '../../framework/options.ts';
+import { isPastEnd, pageButtons, pageFooter, pageOfList, pageOption, pageRequest } from '../../framework/paging.ts';
 import { d, defineRecommendCommand, formatPrice } from './shared.ts';
 
 const PAGE = 10;
@@ -14,6 +15,7 @@ export const coursesCommand = defineRecommendCommand({
       rest: true,
       maxLength: 40,
     }),
+    page: pageOption,
   },
   async handler({ input, community, services, t, locale }) {
     const topic = input.topic?.toLowerCase();
@@ -26,7 +28,9 @@ export const coursesCommand = defineRecommendCommand({
         text: topic ? t('recommend:courses.emptyTopic', { topic }) : t('recommend:courses.empty'),
       };
     }
-    const shown = courses.slice(0, PAGE);
+    const page = pageOfList(courses, pageRequest(input.page, PAGE));
+    if (isPastEnd(page)) return { ephemeral: true, text: t('common:paging.pastEnd', { page: page.page }) };
+    const shown = page.items;
     return {
       title: topic ? t('recommend:courses.titleTopic', { topic }) : t('recommend:courses.title'),
       items: shown.map((c) => ({
@@ -35,8 +39,11 @@ export const coursesCommand = defineRecommendCommand({
         description: c.description.slice(0, 200),
         meta: `${c.tags.join(', ')} · ${formatPrice(c, t, locale)}`,
       })),
-      buttons: shown.slice(0, 5).map((c) => ({ label: c.title.slice(0, 40), action: `/recommend view ${c.id}` })),
-      footer: courses.length > PAGE ? t('recommend:courses.more', { shown: PAGE, total: courses.length }) : undefined,
+      buttons: [
+        ...shown.slice(0, 5).map((c) => ({ label: c.title.slice(0, 40), action: `/recommend view ${c.id}` })),
+        ...pageButtons(page, topic ? `/courses ${topic}` : '/courses', t),
+      ],
+      footer: pageFooter(page, t) ?? undefined,
     };
   },
 });

@@ -52,6 +52,8 @@ export function reasonText(rec: CourseRecommendation, t: Translate, now: Date): 
       return t('recommend:reason.trending');
     case 'popular':
       return t('recommend:reason.popular');
+    case 'explore':
+      return reason.topic ? t('recommend:reason.explore', { topic: reason.topic }) : t('recommend:reason.exploreAny');
     case 'new':
       return now.getTime() - rec.course.createdAt.getTime() <= WEEK_MS
         ? t('recommend:reason.newThisWeek', { topic: reason.topic })

@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { logit } from './quality-combiner.ts';
+
+/**
+ * The per-community layer on top of the shipped quality model: what one community's own signals (votes on digest
+ * items, clicks, reactions, replies, tips) teach about what *it* finds worth reading, learned online by the
+ * content feature's `content:learn` job, and the calibration that makes the score mean the same thing in every
+ * community (0.5 = the community's median post).
+ *
+ * adapted logit = base + bias + baseScale·base + Σ wⱼ·(xⱼ − meanⱼ)/stdⱼ
+ *
+ * where `base` is the shipped model's quality logit (text + structure combiner) and x the item's structure
+ * features (structure-features.ts). The layer is a residual: with no data it is exactly the shipped model, and an
+ * L2 pull toward zero keeps it there until a community has said enough to move it. Calibration is the item's
+ * position among the community's recent items of its kind under the same layer (see `calibrated`), so 0.5 is the
+ * median post whatever the model's raw scale, and 0.75 its upper quartile.
+ */
+export interface LayerOptions {
+  /** L2 strength on the residual weights (per example, so it fades as a community says more). */
+  l2: number;
+  /** Full-batch gradient steps per training call (warm-started from the previous state). */
+  steps: number;
+  learningRate: number;
+  /** Fewer labelled items than this: the layer stays the shipped model (calibration still applies). */
+  minExamples: number;
+}
+
+/** Chosen on the validation fifth of the training period of the evaluation sites (bench/eval/scoring.eval.ts). */
+export const DEFAULT_LAYER_OPTIONS: LayerOptions = { l2: 0.03, steps: 150, learningRate: 0.3, minExamples: 30 };
+
+const calibrationSchema = z.object({
+  /** Median adapted logit of the kind's recent items: it reads 0.5. */
+  median: z.number(),
+  /** Half the interquartile range of those logits, shrunk toward PRIOR_SPREAD when there are few items. */
+  spread: z.number().positive(),
+  items: z.number().int().nonnegative(),
+});
+export type Calibration = z.infer<typeof calibrationSchema>;
+
+export const qualityLayerStateSchema = z.object({
+  version: z.literal(1),
+  bias: z.number(),
+  baseScale: z.number(),
+  weights: z.array(z.number()),
+  mean: z.array(z.number()),
+  std: z.array(z.number().positive()),
+  /**
+   * Calibration per kind of item (`post`, `article`, `course`: a course announcement is compared with course
+   * announcements) and over all items (`*`, for a kind the community has too few of).
+   */
+  calibration: z.record(z.string(), calibrationSchema),
+  /** Labelled items the layer learned from. */
+  examples: z.number().int().nonnegative(),
+  trainedAt: z.string(),
+});
+export type QualityLayerState = z.infer<typeof qualityLayerStateSchema>;
+
+/** What the layer needs of one item: the shipped model's quality and the item's structure features. */
+export interface LayerInput {
+  /** Items are calibrated among items of their kind (`post`, `article`, `course`, `question`, `answer`). */
+  kind?: string;
+  /** The shipped model's quality in (0, 1) (a probability; its logit is the base). */
+  baseQuality: number;
+  features: Float64Array;
+}
+
+export interface LayerExample extends LayerInput {
+  /** Soft label in [0, 1]: the item's engagement percentile among comparable items of its community. */
+  label: number;
+}
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const LN3 = Math.log(3);
+
+/** The shipped model unchanged: no residual, no calibration yet. */
+export function identityLayer(dimensions: number): QualityLayerState {
+  return {
+    version: 1,
+    bias: 0,
+    baseScale: 0,
+    weights: new Array(dimensions).fill(0),
+    mean: new Array(dimensions).fill(0),
+    std: new Array(dimensions).fill(1),
+    calibration: {},
+    examples: 0,
+    trainedAt: new Date(0).toISOString(),
+  };
+}
+
+export function adaptedLogit(state: QualityLayerState, input: LayerInput): number {
+  const base = logit(input.baseQuality);
+  let z = base + state.bias + state.baseScale * base;
+  const n = Math.min(state.weights.length, input.features.length);
+  for (let j = 0; j < n; j++) {
+    z +=
+      (state.weights[j] as number) *
+      (((input.features[j] as number) - (state.mean[j] as number)) / (state.std[j] as number));
+  }
+  return z;
+}
+
+/**
+ * The score moderators see, in [0, 1]: σ((z − median) · ln 3 / spread), so the kind's median item reads 0.5 and
+ * its quartiles 0.25 and 0.75, while score differences stay proportional to the model's (a rank table would turn
+ * a hair's difference between two of a handful of posts into 0.3 against 0.7). Before the community has items
+ * to compare with, the adapted probability itself.
+ */
+export function calibrated(state: QualityLayerState, adapted: number, kind?: string): number {
+  const c = (kind === undefined ? undefined : state.calibration[kind]) ?? state.calibration['*'];
+  if (!c) return sigmoid(adapted);
+  return sigmoid(((adapted - c.median) * LN3) / c.spread);
+}
+
+export function score(state: QualityLayerState, input: LayerInput): number {
+  return calibrated(state, adaptedLogit(state, input), input.kind);
+}
+
+/** A kind with fewer items than this is calibrated on all of the community's items. */
+const MIN_PER_KIND = 5;
+/**
+ * The spread a community's scores are assumed to have before it has many items (half an IQR, in logits, of the
+ * shipped model on the evaluation sites' posts), and how many items' worth of weight that assumption carries.
+ */
+const PRIOR_SPREAD = 0.6;
+const PRIOR_ITEMS = 20;
+
+function quantile(sorted: readonly number[], p: number): number {
+  const pos = p * (sorted.length - 1);
+  const i = Math.floor(pos);
+  const a = sorted[i] as number;
+  const b = sorted[Math.min(sorted.length - 1, i + 1)] as number;
+  return a + (pos - i) * (b - a);
+}
+
+export function calibrationFor(values: readonly number[]): Calibration {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const halfIqr = n >= 2 ? (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 2 : 0;
+  const spread = Math.max(0.05, (n * halfIqr + PRIOR_ITEMS * PRIOR_SPREAD) / (n + PRIOR_ITEMS));
+  return { median: quantile(sorted, 0.5), spread, items: n };
+}
+
+/** The calibration of a population under the layer (see `calibration` in the state). */
+export function calibrationOf(
+  state: QualityLayerState,
+  population: readonly LayerInput[],
+): Record<string, Calibration> {
+  const byKind = new Map<string, number[]>();
+  const all: number[] = [];
+  for (const p of population) {
+    const z = adaptedLogit(state, p);
+    all.push(z);
+    if (p.kind === undefined) continue;
+    const list = byKind.get(p.kind) ?? [];
+    list.push(z);
+    byKind.set(p.kind, list);
+  }
+  const out: Record<string, Calibration> = {};
+  if (all.length > 0) out['*'] = calibrationFor(all);
+  for (const [kind, list] of byKind) if (list.length >= MIN_PER_KIND) out[kind] = calibrationFor(list);
+  return out;
+}
+
+/**
+ * One online update: warm-starts from `previous` and takes `steps` full-batch gradient steps of the soft-label
+ * cross-entropy plus the L2 pull toward the shipped model, then recomputes the calibration over
+ * `population` (the community's recent items, labelled or not). Deterministic: no sampling.
+ */
+export function trainLayer(
+  previous: QualityLayerState | null,
+  examples: readonly LayerExample[],
+  population: readonly LayerInput[],
+  now: Date,
+  options: LayerOptions = DEFAULT_LAYER_OPTIONS,
+): QualityLayerState {
+  const dims = examples[0]?.features.length ?? population[0]?.features.length ?? previous?.weights.length ?? 0;
+  let state = previous && previous.weights.length === dims ? { ...previous } : identityLayer(dims);
+  if (examples.length >= options.minExamples) {
+    // Standardise on the examples themselves; a previous state's weights are carried over in the new scale.
+    const mean = new Float64Array(dims);
+    const std = new Float64Array(dims);
+    for (const e of examples)
+      for (let j = 0; j < dims; j++) mean[j] = (mean[j] as number) + (e.features[j] as number) / examples.length;
+    for (const e of examples)
+      for (let j = 0; j < dims; j++)
+        std[j] = (std[j] as number) + ((e.features[j] as number) - (mean[j] as number)) ** 2 / examples.length;
+    for (let j = 0; j < dims; j++) std[j] = (std[j] as number) > 1e-12 ? Math.sqrt(std[j] as number) : 1;
+    // The previous state's weights, carried into the new standardisation (same function of the raw features).
+    const weights = Float64Array.from(state.weights, (w, j) => (w / (state.std[j] as number)) * (std[j] as number));
+    let bias =
+      state.bias +
+      state.weights.reduce(
+        (s, w, j) => s + (w / (state.std[j] as number)) * ((mean[j] as number) - (state.mean[j] as number)),
+        0,
+      );
+    let baseScale = state.baseScale;
+    const z = examples.map((e) =>
+      Float64Array.from(e.features, (x, j) => (x - (mean[j] as number)) / (std[j] as number)),
+    );
+    const base = examples.map((e) => logit(e.baseQuality));
+    const n = examples.length;
+    const lr = options.learningRate;
+    const l2 = options.l2;
+    for (let step = 0; step < options.steps; step++) {
+      const gw = new Float64Array(dims);
+      let gb = 0;
+      let gs = 0;
+      for (let i = 0; i < n; i++) {
+        const zi = z[i] as Float64Array;
+        const b = base[i] as number;
+        let s = b + bias + baseScale * b;
+        for (let j = 0; j < dims; j++) s += (weights[j] as number) * (zi[j] as number);
+        const err = sigmoid(s) - (examples[i] as LayerExample).label;
+        gb += err / n;
+        gs += (err * b) / n;
+        for (let j = 0; j < dims; j++) gw[j] = (gw[j] as number) + (err * (zi[j] as number)) / n;
+      }
+      bias -= lr * gb;
+      baseScale -= lr * (gs + l2 * baseScale);
+      for (let j = 0; j < dims; j++)
+        weights[j] = (weights[j] as number) - lr * ((gw[j] as number) + l2 * (weights[j] as number));
+    }
+    state = {
+      ...state,
+      bias,
+      baseScale,
+      weights: Array.from(weights),
+      mean: Array.from(mean),
+      std: Array.from(std),
+      examples: n,
+    };
+  }
+  const withLayer = state;
+  return {
+    ...withLayer,
+    calibration: calibrationOf(withLayer, population),
+    trainedAt: now.toISOString(),
+  };
+}

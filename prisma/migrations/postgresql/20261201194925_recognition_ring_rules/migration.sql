@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "LedgerFlag" ADD COLUMN     "details" TEXT;
+
+-- AlterTable
+ALTER TABLE "LedgerPolicySetting" ADD COLUMN     "ringMinTips" INTEGER,
+ADD COLUMN     "ringWindowDays" INTEGER;
