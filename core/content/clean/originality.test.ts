@@ -40,6 +40,9 @@ describe('which copy of a story is the original', () => {
     const earlier = copy({ publishedAt: at('2026-11-20T01:00:00Z') });
     expect(compareOriginality(earlier, original)).toBeGreaterThan(0);
     expect(compareOriginality(original, copy({}))).toBe(0);
+    // Copies matched by meaning only: the date alone decides nothing.
+    expect(compareOriginality(earlier, original, { byDate: false })).toBe(0);
+    expect(compareOriginality(original, repost, { byDate: false })).toBeGreaterThan(0);
     // A source not known is no evidence either way.
     expect(compareOriginality(copy({ sourceUrl: undefined }), publisher)).toBeGreaterThan(0);
   });

@@ -47,13 +47,17 @@ export function onOwnDomain(copy: CopyOfStory): boolean {
   return itemHost === sourceHost || itemHost.endsWith(`.${sourceHost}`) || sourceHost.endsWith(`.${itemHost}`);
 }
 
-/** Positive when `a` is more likely the original than `b`, negative when `b` is, 0 when nothing tells them apart. */
-export function compareOriginality(a: CopyOfStory, b: CopyOfStory): number {
+/**
+ * Positive when `a` is more likely the original than `b`, negative when `b` is, 0 when nothing tells them apart.
+ * `byDate: false` leaves the date out: for copies matched only by meaning (near-duplicates), where "earlier" is weak
+ * evidence that two similar items are one story, only a repost marker or the publisher's own domain decides.
+ */
+export function compareOriginality(a: CopyOfStory, b: CopyOfStory, options: { byDate?: boolean } = {}): number {
   const repost = Number(hasRepostMarker(b.title, b.text)) - Number(hasRepostMarker(a.title, a.text));
   if (repost !== 0) return repost;
   // Only comparable when both sources are known.
   const own =
     a.sourceUrl === undefined || b.sourceUrl === undefined ? 0 : Number(onOwnDomain(a)) - Number(onOwnDomain(b));
   if (own !== 0) return own;
-  return b.publishedAt.getTime() - a.publishedAt.getTime();
+  return options.byDate === false ? 0 : b.publishedAt.getTime() - a.publishedAt.getTime();
 }

@@ -41,6 +41,7 @@ export const sourceFilterSetCommand = defineContentCommand({
       ),
       required: true,
       rest: true,
+      keepQuotes: true,
       maxLength: 500,
     }),
   },
@@ -72,6 +73,7 @@ export const sourceFilterTestCommand = defineContentCommand({
     expression: option.string({
       description: d('The filter to try (default: the current one)', '要试用的过滤器（默认：当前的）'),
       rest: true,
+      keepQuotes: true,
       maxLength: 500,
     }),
   },

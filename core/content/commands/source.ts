@@ -32,7 +32,7 @@ export const sourceAddCommand = defineContentCommand({
         'Keep only matching items, e.g. filter:"title:AI OR /llm/i" (see /help source filter set)',
         '只保留匹配的条目，例如 filter:"title:AI OR /llm/i"（见 /help source filter set）',
       ),
-      rest: true,
+      named: true,
       maxLength: 500,
     }),
   },

@@ -131,10 +131,14 @@ export async function ingestItems(
   const displaced: Displaced[] = [];
   const displacedIds = new Set<string>();
   /** Whether the incoming item should take the place of a stored copy (never one already posted somewhere). */
-  const takesPlaceOf = async (item: PreparedItem, existing: ContentItem | undefined): Promise<boolean> => {
+  const takesPlaceOf = async (
+    item: PreparedItem,
+    existing: ContentItem | undefined,
+    byDate = true,
+  ): Promise<boolean> => {
     if (!existing || existing.dropReason !== null || displacedIds.has(existing.id)) return false;
-    if (compareOriginality(copyOf(item, mine), copyOf(existing, await sourceUrlOf(existing.sourceId))) <= 0)
-      return false;
+    const other = copyOf(existing, await sourceUrlOf(existing.sourceId));
+    if (compareOriginality(copyOf(item, mine), other, { byDate }) <= 0) return false;
     const posted = deps.delivered ? await deps.delivered([existing.id]) : new Set<string>();
     return !posted.has(existing.id);
   };
@@ -162,7 +166,8 @@ export async function ingestItems(
         displacedIds.add(match.id);
       } else [reason, duplicateOfId] = [code, match.id];
     } else if (inBatch) {
-      if (compareOriginality(copyOf(item, mine), copyOf(inBatch.prepared, mine)) > 0) {
+      // One source repeating itself is not a repost: only a marker says which of its own copies is the original.
+      if (compareOriginality(copyOf(item, mine), copyOf(inBatch.prepared, mine), { byDate: false }) > 0) {
         // The earlier copy in this batch is the repost: it steps down, this one takes its place.
         inBatch.reason = inBatchReason;
         inBatch.duplicateOfGuid = item.guid;
@@ -237,14 +242,15 @@ export async function ingestItems(
       const twin = neighbours.find((n) => dot(n.embedding, scored.embedding) >= options.nearDuplicateThreshold);
       if (twin?.item) {
         // The same story told elsewhere (perhaps in another language): the original is kept, wherever it came from.
-        if (await takesPlaceOf(p.prepared, twin.item)) {
+        if (await takesPlaceOf(p.prepared, twin.item, false)) {
           displaced.push({ id: twin.item.id, reason: 'NEAR_DUPLICATE', byGuid: p.prepared.guid });
           displacedIds.add(twin.item.id);
           neighbours.splice(neighbours.indexOf(twin), 1, { item: null, row, embedding: scored.embedding });
         } else [reason, duplicateOfId] = ['NEAR_DUPLICATE', twin.item.id];
       } else if (twin?.row) {
         const earlier = twin.row;
-        if (compareOriginality(copyOf(p.prepared, mine), copyOf(earlier as ContentItem, mine)) > 0) {
+        const byMeaning = { byDate: false };
+        if (compareOriginality(copyOf(p.prepared, mine), copyOf(earlier as ContentItem, mine), byMeaning) > 0) {
           earlier.dropReason = 'NEAR_DUPLICATE';
           batchLosers.set(earlier, p.prepared.guid);
           neighbours.splice(neighbours.indexOf(twin), 1, { item: null, row, embedding: scored.embedding });
