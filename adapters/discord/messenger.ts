@@ -1,5 +1,5 @@
 import { type APIEmbed, type APIMessage, type REST, Routes, SnowflakeUtil } from 'discord.js';
-import type { Messenger, PostLookup, PostTarget } from '../../core/ports/messenger.ts';
+import type { DirectTarget, Messenger, PostLookup, PostTarget } from '../../core/ports/messenger.ts';
 import { invisibleNonce, noncesIn } from '../shared/post-nonce.ts';
 import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';
 import { type DiscordMessage, encodeReply } from './encode.ts';
@@ -73,6 +73,14 @@ export class DiscordMessenger implements Messenger {
       this.rest.patch(Routes.channelMessage(target.threadId ?? target.channelId, messageId), { body, files }),
     );
     return true;
+  }
+
+  /** Opens the bot's DM channel with the member (Discord returns the same one each time), then posts there. */
+  async direct(target: DirectTarget, reply: Parameters<Messenger['post']>[1]) {
+    const channel = (await withRateLimitRetry('open dm', this.policy, () =>
+      this.rest.post(Routes.userChannels(), { body: { recipient_id: target.platformUserId } }),
+    )) as { id: string };
+    return { messageId: await postToChannel(this.rest, channel.id, encodeReply(reply), this.policy) };
   }
 
   async findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup> {

@@ -1,20 +1,30 @@
 /**
- * `npm run eval -- scoring --data <stackexchange folder> [target=local-rank|local-rank-mixed|rank|median|threshold|both]`
+ * `npm run eval -- scoring --data <site> [--data <site> …] [--seeds 3] [--json | --json-out <file>] [--max-posts 6000]`
  *
- * The quality scorer on a real community, honestly: posts (questions and answers) in creation order; the model
- * is trained from scratch on the oldest 80% only (vocabulary, word vectors, quality head, combiner — the very
- * builder that makes the shipped cohort-mini), written to a temporary folder, loaded through the product's
- * loader (adapters/ml) and applied through the product's scorer (core/content/scoring) to the newest 20%.
- * Inputs never include votes, views, answer/comment counts, acceptance or post age; the author's activity is
- * counted only from before each post. Label rules on the test posts:
- *   rule 1: good = Score ≥ 3, bad = Score ≤ 0 (the rest left out);
- *   rule 2: good/bad = above/below the post type's training-period median (ties left out).
- * A length-only baseline is fitted on the same training posts and reported in the same run.
+ * The quality scorer on real communities, as the product runs it. Per site (a Stack Exchange dump, or the Cofacts
+ * data in the same shape: bench/eval/data/cofacts.ts), posts in creation order; test = the newest fifth, the
+ * validation slice = the last fifth of the training period. Methods, each scored on the same test posts:
+ *   shipped      the shipped cohort-mini scorer as is (model + combiner), the product before any learning;
+ *   adapted      the product path: the shipped scorer plus the community's own layer, learned online from the
+ *                site's votes as they happened (bench/eval/scoring-replay.ts runs the very code of `content:learn`
+ *                once a day of site time) and each post scored by the layer of its moment, calibrated;
+ *   retrained    the model trained from scratch on this site's oldest 80% (the builder that makes cohort-mini),
+ *                loaded and applied through the product's loader and scorer: the per-site reference;
+ *   … structure only   the same without the text (the structure-only combiner): what the text part adds;
+ *   length       one logistic feature, log body length, fitted on the training posts.
+ * On a site the shipped model was trained on (its config.json says so), `shipped` would have seen the test posts:
+ * there the per-site model of the same seed stands in for it (the adapted row then adapts that model).
+ * Inputs never include votes, views, answer/comment counts, acceptance or age; the author's activity counts only
+ * from before each post. Labels on the test posts: rule 1: Score ≥ 3 vs ≤ 0; rule 2: above/below the post type's
+ * training-period median (ties left out). AUC, mean over seeds, 95% bootstrap intervals over test posts, paired.
+ * The layer's one setting (its L2 pull) is chosen on the validation slices, on the sites the shipped model never saw.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createContentModel } from '../../adapters/ml/index.ts';
+import { type CohortContentModel, createContentModel } from '../../adapters/ml/index.ts';
+import { SHIPPED_MODELS_DIR } from '../../adapters/ml/model-source.ts';
+import { DEFAULT_LAYER_OPTIONS, type LayerOptions } from '../../core/content/scoring/community-layer.ts';
 import { createQualityCombiner, parseQualityCombinerSpec } from '../../core/content/scoring/quality-combiner.ts';
 import { bodyText } from '../../core/content/scoring/quality-input.ts';
 import { createContentScorer } from '../../core/content/scoring/scorer.ts';
@@ -29,95 +39,119 @@ import {
   seQualityItems,
   typeMedians,
 } from '../../scripts/model/stackexchange-quality.ts';
-import { type QualityTarget, trainingData } from '../../scripts/model/training-data.ts';
-import { loadStackExchange } from './data/stackexchange.ts';
-import type { EvalArgs } from './run.ts';
+import { trainingData } from '../../scripts/model/training-data.ts';
+import { isCofacts, loadCofacts } from './data/cofacts.ts';
+import { endOfDay, loadStackExchange, type StackExchangeDump } from './data/stackexchange.ts';
+import {
+  chooseOnValidation,
+  type EvalArgs,
+  type Metric,
+  option,
+  printReport,
+  protocolReport,
+  type SiteInput,
+  seedList,
+  siteName,
+  type TaskReport,
+} from './harness/index.ts';
+import { type ReplayPost, type ReplayVote, replayLearning } from './scoring-replay.ts';
 
-interface RuleResult {
-  rule: string;
-  testPositives: number;
-  testNegatives: number;
-  auc: number;
-  /** 95% bootstrap interval of the AUC over test posts (seeded). */
-  aucInterval: [number, number];
-  accuracy: number;
-  threshold: number;
-  majorityAccuracy: number;
+type Label = 0 | 1 | null;
+interface Scored {
+  quality: number;
+  features: Float64Array;
 }
 
-const labelled = (scores: readonly number[], labels: readonly (0 | 1 | null)[]) => {
-  const s: number[] = [];
-  const y: number[] = [];
-  labels.forEach((label, i) => {
-    if (label === null) return;
-    s.push(scores[i] as number);
-    y.push(label);
-  });
-  return { s, y };
-};
+const RULES = ['rule 1 AUC', 'rule 2 AUC'] as const;
+const SHIPPED_DIR = path.join(SHIPPED_MODELS_DIR, 'cohort-mini');
+const L2_CANDIDATES = [0.1, 0.3, 1, 3];
 
-/**
- * Accuracy needs a cut-off; it is fixed on the training period, never on the test posts: the score above which
- * the same share of training posts is called good as was good under the rule.
- */
-function trainingThreshold(trainScores: number[], trainLabels: (0 | 1 | null)[]): number {
-  const { s, y } = labelled(trainScores, trainLabels);
-  const positiveShare = y.filter((v) => v === 1).length / Math.max(1, y.length);
-  const sorted = [...s].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((1 - positiveShare) * sorted.length))] ?? 0.5;
-}
-
-function evaluate(
-  rule: string,
-  scores: number[],
-  labels: (0 | 1 | null)[],
-  threshold: number,
-  seed: number,
-): RuleResult {
-  const { s, y } = labelled(scores, labels);
-  const positives = y.filter((v) => v === 1).length;
-  const correct = s.filter((v, i) => (v >= threshold ? 1 : 0) === y[i]).length;
-  const random = seededRandom(seed);
-  const resampled: number[] = [];
-  for (let r = 0; r < 1000; r++) {
-    const bs: number[] = [];
-    const by: number[] = [];
-    for (let k = 0; k < s.length; k++) {
-      const j = Math.floor(random() * s.length);
-      bs.push(s[j] as number);
-      by.push(y[j] as number);
+/** AUC over the chosen test posts that the rule labels. */
+function aucStatistic(scores: readonly number[], labels: readonly Label[]): Metric {
+  return (units) => {
+    const s: number[] = [];
+    const y: number[] = [];
+    for (let k = 0; k < units.length; k++) {
+      const i = units[k] as number;
+      const label = labels[i];
+      if (label === null || label === undefined) continue;
+      s.push(scores[i] as number);
+      y.push(label);
     }
-    const a = auc(bs, by);
-    if (Number.isFinite(a)) resampled.push(a);
-  }
-  resampled.sort((a, b) => a - b);
-  return {
-    rule,
-    testPositives: positives,
-    testNegatives: y.length - positives,
-    auc: auc(s, y),
-    aucInterval: [
-      resampled[Math.floor(resampled.length * 0.025)] ?? Number.NaN,
-      resampled[Math.floor(resampled.length * 0.975)] ?? Number.NaN,
-    ],
-    accuracy: correct / Math.max(1, y.length),
-    threshold,
-    majorityAccuracy: Math.max(positives, y.length - positives) / Math.max(1, y.length),
+    const a = auc(s, y);
+    return Number.isFinite(a) ? a : 0.5;
   };
+}
+
+function loadSite(dir: string, maxPosts: number): StackExchangeDump {
+  return isCofacts(dir) ? loadCofacts(dir, { maxPosts }) : loadStackExchange(dir);
+}
+
+/** Up and down votes in time order; a Stack Exchange vote carries only its day, so it counts at the day's end. */
+function votesOf(dump: StackExchangeDump, exact: boolean): ReplayVote[] {
+  return dump.votes
+    .filter((v) => v.voteTypeId === 2 || v.voteTypeId === 3)
+    .map((v) => ({
+      postId: String(v.postId),
+      at: exact ? v.creationDate.getTime() : endOfDay(v.creationDate),
+      value: v.voteTypeId === 2 ? (1 as const) : (-1 as const),
+    }));
+}
+
+async function scoreAll(
+  model: CohortContentModel,
+  folder: string,
+  items: readonly SeQualityItem[],
+  structureOnly: boolean,
+) {
+  const combiner = structureOnly ? structureCombiner(folder) : model.qualityCombiner;
+  const scorer = createContentScorer({ model, combiner });
+  const scored = await scorer.score(items.map((i) => i.input));
+  return scored.map((s): Scored => ({ quality: s.quality, features: s.features ?? new Float64Array(0) }));
+}
+
+function structureCombiner(folder: string) {
+  const spec = parseQualityCombinerSpec(JSON.parse(readFileSync(path.join(folder, 'quality_combiner.json'), 'utf8')));
+  return createQualityCombiner(spec, false);
+}
+
+function replayPosts(items: readonly SeQualityItem[], scored: readonly Scored[]): ReplayPost[] {
+  return items.map((item, i) => ({
+    id: String(item.post.id),
+    // Questions and answers reach the product as members' posts: one kind, calibrated together.
+    kind: 'post',
+    publishedAt: item.post.creationDate.getTime(),
+    baseQuality: (scored[i] as Scored).quality,
+    features: (scored[i] as Scored).features,
+  }));
+}
+
+/** The adapted score of each post in [from, until) (NaN outside). */
+function adapted(
+  items: readonly SeQualityItem[],
+  scored: readonly Scored[],
+  votes: readonly ReplayVote[],
+  from: number,
+  until: number,
+  layer: LayerOptions,
+): number[] {
+  const scores = replayLearning(replayPosts(items, scored), votes, { from, until, layer });
+  return items.map((item) => scores.get(String(item.post.id)) ?? Number.NaN);
 }
 
 /** Length alone: one logistic feature (log body length) fitted on the training posts' labels for the rule. */
 function lengthBaseline(
   train: SeQualityItem[],
-  test: SeQualityItem[],
-  label: (i: SeQualityItem) => 0 | 1 | null,
+  all: SeQualityItem[],
+  label: (i: SeQualityItem) => Label,
   seed: number,
 ) {
   const feature = (i: SeQualityItem) => Float64Array.from([Math.log1p(bodyText(i.input.html).length) - 7]);
-  const examples: Example[] = train
-    .map((i) => ({ i, y: label(i) }))
-    .filter((e): e is { i: SeQualityItem; y: 0 | 1 } => e.y !== null)
-    .map(({ i, y }) => ({ sparseIdx: new Int32Array(0), sparseVal: new Float32Array(0), dense: feature(i), y }));
+  const none = { sparseIdx: new Int32Array(0), sparseVal: new Float32Array(0) };
+  const examples: Example[] = train.flatMap((i) => {
+    const y = label(i);
+    return y === null ? [] : [{ ...none, dense: feature(i), y }];
+  });
   const m = trainLogistic(examples, {
     nSparse: 0,
     nDense: 1,
@@ -127,130 +161,230 @@ function lengthBaseline(
     learningRate: 0.05,
     random: seededRandom(seed),
   });
-  return test.map(
-    (i) =>
-      1 /
-      (1 +
-        Math.exp(
-          -predictLogit(m, { sparseIdx: new Int32Array(0), sparseVal: new Float32Array(0), dense: feature(i), y: 0 }),
-        )),
-  );
+  return all.map((i) => 1 / (1 + Math.exp(-predictLogit(m, { ...none, dense: feature(i), y: 0 }))));
+}
+
+const meanAuc = (scores: readonly number[], items: readonly SeQualityItem[], rules: ((i: SeQualityItem) => Label)[]) =>
+  rules.reduce((sum, rule) => {
+    const s: number[] = [];
+    const y: number[] = [];
+    items.forEach((item, k) => {
+      const label = rule(item);
+      const v = scores[k] as number;
+      if (label === null || !Number.isFinite(v)) return;
+      s.push(v);
+      y.push(label);
+    });
+    const a = auc(s, y);
+    return sum + (Number.isFinite(a) ? a : 0.5) / rules.length;
+  }, 0);
+
+interface Site {
+  dir: string;
+  name: string;
+  items: SeQualityItem[];
+  votes: ReplayVote[];
+  cut: number;
+  validationCut: number;
+  seenByShipped: boolean;
+  shipped: Scored[];
+  shippedStructure: Scored[];
 }
 
 export async function run(args: EvalArgs): Promise<void> {
-  if (!args.data) throw new Error('usage: npm run eval -- scoring --data <stackexchange dump folder>');
-  const targetArg = args.extra.find((e) => e.startsWith('target='))?.slice('target='.length) ?? 'local-rank';
-  const target = (
-    ['local-rank', 'rank', 'both', 'median', 'threshold'].includes(targetArg) ? targetArg : 'local-rank'
-  ) as QualityTarget;
-  const dump = loadStackExchange(args.data);
-  const items = seQualityItems(dump);
-  const cut = Math.floor(items.length * 0.8);
-  const train = items.slice(0, cut);
-  const test = items.slice(cut);
-  const until = (test[0] as SeQualityItem).post.creationDate;
-  const medians = typeMedians(train);
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'cohort-scoring-eval-'));
-  try {
-    const started = Date.now();
-    const report = await buildCohortMini(
-      trainingData({
-        dump,
-        items: train,
-        sentences: [],
-        until,
-        target,
-        description: `eval: oldest 80% before ${until.toISOString()}`,
-      }),
-      { outDir, seed: args.seed, log: silentLogger },
-    );
-    const trainMs = Date.now() - started;
-    const model = await createContentModel({ name: outDir, allowRemote: false, log: silentLogger });
-    const scorer = createContentScorer({ model, combiner: model.qualityCombiner });
-    const scoredAll = await scorer.score(items.map((i) => i.input));
-    const structureOnly = createContentScorer({
-      model,
-      combiner: model.qualityCombiner ? { usesText: false, combine: structureOnlyCombine(outDir) } : null,
+  if (args.datasets.length === 0)
+    throw new Error('usage: npm run eval -- scoring --data <site folder> [--data <site folder> …] [--json]');
+  const maxPosts = Number(option(args, 'max-posts') ?? 6000);
+  const shippedModel = await createContentModel({ name: 'cohort-mini', allowRemote: false, log: silentLogger });
+  const trainedOn = String(
+    (
+      JSON.parse(readFileSync(path.join(SHIPPED_DIR, 'config.json'), 'utf8')) as {
+        cohort?: { trainedOn?: string };
+      }
+    ).cohort?.trainedOn ?? '',
+  );
+  const sites: Site[] = [];
+  for (const dir of args.datasets) {
+    const dump = loadSite(dir, maxPosts);
+    const items = seQualityItems(dump);
+    const cut = Math.floor(items.length * 0.8);
+    sites.push({
+      dir,
+      name: siteName(dir),
+      items,
+      votes: votesOf(dump, isCofacts(dir)),
+      cut,
+      validationCut: Math.floor(cut * 0.8),
+      seenByShipped: trainedOn.includes(path.basename(dir)),
+      shipped: await scoreAll(shippedModel, SHIPPED_DIR, items, false),
+      shippedStructure: await scoreAll(shippedModel, SHIPPED_DIR, items, true),
     });
-    const structureAll = (await structureOnly.score(items.map((i) => i.input))).map((s) => s.quality);
-    await model.dispose();
+  }
 
-    const rule1 = (i: SeQualityItem) => labelByThreshold(i.post.score);
-    const rule2 = (i: SeQualityItem) => labelByMedian(i.post, medians);
-    const rows = [
-      { scorer: 'cohort-mini scorer (the product path: model + combiner)', all: scoredAll.map((s) => s.quality) },
-      {
-        scorer: 'ablation: the model alone (ContentModel.signals().quality, text head)',
-        all: scoredAll.map((s) => s.textQuality),
-      },
-      { scorer: 'ablation: structure-only combiner (hub-model fallback)', all: structureAll },
-      {
-        scorer: 'baseline: body length alone',
-        all: [] as number[],
-        perRule: [lengthBaseline(train, items, rule1, args.seed), lengthBaseline(train, items, rule2, args.seed)],
-      },
+  // The layer's L2 pull, chosen on the validation slices (never the test posts) of the sites the shipped model
+  // never saw: the mean AUC of both rules, averaged over those sites; the simplest (largest pull) wins ties.
+  const unseen = sites.filter((s) => !s.seenByShipped);
+  const validation = chooseOnValidation([...L2_CANDIDATES].reverse(), (l2) => {
+    const layer = { ...DEFAULT_LAYER_OPTIONS, l2 };
+    const perSite = unseen.map((site) => {
+      const start = site.items[site.validationCut] as SeQualityItem;
+      const end = site.items[site.cut] as SeQualityItem;
+      const medians = typeMedians(site.items.slice(0, site.validationCut));
+      const slice = site.items.slice(site.validationCut, site.cut);
+      const scores = adapted(
+        site.items,
+        site.shipped,
+        site.votes,
+        start.post.creationDate.getTime(),
+        end.post.creationDate.getTime(),
+        layer,
+      ).slice(site.validationCut, site.cut);
+      return meanAuc(scores, slice, [(i) => labelByThreshold(i.post.score), (i) => labelByMedian(i.post, medians)]);
+    });
+    return perSite.reduce((a, b) => a + b, 0) / Math.max(1, perSite.length);
+  });
+  const layer: LayerOptions = { ...DEFAULT_LAYER_OPTIONS, l2: validation.best };
+
+  const inputs: SiteInput[] = [];
+  const notes: Record<string, unknown> = {};
+  for (const site of sites) {
+    const { items, cut } = site;
+    const train = items.slice(0, cut);
+    const test = items.slice(cut);
+    const medians = typeMedians(train);
+    const rules = [
+      (i: SeQualityItem) => labelByThreshold(i.post.score),
+      (i: SeQualityItem) => labelByMedian(i.post, medians),
     ];
-    const results: { scorer: string; results: RuleResult[] }[] = rows.map((r) => ({
-      scorer: r.scorer,
-      results: (
-        [
-          ['rule 1: Score ≥ 3 vs ≤ 0', rule1],
-          ['rule 2: above/below type median', rule2],
-        ] as const
-      ).map(([name, rule], k) => {
-        const all = r.perRule?.[k] ?? r.all;
-        const threshold = trainingThreshold(all.slice(0, cut), train.map(rule));
-        return evaluate(name, all.slice(cut), test.map(rule), threshold, args.seed + k);
-      }),
-    }));
-    const summary = {
-      data: args.data,
-      posts: items.length,
-      train: train.length,
-      test: test.length,
-      cut: until.toISOString(),
-      medians: Object.fromEntries([...medians].map(([t, m]) => [t === 1 ? 'question' : 'answer', m])),
-      trainingTarget: target,
-      build: { ...report, trainMs },
-      results,
-    };
-    if (args.json) {
-      console.log(JSON.stringify(summary, null, 2));
-      return;
-    }
-    const q = report.qualityQuestionOffset;
-    console.log(`scoring eval on ${args.data}`);
-    console.log(
-      `posts ${items.length} (train ${train.length} oldest, test ${test.length} newest, cut ${until.toISOString()}); training-period medians: ${JSON.stringify(summary.medians)}`,
-    );
-    console.log(
-      `model trained on the 80% in ${(trainMs / 1000).toFixed(1)} s (target "${target}"; chosen on the validation fifth: author history ${report.qualityUsesAuthorHistory ? 'on' : 'off'}, text beyond length ${report.qualityUsesTextBeyondLength ? `on, l2 ${report.qualityL2}` : 'off'}; validation AUC ${report.qualityValidationAuc.toFixed(3)}; question offset ${q ? `${q.offset} (validation rule 1 ${q.absoluteAuc.toFixed(3)}, rule 2 ${q.medianAuc.toFixed(3)})` : 'none'})`,
-    );
-    if (q?.tried)
-      console.log(
-        `question offsets tried on the validation fifth (offset: rule 1 / rule 2 AUC): ${q.tried.map((t) => `${t.offset}: ${t.absoluteAuc.toFixed(3)}/${t.medianAuc.toFixed(3)}`).join(', ')}`,
-      );
-    console.log('AUC [95% bootstrap interval]; accuracy at a cut-off fixed on the training period');
-    for (const r of results) {
-      console.log(`\n${r.scorer}`);
-      for (const x of r.results) {
-        console.log(
-          `  ${x.rule.padEnd(34)} AUC ${x.auc.toFixed(3)} [${x.aucInterval.map((v) => v.toFixed(2)).join(', ')}]  accuracy ${x.accuracy.toFixed(3)} (majority ${x.majorityAccuracy.toFixed(3)})  test +${x.testPositives}/-${x.testNegatives}`,
+    const labels = rules.map((rule) => test.map(rule));
+    const from = (test[0] as SeQualityItem).post.creationDate.getTime();
+    const perSeed: Record<string, Record<string, Metric>>[] = [];
+    const builds: unknown[] = [];
+    for (const seed of seedList(args)) {
+      const outDir = mkdtempSync(path.join(os.tmpdir(), 'cohort-scoring-eval-'));
+      try {
+        const report = await buildCohortMini(
+          trainingData({
+            dump: null,
+            items: train,
+            sentences: [],
+            until: (test[0] as SeQualityItem).post.creationDate,
+            target: 'local-rank',
+            description: `eval: oldest 80% of ${site.name}`,
+          }),
+          { outDir, seed, log: silentLogger },
         );
+        builds.push({
+          seed,
+          textBeyondLength: report.qualityUsesTextBeyondLength,
+          authorHistory: report.qualityUsesAuthorHistory,
+          questionOffset: report.qualityQuestionOffset?.offset ?? null,
+        });
+        const model = await createContentModel({ name: outDir, allowRemote: false, log: silentLogger });
+        const retrained = await scoreAll(model, outDir, items, false);
+        const retrainedStructure = await scoreAll(model, outDir, items, true);
+        await model.dispose();
+        const base = site.seenByShipped ? retrained : site.shipped;
+        const baseStructure = site.seenByShipped ? retrainedStructure : site.shippedStructure;
+        const until = Number.POSITIVE_INFINITY;
+        const methods: Record<string, number[]> = {
+          shipped: base.slice(cut).map((s) => s.quality),
+          adapted: adapted(items, base, site.votes, from, until, layer).slice(cut),
+          'adapted structure only': adapted(items, baseStructure, site.votes, from, until, layer).slice(cut),
+          retrained: retrained.slice(cut).map((s) => s.quality),
+          'retrained structure only': retrainedStructure.slice(cut).map((s) => s.quality),
+        };
+        const metrics: Record<string, Record<string, Metric>> = {};
+        RULES.forEach((metric, r) => {
+          const ruleLabels = labels[r] as Label[];
+          const row: Record<string, Metric> = {};
+          for (const [method, scores] of Object.entries(methods)) row[method] = aucStatistic(scores, ruleLabels);
+          row.length = aucStatistic(
+            lengthBaseline(train, items, rules[r] as (i: SeQualityItem) => Label, seed).slice(cut),
+            ruleLabels,
+          );
+          metrics[metric] = row;
+        });
+        perSeed.push(metrics);
+      } finally {
+        rmSync(outDir, { recursive: true, force: true });
       }
     }
-    console.log(
-      '\nreference (issue 4): linear TF-IDF + structure AUC 0.76 / 0.56; length alone 0.57 / 0.68; target ≥ 0.80 / ≥ 0.70',
-    );
-  } finally {
-    rmSync(outDir, { recursive: true, force: true });
+    notes[site.name] = {
+      posts: items.length,
+      train: cut,
+      test: test.length,
+      cut: (test[0] as SeQualityItem).post.creationDate.toISOString(),
+      rule1: {
+        positives: labels[0]?.filter((l) => l === 1).length,
+        negatives: labels[0]?.filter((l) => l === 0).length,
+      },
+      rule2: {
+        positives: labels[1]?.filter((l) => l === 1).length,
+        negatives: labels[1]?.filter((l) => l === 0).length,
+      },
+      shippedStand_in: site.seenByShipped ? 'per-site model (the shipped model was trained on this site)' : null,
+      builds,
+    };
+    inputs.push({
+      site: site.name,
+      data: site.dir,
+      unitName: 'test posts',
+      units: test.length,
+      metrics: Object.fromEntries(
+        RULES.map((metric) => [metric, perSeed.map((m) => m[metric] as Record<string, Metric>)]),
+      ),
+      notes: notes[site.name] as Record<string, unknown>,
+    });
   }
-}
+  await shippedModel.dispose();
 
-function structureOnlyCombine(dir: string) {
-  const combiner = createQualityCombiner(
-    parseQualityCombinerSpec(JSON.parse(readFileSync(path.join(dir, 'quality_combiner.json'), 'utf8'))),
-    false,
+  const comparisons = [
+    { method: 'adapted', baseline: 'retrained' },
+    { method: 'adapted', baseline: 'shipped' },
+    { method: 'adapted', baseline: 'length' },
+    { method: 'adapted', baseline: 'adapted structure only' },
+    { method: 'retrained', baseline: 'retrained structure only' },
+  ];
+  const protocols = RULES.map((metric) =>
+    protocolReport(
+      {
+        name: metric.replace(' AUC', ''),
+        description:
+          metric === 'rule 1 AUC'
+            ? 'good = Score ≥ 3, bad = Score ≤ 0 (the rest left out)'
+            : "above/below the post type's training-period median (ties left out)",
+        primary: metric,
+        comparisons,
+      },
+      inputs.map((s) => ({ ...s, metrics: { [metric]: s.metrics[metric] ?? [] } })),
+      { seed: args.seed, resamples: args.resamples },
+    ),
   );
-  return (q: number, f: Float64Array) => combiner.combine(q, f);
+  const report: TaskReport = {
+    task: 'scoring',
+    seeds: seedList(args),
+    resamples: args.resamples,
+    confidence: 0.95,
+    protocols,
+    notes: {
+      layer: { ...layer, chosenOn: unseen.map((s) => s.name), validation: validation.scores },
+      replay: 'content:learn once a day of site time; votes at their time (Stack Exchange: the end of their day)',
+      goals: 'adapted within 0.02 of retrained on every site; rule 1 ≥ 0.80 and rule 2 ≥ 0.75 on QC and Beer',
+    },
+  };
+  if (args.json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  // `--json-out <file>` keeps the JSON of a printed run too (one run of this eval takes minutes).
+  const jsonOut = option(args, 'json-out');
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));
+  printReport(report);
+  console.log(
+    `\nlayer L2 chosen on the validation slices of ${unseen.map((s) => s.name).join(', ') || '(none)'}: ${layer.l2} (${validation.scores
+      .map((s) => `${s.candidate}: ${s.score.toFixed(3)}`)
+      .join(', ')})`,
+  );
+  for (const [name, n] of Object.entries(notes)) console.log(`${name}: ${JSON.stringify(n)}`);
 }

@@ -23,6 +23,8 @@ export interface PaymentStore {
   recordPayment(payment: NewPayment, entries: readonly MoneyEntry[]): Promise<{ payment: Payment; created: boolean }>;
   findPayment(provider: ProviderName, providerRef: string): Promise<Payment | null>;
   paymentsForOrder(orderId: string): Promise<Payment[]>;
+  /** Payments of the orders whose id starts with `ref` (the short reference people see), in one community. */
+  paymentsForOrderRef(communityId: string, ref: string): Promise<Payment[]>;
   /** Moves a payment's status and books entries with it; false (nothing booked) when it already had `status`. */
   setPaymentStatus(id: string, status: PaymentStatus, entries: readonly MoneyEntry[], at: Date): Promise<boolean>;
   markFulfilled(id: string, at: Date): Promise<void>;
@@ -42,6 +44,7 @@ export interface PaymentStore {
   discrepancies(communityId: string | null, status?: Discrepancy['status']): Promise<Discrepancy[]>;
   setSkuCourse(sku: { skuId: string; communityId: string; courseId: string }): Promise<void>;
   courseForSku(skuId: string): Promise<{ communityId: string; courseId: string } | null>;
+  skuForCourse(courseId: string): Promise<string | null>;
 }
 
 export interface CheckoutRequest {

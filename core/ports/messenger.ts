@@ -34,6 +34,13 @@ export type PostLookup =
   /** The platform offers no way to read past posts (Telegram's Bot API has no history). */
   | { found: 'unknown' };
 
+/** One member, privately (a direct message). */
+export interface DirectTarget {
+  platform: Platform;
+  spaceId: string;
+  platformUserId: string;
+}
+
 export interface Messenger {
   /**
    * Posts and returns the platform's message id. Throws PlatformError when the platform refuses; `details.status`
@@ -47,4 +54,9 @@ export interface Messenger {
    * platform adapter cannot edit, so the caller posts anew instead; throws PlatformError when the platform refused.
    */
   edit?(target: PostTarget, messageId: string, reply: RichReply): Promise<boolean>;
+  /**
+   * Sends a direct message to one member (renewal reminders, access ended). Optional: a platform without private
+   * messages leaves it out, and callers keep the message to try again.
+   */
+  direct?(target: DirectTarget, reply: RichReply): Promise<{ messageId: string }>;
 }

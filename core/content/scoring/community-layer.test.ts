@@ -70,11 +70,13 @@ describe('per-community quality layer', () => {
   });
 
   it('calibrates each kind among its own kind, and a rare kind among all items', () => {
-    const posts = community(50).map((x) => ({ ...x, kind: 'post' }));
+    const posts = community(60).map((x) => ({ ...x, kind: 'post' }));
     const courses = community(30, 9).map((x) => ({ ...x, kind: 'course', baseQuality: 0.95 }));
     const lone = { ...posts[0]!, kind: 'article', baseQuality: 0.95 };
     const state = trainLayer(null, [], [...posts, ...courses, lone], now);
     expect(score(state, courses[0]!)).toBeCloseTo(0.5, 6);
+    const postScores = posts.map((x) => score(state, x)).sort((a, b) => a - b);
+    expect(postScores[30]).toBeCloseTo(0.5, 1);
     // Against all items (most of them posts scored far lower), the lone article reads high.
     expect(score(state, lone)).toBeGreaterThan(0.6);
     expect(calibrated(identityLayer(2), 0)).toBe(0.5);
@@ -133,7 +135,7 @@ describe('community signals', () => {
     expect(engagement.get('p3')).toBe(-3);
   });
 
-  it('labels old-enough items by their engagement percentile within their kind', () => {
+  it('labels old-enough items by their engagement percentile, within their kind and overall', () => {
     const items = [item('a', 10), item('b', 9), item('c', 8), item('fresh', 0.5), item('k', 9, 'course')];
     const engagement = new Map([
       ['a', 3],
@@ -145,8 +147,9 @@ describe('community signals', () => {
     const labels = engagementLabels(items, engagement, now);
     expect(labels.get('a')).toBeGreaterThan(labels.get('c')!);
     expect(labels.get('c')).toBeGreaterThan(labels.get('b')!);
-    // Too young to be judged, and a kind whose items all look alike, teach nothing.
+    // Too young to be judged: no label. The lone course is the middle of its kind but the best overall.
     expect(labels.has('fresh')).toBe(false);
-    expect(labels.has('k')).toBe(false);
+    expect(labels.get('k')).toBeCloseTo((0.5 + 0.875) / 2, 9);
+    expect(engagementLabels(items, new Map(), now).size).toBe(0);
   });
 });

@@ -12,8 +12,9 @@ import { logit } from './quality-combiner.ts';
  * where `base` is the shipped model's quality logit (text + structure combiner) and x the item's structure
  * features (structure-features.ts). The layer is a residual: with no data it is exactly the shipped model, and an
  * L2 pull toward zero keeps it there until a community has said enough to move it. Calibration is the item's
- * position among the community's recent items of its kind under the same layer (see `calibrated`), so 0.5 is the
- * median post whatever the model's raw scale, and 0.75 its upper quartile.
+ * position among the community's recent items of its kind (members' posts, feed articles, course announcements)
+ * under the same layer (see `calibrated`), so 0.5 is the median post whatever the model's raw scale, and 0.75 its
+ * upper quartile.
  */
 export interface LayerOptions {
   /** L2 strength on the residual weights (per example, so it fades as a community says more). */
@@ -29,7 +30,7 @@ export interface LayerOptions {
 export const DEFAULT_LAYER_OPTIONS: LayerOptions = { l2: 0.03, steps: 150, learningRate: 0.3, minExamples: 30 };
 
 const calibrationSchema = z.object({
-  /** Median adapted logit of the kind's recent items: it reads 0.5. */
+  /** Median adapted logit of the community's recent items: it reads 0.5. */
   median: z.number(),
   /** Half the interquartile range of those logits, shrunk toward PRIOR_SPREAD when there are few items. */
   spread: z.number().positive(),
@@ -45,8 +46,9 @@ export const qualityLayerStateSchema = z.object({
   mean: z.array(z.number()),
   std: z.array(z.number().positive()),
   /**
-   * Calibration per kind of item (`post`, `article`, `course`: a course announcement is compared with course
-   * announcements) and over all items (`*`, for a kind the community has too few of).
+   * Calibration per kind of item, by where it came from (`post`: members' posts, `article`: feeds, `course`: course
+   * announcements; a creator's promotion is not measured against members' questions), and over all items (`*`,
+   * for a kind the community has too few of).
    */
   calibration: z.record(z.string(), calibrationSchema),
   /** Labelled items the layer learned from. */
@@ -57,7 +59,7 @@ export type QualityLayerState = z.infer<typeof qualityLayerStateSchema>;
 
 /** What the layer needs of one item: the shipped model's quality and the item's structure features. */
 export interface LayerInput {
-  /** Items are calibrated among items of their kind (`post`, `article`, `course`, `question`, `answer`). */
+  /** Where the item came from (`post`, `article`, `course`): it is calibrated among items of its kind. */
   kind?: string;
   /** The shipped model's quality in (0, 1) (a probability; its logit is the base). */
   baseQuality: number;
@@ -100,8 +102,8 @@ export function adaptedLogit(state: QualityLayerState, input: LayerInput): numbe
 }
 
 /**
- * The score moderators see, in [0, 1]: σ((z − median) · ln 3 / spread), so the kind's median item reads 0.5 and
- * its quartiles 0.25 and 0.75, while score differences stay proportional to the model's (a rank table would turn
+ * The score moderators see, in [0, 1]: σ((z − median) · ln 3 / spread), so the median item of its kind in the
+ * community reads 0.5 and its quartiles 0.25 and 0.75, while score differences stay proportional to the model's (a rank table would turn
  * a hair's difference between two of a handful of posts into 0.3 against 0.7). Before the community has items
  * to compare with, the adapted probability itself.
  */
@@ -115,8 +117,6 @@ export function score(state: QualityLayerState, input: LayerInput): number {
   return calibrated(state, adaptedLogit(state, input), input.kind);
 }
 
-/** A kind with fewer items than this is calibrated on all of the community's items. */
-const MIN_PER_KIND = 5;
 /**
  * The spread a community's scores are assumed to have before it has many items (half an IQR, in logits, of the
  * shipped model on the evaluation sites' posts), and how many items' worth of weight that assumption carries.
@@ -139,6 +139,9 @@ export function calibrationFor(values: readonly number[]): Calibration {
   const spread = Math.max(0.05, (n * halfIqr + PRIOR_ITEMS * PRIOR_SPREAD) / (n + PRIOR_ITEMS));
   return { median: quantile(sorted, 0.5), spread, items: n };
 }
+
+/** A kind with fewer items than this is calibrated on all of the community's items. */
+const MIN_PER_KIND = 5;
 
 /** The calibration of a population under the layer (see `calibration` in the state). */
 export function calibrationOf(

@@ -33,7 +33,7 @@ export interface CommunityLearningDeps {
   clock: Clock;
   log: Logger;
   options?: Partial<{
-    /** How far back items and signals are read. Default 90 days. */
+    /** How far back items and signals are read. Default a year (bounded by `maxItems`). */
     historyMs: number;
     /** Items read per community and pass. Default 5,000 (the newest). */
     maxItems: number;
@@ -63,7 +63,7 @@ export class CommunityQualityLearner {
 
   constructor(deps: CommunityLearningDeps) {
     this.#deps = deps;
-    this.#historyMs = deps.options?.historyMs ?? 90 * 86_400_000;
+    this.#historyMs = deps.options?.historyMs ?? 365 * 86_400_000;
     this.#maxItems = deps.options?.maxItems ?? 5_000;
     this.#layer = deps.options?.layer ?? DEFAULT_LAYER_OPTIONS;
     this.#labels = deps.options?.labels ?? DEFAULT_LABEL_OPTIONS;

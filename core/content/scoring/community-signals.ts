@@ -115,14 +115,17 @@ export interface LabelOptions {
   minAgeMs: number;
   /** An item is ranked among the this many items of its kind nearest in time. Default 200. */
   window: number;
+  /** Weight of the within-kind percentile in the label (the rest is the percentile among all items). */
+  withinKind: number;
 }
 
-export const DEFAULT_LABEL_OPTIONS: LabelOptions = { minAgeMs: 2 * 86_400_000, window: 200 };
+export const DEFAULT_LABEL_OPTIONS: LabelOptions = { minAgeMs: 2 * 86_400_000, window: 200, withinKind: 0.5 };
 
 /**
- * Soft labels: each old-enough item's engagement percentile among the items of its kind published around the
- * same time (older items had longer to collect signals, so they are compared with their neighbours in time).
- * Returns item id → label in [0, 1].
+ * Soft labels: each old-enough item's engagement percentile among the items published around the same time (older
+ * items had longer to collect signals, so they are compared with their neighbours in time): the mean of its
+ * percentile among items of its own kind ("better than usual for a question") and among all of them ("worth
+ * reading at all"; a community may simply like one kind more). Returns item id → label in [0, 1].
  */
 export function engagementLabels(
   items: readonly SignalItem[],
@@ -131,25 +134,40 @@ export function engagementLabels(
   options: LabelOptions = DEFAULT_LABEL_OPTIONS,
 ): Map<string, number> {
   const cutoff = now.getTime() - options.minAgeMs;
-  const byKind = new Map<string, SignalItem[]>();
-  for (const item of items) {
-    if (item.publishedAt.getTime() > cutoff) continue;
-    const list = byKind.get(item.kind) ?? [];
-    list.push(item);
-    byKind.set(item.kind, list);
-  }
+  const old = items
+    .filter((item) => item.publishedAt.getTime() <= cutoff)
+    .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.id.localeCompare(b.id));
+  const engagementOfItem = (item: SignalItem) => engagement.get(item.id) ?? 0;
   const labels = new Map<string, number>();
+  const values = old.map(engagementOfItem);
+  // Nothing to tell apart: no labels at all.
+  if (values.every((v) => v === values[0])) return labels;
+  const windowOf = <T>(list: readonly T[], k: number): T[] => {
+    const lo = Math.max(0, Math.min(k - Math.floor(options.window / 2), list.length - options.window));
+    return list.slice(lo, lo + options.window);
+  };
+  const byKind = new Map<string, SignalItem[]>();
+  for (const item of old) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+  const withinKind = new Map<string, number>();
   for (const list of byKind.values()) {
-    list.sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.id.localeCompare(b.id));
-    const values = list.map((item) => engagement.get(item.id) ?? 0);
-    // Nothing to tell apart: no labels from this kind.
-    if (values.every((v) => v === values[0])) continue;
-    const half = Math.floor(options.window / 2);
+    const kindValues = list.map(engagementOfItem);
     list.forEach((item, k) => {
-      const lo = Math.max(0, Math.min(k - half, list.length - options.window));
-      const window = values.slice(lo, lo + options.window).sort((a, b) => a - b);
-      labels.set(item.id, percentile(window, values[k] as number));
+      withinKind.set(
+        item.id,
+        percentile(
+          [...windowOf(kindValues, k)].sort((a, b) => a - b),
+          kindValues[k] as number,
+        ),
+      );
     });
   }
+  old.forEach((item, k) => {
+    const overall = percentile(
+      [...windowOf(values, k)].sort((a, b) => a - b),
+      values[k] as number,
+    );
+    const w = options.withinKind;
+    labels.set(item.id, w * (withinKind.get(item.id) ?? overall) + (1 - w) * overall);
+  });
   return labels;
 }

@@ -48,5 +48,10 @@ describe('content scorer with the shipped model', () => {
     const [sixth] = await scorer.score([inputs[5] as (typeof inputs)[number]]);
     expect(all).toHaveLength(7);
     expect(all[5]?.quality).toBeCloseTo(sixth?.quality as number, 6);
+    // The call is batched by length, not by arrival: reversed inputs give the same scores, reversed.
+    const reversed = await scorer.score([...inputs].reverse());
+    reversed.reverse().forEach((r, i) => {
+      expect(r.quality).toBeCloseTo(all[i]?.quality as number, 6);
+    });
   });
 });

@@ -48,21 +48,26 @@ export function createContentScorer(deps: {
   return {
     modelId: model.id,
     async score(inputs) {
-      const out: ScoredContent[] = [];
-      for (let start = 0; start < inputs.length; start += batchSize) {
-        const batch = inputs.slice(start, start + batchSize);
-        const bodies = batch.map((input) => bodyText(input.html));
-        const texts = batch.map((input, i) => qualityText(input, bodies[i]));
+      const bodies = inputs.map((input) => bodyText(input.html));
+      const texts = inputs.map((input, i) => qualityText(input, bodies[i]));
+      // The whole call sorted by length, then cut into batches: each batch pads to its longest text, so texts of
+      // similar length share one (arrival order would pad short texts up to the long ones beside them).
+      const order = texts.map((t, i) => [t.length, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const out: ScoredContent[] = new Array(inputs.length);
+      for (let start = 0; start < order.length; start += batchSize) {
+        const idx = order.slice(start, start + batchSize).map(([, i]) => i);
+        const batch = idx.map((i) => texts[i] as string);
         const analysed = canAnalyze(model)
-          ? await model.analyze(texts)
-          : await Promise.all([model.embed(texts), model.signals(texts)]).then(([embeddings, signals]) =>
+          ? await model.analyze(batch)
+          : await Promise.all([model.embed(batch), model.signals(batch)]).then(([embeddings, signals]) =>
               embeddings.map((embedding, i) => ({ embedding, signals: signals[i] as ContentSignals })),
             );
-        batch.forEach((input, i) => {
-          const { embedding, signals } = analysed[i] as (typeof analysed)[number];
+        idx.forEach((i, k) => {
+          const input = inputs[i] as QualityInput;
+          const { embedding, signals } = analysed[k] as (typeof analysed)[number];
           const features = combiner ? structureFeatures(input, bodies[i]) : null;
           const quality = combiner && features ? combiner.combine(signals.quality, features) : signals.quality;
-          out.push({
+          out[i] = {
             quality,
             textQuality: signals.quality,
             qualityFactors:
@@ -71,7 +76,7 @@ export function createContentScorer(deps: {
             sentiment: signals.sentiment,
             topics: signals.topics,
             embedding,
-          });
+          };
         });
       }
       return out;

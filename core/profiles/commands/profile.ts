@@ -1,3 +1,4 @@
+import { canonicalTopic } from '../../domain/glossary.ts';
 import type { ReplyField } from '../../domain/reply.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
@@ -9,7 +10,8 @@ const TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} _.+#-]{0,39}$/u;
 function parseTopic(raw: string): string {
   const topic = raw.trim().toLowerCase().replace(/\s+/g, '-');
   if (!TOPIC.test(topic)) throw new UserError('TOPIC_INVALID', 'profiles:interests.invalid', { topic: raw });
-  return topic;
+  // 投资 and investing are one interest (core/domain/glossary.ts).
+  return canonicalTopic(topic);
 }
 
 const percent = (w: number) => `${Math.round(w * 100)}%`;

@@ -1,3 +1,4 @@
+import { canonicalTopic } from '../../domain/glossary.ts';
 import { option } from '../../framework/options.ts';
 import { isPastEnd, pageButtons, pageFooter, pageOfList, pageOption, pageRequest } from '../../framework/paging.ts';
 import { d, defineRecommendCommand, formatPrice } from './shared.ts';
@@ -18,10 +19,11 @@ export const coursesCommand = defineRecommendCommand({
     page: pageOption,
   },
   async handler({ input, community, services, t, locale }) {
-    const topic = input.topic?.toLowerCase();
-    const courses = (
-      await services.courses.list(community.id, topic ? { tag: topic, limit: 500 } : { limit: 500 })
-    ).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
+    // 投资 and investing are one topic: a course matches when one of its tags names the same concept.
+    const topic = input.topic ? canonicalTopic(input.topic) : undefined;
+    const courses = (await services.courses.list(community.id, { limit: 500 }))
+      .filter((c) => !topic || c.tags.some((tag) => canonicalTopic(tag) === topic))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
     if (courses.length === 0) {
       return {
         ephemeral: true,

@@ -1,3 +1,4 @@
+import { canonicalTopic } from '../../domain/glossary.ts';
 import type { ReplyButton, ReplyItem } from '../../domain/reply.ts';
 import { option } from '../../framework/options.ts';
 import {
@@ -27,7 +28,7 @@ export const recommendCommand = defineRecommendCommand({
   },
   async handler({ input, community, member, services, t, clock, locale }) {
     const service = services.recommend;
-    const topic = input.topic?.toLowerCase();
+    const topic = input.topic ? canonicalTopic(input.topic) : undefined;
     const recs = await service.recommend(community, member, { topic, k: 5 });
     if (recs.length === 0 && topic) {
       const topics = await service.knownTopics(community);
@@ -39,7 +40,11 @@ export const recommendCommand = defineRecommendCommand({
         };
       }
     }
-    if (recs.length === 0) return { ephemeral: true, text: t('recommend:recommend.empty') };
+    if (recs.length === 0) {
+      // Said from the member's own data: "you already have everything" only to a member who does.
+      const why = await service.whyEmpty(community, member, topic);
+      return { ephemeral: true, text: t(`recommend:recommend.empty.${why}`, { topic: topic ?? '' }) };
+    }
     const now = clock.now();
     const items: ReplyItem[] = recs.map((r) => ({
       title: r.course.title,
