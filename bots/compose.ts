@@ -97,6 +97,10 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       posts,
       settings: {
         pseudonymSecret: config.PSEUDONYM_SECRET,
+        feeds: {
+          instantPerMinute: config.FEED_INSTANT_PER_MINUTE,
+          hostFetchesPerMinute: config.FEED_HOST_FETCHES_PER_MINUTE,
+        },
         commerce: {
           promoWeeklyQuota: config.COMMERCE_PROMO_WEEKLY_QUOTA,
           renewalNoticeDays: config.COMMERCE_RENEWAL_NOTICE_DAYS,

@@ -80,6 +80,8 @@ export const configSchema = z.object({
 
   // Feeds. Unset: false, except in the console sandbox (bots/run.ts), which allows its own loopback.
   FEED_ALLOW_PRIVATE_NETWORKS: optionalFlag,
+  FEED_INSTANT_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(5),
+  FEED_HOST_FETCHES_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(10),
 
   // Discord
   DISCORD_TOKEN: shaped(/^[\w.-]+$/, 'expected the bot token alone, without "Bot " or quotes'),

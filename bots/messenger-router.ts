@@ -22,6 +22,11 @@ export class MessengerRouter implements Messenger {
     return this.#route(target).findPost(target, nonce, since);
   }
 
+  async edit(target: PostTarget, messageId: string, reply: RichReply): Promise<boolean> {
+    const messenger = this.#route(target);
+    return messenger.edit ? messenger.edit(target, messageId, reply) : false;
+  }
+
   async direct(target: DirectTarget, reply: RichReply): Promise<{ messageId: string }> {
     const messenger = this.#route(target);
     if (!messenger.direct) {

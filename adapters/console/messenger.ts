@@ -9,6 +9,8 @@ export interface ConsolePost {
   messageId: string;
   nonce: string | null;
   postedAt: Date;
+  /** How many times the post was edited in place. */
+  edits?: number;
 }
 
 /**
@@ -27,6 +29,17 @@ export class ConsoleMessenger implements Messenger {
     this.posts.push({ target, reply, text, messageId, nonce: options.nonce ?? null, postedAt: new Date() });
     this.write(`── #${target.channelId} ──\n${text}\n`);
     return { messageId };
+  }
+
+  /** Replaces the post's reply in `posts` and shows the new version, marked as edited. */
+  async edit(target: PostTarget, messageId: string, reply: RichReply): Promise<boolean> {
+    const post = this.posts.find((p) => p.messageId === messageId && p.target.channelId === target.channelId);
+    if (!post) return false;
+    post.reply = reply;
+    post.text = encodeConsoleReply(reply);
+    post.edits = (post.edits ?? 0) + 1;
+    this.write(`── #${target.channelId} (edited ${messageId}) ──\n${post.text}\n`);
+    return true;
   }
 
   /** A direct message shows as a `── @user (private) ──` block; tests read it from `posts` (channel `@<user id>`). */

@@ -123,6 +123,8 @@ describe('Discord adapter end to end', () => {
     expect(registered.has('digest schedule add')).toBe(true);
     expect(hidden.length).toBeGreaterThan(0);
     expect(hidden.filter((name) => registered.has(name))).toEqual([]);
+    // Approving a digest is a command of its own, not only a button.
+    expect(names).toEqual(expect.arrayContaining(['approve:1', 'reject:1']));
   });
 
   it('answers /help with an embed that can ping nobody', async () => {

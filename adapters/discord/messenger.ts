@@ -3,7 +3,7 @@ import type { DirectTarget, Messenger, PostLookup, PostTarget } from '../../core
 import { invisibleNonce, noncesIn } from '../shared/post-nonce.ts';
 import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';
 import { type DiscordMessage, encodeReply } from './encode.ts';
-import { postToChannel } from './send.ts';
+import { messageBody, postToChannel } from './send.ts';
 
 /** How much of a channel's history a lookup reads: 5 pages of 100 messages after the send started. */
 const LOOKUP_PAGES = 5;
@@ -43,7 +43,36 @@ export class DiscordMessenger implements Messenger {
   async post(target: PostTarget, reply: Parameters<Messenger['post']>[1], options: { nonce?: string } = {}) {
     const encoded = encodeReply(reply);
     const messages = options.nonce ? withNonce(encoded, options.nonce) : encoded;
-    return { messageId: await postToChannel(this.rest, target.channelId, messages, this.policy, options.nonce) };
+    if (target.newThread) return { messageId: await this.#forumPost(target.channelId, target.newThread, messages) };
+    // A thread is a channel of its own on Discord: its id takes the channel's place.
+    const channelId = target.threadId ?? target.channelId;
+    return { messageId: await postToChannel(this.rest, channelId, messages, this.policy, options.nonce) };
+  }
+
+  /** A post in a forum (or media) channel: a new thread whose first message is the post; the rest follow in it. */
+  async #forumPost(forumId: string, name: string, messages: DiscordMessage[]): Promise<string> {
+    const [first, ...rest] = messages;
+    if (!first) return '';
+    const { body, files } = messageBody(first, false);
+    const thread = (await withRateLimitRetry('create forum post', this.policy, () =>
+      this.rest.post(Routes.threads(forumId), {
+        body: { name: name.slice(0, 100) || '—', message: body },
+        files,
+      }),
+    )) as { id: string; message?: { id: string } };
+    if (rest.length > 0) await postToChannel(this.rest, thread.id, rest, this.policy);
+    return thread.message?.id ?? thread.id;
+  }
+
+  /** Edits the first message of one of our posts (a post split over several messages keeps the rest). */
+  async edit(target: PostTarget, messageId: string, reply: Parameters<Messenger['post']>[1]): Promise<boolean> {
+    const [first] = encodeReply(reply);
+    if (!first) return false;
+    const { body, files } = messageBody(first, false);
+    await withRateLimitRetry('edit message', this.policy, () =>
+      this.rest.patch(Routes.channelMessage(target.threadId ?? target.channelId, messageId), { body, files }),
+    );
+    return true;
   }
 
   /** Opens the bot's DM channel with the member (Discord returns the same one each time), then posts there. */
@@ -55,6 +84,9 @@ export class DiscordMessenger implements Messenger {
   }
 
   async findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup> {
+    // A forum post made its own new thread: there is no one channel to read it back from.
+    if (target.newThread) return { found: 'unknown' };
+    target = { ...target, channelId: target.threadId ?? target.channelId };
     let after = SnowflakeUtil.generate({ timestamp: since.getTime() - SKEW_MS }).toString();
     for (let page = 0; page < LOOKUP_PAGES; page++) {
       const query = new URLSearchParams({ after, limit: '100' });

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedError } from '../../core/content/errors.ts';
 import { isAllowedAddress } from './address-guard.ts';
-import { HttpFeedFetcher } from './fetcher.ts';
+import { freshness, HttpFeedFetcher, retryAfterSeconds } from './fetcher.ts';
 
 const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://example.com/a</link></item></channel></rss>`;
 
@@ -19,6 +19,14 @@ beforeAll(async () => {
     open.add(res);
     res.on('close', () => open.delete(res));
     const path = req.url ?? '/';
+    if (path === '/cached') {
+      res.writeHead(200, { 'content-type': 'application/rss+xml', 'cache-control': 'max-age=3600' }).end(RSS);
+      return;
+    }
+    if (path === '/busy') {
+      res.writeHead(429, { 'retry-after': '300' }).end('slow down');
+      return;
+    }
     if (path === '/feed') {
       if (req.headers['if-none-match'] === '"v1"') {
         res.writeHead(304).end();
@@ -106,7 +114,18 @@ describe('HttpFeedFetcher', () => {
     const first = await fetcher.fetch(`${base}/feed`, none);
     expect(first).toMatchObject({ kind: 'ok', etag: '"v1"', lastModified: 'Sun, 01 Nov 2026 00:00:00 GMT' });
     expect(first.kind === 'ok' && first.body).toBe(RSS);
-    expect(await fetcher.fetch(`${base}/feed`, { etag: '"v1"', lastModified: null })).toEqual({ kind: 'not_modified' });
+    expect(await fetcher.fetch(`${base}/feed`, { etag: '"v1"', lastModified: null })).toEqual({
+      kind: 'not_modified',
+      freshForMs: null,
+    });
+  });
+
+  it('reports how long the server says a document stays fresh, and when a busy server wants us back', async () => {
+    expect(await fetcher.fetch(`${base}/cached`, none)).toMatchObject({ kind: 'ok', freshForMs: 3_600_000 });
+    await expect(fetcher.fetch(`${base}/busy`, none)).rejects.toMatchObject({
+      code: 'FEED_HTTP_STATUS',
+      params: { status: 429, retryAfterS: 300 },
+    });
   });
 
   it('follows a redirect and reports the final URL', async () => {
@@ -332,5 +351,30 @@ describe('HttpFeedFetcher edge cases', () => {
     expect(error).toBeInstanceOf(FeedError);
     expect(error.code).toBe('FEED_ABORTED');
     expect((await failure(fetcher.fetch(`${base}/feed`, none))).code).toBe('FEED_ABORTED');
+  });
+});
+
+describe('caching headers and Retry-After', () => {
+  const headers = (values: Record<string, string>) => (name: string) => values[name] ?? null;
+
+  it('reads how long a document stays fresh: s-maxage, max-age less Age, Expires less Date, no-cache', () => {
+    expect(freshness(headers({ 'cache-control': 'public, max-age=7200' }))).toBe(7_200_000);
+    expect(freshness(headers({ 'cache-control': 'max-age=600, s-maxage=3600' }))).toBe(3_600_000);
+    expect(freshness(headers({ 'cache-control': 'max-age=600', age: '100' }))).toBe(500_000);
+    expect(freshness(headers({ 'cache-control': 'no-cache' }))).toBe(0);
+    expect(freshness(headers({ 'cache-control': 'no-store, max-age=600' }))).toBe(0);
+    expect(
+      freshness(headers({ expires: 'Sun, 01 Nov 2026 02:00:00 GMT', date: 'Sun, 01 Nov 2026 00:30:00 GMT' })),
+    ).toBe(5_400_000);
+    expect(freshness(headers({ expires: '0' }))).toBe(0);
+    expect(freshness(headers({ 'cache-control': 'max-age=9999999' }))).toBe(86_400_000);
+    expect(freshness(headers({}))).toBeNull();
+  });
+
+  it('reads Retry-After in seconds, capped at a day', () => {
+    expect(retryAfterSeconds('120')).toBe(120);
+    expect(retryAfterSeconds('999999')).toBe(86_400);
+    expect(retryAfterSeconds(null)).toBeNull();
+    expect(retryAfterSeconds('soon')).toBeNull();
   });
 });

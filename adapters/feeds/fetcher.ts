@@ -208,7 +208,7 @@ export class HttpFeedFetcher implements FeedFetcher {
     };
     if (response.statusCode === 304) {
       await response.body.dump();
-      return { kind: 'not_modified' };
+      return { kind: 'not_modified', freshForMs: freshness(header) };
     }
     if (REDIRECTS.has(response.statusCode)) {
       await response.body.dump();
@@ -219,7 +219,11 @@ export class HttpFeedFetcher implements FeedFetcher {
     }
     if (response.statusCode < 200 || response.statusCode >= 300) {
       await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
-      throw new FeedError('FEED_HTTP_STATUS', `HTTP ${response.statusCode}`, { status: response.statusCode });
+      const retryAfterS = retryAfterSeconds(header('retry-after'));
+      throw new FeedError('FEED_HTTP_STATUS', `HTTP ${response.statusCode}`, {
+        status: response.statusCode,
+        ...(retryAfterS !== null ? { retryAfterS } : {}),
+      });
     }
     const encoding = (header('content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== '') {
@@ -252,6 +256,7 @@ export class HttpFeedFetcher implements FeedFetcher {
       etag: header('etag'),
       lastModified: header('last-modified'),
       finalUrl: url.href,
+      freshForMs: freshness(header),
     };
   }
 
@@ -281,4 +286,40 @@ export class HttpFeedFetcher implements FeedFetcher {
     const detail = error instanceof Error ? error.message.slice(0, 200) : 'unknown';
     return new FeedError('FEED_NETWORK', detail, { host: url.host, detail }, { cause: error });
   }
+}
+
+/** A day: the most a server's caching headers can stretch one polling interval. */
+const MAX_FRESH_MS = 86_400_000;
+
+/**
+ * How long the response says it stays fresh, from Cache-Control (s-maxage, max-age, less Age) or else Expires
+ * (less the server's Date, so our clock's skew does not count). null when the headers say nothing usable.
+ */
+export function freshness(header: (name: string) => string | null): number | null {
+  const cacheControl = (header('cache-control') ?? '').toLowerCase();
+  if (/(^|[,\s])(no-store|no-cache)([,\s=]|$)/.test(cacheControl)) return 0;
+  const maxAge = /(?:^|[,\s])s-maxage=(\d+)/.exec(cacheControl) ?? /(?:^|[,\s])max-age=(\d+)/.exec(cacheControl);
+  if (maxAge?.[1]) {
+    const age = Number(header('age') ?? 0);
+    const seconds = Number(maxAge[1]) - (Number.isFinite(age) ? age : 0);
+    return Math.min(MAX_FRESH_MS, Math.max(0, seconds * 1000));
+  }
+  const expires = header('expires');
+  if (expires) {
+    const until = Date.parse(expires);
+    if (Number.isNaN(until)) return 0;
+    const served = Date.parse(header('date') ?? '');
+    const from = Number.isNaN(served) ? Date.now() : served;
+    return Math.min(MAX_FRESH_MS, Math.max(0, until - from));
+  }
+  return null;
+}
+
+/** Retry-After as seconds (delta-seconds or an HTTP date), capped at a day; null when absent or unreadable. */
+export function retryAfterSeconds(value: string | null): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Math.min(86_400, Number(trimmed));
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.min(86_400, Math.max(0, Math.round((at - Date.now()) / 1000)));
 }

@@ -29,7 +29,15 @@ export class SlackMessenger implements Messenger {
   async post(target: PostTarget, reply: RichReply, options: PostOptions = {}) {
     const encoded = encodeReply(reply);
     return {
-      messageId: await postToChannel(this.client, target.channelId, encoded, this.policy, undefined, options.nonce),
+      // A thread of the channel is its parent message's ts; Slack has no forums, so `newThread` posts in the channel.
+      messageId: await postToChannel(
+        this.client,
+        target.channelId,
+        encoded,
+        this.policy,
+        target.threadId,
+        options.nonce,
+      ),
     };
   }
 

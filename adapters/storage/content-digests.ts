@@ -159,6 +159,14 @@ export class PrismaDigestRunStore implements DigestRunStore {
     return count > 0 ? this.get(id) : null;
   }
 
+  async awaitingApproval(scheduleId: string): Promise<DigestRun[]> {
+    const rows = await this.db.digestRun.findMany({
+      where: { scheduleId, status: 'awaiting_approval' },
+      orderBy: { slotAt: 'asc' },
+    });
+    return rows.map(toRun);
+  }
+
   async recent(communityId: string, limit: number): Promise<DigestRun[]> {
     const rows = await this.db.digestRun.findMany({ where: { communityId }, orderBy: { slotAt: 'desc' }, take: limit });
     return rows.map(toRun);
@@ -184,6 +192,14 @@ export class PrismaDigestRunStore implements DigestRunStore {
         where: { communityId, channelId, itemId: { in: chunk } },
         select: { itemId: true },
       }),
+    );
+    return new Set(rows.map((r) => r.itemId));
+  }
+
+  async deliveredAnywhere(communityId: string, itemIds: readonly string[]): Promise<Set<string>> {
+    if (itemIds.length === 0) return new Set();
+    const rows = await inChunks(itemIds, (chunk) =>
+      this.db.digestDelivery.findMany({ where: { communityId, itemId: { in: chunk } }, select: { itemId: true } }),
     );
     return new Set(rows.map((r) => r.itemId));
   }

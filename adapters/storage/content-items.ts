@@ -57,11 +57,15 @@ const toItem = (row: ItemRow): ContentItem => ({
   dropReason: row.dropReason as DropReason | null,
   duplicateOfId: row.duplicateOfId,
   reactions: row.reactions,
+  author: row.author,
+  categories: Array.isArray(row.categories) ? row.categories.filter((c): c is string => typeof c === 'string') : [],
 });
 
 const toRow = (item: NewContentItem) => ({
   ...item,
   topics: item.topics,
+  author: item.author ?? null,
+  categories: item.categories ?? [],
   embedding: item.embedding ? embeddingToBytes(item.embedding) : null,
 });
 
@@ -176,5 +180,33 @@ export class PrismaContentItemStore implements ContentItemStore {
 
   async markDropped(id: string, reason: DropReason): Promise<void> {
     await this.db.contentItem.updateMany({ where: { id }, data: { dropReason: reason } });
+  }
+
+  async markDuplicate(id: string, reason: DropReason, duplicateOfId: string): Promise<void> {
+    await this.db.contentItem.updateMany({ where: { id }, data: { dropReason: reason, duplicateOfId } });
+  }
+
+  async repointDuplicates(fromId: string, toId: string): Promise<void> {
+    await this.db.contentItem.updateMany({
+      where: { duplicateOfId: fromId, id: { not: toId } },
+      data: { duplicateOfId: toId },
+    });
+  }
+
+  async duplicatesOf(ids: readonly string[]): Promise<ContentItem[]> {
+    if (ids.length === 0) return [];
+    const rows = await inChunks(ids, (chunk) =>
+      this.db.contentItem.findMany({ where: { duplicateOfId: { in: chunk } }, orderBy: { publishedAt: 'asc' } }),
+    );
+    return rows.map(toItem);
+  }
+
+  async latestOfSource(sourceId: string, limit: number): Promise<ContentItem[]> {
+    const rows = await this.db.contentItem.findMany({
+      where: { sourceId },
+      orderBy: [{ publishedAt: 'desc' }, { id: 'asc' }],
+      take: limit,
+    });
+    return rows.map(toItem);
   }
 }

@@ -1,5 +1,14 @@
 import type { ContentSourceStore } from '../../core/content/ports.ts';
-import type { ContentSource, NewContentSource, SourceFetchState, SourceKind } from '../../core/content/types.ts';
+import {
+  type ContentSource,
+  type NewContentSource,
+  SOURCE_DELIVERIES,
+  type SourceDelivery,
+  type SourceFailure,
+  type SourceFetchState,
+  type SourceKind,
+  type SourceSettings,
+} from '../../core/content/types.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Db } from './database.ts';
 import type { ContentSource as SourceRow } from './generated/sqlite/client.ts';
@@ -27,7 +36,38 @@ const toSource = (row: SourceRow): ContentSource => ({
   noticeChannelId: row.noticeChannelId,
   createdById: row.createdById,
   createdAt: row.createdAt,
+  filter: row.filter,
+  delivery: (SOURCE_DELIVERIES as readonly string[]).includes(row.delivery)
+    ? (row.delivery as SourceDelivery)
+    : 'digest',
+  channelId: row.channelId,
+  threadId: row.threadId,
+  template: row.template,
+  instantSince: row.instantSince,
+  failures: failuresOf(row.failures),
 });
+
+const failuresOf = (value: unknown): SourceFailure[] =>
+  Array.isArray(value)
+    ? value.flatMap((f) => {
+        if (!f || typeof f !== 'object') return [];
+        const { at, code, params } = f as { at?: unknown; code?: unknown; params?: unknown };
+        const when = typeof at === 'string' ? new Date(at) : null;
+        if (!when || Number.isNaN(when.getTime()) || typeof code !== 'string') return [];
+        const clean =
+          params && typeof params === 'object'
+            ? Object.fromEntries(
+                Object.entries(params).filter(
+                  (e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number',
+                ),
+              )
+            : {};
+        return [{ at: when, code, params: clean }];
+      })
+    : [];
+
+const failuresRow = (failures: readonly SourceFailure[]) =>
+  failures.map((f) => ({ at: f.at.toISOString(), code: f.code, params: f.params }));
 
 export class PrismaContentSourceStore implements ContentSourceStore {
   constructor(private readonly db: Db) {}
@@ -65,8 +105,22 @@ export class PrismaContentSourceStore implements ContentSourceStore {
     return rows.map(toSource);
   }
 
+  async listInstant(): Promise<ContentSource[]> {
+    const rows = await this.db.contentSource.findMany({
+      where: { enabled: true, delivery: { in: ['instant', 'both'] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map(toSource);
+  }
+
   async update(id: string, state: SourceFetchState): Promise<ContentSource> {
-    return toSource(await this.db.contentSource.update({ where: { id }, data: state }));
+    const { failures, ...rest } = state;
+    const data = failures ? { ...rest, failures: failuresRow(failures) } : rest;
+    return toSource(await this.db.contentSource.update({ where: { id }, data }));
+  }
+
+  async configure(id: string, settings: SourceSettings): Promise<ContentSource> {
+    return toSource(await this.db.contentSource.update({ where: { id }, data: settings }));
   }
 
   async remove(id: string): Promise<boolean> {

@@ -22,7 +22,10 @@ export class TelegramMessenger implements Messenger {
       return {
         messageId: await sendMessages(
           this.telegram,
-          targetOfChannel(target.channelId),
+          // A forum topic of the chat, when the source names one: `chat:topic` or a separate thread id.
+          target.threadId && /^\d+$/.test(target.threadId)
+            ? { chatId: targetOfChannel(target.channelId).chatId, threadId: Number(target.threadId) }
+            : targetOfChannel(target.channelId),
           encodeReply(reply),
           this.policy,
         ),

@@ -3,6 +3,7 @@ import type { ContentModel } from '../ports/content-model.ts';
 import { digestCommands } from './commands/digest.ts';
 import type { ContentHandles } from './commands/shared.ts';
 import { sourceCommands } from './commands/source.ts';
+import { sourceSettingsCommands } from './commands/source-settings.ts';
 import { contentMessages } from './messages.ts';
 import type { ContentStores } from './ports.ts';
 import { createContentScorer, type QualityCombiner } from './scoring/index.ts';
@@ -33,9 +34,17 @@ export const contentFeature = defineFeature({
       posts: ctx.posts,
       clock: ctx.clock,
       log: ctx.log,
+      ...(ctx.settings.feeds
+        ? {
+            options: {
+              instant: { perChannel: ctx.settings.feeds.instantPerMinute, windowMs: 60_000 },
+              poll: { hostFetches: ctx.settings.feeds.hostFetchesPerMinute, hostWindowMs: 60_000 },
+            },
+          }
+        : {}),
     }),
   }),
-  commands: [...sourceCommands, ...digestCommands],
+  commands: [...sourceCommands, ...sourceSettingsCommands, ...digestCommands],
   // Polls due sources and re-checks schedules every minute: the safety net for a missed timer and failed posts.
   jobs: ({ content }) => [
     {

@@ -27,6 +27,8 @@ export interface RawFeedItem {
   body: string;
   publishedAt: Date | null;
   categories: string[];
+  /** The first author the feed names (RSS author / dc:creator, Atom and JSON Feed authors). */
+  author?: string | null;
 }
 
 export interface FeedDocument {
@@ -60,8 +62,17 @@ const list = <T extends z.ZodType>(item: T) =>
     .optional()
     .catch(undefined);
 
+const person = z.union([z.string(), z.looseObject({ name: z.string().optional(), email: z.string().optional() })]);
+const authorsOf = (authors: z.output<typeof person>[] | undefined, extra: string[] = []): string | null => {
+  const names = [
+    ...(authors ?? []).map((a) => (typeof a === 'string' ? a : (a.name ?? a.email ?? ''))),
+    ...extra,
+  ].flatMap((name) => (name.trim() ? [name.trim().slice(0, 200)] : []));
+  return names[0] ?? null;
+};
 const rssItem = z.looseObject({
   title: str,
+  authors: list(person),
   link: str,
   description: str,
   guid: z.looseObject({ value: str }).optional().catch(undefined),
@@ -69,12 +80,13 @@ const rssItem = z.looseObject({
   categories: list(z.looseObject({ name: z.string() })),
   content: z.looseObject({ encoded: str }).optional().catch(undefined),
   dc: z
-    .looseObject({ date: str, subjects: list(z.string()) })
+    .looseObject({ date: str, subjects: list(z.string()), creators: list(z.string()) })
     .optional()
     .catch(undefined),
 });
 const atomEntry = z.looseObject({
   id: str,
+  authors: list(person),
   title: text,
   summary: text,
   content: text,
@@ -84,6 +96,8 @@ const atomEntry = z.looseObject({
   categories: list(z.looseObject({ term: z.string().optional(), label: z.string().optional() })),
 });
 const jsonItem = z.looseObject({
+  authors: list(person),
+  author: person.optional().catch(undefined),
   id: z.union([z.string(), z.number()]).transform(String).optional().catch(undefined),
   url: str,
   external_url: str,
@@ -121,6 +135,7 @@ function fromRss(raw: unknown): RawFeedItem | null {
     body: v.content?.encoded ?? v.description ?? '',
     publishedAt: toDate(v.pubDate ?? v.dc?.date),
     categories: [...(v.categories?.map((c) => c.name) ?? []), ...(v.dc?.subjects ?? [])],
+    author: authorsOf(v.authors, v.dc?.creators ?? []),
   };
 }
 
@@ -136,6 +151,7 @@ function fromAtom(raw: unknown): RawFeedItem | null {
     body: v.content || v.summary || '',
     publishedAt: toDate(v.published ?? v.updated),
     categories: v.categories?.flatMap((c) => ((c.label ?? c.term) ? [(c.label ?? c.term) as string] : [])) ?? [],
+    author: authorsOf(v.authors),
   };
 }
 
@@ -150,6 +166,7 @@ function fromJson(raw: unknown): RawFeedItem | null {
     body: v.content_html ?? v.content_text ?? v.summary ?? '',
     publishedAt: toDate(v.date_published ?? v.date_modified),
     categories: v.tags ?? [],
+    author: authorsOf([...(v.authors ?? []), ...(v.author ? [v.author] : [])]),
   };
 }
 

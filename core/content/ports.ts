@@ -13,6 +13,7 @@ import type {
   NewDigestSchedule,
   RunDecision,
   SourceFetchState,
+  SourceSettings,
 } from './types.ts';
 
 /** Storage ports of the content feature; adapters/storage/content-*.ts implement them with Prisma. */
@@ -25,7 +26,11 @@ export interface ContentSourceStore {
   list(communityId: string): Promise<ContentSource[]>;
   /** Enabled sources of every community whose nextFetchAt is at or before `now`. */
   listDue(now: Date, limit: number): Promise<ContentSource[]>;
+  /** Enabled sources of every community delivered instantly (`instant` or `both`). */
+  listInstant(): Promise<ContentSource[]>;
   update(id: string, state: SourceFetchState): Promise<ContentSource>;
+  /** A moderator's change of filter, delivery, routing or template. */
+  configure(id: string, settings: SourceSettings): Promise<ContentSource>;
   /** Removes the source; its items stay (they may have been delivered) but are no longer candidates. */
   remove(id: string): Promise<boolean>;
 }
@@ -62,6 +67,14 @@ export interface ContentItemStore {
   /** Kept items, newest first, with embeddings: the digest's candidates and the near-duplicate window. */
   listCandidates(query: CandidateQuery): Promise<ContentItem[]>;
   markDropped(id: string, reason: DropReason): Promise<void>;
+  /** Marks a stored item as a copy of another (an original that arrived later took its place). */
+  markDuplicate(id: string, reason: DropReason, duplicateOfId: string): Promise<void>;
+  /** Copies that pointed at `fromId` now point at `toId`. */
+  repointDuplicates(fromId: string, toId: string): Promise<void>;
+  /** The copies of each of `ids` (items whose duplicateOfId is one of them). */
+  duplicatesOf(ids: readonly string[]): Promise<ContentItem[]>;
+  /** The source's latest items (kept or not), newest first: what a filter test runs on. */
+  latestOfSource(sourceId: string, limit: number): Promise<ContentItem[]>;
 }
 
 export interface DigestScheduleStore {
@@ -102,6 +115,8 @@ export interface DigestRunStore {
     },
     expectStatus?: DigestRunStatus,
   ): Promise<DigestRun | null>;
+  /** The schedule's runs that await a moderator's approval, oldest first. */
+  awaitingApproval(scheduleId: string): Promise<DigestRun[]>;
   /** Recent runs of a community (newest first), with their decisions: what `/digest why` reads. */
   recent(communityId: string, limit: number): Promise<DigestRun[]>;
   /** Records deliveries; an item already delivered in the channel is skipped. Returns how many were new. */
@@ -109,6 +124,8 @@ export interface DigestRunStore {
   /** Item ids among `itemIds` already delivered in the channel. */
   deliveredIn(communityId: string, channelId: string, itemIds: readonly string[]): Promise<Set<string>>;
   deliveriesOf(communityId: string, itemId: string): Promise<DigestDelivery[]>;
+  /** Item ids among `itemIds` posted in any channel of the community. */
+  deliveredAnywhere(communityId: string, itemIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** What a kept item was scored from: the per-community quality layer re-scores items from this. */

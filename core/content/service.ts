@@ -8,6 +8,7 @@ import type { JobScheduler } from '../ports/jobs.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Messenger } from '../ports/messenger.ts';
 import type { CommunityStore, CourseStore, EventStore } from '../ports/stores.ts';
+import { InstantDelivery, type InstantOptions } from './delivery/instant.ts';
 import { DigestCronRunner } from './digest/cron-runner.ts';
 import { DigestService } from './digest/digest-service.ts';
 import { DEFAULT_INGEST_OPTIONS as DEFAULT_INGEST, type IngestOptions } from './ingest/ingest.ts';
@@ -47,6 +48,7 @@ export interface ContentServiceDeps {
     learnEveryMs?: number;
     poll?: Partial<PollOptions>;
     ingest?: Partial<IngestOptions>;
+    instant?: Partial<InstantOptions>;
   };
 }
 
@@ -56,6 +58,7 @@ export class ContentService {
   readonly sources: SourceService;
   readonly digests: DigestService;
   readonly cron: DigestCronRunner;
+  readonly instant: InstantDelivery;
   /** The per-community quality layer: learns from members' signals, calibrates the scores moderators see. */
   readonly quality: CommunityQualityLearner;
   /** How often the feature's poll job runs. */
@@ -79,6 +82,7 @@ export class ContentService {
     this.poller = new SourcePoller({ ...deps, log }, pollOptions);
     this.sources = new SourceService({
       sources: deps.stores.sources,
+      items: deps.stores.items,
       fetcher: deps.fetcher,
       poller: this.poller,
       clock: deps.clock,
@@ -102,9 +106,21 @@ export class ContentService {
       clock: deps.clock,
       log: log.child({ ns: 'core:digest' }),
       modelId: deps.scorer.modelId,
+      messenger: deps.messenger,
       onSchedulesChanged: () =>
         void this.cron.refresh().catch((error) => log.error({ err: error }, 'cron refresh failed')),
     });
+    this.instant = new InstantDelivery(
+      {
+        stores: deps.stores,
+        communities: deps.communities,
+        translator: deps.translator,
+        posts: deps.posts,
+        clock: deps.clock,
+        log: log.child({ ns: 'core:instant' }),
+      },
+      deps.options?.instant,
+    );
     this.cron = new DigestCronRunner({
       schedules: deps.stores.schedules,
       scheduler: deps.scheduler,
@@ -126,7 +142,11 @@ export class ContentService {
   async pollOnce(): Promise<void> {
     if (this.#polling) return;
     this.#polling = Promise.all([
-      this.poller.pollDue().catch((error) => this.#log.error({ err: error }, 'polling failed')),
+      // New items go out instantly right after the poll that brought them (and waiting ones, as the rate allows).
+      this.poller
+        .pollDue()
+        .catch((error) => this.#log.error({ err: error }, 'polling failed'))
+        .then(() => this.instant.deliverDue()),
       this.digests.runDue(),
     ]);
     try {

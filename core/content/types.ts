@@ -35,7 +35,36 @@ export interface ContentSource {
   noticeChannelId: string | null;
   createdById: string | null;
   createdAt: Date;
+  /** The moderator's filter expression (core/content/filter/filter-expression.ts); null keeps every item. */
+  filter: string | null;
+  /** Whether its items go to digests, are posted one by one as they arrive, or both. */
+  delivery: SourceDelivery;
+  /** Where instant posts go; null: the channel the source was added in (noticeChannelId). */
+  channelId: string | null;
+  /** A thread of that channel (Discord thread, Slack thread, Telegram forum topic); `new` opens one per item. */
+  threadId: string | null;
+  /** Message template of instant posts (placeholders: core/content/delivery/template.ts); null for the default. */
+  template: string | null;
+  /** Instant delivery covers items fetched after this: switching it on does not post the backlog. */
+  instantSince: Date | null;
+  /** The latest failures, newest first (at most SOURCE_FAILURE_HISTORY). */
+  failures: SourceFailure[];
 }
+
+export const SOURCE_DELIVERIES = ['digest', 'instant', 'both'] as const;
+export type SourceDelivery = (typeof SOURCE_DELIVERIES)[number];
+
+export interface SourceFailure {
+  at: Date;
+  code: string;
+  params: Record<string, string | number>;
+}
+export const SOURCE_FAILURE_HISTORY = 20;
+
+/** What a moderator can change on a source after adding it. */
+export type SourceSettings = Partial<
+  Pick<ContentSource, 'filter' | 'delivery' | 'channelId' | 'threadId' | 'template' | 'instantSince' | 'topics'>
+>;
 
 export type NewContentSource = Pick<
   ContentSource,
@@ -54,6 +83,7 @@ export type SourceFetchState = Partial<
     | 'nextFetchAt'
     | 'consecutiveFailures'
     | 'lastError'
+    | 'failures'
   >
 >;
 
@@ -73,6 +103,7 @@ export const DROP_REASONS = [
   'BELOW_MIN_SCORE',
   'LANGUAGE_MISMATCH',
   'TOPIC_MISMATCH',
+  'FILTERED_OUT',
   'NEAR_DUPLICATE_OF_PICK',
   'OVER_MAX_ITEMS',
 ] as const;
@@ -107,9 +138,15 @@ export interface ContentItem {
   duplicateOfId: string | null;
   /** Extra signal for community items: the message's reaction count at ingestion. */
   reactions: number;
+  /** The feed's author of the item, when it names one. */
+  author: string | null;
+  /** The feed's categories / tags of the item. */
+  categories: string[];
 }
 
-export type NewContentItem = Omit<ContentItem, 'id'>;
+/** Author and categories may be left out (members' posts and courses have none of their own). */
+export type NewContentItem = Omit<ContentItem, 'id' | 'author' | 'categories'> &
+  Partial<Pick<ContentItem, 'author' | 'categories'>>;
 
 export const DIGEST_LANGUAGES = ['any', 'en', 'zh'] as const;
 export type DigestLanguage = (typeof DIGEST_LANGUAGES)[number];
@@ -135,7 +172,19 @@ export interface DigestSchedule {
 
 export type NewDigestSchedule = Omit<DigestSchedule, 'id' | 'paused' | 'createdAt'> & { createdAt: Date };
 
-export const RUN_STATUSES = ['claimed', 'awaiting_approval', 'posted', 'rejected', 'empty', 'failed'] as const;
+/**
+ * `skipped`: the slot passed without a post of its own: its approval expired (a newer digest replaced it), or the
+ * approval request of an earlier slot with the same items is still open (error `APPROVAL_PENDING:<run id>`).
+ */
+export const RUN_STATUSES = [
+  'claimed',
+  'awaiting_approval',
+  'posted',
+  'rejected',
+  'skipped',
+  'empty',
+  'failed',
+] as const;
 export type DigestRunStatus = (typeof RUN_STATUSES)[number];
 
 /** What one digest build decided about one candidate: rank (1-based) when picked, else the reason. */

@@ -16,11 +16,20 @@ export function isValidCron(expression: string): boolean {
 }
 
 export function isValidTimezone(timezone: string): boolean {
+  return canonicalTimezone(timezone) !== null;
+}
+
+/**
+ * The zone as the IANA database spells it (`asia/shanghai` → `Asia/Shanghai`, `utc` → `UTC`), or null when it is
+ * not a zone. Stored in this form, so two spellings of one zone are one schedule and every label reads the same.
+ */
+export function canonicalTimezone(timezone: string): string | null {
+  const trimmed = timezone.trim();
+  if (!trimmed.includes('/') && trimmed.toUpperCase() !== 'UTC') return null;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: timezone });
-    return timezone.includes('/') || timezone === 'UTC';
+    return new Intl.DateTimeFormat('en', { timeZone: trimmed }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 

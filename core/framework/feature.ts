@@ -21,6 +21,8 @@ import type { ScheduledPostRunner } from './scheduled-posts.ts';
 export interface AppSettings {
   /** Key of the irreversible member pseudonyms in analytics and logs. */
   pseudonymSecret: string;
+  /** Feed polling and instant-post limits (FEED_* settings); the content feature's defaults when absent. */
+  feeds?: { instantPerMinute: number; hostFetchesPerMinute: number };
   /** Paid content's limits; defaults apply when left out (tests, scripts). */
   commerce?: CommerceSettings;
   /** The operator's fee and the grace period of failed renewals (PAYMENTS_FEE_BPS, PAYMENTS_GRACE_DAYS). */

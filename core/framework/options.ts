@@ -21,6 +21,11 @@ export interface OptionSpec<T = unknown, Required extends boolean = boolean> {
   description: LocalizedText;
   /** Text options only: swallows every remaining word of a text command line. */
   rest?: boolean;
+  /**
+   * Rest options only: a word the member quoted is passed on quoted (`title:"two words"` stays a phrase), for
+   * options that are an expression of their own (a feed filter) rather than free text.
+   */
+  keepQuotes?: boolean;
   /** Given by name only on text platforms (`page:2`): never filled from a positional word. */
   named?: boolean;
   choices?: readonly string[];
@@ -86,7 +91,7 @@ export function parseDurationMs(raw: string): number | null {
 
 export const option = {
   string<const R extends boolean = false>(
-    p: BaseParams<R> & { rest?: boolean; minLength?: number; maxLength?: number },
+    p: BaseParams<R> & { rest?: boolean; keepQuotes?: boolean; minLength?: number; maxLength?: number },
   ): OptionSpec<string, R> {
     const maxLength = p.maxLength ?? 500;
     const schema = z
@@ -98,7 +103,12 @@ export const option = {
           .min(p.minLength ?? 1)
           .max(maxLength),
       );
-    return spec('string', p, schema, { rest: p.rest ?? false, maxLength, min: p.minLength ?? 1 });
+    return spec('string', p, schema, {
+      rest: p.rest ?? false,
+      ...(p.keepQuotes ? { keepQuotes: true } : {}),
+      maxLength,
+      min: p.minLength ?? 1,
+    });
   },
 
   integer<const R extends boolean = false>(p: BaseParams<R> & { min?: number; max?: number }): OptionSpec<number, R> {

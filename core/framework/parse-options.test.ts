@@ -133,3 +133,25 @@ describe('parseOptions', () => {
     expect(translate('en', error.i18nKey, error.params)).toContain('up to 50 characters');
   });
 });
+
+describe('rest options that keep their quotes', () => {
+  const filter = defineCommand({
+    name: 'filter',
+    description: { en: 'Filter', 'zh-CN': '过滤' },
+    permission: 'member',
+    options: {
+      id: option.string({ description: { en: 'id', 'zh-CN': 'id' }, required: true }),
+      expression: option.string({ description: { en: 'e', 'zh-CN': 'e' }, rest: true, keepQuotes: true }),
+    },
+    handler: async () => ({}),
+  });
+
+  it('passes quoted words on quoted, after a field prefix too, so a phrase stays a phrase', () => {
+    expect(assignWords(filter, ['s1', 'author:Sam Okafor', 'OR', 'two words', 'ai']).expression).toBe(
+      'author:"Sam Okafor" OR "two words" ai',
+    );
+    expect(assignWords(filter, ['s1', 'say "hi" there']).expression).toBe('“say "hi" there”');
+    // Free text (a tip's reason) is joined as typed, without quotes.
+    expect(assignWords(tip, ['@bob', '2', 'two words', 'thanks']).reason).toBe('two words thanks');
+  });
+});

@@ -24,7 +24,8 @@ export function assignWords(command: AnyCommand, words: readonly string[]): Reco
   for (const [name, spec] of specs) {
     if (raw[name] !== undefined || spec.named || next >= positional.length) continue;
     if (spec.rest) {
-      raw[name] = positional.slice(next).join(' ');
+      const words = positional.slice(next);
+      raw[name] = (spec.keepQuotes ? words.map(requoted) : words).join(' ');
       next = positional.length;
     } else {
       raw[name] = positional[next++];
@@ -115,4 +116,12 @@ export function parseOptions(
     parsed[name] = result.data;
   }
   return parsed;
+}
+
+/** A word that holds a space was quoted by the member: quote it again, after its `field:` prefix if it has one. */
+function requoted(word: string): string {
+  if (!/\s/u.test(word)) return word;
+  const [open, close] = word.includes('"') ? ['“', '”'] : ['"', '"'];
+  const prefixed = /^([^\s:：]+[:：])(\S.*)$/su.exec(word);
+  return prefixed ? `${prefixed[1]}${open}${prefixed[2]}${close}` : `${open}${word}${close}`;
 }

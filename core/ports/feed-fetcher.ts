@@ -1,8 +1,13 @@
 /** What a fetch returned. Failures throw FeedError with a stable code. */
 export type FeedFetchResult =
-  | { kind: 'not_modified' }
+  | { kind: 'not_modified'; freshForMs?: number | null }
   | {
       kind: 'ok';
+      /**
+       * How long the server says the document stays fresh (Cache-Control max-age / s-maxage less Age, else Expires
+       * less Date); null when it says nothing, 0 for no-cache / no-store. Polling waits at least this long.
+       */
+      freshForMs?: number | null;
       body: string;
       contentType: string | null;
       etag: string | null;

@@ -10,6 +10,13 @@ export interface PostTarget {
   /** The community's platform id (guild, team, chat). */
   spaceId: string;
   channelId: string;
+  /**
+   * Post inside a thread of the channel where the platform has them: a Discord thread (or forum post), a Slack
+   * thread (its parent's ts), a Telegram forum topic. Platforms without threads post in the channel.
+   */
+  threadId?: string;
+  /** Open a new thread with this name for the post: a post in a Discord forum channel. Others ignore it. */
+  newThread?: string;
 }
 
 export interface PostOptions {
@@ -42,6 +49,11 @@ export interface Messenger {
   post(target: PostTarget, reply: RichReply, options?: PostOptions): Promise<{ messageId: string }>;
   /** Looks in the target channel for our post carrying `nonce`, made at or after `since`. */
   findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup>;
+  /**
+   * Replaces one of our posts in place (an approval request superseded by a newer digest). Resolves false when the
+   * platform adapter cannot edit, so the caller posts anew instead; throws PlatformError when the platform refused.
+   */
+  edit?(target: PostTarget, messageId: string, reply: RichReply): Promise<boolean>;
   /**
    * Sends a direct message to one member (renewal reminders, access ended). Optional: a platform without private
    * messages leaves it out, and callers keep the message to try again.

@@ -48,7 +48,7 @@ describe('curated digests in the console sandbox', () => {
     const added = await app.console.run('@mod /digest schedule add "0 8 * * *" Asia/Shanghai any max-items:4');
     expect(added?.status).toBe('ok');
     // The test clock is 10:00 in Shanghai: the next slot is tomorrow morning.
-    expect(added?.output).toContain('0 8 * * * (Asia/Shanghai) in this channel. Next: 2026-11-21 08:00.');
+    expect(added?.output).toContain('0 8 * * * (Asia/Shanghai) in this channel. Next: 2026-11-21 08:00 UTC+8.');
     const listed = await app.console.run('@mod /digest schedule list');
     expect(listed?.output).toContain('max 4');
     const preview = await app.console.run('@mod /digest preview');
@@ -70,7 +70,7 @@ describe('curated digests in the console sandbox', () => {
     expect(app.outbox.posts).toHaveLength(1);
     const post = app.outbox.posts[0]!;
     expect(post.target).toEqual({ platform: 'console', spaceId: 'demo', channelId: 'general' });
-    expect(post.reply.title).toBe('Digest · 2026-11-21 08:00');
+    expect(post.reply.title).toBe('Digest · 2026-11-21 08:00 UTC+8');
     expect(post.reply.items).toHaveLength(4);
     // Feed articles and the members' own posts (read from the demo's history) compete on the same calibrated score.
     for (const item of post.reply.items!) {
@@ -88,7 +88,7 @@ describe('curated digests in the console sandbox', () => {
 
   it('members vote with the buttons and ask why an item was picked or dropped', async () => {
     const why = await app.console.run(`@alice /digest why ${digestUrls[0]}`);
-    expect(why?.output).toContain(`Digest of 2026-11-21 08:00: picked at #${feedPicks[0]! + 1}`);
+    expect(why?.output).toContain(`Digest of 2026-11-21 08:00 UTC+8: picked at #${feedPicks[0]! + 1}`);
     // The Chinese repost of the spec article was dropped as a duplicate of the English original.
     const repost = await app.console.run(
       '@alice /digest why https://demo.cohort.example/product/one-page-spec?utm_campaign=zh-repost',

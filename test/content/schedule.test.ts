@@ -122,7 +122,7 @@ describe('scheduled digests with two bot processes on one PostgreSQL', () => {
     expect(posts()).toHaveLength(1);
     const [post] = posts();
     expect(post!.target).toEqual({ platform: 'console', spaceId: 'content-test', channelId: 'digest-room' });
-    expect(post!.reply.title).toBe('Digest · 2026-11-20 08:00');
+    expect(post!.reply.title).toBe('Digest · 2026-11-20 08:00 UTC+8');
     expect(post!.reply.items).toHaveLength(3);
     expect(post!.reply.items![0]!.meta).toMatch(/^Example · Why: quality \d\.\d\d · \dh old$/);
   });
@@ -245,7 +245,7 @@ describe('digest approval and cron timers (SQLite)', () => {
     const [run] = await h.service.digests.runDue();
     expect(run).toMatchObject({ status: 'awaiting_approval', scheduleId: schedule.id });
     const request = h.outbox.posts.at(-1)!;
-    expect(request.reply.title).toBe('Digest awaiting approval (2026-11-20 08:00)');
+    expect(request.reply.title).toBe('Digest awaiting approval (2026-11-20 08:00 UTC+8)');
     expect(request.reply.buttons?.map((b) => b.action)).toEqual([
       `/digest approve ${run!.id}`,
       `/digest reject ${run!.id}`,
@@ -254,7 +254,7 @@ describe('digest approval and cron timers (SQLite)', () => {
 
     const approved = await h.service.digests.approve(h.community, run!.id);
     expect(approved.status).toBe('posted');
-    expect(h.outbox.posts.at(-1)!.reply.title).toBe('Digest · 2026-11-20 08:00');
+    expect(h.outbox.posts.at(-1)!.reply.title).toBe('Digest · 2026-11-20 08:00 UTC+8');
     expect(await h.stores.runs.deliveredIn(h.community.id, 'news', run!.itemIds)).toEqual(new Set(run!.itemIds));
     await expect(h.service.digests.approve(h.community, run!.id)).rejects.toMatchObject({
       code: 'DIGEST_RUN_NOT_AWAITING',

@@ -44,6 +44,8 @@ export interface FakeDiscord {
   failNext(method: string, pathPattern: RegExp, failure: DiscordFailure): void;
   /** Messages created in a channel, oldest first, as `GET /channels/{id}/messages` serves them. */
   channelMessages(channelId: string): Array<Record<string, unknown>>;
+  /** Threads opened by forum posts (`POST /channels/{forum}/threads`), oldest first. */
+  forumThreads: Array<{ id: string; parentId: string; name: string }>;
   waitForRest(pred: (call: DiscordRestCall) => boolean, what: string, timeoutMs?: number): Promise<DiscordRestCall>;
   waitForRestCount(pred: (call: DiscordRestCall) => boolean, count: number, what: string): Promise<DiscordRestCall[]>;
   /** Signs and POSTs an interaction to an HTTP interactions endpoint; `forge` signs with a different key. */
@@ -69,6 +71,7 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
   const users = new Map<string, FakeDiscordUser>();
   const channels = new Map<string, Array<Record<string, unknown>>>();
   const channelHistory = (id: string) => channels.get(id) ?? channels.set(id, []).get(id) ?? [];
+  const forumThreads: Array<{ id: string; parentId: string; name: string }> = [];
   let port = 0;
   let sequence = 0n;
   // Snowflakes like Discord's: the creation time in the high bits, so `after=<snowflake of a time>` pages work.
@@ -177,6 +180,38 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       if (acceptThen === 'status-500') return json(500, { message: '500: Internal Server Error', code: 0 });
       return json(200, created);
     }
+    // An edit of one of the bot's messages: replaced in the channel's history, recorded in `rest`.
+    const editMatch = /^\/api\/v10\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    if (call.method === 'PATCH' && editMatch) {
+      const history = channelHistory(editMatch[1] as string);
+      const index = history.findIndex((m) => m.id === editMatch[2]);
+      if (index === -1) return json(404, { message: 'Unknown Message', code: 10008 });
+      const sent = restJson(call) as Record<string, unknown>;
+      const edited = {
+        ...history[index],
+        embeds: sent.embeds ?? [],
+        components: sent.components ?? [],
+        edited_timestamp: new Date().toISOString(),
+      };
+      history[index] = edited;
+      return json(200, edited);
+    }
+    // A forum post: a new thread (a channel of its own) opened by its first message.
+    const forumMatch = /^\/api\/v10\/channels\/(\d+)\/threads$/.exec(path);
+    if (call.method === 'POST' && forumMatch) {
+      const sent = restJson(call) as { name?: string; message?: Record<string, unknown> };
+      const threadId = nextSnowflake().toString();
+      const created = message({
+        channel_id: threadId,
+        content: sent.message?.content ?? '',
+        embeds: sent.message?.embeds ?? [],
+        components: sent.message?.components ?? [],
+        timestamp: new Date().toISOString(),
+      });
+      channelHistory(threadId).push(created);
+      forumThreads.push({ id: threadId, parentId: forumMatch[1] as string, name: sent.name ?? '' });
+      return json(201, { id: threadId, type: 11, parent_id: forumMatch[1], name: sent.name, message: created });
+    }
     if (call.method === 'GET' && channelMatch) {
       const query = new URLSearchParams(url.search);
       const after = BigInt(query.get('after') ?? '0');
@@ -255,6 +290,7 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       failures.push({ method, pattern, failure });
     },
     channelMessages: (channelId) => [...channelHistory(channelId)],
+    forumThreads,
     waitForRest: (pred, what, timeoutMs) => waiters.waitFor(() => rest.find(pred), what, timeoutMs),
     waitForRestCount: (pred, count, what) =>
       waiters.waitFor(() => (matching(pred).length >= count ? matching(pred) : undefined), what),

@@ -162,9 +162,15 @@ export const digestWhyCommand = defineContentCommand({
   description: d('Was this link seen, and why was it picked or dropped?', '这个链接是否被收录，为何入选或被丢弃？'),
   permission: 'member',
   options: { url: option.url({ description: d('The link', '链接'), required: true }) },
-  async handler({ input, community, services, t }) {
-    return explainUrl(services.content.stores, community.id, input.url, t, community.timezone, (items) =>
-      services.content.quality.qualityOf(community.id, items),
+  async handler({ input, community, services, t, clock }) {
+    return explainUrl(
+      services.content.stores,
+      community.id,
+      input.url,
+      t,
+      community.timezone,
+      (items) => services.content.quality.qualityOf(community.id, items),
+      () => clock.now(),
     );
   },
 });
@@ -173,13 +179,12 @@ export const digestApproveCommand = defineContentCommand({
   name: 'digest approve',
   description: d('Approve and post a digest that awaits approval', '批准并发布待审核的精选'),
   permission: 'moderator',
-  hidden: true,
   options: { id: runId() },
-  async handler({ input, community, services, t }) {
-    const run = await services.content.digests.approve(community, input.id);
+  async handler({ input, community, member, services, t }) {
+    const run = await services.content.digests.approve(community, input.id, member.id);
     return run.status === 'posted'
-      ? { tone: 'success', text: t('content:digest.approved') }
-      : { tone: 'error', text: t('content:digest.notAwaiting', { id: input.id }) };
+      ? { tone: 'success', text: t('content:digest.approved', { channel: run.channelId }) }
+      : { tone: 'error', text: t('content:digest.approveFailed', { id: input.id, error: run.error ?? '—' }) };
   },
 });
 
@@ -187,10 +192,9 @@ export const digestRejectCommand = defineContentCommand({
   name: 'digest reject',
   description: d('Reject a digest that awaits approval', '拒绝待审核的精选'),
   permission: 'moderator',
-  hidden: true,
   options: { id: runId() },
-  async handler({ input, community, services, t }) {
-    await services.content.digests.reject(community, input.id);
+  async handler({ input, community, member, services, t }) {
+    await services.content.digests.reject(community, input.id, member.id);
     return { tone: 'success', text: t('content:digest.rejected') };
   },
 });

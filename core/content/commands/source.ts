@@ -4,6 +4,7 @@ import type { Translate } from '../../i18n/translate.ts';
 import { formatSlot } from '../digest/render.ts';
 import type { ContentSource } from '../types.ts';
 import { defineContentCommand, parseTopics } from './shared.ts';
+import { deliveryText } from './source-settings.ts';
 
 const d = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 
@@ -26,6 +27,14 @@ export const sourceAddCommand = defineContentCommand({
       min: 5 * 60_000,
       max: 86_400_000,
     }),
+    filter: option.string({
+      description: d(
+        'Keep only matching items, e.g. filter:"title:AI OR /llm/i" (see /help source filter set)',
+        '只保留匹配的条目，例如 filter:"title:AI OR /llm/i"（见 /help source filter set）',
+      ),
+      named: true,
+      maxLength: 500,
+    }),
   },
   async handler({ input, community, channel, member, services, t }) {
     const result = await services.content.sources.add({
@@ -35,6 +44,7 @@ export const sourceAddCommand = defineContentCommand({
       ...(input.interval ? { intervalMs: input.interval } : {}),
       noticeChannelId: channel?.platformChannelId ?? null,
       createdById: member.id,
+      filter: input.filter ?? null,
     });
     if (!result.ok) {
       return {
@@ -42,6 +52,9 @@ export const sourceAddCommand = defineContentCommand({
         text: t('content:source.testFailed', { reason: t(`content:feedError.${result.code}`, result.params) }),
       };
     }
+    const filtered = result.source.filter
+      ? await services.content.sources.testFilter(community.id, result.source.id, null)
+      : null;
     return {
       tone: 'success',
       title: t('content:source.added'),
@@ -51,6 +64,20 @@ export const sourceAddCommand = defineContentCommand({
         count: result.probe.document.items.length,
         minutes: Math.round(result.source.intervalMs / 60_000),
       }),
+      ...(filtered
+        ? {
+            fields: [
+              {
+                name: t('content:filter.heading'),
+                value: t('content:filter.addedText', {
+                  expression: filtered.expression,
+                  kept: filtered.kept.length,
+                  total: filtered.kept.length + filtered.dropped.length,
+                }),
+              },
+            ],
+          }
+        : {}),
       footer: `id ${result.source.id}`,
     };
   },
@@ -87,7 +114,13 @@ export const sourceListCommand = defineContentCommand({
           ? t('content:source.lastFetched', { when: formatSlot(source.lastFetchedAt, community.timezone) })
           : t('content:source.never')
       }`,
-      meta: `id ${source.id}${source.topics.length ? ` · ${source.topics.join(', ')}` : ''}`,
+      meta: [
+        `id ${source.id}`,
+        ...(source.topics.length ? [source.topics.join(', ')] : []),
+        ...(source.filter ? [t('content:filter.short', { expression: source.filter })] : []),
+        ...(source.delivery !== 'digest' ? [deliveryText(t, source)] : []),
+        ...(source.template ? [t('content:template.short')] : []),
+      ].join(' · '),
     }));
     return { title: t('content:source.listTitle'), items, ephemeral: true };
   },

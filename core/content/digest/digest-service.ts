@@ -2,13 +2,15 @@ import { interactionEvent } from '../../domain/events.ts';
 import type { RichReply } from '../../domain/reply.ts';
 import type { Community, Locale, Member, Platform } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
-import { isValidCron, isValidTimezone, latestSlot } from '../../framework/cron-slots.ts';
+import { canonicalTimezone, isValidCron, latestSlot } from '../../framework/cron-slots.ts';
 import type { ScheduledPostRunner } from '../../framework/scheduled-posts.ts';
 import type { Translate, Translator } from '../../i18n/translate.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { PostTarget } from '../../ports/messenger.ts';
+import type { Messenger, PostTarget } from '../../ports/messenger.ts';
 import type { CommunityStore, EventStore } from '../../ports/stores.ts';
+import { filterPredicate } from '../filter/filter-expression.ts';
+import { filterSubject } from '../filter/filter-subject.ts';
 import type { ContentStores } from '../ports.ts';
 import type { ContentItem, ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
 import { buildFeedback, FEEDBACK_VERBS } from './feedback.ts';
@@ -54,6 +56,8 @@ export interface DigestDeps {
   retryWindowMs?: number;
   /** Called after schedules change, so the cron timers follow. */
   onSchedulesChanged?: () => void;
+  /** Edits a superseded approval request in place, where the platform can (Messenger.edit). */
+  messenger?: Pick<Messenger, 'edit'>;
 }
 
 /** The scheduled-post jobs of digests: a schedule's slot, and a held digest a moderator approved. */
@@ -100,11 +104,24 @@ export class DigestService {
       stores.sources.list(communityId),
     ]);
     const calibrated = (await this.deps.quality?.qualityOf(communityId, items)) ?? new Map<string, number>();
-    const sourceById = new Map<string, ContentSource>(sources.map((s) => [s.id, s]));
+    // A source delivered only instantly has no place in digests; a source's filter rejects items by name.
+    const sourceById = new Map<string, ContentSource>(
+      sources.filter((s) => s.delivery !== 'instant').map((s) => [s.id, s]),
+    );
+    const filters = new Map(sources.map((s) => [s.id, filterPredicate(s.filter)]));
     const candidates: RankCandidate[] = items.flatMap((item) => {
       const source = sourceById.get(item.sourceId);
+      if (!source) return [];
+      const keep = filters.get(source.id);
       const scored: ContentItem = { ...item, quality: calibrated.get(item.id) ?? item.quality };
-      return source ? [{ item: scored, sourceTitle: source.title, sourceTopics: source.topics }] : [];
+      return [
+        {
+          item: scored,
+          sourceTitle: source.title,
+          sourceTopics: source.topics,
+          ...(keep && !keep(filterSubject(item)) ? { filteredOut: true } : {}),
+        },
+      ];
     });
     const delivered = channelId
       ? await stores.runs.deliveredIn(
@@ -121,6 +138,17 @@ export class DigestService {
     });
     const feedback = buildFeedback(events, items);
     const result = rankCandidates(candidates, delivered, feedback, { ...filter, now, maxAgeMs: windowMs });
+    // The copies of each pick (reposts, translations) name where else the story ran.
+    const titleOf = new Map(sources.map((s) => [s.id, s.title]));
+    const copies = await stores.items.duplicatesOf(result.picked.map((p) => p.candidate.item.id));
+    for (const ranked of result.picked) {
+      const own = ranked.candidate.item.sourceId;
+      const elsewhere = copies
+        .filter((c) => c.duplicateOfId === ranked.candidate.item.id && c.sourceId !== own)
+        .map((c) => titleOf.get(c.sourceId))
+        .filter((title): title is string => Boolean(title));
+      if (elsewhere.length > 0) ranked.candidate.alsoIn = [...new Set(elsewhere)];
+    }
     return { result, candidates: candidates.length };
   }
 
@@ -162,14 +190,21 @@ export class DigestService {
   }): Promise<DigestSchedule> {
     if (!isValidCron(input.cron))
       throw new UserError('DIGEST_CRON_INVALID', 'content:schedule.badCron', { cron: input.cron });
-    if (!isValidTimezone(input.timezone)) {
+    const timezone = canonicalTimezone(input.timezone);
+    if (!timezone) {
       throw new UserError('DIGEST_TIMEZONE_INVALID', 'content:schedule.badTimezone', { timezone: input.timezone });
     }
+    const cron = input.cron.trim().split(/\s+/).join(' ');
+    // The same cron in the same zone for the same channel would post the same digest twice per slot.
+    const twin = (await this.deps.stores.schedules.list(input.community.id)).find(
+      (s) => s.channelId === input.channelId && s.cron === cron && s.timezone === timezone,
+    );
+    if (twin) throw new UserError('DIGEST_SCHEDULE_EXISTS', 'content:schedule.exists', { id: twin.id, cron, timezone });
     const schedule = await this.deps.stores.schedules.create({
       communityId: input.community.id,
       channelId: input.channelId,
-      cron: input.cron.trim().split(/\s+/).join(' '),
-      timezone: input.timezone,
+      cron,
+      timezone,
       ...input.filter,
       requiresApproval: input.requiresApproval,
       createdById: input.createdById,
@@ -271,9 +306,27 @@ export class DigestService {
       await runs.finish(run.id, { status: 'empty', itemIds, decisions, reply });
       return null;
     }
-    await runs.finish(run.id, { status: 'claimed', itemIds, decisions, reply, error: null });
-    if (!schedule.requiresApproval) return reply;
-    return {
+    if (!schedule.requiresApproval) {
+      await runs.finish(run.id, { status: 'claimed', itemIds, decisions, reply, error: null });
+      return reply;
+    }
+    // One pending approval per schedule: a request still open with the same items stays the one to act on (its
+    // decisions refreshed in place) and this slot posts nothing; a request whose items changed is superseded.
+    const pending = (await runs.awaitingApproval(schedule.id)).filter((p) => p.id !== run.id);
+    const same = pending.find((p) => sameItems(p.itemIds, itemIds));
+    for (const stale of pending) {
+      if (stale === same) continue;
+      await runs.finish(stale.id, { status: 'skipped', error: 'APPROVAL_EXPIRED' }, 'awaiting_approval');
+    }
+    if (same) {
+      const kept = await runs.finish(same.id, { status: 'awaiting_approval', decisions }, 'awaiting_approval');
+      if (kept) {
+        await runs.finish(run.id, { status: 'skipped', itemIds, decisions, error: `APPROVAL_PENDING:${same.id}` });
+        this.deps.log.info({ runId: same.id, slotAt }, 'digest approval still pending; not asked again');
+        return null;
+      }
+    }
+    const request: RichReply = {
       ...reply,
       title: t('content:digest.approvalTitle', { date }),
       text: t('content:digest.approvalText', { id: run.id }),
@@ -282,6 +335,35 @@ export class DigestService {
         { label: t('content:digest.reject'), action: `/digest reject ${run.id}`, style: 'danger' },
       ],
     };
+    // The request it supersedes is edited into this one where the platform can: still one message to act on.
+    const previous = pending.filter((p) => p !== same && p.messageId && p.channelId === schedule.channelId).at(-1);
+    if (previous?.messageId && (await this.#editInPlace(community, previous, request))) {
+      await runs.finish(run.id, {
+        status: 'awaiting_approval',
+        itemIds,
+        decisions,
+        reply,
+        messageId: previous.messageId,
+        error: null,
+      });
+      this.deps.log.info({ runId: run.id, replaced: previous.id, slotAt }, 'digest approval request updated in place');
+      return null;
+    }
+    await runs.finish(run.id, { status: 'claimed', itemIds, decisions, reply, error: null });
+    return request;
+  }
+
+  /** True when the platform replaced the earlier request's message with the new one. */
+  async #editInPlace(community: Community, previous: DigestRun, request: RichReply): Promise<boolean> {
+    const edit = this.deps.messenger?.edit;
+    if (!edit || !previous.messageId) return false;
+    try {
+      return await edit.call(this.deps.messenger, targetOf(community, previous.channelId), previous.messageId, request);
+    } catch (error) {
+      // Deleted by a moderator, or the platform refused: a new request is posted instead.
+      this.deps.log.warn({ err: error, runId: previous.id }, 'could not edit the approval request; posting a new one');
+      return false;
+    }
   }
 
   /** The slot's post is on the platform: a held digest now awaits approval, any other has been delivered. */
@@ -291,7 +373,7 @@ export class DigestService {
     if (schedule.requiresApproval) {
       // Found after a failed attempt too: the request is on the platform, so it awaits approval either way.
       if (run.status === 'claimed' || run.status === 'failed')
-        await this.deps.stores.runs.finish(run.id, { status: 'awaiting_approval', error: null });
+        await this.deps.stores.runs.finish(run.id, { status: 'awaiting_approval', error: null, messageId });
       return;
     }
     await this.#delivered(run, messageId);
@@ -318,16 +400,34 @@ export class DigestService {
     await this.deps.stores.runs.finish(run.id, { status: 'posted', postedAt: now, messageId });
   }
 
-  /** A moderator approves a run that awaits approval: it is posted exactly as it was built, once. */
-  async approve(community: Community, runId: string): Promise<DigestRun> {
-    const { runs } = this.deps.stores;
-    const run = await runs.get(runId);
+  /** The run a moderator acts on, or a UserError saying why it cannot be acted on (unknown, expired, done). */
+  async #pendingRun(community: Community, runId: string): Promise<DigestRun> {
+    const run = await this.deps.stores.runs.get(runId);
     if (!run || run.communityId !== community.id)
-      throw new UserError('DIGEST_RUN_NOT_FOUND', 'content:digest.notAwaiting', { id: runId });
+      throw new UserError('DIGEST_RUN_NOT_FOUND', 'content:digest.runNotFound', { id: runId });
+    if (run.status === 'skipped')
+      throw new UserError('DIGEST_RUN_EXPIRED', 'content:digest.expired', {
+        id: runId,
+        date: formatSlot(run.slotAt, community.timezone),
+      });
+    if (run.status !== 'awaiting_approval')
+      throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', {
+        id: runId,
+        status: run.status,
+      });
+    return run;
+  }
+
+  /** A moderator approves a run that awaits approval: it is posted exactly as it was built, once. */
+  async approve(community: Community, runId: string, moderatorId: string | null = null): Promise<DigestRun> {
+    const { runs } = this.deps.stores;
+    const run = await this.#pendingRun(community, runId);
     // The state change comes first, guarded: a double click cannot post twice.
     const taken = await runs.finish(runId, { status: 'claimed' }, 'awaiting_approval');
     const reply = run.reply;
-    if (!taken || !reply) throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId });
+    if (!taken || !reply)
+      throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId, status: run.status });
+    this.deps.log.info({ runId, moderatorId }, 'digest approved');
     await this.deps.posts.run({
       job: APPROVED_DIGEST_JOB,
       subject: run.id,
@@ -344,13 +444,16 @@ export class DigestService {
     return (await runs.get(runId)) ?? taken;
   }
 
-  async reject(community: Community, runId: string): Promise<void> {
-    const run = await this.deps.stores.runs.get(runId);
-    const done =
-      run?.communityId === community.id
-        ? await this.deps.stores.runs.finish(runId, { status: 'rejected' }, 'awaiting_approval')
-        : null;
-    if (!done) throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId });
+  async reject(community: Community, runId: string, moderatorId: string | null = null): Promise<DigestRun> {
+    await this.#pendingRun(community, runId);
+    const done = await this.deps.stores.runs.finish(
+      runId,
+      { status: 'rejected', error: moderatorId ? `REJECTED_BY:${moderatorId}` : 'REJECTED' },
+      'awaiting_approval',
+    );
+    if (!done) throw new UserError('DIGEST_RUN_NOT_AWAITING', 'content:digest.notAwaiting', { id: runId, status: '—' });
+    this.deps.log.info({ runId, moderatorId }, 'digest rejected');
+    return done;
   }
 
   // ---- feedback ----
@@ -391,6 +494,12 @@ export class DigestService {
     );
     return { url: item.url };
   }
+}
+
+/** The same picks, in any order: a reshuffle by a few minutes of freshness is not a new digest. */
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return a.length === b.length && b.every((id) => set.has(id));
 }
 
 function targetOf(community: Community, channelId: string): PostTarget {

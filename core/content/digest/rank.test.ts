@@ -36,6 +36,8 @@ function candidate(id: string, patch: Partial<ContentItem> = {}, sourceTopics: s
       dropReason: null,
       duplicateOfId: null,
       reactions: 0,
+      author: null,
+      categories: [],
       ...patch,
     },
   };

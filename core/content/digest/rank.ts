@@ -10,6 +10,10 @@ export interface RankCandidate {
   item: ContentItem;
   sourceTitle: string;
   sourceTopics: readonly string[];
+  /** True when the source's filter excludes the item (decided before ranking: filters are the moderator's word). */
+  filteredOut?: boolean;
+  /** Other sources that carried a copy of the same story (reposts, translations): shown as "also in". */
+  alsoIn?: string[];
 }
 
 export interface FeedbackStats {
@@ -116,6 +120,7 @@ export function rankCandidates(
       WEIGHTS.feedback * ((fb + 1) / 2);
     const reject = (reason: DropReason) => decisions.push({ itemId: item.id, score: base, rank: null, reason });
     if (item.dropReason) reject(item.dropReason);
+    else if (candidate.filteredOut) reject('FILTERED_OUT');
     else if (delivered.has(item.id)) reject('ALREADY_POSTED');
     else if (ageMs > maxAge) reject('TOO_OLD');
     else if (options.language !== 'any' && item.language !== options.language) reject('LANGUAGE_MISMATCH');

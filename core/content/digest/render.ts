@@ -26,7 +26,13 @@ export function renderItem(t: Translate, ranked: RankedItem): ReplyItem {
     title: `${ranked.rank}. ${item.title || summary}`,
     ...(item.url ? { url: item.url } : {}),
     description: summary,
-    meta: `${sourceTitle} · ${whyPicked(t, ranked)}`,
+    meta: [
+      sourceTitle,
+      whyPicked(t, ranked),
+      ...(ranked.candidate.alsoIn?.length
+        ? [t('content:digest.alsoIn', { sources: ranked.candidate.alsoIn.join(', ') })]
+        : []),
+    ].join(' · '),
   };
 }
 
@@ -61,7 +67,10 @@ export function renderDigest(
   };
 }
 
-/** "2026-11-30 08:00" in the schedule's zone. */
+/**
+ * "2026-11-30 08:00 UTC+8": a wall-clock time in the given zone, always with its offset, so a reader never has to
+ * guess whether a time is the schedule's, the community's or UTC.
+ */
 export function formatSlot(at: Date, timezone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: timezone,
@@ -71,7 +80,12 @@ export function formatSlot(at: Date, timezone: string): string {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
+    timeZoneName: 'shortOffset',
   }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const zone =
+    get('timeZoneName')
+      .replace(/^GMT(\+0)?$/, 'UTC')
+      .replace(/^GMT/, 'UTC') || 'UTC';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${zone}`;
 }

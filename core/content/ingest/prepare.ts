@@ -17,6 +17,7 @@ export interface PreparedItem {
   contentHash: string;
   publishedAt: Date;
   categories: string[];
+  author: string | null;
   reactions: number;
 }
 
@@ -55,6 +56,7 @@ export function prepareItem(raw: RawFeedItem, feedUrl: string | null, now: Date,
       .map((c) => c.trim().slice(0, 60))
       .filter(Boolean)
       .slice(0, 20),
+    author: raw.author ? htmlToText(raw.author).slice(0, 200) || null : null,
     reactions,
   };
 }

@@ -8,11 +8,17 @@ import type { Messenger } from '../../ports/messenger.ts';
 import type { CommunityStore, CourseStore, EventStore } from '../../ports/stores.ts';
 import { describeFeedError } from '../errors.ts';
 import { readFeedDocument } from '../feed-document.ts';
-import { DEFAULT_INGEST_OPTIONS, type IngestOptions, type IngestSummary, ingestItems } from '../ingest/ingest.ts';
+import {
+  DEFAULT_INGEST_OPTIONS,
+  type IngestDeps,
+  type IngestOptions,
+  type IngestSummary,
+  ingestItems,
+} from '../ingest/ingest.ts';
 import { type PreparedItem, prepareItem } from '../ingest/prepare.ts';
 import type { ContentStores } from '../ports.ts';
 import type { ContentScorer } from '../scoring/scorer.ts';
-import type { ContentSource } from '../types.ts';
+import { type ContentSource, SOURCE_FAILURE_HISTORY } from '../types.ts';
 import { COMMUNITY_POSTS_URL, courseToItem, postToItem } from './community-items.ts';
 
 export interface PollDeps {
@@ -36,6 +42,9 @@ export interface PollOptions {
   maxBackoffMs: number;
   /** How far back the first read of members' posts and courses looks (the first digest's window). Default 30 days. */
   firstReadWindowMs: number;
+  /** Fetches one host gets per `hostWindowMs`; further due sources of that host wait. Default 10 per minute. */
+  hostFetches: number;
+  hostWindowMs: number;
   ingest: IngestOptions;
 }
 
@@ -43,6 +52,8 @@ export const DEFAULT_POLL_OPTIONS: PollOptions = {
   maxConsecutiveFailures: 5,
   maxBackoffMs: 86_400_000,
   firstReadWindowMs: 30 * 86_400_000,
+  hostFetches: 10,
+  hostWindowMs: 60_000,
   ingest: DEFAULT_INGEST_OPTIONS,
 };
 
@@ -52,6 +63,8 @@ const FIRST_READ_CAP = 1_000;
 export type PollOutcome =
   | { status: 'ok'; summary: IngestSummary }
   | { status: 'not_modified' }
+  /** The host's fetch budget was spent (or it asked to wait): tried again at `until`. */
+  | { status: 'deferred'; until: Date }
   | { status: 'failed' | 'disabled'; code: string; params: Record<string, string | number>; failures: number };
 
 /** Exponential backoff: interval · 2^failures, capped. */
@@ -59,9 +72,22 @@ export function backoffMs(intervalMs: number, failures: number, maxMs: number): 
   return Math.min(maxMs, intervalMs * 2 ** Math.min(failures, 20));
 }
 
+/** The host a feed source is fetched from; null for the built-in sources. */
+function hostOf(source: ContentSource): string | null {
+  if (source.kind !== 'feed') return null;
+  try {
+    return new URL(source.url).host.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
 export class SourcePoller {
   readonly #deps: PollDeps;
   readonly #options: PollOptions;
+  /** Recent fetch times per host, and hosts that asked us (Retry-After) to wait until a time. */
+  readonly #hostFetches = new Map<string, number[]>();
+  readonly #hostBlockedUntil = new Map<string, number>();
 
   constructor(deps: PollDeps, options: Partial<PollOptions> = {}) {
     this.#deps = deps;
@@ -72,8 +98,39 @@ export class SourcePoller {
   async pollDue(limit = 20): Promise<Map<string, PollOutcome>> {
     const due = await this.#deps.stores.sources.listDue(this.#deps.clock.now(), limit);
     const outcomes = new Map<string, PollOutcome>();
-    for (const source of due) outcomes.set(source.id, await this.poll(source));
+    for (const source of due) {
+      const wait = this.#hostWait(source);
+      if (wait !== null) {
+        // Not a failure: the host's budget is spent, or it asked us to back off. The source stays first in line.
+        await this.#deps.stores.sources.update(source.id, { nextFetchAt: wait });
+        outcomes.set(source.id, { status: 'deferred', until: wait });
+        continue;
+      }
+      outcomes.set(source.id, await this.poll(source));
+    }
     return outcomes;
+  }
+
+  /** When the source's host may be fetched again, or null when it may be now (and the fetch is counted). */
+  #hostWait(source: ContentSource): Date | null {
+    const host = hostOf(source);
+    if (!host) return null;
+    const now = this.#deps.clock.now().getTime();
+    const blocked = this.#hostBlockedUntil.get(host) ?? 0;
+    if (blocked > now) return new Date(blocked);
+    const recent = (this.#hostFetches.get(host) ?? []).filter((at) => now - at < this.#options.hostWindowMs);
+    if (recent.length >= this.#options.hostFetches) {
+      this.#hostFetches.set(host, recent);
+      return new Date((recent[0] as number) + this.#options.hostWindowMs);
+    }
+    recent.push(now);
+    this.#hostFetches.set(host, recent);
+    return null;
+  }
+
+  /** The next fetch: the interval, or longer when the server's caching headers say the document stays fresh. */
+  #nextFetch(source: ContentSource, at: Date, freshForMs: number | null | undefined): Date {
+    return new Date(at.getTime() + Math.max(source.intervalMs, freshForMs ?? 0));
   }
 
   async poll(source: ContentSource): Promise<PollOutcome> {
@@ -82,17 +139,17 @@ export class SourcePoller {
     const startedAt = clock.now();
     try {
       const read = await this.#read(source, startedAt);
-      if (read === 'not_modified') {
+      if (read.kind === 'not_modified') {
         await stores.sources.update(source.id, {
           lastFetchedAt: startedAt,
-          nextFetchAt: new Date(startedAt.getTime() + source.intervalMs),
+          nextFetchAt: this.#nextFetch(source, startedAt, read.freshForMs),
           consecutiveFailures: 0,
           lastError: null,
         });
         return { status: 'not_modified' };
       }
       const summary = await ingestItems(
-        { items: stores.items, quality: stores.quality, scorer: this.#deps.scorer, clock },
+        this.#ingestDeps(source.communityId),
         source,
         read.items,
         this.#ingestOptions(source),
@@ -102,7 +159,7 @@ export class SourcePoller {
         etag: read.etag,
         lastModified: read.lastModified,
         lastFetchedAt: startedAt,
-        nextFetchAt: new Date(startedAt.getTime() + source.intervalMs),
+        nextFetchAt: this.#nextFetch(source, startedAt, read.freshForMs),
         consecutiveFailures: 0,
         lastError: null,
       });
@@ -138,8 +195,10 @@ export class SourcePoller {
     source: ContentSource,
     now: Date,
   ): Promise<
-    | 'not_modified'
+    | { kind: 'not_modified'; freshForMs: number | null | undefined }
     | {
+        kind: 'ok';
+        freshForMs?: number | null;
         items: PreparedItem[];
         title: string | null;
         etag: string | null;
@@ -154,29 +213,37 @@ export class SourcePoller {
     if (source.kind === 'community') {
       // Members' posts arrive through the content feature's event listener as they are recorded (takePost); a
       // read of the log is only the first one, which brings in the recent history from before the source existed.
-      if (source.lastFetchedAt) return { items: [], title: null, etag: null, lastModified: null };
+      if (source.lastFetchedAt) return { kind: 'ok', items: [], title: null, etag: null, lastModified: null };
       const events = await this.#deps.events.query({
         communityId: source.communityId,
         verbs: ['message.posted'],
         since,
         limit: 1_000,
       });
-      return { items: events.flatMap((event) => this.#post(event, now)), title: null, etag: null, lastModified: null };
+      return {
+        kind: 'ok',
+        items: events.flatMap((event) => this.#post(event, now)),
+        title: null,
+        etag: null,
+        lastModified: null,
+      };
     }
     if (source.kind === 'courses') {
       const courses = await this.#deps.courses.list(source.communityId, { limit: 500 });
       const items = courses
         .filter((course) => course.createdAt.getTime() >= since.getTime())
         .map((course) => prepareItem(courseToItem(course), null, now));
-      return { items, title: null, etag: null, lastModified: null };
+      return { kind: 'ok', items, title: null, etag: null, lastModified: null };
     }
     const fetched = await this.#deps.fetcher.fetch(source.url, {
       etag: source.etag,
       lastModified: source.lastModified,
     });
-    if (fetched.kind === 'not_modified') return 'not_modified';
+    if (fetched.kind === 'not_modified') return { kind: 'not_modified', freshForMs: fetched.freshForMs };
     const document = readFeedDocument(fetched.body);
     return {
+      kind: 'ok',
+      freshForMs: fetched.freshForMs,
       items: document.items.map((raw) => prepareItem(raw, fetched.finalUrl, now)),
       title: document.title || null,
       skipped: document.skipped,
@@ -198,13 +265,19 @@ export class SourcePoller {
     if (prepared.length === 0) return null;
     const source = await this.#deps.stores.sources.findByUrl(communityId, COMMUNITY_POSTS_URL);
     if (!source?.enabled) return null;
+    return ingestItems(this.#ingestDeps(communityId), source, prepared, this.#options.ingest);
+  }
+
+  #ingestDeps(communityId: string): IngestDeps {
     const { stores, scorer, clock } = this.#deps;
-    return ingestItems(
-      { items: stores.items, quality: stores.quality, scorer, clock },
-      source,
-      prepared,
-      this.#options.ingest,
-    );
+    return {
+      items: stores.items,
+      quality: stores.quality,
+      scorer,
+      clock,
+      sources: stores.sources,
+      delivered: (ids) => stores.runs.deliveredAnywhere(communityId, ids),
+    };
   }
 
   #post(post: Pick<InteractionEvent, 'objectId' | 'metadata' | 'occurredAt'>, now: Date): PreparedItem[] {
@@ -222,11 +295,17 @@ export class SourcePoller {
     const failures = source.consecutiveFailures + 1;
     const disable = failures >= this.#options.maxConsecutiveFailures;
     log.warn({ code, params, failures, disable }, 'source fetch failed');
+    // A server that says when to come back (429/503 Retry-After) is not asked before then, on any of its feeds.
+    const retryAfterMs = typeof params.retryAfterS === 'number' ? params.retryAfterS * 1000 : 0;
+    const host = hostOf(source);
+    if (host && retryAfterMs > 0) this.#hostBlockedUntil.set(host, now.getTime() + retryAfterMs);
+    const waitMs = Math.max(backoffMs(source.intervalMs, failures, this.#options.maxBackoffMs), retryAfterMs);
     await this.#deps.stores.sources.update(source.id, {
       consecutiveFailures: failures,
       lastError: code,
       lastFetchedAt: now,
-      nextFetchAt: new Date(now.getTime() + backoffMs(source.intervalMs, failures, this.#options.maxBackoffMs)),
+      nextFetchAt: new Date(now.getTime() + waitMs),
+      failures: [{ at: now, code, params }, ...source.failures].slice(0, SOURCE_FAILURE_HISTORY),
       ...(disable ? { enabled: false, disabledReason: code } : {}),
     });
     if (disable) await this.#notify(source, code, params, failures, log);

@@ -6,8 +6,10 @@ import { canonicalUrl } from '../clean/canonical-url.ts';
 import { detectLanguage } from '../clean/language.ts';
 import { describeFeedError } from '../errors.ts';
 import { type FeedDocument, readFeedDocument } from '../feed-document.ts';
-import type { ContentSourceStore } from '../ports.ts';
-import type { ContentSource } from '../types.ts';
+import { matchesFilter, parseFilter } from '../filter/filter-expression.ts';
+import { filterSubject } from '../filter/filter-subject.ts';
+import type { ContentItemStore, ContentSourceStore } from '../ports.ts';
+import type { ContentItem, ContentSource, SourceDelivery } from '../types.ts';
 import { COMMUNITY_POSTS_URL } from './community-items.ts';
 import type { SourcePoller } from './poll.ts';
 
@@ -24,6 +26,7 @@ export class SourceService {
   constructor(
     private readonly deps: {
       sources: ContentSourceStore;
+      items: ContentItemStore;
       fetcher: FeedFetcher;
       poller: SourcePoller;
       clock: Clock;
@@ -57,6 +60,8 @@ export class SourceService {
     intervalMs?: number;
     noticeChannelId: string | null;
     createdById: string | null;
+    /** A filter expression; checked before anything is fetched or stored. */
+    filter?: string | null;
   }): Promise<
     | { ok: true; source: ContentSource; probe: FeedProbe; kept: number }
     | { ok: false; code: string; params: Record<string, string | number> }
@@ -65,6 +70,7 @@ export class SourceService {
     const key = canonicalUrl(input.url);
     if (!key)
       throw new UserError('SOURCE_URL_INVALID', 'content:feedError.FEED_BAD_URL', { url: input.url.slice(0, 200) });
+    const filter = input.filter ? normaliseFilter(input.filter) : null;
     const existing = await this.deps.sources.findByUrl(input.community.id, input.url);
     if (existing) throw new UserError('SOURCE_EXISTS', 'content:source.exists', { url: input.url });
     const probe = await this.test(input.url);
@@ -81,8 +87,10 @@ export class SourceService {
       createdById: input.createdById,
       nextFetchAt: now,
     });
-    const outcome = await this.deps.poller.poll(source);
-    return { ok: true, source, probe, kept: outcome.status === 'ok' ? outcome.summary.kept : 0 };
+    const configured = filter ? await this.deps.sources.configure(source.id, { filter }) : source;
+    const outcome = await this.deps.poller.poll(configured);
+    const stored = (await this.deps.sources.get(source.id)) ?? configured;
+    return { ok: true, source: stored, probe, kept: outcome.status === 'ok' ? outcome.summary.kept : 0 };
   }
 
   /** The community's built-in sources (members' posts, course announcements), created on first use. */
@@ -119,9 +127,79 @@ export class SourceService {
   }
 
   async remove(communityId: string, id: string): Promise<void> {
+    await this.own(communityId, id);
+    await this.deps.sources.remove(id);
+  }
+
+  /** The community's source, or SOURCE_NOT_FOUND. */
+  async own(communityId: string, id: string): Promise<ContentSource> {
     const source = await this.deps.sources.get(id);
     if (!source || source.communityId !== communityId)
       throw new UserError('SOURCE_NOT_FOUND', 'content:source.notFound', { id });
-    await this.deps.sources.remove(id);
+    return source;
   }
+
+  /** Sets (or, with null, clears) a source's filter. A filter that does not parse is refused with the reason. */
+  async setFilter(communityId: string, id: string, expression: string | null): Promise<ContentSource> {
+    await this.own(communityId, id);
+    return this.deps.sources.configure(id, { filter: expression === null ? null : normaliseFilter(expression) });
+  }
+
+  /**
+   * What a filter (the source's own when none is given) keeps of the source's latest `limit` items: the moderator's
+   * dry run before they set it.
+   */
+  async testFilter(
+    communityId: string,
+    id: string,
+    expression: string | null,
+    limit = 50,
+  ): Promise<{ source: ContentSource; expression: string | null; kept: ContentItem[]; dropped: ContentItem[] }> {
+    const source = await this.own(communityId, id);
+    const used = expression ? normaliseFilter(expression) : source.filter;
+    const items = await this.deps.items.latestOfSource(source.id, limit);
+    if (!used) return { source, expression: null, kept: items, dropped: [] };
+    const tree = parseFilter(used);
+    const kept: ContentItem[] = [];
+    const dropped: ContentItem[] = [];
+    for (const item of items) (matchesFilter(tree, filterSubject(item)) ? kept : dropped).push(item);
+    return { source, expression: used, kept, dropped };
+  }
+
+  /**
+   * How the source's items go out: in digests, one by one as they arrive (`instant`), or both; where instant posts
+   * go (a channel, a thread, `new` for a forum post per item). Switching instant on does not post the backlog.
+   */
+  async setDelivery(
+    communityId: string,
+    id: string,
+    input: { delivery: SourceDelivery; channelId?: string | null; threadId?: string | null },
+  ): Promise<ContentSource> {
+    const source = await this.own(communityId, id);
+    const instantBefore = source.delivery !== 'digest';
+    const instantNow = input.delivery !== 'digest';
+    // Switched on, or moved to another channel or thread: only items that arrive from now on go out there (the
+    // never-repeat ledger is per channel, so a move would otherwise post the recent backlog again).
+    const moved =
+      (input.channelId !== undefined && input.channelId !== source.channelId) ||
+      (input.threadId !== undefined && input.threadId !== source.threadId);
+    return this.deps.sources.configure(id, {
+      delivery: input.delivery,
+      ...(input.channelId !== undefined ? { channelId: input.channelId } : {}),
+      ...(input.threadId !== undefined ? { threadId: input.threadId } : {}),
+      ...(instantNow && (!instantBefore || moved) ? { instantSince: this.deps.clock.now() } : {}),
+    });
+  }
+
+  async setTemplate(communityId: string, id: string, template: string | null): Promise<ContentSource> {
+    await this.own(communityId, id);
+    return this.deps.sources.configure(id, { template });
+  }
+}
+
+/** Parses to check, then keeps the moderator's text (trimmed): it is what `/source list` shows back. */
+function normaliseFilter(expression: string): string {
+  const text = expression.trim();
+  parseFilter(text);
+  return text;
 }

@@ -20,6 +20,19 @@ export const helpCommand = defineCommand({
     if (input.command) {
       const wanted = input.command.replace(/^\//, '').trim().toLowerCase();
       const command = commands().find((c) => c.name === wanted && !c.hidden);
+      // A command group (`/help source`): its sub-commands, each with who may use it.
+      const family = commands().filter((c) => !c.hidden && c.name.startsWith(`${wanted} `));
+      if (!command && family.length > 0) {
+        return {
+          title: t('common:help.detailTitle', { command: wanted }),
+          items: family.map((c) => ({
+            title: usageOf(c),
+            description: c.description[locale],
+            meta: t(`common:roles.${c.permission}`),
+          })),
+          footer: t('common:help.footer'),
+        };
+      }
       if (!command) return { text: t('common:help.noSuchCommand', { command: wanted }), tone: 'error' };
       return {
         title: t('common:help.detailTitle', { command: command.name }),
