@@ -97,6 +97,11 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       posts,
       settings: {
         pseudonymSecret: config.PSEUDONYM_SECRET,
+        commerce: {
+          promoWeeklyQuota: config.COMMERCE_PROMO_WEEKLY_QUOTA,
+          renewalNoticeDays: config.COMMERCE_RENEWAL_NOTICE_DAYS,
+          levelBasePoints: config.COMMERCE_LEVEL_BASE_POINTS,
+        },
         payments: { operatorFeeBps: config.PAYMENTS_FEE_BPS, graceDays: config.PAYMENTS_GRACE_DAYS },
       },
       personalData: () => personalData,

@@ -68,6 +68,11 @@ export const configSchema = z.object({
     .min(16, 'expected at least 16 characters')
     .default('cohort-development-pseudonym-secret'),
 
+  // Paid content: promotion limits, reminders and levels (issue 10).
+  COMMERCE_PROMO_WEEKLY_QUOTA: z.coerce.number().int().min(1).max(100).default(2),
+  COMMERCE_RENEWAL_NOTICE_DAYS: z.coerce.number().int().min(1).max(30).default(3),
+  COMMERCE_LEVEL_BASE_POINTS: z.coerce.number().int().min(1).max(100_000).default(10),
+
   // Content model (transformers.js): a hub id or a folder; the shipped offline model by default.
   MODEL_NAME: z.string().trim().min(1).default('cohort-mini'),
   MODEL_DIR: optionalString,

@@ -1,6 +1,6 @@
 import type { RichReply } from '../core/domain/reply.ts';
 import { PlatformError } from '../core/errors.ts';
-import type { Messenger, PostLookup, PostOptions, PostTarget } from '../core/ports/messenger.ts';
+import type { DirectTarget, Messenger, PostLookup, PostOptions, PostTarget } from '../core/ports/messenger.ts';
 
 /**
  * One Messenger for features (digests, notices, reports) that routes each post to the platform of its target.
@@ -22,7 +22,17 @@ export class MessengerRouter implements Messenger {
     return this.#route(target).findPost(target, nonce, since);
   }
 
-  #route(target: PostTarget): Messenger {
+  async direct(target: DirectTarget, reply: RichReply): Promise<{ messageId: string }> {
+    const messenger = this.#route(target);
+    if (!messenger.direct) {
+      throw new PlatformError('DIRECT_UNSUPPORTED', `${target.platform} sends no direct messages`, {
+        platform: target.platform,
+      });
+    }
+    return messenger.direct(target, reply);
+  }
+
+  #route(target: { platform: string }): Messenger {
     const messenger = this.#routes.get(target.platform);
     if (!messenger) {
       throw new PlatformError('PLATFORM_NOT_RUNNING', `no running adapter for ${target.platform}`, {

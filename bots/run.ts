@@ -21,8 +21,8 @@ type PanelModule = typeof import('./panel.ts');
 type RunningPanel = Awaited<ReturnType<PanelModule['startPanel']>>;
 
 /**
- * Starts the web panel unless WEB_ENABLED=false. It is imported only here, after the app is up, and the console
- * does not wait for it, so the first reply never waits for Fastify (docs/adr/0008-start-up.md). A panel that
+ * Starts the web panel unless WEB_ENABLED=false. It is imported only here, after the app is up, and never while
+ * the console's first reply or a platform's first request is being served (docs/adr/0008-start-up.md). A panel that
  * cannot listen is reported in one line and chat keeps working; the sandbox takes any free port instead of a busy one.
  */
 async function startWebPanel(
@@ -49,6 +49,9 @@ async function startWebPanel(
     return null;
   }
 }
+
+/** With no console input, the sandbox's panel starts after this long. */
+const PANEL_IDLE_START_MS = 1_000;
 
 /** The demo member the sandbox's panel link signs in as: the operator, who sees every page. */
 const DEMO_ADMIN_HANDLE = 'admin';
@@ -148,6 +151,7 @@ export async function run(options: {
   const ops = metrics ? await startOps(config, metrics, app, running, log) : null;
   const paymentListeners = await startPaymentListeners(app, config, log, systemClock);
   let panel: Promise<RunningPanel | null> = Promise.resolve(null);
+  let panelStarted = false;
   async function shutdown(signal: string, code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -195,23 +199,38 @@ export async function run(options: {
     app.access.register('console', new ConsoleAccess());
     const interactive = process.stdin.isTTY === true;
     await app.start();
-    // The panel starts beside the console; its one-time link is printed once it listens (in piped mode on stderr,
-    // since stdout is the conversation).
-    panel = startWebPanel(app, config, log, { anyPortIfBusy: true });
-    void panel.then(async (running) => {
-      const admin = running ? await app.services.members.findByHandle(communityId, DEMO_ADMIN_HANDLE) : null;
-      if (!running || !admin || stopping) return;
-      const link = running.signInLink({
-        platform: 'console',
-        platformUserId: admin.platformUserId,
-        name: admin.displayName,
-        communities: [{ id: communityId }],
+    // The panel starts once the console has answered its first line, or after a second with no input (the
+    // `sleep 60 | npm start` case), so loading it never delays the first reply. Its one-time link is printed once it
+    // listens (in piped mode on stderr, since stdout is the conversation).
+    let panelTimer: NodeJS.Timeout | undefined;
+    const startPanelOnce = () => {
+      clearTimeout(panelTimer);
+      if (panelStarted || stopping) return;
+      panelStarted = true;
+      panel = startWebPanel(app, config, log, { anyPortIfBusy: true });
+      void panel.then(async (web) => {
+        const admin = web ? await app.services.members.findByHandle(communityId, DEMO_ADMIN_HANDLE) : null;
+        if (!web || !admin || stopping) return;
+        const link = web.signInLink({
+          platform: 'console',
+          platformUserId: admin.platformUserId,
+          name: admin.displayName,
+          communities: [{ id: communityId }],
+        });
+        (interactive ? process.stdout : process.stderr).write(
+          `Web panel (one-time sign-in as @${DEMO_ADMIN_HANDLE}): ${link}\n`,
+        );
       });
-      (interactive ? process.stdout : process.stderr).write(
-        `Web panel (one-time sign-in as @${DEMO_ADMIN_HANDLE}): ${link}\n`,
-      );
-    });
-    await runConsole(session, {
+    };
+    panelTimer = setTimeout(startPanelOnce, PANEL_IDLE_START_MS);
+    const conversation = {
+      run: async (line: string) => {
+        const turn = await session.run(line);
+        if (turn) startPanelOnce();
+        return turn;
+      },
+    };
+    await runConsole(conversation, {
       input: process.stdin,
       output: process.stdout,
       interactive,
@@ -221,9 +240,15 @@ export async function run(options: {
         `Demo feeds: ${feeds.feeds.map((f) => f.url).join('  ')}`,
       ].join('\n'),
     });
+    clearTimeout(panelTimer);
     await shutdown('end-of-input');
     return;
   }
+
+  // The panel loads before the platforms listen, so its start-up work never holds up a platform's first request.
+  panel = startWebPanel(app, config, log, { anyPortIfBusy: false });
+  const web = await panel;
+  if (web) log.info({ url: web.url }, 'web panel listening');
 
   for (const name of platforms) {
     if (stopping) return;
@@ -231,6 +256,7 @@ export async function run(options: {
       core: app.core,
       config,
       log: log.child({ ns: `adapter:${name}` }),
+      payments: app.services.payments,
     });
     if (!started.ok) {
       // One line an operator can act on; the SDK's stack only at LOG_LEVEL=debug.
@@ -249,7 +275,4 @@ export async function run(options: {
   if (running.length === 0) return shutdown('no-platform-started', 1);
   // Jobs (polling, digest timers, reports, sweeps) start once every platform can post.
   await app.start();
-  panel = startWebPanel(app, config, log, { anyPortIfBusy: false });
-  const web = await panel;
-  if (web) log.info({ url: web.url }, 'web panel listening');
 }

@@ -1,5 +1,5 @@
 import type { RichReply } from '../../core/domain/reply.ts';
-import type { Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
+import type { DirectTarget, Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
 import { encodeConsoleReply } from './encode.ts';
 
 export interface ConsolePost {
@@ -26,6 +26,16 @@ export class ConsoleMessenger implements Messenger {
     const text = encodeConsoleReply(reply);
     this.posts.push({ target, reply, text, messageId, nonce: options.nonce ?? null, postedAt: new Date() });
     this.write(`── #${target.channelId} ──\n${text}\n`);
+    return { messageId };
+  }
+
+  /** A direct message shows as a `── @user (private) ──` block; tests read it from `posts` (channel `@<user id>`). */
+  async direct(target: DirectTarget, reply: RichReply): Promise<{ messageId: string }> {
+    const messageId = `console-${this.#next++}`;
+    const text = encodeConsoleReply(reply);
+    const channelId = `@${target.platformUserId}`;
+    this.posts.push({ target: { ...target, channelId }, reply, text, messageId, nonce: null, postedAt: new Date() });
+    this.write(`── ${channelId} (private) ──\n${text}\n`);
     return { messageId };
   }
 

@@ -6,7 +6,7 @@ import type { ConsoleSession } from './session.ts';
  * text, resolving at end of input so `printf '/help\n' | npm start` exits 0.
  */
 export async function runConsole(
-  session: ConsoleSession,
+  session: Pick<ConsoleSession, 'run'>,
   io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean; banner?: string },
 ): Promise<void> {
   const rl = createInterface({

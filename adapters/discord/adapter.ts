@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Client, Events, GatewayIntentBits, REST, Routes, Status } from 'discord.js';
 import type { CohortCore, PlatformUser } from '../../core/framework/envelopes.ts';
+import type { PaymentService } from '../../core/payments/payment-service.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -23,6 +24,7 @@ import {
 import { encodeReply, NO_MENTIONS } from './encode.ts';
 import { type InitialResponder, type InteractionsEndpoint, startInteractionsEndpoint } from './http-interactions.ts';
 import { DiscordMessenger } from './messenger.ts';
+import { premiumEvents } from './premium.ts';
 import { buildRegistration } from './register.ts';
 import { makeRequestWithBytes } from './rest-request.ts';
 import { discordRateLimitPolicy, InteractionResponder } from './send.ts';
@@ -56,6 +58,8 @@ export interface DiscordOptions {
   rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
   /** How long to wait for guilds listed as unavailable in READY (discord.js default 15 000 ms). */
   waitGuildTimeout?: number;
+  /** Discord premium apps (DISCORD_PREMIUM): entitlements of SKUs linked to courses become their access. */
+  premium?: { payments: PaymentService };
 }
 
 export interface DiscordAdapter {
@@ -186,7 +190,15 @@ export async function startDiscord(
     for (const envelope of envelopes) await core.handleEvent(envelope);
   }
 
+  const premium = options.premium
+    ? premiumEvents({ payments: options.premium.payments, log, now: () => clock.now() })
+    : null;
+
   client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
+    if (premium && packet.t?.startsWith('ENTITLEMENT_')) {
+      track(premium(packet.t, packet.d).catch((error) => log.error({ err: error, t: packet.t }, 'entitlement failed')));
+      return;
+    }
     if (packet.t === 'INTERACTION_CREATE') {
       const parsed = RawInteraction.safeParse(packet.d);
       if (!parsed.success) return log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'unreadable interaction');
@@ -234,6 +246,15 @@ export async function startDiscord(
         return work;
       },
       ...(options.interactionsLimits ? { limits: options.interactionsLimits } : {}),
+      ...(premium
+        ? {
+            onWebhookEvent: (type: string, data: unknown) => {
+              const work = premium(type, data).then(() => undefined);
+              track(work);
+              return work;
+            },
+          }
+        : {}),
     });
     endpoint = await starting.catch(async (error: unknown) => {
       await client.destroy().catch(() => undefined);

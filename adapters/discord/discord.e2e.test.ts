@@ -107,8 +107,22 @@ describe('Discord adapter end to end', () => {
     expect(required).toEqual([...required].sort((a: boolean, b: boolean) => Number(b) - Number(a)));
     const tip = body.find((c) => c.name === 'tip');
     expect(tip?.options[0]).toMatchObject({ name: 'member', type: 6, required: true });
-    // Button-only commands are not registered.
-    expect(JSON.stringify(body)).not.toContain('"approve"');
+    // Button-only (hidden) commands are not registered; every path Discord knows is a visible command's.
+    type Registered = { name: string; type?: number; options?: Registered[] };
+    const paths = (nodes: Registered[], prefix: string[] = []): string[] =>
+      nodes.flatMap((n) =>
+        n.type === 1 || n.type === 2 || prefix.length === 0
+          ? [[...prefix, n.name].join(' '), ...paths((n.options ?? []) as Registered[], [...prefix, n.name])]
+          : [],
+      );
+    const registered = new Set(paths(body as Registered[]));
+    const hidden = app.core
+      .commands()
+      .filter((c) => c.hidden)
+      .map((c) => c.name);
+    expect(registered.has('digest schedule add')).toBe(true);
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(hidden.filter((name) => registered.has(name))).toEqual([]);
   });
 
   it('answers /help with an embed that can ping nobody', async () => {
@@ -250,6 +264,19 @@ describe('Discord adapter end to end', () => {
       ),
     ) as { data: Record<string, unknown> };
     expect(embedText(asMod.data)).not.toContain('you are a member');
+  });
+
+  it('sends a member a direct message in their DM channel', async () => {
+    const before = fake.rest.length;
+    await adapter.messenger.direct!(
+      { platform: 'discord', spaceId: FAKE_GUILD_ID, platformUserId: alice.id },
+      { title: 'Renewal reminder', text: 'Your access to “Club” ends on Dec 1.' },
+    );
+    const calls = fake.rest.slice(before);
+    expect(calls.find((c) => c.path === '/api/v10/users/@me/channels')).toBeTruthy();
+    const dm = String(BigInt(alice.id) + 1_000_000n);
+    const post = calls.find((c) => c.method === 'POST' && c.path === `/api/v10/channels/${dm}/messages`)!;
+    expect(embedText(restJson(post))).toContain('ends on Dec 1');
   });
 
   it('splits an over-long post into messages within the embed limits, buttons on the last', async () => {

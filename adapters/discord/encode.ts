@@ -55,7 +55,9 @@ function buttonRows(reply: RichReply): APIActionRowComponent<APIButtonComponent>
   for (const button of (reply.buttons ?? []).slice(0, 25)) {
     const label = truncate(button.label, 80);
     const url = button.url ? safeUrl(button.url) : null;
-    if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label, url });
+    if (button.premiumSku)
+      buttons.push({ type: ComponentType.Button, style: ButtonStyle.Premium, sku_id: button.premiumSku });
+    else if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label, url });
     else if (button.action && button.action.length <= CUSTOM_ID_LIMIT)
       buttons.push({
         type: ComponentType.Button,

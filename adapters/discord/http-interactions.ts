@@ -4,6 +4,7 @@ import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { type HardenedListenerOptions, isFreshTimestamp, startHardenedListener } from '../shared/hardened-listener.ts';
 import { InteractionKind, RawInteraction } from './decode.ts';
+import { WebhookEventBody } from './premium.ts';
 import { ed25519PublicKey, verifyDiscordRequest } from './verify.ts';
 
 export type InitialResponder = (response: { type: number; data?: unknown }) => boolean;
@@ -28,6 +29,8 @@ export async function startInteractionsEndpoint(params: {
   onInteraction: (interaction: RawInteraction, initial: InitialResponder) => Promise<void>;
   /** Listener limits; the hardened listener's defaults otherwise. */
   limits?: Pick<HardenedListenerOptions, 'maxBodyBytes' | 'readTimeoutMs'>;
+  /** Webhook events (ENTITLEMENT_CREATE, …) signed like interactions, when the app's Webhooks URL points here. */
+  onWebhookEvent?: (type: string, data: unknown) => Promise<void>;
 }): Promise<InteractionsEndpoint> {
   const key = ed25519PublicKey(params.publicKey);
   const header = (req: http.IncomingMessage, name: string) => {
@@ -66,6 +69,18 @@ export async function startInteractionsEndpoint(params: {
         json = JSON.parse(raw.toString('utf8'));
       } catch {
         res.writeHead(400).end();
+        return;
+      }
+      // A webhook event has no token (an interaction always has one): PING or an event, answered 204.
+      const webhook =
+        params.onWebhookEvent && !(json as { token?: unknown })?.token ? WebhookEventBody.safeParse(json) : null;
+      if (webhook?.success) {
+        res.writeHead(204).end();
+        const event = webhook.data.event;
+        if (webhook.data.type === 1 && event)
+          await params
+            .onWebhookEvent?.(event.type, event.data)
+            .catch((error: unknown) => params.log.error({ err: error, event: event.type }, 'webhook event failed'));
         return;
       }
       const parsed = RawInteraction.safeParse(json);

@@ -1,5 +1,5 @@
 import { type APIEmbed, type APIMessage, type REST, Routes, SnowflakeUtil } from 'discord.js';
-import type { Messenger, PostLookup, PostTarget } from '../../core/ports/messenger.ts';
+import type { DirectTarget, Messenger, PostLookup, PostTarget } from '../../core/ports/messenger.ts';
 import { invisibleNonce, noncesIn } from '../shared/post-nonce.ts';
 import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';
 import { type DiscordMessage, encodeReply } from './encode.ts';
@@ -44,6 +44,14 @@ export class DiscordMessenger implements Messenger {
     const encoded = encodeReply(reply);
     const messages = options.nonce ? withNonce(encoded, options.nonce) : encoded;
     return { messageId: await postToChannel(this.rest, target.channelId, messages, this.policy, options.nonce) };
+  }
+
+  /** Opens the bot's DM channel with the member (Discord returns the same one each time), then posts there. */
+  async direct(target: DirectTarget, reply: Parameters<Messenger['post']>[1]) {
+    const channel = (await withRateLimitRetry('open dm', this.policy, () =>
+      this.rest.post(Routes.userChannels(), { body: { recipient_id: target.platformUserId } }),
+    )) as { id: string };
+    return { messageId: await postToChannel(this.rest, channel.id, encodeReply(reply), this.policy) };
   }
 
   async findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup> {

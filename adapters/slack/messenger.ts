@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { RichReply } from '../../core/domain/reply.ts';
-import type { Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
+import type { DirectTarget, Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
 import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';
 import { encodeReply } from './encode.ts';
 import { POST_METADATA_TYPE, postToChannel } from './send.ts';
@@ -31,6 +31,16 @@ export class SlackMessenger implements Messenger {
     return {
       messageId: await postToChannel(this.client, target.channelId, encoded, this.policy, undefined, options.nonce),
     };
+  }
+
+  /** Opens (or finds) the app's conversation with the member, then posts there. */
+  async direct(target: DirectTarget, reply: RichReply) {
+    const opened = await withRateLimitRetry('conversations.open', this.policy, () =>
+      this.client.conversations.open({ users: target.platformUserId }),
+    );
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error('conversations.open returned no channel');
+    return { messageId: await postToChannel(this.client, channel, encodeReply(reply), this.policy) };
   }
 
   async findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup> {

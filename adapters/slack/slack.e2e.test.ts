@@ -171,6 +171,17 @@ describe('Slack adapter end to end (HTTP)', () => {
     expect(blockText(moderatorOnly.body?.blocks as Block[])).not.toContain('you are a member');
   });
 
+  it('sends a member a direct message in the app’s conversation with them', async () => {
+    const before = fake.calls.length;
+    await adapter.messenger.direct!(
+      { platform: 'slack', spaceId: 'T0COHORT', platformUserId: alice.id },
+      { text: 'Your access to “Club” has ended.' },
+    );
+    const calls = fake.calls.slice(before);
+    expect(calls.map((c) => c.method)).toEqual(['conversations.open', 'chat.postMessage']);
+    expect(calls[1]!.payload.channel).toBe('D0ALICE');
+  });
+
   it('splits an over-long post into messages of at most 50 blocks and 3000-character sections', async () => {
     const items = Array.from({ length: 70 }, (_, i) => ({
       title: `Item ${i} <!channel>`,

@@ -1,3 +1,4 @@
+import { shortId } from '../../core/domain/short-id.ts';
 import type {
   Course,
   EventVerb,
@@ -37,8 +38,20 @@ const toCourse = (row: CourseRow): Course => ({
 export class PrismaCourseStore implements CourseStore {
   constructor(private readonly db: Db) {}
 
+  /** Gives the course a short random id (the one on its card), drawing again in the unlikely case it is taken. */
   async create(course: NewCourse): Promise<Course> {
-    return toCourse(await this.db.course.create({ data: { ...course, tags: course.tags } }));
+    for (let attempt = 0; ; attempt++) {
+      const id = attempt === 0 && course.id ? course.id : shortId();
+      try {
+        return toCourse(await this.db.course.create({ data: { ...course, id, tags: course.tags } }));
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 4) throw error;
+        // The same request run again: the course it made is the answer.
+        const existing = course.id && attempt === 0 ? await this.db.course.findUnique({ where: { id } }) : null;
+        if (existing && existing.communityId === course.communityId && existing.title === course.title)
+          return toCourse(existing);
+      }
+    }
   }
 
   async get(id: string): Promise<Course | null> {

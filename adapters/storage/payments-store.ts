@@ -94,6 +94,15 @@ export class PrismaPaymentStore implements PaymentStore {
     return rows.map(toPayment);
   }
 
+  async paymentsForOrderRef(communityId: string, ref: string): Promise<Payment[]> {
+    const rows = await this.db.payment.findMany({
+      where: { communityId, orderId: { startsWith: ref } },
+      orderBy: { createdAt: 'asc' },
+      take: 50,
+    });
+    return rows.map(toPayment);
+  }
+
   async setPaymentStatus(
     id: string,
     status: PaymentStatus,
@@ -118,6 +127,15 @@ export class PrismaPaymentStore implements PaymentStore {
 
   async markFulfilled(id: string, at: Date): Promise<void> {
     await this.db.payment.updateMany({ where: { id, fulfilledAt: null }, data: { fulfilledAt: at, updatedAt: at } });
+  }
+
+  async customerOf(memberId: string, provider: ProviderName): Promise<string | null> {
+    const row = await this.db.payment.findFirst({
+      where: { memberId, provider, customerRef: { not: null } },
+      orderBy: { createdAt: 'desc' },
+      select: { customerRef: true },
+    });
+    return row?.customerRef ?? null;
   }
 
   async unfulfilled(before: Date, limit: number): Promise<Payment[]> {
@@ -196,7 +214,7 @@ export class PrismaPaymentStore implements PaymentStore {
       kind: r.kind as MoneyEntry['kind'],
       amountMinor: r.amountMinor,
       currency: r.currency,
-      provider: r.provider as ProviderName,
+      provider: r.provider as MoneyEntry['provider'],
       reference: r.reference,
       occurredAt: r.occurredAt,
     }));
@@ -242,5 +260,9 @@ export class PrismaPaymentStore implements PaymentStore {
 
   async courseForSku(skuId: string): Promise<{ communityId: string; courseId: string } | null> {
     return this.db.premiumSku.findUnique({ where: { skuId }, select: { communityId: true, courseId: true } });
+  }
+
+  async skuForCourse(courseId: string): Promise<string | null> {
+    return (await this.db.premiumSku.findFirst({ where: { courseId }, select: { skuId: true } }))?.skuId ?? null;
   }
 }

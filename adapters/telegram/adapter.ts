@@ -4,6 +4,7 @@ import { Telegraf, TelegramError } from 'telegraf';
 import type { RichReply } from '../../core/domain/reply.ts';
 import type { Locale } from '../../core/domain/types.ts';
 import type { CohortCore, CommandEnvelope, EventEnvelope } from '../../core/framework/envelopes.ts';
+import type { PaymentService } from '../../core/payments/payment-service.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -25,6 +26,7 @@ import { TelegramMessenger } from './messenger.ts';
 import { TelegramRoles } from './permissions.ts';
 import { telegramMenus } from './register.ts';
 import { type SendTarget, sendMessages, telegramRateLimitPolicy } from './send.ts';
+import { starsGateway, starsUpdates } from './stars.ts';
 
 export interface TelegramOptions {
   token: string;
@@ -46,6 +48,8 @@ export interface TelegramOptions {
   ackAfterMs?: number;
   clock?: Clock;
   rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+  /** Sell XTR-priced courses as Telegram Stars invoices (TELEGRAM_STARS). */
+  stars?: { payments: PaymentService };
 }
 
 export interface TelegramAdapter {
@@ -60,7 +64,7 @@ export interface TelegramAdapter {
 }
 
 // message_reaction arrives only when the bot is a chat administrator.
-const ALLOWED_UPDATES = ['message', 'callback_query', 'message_reaction'] as const;
+const ALLOWED_UPDATES = ['message', 'callback_query', 'message_reaction', 'pre_checkout_query'] as const;
 
 /** Telegram's answer (`401: Unauthorized`, `400: Bad Request: bad webhook …`) or the network's, for start-up. */
 function startFailure(error: unknown, setting: 'token' | 'webhook'): unknown {
@@ -191,10 +195,16 @@ export async function startTelegram(
     await core.handleEvent(event);
   }
 
+  // Stars: pre-checkout queries and successful payments are the payment service's, not commands or events.
+  const stars = options.stars
+    ? starsUpdates({ telegram: bot.telegram, payments: options.stars.payments, log, now: () => clock.now() })
+    : null;
+  if (options.stars) options.stars.payments.register(starsGateway(bot.telegram));
+
   bot.use(async (ctx) => {
-    const work = handle(ctx.update).catch((error: unknown) =>
-      log.error({ err: error, updateId: ctx.update.update_id }, 'update failed'),
-    );
+    const work = (stars ? stars(ctx.update) : Promise.resolve(false))
+      .then((taken) => (taken ? undefined : handle(ctx.update)))
+      .catch((error: unknown) => log.error({ err: error, updateId: ctx.update.update_id }, 'update failed'));
     inFlight.add(work);
     try {
       await work;

@@ -1,7 +1,7 @@
 import { type Telegram, TelegramError } from 'telegraf';
 import type { RichReply } from '../../core/domain/reply.ts';
 import { PlatformError } from '../../core/errors.ts';
-import type { Messenger, PostLookup, PostTarget } from '../../core/ports/messenger.ts';
+import type { DirectTarget, Messenger, PostLookup, PostTarget } from '../../core/ports/messenger.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
 import { encodeReply } from './encode.ts';
 import { sendMessages, targetOfChannel } from './send.ts';
@@ -36,6 +36,11 @@ export class TelegramMessenger implements Messenger {
         { cause: error },
       );
     }
+  }
+
+  /** A private chat's id is the user's id; Telegram refuses (403) until the member has started the bot. */
+  async direct(target: DirectTarget, reply: RichReply): Promise<{ messageId: string }> {
+    return this.post({ platform: 'telegram', spaceId: target.spaceId, channelId: target.platformUserId }, reply);
   }
 
   async findPost(): Promise<PostLookup> {

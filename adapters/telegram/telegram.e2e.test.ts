@@ -166,6 +166,18 @@ describe('Telegram adapter end to end (polling)', () => {
     expect(typing).toBeLessThan(index);
   });
 
+  it('sends a member a direct message in their private chat', async () => {
+    const before = fake.calls.length;
+    await adapter.messenger.direct!(
+      { platform: 'telegram', spaceId: String(CHAT.id), platformUserId: '4242' },
+      { text: 'Your free trial of “Club” ends on Dec 1.' },
+    );
+    const sent = fake.calls.slice(before).filter((c) => c.method === 'sendMessage');
+    expect(sent).toHaveLength(1);
+    expect(String(sent[0]!.payload.chat_id)).toBe('4242');
+    expect(text(sent[0]!)).toContain('free trial');
+  });
+
   it('splits an over-long post under 4096 characters, keeping order and the keyboard on the last part', async () => {
     const items = Array.from({ length: 80 }, (_, i) => ({
       title: `Item ${i} <b>&`,

@@ -21,7 +21,7 @@ main { max-width:1100px; margin:0 auto; padding:16px; }
 h1 { font-size:24px; margin:8px 0 16px; } h2 { font-size:18px; margin:28px 0 10px; } h3 { margin:0 0 6px; font-size:16px; }
 .grid { display:grid; gap:16px; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); align-items:start; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px; }
-form.card { display:flex; flex-direction:column; gap:10px; }
+form.card, form.stack { display:flex; flex-direction:column; gap:10px; }
 label { display:flex; flex-direction:column; gap:4px; font-weight:500; }
 label.check { flex-direction:row; align-items:center; gap:8px; font-weight:400; }
 label small, .hint, small { color:var(--muted); font-weight:400; }
@@ -37,10 +37,11 @@ table { border-collapse:collapse; width:100%; }
 th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { font-size:13px; color:var(--muted); font-weight:600; }
 td .inline + .inline { margin-left:6px; }
-.reply { border-left:4px solid var(--accent); background:var(--card); padding:12px 14px; border-radius:8px; margin:0 0 16px; white-space:pre-line; }
+.reply { border-left:4px solid var(--accent); background:var(--card); padding:12px 14px; border-radius:8px; margin:0 0 16px; }
+.reply .text, .reply dd { white-space:pre-line; }
 .reply.tone-success { border-color:var(--ok); } .reply.tone-warning { border-color:var(--warn); } .reply.tone-error { border-color:var(--bad); }
-.reply .items { padding-left:20px; } .reply footer { color:var(--muted); font-size:13px; margin-top:6px; }
-.reply .buttons { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; white-space:normal; }
+.reply .items { list-style:none; padding-left:0; } .reply .items li { margin:8px 0; } .reply .items small { display:block; } .reply footer { color:var(--muted); font-size:13px; margin-top:6px; }
+.reply .buttons { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; }
 .fields { display:grid; grid-template-columns:max-content 1fr; gap:4px 12px; }
 .fields dt { font-weight:600; }
 .badge { display:inline-block; padding:1px 8px; border-radius:999px; font-size:12px; background:#edf2ff; color:var(--accent); }
@@ -51,7 +52,8 @@ td .inline + .inline { margin-left:6px; }
 .chart svg { width:100%; height:auto; display:block; }
 figure.chart { margin:0 0 12px; padding:8px; }
 .chart { width:100%; height:auto; background:#fff; border:1px solid var(--line); border-radius:10px; }
-.big { font-size:28px; }
+.big { font-size:28px; margin:4px 0 0; }
+.stats { display:grid; gap:10px; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); }
 .cards { list-style:none; padding:0; display:flex; flex-direction:column; gap:8px; }
 ol.runs { padding-left:18px; } .decisions li { margin:2px 0; }
 @media (max-width: 640px) { main { padding:10px; } h1 { font-size:20px; } .who { display:none; } th, td { padding:6px; } }

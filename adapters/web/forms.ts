@@ -30,6 +30,10 @@ export function commandForm(o: {
   id?: string;
   extra?: Html;
   style?: 'primary' | 'secondary' | 'danger';
+  /** Asked before sending (by the page's script), for what cannot be undone. */
+  confirm?: string;
+  /** A heading over the form's fields. */
+  heading?: string;
   /** data-* attributes for the page's script. */
   data?: Record<string, string>;
 }): Html {
@@ -37,6 +41,7 @@ export function commandForm(o: {
   return html`<form method="post" action="/c/${o.communityId}/run" class="card"${o.id ? html` id="${o.id}"` : ''}${data}>
 <input type="hidden" name="_csrf" value="${o.csrf}"><input type="hidden" name="back" value="${o.back}">
 <input type="hidden" name="command" value="${o.command}">
+${o.heading ? html`<h3>${o.heading}</h3>` : ''}
 ${o.fields.map(field)}
 ${
   typeof o.channel === 'string'
@@ -46,7 +51,7 @@ ${
       : ''
 }
 ${o.extra ?? ''}
-<button type="submit" class="${o.style ?? 'primary'}">${o.submit}</button>
+<button type="submit" class="${o.style ?? 'primary'}"${o.confirm ? html` data-confirm="${o.confirm}"` : ''}>${o.submit}</button>
 </form>`;
 }
 

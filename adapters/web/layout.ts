@@ -113,11 +113,13 @@ export function actionForm(o: {
   label: string;
   style?: 'primary' | 'secondary' | 'danger';
   channel?: string;
+  /** Asked before sending, for what cannot be undone. */
+  confirm?: string;
 }): Html {
   return html`<form method="post" action="/c/${o.communityId}/run" class="inline">
 <input type="hidden" name="_csrf" value="${o.csrf}"><input type="hidden" name="back" value="${o.back}">
 <input type="hidden" name="line" value="${o.line}">${o.channel ? html`<input type="hidden" name="channel" value="${o.channel}">` : ''}
-<button type="submit" class="${o.style ?? 'secondary'}">${o.label}</button></form>`;
+<button type="submit" class="${o.style ?? 'secondary'}"${o.confirm ? html` data-confirm="${o.confirm}"` : ''}>${o.label}</button></form>`;
 }
 
 /** Only http(s) links leave the panel; anything else (javascript:, data:) becomes inert. */

@@ -5,6 +5,7 @@ import type { AnyCommand } from '../../core/framework/command.ts';
 import type { CoreServices } from '../../core/framework/core-services.ts';
 import type { Translate } from '../../core/i18n/translate.ts';
 import type { InteractionHandles } from '../../core/interactions/commands/shared.ts';
+import type { PaymentsHandles } from '../../core/payments/commands/shared.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { PrivacyHandles } from '../../core/privacy/commands/privacy.ts';
 import type { ProfilesHandles } from '../../core/profiles/commands/shared.ts';
@@ -16,6 +17,7 @@ export type PanelServices = CoreServices &
   ContentHandles &
   CommerceHandles &
   InteractionHandles &
+  PaymentsHandles &
   ProfilesHandles &
   PrivacyHandles;
 

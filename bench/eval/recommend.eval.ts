@@ -17,14 +17,16 @@
  * Choices (the diversity trade-off λ of the served list) are made on the validation slice — first interactions in
  * the last fifth of the training period that are no protocol's test — and only then read on the test events.
  *
- * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test).
+ * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test); for comparing engine
+ * variants on the validation slice (the per-seed validation NDCG is printed): `--hard-negatives S` (share of
+ * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same).
  */
 
 import type { Community, Course, Member, NewInteractionEvent } from '../../core/domain/types.ts';
 import { seededRandom } from '../../core/ports/random.ts';
 import { HOUR_MS } from '../../core/recommend/activity.ts';
 import { buildCatalog } from '../../core/recommend/catalog.ts';
-import { RecommenderEngine } from '../../core/recommend/engine.ts';
+import { type EngineOptions, RecommenderEngine } from '../../core/recommend/engine.ts';
 import { scoreAllFast } from '../../core/recommend/fast-score.ts';
 import { F, FEATURE_COUNT, FEATURES, type FeatureName, queryContext } from '../../core/recommend/features.ts';
 import { itemSimilarity } from '../../core/recommend/hybrid.ts';
@@ -204,8 +206,8 @@ interface Row {
   top10: Record<string, Int32Array>;
 }
 
-export function replay(data: Dataset, seed: number, retrainHours: number) {
-  const engine = new RecommenderEngine(data.catalog, seededRandom(seed));
+export function replay(data: Dataset, seed: number, retrainHours: number, engineOptions: Partial<EngineOptions> = {}) {
+  const engine = new RecommenderEngine(data.catalog, seededRandom(seed), engineOptions);
   const baselines = Object.entries(BASELINES).map(([name, f]) => [name, oneHot(f)] as const);
   const rows: Row[] = [];
   let nextRetrain = data.interactions[0] ? data.interactions[0].at + retrainHours * HOUR_MS : 0;
@@ -354,8 +356,8 @@ function siteInputs(site: string, dir: string | undefined, data: Dataset, runs: 
   } satisfies Record<string, SiteInput>;
 }
 
-function seedRun(data: Dataset, seed: number, retrainHours: number): SeedRun {
-  const { rows, retrains, ranker } = replay(data, seed, retrainHours);
+function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Partial<EngineOptions>): SeedRun {
+  const { rows, retrains, ranker } = replay(data, seed, retrainHours, engine);
   const { lambda, scores } = chooseLambda(rows);
   return {
     rows,
@@ -459,6 +461,11 @@ async function demoDataset(seed: number): Promise<Dataset> {
 
 export async function run(args: EvalArgs): Promise<void> {
   const retrainHours = Number(option(args, 'retrain-hours') ?? 24);
+  // Development switches for comparing variants on the validation slice (defaults: the product's engine).
+  const engine: Partial<EngineOptions> = {};
+  const hard = option(args, 'hard-negatives');
+  if (hard !== undefined) engine.hardNegatives = Number(hard);
+  if (args.argv.includes('--uniform-weights')) engine.perMemberWeighting = false;
   const seeds = seedList(args);
   const started = performance.now();
   const sites: { site: string; dir?: string; data: Dataset }[] = [];
@@ -474,9 +481,12 @@ export async function run(args: EvalArgs): Promise<void> {
   const inputs = sites.map(({ site, dir, data }) => {
     const runs = seeds.map((seed) => {
       const t = performance.now();
-      const r = seedRun(data, seed, retrainHours);
+      const r = seedRun(data, seed, retrainHours, engine);
       if (!args.json) {
-        console.error(`${site} seed ${seed}: ${((performance.now() - t) / 1000).toFixed(0)} s, λ=${r.lambda}`);
+        const val = r.validation.map((v) => `λ=${v.lambda} ${v.ndcg.toFixed(4)}`).join(', ');
+        console.error(
+          `${site} seed ${seed}: ${((performance.now() - t) / 1000).toFixed(0)} s, validation NDCG@10 ${val} → λ=${r.lambda}`,
+        );
       }
       return r;
     });
@@ -523,6 +533,7 @@ export async function run(args: EvalArgs): Promise<void> {
     ],
     notes: {
       retrainHours,
+      engine,
       mmrCandidates: MMR_CANDIDATES,
       seconds: Math.round((performance.now() - started) / 1000),
     },

@@ -14,7 +14,7 @@ export function startVariables(config: Config): StartVariables {
 }
 
 /** `npm run bot:discord`: the Gateway with DISCORD_TOKEN, plus the HTTP interactions endpoint with DISCORD_PUBLIC_KEY. */
-export async function start({ core, config, log }: PlatformDeps): Promise<RunningPlatform> {
+export async function start({ core, config, log, payments }: PlatformDeps): Promise<RunningPlatform> {
   if (!config.DISCORD_APPLICATION_ID)
     throw new Error('Configuration error: DISCORD_APPLICATION_ID — required for Discord');
   return startDiscord(
@@ -30,6 +30,7 @@ export async function start({ core, config, log }: PlatformDeps): Promise<Runnin
       guildId: config.DISCORD_GUILD_ID,
       memberEvents: config.DISCORD_MEMBERS_INTENT,
       messageContent: config.DISCORD_MESSAGE_CONTENT_INTENT,
+      ...(config.DISCORD_PREMIUM && payments ? { premium: { payments } } : {}),
     },
     log,
   );

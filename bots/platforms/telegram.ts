@@ -14,7 +14,7 @@ export function startVariables(config: Config): StartVariables {
 }
 
 /** `npm run bot:telegram`: long polling, or a webhook when TELEGRAM_WEBHOOK_DOMAIN and TELEGRAM_WEBHOOK_SECRET are set. */
-export async function start({ core, config, log }: PlatformDeps): Promise<RunningPlatform> {
+export async function start({ core, config, log, payments }: PlatformDeps): Promise<RunningPlatform> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('Configuration error: TELEGRAM_BOT_TOKEN — required for Telegram');
   const webhook =
     config.TELEGRAM_WEBHOOK_DOMAIN && config.TELEGRAM_WEBHOOK_SECRET
@@ -27,7 +27,12 @@ export async function start({ core, config, log }: PlatformDeps): Promise<Runnin
       : undefined;
   return startTelegram(
     core,
-    { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(webhook ? { webhook } : {}) },
+    {
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      ...(webhook ? { webhook } : {}),
+      ...(config.TELEGRAM_STARS && payments ? { stars: { payments } } : {}),
+    },
     log,
   );
 }

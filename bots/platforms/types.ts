@@ -1,4 +1,5 @@
 import type { CohortCore } from '../../core/framework/envelopes.ts';
+import type { PaymentService } from '../../core/payments/payment-service.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
@@ -9,6 +10,8 @@ export interface PlatformDeps {
   core: CohortCore;
   config: Config;
   log: Logger;
+  /** Payment providers and money: platforms with payments of their own (Stars, Discord premium) feed it. */
+  payments?: PaymentService;
 }
 
 export interface RunningPlatform {

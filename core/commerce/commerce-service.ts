@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isShortId } from '../domain/short-id.ts';
 import type { Community, Course, Member, NewInteractionEvent } from '../domain/types.ts';
 import { hasPermission } from '../domain/types.ts';
 import { idempotencyKeyReused, UserError } from '../errors.ts';
@@ -6,8 +7,9 @@ import type { AccessGranter } from '../ports/access.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { FulfilOutcome } from '../ports/paid-access.ts';
 import type { CommunityStore, CourseStore, MemberStore } from '../ports/stores.ts';
-import type { CommerceStore, NewEntitlement } from './ports.ts';
-import { type CourseOrder, type Entitlement, isActive } from './types.ts';
+import type { CommerceStore, CouponStore, NewEntitlement, NewNotice, NoticeStore } from './ports.ts';
+import { couponDiscount, normalizeCode } from './pricing.ts';
+import { type CourseAccess, type CourseOrder, DEFAULT_ACCESS, type Entitlement, isActive } from './types.ts';
 
 const DAY = 86_400_000;
 
@@ -19,16 +21,36 @@ export interface PurchaseOutcome {
   entitlement: Entitlement | null;
 }
 
+export interface PurchaseOptions {
+  /** A coupon code the buyer typed. */
+  coupon?: string | null;
+  /** The promotion card the buyer came from (tracked click-through). */
+  promotionId?: string | null;
+}
+
+/** What a payment provider's fulfilment did: `fulfilled` is false when the order was already paid (a replay). */
+export interface Fulfilment {
+  order: CourseOrder;
+  entitlement: Entitlement | null;
+  fulfilled: boolean;
+}
+
 /**
- * Paid content: members ask to buy, creators (or moderators) confirm payment, entitlements follow and unlock
- * the course's role or channel. One-off purchases last for good; subscriptions and memberships last one period,
- * and renewing extends from the current end so no paid day is lost. Each step's event (`course.enrolled`,
- * `course.purchased`) is written by the store in the step's own transaction.
+ * Paid content: members ask to buy, creators (or moderators, or a payment provider) confirm payment, entitlements
+ * follow and unlock the course's role or channel. One-off purchases last for good; subscriptions and memberships
+ * last one period, and renewing extends from the current end so no paid day is lost. Each step's event
+ * (`course.enrolled`, `course.purchased`) and notice is written by the store in the step's own transaction.
+ *
+ * Payment providers call `fulfilOrder`, `cancelOrder` and `refundOrder`: each is keyed by the order id and
+ * idempotent, so a webhook delivered twice changes nothing the second time.
  */
 export class CommerceService {
   constructor(
     private readonly deps: {
       store: CommerceStore;
+      coupons?: CouponStore;
+      /** Where renewal reminders are written (the notices job sends them). */
+      notices?: Pick<NoticeStore, 'add'>;
       courses: CourseStore;
       members: MemberStore;
       communities: CommunityStore;
@@ -37,12 +59,15 @@ export class CommerceService {
     },
   ) {}
 
-  /** Finds a course by its id or an unambiguous id prefix of at least 6 characters (what members copy from cards). */
+  /**
+   * Finds a course by the id on its card. Newer courses have short ids (the card shows all of it); older ones have
+   * long ids, found by an unambiguous prefix of at least 6 characters.
+   */
   async findCourse(communityId: string, ref: string): Promise<Course> {
-    const wanted = ref.trim().replace(/^#/, '');
+    const wanted = ref.trim().replace(/^#/, '').toLowerCase();
     const exact = await this.deps.courses.get(wanted);
     if (exact && exact.communityId === communityId) return exact;
-    if (wanted.length >= 6) {
+    if (wanted.length >= 6 && !isShortId(wanted)) {
       const matches = (await this.deps.courses.list(communityId)).filter((c) => c.id.startsWith(wanted));
       if (matches.length === 1) return matches[0] as Course;
     }
@@ -60,16 +85,35 @@ export class CommerceService {
     return all.filter((e) => e.courseId === courseId && isActive(e, at)).sort(byExpiryDesc)[0] ?? null;
   }
 
+  /** The course's settings (access, trial, points, archive), with defaults when none were set. */
+  async settings(course: Course): Promise<CourseAccess> {
+    return (
+      (await this.deps.store.getAccess(course.id)) ?? {
+        ...DEFAULT_ACCESS,
+        courseId: course.id,
+        communityId: course.communityId,
+        periodDays: course.paymentModel === 'membership' ? 365 : 30,
+      }
+    );
+  }
+
+  async assertOnSale(course: Course): Promise<void> {
+    if ((await this.deps.store.getAccess(course.id))?.archivedAt)
+      throw new UserError('COURSE_ARCHIVED', 'commerce:errors.archived', { title: course.title });
+  }
+
   async requestPurchase(
     community: Community,
     member: Member,
     course: Course,
     requestKey: string,
     at: Date,
+    options: PurchaseOptions = {},
   ): Promise<PurchaseOutcome> {
     const owned = await this.activeEntitlement(member, course.id, at);
     if (owned && !owned.expiresAt)
       throw new UserError('ALREADY_OWNED', 'commerce:errors.alreadyOwned', { title: course.title });
+    await this.assertOnSale(course);
     if (course.priceMinor === 0) {
       const entitlement = await this.#grant(community, member, course, { source: 'grant', orderId: null }, at);
       return { kind: 'granted', created: true, order: null, entitlement };
@@ -78,6 +122,18 @@ export class CommerceService {
       (o) => o.courseId === course.id,
     );
     if (waiting) return { kind: 'order', created: false, order: waiting, entitlement: null };
+    let discountMinor = 0;
+    let couponId: string | null = null;
+    if (options.coupon) {
+      const coupon = await this.#coupon(community.id, options.coupon);
+      discountMinor = couponDiscount(
+        coupon,
+        course,
+        { memberId: member.id, hasPaidBefore: await this.deps.store.hasPaidOrder(community.id, member.id) },
+        at,
+      );
+      couponId = coupon.id;
+    }
     const id = randomUUID();
     const { order, created, conflict } = await this.deps.store.createOrder(
       {
@@ -85,7 +141,10 @@ export class CommerceService {
         communityId: community.id,
         courseId: course.id,
         memberId: member.id,
-        amountMinor: course.priceMinor,
+        amountMinor: course.priceMinor - discountMinor,
+        discountMinor,
+        couponId,
+        promotionId: options.promotionId ?? null,
         currency: course.currency,
         paymentModel: course.paymentModel,
         createdAt: at,
@@ -93,7 +152,11 @@ export class CommerceService {
       },
       [
         courseEvent(community, course, member.id, 'course.enrolled', at, {
-          metadata: { orderId: id, intent: 'purchase' },
+          metadata: {
+            orderId: id,
+            intent: 'purchase',
+            ...(options.promotionId ? { promotionId: options.promotionId } : {}),
+          },
           dedupKey: `order:${id}:created`,
         }),
       ],
@@ -102,9 +165,15 @@ export class CommerceService {
       this.deps.log.warn({ requestKey, order: order.id, course: course.id }, 'request key reused for another order');
       throw idempotencyKeyReused();
     }
+    // A coupon that takes the whole price leaves nothing to pay: the order is paid at once.
+    if (created && order.amountMinor === 0) {
+      const paid = await this.#settle(community, order, course, 'paid', null, at);
+      return { kind: 'order', created, order: paid.order, entitlement: paid.entitlement };
+    }
     return { kind: 'order', created, order, entitlement: null };
   }
 
+  /** A creator or moderator decides an order; a buyer may cancel their own order while it is unpaid. */
   async decide(
     community: Community,
     decider: Member,
@@ -112,34 +181,62 @@ export class CommerceService {
     status: 'paid' | 'cancelled',
     at: Date,
   ): Promise<{ order: CourseOrder; entitlement: Entitlement | null; course: Course; buyer: Member | null }> {
-    const order = await this.#findOrder(community.id, orderId);
+    const order = await this.findOrder(community.id, orderId);
     const buyer = await this.deps.members.get(order.memberId);
     const course = await this.findCourse(community.id, order.courseId);
-    this.assertManages(decider, course);
+    const ownCancel = status === 'cancelled' && order.memberId === decider.id;
+    if (!ownCancel) this.assertManages(decider, course);
     if (order.status !== 'pending') {
       throw new UserError('ORDER_DECIDED', 'commerce:errors.orderDecided', {
         id: short(order.id),
         status: order.status,
       });
     }
-    const entitlement =
-      status === 'paid'
-        ? await this.#entitlementFor(order.memberId, course, { source: 'purchase', orderId: order.id }, at)
-        : undefined;
-    const events =
-      status === 'paid'
-        ? [
-            courseEvent(community, course, order.memberId, 'course.purchased', at, {
-              metadata: { orderId: order.id, priceMinor: order.amountMinor, currency: order.currency },
-              dedupKey: `order:${order.id}:paid`,
-            }),
-          ]
-        : [];
-    const decided = await this.deps.store.decideOrder(order.id, { status, by: decider.id, at, entitlement }, events);
-    if (!decided)
-      throw new UserError('ORDER_DECIDED', 'commerce:errors.orderDecided', { id: short(order.id), status: 'decided' });
-    if (decided.entitlement && buyer) await this.#unlock(community, buyer, course.id);
-    return { order: decided.order, entitlement: decided.entitlement, course, buyer };
+    const decided = await this.#settle(community, order, course, status, decider.id, at);
+    return { ...decided, course, buyer };
+  }
+
+  /**
+   * A payment provider saw the order paid: it becomes paid and the buyer gets access, once. Repeating it (a webhook
+   * delivered twice) returns the order with `fulfilled: false`. A cancelled order is not revived: the caller refunds
+   * or flags the payment (ORDER_NOT_PAYABLE).
+   */
+  async fulfilOrder(communityId: string, orderId: string, at: Date): Promise<Fulfilment> {
+    const community = await this.#community(communityId);
+    const order = await this.findOrder(communityId, orderId);
+    if (order.status === 'paid') return { order, entitlement: await this.#entitlementOf(order), fulfilled: false };
+    if (order.status !== 'pending')
+      throw new UserError('ORDER_NOT_PAYABLE', 'commerce:errors.orderDecided', {
+        id: short(order.id),
+        status: order.status,
+      });
+    const course = await this.findCourse(communityId, order.courseId);
+    const settled = await this.#settle(community, order, course, 'paid', null, at);
+    if (settled.order.status !== 'paid')
+      throw new UserError('ORDER_NOT_PAYABLE', 'commerce:errors.orderDecided', {
+        id: short(order.id),
+        status: settled.order.status,
+      });
+    return { order: settled.order, entitlement: settled.entitlement, fulfilled: settled.changed };
+  }
+
+  /** Cancels an unpaid order (a checkout that expired). Idempotent: an order already cancelled stays so. */
+  async cancelOrder(communityId: string, orderId: string, at: Date): Promise<CourseOrder> {
+    const community = await this.#community(communityId);
+    const order = await this.findOrder(communityId, orderId);
+    if (order.status !== 'pending') return order;
+    const course = await this.findCourse(communityId, order.courseId);
+    return (await this.#settle(community, order, course, 'cancelled', null, at)).order;
+  }
+
+  /**
+   * A refund or a lost dispute, for callers that know the community (tests, moderators' tools): `revokePaid` under
+   * the order's reference. Idempotent: `revoked: false` when it was refunded already.
+   */
+  async refundOrder(communityId: string, orderId: string, at: Date): Promise<{ order: CourseOrder; revoked: boolean }> {
+    const order = await this.findOrder(communityId, orderId);
+    const revoked = await this.revokePaid(order.id, 'refund', at);
+    return { order: (await this.deps.store.getOrder(communityId, order.id)) ?? order, revoked };
   }
 
   /**
@@ -200,9 +297,62 @@ export class CommerceService {
     return true;
   }
 
-  async grant(community: Community, granter: Member, member: Member, course: Course, at: Date): Promise<Entitlement> {
+  /** Gives a course; granting what the member already holds returns that one entitlement with `created: false`. */
+  async grant(
+    community: Community,
+    granter: Member,
+    member: Member,
+    course: Course,
+    at: Date,
+  ): Promise<{ entitlement: Entitlement; created: boolean }> {
     this.assertManages(granter, course);
-    return this.#grant(community, member, course, { source: 'grant', orderId: null }, at);
+    return this.#grantOnce(community, member, course, { source: 'grant', orderId: null }, at);
+  }
+
+  /** Starts the course's free trial for a member, once per member and course. */
+  async startTrial(community: Community, member: Member, course: Course, at: Date): Promise<Entitlement> {
+    await this.assertOnSale(course);
+    const settings = await this.settings(course);
+    if (settings.trialDays <= 0 || course.paymentModel === 'one_off')
+      throw new UserError('NO_TRIAL', 'commerce:errors.noTrial', { title: course.title });
+    if (await this.activeEntitlement(member, course.id, at))
+      throw new UserError('ALREADY_OWNED', 'commerce:errors.alreadyOwned', { title: course.title });
+    if (await this.deps.store.hadTrial(community.id, member.id, course.id))
+      throw new UserError('TRIAL_USED', 'commerce:errors.trialUsed', { title: course.title });
+    const { entitlement } = await this.deps.store.grant(
+      {
+        communityId: community.id,
+        memberId: member.id,
+        courseId: course.id,
+        source: 'trial',
+        orderId: null,
+        startsAt: at,
+        expiresAt: new Date(at.getTime() + settings.trialDays * DAY),
+        createdAt: at,
+      },
+      [courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent: 'trial' } })],
+    );
+    await this.#unlock(community, member, course.id);
+    return entitlement;
+  }
+
+  /** Gives a course a level unlocked (once: a member who holds it keeps that one). */
+  async grantForLevel(community: Community, member: Member, course: Course, level: number, at: Date) {
+    const { entitlement, created } = await this.deps.store.grant(
+      {
+        communityId: community.id,
+        memberId: member.id,
+        courseId: course.id,
+        source: 'level',
+        orderId: null,
+        startsAt: at,
+        expiresAt: null,
+        createdAt: at,
+      },
+      [courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent: 'level', level } })],
+    );
+    if (created) await this.#unlock(community, member, course.id);
+    return entitlement;
   }
 
   listOrders(communityId: string, filter: Parameters<CommerceStore['listOrders']>[1]): Promise<CourseOrder[]> {
@@ -217,20 +367,100 @@ export class CommerceService {
     return this.deps.store.getAccess(courseId);
   }
 
-  setAccess(
+  accesses(communityId: string) {
+    return this.deps.store.accesses(communityId);
+  }
+
+  async setAccess(course: Course, patch: Partial<Omit<CourseAccess, 'courseId' | 'communityId'>>) {
+    const current = await this.settings(course);
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    return this.deps.store.setAccess({ ...current, ...defined, courseId: course.id, communityId: course.communityId });
+  }
+
+  async findOrder(communityId: string, ref: string): Promise<CourseOrder> {
+    const wanted = ref.trim().replace(/^#/, '');
+    const exact = await this.deps.store.getOrder(communityId, wanted);
+    if (exact) return exact;
+    if (wanted.length >= 6) {
+      const matches = (await this.deps.store.listOrders(communityId, {})).filter((o) => o.id.startsWith(wanted));
+      if (matches.length === 1) return matches[0] as CourseOrder;
+    }
+    throw new UserError('ORDER_UNKNOWN', 'commerce:errors.orderUnknown', { ref: wanted });
+  }
+
+  async #settle(
+    community: Community,
+    order: CourseOrder,
     course: Course,
-    patch: { unlockRoleId?: string | null; unlockChannelId?: string | null; periodDays?: number },
-  ) {
-    return this.deps.store.getAccess(course.id).then((current) =>
-      this.deps.store.setAccess({
-        courseId: course.id,
-        communityId: course.communityId,
-        unlockRoleId: patch.unlockRoleId !== undefined ? patch.unlockRoleId : (current?.unlockRoleId ?? null),
-        unlockChannelId:
-          patch.unlockChannelId !== undefined ? patch.unlockChannelId : (current?.unlockChannelId ?? null),
-        periodDays: patch.periodDays ?? current?.periodDays ?? 30,
-      }),
-    );
+    status: 'paid' | 'cancelled',
+    by: string | null,
+    at: Date,
+  ): Promise<{ order: CourseOrder; entitlement: Entitlement | null; changed: boolean }> {
+    const entitlement =
+      status === 'paid'
+        ? await this.#entitlementFor(order.memberId, course, { source: 'purchase', orderId: order.id }, at)
+        : undefined;
+    const events =
+      status === 'paid'
+        ? [
+            courseEvent(community, course, order.memberId, 'course.purchased', at, {
+              metadata: {
+                orderId: order.id,
+                priceMinor: order.amountMinor,
+                currency: order.currency,
+                ...(order.promotionId ? { promotionId: order.promotionId } : {}),
+              },
+              dedupKey: `order:${order.id}:paid`,
+            }),
+          ]
+        : [];
+    // A buyer whose order someone else cancelled is told; cancelling your own order needs no message.
+    const notices: NewNotice[] =
+      status === 'cancelled' && by !== order.memberId
+        ? [
+            {
+              communityId: community.id,
+              memberId: order.memberId,
+              kind: 'cancelled',
+              key: `cancelled:${order.id}`,
+              params: { title: course.title, ref: short(order.id) },
+              dueAt: at,
+            },
+          ]
+        : [];
+    const decided = await this.deps.store.decideOrder(order.id, { status, by, at, entitlement }, events, notices);
+    if (!decided) {
+      const now = (await this.deps.store.getOrder(community.id, order.id)) ?? order;
+      if (by !== null)
+        throw new UserError('ORDER_DECIDED', 'commerce:errors.orderDecided', {
+          id: short(order.id),
+          status: now.status,
+        });
+      return { order: now, entitlement: await this.#entitlementOf(now), changed: false };
+    }
+    if (decided.entitlement) {
+      const buyer = await this.deps.members.get(order.memberId);
+      if (buyer) await this.#unlock(community, buyer, course.id);
+    }
+    return { order: decided.order, entitlement: decided.entitlement, changed: true };
+  }
+
+  async #entitlementOf(order: CourseOrder): Promise<Entitlement | null> {
+    const all = await this.deps.store.entitlements(order.communityId, order.memberId);
+    return all.find((e) => e.orderId === order.id) ?? null;
+  }
+
+  async #coupon(communityId: string, raw: string) {
+    const code = normalizeCode(raw);
+    const coupon = code && this.deps.coupons ? await this.deps.coupons.byCode(communityId, code) : null;
+    if (!coupon) throw new UserError('COUPON_UNKNOWN', 'commerce:errors.couponUnknown', { code: raw.trim() });
+    return coupon;
+  }
+
+  async #community(id: string): Promise<Community> {
+    const community = await this.deps.communities.get(id);
+    if (!community) throw new UserError('COMMUNITY_UNKNOWN', 'commerce:errors.orderUnknown', { ref: id });
+    return community;
   }
 
   async #grant(
@@ -240,13 +470,23 @@ export class CommerceService {
     origin: Pick<NewEntitlement, 'source' | 'orderId'>,
     at: Date,
   ): Promise<Entitlement> {
+    return (await this.#grantOnce(community, member, course, origin, at)).entitlement;
+  }
+
+  async #grantOnce(
+    community: Community,
+    member: Member,
+    course: Course,
+    origin: Pick<NewEntitlement, 'source' | 'orderId'>,
+    at: Date,
+  ): Promise<{ entitlement: Entitlement; created: boolean }> {
     // Free courses a member takes themselves, and courses given by their creator or a moderator: an enrolment.
     const intent = course.priceMinor === 0 ? 'free' : 'gift';
-    const entitlement = await this.deps.store.grant(await this.#entitlementFor(member.id, course, origin, at), [
+    const outcome = await this.deps.store.grant(await this.#entitlementFor(member.id, course, origin, at), [
       courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent } }),
     ]);
-    await this.#unlock(community, member, course.id);
-    return entitlement;
+    if (outcome.created) await this.#unlock(community, member, course.id);
+    return outcome;
   }
 
   async #entitlementFor(
@@ -257,10 +497,9 @@ export class CommerceService {
   ): Promise<NewEntitlement> {
     let expiresAt: Date | null = null;
     if (course.paymentModel !== 'one_off' && course.priceMinor > 0) {
-      const period =
-        (await this.deps.store.getAccess(course.id))?.periodDays ?? (course.paymentModel === 'membership' ? 365 : 30);
+      const period = (await this.settings(course)).periodDays;
       const current = (await this.deps.store.entitlements(course.communityId, memberId))
-        .filter((e) => e.courseId === course.id && isActive(e, at))
+        .filter((e) => e.courseId === course.id && isActive(e, at) && e.source !== 'trial')
         .sort(byExpiryDesc)[0];
       const from = current?.expiresAt && current.expiresAt > at ? current.expiresAt : at;
       expiresAt = new Date(from.getTime() + period * DAY);
@@ -294,8 +533,44 @@ export class CommerceService {
   }
 
   /**
-   * Takes back the role/channel of subscriptions and memberships that have ended (run periodically).
-   * A member who renewed keeps access: another active entitlement for the course means nothing is revoked.
+   * Reminds members `daysAhead` days before a subscription or membership ends (a trial too), once per entitlement. The
+   * reminder is skipped when a later period already covers them.
+   */
+  async queueRenewalReminders(at: Date, daysAhead = 3): Promise<number> {
+    const soon = await this.deps.store.endingBetween(at, new Date(at.getTime() + daysAhead * DAY), 500);
+    const owed: NewNotice[] = [];
+    for (const e of soon) {
+      const later = (await this.deps.store.entitlements(e.communityId, e.memberId)).some(
+        (o) =>
+          o.courseId === e.courseId &&
+          o.id !== e.id &&
+          !o.revokedAt &&
+          (!o.expiresAt || (e.expiresAt && o.expiresAt > e.expiresAt)),
+      );
+      const course = await this.deps.courses.get(e.courseId);
+      if (later || !course || !e.expiresAt) continue;
+      owed.push({
+        communityId: e.communityId,
+        memberId: e.memberId,
+        kind: 'renewal',
+        // A provider's renewal extends the same entitlement: each period's end has its own reminder.
+        key: `renewal:${e.id}:${e.expiresAt.getTime()}`,
+        params: {
+          title: course.title,
+          courseId: course.id,
+          endsAt: e.expiresAt.toISOString(),
+          trial: e.source === 'trial' ? 1 : 0,
+        },
+        dueAt: at,
+      });
+    }
+    return owed.length && this.deps.notices ? this.deps.notices.add(owed) : 0;
+  }
+
+  /**
+   * Takes back the role/channel of subscriptions, memberships and trials that have ended (run periodically) and
+   * tells the member, once. A member who renewed keeps access: another active entitlement for the course means
+   * nothing is revoked and nothing is said.
    */
   async endExpiredAccess(at: Date): Promise<number> {
     let revoked = 0;
@@ -327,35 +602,41 @@ export class CommerceService {
           continue;
         }
       }
-      await this.deps.store.markAccessEnded(ended.id, at);
+      const course = await this.deps.courses.get(ended.courseId);
+      const notices: NewNotice[] =
+        member && !stillOwned && course && !ended.revokedAt
+          ? [
+              {
+                communityId: ended.communityId,
+                memberId: ended.memberId,
+                kind: 'ended',
+                key: `ended:${ended.id}:${ended.expiresAt?.getTime() ?? 0}`,
+                params: { title: course.title, courseId: course.id, trial: ended.source === 'trial' ? 1 : 0 },
+                dueAt: at,
+              },
+            ]
+          : [];
+      await this.deps.store.markAccessEnded(ended.id, at, notices);
     }
     return revoked;
   }
-
-  async #findOrder(communityId: string, ref: string): Promise<CourseOrder> {
-    const wanted = ref.trim().replace(/^#/, '');
-    const exact = await this.deps.store.getOrder(communityId, wanted);
-    if (exact) return exact;
-    if (wanted.length >= 6) {
-      const matches = (await this.deps.store.listOrders(communityId, {})).filter((o) => o.id.startsWith(wanted));
-      if (matches.length === 1) return matches[0] as CourseOrder;
-    }
-    throw new UserError('ORDER_UNKNOWN', 'commerce:errors.orderUnknown', { ref: wanted });
-  }
 }
 
-/** The short reference shown to people: enough of the id to be unambiguous in practice. */
+/** The short reference shown to people for orders: enough of the id to be unambiguous in practice. */
 export const short = (id: string) => id.slice(0, 8);
+
+/** The id shown on a course's card: all of a short id, or all of an older long one (which always works too). */
+export const courseRef = (id: string) => id;
 
 const byExpiryDesc = (a: Entitlement, b: Entitlement) =>
   (b.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) - (a.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
 
 /** An event about a course, acted by `actorId` and aimed at the course's creator (the graph's edge). */
-function courseEvent(
+export function courseEvent(
   community: Community,
   course: Course,
   actorId: string,
-  verb: 'course.enrolled' | 'course.purchased',
+  verb: 'course.enrolled' | 'course.purchased' | 'course.viewed',
   at: Date,
   extra: { metadata: Record<string, unknown>; dedupKey?: string },
 ): NewInteractionEvent {

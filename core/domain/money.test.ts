@@ -25,5 +25,16 @@ describe('money', () => {
     expect(isCurrency('CNY')).toBe(true);
     expect(isCurrency('cny')).toBe(false);
     expect(isCurrency('XYZW')).toBe(false);
+    // Intl formats any three capitals; only ISO 4217 codes (and Telegram Stars) are prices.
+    expect(isCurrency('XYZ')).toBe(false);
+    expect(isCurrency('XAU')).toBe(false);
+    expect(isCurrency('XTR')).toBe(true);
+    expect(isCurrency('EUR')).toBe(true);
+  });
+
+  it('counts Telegram Stars in whole stars', () => {
+    expect(parsePrice('99', 'XTR')).toBe(99);
+    expect(parsePrice('9.5', 'XTR')).toBeNull();
+    expect(formatPrice(1500, 'XTR', 'en')).toBe('⭐ 1,500');
   });
 });

@@ -1,23 +1,32 @@
 import type { Locale } from './types.ts';
 
-/** Telegram Stars, the currency of digital goods sold in Telegram. */
+/** Telegram Stars: a whole-number currency code Telegram uses for digital goods (not in ISO 4217). */
 export const STARS = 'XTR';
 
-/** How many minor units a currency has (2 for CNY/USD, 0 for JPY), from the platform's ICU data. */
+/**
+ * ISO 4217 codes of currencies people price things in (list one, without fund codes, metals and test codes), kept
+ * here rather than read from ICU: Intl formats any three letters (XYZ included), and ICU's lists differ by build.
+ */
+const ISO_4217 = new Set(
+  (
+    'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF ' +
+    'CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD ' +
+    'HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD ' +
+    'MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN ' +
+    'PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY ' +
+    'TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG'
+  ).split(' '),
+);
+
+/** How many minor units a currency has (2 for CNY/USD, 0 for JPY and Stars), from the platform's ICU data. */
 export function minorDigits(currency: string): number {
-  // Telegram Stars (XTR) are whole stars: ICU does not know the code and would give it 2.
   if (currency === STARS) return 0;
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
+/** An ISO 4217 currency code in capitals, or XTR (Telegram Stars). */
 export function isCurrency(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  try {
-    new Intl.NumberFormat('en', { style: 'currency', currency: code });
-    return true;
-  } catch {
-    return false;
-  }
+  return code === STARS || ISO_4217.has(code);
 }
 
 /**

@@ -28,6 +28,8 @@ export interface ReplyButton {
   /** A link button opens this address instead of running an action. */
   url?: string;
   style?: 'primary' | 'secondary' | 'danger';
+  /** Discord only: a premium button that buys this SKU in Discord (the label is Discord's own). */
+  premiumSku?: string;
 }
 
 export interface ReplyImage {

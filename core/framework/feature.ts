@@ -10,6 +10,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { Messenger } from '../ports/messenger.ts';
 import type { PaidAccess } from '../ports/paid-access.ts';
 import type { PersonalDataSource } from '../ports/personal-data.ts';
+import type { PointsWallet } from '../ports/points.ts';
 import type { MemberProfiles } from '../ports/recommender.ts';
 import type { AnyCommand, CommandDefinition } from './command.ts';
 import type { CoreServices } from './core-services.ts';
@@ -20,14 +21,27 @@ import type { ScheduledPostRunner } from './scheduled-posts.ts';
 export interface AppSettings {
   /** Key of the irreversible member pseudonyms in analytics and logs. */
   pseudonymSecret: string;
+  /** Paid content's limits; defaults apply when left out (tests, scripts). */
+  commerce?: CommerceSettings;
   /** The operator's fee and the grace period of failed renewals (PAYMENTS_FEE_BPS, PAYMENTS_GRACE_DAYS). */
   payments: { operatorFeeBps: number; graceDays: number };
+}
+
+export interface CommerceSettings {
+  /** Promotion cards per creator per channel in any 7 days, for a channel opened without its own quota. */
+  promoWeeklyQuota: number;
+  /** Days before a subscription, membership or trial ends that the member is reminded. */
+  renewalNoticeDays: number;
+  /** Level n needs base × n² points earned (level 1: base, level 2: 4 × base…). */
+  levelBasePoints: number;
 }
 
 /** Ports one feature provides to others: features never import each other. */
 export interface SharedPorts {
   /** Member profiles and interest groups, built by the recommender. */
   memberProfiles: MemberProfiles;
+  /** The points ledger's balance and keyed spend, provided by interactions (commerce redeems points with it). */
+  points: PointsWallet;
   /** Orders and access as payment providers move them, provided by commerce. */
   paidAccess: PaidAccess;
 }

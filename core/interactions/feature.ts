@@ -14,6 +14,7 @@ import { type LedgerAlertStore, LedgerIntegrityService, ledgerIntegrityCheck } f
 import { LedgerService } from './ledger-service.ts';
 import type { LedgerStore } from './ledger-store.ts';
 import { interactionsMessages } from './messages.ts';
+import { pointsWallet } from './points-wallet.ts';
 import { TipGestures } from './tip-gestures.ts';
 import { WeeklyReportService } from './weekly-report.ts';
 import type { WeeklyReportStore } from './weekly-report-store.ts';
@@ -77,6 +78,8 @@ export const interactionsFeature = defineFeature({
   // "+1 @bob" messages and 👏 reactions tip through the same ledger as /tip.
   events: ({ tipGestures }) => [(event, scope) => tipGestures.onEvent(event, scope)],
   integrity: (_handles, { stores }) => [ledgerIntegrityCheck(stores.ledger)],
+  // Points that buy something: commerce redeems them through this port (a keyed spend on the ledger).
+  provides: ({ ledger }) => ({ points: pointsWallet(ledger) }),
   jobs: ({ kol, weeklyReport, ledgerIntegrity }, { clock }) => [
     // Leaderboard snapshots members asked for are recomputed every 10 minutes, so /leaderboard only reads.
     { name: 'kol:snapshots', schedule: { everyMs: 10 * 60_000 }, run: () => kol.refreshWanted(clock.now()) },

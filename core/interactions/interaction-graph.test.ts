@@ -29,6 +29,24 @@ function ev(
 }
 
 describe('interaction graph', () => {
+  it('counts who a member helped, where, and the replies that thank them in words', () => {
+    const graph = graphFromEvents(
+      [
+        ev('ann', 'message.replied', 'bob', 1, { text: 'Try a window function', topic: 'sql' }),
+        ev('ann', 'message.replied', 'cat', 1, { text: 'Here is how', topic: 'python' }),
+        ev('bob', 'message.replied', 'ann', 0, { text: 'Thanks, that worked!' }),
+        ev('cat', 'message.replied', 'ann', 0, { text: '谢谢你' }),
+        ev('dan', 'message.replied', 'ann', 0, { text: 'I disagree' }),
+      ],
+      { now: NOW },
+    );
+    const ann = graph.activity[graph.indexOf('ann') as number]!;
+    expect([...ann.helped].sort()).toEqual(['bob', 'cat']);
+    expect([...ann.places].sort()).toEqual(['python', 'sql']);
+    expect(ann.thanked).toBe(2);
+    expect(graph.activity[graph.indexOf('bob') as number]!.thanked).toBe(0);
+  });
+
   it('halves an interaction every half-life', () => {
     expect(decayFactor(0, 30)).toBe(1);
     expect(decayFactor(30 * 86_400_000, 30)).toBeCloseTo(0.5, 12);

@@ -49,7 +49,17 @@ export interface MemberActivity {
   given: number;
   /** Distinct UTC days (epoch day numbers) with any activity: steady presence, not one burst. */
   activeDays: Set<number>;
+  /** Distinct members this member replied to: the people they helped. */
+  helped: Set<string>;
+  /** Replies to this member that thank them ("thanks", "谢谢", …): help that landed, said in words, not votes. */
+  thanked: number;
+  /** Distinct places (topics, channels) this member replied in: members who bridge groups. */
+  places: Set<string>;
 }
+
+/** A reply that thanks its target, in English or Chinese (words, not votes). */
+export const THANKS =
+  /\b(thanks?|thank you|thx|ty|cheers|appreciated?|helpful|that worked|works now|solved)\b|谢谢|感谢|多谢|谢啦|有帮助|解决了/i;
 
 function emptyActivity(): MemberActivity {
   return {
@@ -62,6 +72,9 @@ function emptyActivity(): MemberActivity {
     qualityCount: 0,
     given: 0,
     activeDays: new Set(),
+    helped: new Set(),
+    thanked: 0,
+    places: new Set(),
   };
 }
 
@@ -179,7 +192,15 @@ export function graphFromEvents(events: Iterable<InteractionEvent>, options: Gra
       received.tippers.add(event.actorId);
       if (typeof amount === 'number' && amount > 0) received.pointsReceived += amount;
     }
-    (graph.activity[graph.node(event.actorId)] as MemberActivity).given++;
+    const actor = graph.activity[graph.node(event.actorId)] as MemberActivity;
+    actor.given++;
+    if (kind === 'reply') {
+      actor.helped.add(target);
+      const place = event.metadata['topic'] ?? event.channelId;
+      if (typeof place === 'string' && place) actor.places.add(place);
+      const text = event.metadata['text'];
+      if (typeof text === 'string' && THANKS.test(text)) received.thanked++;
+    }
   }
   return graph;
 }

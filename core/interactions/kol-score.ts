@@ -9,7 +9,9 @@ import { averageRanks } from './rank-correlation.ts';
  * members who have been answering for a year have helped more people than last week's newcomer).
  * The signals live on different scales, so they are blended as percentile ranks: no single signal, and no single
  * heavy day of spam, can dominate (equal weights; tenure half, since it only grows). Weights are documented defaults;
- * bench/eval/kol.eval.ts measures them (no vote-derived input: Spearman ρ 0.700 → 0.733 vs reputation).
+ * bench/eval/kol.eval.ts measures them against post count with paired intervals (models/recommender-card.md). The
+ * helping, thanked and bridging signals are available but weigh 0 by default: on the validation slice they did not
+ * add to post count as a predictor of reputation.
  */
 
 export interface KolWeights {
@@ -20,9 +22,24 @@ export interface KolWeights {
   presence: number;
   /** Days since joining; only counts when `KolOptions.joinedAt` is given. */
   tenure: number;
+  /** Distinct members helped (replied to). */
+  helping: number;
+  /** Replies received that thank the member. */
+  thanked: number;
+  /** Distinct places (topics, channels) helped in: bridging groups. */
+  bridging: number;
 }
 
-export const DEFAULT_KOL_WEIGHTS: KolWeights = { influence: 1, contribution: 1, volume: 1, presence: 1, tenure: 0.5 };
+export const DEFAULT_KOL_WEIGHTS: KolWeights = {
+  influence: 1,
+  contribution: 1,
+  volume: 1,
+  presence: 1,
+  tenure: 0.5,
+  helping: 0,
+  thanked: 0,
+  bridging: 0,
+};
 
 /** A post without a model score counts as middling: it is still a contribution. */
 export const DEFAULT_POST_QUALITY = 0.5;
@@ -70,7 +87,10 @@ export function computeKolScores(graph: InteractionGraph, options: KolOptions = 
     { weight: weights.contribution, ranks: averageRanks(keep.map((i) => contributionOf(activity(i)))) },
     { weight: weights.volume, ranks: averageRanks(keep.map((i) => activity(i).posts)) },
     { weight: weights.presence, ranks: averageRanks(keep.map((i) => activity(i).activeDays.size)) },
-  ];
+    { weight: weights.helping, ranks: averageRanks(keep.map((i) => activity(i).helped.size)) },
+    { weight: weights.thanked, ranks: averageRanks(keep.map((i) => activity(i).thanked)) },
+    { weight: weights.bridging, ranks: averageRanks(keep.map((i) => activity(i).places.size)) },
+  ].filter((s) => s.weight !== 0);
   let memberDays: number[] | undefined;
   if (options.joinedAt && options.now) {
     const now = options.now.getTime();

@@ -15,6 +15,8 @@ describe('tip gestures', () => {
     });
     expect(parseKeywordTip('@陈晨 +2 讲得好')).toEqual({ refs: ['@陈晨'], amount: 2, reason: '讲得好' });
     expect(parseKeywordTip('+1 @bob')).toEqual({ refs: ['@bob'], amount: 1, reason: null });
+    expect(parseKeywordTip('＋3 @陈晨 太棒了')).toEqual({ refs: ['@陈晨'], amount: 3, reason: '太棒了' });
+    expect(parseKeywordTip('@陈晨 ＋1')).toEqual({ refs: ['@陈晨'], amount: 1, reason: null });
   });
 
   it('leaves ordinary messages alone', () => {

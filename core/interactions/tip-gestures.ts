@@ -43,8 +43,9 @@ export interface KeywordTip {
 }
 
 const MENTION = String.raw`(?:<@!?[A-Za-z0-9_.:-]+(?:\|[^>]*)?>|@[\p{L}\p{N}_.-]{1,64})`;
-const PLUS_FIRST = new RegExp(String.raw`^\s*\+(\d{1,6})\s+((?:${MENTION}[\s,，]*)+)(.*)$`, 'su');
-const MENTIONS_FIRST = new RegExp(String.raw`^\s*((?:${MENTION}[\s,，]*)+)\+(\d{1,6})(?=\s|$)(.*)$`, 'su');
+// A Chinese keyboard types the full-width plus: "＋1 @陈晨" counts too.
+const PLUS_FIRST = new RegExp(String.raw`^\s*[+＋](\d{1,6})\s+((?:${MENTION}[\s,，]*)+)(.*)$`, 'su');
+const MENTIONS_FIRST = new RegExp(String.raw`^\s*((?:${MENTION}[\s,，]*)+)[+＋](\d{1,6})(?=\s|$)(.*)$`, 'su');
 const ONE_MENTION = new RegExp(MENTION, 'gu');
 
 /** `+2 @bob @maya great notes` → two refs, 2 points, reason "great notes"; null when the message is not a tip. */

@@ -1,5 +1,5 @@
 import { defineFeature, type FeatureContext } from '../framework/feature.ts';
-import { ledgerCommand, payoutCommand, premiumSkuCommand, reconcileCommand } from './commands/ledger.ts';
+import { ledgerCommand, payoutCommand, premiumSkuCommand, reconcileCommand, refundCommand } from './commands/ledger.ts';
 import { billingCommand, payCommand } from './commands/pay.ts';
 import type { PaymentsHandles } from './commands/shared.ts';
 import { paymentsIntegrityCheck } from './integrity.ts';
@@ -24,10 +24,19 @@ export const paymentsFeature = defineFeature({
       log: ctx.log,
       settings: ctx.settings.payments,
       courses: ctx.core.courses,
+      translator: ctx.core.translator,
     }),
   }),
   integrity: (_handles, { stores }) => [paymentsIntegrityCheck(stores)],
-  commands: [payCommand, billingCommand, ledgerCommand, payoutCommand, reconcileCommand, premiumSkuCommand],
+  commands: [
+    payCommand,
+    billingCommand,
+    ledgerCommand,
+    refundCommand,
+    payoutCommand,
+    reconcileCommand,
+    premiumSkuCommand,
+  ],
   jobs: ({ payments }, { clock }) => [
     {
       name: 'payments:reconcile',

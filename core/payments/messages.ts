@@ -22,6 +22,7 @@ export const paymentsMessages: Messages = {
     ledgerBalance: 'Balance {{currency}}',
     ledgerLine: '{{kind}} {{amount}} · {{provider}}',
     ledgerFee: 'Operator fee: {{fee}} of each payment',
+    providers: { stripe: 'Stripe', telegram: 'Telegram Stars', discord: 'Discord', manual: 'booked by hand' },
     kinds: {
       payment: 'payment',
       fee: 'operator fee',
@@ -40,10 +41,27 @@ export const paymentsMessages: Messages = {
     integrity: {
       openDiscrepancies: '{{count}} payment differences found by reconciliation need a look (/payments reconcile).',
     },
+    stars: {
+      refused: {
+        unknown: 'This invoice is for an order we cannot find. Start again with /buy.',
+        alreadyPaid: 'This order is already paid: nothing more to pay.',
+        cancelled: 'This order was cancelled. Start again with /buy.',
+        notYours: 'This invoice belongs to another member’s order. Use /buy for your own.',
+        priceChanged: 'The price has changed since this invoice. Open /pay again.',
+        stale: 'This invoice is too old. Open /pay again for a fresh one.',
+        busy: 'We could not check the order in time. Nothing was charged; try again.',
+      },
+      thanks: 'Payment received, thank you! “{{title}}” is yours. See /mycourses.',
+      refundedCancelled: 'Your order for “{{title}}” had been cancelled, so your Stars were refunded.',
+      problem: 'We received your Stars but could not match them to an order. An operator will look at it.',
+    },
+    refundDone: 'Order #{{ref}} refunded through {{provider}}; access to “{{title}}” is revoked.',
+    refundNone: 'Order #{{ref}} has no online payment to refund (manual payments are refunded by hand).',
     errors: {
       payoutInvalid: 'A payout is a positive amount, e.g. 120.50.',
       currencyInvalid: '“{{currency}}” is not an ISO 4217 currency code (e.g. USD, CNY, XTR for Telegram Stars).',
       skuInvalid: 'A SKU id is 17 to 20 digits (Developer Portal → Monetization → SKUs).',
+      notYourSale: 'Only the course’s creator or a moderator can refund this order.',
     },
   },
   'zh-CN': {
@@ -66,6 +84,7 @@ export const paymentsMessages: Messages = {
     ledgerBalance: '{{currency}} 余额',
     ledgerLine: '{{kind}} {{amount}} · {{provider}}',
     ledgerFee: '平台服务费：每笔付款的 {{fee}}',
+    providers: { stripe: 'Stripe', telegram: 'Telegram 星', discord: 'Discord', manual: '手动记账' },
     kinds: {
       payment: '收款',
       fee: '平台服务费',
@@ -82,10 +101,27 @@ export const paymentsMessages: Messages = {
     skuSet: 'Discord 高级 SKU {{sku}} 现在出售“{{title}}”。',
     premiumGranted: '感谢购买！你已通过 Discord 获得“{{title}}”。',
     integrity: { openDiscrepancies: '对账发现 {{count}} 处支付差异待处理（/payments reconcile）。' },
+    stars: {
+      refused: {
+        unknown: '找不到此账单对应的订单，请重新 /buy。',
+        alreadyPaid: '此订单已付款，无需再次支付。',
+        cancelled: '此订单已取消，请重新 /buy。',
+        notYours: '此账单属于其他成员的订单，请用 /buy 创建你自己的订单。',
+        priceChanged: '价格已变更，请重新打开 /pay。',
+        stale: '此账单已过期，请重新打开 /pay 获取新账单。',
+        busy: '未能及时核对订单，未产生扣款，请重试。',
+      },
+      thanks: '已收到付款，谢谢！“{{title}}”已开通，见 /mycourses。',
+      refundedCancelled: '你购买“{{title}}”的订单已取消，星已退回。',
+      problem: '已收到你的星，但未能匹配到订单，运营人员会尽快处理。',
+    },
+    refundDone: '订单 #{{ref}} 已通过 {{provider}} 退款，“{{title}}”的访问权限已收回。',
+    refundNone: '订单 #{{ref}} 没有可退款的在线付款（线下付款请手动退款）。',
     errors: {
       payoutInvalid: '结算金额须为正数，例如 120.50。',
       currencyInvalid: '“{{currency}}”不是 ISO 4217 货币代码（例如 USD、CNY，Telegram 星为 XTR）。',
       skuInvalid: 'SKU 编号为 17 到 20 位数字（开发者门户 → Monetization → SKUs）。',
+      notYourSale: '只有课程创作者或版主可以为此订单退款。',
     },
   },
 } satisfies Messages;

@@ -1,5 +1,6 @@
-import type { Course } from '../domain/types.ts';
+import type { Course, Locale } from '../domain/types.ts';
 import { UserError } from '../errors.ts';
+import type { Translator } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { PaidAccess, PaidOrderView } from '../ports/paid-access.ts';
@@ -103,6 +104,7 @@ export class PaymentService {
       log: Logger;
       settings: PaymentSettings;
       courses: CourseStore;
+      translator: Translator;
     },
   ) {}
 
@@ -117,6 +119,11 @@ export class PaymentService {
 
   gateways(): PaymentGateway[] {
     return [...this.#gateways.values()];
+  }
+
+  /** A line in the member's language, for adapters that answer a provider's update themselves (Stars). */
+  text(locale: Locale, key: string, params?: Record<string, unknown>): string {
+    return this.deps.translator.forLocale(locale)(key, params);
   }
 
   get settings(): PaymentSettings {
@@ -387,6 +394,99 @@ export class PaymentService {
     return 'revoked';
   }
 
+  /**
+   * Refunds an order's online payment through its provider (a creator's or moderator's decision) and revokes its
+   * access. The provider's own refund notice that follows books nothing twice: both use the refund's id.
+   */
+  async refundOrder(
+    communityId: string,
+    orderRef: string,
+    by: { memberId: string; moderator: boolean },
+  ): Promise<{ payment: Payment; title: string } | null> {
+    const wanted = orderRef.trim().replace(/^#/, '');
+    const payments = (await this.deps.store.paymentsForOrderRef(communityId, wanted)).filter(
+      (p) => p.status === 'paid',
+    );
+    const orderIds = new Set(payments.map((p) => p.orderId));
+    const payment = orderIds.size === 1 ? payments.at(-1) : undefined;
+    if (!payment?.orderId) return null;
+    if (!by.moderator && payment.creatorId !== by.memberId)
+      throw new UserError('NOT_COURSE_OWNER', 'payments:errors.notYourSale');
+    const gateway = this.gateway(payment.provider);
+    if (!gateway) return null;
+    const { refundRef } = await gateway.refund(payment, `refund:${payment.id}`);
+    await this.refunded(
+      {
+        provider: payment.provider,
+        providerRef: payment.providerRef,
+        refundRef,
+        amountMinor: payment.amountMinor,
+        at: this.deps.clock.now(),
+      },
+      'refund',
+    );
+    return { payment, title: (await this.order(payment.orderId))?.courseTitle ?? '' };
+  }
+
+  /**
+   * A Discord premium entitlement for a SKU linked to a course: created (or updated) gives the course's access until
+   * its end, deleted (refunded, or a test entitlement removed) revokes it. Keyed by the entitlement id. The ledger
+   * books the course's price: Discord pays out on its own schedule, and its payout report is the authority.
+   */
+  async premiumEntitlement(
+    kind: 'create' | 'update' | 'delete',
+    e: {
+      entitlementId: string;
+      skuId: string;
+      platformUserId: string;
+      endsAt: Date | null;
+      deleted: boolean;
+      test: boolean;
+      at: Date;
+    },
+  ): Promise<string> {
+    const sku = await this.deps.store.courseForSku(e.skuId);
+    if (!sku) return 'unknown-sku';
+    const existing = await this.deps.store.findPayment('discord', e.entitlementId);
+    if (kind === 'delete' || e.deleted) {
+      if (!existing) return 'unknown';
+      const outcome = await this.refunded(
+        {
+          provider: 'discord',
+          providerRef: e.entitlementId,
+          refundRef: `deleted:${e.entitlementId}`,
+          amountMinor: existing.amountMinor,
+          at: e.at,
+        },
+        'refund',
+      );
+      return outcome;
+    }
+    if (existing?.orderId) {
+      if (e.endsAt) await this.deps.access().extend(existing.orderId, e.endsAt);
+      return existing.fulfilledAt ? 'updated' : await this.#fulfil(existing, e.endsAt);
+    }
+    const order = await this.deps
+      .access()
+      .openOrder(sku.communityId, e.platformUserId, sku.courseId, `discord:${e.entitlementId}`, e.at);
+    if (!order) return 'already-owned';
+    return this.paid({
+      provider: 'discord',
+      providerRef: e.entitlementId,
+      orderId: order.id,
+      amountMinor: order.amountMinor,
+      currency: order.currency,
+      at: e.at,
+      payerRef: e.platformUserId,
+      periodEnd: e.endsAt,
+    });
+  }
+
+  /** The SKU that sells a course on Discord, if one was set (the premium button). */
+  premiumSkuFor(courseId: string): Promise<string | null> {
+    return this.deps.store.skuForCourse(courseId);
+  }
+
   /** A self-service link for the member's subscription, when a provider offers one. */
   async portalLink(memberId: string, locale: string): Promise<{ url: string } | null> {
     for (const gateway of this.gateways()) {
@@ -397,9 +497,8 @@ export class PaymentService {
     return null;
   }
 
-  async #customerOf(memberId: string, provider: ProviderName): Promise<string | null> {
-    const all = await this.deps.store.paymentsSince(provider, new Date(0));
-    return all.filter((p) => p.memberId === memberId && p.customerRef).at(-1)?.customerRef ?? null;
+  #customerOf(memberId: string, provider: ProviderName): Promise<string | null> {
+    return this.deps.store.customerOf(memberId, provider);
   }
 
   /** A payout to a creator (money sent to them outside the provider), booked by the operator. */
@@ -421,7 +520,7 @@ export class PaymentService {
         kind: 'payout',
         amountMinor: -amountMinor,
         currency,
-        provider: 'stripe',
+        provider: 'manual',
         reference: `payout:${reference}`,
         occurredAt: at,
       },

@@ -23,9 +23,13 @@ export interface PaymentStore {
   recordPayment(payment: NewPayment, entries: readonly MoneyEntry[]): Promise<{ payment: Payment; created: boolean }>;
   findPayment(provider: ProviderName, providerRef: string): Promise<Payment | null>;
   paymentsForOrder(orderId: string): Promise<Payment[]>;
+  /** Payments of the orders whose id starts with `ref` (the short reference people see), in one community. */
+  paymentsForOrderRef(communityId: string, ref: string): Promise<Payment[]>;
   /** Moves a payment's status and books entries with it; false (nothing booked) when it already had `status`. */
   setPaymentStatus(id: string, status: PaymentStatus, entries: readonly MoneyEntry[], at: Date): Promise<boolean>;
   markFulfilled(id: string, at: Date): Promise<void>;
+  /** The provider's customer id of a member's latest payment that has one (the customer portal). */
+  customerOf(memberId: string, provider: ProviderName): Promise<string | null>;
   /** Payments taken but never turned into access (a crash in between), oldest first. */
   unfulfilled(before: Date, limit: number): Promise<Payment[]>;
   paymentsSince(provider: ProviderName, since: Date): Promise<Payment[]>;
@@ -42,6 +46,7 @@ export interface PaymentStore {
   discrepancies(communityId: string | null, status?: Discrepancy['status']): Promise<Discrepancy[]>;
   setSkuCourse(sku: { skuId: string; communityId: string; courseId: string }): Promise<void>;
   courseForSku(skuId: string): Promise<{ communityId: string; courseId: string } | null>;
+  skuForCourse(courseId: string): Promise<string | null>;
 }
 
 export interface CheckoutRequest {

@@ -1,5 +1,7 @@
 /** Payment providers Cohort takes money through. Manual `/order confirm` remains for communities with none. */
 export type ProviderName = 'stripe' | 'telegram' | 'discord';
+/** Where a ledger entry came from: a provider, or the operator's own bookkeeping (payouts). */
+export type LedgerSource = ProviderName | 'manual';
 
 export type PaymentStatus = 'paid' | 'refunded' | 'disputed' | 'flagged';
 
@@ -33,7 +35,7 @@ export interface MoneyEntry {
   kind: MoneyEntryKind;
   amountMinor: number;
   currency: string;
-  provider: ProviderName;
+  provider: LedgerSource;
   /** Unique: the same notice books nothing twice. */
   reference: string;
   occurredAt: Date;

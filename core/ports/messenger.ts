@@ -27,6 +27,13 @@ export type PostLookup =
   /** The platform offers no way to read past posts (Telegram's Bot API has no history). */
   | { found: 'unknown' };
 
+/** One member, privately (a direct message). */
+export interface DirectTarget {
+  platform: Platform;
+  spaceId: string;
+  platformUserId: string;
+}
+
 export interface Messenger {
   /**
    * Posts and returns the platform's message id. Throws PlatformError when the platform refuses; `details.status`
@@ -35,4 +42,9 @@ export interface Messenger {
   post(target: PostTarget, reply: RichReply, options?: PostOptions): Promise<{ messageId: string }>;
   /** Looks in the target channel for our post carrying `nonce`, made at or after `since`. */
   findPost(target: PostTarget, nonce: string, since: Date): Promise<PostLookup>;
+  /**
+   * Sends a direct message to one member (renewal reminders, access ended). Optional: a platform without private
+   * messages leaves it out, and callers keep the message to try again.
+   */
+  direct?(target: DirectTarget, reply: RichReply): Promise<{ messageId: string }>;
 }

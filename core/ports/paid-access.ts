@@ -18,6 +18,9 @@ export interface PaidOrderView {
   paymentModel: PaymentModel;
   /** Subscriptions and memberships: the length of one period; null for one-off purchases. */
   renewEveryDays: number | null;
+  /** The buyer's id on the community's platform (who may pay it). */
+  buyerPlatformUserId: string | null;
+  createdAt: Date;
 }
 
 export type FulfilOutcome =
@@ -33,6 +36,18 @@ export interface PaidAccess {
   order(orderId: string): Promise<PaidOrderView | null>;
   /** A member's orders still waiting for payment, newest first. */
   pendingOrders(communityId: string, memberId: string): Promise<PaidOrderView[]>;
+  /**
+   * An order for a member known by their platform id (created on first contact), made by a provider that sells
+   * outside /buy (a Discord SKU). The request key makes a repeat find the same order; null when the member already
+   * owns the course for good.
+   */
+  openOrder(
+    communityId: string,
+    platformUserId: string,
+    courseId: string,
+    requestKey: string,
+    at: Date,
+  ): Promise<PaidOrderView | null>;
   /** Marks a pending order paid and grants its entitlement (and unlocks its role or channel). */
   fulfil(orderId: string, by: string, at: Date): Promise<FulfilOutcome>;
   /** A subscription's access now lasts until `until` (renewal, or a grace period after a failed payment). */

@@ -51,7 +51,15 @@ export interface CourseRecommender {
   knownTopics(community: RecommendScope): Promise<string[]>;
   /** Retrains now; the figures a reply shows. */
   retrain(community: RecommendScope): Promise<{ courses: number; groups: number }>;
+  /** Why `recommend` came back empty for this member, from their own data (never "you have it all" untrue). */
+  whyEmpty(community: RecommendScope, member: Member, topic?: string): Promise<EmptyReason>;
 }
+
+/**
+ * `owned`: every course that fits is theirs; `dismissed`: the rest were marked not interested; `blocked`: the topic
+ * is one they removed from their interests; `own`: the courses that fit are their own; `none`: nothing fits yet.
+ */
+export type EmptyReason = 'owned' | 'dismissed' | 'blocked' | 'own' | 'none';
 
 /**
  * A member's profile from behaviour and sentiment: decayed topic weights (with the member's own corrections pinned
@@ -74,8 +82,8 @@ export interface MemberProfile {
 }
 
 export interface InterestGroups {
-  /** Largest first. */
-  groups: { label: string[]; size: number }[];
+  /** Largest first. `index` is the group's stable number (0-based): retrains keep it while its members stay. */
+  groups: { index?: number; label: string[]; size: number }[];
   silhouette: number;
   trainedAt: Date;
 }

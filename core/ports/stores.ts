@@ -58,6 +58,11 @@ export interface ChannelStore {
 }
 
 export interface NewCourse {
+  /**
+   * The id to use (derived from the request's delivery id, so a re-run finds the course it made); a short random
+   * one when left out.
+   */
+  id?: string;
   communityId: string;
   creatorId: string | null;
   title: string;

@@ -2,6 +2,7 @@ import type { Random } from '../ports/random.ts';
 import { type ActivityOptions, ActivityState, HOUR_MS } from './activity.ts';
 import { type AlsModel, type AlsOptions, itemGram, toSparseRows, trainAls } from './als.ts';
 import type { ItemCatalog } from './catalog.ts';
+import { scoreAllFast } from './fast-score.ts';
 import {
   FEATURE_COUNT,
   type FeatureSources,
@@ -10,9 +11,10 @@ import {
   memberContentVector,
   queryContext,
 } from './features.ts';
-import { alignGroups, type Grouping, groupMembers, nearestGroup } from './groups.ts';
+import { alignGroups, type Grouping, groupMembers, type InterestGroup, nearestGroup } from './groups.ts';
 import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
 import { defaultWeights, fitRanker, type RankerOptions, type RankerWeights, type RankingExample } from './ranker.ts';
+import { topK } from './topk.ts';
 
 /**
  * The hybrid recommender end to end. Interactions stream in (`observe`) in time order; `retrain` refits the heavy
@@ -26,8 +28,10 @@ export interface EngineOptions {
   ranker: Partial<RankerOptions>;
   /** Alternatives sampled per learning example. */
   negatives: number;
-  /** Share of the alternatives drawn from the newest items of the moment (the rest uniformly). */
+  /** Share of the alternatives drawn from the current blend's top list (the rest uniformly). */
   hardNegatives: number;
+  /** A member's n-th pick weighs 1/√n (every member counts alike) instead of every pick weighing the same. */
+  perMemberWeighting: boolean;
   /** The examples a fit reads (the ranker's maxFitExamples): the blend is refitted once 5% of them are new. */
   refitWindow: number;
   /** Only the most recent examples are kept: the blend follows how the community behaves now. */
@@ -52,7 +56,8 @@ export const DEFAULT_ENGINE: EngineOptions = {
   als: {},
   ranker: {},
   negatives: 30,
-  hardNegatives: 0.5,
+  hardNegatives: 0.7,
+  perMemberWeighting: true,
   refitWindow: 2000,
   maxExamples: 8000,
   minExamples: 50,
@@ -83,6 +88,8 @@ export class RecommenderEngine {
   /** Member index → row of the grouping. */
   #groupRow = new Map<number, number>();
   #groupSignal: GroupSignal | null = null;
+  /** The groups of the snapshot this engine replaces, by member index: what the first grouping is matched to. */
+  #previousGroups: { groups: InterestGroup[]; members: Map<number, number> } | null = null;
   ranker: RankerWeights = defaultWeights();
   #examples: RankingExample[] = [];
   /** Examples collected so far, and how many there were at the last fit of the blend. */
@@ -147,15 +154,18 @@ export class RecommenderEngine {
     if (q.excluded[item]) return;
     const m = this.options.negatives;
     const rows: number[] = [item];
-    // Half the alternatives are the newest items of the moment (what the member actually weighed: in a living
-    // community most picks are recent), half uniform over what existed. Uniform alternatives alone are mostly old
-    // and only teach "new beats old"; the newest ones teach what makes a member pick one new item over another.
-    const existing = this.state.existingAt(at);
-    const newest = this.state.newestBefore(at, Math.max(2 * m, Math.ceil(existing * 0.05)));
-    const hard = Math.ceil(m * this.options.hardNegatives);
+    // Most alternatives come from the current blend's own top list (what the member would have been shown: the
+    // choices the blend must get right), the rest uniformly from what existed. Drawn that way the sample is biased
+    // towards strong items, so each row carries −log q (its sampling probability): the fit then estimates the full
+    // softmax over every candidate, as served, rather than learning that whatever the pool favours is bad.
+    const existing = Math.max(1, this.state.existingAt(at));
+    const poolSize = Math.max(2 * m, Math.ceil(existing * 0.05));
+    const pool = topK(scoreAllFast(src, this.ranker, q), poolSize);
+    const hard = Math.min(pool.length, Math.ceil(m * this.options.hardNegatives));
+    const inPool = new Set<number>(pool);
     const taken = new Set<number>([item]);
-    for (let tries = 0; rows.length <= hard && tries < hard * 4 && newest.length > 0; tries++) {
-      const j = newest[Math.floor(this.#random() * newest.length)] as number;
+    for (let tries = 0; rows.length <= hard && tries < hard * 4 && pool.length > 0; tries++) {
+      const j = pool[Math.floor(this.#random() * pool.length)] as number;
       if (!taken.has(j) && !q.excluded[j]) {
         taken.add(j);
         rows.push(j);
@@ -170,12 +180,21 @@ export class RecommenderEngine {
       }
     }
     if (rows.length < 2) return;
+    const shareHard = (rows.length - 1 > 0 ? Math.min(hard, rows.length - 1) : 0) / Math.max(1, rows.length - 1);
+    const probability = (j: number) =>
+      (inPool.has(j) && pool.length > 0 ? shareHard / pool.length : 0) + (1 - shareHard) / existing;
+    const offsets = Float32Array.from(rows, (j) => -Math.log(Math.max(1e-12, probability(j))));
     const features = new Float32Array(rows.length * FEATURE_COUNT);
     rows.forEach((i, r) => {
       itemFeatures(src, q, i, features, r * FEATURE_COUNT);
     });
     // Every member should count, not mostly the few most active ones: a member's n-th pick weighs 1/√n.
-    this.#examples.push({ features, rows: rows.length, weight: 1 / Math.sqrt(1 + (h?.items.length ?? 0)) });
+    this.#examples.push({
+      features,
+      rows: rows.length,
+      offsets,
+      weight: this.options.perMemberWeighting ? 1 / Math.sqrt(1 + (h?.items.length ?? 0)) : 1,
+    });
     this.#collected++;
     if (this.#examples.length > this.options.maxExamples) {
       this.#examples.splice(0, this.#examples.length - this.options.maxExamples);
@@ -243,15 +262,24 @@ export class RecommenderEngine {
       for (const [t, w] of this.state.topicWeights(m, at)) out.set(this.state.catalog.topicNames[t] as string, w);
       return out;
     };
+    // One space for everyone: members known by content and by factors alone cannot be clustered together.
+    const dims = this.state.catalog.content?.dims ?? vectors[0]?.length ?? 0;
+    for (let r = vectors.length - 1; r >= 0; r--) {
+      if (vectors[r]?.length !== dims) {
+        vectors.splice(r, 1);
+        members.splice(r, 1);
+      }
+    }
     if (members.length < 4) return;
-    // Matched to the previous retrain's groups, so a group keeps its number and label while its members stay.
+    // Matched to the previous groups (this engine's last grouping, else the previous snapshot's), so a group keeps
+    // its number and label while its members stay.
     const before = this.grouping;
     const previous = before
       ? {
           groups: before.groups,
           members: new Map([...this.#groupRow].map(([m, r]) => [m, before.assignment[r] as number] as const)),
         }
-      : null;
+      : this.#previousGroups;
     const grouping = alignGroups(previous, groupMembers({ vectors, topicsOf }, this.#random), members);
     this.grouping = grouping;
     this.#groupRow = new Map(members.map((m, r) => [m, r]));
@@ -288,7 +316,8 @@ export class RecommenderEngine {
   #memberVector(src: FeatureSources, member: number): Float32Array | null {
     const v = memberContentVector(src, member);
     if (v) return v;
-    if (!this.als || member >= this.als.users) return null;
+    // Only members with interactions have meaningful factors (an untouched row keeps its random start).
+    if (!this.als || member >= this.als.users || !this.state.members.get(member)?.items.length) return null;
     const k = this.als.factors;
     const f = this.als.userFactors.slice(member * k, (member + 1) * k);
     let s = 0;
@@ -297,6 +326,14 @@ export class RecommenderEngine {
   }
 
   /** The group a member belongs to now (−1 when groups are not computed or the member is unknown). */
+  /** The previous snapshot's groups (labels, and each member's group), so a retrain keeps their numbers and labels. */
+  continueGroups(groups: readonly { index: number; label: string[] }[], members: Map<number, number>): void {
+    this.#previousGroups = {
+      groups: groups.map((g) => ({ index: g.index, label: [...g.label], size: 0, centroid: new Float32Array(0) })),
+      members,
+    };
+  }
+
   groupOf(member: number): number {
     return this.#groupSignal?.assign(member, memberContentVector(this.sources, member)) ?? -1;
   }

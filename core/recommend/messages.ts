@@ -6,7 +6,13 @@ export const recommendMessages = {
     recommend: {
       title: 'Recommended for you',
       titleTopic: 'Recommended for you in {{topic}}',
-      empty: 'Nothing new to recommend right now: you already have everything that fits. Try /courses.',
+      empty: {
+        owned: 'You already have every course that fits. Try /courses for the whole catalogue.',
+        dismissed: 'You marked the courses that fit as not interested. Try /courses for the whole catalogue.',
+        blocked: 'You removed “{{topic}}” from your interests. Add it back with /profile interests add {{topic}}.',
+        own: 'The courses that fit are your own. Try /courses for the whole catalogue.',
+        none: 'Nothing to suggest right now. Try /courses for the whole catalogue.',
+      },
       unknownTopic: 'No course is tagged "{{topic}}". Topics here: {{topics}}.',
       footer: 'Tap "Not interested" to see fewer like it. Explanations come from your activity here.',
     },
@@ -59,7 +65,13 @@ export const recommendMessages = {
     recommend: {
       title: '为你推荐',
       titleTopic: '{{topic}} 方向为你推荐',
-      empty: '暂时没有新的推荐：合适的课程你都已经有了。试试 /courses。',
+      empty: {
+        owned: '合适的课程你都已经有了。试试 /courses 浏览全部课程。',
+        dismissed: '合适的课程你都标记了「不感兴趣」。试试 /courses 浏览全部课程。',
+        blocked: '你已把「{{topic}}」从兴趣中移除。可用 /profile interests add {{topic}} 加回来。',
+        own: '合适的课程都是你自己的。试试 /courses 浏览全部课程。',
+        none: '暂时没有可推荐的课程。试试 /courses 浏览全部课程。',
+      },
       unknownTopic: '没有标记为「{{topic}}」的课程。本社区的主题：{{topics}}。',
       footer: '点「不感兴趣」可减少类似推荐。推荐理由来自你在这里的活动。',
     },

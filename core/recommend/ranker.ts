@@ -20,6 +20,8 @@ export interface RankingExample {
   rows: number;
   /** How much this moment counts (default 1): the engine down-weights its most active members. */
   weight?: number;
+  /** Per row, added to the score in the fit only: −log of the row's sampling probability (logQ correction). */
+  offsets?: Float32Array;
 }
 
 export interface RankerOptions {
@@ -120,8 +122,9 @@ export function fitRanker(
       const rowsN = ex.rows;
       if (scores.length < rowsN) scores = new Float64Array(rowsN);
       let max = Number.NEGATIVE_INFINITY;
+      const off = ex.offsets;
       for (let r = 0; r < rowsN; r++) {
-        let s = 0;
+        let s = off ? (off[r] as number) : 0;
         const o = r * d;
         for (let a = 0; a < d; a++) s += (w[a] as number) * (x[o + a] as number);
         scores[r] = s;

@@ -3,6 +3,7 @@ import type {
   CourseMatch,
   CourseRecommendation,
   CourseRecommender,
+  EmptyReason,
   InterestGroups,
   MemberProfile,
   MemberProfiles,
@@ -41,6 +42,10 @@ export class EngineRecommender implements CourseRecommender, MemberProfiles {
 
   retrain(community: RecommendScope): Promise<{ courses: number; groups: number }> {
     return this.service.retrainNow(community);
+  }
+
+  whyEmpty(community: RecommendScope, member: Member, topic?: string): Promise<EmptyReason> {
+    return this.service.whyEmpty(community, member, topic);
   }
 
   /** The scheduled retrain of every community the engine has seen. */

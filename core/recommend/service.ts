@@ -3,7 +3,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ContentModel } from '../ports/content-model.ts';
 import type { Logger } from '../ports/logger.ts';
 import { seededRandom } from '../ports/random.ts';
-import type { MemberProfile } from '../ports/recommender.ts';
+import type { EmptyReason, MemberProfile } from '../ports/recommender.ts';
 import type { CourseStore, EventStore } from '../ports/stores.ts';
 import { buildCatalog, topicIndexOf } from './catalog.ts';
 import { RecommenderEngine } from './engine.ts';
@@ -173,7 +173,14 @@ export class RecommendService {
     });
     const previous = this.#snapshots.get(community.id)?.engine.ranker ?? (await this.#storedBlend(community.id));
     if (previous) engine.warmStart(previous);
-    await this.#fold(snapshot, events, true);
+    // Learning examples are only built for the most recent course interactions: the blend keeps the last
+    // maxExamples anyway, and building one costs a full query context, so folding the whole log with learning on
+    // would spend almost all of a retrain on examples that are thrown away.
+    let courseEvents = 0;
+    for (const e of events) if (COURSE_STRENGTH[e.verb] !== undefined) courseEvents++;
+    const learnAfter = Math.max(0, courseEvents - 2 * engine.options.maxExamples);
+    await this.#fold(snapshot, events, learnAfter);
+    await this.#continueGroups(community.id, snapshot);
     engine.retrain(now, true);
     this.#snapshots.set(community.id, snapshot);
     await this.#save(snapshot, events.length);
@@ -189,6 +196,34 @@ export class RecommendService {
       'recommender retrained',
     );
     return snapshot;
+  }
+
+  /**
+   * Hands the new engine the groups of the snapshot it replaces (in memory, else the stored one), keyed by the new
+   * member indexes, so interest groups keep their numbers and labels across retrains and restarts.
+   */
+  async #continueGroups(communityId: string, snapshot: Snapshot): Promise<void> {
+    const old = this.#snapshots.get(communityId);
+    let groups: { index: number; label: string[] }[] = [];
+    const byMember = new Map<string, number>();
+    if (old?.engine.grouping) {
+      groups = old.engine.grouping.groups;
+      for (const [memberId, m] of old.memberIndex) {
+        const g = old.engine.groupOf(m);
+        if (g >= 0) byMember.set(memberId, g);
+      }
+    } else {
+      const stored = await this.#deps.snapshots?.load(communityId).catch(() => null);
+      if (!stored) return;
+      groups = stored.groups;
+      for (const [memberId, g] of stored.membership) byMember.set(memberId, g);
+    }
+    const members = new Map<number, number>();
+    for (const [memberId, g] of byMember) {
+      const m = snapshot.memberIndex.get(memberId);
+      if (m !== undefined) members.set(m, g);
+    }
+    if (groups.length > 0 && members.size > 0) snapshot.engine.continueGroups(groups, members);
   }
 
   async #storedBlend(communityId: string): Promise<RankerWeights | null> {
@@ -249,11 +284,13 @@ export class RecommendService {
   }
 
   /** Folds events (oldest first) into the snapshot: behaviour into the engine, everything into the profiles. */
-  async #fold(snapshot: Snapshot, events: readonly InteractionEvent[], learn: boolean): Promise<void> {
+  /** `learn`: false, or learn from course interactions after the first `learn` of them (a bounded recent sample). */
+  async #fold(snapshot: Snapshot, events: readonly InteractionEvent[], learn: false | number): Promise<void> {
     const fresh = events.filter((e) => !snapshot.seenEventIds.has(e.id));
     if (fresh.length === 0) return;
     const { engine, courseIndex, courses, memberIndex } = snapshot;
     const texts: { event: InteractionEvent; text: string }[] = [];
+    let courseSeen = 0;
     for (const event of fresh) {
       snapshot.seenEventIds.add(event.id);
       const at = event.occurredAt.getTime();
@@ -270,9 +307,10 @@ export class RecommendService {
       const courseTopics = item !== undefined && strength > 0 ? (courses[item]?.tags ?? []) : [];
       profile.observe(event, hourIn(event.occurredAt, snapshot.timezone), courseTopics, strength);
       // Viewing is interest, not ownership: a viewed course stays on the member's list.
-      if (item !== undefined && strength > 0)
-        engine.observe(m, item, at, strength, learn, event.verb !== 'course.viewed');
-      else if (item !== undefined && event.verb === 'course.dismissed') engine.dismiss(m, item, at);
+      const learnThis = learn !== false && COURSE_STRENGTH[event.verb] !== undefined && courseSeen++ >= learn;
+      if (item !== undefined && strength > 0) {
+        engine.observe(m, item, at, strength, learnThis, event.verb !== 'course.viewed');
+      } else if (item !== undefined && event.verb === 'course.dismissed') engine.dismiss(m, item, at);
       // Topics named by non-course events (messages, searches, digest votes, corrections) feed the same
       // decayed topic weights the ranker reads, when a course carries that topic.
       const ts = topicStrength(event);
@@ -340,7 +378,13 @@ export class RecommendService {
     if (options.topic && (topic === undefined || topic < 0)) return [];
     const profile = snapshot.profiles.get(m);
     const now = this.#deps.clock.now().getTime() + 1;
-    const picks = engine.recommend(m, now, { k: options.k ?? 5, ...(topic !== undefined ? { topic } : {}) });
+    const k = options.k ?? 5;
+    // Asked for more than shown: picks in a topic the member removed are dropped below, and the list still fills.
+    const picks = engine.recommend(m, now, {
+      k: k * 3,
+      pool: Math.max(k * 4, 20),
+      ...(topic !== undefined ? { topic } : {}),
+    });
     const group = engine.groupOf(m);
     const groupLabel = group >= 0 ? (engine.grouping?.groups[group]?.label ?? []) : [];
     const facts = memberFacts(snapshot, m, profile, now);
@@ -359,7 +403,34 @@ export class RecommendService {
           becauseOf: checked.becauseOf !== undefined ? (snapshot.courses[checked.becauseOf] ?? null) : null,
           groupLabel,
         };
-      });
+      })
+      .slice(0, k);
+  }
+
+  /** Why a member's list is empty, counted over the courses that fit (the topic's, or all). */
+  async whyEmpty(community: Pick<Community, 'id' | 'timezone'>, member: Member, topic?: string): Promise<EmptyReason> {
+    const snapshot = await this.#current(community);
+    const m = snapshot.memberIndex.get(member.id);
+    const h = m === undefined ? undefined : snapshot.engine.state.members.get(m);
+    const profile = m === undefined ? undefined : snapshot.profiles.get(m);
+    const wanted = topic?.trim().toLowerCase();
+    const now = this.#deps.clock.now().getTime();
+    const counts = { owned: 0, dismissed: 0, blocked: 0, own: 0, open: 0 };
+    snapshot.courses.forEach((course, i) => {
+      const tags = course.tags.map((t) => t.trim().toLowerCase());
+      if ((wanted && !tags.includes(wanted)) || course.createdAt.getTime() > now) return;
+      if (h?.owned.has(i)) counts.owned++;
+      else if (h?.dismissed.has(i)) counts.dismissed++;
+      else if (m !== undefined && snapshot.engine.state.catalog.authorOf[i] === m) counts.own++;
+      else if (profile && tags.some((t) => profile.isBlocked(t))) counts.blocked++;
+      else counts.open++;
+    });
+    if (counts.open > 0) return 'none';
+    if (counts.blocked > 0 && wanted) return 'blocked';
+    if (counts.owned > 0 && counts.owned >= counts.dismissed) return 'owned';
+    if (counts.dismissed > 0) return 'dismissed';
+    if (counts.own > 0) return 'own';
+    return 'none';
   }
 
   async profile(community: Pick<Community, 'id' | 'timezone'>, member: Member): Promise<MemberProfile> {

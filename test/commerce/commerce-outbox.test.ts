@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PrismaCouponStore } from '../../adapters/storage/commerce-extra-stores.ts';
 import { PrismaCommerceStore } from '../../adapters/storage/commerce-store.ts';
 import { createCoreStores } from '../../adapters/storage/index.ts';
 import { CommerceService } from '../../core/commerce/commerce-service.ts';
@@ -147,9 +148,67 @@ describe.each(['sqlite', 'postgresql'] as const)('paid content and its events on
       NOW,
     );
     expect(free.kind).toBe('granted');
-    const gift = await commerce.grant(community, creator, buyer, paid, NOW);
+    const { entitlement: gift } = await commerce.grant(community, creator, buyer, paid, NOW);
     expect(gift.source).toBe('grant');
     const intents = (await eventsOf('course.enrolled')).map((e) => (e.metadata as { intent: string }).intent).sort();
     expect(intents).toEqual(['free', 'gift']);
+  });
+
+  it('makes one entitlement of two grants at once, with one enrolment event', async () => {
+    const both = await Promise.all([
+      commerce.grant(community, creator, buyer, paid, NOW),
+      commerce.grant(community, creator, buyer, paid, NOW),
+    ]);
+    expect(both.map((g) => g.created).sort()).toEqual([false, true]);
+    expect(both[0].entitlement.id).toBe(both[1].entitlement.id);
+    expect(await db.prisma.entitlement.count({ where: { communityId: community.id, courseId: paid.id } })).toBe(1);
+    expect(await eventsOf('course.enrolled')).toHaveLength(1);
+  });
+
+  it('gives a coupon’s last use to one of two buyers racing for it', async () => {
+    const coupons = new PrismaCouponStore(db.prisma);
+    await coupons.create({
+      id: 'last-use',
+      communityId: community.id,
+      code: 'LAST',
+      creatorId: creator.id,
+      courseId: null,
+      kind: 'percent',
+      value: 50,
+      currency: null,
+      expiresAt: null,
+      maxUses: 1,
+      uses: 0,
+      firstPurchaseOnly: false,
+      memberId: null,
+      sourceKey: null,
+      pointsSpent: 0,
+      fundedAt: null,
+      createdAt: NOW,
+    });
+    const withCoupons = new CommerceService({
+      store,
+      coupons,
+      courses: createCoreStores(db.prisma).courses,
+      members: createCoreStores(db.prisma).members,
+      communities: createCoreStores(db.prisma).communities,
+      access: null,
+      log: silentLogger,
+    });
+    const second = await createCoreStores(db.prisma).members.ensure(community.id, {
+      platformUserId: 'u-b2',
+      handle: 'buyer2',
+      displayName: 'Buyer 2',
+    });
+    const codes = await Promise.all(
+      [buyer, second].map((m, i) =>
+        errorCode(withCoupons.requestPurchase(community, m, paid, `race:${i}`, NOW, { coupon: 'last' })),
+      ),
+    );
+    expect(codes.sort()).toEqual(['COUPON_USED_UP', 'OK']);
+    expect((await coupons.byCode(community.id, 'LAST'))!.uses).toBe(1);
+    const orders = await db.prisma.courseOrder.findMany({ where: { communityId: community.id } });
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ amountMinor: 995, discountMinor: 995, couponId: 'last-use' });
   });
 });

@@ -149,6 +149,12 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
       if (call.method === 'DELETE') return res.writeHead(204).end();
       return json(200, message({ webhook_id: FAKE_APP_ID }));
     }
+    // A DM channel with a user: the same id every time, derived from the user's (as Discord returns one channel).
+    if (call.method === 'POST' && path === '/api/v10/users/@me/channels') {
+      const recipient = String((restJson(call) as { recipient_id?: unknown }).recipient_id ?? '');
+      if (!/^\d+$/.test(recipient)) return json(400, { message: 'Invalid Form Body', code: 50035 });
+      return json(200, { id: String(BigInt(recipient) + 1_000_000n), type: 1, recipients: [{ id: recipient }] });
+    }
     const channelMatch = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(path);
     if (call.method === 'POST' && channelMatch) {
       const channelId = channelMatch[1] as string;

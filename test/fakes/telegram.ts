@@ -45,6 +45,14 @@ export interface FakeTelegram {
     chatId: number,
     admins: Array<{ user: FakeTelegramUser; status: 'creator' | 'administrator' }>,
   ): void;
+  /** The bot's Stars transactions (getStarTransactions): tests add payments, refunds are added by the fake. */
+  starTransactions: Array<{
+    id: string;
+    amount: number;
+    date: number;
+    source?: { type: 'user'; user: { id: number }; invoice_payload?: string };
+    receiver?: { type: 'user'; user: { id: number } };
+  }>;
   waitForCall(pred: (call: TelegramCall) => boolean, what: string, timeoutMs?: number): Promise<TelegramCall>;
   /** Waits until `count` calls match. */
   waitForCalls(pred: (call: TelegramCall) => boolean, count: number, what: string): Promise<TelegramCall[]>;
@@ -58,6 +66,7 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
   const failures = new Map<string, Array<{ error_code: number; description: string; retry_after?: number }>>();
   const admins = new Map<string, unknown[]>();
   const drops = new Set<string>();
+  const starTransactions: FakeTelegram['starTransactions'] = [];
   let updateId = 1_000;
   let messageId = 5_000;
   let inviteCounter = 0;
@@ -142,7 +151,27 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
         });
       case 'banChatMember':
       case 'unbanChatMember':
+      case 'answerPreCheckoutQuery':
         return ok(true);
+      // Telegram Stars (Bot API 7.4+): invoice links, refunds, the bot's Stars transactions.
+      case 'createInvoiceLink':
+        return ok(`https://t.me/$fakeInvoice${++inviteCounter}`);
+      case 'refundStarPayment': {
+        const charge = String(payload.telegram_payment_charge_id);
+        const paid = starTransactions.find((t) => t.id === charge);
+        if (!paid) return send(400, { ok: false, error_code: 400, description: 'Bad Request: CHARGE_NOT_FOUND' });
+        starTransactions.push({
+          id: charge,
+          amount: paid.amount,
+          date: now,
+          receiver: { type: 'user', user: { id: Number(payload.user_id) } },
+        });
+        return ok(true);
+      }
+      case 'getStarTransactions': {
+        const offset = Number(payload.offset ?? 0);
+        return ok({ transactions: starTransactions.slice(offset, offset + Number(payload.limit ?? 100)) });
+      }
       case 'getUpdates': {
         const offset = Number(payload.offset ?? 0);
         const take = () => {
@@ -183,6 +212,7 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
     token,
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
+    starTransactions,
     push(update, redeliver = false) {
       queue.push({ update, redeliver });
       for (const wake of [...wakers]) wake();
@@ -262,6 +292,44 @@ export const telegramUpdates = {
           date: 1_764_400_000,
           chat: { id: chat.id, type: 'supergroup', title: chat.title ?? 'Fake group' },
           text: 'menu',
+        },
+      },
+    };
+  },
+  preCheckout(id: number, from: FakeTelegramUser, payload: string, totalAmount: number) {
+    return {
+      update_id: id,
+      pre_checkout_query: {
+        id: `pcq${id}`,
+        from: { is_bot: false, ...from },
+        currency: 'XTR',
+        total_amount: totalAmount,
+        invoice_payload: payload,
+      },
+    };
+  },
+  successfulPayment(
+    id: number,
+    from: FakeTelegramUser,
+    payload: string,
+    totalAmount: number,
+    chargeId: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    return {
+      update_id: id,
+      message: {
+        message_id: id,
+        date: 1_764_400_000,
+        chat: { id: from.id, type: 'private', first_name: from.first_name },
+        from: { is_bot: false, ...from },
+        successful_payment: {
+          currency: 'XTR',
+          total_amount: totalAmount,
+          invoice_payload: payload,
+          telegram_payment_charge_id: chargeId,
+          provider_payment_charge_id: '',
+          ...extra,
         },
       },
     };

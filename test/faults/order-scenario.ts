@@ -2,6 +2,7 @@ import { PrismaCommerceStore } from '../../adapters/storage/commerce-store.ts';
 import type { Database, Db } from '../../adapters/storage/database.ts';
 import { createCoreStores } from '../../adapters/storage/index.ts';
 import { CommerceService } from '../../core/commerce/commerce-service.ts';
+import { DEFAULT_ACCESS } from '../../core/commerce/types.ts';
 import type { Community, Course, Member } from '../../core/domain/types.ts';
 import { UserError } from '../../core/errors.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
@@ -146,6 +147,7 @@ export const orderScenario: FaultScenario<OrderOp> = {
       paymentModel: 'one_off',
     });
     await new PrismaCommerceStore(db.prisma).setAccess({
+      ...DEFAULT_ACCESS,
       courseId: course.id,
       communityId: community.id,
       unlockRoleId: 'role-paid',

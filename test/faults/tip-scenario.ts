@@ -120,10 +120,16 @@ export const tipScenario: FaultScenario<TipOp> = {
       );
     }
     const ledger = new LedgerService({ store: createLedgerStore(db), log: silentLogger, policy: TIP_POLICY });
+    // Staff cannot grant to themselves: the starting balances come from a moderator outside the tipping members.
+    const treasurer = await memberStore.ensure(community.id, {
+      platformUserId: `${caseKey}-treasurer`,
+      handle: 'treasurer',
+      displayName: 'treasurer',
+    });
     for (const [i, member] of members.entries()) {
       await ledger.adjust({
         community,
-        moderator: members[0] as Member,
+        moderator: treasurer,
         member,
         action: 'grant',
         amount: START_PER_TIP * count,

@@ -110,6 +110,11 @@ describe('tipping and leaderboards in the console sandbox', () => {
     expect(flags.output).toMatch(/Bob → Alice: 2 tips, Alice → Bob: 1 tip within 7 days/);
     expect(flags.output).toContain('a ring is flagged at 1 or more along every leg');
     expect((await say('@alice /tips flags')).status).toBe('PERMISSION_DENIED');
+    await say('@mod /language zh');
+    const zh = await say('@mod /tips flags');
+    expect(zh.output).toMatch(/打赏环：(Alice, Bob|Bob, Alice)/);
+    expect(zh.output).toContain('7 天内 Bob → Alice：2 次打赏，Alice → Bob：1 次打赏');
+    await say('@mod /language en');
     await say('@admin /points policy ring-tips:3 ring-window:14d');
   });
 

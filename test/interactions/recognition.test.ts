@@ -116,6 +116,23 @@ describe('recognition in the console sandbox', () => {
     expect(turn.output).toContain('one of: en, zh-CN (also: zh, cn, 中文, english, 英文)');
   });
 
+  it('/stats lists as many conversation groups as it counts, in both languages', async () => {
+    for (const [who, count, line] of [
+      ['@mod', /(\d+) groups \(modularity/, /^Group \d+: /gm],
+      ['@chen', /(\d+) 个群组/, /^群组 \d+：/gm],
+    ] as const) {
+      if (who === '@chen')
+        await app.services.members.setRole(
+          (await app.services.members.findByHandle(app.demoCommunityId!, 'chen'))!.id,
+          'moderator',
+        );
+      const out = (await say(`${who} /stats`)).output;
+      const counted = Number(count.exec(out)?.[1]);
+      expect(counted).toBeGreaterThan(1);
+      expect(out.match(line)?.length).toBe(counted);
+    }
+  });
+
   it('accepts into a profile only topics the community has, with suggestions otherwise', async () => {
     const typo = await say('@bob /profile interests add desgin');
     expect(typo.status).toBe('TOPIC_UNKNOWN');

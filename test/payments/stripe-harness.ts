@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { startStripeWebhooks } from '../../adapters/payments/stripe-webhooks.ts';
 import type { HardenedListener } from '../../adapters/shared/hardened-listener.ts';
+import type { Provider } from '../../adapters/storage/schema-source.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { type FakeStripe, startFakeStripe, stripeEvent } from '../fakes/stripe.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -26,9 +27,13 @@ export interface StripeHarness {
 
 const signer = new Stripe('sk_test_signer');
 
-export async function startStripeHarness(env: Record<string, string> = {}): Promise<StripeHarness> {
+export async function startStripeHarness(
+  env: Record<string, string> = {},
+  provider: Provider = 'sqlite',
+): Promise<StripeHarness> {
   const fake = await startFakeStripe();
   const app = await createTestApp({
+    provider,
     demo: true,
     env: {
       STRIPE_SECRET_KEY: 'sk_test_cohort',

@@ -65,6 +65,14 @@ describe('removing a community', () => {
     });
     await app.services.payments.paid({ ...paid, providerRef: 'charge-2', amountMinor: 1 });
     await say(`@mod /payments sku ${course!.id} 123456789012345678`);
+    await say(`@mod /course promote ${course!.id}`);
+    await say('@creator /coupon create SPRING 10%');
+    await say(`@chen /buy ${course!.id}`);
+    const [waiting] = await app.services.commerce.listOrders(demo, { status: 'pending' });
+    await say(`@mod /order cancel ${waiting!.id}`);
+    await say('@mod /levels setup on');
+    await say('@mod /levels reward 1 role:role-l1');
+    await say('@bob /level');
     const [alice, bob] = await app.services.members.getMany([
       (await app.services.members.findByHandle(demo, 'alice'))!.id,
       (await app.services.members.findByHandle(demo, 'bob'))!.id,

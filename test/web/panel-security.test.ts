@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptedLocale } from '../../adapters/web/server.ts';
+import { rawExchange, rawPost } from '../support/raw-http.ts';
 import { type PanelHarness, startPanelHarness } from './panel-harness.ts';
 
 /** A tiny cookie-keeping client: what a browser does with the panel's session cookie, and what a forger can. */
@@ -112,6 +113,10 @@ describe('web panel refusals', () => {
     const alice = new Client(h.panel.url);
     await alice.get(new URL(await h.demoLink('alice')).pathname);
     expect((await alice.get(`/c/${h.ids.demo}/admin`)).status).toBe(403);
+    // Her own page shows her points, with whom and why.
+    await h.app.console.run('@bob /tip @alice 3 "thanks for the notes"');
+    const mine = await (await alice.get(`/c/${h.ids.demo}/me`)).text();
+    expect(mine).toMatch(/<td>\+3<\/td>\s*<td>@bob<\/td><td>thanks for the notes<\/td>/);
     const token = await alice.csrfFrom(`/c/${h.ids.demo}/me`);
     const run = await alice.post(`/c/${h.ids.demo}/run`, {
       _csrf: token,
@@ -148,6 +153,22 @@ describe('web panel refusals', () => {
     for (let i = 0; i < 25; i++) statuses.push((await client.get(`/login/guess-${i}`)).status);
     expect(statuses).toContain(410);
     expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('listens through the hardened edge: an oversized body is refused unread, and the panel keeps serving', async () => {
+    const port = Number(new URL(h.panel.url).port);
+    const { response } = await rawExchange(
+      port,
+      [
+        rawPost(`/c/${h.ids.demo}/run`, {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': 10_000_000,
+        }),
+      ],
+      { waitMs: 500 },
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 413 /);
+    expect((await admin.get(`/c/${h.ids.demo}/sources`)).status).toBe(200);
   });
 
   it('reads the browser language from Accept-Language', () => {

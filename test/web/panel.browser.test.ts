@@ -9,6 +9,7 @@ import {
   type PanelHarness,
   SLACK_TEAM,
   startPanelHarness,
+  TELEGRAM_CHAT,
   TELEGRAM_TOKEN,
 } from './panel-harness.ts';
 
@@ -168,6 +169,19 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     });
     const chat = await h.app.core.handleCommand(discordEnvelope('/digest schedule list', '444444444444444444'));
     expect(JSON.stringify(chat.reply)).toContain('30 8 * * 1-5');
+    // Removing asks first: dismissed, nothing happens; accepted, the schedule is gone.
+    const remove = page.locator('tr', { hasText: '30 8 * * 1-5' }).getByRole('button', { name: 'Remove' });
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    const before = page.url();
+    await remove.click();
+    // A submitted form would navigate within this time; a dismissed one stays on the page.
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe(before);
+    expect(await h.app.services.content.digests.listSchedules(h.ids.discord)).toHaveLength(1);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await remove.click();
+    await page.waitForSelector('.reply.tone-success');
+    expect(await h.app.services.content.digests.listSchedules(h.ids.discord)).toHaveLength(0);
     await page.context().close();
   });
 
@@ -213,6 +227,8 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     await page.waitForSelector('.reply.tone-success');
     const [paid] = await h.app.services.commerce.listOrders(h.ids.slack, { status: 'paid' });
     expect(paid?.id).toBe(order!.id);
+    // Revenue counts the order once it is paid.
+    expect(await page.locator('.stats .card', { hasText: 'Paid orders (USD)' }).textContent()).toContain('49.00');
     const mine = await h.app.core.handleCommand(buyer('/mycourses'));
     expect(JSON.stringify(mine.reply)).toContain('Pricing workshop');
     await page.context().close();
@@ -235,6 +251,8 @@ describe.skipIf(!run)('web panel in Chromium', () => {
   }
 
   it('Telegram: a member signs in with the Login Widget and sees only their own page', async () => {
+    // The bot's administrator list (cached for minutes, as the bot caches it) names another person.
+    h.fake.telegramAdmins.set(TELEGRAM_CHAT, [{ user: { id: 7770001 }, status: 'administrator' }]);
     await h.app.services.members.ensure(h.ids.telegram, {
       platformUserId: '5551234',
       handle: 'tian',
@@ -252,7 +270,37 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     const other = await pageIn('en-US');
     const answer = await other.goto(`${h.panel.url}/auth/telegram/callback?${forged}`);
     expect(answer?.status()).toBe(401);
+    // A group administrator the bot has never heard from is signed in through the bot's administrator list.
+    await other.goto(`${h.panel.url}/auth/telegram/callback?${telegramLogin('7770001', now, { first_name: 'Wei' })}`);
+    await other.waitForURL(`**/c/${h.ids.telegram}/sources`);
+    expect(await other.locator('nav.menu a').allTextContents()).toContain('Digests');
+    expect(await other.locator('nav.menu a').allTextContents()).not.toContain('Admin');
     await page.context().close();
     await other.context().close();
+  });
+
+  // `PANEL_SCREENSHOTS=docs/panel npx vitest run test/web/panel.browser.test.ts` refreshes the README's pictures.
+  it.skipIf(!process.env.PANEL_SCREENSHOTS)('takes screenshots of the main pages in both languages', async () => {
+    const dir = process.env.PANEL_SCREENSHOTS as string;
+    // A pending order, so the orders table shows its confirm and cancel buttons.
+    const [course] = await h.app.services.courses.list(h.ids.demo, { limit: 1 });
+    await h.app.console.run(`@chen /buy ${course!.id}`);
+    for (const [locale, suffix] of [
+      ['en-US', 'en'],
+      ['zh-CN', 'zh-CN'],
+    ] as const) {
+      const page = await pageIn(locale);
+      await page.goto(`${h.panel.url}/`);
+      await page.screenshot({ path: `${dir}/sign-in.${suffix}.png` });
+      await page.goto(await h.demoLink('admin'));
+      for (const name of ['sources', 'digests', 'analytics', 'commerce', 'points', 'admin']) {
+        await page.goto(`${h.panel.url}/c/${h.ids.demo}/${name}`);
+        await page.screenshot({ path: `${dir}/${name}.${suffix}.png`, fullPage: name !== 'admin' });
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${h.panel.url}/c/${h.ids.demo}/analytics`);
+      await page.screenshot({ path: `${dir}/analytics-phone.${suffix}.png` });
+      await page.context().close();
+    }
   });
 });

@@ -50,11 +50,12 @@ export const adminPage: PanelPage = {
       .slice(0, 50)
       .map((m) => html`<tr><td>${m.displayName}</td><td>@${m.handle}</td><td>${t(`common:roles.${m.role}`)}</td></tr>`);
     return html`<div class="grid">
-${commandForm({ ...common, command: 'community timezone', submit: t('panel:common.save'), fields: [{ name: 'timezone', label: t('panel:admin.timezone'), required: true, value: community.timezone }] })}
-${commandForm({ ...common, command: 'community language', submit: t('panel:common.save'), fields: [{ name: 'language', label: t('panel:admin.locale'), type: 'select', choices: ['auto', 'en', 'zh-CN'], value: community.locale ?? 'auto' }] })}
+${commandForm({ ...common, command: 'community timezone', heading: t('panel:admin.settings'), submit: t('panel:common.save'), fields: [{ name: 'timezone', label: t('panel:admin.timezone'), required: true, value: community.timezone }] })}
+${commandForm({ ...common, command: 'community language', heading: t('panel:language'), submit: t('panel:common.save'), fields: [{ name: 'language', label: t('panel:admin.locale'), type: 'select', choices: ['auto', 'en', 'zh-CN'], value: community.locale ?? 'auto' }] })}
 ${commandForm({
   ...common,
   command: 'role set',
+  heading: t('panel:admin.roles'),
   submit: t('panel:admin.setRole'),
   fields: [
     { name: 'member', label: t('panel:admin.member'), required: true, placeholder: '@alice' },
@@ -64,8 +65,10 @@ ${commandForm({
 ${commandForm({
   ...common,
   command: 'privacy erase',
+  heading: t('panel:admin.privacy'),
   submit: t('panel:admin.erase'),
   style: 'danger',
+  confirm: t('panel:common.sure'),
   extra: html`<small>${t('panel:admin.privacyHint')}</small>`,
   fields: [{ name: 'member', label: t('panel:admin.member'), required: true }],
 })}

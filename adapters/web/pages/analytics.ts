@@ -48,7 +48,7 @@ export const analyticsPage: PanelPage = {
     const { groups } = await services.profiles.groups(community);
     const weekly = await services.weeklyReport.status(community);
     const channel = ctx.defaultChannel || weekly?.channelId || '';
-    return html`<div class="grid">
+    return html`<div class="stats">
 <div class="card"><strong>${t('panel:analytics.active')}</strong><p class="big">${current.active}</p></div>
 <div class="card"><strong>${t('panel:analytics.new')}</strong><p class="big">${current.new}</p></div>
 <div class="card"><strong>${t('panel:analytics.returning')}</strong><p class="big">${current.returning}</p></div>

@@ -34,10 +34,10 @@ export const commercePage: PanelPage = {
       (o) => html`<tr><td><code>${o.id}</code><br><small>${formatSlot(o.createdAt, community.timezone)}</small></td>
 <td>${byId.get(o.courseId)?.title ?? o.courseId}</td><td>${buyerName.get(o.memberId) ?? o.memberId}</td>
 <td>${formatPrice(o.amountMinor, o.currency, locale)}</td>
-<td><span class="badge ${o.status === 'paid' ? 'ok' : o.status === 'pending' ? 'warn' : ''}">${o.status}</span></td>
+<td><span class="badge ${o.status === 'paid' ? 'ok' : o.status === 'pending' ? 'warn' : ''}">${t(`panel:status.${o.status}`)}</span></td>
 <td>${
         o.status === 'pending'
-          ? html`${actionForm({ ...common, line: `/order confirm ${o.id}`, label: t('panel:commerce.confirm'), style: 'primary' })} ${actionForm({ ...common, line: `/order cancel ${o.id}`, label: t('panel:commerce.cancel'), style: 'danger' })}`
+          ? html`${actionForm({ ...common, line: `/order confirm ${o.id}`, label: t('panel:commerce.confirm'), style: 'primary' })} ${actionForm({ ...common, line: `/order cancel ${o.id}`, label: t('panel:commerce.cancel'), style: 'danger', confirm: t('panel:common.sure') })}`
           : ''
       }</td></tr>`,
     );
@@ -47,11 +47,35 @@ export const commercePage: PanelPage = {
       ) => html`<tr><td>${c.title}<br><small>${c.tags.join(', ')}</small></td><td>${formatPrice(c.priceMinor, c.currency, locale)}</td>
 <td>${c.paymentModel}</td><td><code>${c.id}</code></td></tr>`,
     );
+    // Revenue: paid orders per currency, and the money ledger (balance, payments, fees, refunds, payouts) of the
+    // viewer or, for moderators, of the creator they pick, as `/payments ledger` shows it.
+    const paidBy = new Map<string, number>();
+    for (const o of orders)
+      if (o.status === 'paid') paidBy.set(o.currency, (paidBy.get(o.currency) ?? 0) + o.amountMinor);
+    const whose =
+      query.creator && role !== 'creator'
+        ? ((await services.members.findByHandle(community.id, query.creator.replace(/^@/, ''))) ?? member)
+        : member;
+    const money = await services.payments.ledger(community.id, whose.id);
+    const moneyRows = money.entries.slice(0, 15).map(
+      (e) => html`<tr><td>${formatSlot(e.occurredAt, community.timezone)}</td><td>${t(`payments:kinds.${e.kind}`)}</td>
+<td>${formatPrice(e.amountMinor, e.currency, locale)}</td><td>${e.provider}</td></tr>`,
+    );
     const entitlementsOf = query.member
       ? await services.members.findByHandle(community.id, query.member.replace(/^@/, ''))
       : null;
     const entitlements = entitlementsOf ? await services.commerce.entitlements(entitlementsOf) : [];
-    return html`<h2>${t('panel:commerce.orders')}</h2>
+    const revenue = html`<h2>${t('panel:commerce.revenue')}</h2>
+<div class="stats">${[...paidBy].map(([currency, minor]) => html`<div class="card"><strong>${t('panel:commerce.paidOrders', { currency })}</strong><p class="big">${formatPrice(minor, currency, locale)}</p></div>`)}
+${money.balances.map((b) => html`<div class="card"><strong>${t('panel:commerce.balance', { who: whose.displayName, currency: b.currency })}</strong><p class="big">${formatPrice(b.amountMinor, b.currency, locale)}</p></div>`)}</div>
+${
+  role !== 'creator'
+    ? html`<form method="get" action="${back}" class="stack"><label>${t('panel:commerce.creator')}<input name="creator" value="${query.creator ?? ''}" placeholder="@creator"></label><button type="submit" class="secondary">${t('panel:commerce.show')}</button></form>`
+    : ''
+}
+${table(t, [t('panel:common.when'), t('panel:common.status'), t('panel:commerce.amount'), t('panel:commerce.provider')], moneyRows)}`;
+    return html`${revenue}
+<h2>${t('panel:commerce.orders')}</h2>
 ${table(t, [t('panel:commerce.order'), t('panel:commerce.course'), t('panel:commerce.buyer'), t('panel:commerce.amount'), t('panel:common.status'), t('panel:common.actions')], orderRows)}
 <h2>${t('panel:commerce.catalogue')}</h2>
 ${table(t, [t('panel:commerce.courseTitle'), t('panel:commerce.amount'), t('panel:commerce.model'), t('panel:common.id')], courseRows)}
@@ -60,6 +84,7 @@ ${commandForm({
   ...common,
   command: 'course add',
   id: 'course-add',
+  heading: t('panel:commerce.addCourse'),
   submit: t('panel:commerce.addButton'),
   fields: [
     { name: 'title', label: t('panel:commerce.courseTitle'), required: true },
@@ -73,6 +98,7 @@ ${commandForm({
 ${commandForm({
   ...common,
   command: 'course access',
+  heading: t('panel:commerce.access'),
   submit: t('panel:commerce.setAccess'),
   style: 'secondary',
   extra: html`<small>${t('panel:commerce.accessHint')}</small>`,
@@ -86,6 +112,7 @@ ${commandForm({
 ${commandForm({
   ...common,
   command: 'course grant',
+  heading: t('panel:commerce.grant'),
   submit: t('panel:commerce.grantButton'),
   style: 'secondary',
   fields: [
@@ -93,12 +120,12 @@ ${commandForm({
     { name: 'course', label: t('panel:commerce.course'), required: true },
   ],
 })}
-<form method="get" action="${back}" class="card"><h3>${t('panel:commerce.entitlements')}</h3>
+<form method="get" action="${back}" class="card stack"><h3>${t('panel:commerce.entitlements')}</h3>
 <label>${t('panel:commerce.member')}<input name="member" value="${query.member ?? ''}"></label>
 <button type="submit" class="secondary">${t('panel:commerce.show')}</button>
 ${
   entitlementsOf
-    ? html`<ul>${entitlements.map((e) => html`<li>${byId.get(e.courseId)?.title ?? e.courseId} · ${e.source} · ${e.expiresAt ? formatSlot(e.expiresAt, community.timezone) : '∞'}${e.revokedAt ? ' · revoked' : ''}</li>`)}</ul>`
+    ? html`<ul>${entitlements.map((e) => html`<li>${byId.get(e.courseId)?.title ?? e.courseId} · ${t(`panel:status.${e.source}`)} · ${e.expiresAt ? formatSlot(e.expiresAt, community.timezone) : '∞'}${e.revokedAt ? ` · ${t('panel:status.revoked')}` : ''}</li>`)}</ul>`
     : ''
 }
 </form>

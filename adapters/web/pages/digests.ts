@@ -76,7 +76,7 @@ export const digestsPage: PanelPage = {
   <td><small>${s.topics.length ? s.topics.join(', ') : t('content:schedule.anyTopic')} · ≥ ${s.minScore} · ≤ ${s.maxItems} · ${s.language}${s.requiresApproval ? html` · <span class="badge">${t('panel:digests.queue')}</span>` : ''}</small></td>
   <td>${s.paused ? '—' : formatSlot(nextSlot(s.cron, s.timezone, now), s.timezone)}</td>
   <td>${actionForm({ ...common, line: `/digest schedule ${s.paused ? 'resume' : 'pause'} ${s.id}`, label: t(s.paused ? 'panel:common.resume' : 'panel:common.pause') })}
-      ${actionForm({ ...common, line: `/digest schedule remove ${s.id}`, label: t('panel:common.remove'), style: 'danger' })}</td>
+      ${actionForm({ ...common, line: `/digest schedule remove ${s.id}`, label: t('panel:common.remove'), style: 'danger', confirm: t('panel:common.sure') })}</td>
 </tr>`,
     );
     const queue = await Promise.all(
@@ -95,7 +95,7 @@ ${actionForm({ ...common, line: `/digest reject ${run.id}`, label: t('panel:dige
         .slice(0, 5)
         .map(
           async (run) =>
-            html`<details class="card"><summary>${formatSlot(run.slotAt, community.timezone)} · #${run.channelId} · <span class="badge">${run.status}</span></summary>${await decisionsOf(ctx, run)}</details>`,
+            html`<details class="card"><summary>${formatSlot(run.slotAt, community.timezone)} · #${run.channelId} · <span class="badge">${t(`panel:status.${run.status}`)}</span></summary>${await decisionsOf(ctx, run)}</details>`,
         ),
     );
     const channel = {
@@ -129,7 +129,7 @@ ${commandForm({
   data: { preview: `/c/${community.id}/digests/cron` },
 })}
 <div class="card">
-<form method="get" action="${back}" class="card">
+<form method="get" action="${back}" class="stack">
 <label>${t('panel:digests.cron')}<input name="cron" value="${cron}"></label>
 <label>${t('panel:digests.timezone')}<input name="timezone" value="${timezone}"></label>
 <button type="submit" class="secondary">${t('panel:digests.check')}</button></form>

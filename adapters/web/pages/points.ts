@@ -34,6 +34,7 @@ export const pointsPage: PanelPage = {
       commandForm({
         ...common,
         command,
+        heading: label,
         submit: label,
         style: command === 'points grant' ? 'primary' : 'danger',
         fields: [
@@ -48,8 +49,8 @@ ${
     ? commandForm({
         ...common,
         command: 'points policy',
+        heading: t('panel:points.policy'),
         submit: t('panel:common.save'),
-        extra: html`<small>${t('panel:points.policy')}</small>`,
         fields: [
           {
             name: 'allowance',

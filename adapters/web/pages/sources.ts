@@ -32,7 +32,7 @@ export const sourcesPage: PanelPage = {
   <td>${health(t, s)}</td>
   <td>${s.lastFetchedAt ? formatSlot(s.lastFetchedAt, community.timezone) : t('panel:sources.never')}</td>
   <td><code>${s.id}</code></td>
-  <td>${s.kind === 'feed' ? html`${actionForm({ ...common, line: `/source test ${s.url}`, label: t('panel:sources.test') })} ${actionForm({ ...common, line: `/source remove ${s.id}`, label: t('panel:common.remove'), style: 'danger' })}` : ''}</td>
+  <td>${s.kind === 'feed' ? html`${actionForm({ ...common, line: `/source test ${s.url}`, label: t('panel:sources.test') })} ${actionForm({ ...common, line: `/source remove ${s.id}`, label: t('panel:common.remove'), style: 'danger', confirm: t('panel:common.sure') })}` : ''}</td>
 </tr>`,
     );
     return html`<p>${t('panel:sources.intro')}</p>
@@ -61,6 +61,7 @@ ${commandForm({
   ...common,
   command: 'source test',
   id: 'source-test',
+  heading: t('panel:sources.test'),
   submit: t('panel:sources.test'),
   style: 'secondary',
   fields: [{ name: 'url', label: t('panel:sources.url'), type: 'url', required: true }],

@@ -66,7 +66,7 @@ export function discordSignIn(o: DiscordSignInOptions): SignInMethod {
           req.session.set('oauth', undefined);
           const { code, state, error } = req.query;
           if (error) return hooks.fail(req, reply, String(error).slice(0, 80));
-          if (!pending || pending.method !== 'discord' || !state || state !== pending.state || !code)
+          if (pending?.method !== 'discord' || !state || state !== pending.state || !code)
             return hooks.fail(req, reply, 'state mismatch');
           let token: string;
           try {

@@ -98,7 +98,7 @@ export function slackSignIn(o: SlackSignInOptions): SignInMethod {
       app.get('/auth/slack/callback', { config: hooks.rateLimit }, async (req, reply) => {
         const pending = req.session.get('oauth');
         req.session.set('oauth', undefined);
-        if (!pending || pending.method !== 'slack') return hooks.fail(req, reply, 'state mismatch');
+        if (pending?.method !== 'slack') return hooks.fail(req, reply, 'state mismatch');
         let claims: z.infer<typeof slackClaims>;
         try {
           const configuration = await config();

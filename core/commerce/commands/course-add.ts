@@ -1,7 +1,8 @@
 import { isCurrency, parsePrice } from '../../domain/money.ts';
+import { shortIdFor } from '../../domain/short-id.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
-import { short } from '../commerce-service.ts';
+import { courseRef } from '../commerce-service.ts';
 import { defineCommerceCommand } from './shared.ts';
 
 export const courseAddCommand = defineCommerceCommand({
@@ -40,7 +41,7 @@ export const courseAddCommand = defineCommerceCommand({
       maxLength: 1000,
     }),
   },
-  async handler({ input, member, community, services, t, clock }) {
+  async handler({ input, member, community, services, t, clock, interactionId }) {
     const currency = (input.currency ?? 'CNY').toUpperCase();
     if (!isCurrency(currency))
       throw new UserError('CURRENCY_INVALID', 'commerce:errors.currencyInvalid', { currency: input.currency });
@@ -53,6 +54,8 @@ export const courseAddCommand = defineCommerceCommand({
       .filter(Boolean);
     if (tags.length > 8) throw new UserError('TOO_MANY_TAGS', 'commerce:errors.tooManyTags');
     const course = await services.courses.create({
+      // Keyed by the delivery: a delivery run again after a crash finds this course instead of adding a second.
+      ...(interactionId ? { id: shortIdFor(`course:${community.id}:${interactionId}`) } : {}),
       communityId: community.id,
       creatorId: member.id,
       title: input.title,
@@ -64,6 +67,6 @@ export const courseAddCommand = defineCommerceCommand({
       paymentModel: input.model ?? 'one_off',
       createdAt: clock.now(),
     });
-    return { text: t('commerce:added', { title: course.title, ref: short(course.id) }), tone: 'success' };
+    return { text: t('commerce:added', { title: course.title, ref: courseRef(course.id) }), tone: 'success' };
   },
 });

@@ -14,13 +14,17 @@ export const courseGrantCommand = defineCommerceCommand({
   async handler({ input, member, community, services, t, locale, clock }) {
     const { commerce } = services;
     const course = await commerce.findCourse(community.id, input.course);
-    const entitlement = await commerce.grant(community, member, input.member, course, clock.now());
+    const { entitlement, created } = await commerce.grant(community, member, input.member, course, clock.now());
     const until = entitlement.expiresAt
       ? t('commerce:card.until', { date: formatDate(entitlement.expiresAt, locale, community.timezone) })
       : '';
     return {
-      text: t('commerce:granted', { member: input.member.displayName, title: course.title, until }),
-      tone: 'success',
+      text: t(created ? 'commerce:granted' : 'commerce:grantedAlready', {
+        member: input.member.displayName,
+        title: course.title,
+        until,
+      }),
+      tone: created ? 'success' : 'info',
     };
   },
 });

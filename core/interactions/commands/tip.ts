@@ -4,7 +4,10 @@ import { AMOUNT_DESCRIPTION, defineInteractionsCommand } from './shared.ts';
 /** `/tip @member <amount> [reason…]`: thank someone with points, idempotent per platform interaction. */
 export const tipCommand = defineInteractionsCommand({
   name: 'tip',
-  description: { en: 'Give a member some of your points as thanks', 'zh-CN': '用积分打赏一位成员以示感谢' },
+  description: {
+    en: 'Give a member some of your points as thanks (or write +2 @member, or react 👏)',
+    'zh-CN': '用积分打赏一位成员以示感谢（也可以发送 +2 @成员，或点 👏）',
+  },
   permission: 'member',
   options: {
     member: option.member({ description: { en: 'Who to thank', 'zh-CN': '要感谢的成员' }, required: true }),

@@ -39,7 +39,7 @@ export const ledgerCommand = definePaymentsCommand({
         title: t('payments:ledgerLine', {
           kind: t(`payments:kinds.${e.kind}`),
           amount: signed(e.amountMinor, e.currency, locale),
-          provider: e.provider,
+          provider: t(`payments:providers.${e.provider}`),
         }),
         meta: e.occurredAt.toISOString().slice(0, 16).replace('T', ' '),
       })),
@@ -144,5 +144,31 @@ export const premiumSkuCommand = definePaymentsCommand({
     if (!/^\d{17,20}$/.test(input.sku)) throw new UserError('SKU_INVALID', 'payments:errors.skuInvalid');
     const course = await services.payments.setPremiumSku(community.id, input.course, input.sku);
     return { text: t('payments:skuSet', { sku: input.sku, title: course.title }), tone: 'success' };
+  },
+});
+
+export const refundCommand = definePaymentsCommand({
+  name: 'payments refund',
+  description: { en: 'Refund an order paid online and revoke its access', 'zh-CN': '为在线付款的订单退款并收回权限' },
+  permission: 'creator',
+  slow: true,
+  options: {
+    order: option.string({ description: { en: 'Order #id', 'zh-CN': '订单 #编号' }, required: true, maxLength: 40 }),
+  },
+  async handler({ input, member, community, services, t }) {
+    const ref = input.order.trim().replace(/^#/, '').slice(0, 12);
+    const done = await services.payments.refundOrder(community.id, input.order, {
+      memberId: member.id,
+      moderator: hasPermission(member.role, 'moderator'),
+    });
+    if (!done) return { text: t('payments:refundNone', { ref }), tone: 'warning', ephemeral: true };
+    return {
+      text: t('payments:refundDone', {
+        ref: done.payment.orderId?.slice(0, 8),
+        provider: t(`payments:providers.${done.payment.provider}`),
+        title: done.title,
+      }),
+      tone: 'success',
+    };
   },
 });

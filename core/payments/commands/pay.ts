@@ -21,9 +21,12 @@ export const payCommand = definePaymentsCommand({
       return { text: t('payments:payNoOrder', { ref: wanted.slice(0, 12) }), tone: 'warning', ephemeral: true };
     const gateways = payments.gateways().filter((g) => g.supports(community.platform, order.currency));
     const price = formatPrice(order.amountMinor, order.currency, locale);
-    if (gateways.length === 0)
+    // Discord premium apps: Discord's own purchase button for the course's SKU.
+    const sku = community.platform === 'discord' ? await payments.premiumSkuFor(order.courseId) : null;
+    const premium: ReplyButton[] = sku ? [{ label: t('payments:payWith.discord'), premiumSku: sku }] : [];
+    if (gateways.length === 0 && premium.length === 0)
       return { text: t('payments:payNone', { currency: order.currency, ref: shortRef(order.id) }), ephemeral: true };
-    const buttons: ReplyButton[] = [];
+    const buttons: ReplyButton[] = [...premium];
     for (const gateway of gateways) {
       try {
         const { url } = await gateway.checkout({
@@ -38,7 +41,8 @@ export const payCommand = definePaymentsCommand({
           currency: order.currency,
           renewEveryDays: order.renewEveryDays,
           locale,
-          idempotencyKey: `checkout:${order.id}`,
+          // Per order and language: Stripe refuses a key reused with other parameters.
+          idempotencyKey: `checkout:${order.id}:${locale}`,
         });
         buttons.push({
           label: t(`payments:payWith.${gateway.provider}`, { stars: order.amountMinor }),

@@ -17,10 +17,17 @@ export const groupsCommand = defineProfilesCommand({
     }).format(trainedAt);
     return {
       title: t('profiles:groups.title'),
-      items: groups.map((g, i) => ({
-        title: t('profiles:groups.group', { n: i + 1, label: g.label.join(', ') || t('profiles:groups.unlabelled') }),
-        meta: t('profiles:groups.size', { count: g.size }),
-      })),
+      // Numbered by index, which retrains keep (groups are matched by their members), and listed in that order.
+      items: [...groups]
+        .map((g, i) => ({ ...g, n: (g.index ?? i) + 1 }))
+        .sort((a, b) => a.n - b.n)
+        .map((g) => ({
+          title: t('profiles:groups.group', {
+            n: g.n,
+            label: g.label.join(', ') || t('profiles:groups.unlabelled'),
+          }),
+          meta: t('profiles:groups.size', { count: g.size }),
+        })),
       ephemeral: true,
       footer: t('profiles:groups.footer', { silhouette: silhouette.toFixed(2), at }),
     };

@@ -111,6 +111,14 @@ describe('recommendations on the demo community', () => {
     expect(zh.reply?.title).toBe('你的画像');
   });
 
+  it('says why a list is empty from the member data, never "you have everything" to a member who owns nothing', async () => {
+    expect((await say('@newbie2 /profile interests remove data')).status).toBe('ok');
+    const turn = await say('@newbie2 /recommend data');
+    expect(turn.reply?.items ?? []).toHaveLength(0);
+    expect(turn.reply?.text).toContain('/profile interests add data');
+    expect(turn.reply?.text).not.toMatch(/already have/);
+  });
+
   it('shows interest groups to moderators only', async () => {
     const turn = await say('@mod /groups');
     expect(turn.status).toBe('ok');

@@ -40,7 +40,11 @@ export const recommendCommand = defineRecommendCommand({
         };
       }
     }
-    if (recs.length === 0) return { ephemeral: true, text: t('recommend:recommend.empty') };
+    if (recs.length === 0) {
+      // Said from the member's own data: "you already have everything" only to a member who does.
+      const why = await service.whyEmpty(community, member, topic);
+      return { ephemeral: true, text: t(`recommend:recommend.empty.${why}`, { topic: topic ?? '' }) };
+    }
     const now = clock.now();
     const items: ReplyItem[] = recs.map((r) => ({
       title: r.course.title,
