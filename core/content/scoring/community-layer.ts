@@ -27,7 +27,7 @@ export interface LayerOptions {
 }
 
 /** Chosen on the validation fifth of the training period of the evaluation sites (bench/eval/scoring.eval.ts). */
-export const DEFAULT_LAYER_OPTIONS: LayerOptions = { l2: 0.03, steps: 150, learningRate: 0.3, minExamples: 30 };
+export const DEFAULT_LAYER_OPTIONS: LayerOptions = { l2: 1, steps: 150, learningRate: 0.3, minExamples: 30 };
 
 const calibrationSchema = z.object({
   /** Median adapted logit of the community's recent items: it reads 0.5. */
