@@ -22,10 +22,12 @@ export function whyPicked(t: Translate, ranked: RankedItem): string {
 export function renderItem(t: Translate, ranked: RankedItem): ReplyItem {
   const { item, sourceTitle } = ranked.candidate;
   const summary = oneLine(item.text || item.title);
+  // A member's post is titled with its own first words: its summary would only say the title again.
+  const repeatsTitle = oneLine(item.title) === summary;
   return {
     title: `${ranked.rank}. ${item.title || summary}`,
     ...(item.url ? { url: item.url } : {}),
-    description: summary,
+    ...(repeatsTitle ? {} : { description: summary }),
     meta: [
       sourceTitle,
       whyPicked(t, ranked),
