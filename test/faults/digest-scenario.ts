@@ -11,8 +11,14 @@ import { ManualClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
 import type { FaultPoints } from './fault-points.ts';
-import { type FaultScenario, tally } from './scenario.ts';
-import { checkSlotPostedOnce, filePlatform, platformFile } from './scheduled-post-platform.ts';
+import type { FaultScenario, tally } from './scenario.ts';
+import {
+  checkSlotPostedOnce,
+  checkSlots,
+  filePlatform,
+  platformFile,
+  postEachSlot,
+} from './scheduled-post-platform.ts';
 
 /**
  * A scheduled digest post, broken at each of its steps through the real DigestService, the real scheduled-post
@@ -160,33 +166,17 @@ export const digestScenario: FaultScenario<DigestOp> = {
   async run(db, _communityId, ops, points, control) {
     const prisma = instrumented(db, points);
     const digests = digestsOn(prisma, filePlatform(ops[0]?.file ?? '', points), new ManualClock(NOW));
-    for (const op of ops) {
-      if (control.draining()) return;
-      points.current = op.key;
-      await postSlot(digests, prisma, op);
-      points.ack(op.key, 'posted');
-      await points.reached('acknowledged');
-      await control.between();
-    }
+    await postEachSlot(ops, points, control, (op) => postSlot(digests, prisma, op));
   },
 
-  async afterFault(db, _communityId, ops, acks) {
-    const t = tally();
-    const posted = acks.get('posted') ?? new Set<string>();
-    for (const op of ops.filter((o) => posted.has(o.key))) await checkDigest(db, op, t);
-    return t;
-  },
+  afterFault: (db, _communityId, ops, acks) => checkSlots(ops, (op, t) => checkDigest(db, op, t), acks),
 
   async redeliver(db, _communityId, ops) {
     const digests = digestsOn(db.prisma, filePlatform(ops[0]?.file ?? ''), new ManualClock(NEXT_TICK));
     for (const op of ops) await postSlot(digests, db.prisma, op);
   },
 
-  async check(db, _communityId, ops) {
-    const t = tally();
-    for (const op of ops) await checkDigest(db, op, t);
-    return t;
-  },
+  check: (db, _communityId, ops) => checkSlots(ops, (op, t) => checkDigest(db, op, t)),
 };
 
 async function checkDigest(db: Database, op: DigestOp, t: ReturnType<typeof tally>): Promise<void> {

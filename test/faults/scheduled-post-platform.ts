@@ -5,7 +5,7 @@ import type { Database } from '../../adapters/storage/database.ts';
 import type { RichReply } from '../../core/domain/reply.ts';
 import type { Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
 import type { FaultPoints } from './fault-points.ts';
-import type { tally } from './scenario.ts';
+import { type Acks, type RunControl, type Tally, tally } from './scenario.ts';
 
 /**
  * The platform of the scheduled-post fault scenarios: a channel history kept in a file, so it outlives the process
@@ -81,4 +81,36 @@ export async function checkSlotPostedOnce(
     row?.messageId != null && platformPosts(slot.file).some((p) => p.messageId === row.messageId),
     `${slot.key}: the slot's message id is not the platform's`,
   );
+}
+
+/**
+ * The worker loop both scheduled-post scenarios share: each slot posted in turn with the fault point at its key,
+ * acknowledged once its run returned, stopping early when draining.
+ */
+export async function postEachSlot<Op extends { key: string }>(
+  ops: readonly Op[],
+  points: FaultPoints,
+  control: RunControl,
+  post: (op: Op) => Promise<unknown>,
+): Promise<void> {
+  for (const op of ops) {
+    if (control.draining()) return;
+    points.current = op.key;
+    await post(op);
+    points.ack(op.key, 'posted');
+    await points.reached('acknowledged');
+    await control.between();
+  }
+}
+
+/** Checks `ops` (only the acknowledged ones when `acks` is given) with `checkOne`. */
+export async function checkSlots<Op extends { key: string }>(
+  ops: readonly Op[],
+  checkOne: (op: Op, t: ReturnType<typeof tally>) => Promise<void>,
+  acks?: Acks,
+): Promise<Tally> {
+  const t = tally();
+  const posted = acks?.get('posted');
+  for (const op of ops) if (!acks || posted?.has(op.key)) await checkOne(op, t);
+  return t;
 }

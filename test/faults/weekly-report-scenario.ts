@@ -12,8 +12,14 @@ import { ManualClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
 import type { FaultPoints } from './fault-points.ts';
-import { type FaultScenario, tally } from './scenario.ts';
-import { checkSlotPostedOnce, filePlatform, platformFile } from './scheduled-post-platform.ts';
+import type { FaultScenario, tally } from './scenario.ts';
+import {
+  checkSlotPostedOnce,
+  checkSlots,
+  filePlatform,
+  platformFile,
+  postEachSlot,
+} from './scheduled-post-platform.ts';
 
 /**
  * The weekly report, broken at each step through the real WeeklyReportService, runner and stores: the slot claimed,
@@ -108,24 +114,14 @@ export const weeklyReportScenario: FaultScenario<WeeklyOp> = {
   async run(db, _communityId, ops, points, control) {
     const prisma = instrumented(db, points);
     const reports = reportsOn(prisma, filePlatform(ops[0]?.file ?? '', points), new ManualClock(NOW));
-    for (const op of ops) {
-      if (control.draining()) return;
-      points.current = op.key;
-      // Turned on one at a time, so each run posts this op's report (the earlier ones are done already).
+    // Turned on one at a time, so each run posts this op's report (the earlier ones are done already).
+    await postEachSlot(ops, points, control, async (op) => {
       await setEnabled(db.prisma, [op], true);
       await reports.runDue();
-      points.ack(op.key, 'posted');
-      await points.reached('acknowledged');
-      await control.between();
-    }
+    });
   },
 
-  async afterFault(db, _communityId, ops, acks) {
-    const t = tally();
-    const posted = acks.get('posted') ?? new Set<string>();
-    for (const op of ops.filter((o) => posted.has(o.key))) await checkReport(db, op, t);
-    return t;
-  },
+  afterFault: (db, _communityId, ops, acks) => checkSlots(ops, (op, t) => checkReport(db, op, t), acks),
 
   async redeliver(db, _communityId, ops) {
     await setEnabled(db.prisma, ops, true);
@@ -133,8 +129,7 @@ export const weeklyReportScenario: FaultScenario<WeeklyOp> = {
   },
 
   async check(db, _communityId, ops) {
-    const t = tally();
-    for (const op of ops) await checkReport(db, op, t);
+    const t = await checkSlots(ops, (op, t) => checkReport(db, op, t));
     await setEnabled(db.prisma, ops, false);
     return t;
   },
