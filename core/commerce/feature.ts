@@ -48,6 +48,7 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
       communities: ctx.core.communities,
       access: ctx.access,
       log: ctx.log,
+      now: () => ctx.clock.now(),
     });
     return {
       commerce,
@@ -128,6 +129,12 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
       name: 'commerce:access-expiry',
       schedule: { everyMs: 10 * MINUTE },
       run: () => commerce.endExpiredAccess(clock.now()),
+    },
+    // Access that a crash or a platform error kept from being given after the purchase committed is given now.
+    {
+      name: 'commerce:access-grant',
+      schedule: { everyMs: 5 * MINUTE },
+      run: () => commerce.applyPendingAccess(clock.now()),
     },
     // Reminders before a period ends, written once per entitlement.
     {
