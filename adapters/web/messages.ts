@@ -76,6 +76,9 @@ export const panelMessages = {
       ok: 'working',
       failing: 'failing {{count}}× in a row: {{reason}}',
       disabled: 'disabled: {{reason}}',
+      paused: 'paused',
+      pause: 'Pause',
+      resume: 'Resume',
       builtin: 'built in',
     },
     digests: {
@@ -304,6 +307,9 @@ export const panelMessages = {
       ok: '正常',
       failing: '连续失败 {{count}} 次：{{reason}}',
       disabled: '已停用：{{reason}}',
+      paused: '已暂停',
+      pause: '暂停',
+      resume: '恢复',
       builtin: '内置',
     },
     digests: {

@@ -68,6 +68,16 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     expect(stored.find((s) => s.url === feed)?.topics).toEqual(['ai', 'investing']);
     const chat = await h.app.console.run('@mod /source list');
     expect(chat?.output).toContain(feed);
+    // Pause, then resume, from the source's row: the same commands as in chat.
+    const row = () => page.locator(`tr:has(a[href="${feed}"])`);
+    await row().getByRole('button', { name: 'Pause' }).click();
+    await page.waitForSelector('.reply.tone-success');
+    expect(await row().locator('.badge.warn').textContent()).toBe('paused');
+    expect((await h.app.services.content.sources.list(h.ids.demo)).find((s) => s.url === feed)?.enabled).toBe(false);
+    await row().getByRole('button', { name: 'Resume' }).click();
+    await page.waitForSelector('.reply.tone-success');
+    await row().locator('.badge.ok').waitFor();
+    expect((await h.app.services.content.sources.list(h.ids.demo)).find((s) => s.url === feed)?.enabled).toBe(true);
     // The link was spent: opening it again signs nobody in.
     await page.context().close();
   });
