@@ -9,6 +9,7 @@ import type {
 } from '../../core/domain/types.ts';
 import type { PersonalDataSource, PersonalScope } from '../../core/ports/personal-data.ts';
 import type {
+  CourseEdit,
   CourseStore,
   DeliveryClaim,
   DeliveryStore,
@@ -70,6 +71,10 @@ export class PrismaCourseStore implements CourseStore {
 
   count(communityId: string): Promise<number> {
     return this.db.course.count({ where: { communityId } });
+  }
+
+  async update(id: string, patch: CourseEdit): Promise<Course> {
+    return toCourse(await this.db.course.update({ where: { id }, data: patch }));
   }
 }
 

@@ -81,7 +81,11 @@ export interface CourseStore {
   get(id: string): Promise<Course | null>;
   list(communityId: string, filter?: { tag?: string; limit?: number; offset?: number }): Promise<Course[]>;
   count(communityId: string): Promise<number>;
+  /** A creator's correction of what the catalogue says; the currency and payment model stay what was sold. */
+  update(id: string, patch: CourseEdit): Promise<Course>;
 }
+
+export type CourseEdit = Partial<Pick<Course, 'title' | 'description' | 'tags' | 'language' | 'priceMinor'>>;
 
 export interface EventQuery {
   communityId: string;
