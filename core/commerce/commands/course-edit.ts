@@ -40,7 +40,7 @@ export const courseEditCommand = defineCommerceCommand({
       maxLength: 1000,
     }),
   },
-  async handler({ input, member, community, services, t, locale }) {
+  async handler({ input, member, community, services, t, locale, clock }) {
     const { commerce, courses } = services;
     const course = await commerce.findCourse(community.id, input.course);
     commerce.assertManages(member, course);
@@ -58,13 +58,17 @@ export const courseEditCommand = defineCommerceCommand({
     }
     const title = input.title?.trim() || course.title;
     const description = input.description ?? course.description;
-    const edited = await courses.update(course.id, {
-      title,
-      description,
-      ...(input.tags !== undefined ? { tags: parseCourseTags(input.tags) } : {}),
-      ...(priceMinor !== undefined ? { priceMinor } : {}),
-      language: courseLanguage(title, description),
-    });
+    const edited = await courses.update(
+      course.id,
+      {
+        title,
+        description,
+        ...(input.tags !== undefined ? { tags: parseCourseTags(input.tags) } : {}),
+        ...(priceMinor !== undefined ? { priceMinor } : {}),
+        language: courseLanguage(title, description),
+      },
+      clock.now(),
+    );
     const priceNote =
       priceMinor !== undefined && priceMinor !== course.priceMinor
         ? t('commerce:editedPrice', { price: formatPrice(priceMinor, course.currency, locale) })
