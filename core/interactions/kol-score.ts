@@ -198,7 +198,7 @@ export function computeKolScores(graph: InteractionGraph, options: KolOptions = 
     const v = weight !== 0 ? values(signal) : undefined;
     // A signal every member shares (no reactions in this community, one day of history) says nothing: left out,
     // rather than pulling everyone toward the middle.
-    if (v && v.some((x) => x !== v[0])) signals.push({ weight, ranks: averageRanks(v) });
+    if (v?.some((x) => x !== v[0])) signals.push({ weight, ranks: averageRanks(v) });
   }
   const total = signals.reduce((sum, s) => sum + s.weight, 0) || 1;
   const entries = keep.map((i, k): KolEntry => {
