@@ -257,6 +257,7 @@ export async function run(options: {
       config,
       log: log.child({ ns: `adapter:${name}` }),
       payments: app.services.payments,
+      ...(metrics ? { metrics } : {}),
     });
     if (!started.ok) {
       // One line an operator can act on; the SDK's stack only at LOG_LEVEL=debug.

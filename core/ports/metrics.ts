@@ -9,6 +9,8 @@ export interface Metrics {
   jobRan(m: { job: string; ok: boolean; seconds: number }): void;
   /** A scheduled post (digest, weekly report) reached an outcome: posted, skipped, failed, unconfirmed. */
   scheduledPost(m: { job: string; outcome: string }): void;
+  /** An inbound webhook (Discord interactions, Slack events, Telegram updates) was refused: forged, stale, malformed. */
+  webhookRefused(m: { listener: string; status: number }): void;
 }
 
 /** For tests and scripts that do not count. */
@@ -16,4 +18,5 @@ export const noMetrics: Metrics = {
   commandHandled() {},
   jobRan() {},
   scheduledPost() {},
+  webhookRefused() {},
 };
