@@ -143,6 +143,11 @@ export const configSchema = z.object({
   TELEGRAM_WEBHOOK_HOST: listenHost('127.0.0.1'),
   TELEGRAM_WEBHOOK_PORT: port(8443),
 
+  // The platforms' call budget shared by every process (docs/adr/0017-shared-rate-limit-budget.md)
+  RATE_BUDGET_DISCORD_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(45),
+  RATE_BUDGET_SLACK_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
+  RATE_BUDGET_TELEGRAM_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(28),
+
   // Operations: /healthz, /readyz and /metrics (docs/operations.md)
   OPS_ENABLED: optionalFlag.transform((v) => v ?? true),
   OPS_HOST: listenHost('127.0.0.1'),

@@ -16,6 +16,7 @@ import { ensureDemoCommunity } from './demo.ts';
 import { startPaymentListeners } from './payments.ts';
 import { type PlatformModule, startPlatform } from './platforms/start.ts';
 import type { RunningPlatform } from './platforms/types.ts';
+import { createRateBudget } from './rate-budget.ts';
 
 type PanelModule = typeof import('./panel.ts');
 type RunningPanel = Awaited<ReturnType<PanelModule['startPanel']>>;
@@ -250,6 +251,7 @@ export async function run(options: {
   const web = await panel;
   if (web) log.info({ url: web.url }, 'web panel listening');
 
+  const rateBudget = createRateBudget(config, app.database, systemClock, log);
   for (const name of platforms) {
     if (stopping) return;
     const started = await startPlatform(name, await PLATFORM_MODULES[name](), {
@@ -258,6 +260,7 @@ export async function run(options: {
       log: log.child({ ns: `adapter:${name}` }),
       payments: app.services.payments,
       ...(metrics ? { metrics } : {}),
+      rateBudget,
     });
     if (!started.ok) {
       // One line an operator can act on; the SDK's stack only at LOG_LEVEL=debug.

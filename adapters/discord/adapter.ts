@@ -62,7 +62,7 @@ export interface DiscordOptions {
   clock?: Clock;
   /** REST retries on 5xx/timeouts and the per-request timeout (discord.js defaults: 3 and 15 000 ms). */
   rest?: { retries?: number; timeout?: number };
-  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs' | 'budget'>;
   /** How long to wait for guilds listed as unavailable in READY (discord.js default 15 000 ms). */
   waitGuildTimeout?: number;
   /** Discord premium apps (DISCORD_PREMIUM): entitlements of SKUs linked to courses become their access. */

@@ -52,7 +52,7 @@ export interface SlackOptions {
   clock?: Clock;
   /** Web API retries on network errors and 5xx (the SDK's default policy when unset). */
   retries?: number;
-  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs' | 'budget'>;
 }
 
 export interface SlackAdapter {

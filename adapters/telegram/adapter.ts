@@ -49,7 +49,7 @@ export interface TelegramOptions {
   /** Show "typing…" when a command has not answered after this long (default 2 000 ms). */
   ackAfterMs?: number;
   clock?: Clock;
-  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs' | 'budget'>;
   /** Sell XTR-priced courses as Telegram Stars invoices (TELEGRAM_STARS). */
   stars?: { payments: PaymentService };
 }

@@ -14,7 +14,14 @@ export function startVariables(config: Config): StartVariables {
 }
 
 /** `npm run bot:discord`: the Gateway with DISCORD_TOKEN, plus the HTTP interactions endpoint with DISCORD_PUBLIC_KEY. */
-export async function start({ core, config, log, payments, metrics }: PlatformDeps): Promise<RunningPlatform> {
+export async function start({
+  core,
+  config,
+  log,
+  payments,
+  metrics,
+  rateBudget,
+}: PlatformDeps): Promise<RunningPlatform> {
   if (!config.DISCORD_APPLICATION_ID)
     throw new Error('Configuration error: DISCORD_APPLICATION_ID — required for Discord');
   return startDiscord(
@@ -32,6 +39,7 @@ export async function start({ core, config, log, payments, metrics }: PlatformDe
       memberEvents: config.DISCORD_MEMBERS_INTENT,
       messageContent: config.DISCORD_MESSAGE_CONTENT_INTENT,
       ...refusalCounter(metrics),
+      ...(rateBudget ? { rateLimit: { budget: rateBudget } } : {}),
       ...(config.DISCORD_PREMIUM && payments ? { premium: { payments } } : {}),
     },
     log,

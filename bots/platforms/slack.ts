@@ -14,7 +14,7 @@ export function startVariables(config: Config): StartVariables {
 }
 
 /** `npm run bot:slack`: Socket Mode with SLACK_APP_TOKEN, otherwise the signed HTTP endpoint on SLACK_PORT. */
-export async function start({ core, config, log, metrics }: PlatformDeps): Promise<RunningPlatform> {
+export async function start({ core, config, log, metrics, rateBudget }: PlatformDeps): Promise<RunningPlatform> {
   if (!config.SLACK_BOT_TOKEN) throw new Error('Configuration error: SLACK_BOT_TOKEN — required for Slack');
   return startSlack(
     core,
@@ -27,6 +27,7 @@ export async function start({ core, config, log, metrics }: PlatformDeps): Promi
       host: config.SLACK_HOST,
       moderatorGroupId: config.SLACK_MODERATOR_GROUP_ID,
       ...refusalCounter(metrics),
+      ...(rateBudget ? { rateLimit: { budget: rateBudget } } : {}),
     },
     log,
   );

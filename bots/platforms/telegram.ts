@@ -14,7 +14,14 @@ export function startVariables(config: Config): StartVariables {
 }
 
 /** `npm run bot:telegram`: long polling, or a webhook when TELEGRAM_WEBHOOK_DOMAIN and TELEGRAM_WEBHOOK_SECRET are set. */
-export async function start({ core, config, log, payments, metrics }: PlatformDeps): Promise<RunningPlatform> {
+export async function start({
+  core,
+  config,
+  log,
+  payments,
+  metrics,
+  rateBudget,
+}: PlatformDeps): Promise<RunningPlatform> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('Configuration error: TELEGRAM_BOT_TOKEN — required for Telegram');
   const webhook =
     config.TELEGRAM_WEBHOOK_DOMAIN && config.TELEGRAM_WEBHOOK_SECRET
@@ -31,6 +38,7 @@ export async function start({ core, config, log, payments, metrics }: PlatformDe
     {
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
+      ...(rateBudget ? { rateLimit: { budget: rateBudget } } : {}),
       ...(webhook ? { webhook } : {}),
       ...(config.TELEGRAM_STARS && payments ? { stars: { payments } } : {}),
     },

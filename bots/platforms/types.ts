@@ -4,6 +4,7 @@ import type { AccessGranter } from '../../core/ports/access.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
 import type { Metrics } from '../../core/ports/metrics.ts';
+import type { RateBudget } from '../../core/ports/rate-budget.ts';
 import type { Config } from '../config.ts';
 
 /** What bots/main.ts hands each platform's start function. */
@@ -15,6 +16,8 @@ export interface PlatformDeps {
   payments?: PaymentService;
   /** The ops port's metrics: refused webhooks are counted there. */
   metrics?: Metrics;
+  /** The platforms' call budget shared by every process; none: calls are limited only by the platforms' 429s. */
+  rateBudget?: RateBudget;
 }
 
 /** Counts a refused webhook request on the metrics, when there are metrics. */
