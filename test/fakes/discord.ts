@@ -50,6 +50,8 @@ export interface FakeDiscord {
   waitForRestCount(pred: (call: DiscordRestCall) => boolean, count: number, what: string): Promise<DiscordRestCall[]>;
   /** Signs and POSTs an interaction to an HTTP interactions endpoint; `forge` signs with a different key. */
   postInteraction(url: string, body: unknown, forge?: boolean): Promise<Response>;
+  /** The signature headers Discord would send with this raw body (for load generators that post themselves). */
+  signInteraction(raw: string): { 'x-signature-ed25519': string; 'x-signature-timestamp': string };
   close(): Promise<void>;
 }
 
@@ -315,6 +317,11 @@ export async function startFakeDiscord(
           'x-signature-timestamp': timestamp,
         },
       });
+    },
+    signInteraction(raw) {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = crypto.sign(null, Buffer.from(timestamp + raw), privateKey).toString('hex');
+      return { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp };
     },
     async close() {
       for (const ws of sockets) ws.terminate();
