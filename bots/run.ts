@@ -17,6 +17,7 @@ import { startPaymentListeners } from './payments.ts';
 import { type PlatformModule, startPlatform } from './platforms/start.ts';
 import type { RunningPlatform } from './platforms/types.ts';
 import { startPostOnlyPlatforms } from './post-only.ts';
+import { createRateBudget } from './rate-budget.ts';
 import { dutiesOf, type Role } from './roles.ts';
 
 type PanelModule = typeof import('./panel.ts');
@@ -273,6 +274,7 @@ export async function run(options: {
     return;
   }
 
+  const rateBudget = createRateBudget(config, app.database, systemClock, log);
   for (const name of platforms) {
     if (stopping) return;
     const started = await startPlatform(name, await PLATFORM_MODULES[name](), {
@@ -280,6 +282,8 @@ export async function run(options: {
       config,
       log: log.child({ ns: `adapter:${name}` }),
       payments: app.services.payments,
+      ...(metrics ? { metrics } : {}),
+      rateBudget,
     });
     if (!started.ok) {
       // One line an operator can act on; the SDK's stack only at LOG_LEVEL=debug.

@@ -18,8 +18,8 @@ export interface Metrics {
   modelInference?(m: { task: string; seconds: number }): void;
   /** A ledger transfer was written (`tip`, `award`, `purchase`, …). */
   ledgerTransfer?(m: { kind: string }): void;
-  /** A webhook request was refused before reaching the app (`stripe`/`bad-signature`, `telegram`/`bad-secret`). */
-  webhookRefused?(m: { endpoint: string; reason: string }): void;
+  /** An inbound webhook (Discord interactions, Slack events, Telegram updates) was refused: forged, stale, malformed. */
+  webhookRefused(m: { listener: string; status: number }): void;
 }
 
 /** For tests and scripts that do not count. */
@@ -27,4 +27,5 @@ export const noMetrics: Metrics = {
   commandHandled() {},
   jobRan() {},
   scheduledPost() {},
+  webhookRefused() {},
 };
