@@ -4,6 +4,8 @@ import type {
   AuditEntry,
   FlagDetails,
   FlagKind,
+  FlagOutcome,
+  FlagResolution,
   LedgerFlag,
   LedgerIntegrityCounts,
   LedgerStore,
@@ -13,7 +15,7 @@ import type {
   TransferRequest,
 } from '../../core/interactions/ledger-store.ts';
 import type { Db } from './database.ts';
-import { Prisma } from './generated/sqlite/client.ts';
+import { type LedgerFlag as LedgerFlagRow, Prisma } from './generated/sqlite/client.ts';
 import { MINT_KEY, memberKey, toTransfer } from './ledger-rows.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
 
@@ -86,22 +88,28 @@ export abstract class PrismaLedgerReads implements LedgerStore {
     }
   }
 
-  async flags(communityId: string, limit: number, offset = 0): Promise<LedgerFlag[]> {
+  async flags(communityId: string, limit: number, offset = 0, filter: { open?: boolean } = {}): Promise<LedgerFlag[]> {
     const rows = await this.db.ledgerFlag.findMany({
-      where: { communityId },
+      where: { communityId, ...(filter.open ? { resolvedAt: null } : {}) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
       skip: offset,
     });
-    return rows.map((r) => ({
-      id: r.id,
-      communityId: r.communityId,
-      kind: r.kind as FlagKind,
-      memberIds: r.memberIds.split(',').filter(Boolean),
-      transferId: r.transferId,
-      createdAt: r.createdAt,
-      details: parseFlagDetails(r.details),
-    }));
+    return rows.map(toFlag);
+  }
+
+  async resolveFlag(
+    communityId: string,
+    id: string,
+    resolution: FlagResolution,
+  ): Promise<{ flag: LedgerFlag; changed: boolean } | null> {
+    // Only an open flag takes a verdict: two moderators at once, or a button pressed twice, leave the first one.
+    const { count } = await this.db.ledgerFlag.updateMany({
+      where: { id, communityId, resolvedAt: null },
+      data: { resolution: resolution.outcome, resolvedById: resolution.byMemberId, resolvedAt: resolution.at },
+    });
+    const row = await this.db.ledgerFlag.findFirst({ where: { id, communityId } });
+    return row ? { flag: toFlag(row), changed: count === 1 } : null;
   }
 
   async audit(communityId: string, limit: number): Promise<AuditEntry[]> {
@@ -213,4 +221,20 @@ function parseFlagDetails(raw: string | null): FlagDetails | null {
   } catch {
     return null;
   }
+}
+
+function toFlag(r: LedgerFlagRow): LedgerFlag {
+  return {
+    id: r.id,
+    communityId: r.communityId,
+    kind: r.kind as FlagKind,
+    memberIds: r.memberIds.split(',').filter(Boolean),
+    transferId: r.transferId,
+    createdAt: r.createdAt,
+    details: parseFlagDetails(r.details),
+    resolution:
+      r.resolution && r.resolvedById && r.resolvedAt
+        ? { outcome: r.resolution as FlagOutcome, byMemberId: r.resolvedById, at: r.resolvedAt }
+        : null,
+  };
 }

@@ -3,6 +3,7 @@ import { balanceCommand } from './commands/balance.ts';
 import { leaderboardCommand } from './commands/leaderboard.ts';
 import { pointsGrantCommand, pointsPolicyCommand, pointsRevokeCommand } from './commands/points.ts';
 import { pointsAlertsCommand } from './commands/points-alerts.ts';
+import { pointsFlagCommand, pointsFlagsCommand } from './commands/points-flags.ts';
 import type { InteractionHandles } from './commands/shared.ts';
 import { statsCommand } from './commands/stats.ts';
 import { statsWeeklyCommand } from './commands/stats-weekly.ts';
@@ -71,6 +72,8 @@ export const interactionsFeature = defineFeature({
     pointsGrantCommand,
     pointsRevokeCommand,
     pointsPolicyCommand,
+    pointsFlagsCommand,
+    pointsFlagCommand,
     pointsAlertsCommand,
     statsCommand,
     statsWeeklyCommand,

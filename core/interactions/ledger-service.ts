@@ -13,6 +13,7 @@ import {
 } from './ledger-policy.ts';
 import {
   type AuditEntry,
+  type FlagOutcome,
   type LedgerFlag,
   type LedgerStore,
   RING_LOOKUP_LIMIT,
@@ -337,8 +338,21 @@ export class LedgerService {
     return this.#store.history(community.id, member.id, Math.min(Math.max(1, limit), 51), Math.max(0, offset));
   }
 
-  flags(community: Community, limit = 10, offset = 0): Promise<LedgerFlag[]> {
-    return this.#store.flags(community.id, limit, Math.max(0, offset));
+  flags(community: Community, limit = 10, offset = 0, filter: { open?: boolean } = {}): Promise<LedgerFlag[]> {
+    return this.#store.flags(community.id, limit, Math.max(0, offset), filter);
+  }
+
+  /** A moderator's verdict on a flag (the first one stands); FLAG_NOT_FOUND for an id not of this community. */
+  async resolveFlag(
+    community: Community,
+    moderator: Member,
+    id: string,
+    outcome: FlagOutcome,
+    at: Date,
+  ): Promise<{ flag: LedgerFlag; changed: boolean }> {
+    const resolved = await this.#store.resolveFlag(community.id, id.trim(), { outcome, byMemberId: moderator.id, at });
+    if (!resolved) throw new UserError('FLAG_NOT_FOUND', 'interactions:flags.notFound', { id });
+    return resolved;
   }
 
   audit(community: Community, limit = 10): Promise<AuditEntry[]> {

@@ -114,6 +114,16 @@ export interface LedgerFlag {
   transferId: string;
   createdAt: Date;
   details?: FlagDetails | null;
+  /** A moderator's verdict, once given (`/points flag <id> ok|abuse`); open flags have none. */
+  resolution?: FlagResolution | null;
+}
+
+export type FlagOutcome = 'ok' | 'abuse';
+
+export interface FlagResolution {
+  outcome: FlagOutcome;
+  byMemberId: string;
+  at: Date;
 }
 
 export interface TipEdge {
@@ -167,8 +177,17 @@ export interface LedgerStore {
   tipsBetween(communityId: string, from: string, to: string, since: Date): Promise<number>;
   /** Returns false when the same flag (kind + members + local day) was raised already. */
   addFlag(flag: Omit<LedgerFlag, 'id'> & { dedupKey: string }): Promise<boolean>;
-  /** Newest first, after skipping `offset`. */
-  flags(communityId: string, limit: number, offset?: number): Promise<LedgerFlag[]>;
+  /** Newest first, after skipping `offset`; only those without a verdict when `open`. */
+  flags(communityId: string, limit: number, offset?: number, filter?: { open?: boolean }): Promise<LedgerFlag[]>;
+  /**
+   * Records a moderator's verdict on a flag, once: a flag already resolved keeps its first verdict and comes back
+   * with `changed: false`. Null when the community has no such flag.
+   */
+  resolveFlag(
+    communityId: string,
+    id: string,
+    resolution: FlagResolution,
+  ): Promise<{ flag: LedgerFlag; changed: boolean } | null>;
   audit(communityId: string, limit: number): Promise<AuditEntry[]>;
   /**
    * Consistency check: the sum of all postings (must be 0), the number of transfers, and how many member accounts'

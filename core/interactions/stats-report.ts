@@ -25,7 +25,7 @@ export async function buildStatsReport(deps: {
 }): Promise<RichReply> {
   const { kol, community, now, periodDays, t } = deps;
   const stats = await kol.stats(community, now, periodDays);
-  const flags = deps.ledger ? await deps.ledger.flags(community, 5) : [];
+  const flags = deps.ledger ? await deps.ledger.flags(community, 5, 0, { open: true }) : [];
   // Every group the count names is listed (up to MAX_GROUPS_LISTED, then "and N more"): "4 groups" shows four.
   const listed = stats.groups.slice(0, MAX_GROUPS_LISTED);
   const ids = new Set<string>([

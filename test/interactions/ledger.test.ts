@@ -241,6 +241,26 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
           minTips: 3,
           windowDays: 14,
         });
+        // A moderator's verdict takes the flag out of the open list, once: a second verdict leaves the first.
+        const mod = f.members.ann!;
+        const first = await f.ledger.resolveFlag(f.community, mod, flags[0]!.id, 'abuse', at('2026-11-21T00:00:00Z'));
+        expect(first.changed).toBe(true);
+        expect(first.flag.resolution).toEqual({ outcome: 'abuse', byMemberId: mod.id, at: at('2026-11-21T00:00:00Z') });
+        const again = await f.ledger.resolveFlag(
+          f.community,
+          f.members.bob!,
+          flags[0]!.id,
+          'ok',
+          at('2026-11-22T00:00:00Z'),
+        );
+        expect(again).toMatchObject({ changed: false, flag: { resolution: { outcome: 'abuse', byMemberId: mod.id } } });
+        expect(await f.ledger.flags(f.community, 10, 0, { open: true })).toEqual([]);
+        expect(await f.ledger.flags(f.community)).toHaveLength(1);
+        await expect(
+          f.ledger.resolveFlag(f.community, mod, 'nosuch', 'ok', at('2026-11-22T00:00:00Z')),
+        ).rejects.toMatchObject({
+          code: 'FLAG_NOT_FOUND',
+        });
 
         const young = new Date(NOW.getTime() - 86_400_000);
         await db.prisma.member.updateMany({ where: { id: { in: [f.members.dan!.id] } }, data: { joinedAt: young } });

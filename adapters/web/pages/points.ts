@@ -2,7 +2,7 @@ import { formatSlot } from '../../../core/content/digest/render.ts';
 import { hasPermission } from '../../../core/domain/types.ts';
 import { commandForm } from '../forms.ts';
 import { type Html, html } from '../html.ts';
-import { table } from '../layout.ts';
+import { actionForm, table } from '../layout.ts';
 import type { PageContext, PanelPage } from '../page.ts';
 
 /** Points: the ledger policy (admins change it), tip-ring flags, grants and revokes, and their audit trail. */
@@ -24,7 +24,8 @@ export const pointsPage: PanelPage = {
     const name = (id: string) => names.get(id) ?? id;
     const flagRows = flags.map(
       (f) =>
-        html`<tr><td>${formatSlot(f.createdAt, community.timezone)}</td><td><span class="badge warn">${f.kind}</span></td><td>${f.memberIds.map(name).join(' ⇄ ')}</td><td><code>${f.transferId}</code></td></tr>`,
+        html`<tr><td>${formatSlot(f.createdAt, community.timezone)}</td><td><span class="badge warn">${f.kind}</span> ${f.resolution ? html`<span class="badge ${f.resolution.outcome === 'abuse' ? 'bad' : 'ok'}">${t(`interactions:flags.resolved.${f.resolution.outcome}`, { by: name(f.resolution.byMemberId) })}</span>` : ''}</td><td>${f.memberIds.map(name).join(' ⇄ ')}</td><td><code>${f.id}</code></td>
+<td>${f.resolution ? '' : html`${actionForm({ ...common, line: `/points flag ${f.id} ok`, label: t('panel:points.flagOk') })} ${actionForm({ ...common, line: `/points flag ${f.id} abuse`, label: t('panel:points.flagAbuse'), style: 'danger' })}`}</td></tr>`,
     );
     const auditRows = audit.map(
       (a) =>
@@ -79,7 +80,7 @@ ${adjust('points grant', t('panel:points.grant'))}
 ${adjust('points revoke', t('panel:points.revoke'))}
 </div>
 <h2>${t('panel:points.flags')}</h2>
-${flagRows.length ? table(t, [t('panel:common.when'), t('panel:common.status'), t('panel:common.who'), t('panel:common.id')], flagRows) : html`<p class="empty">${t('panel:points.flagsEmpty')}</p>`}
+${flagRows.length ? table(t, [t('panel:common.when'), t('panel:common.status'), t('panel:common.who'), t('panel:common.id'), t('panel:common.actions')], flagRows) : html`<p class="empty">${t('panel:points.flagsEmpty')}</p>`}
 <h2>${t('panel:points.ledgerAudit')}</h2>
 ${table(t, [t('panel:common.when'), t('panel:common.who'), t('panel:points.amount'), t('panel:points.reason')], auditRows)}`;
   },

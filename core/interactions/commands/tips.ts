@@ -35,10 +35,11 @@ export const tipsCommand = defineInteractionsCommand({
       const page = pageFromRows(await ledger.flags(community, request.fetch, request.offset), request);
       if (isPastEnd(page)) return { text: t('common:paging.pastEnd', { page: page.page }), ephemeral: true };
       const names = new Map(
-        (await services.members.getMany([...new Set(page.items.flatMap((f) => f.memberIds))])).map((m) => [
-          m.id,
-          m.displayName,
-        ]),
+        (
+          await services.members.getMany([
+            ...new Set(page.items.flatMap((f) => [...f.memberIds, ...(f.resolution ? [f.resolution.byMemberId] : [])])),
+          ])
+        ).map((m) => [m.id, m.displayName]),
       );
       const name = (id: string) => names.get(id) ?? id;
       return {
@@ -46,7 +47,10 @@ export const tipsCommand = defineInteractionsCommand({
         text: page.items.length === 0 ? t('interactions:stats.none') : undefined,
         items: page.items.map((f) => {
           const { title, why } = flagText(f, name, t);
-          return { title, description: why, meta: formatLocalTime(f.createdAt, locale, zone) };
+          const verdict = f.resolution
+            ? t(`interactions:flags.resolved.${f.resolution.outcome}`, { by: name(f.resolution.byMemberId) })
+            : t('interactions:flags.open');
+          return { title, description: why, meta: `${formatLocalTime(f.createdAt, locale, zone)} · ${verdict}` };
         }),
         buttons: pageButtons(page, '/tips flags', t),
         ...(pageFooter(page, t) ? { footer: pageFooter(page, t) as string } : {}),
