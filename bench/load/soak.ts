@@ -80,6 +80,8 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
 
   const killAt = started + durationMs * 0.3;
   let killedInFlight = 0;
+  let restartFailure: string | null = null;
+  let restartSeconds = Number.NaN;
   const chaos = (async () => {
     await new Promise((resolve) => setTimeout(resolve, killAt - Date.now()));
     killedInFlight = [...tracked.values()].filter((t) => !t.acknowledged).length;
@@ -89,12 +91,18 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     );
     await victim.kill('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const restartedAt = Date.now();
     const restarted = await startAppProcess({
       databaseUrl: db.url,
       platforms: platforms.endpoints(),
       role: victim.role as 'worker' | 'all',
       ports: victim.ports,
+    }).catch((error: unknown) => {
+      restartFailure = error instanceof Error ? error.message.slice(0, 300) : String(error);
+      return null;
     });
+    if (!restarted) return;
+    restartSeconds = (Date.now() - restartedAt) / 1000;
     if (victimIndex >= 0) fleet.gateways[victimIndex] = restarted;
     else fleet.workers[0] = restarted;
     victim = restarted;
@@ -146,10 +154,21 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     await Promise.all([...Array.from({ length: CONCURRENCY }, () => member()), chaos]);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     sampleMemory();
+  } catch (error) {
+    await Promise.all([...live].map((p) => p.kill('SIGKILL')));
+    await fleet.stop();
+    await platforms.close();
+    await db.drop();
+    throw error;
   } finally {
     clearInterval(sampler);
     clearInterval(compactor);
   }
+  console.log(
+    restartFailure
+      ? `soak: the restart failed: ${restartFailure}`
+      : `soak: the killed process was listening again ${restartSeconds.toFixed(0)} s after its restart began`,
+  );
   let lost = 0;
   let duplicated = 0;
   let acknowledged = 0;
