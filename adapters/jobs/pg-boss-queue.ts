@@ -51,6 +51,8 @@ export class PgBossJobQueue implements JobQueue {
   readonly #ticker: InProcessScheduler;
   /** Queues made ready (created, and worked in a worker), by queue name; the job kind each carries. */
   readonly #queues = new Map<string, { kind: string; ready: Promise<void> }>();
+  /** Queue creation runs one at a time: pg-boss makes a table partition per queue, and two at once can deadlock. */
+  #creating: Promise<unknown> = Promise.resolve();
   #started = false;
   #stopped = false;
 
@@ -166,10 +168,14 @@ export class PgBossJobQueue implements JobQueue {
       retentionMinutes: 24 * 60,
       deadLetter: DEAD_LETTERS,
     };
-    const ready = (async () => {
+    const created = this.#creating.then(async () => {
       await this.#boss.createQueue(queue, settings);
       // A queue made by an earlier release keeps its settings unless told the current ones.
       await this.#boss.updateQueue(queue, settings);
+    });
+    this.#creating = created.catch(() => undefined);
+    const ready = (async () => {
+      await created;
       if (!this.#options.takesJobs) return;
       await this.#boss.work<SlotData>(
         queue,
