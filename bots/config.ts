@@ -85,6 +85,15 @@ export const configSchema = z.object({
       }
       return target;
     }),
+  /** What this process does; `--role` overrides it (bots/roles.ts). Roles other than all need PostgreSQL. */
+  ROLE: z.enum(['all', 'gateway', 'worker', 'web']).default('all'),
+  // The job queue on PostgreSQL (pg-boss, docs/adr/0016): how often a job is retried, and when an unfinished run
+  // counts as lost (its process died) and is handed to another worker.
+  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(3),
+  JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How often a worker looks for jobs (and how soon a lost run is noticed). */
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DEMO_SEED: z.coerce.number().int().default(42),
   DEMO_FEED_PORT: z.coerce.number().int().min(0).max(65535).default(4870),
@@ -108,6 +117,8 @@ export const configSchema = z.object({
   FEED_ALLOW_PRIVATE_NETWORKS: optionalFlag,
   FEED_INSTANT_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(5),
   FEED_HOST_FETCHES_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(10),
+  /** How often the poll job looks for due sources (and due digest slots). */
+  FEED_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
   // Discord
   DISCORD_TOKEN: shaped(/^[\w.-]+$/, 'expected the bot token alone, without "Bot " or quotes'),
