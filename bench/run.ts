@@ -38,8 +38,13 @@ if (suiteArg >= 0) {
   process.exit(0);
 }
 
-const filter = process.argv[2];
-const suiteArgs = process.argv.slice(3);
+// `npm run bench -- [filter] [suite options…] [--json]`: with --json the figures are also printed as one JSON
+// document at the end; options after the filter go to the suites (`npm run bench -- load --soak 10m`).
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const filter = args.find((a) => !a.startsWith('--'));
+const suiteArgs = args.slice(filter ? args.indexOf(filter) + 1 : 0).filter((a) => a !== '--json');
+const collected: (BenchFigure & { suite: string })[] = [];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !filter || f.includes(filter))
@@ -47,7 +52,8 @@ const files = readdirSync(here)
 let count = 0;
 let failed = 0;
 for (const file of files) {
-  console.log(`\n## ${file.replace('.bench.ts', '')}`);
+  const suite = file.replace('.bench.ts', '');
+  console.log(`\n## ${suite}`);
   const child = spawnSync(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--suite', path.join(here, file), ...suiteArgs],
@@ -55,7 +61,9 @@ for (const file of files) {
   );
   for (const line of child.stdout.split('\n')) {
     if (line.startsWith(FIGURE)) {
-      print(JSON.parse(line.slice(FIGURE.length)) as BenchFigure);
+      const figure = JSON.parse(line.slice(FIGURE.length)) as BenchFigure;
+      print(figure);
+      collected.push({ suite, ...figure });
       count++;
     } else if (line.trim()) console.log(`  ${line}`);
   }
@@ -64,5 +72,6 @@ for (const file of files) {
     console.log(`  (suite exited with ${child.status ?? child.signal})`);
   }
 }
+if (json) console.log(JSON.stringify({ figures: collected }, null, 2));
 console.log(`\n${count} figures from ${files.length} suites${failed ? `, ${failed} failed` : ''}`);
 process.exit(failed ? 1 : 0);

@@ -10,11 +10,6 @@ export interface Metrics {
   jobRan(m: { job: string; ok: boolean; seconds: number }): void;
   /** A scheduled post (digest, weekly report) reached an outcome: posted, skipped, failed, unconfirmed. */
   scheduledPost(m: { job: string; outcome: string }): void;
-  /**
-   * An inbound webhook was refused unprocessed (forged, stale, malformed): `listener` names the endpoint
-   * (`discord-interactions`, `slack-events`, `telegram-webhook`, `stripe-webhook`, …), `status` the HTTP answer.
-   */
-  webhookRefused(m: { listener: string; status: number }): void;
   /** A job failed its last retry and went to the dead letters. */
   jobDeadLettered?(m: { job: string }): void;
   /** A feed fetch failed; `reason` is the error code (FEED_TIMEOUT, FEED_HTTP_STATUS, …). */
@@ -23,6 +18,8 @@ export interface Metrics {
   modelInference?(m: { task: string; seconds: number }): void;
   /** A ledger transfer was written (`tip`, `award`, `purchase`, …). */
   ledgerTransfer?(m: { kind: string }): void;
+  /** An inbound webhook (Discord interactions, Slack events, Telegram updates) was refused: forged, stale, malformed. */
+  webhookRefused(m: { listener: string; status: number }): void;
 }
 
 /** For tests and scripts that do not count. */
