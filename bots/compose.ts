@@ -113,6 +113,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
         feeds: {
           instantPerMinute: config.FEED_INSTANT_PER_MINUTE,
           hostFetchesPerMinute: config.FEED_HOST_FETCHES_PER_MINUTE,
+          pollEveryMs: config.FEED_POLL_SECONDS * 1000,
         },
         commerce: {
           promoWeeklyQuota: config.COMMERCE_PROMO_WEEKLY_QUOTA,

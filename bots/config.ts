@@ -117,6 +117,8 @@ export const configSchema = z.object({
   FEED_ALLOW_PRIVATE_NETWORKS: optionalFlag,
   FEED_INSTANT_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(5),
   FEED_HOST_FETCHES_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(10),
+  /** How often the poll job looks for due sources (and due digest slots). */
+  FEED_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
   // Discord
   DISCORD_TOKEN: shaped(/^[\w.-]+$/, 'expected the bot token alone, without "Bot " or quotes'),

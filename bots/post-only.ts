@@ -3,6 +3,7 @@ import type { PostOnlyPlatform } from '../adapters/shared/post-only.ts';
 import { slackPostOnly } from '../adapters/slack/post-only.ts';
 import { telegramPostOnly } from '../adapters/telegram/post-only.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { RateBudget } from '../core/ports/rate-budget.ts';
 import type { Config } from './config.ts';
 
 /**
@@ -10,18 +11,32 @@ import type { Config } from './config.ts';
  * a connection of its own. A platform whose client cannot be made (Slack's auth.test refused) is logged and left out:
  * its posts then fail with PLATFORM_NOT_RUNNING and the scheduled-post runner retries them.
  */
-export async function startPostOnlyPlatforms(config: Config, log: Logger): Promise<PostOnlyPlatform[]> {
+export async function startPostOnlyPlatforms(
+  config: Config,
+  log: Logger,
+  budget?: RateBudget,
+): Promise<PostOnlyPlatform[]> {
   const platforms: PostOnlyPlatform[] = [];
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID)
     platforms.push(
       discordPostOnly(
-        { token: config.DISCORD_TOKEN, applicationId: config.DISCORD_APPLICATION_ID, apiUrl: config.DISCORD_API_URL },
+        {
+          token: config.DISCORD_TOKEN,
+          applicationId: config.DISCORD_APPLICATION_ID,
+          apiUrl: config.DISCORD_API_URL,
+          ...(budget ? { budget } : {}),
+        },
         log,
       ),
     );
   if (config.SLACK_BOT_TOKEN) {
     try {
-      platforms.push(await slackPostOnly({ botToken: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }, log));
+      platforms.push(
+        await slackPostOnly(
+          { botToken: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, ...(budget ? { budget } : {}) },
+          log,
+        ),
+      );
     } catch (error) {
       log.error(
         { err: error, platform: 'slack' },
@@ -30,6 +45,11 @@ export async function startPostOnlyPlatforms(config: Config, log: Logger): Promi
     }
   }
   if (config.TELEGRAM_BOT_TOKEN)
-    platforms.push(telegramPostOnly({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }, log));
+    platforms.push(
+      telegramPostOnly(
+        { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(budget ? { budget } : {}) },
+        log,
+      ),
+    );
   return platforms;
 }

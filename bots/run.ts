@@ -262,9 +262,11 @@ export async function run(options: {
     if (web) log.info({ url: web.url }, 'web panel listening');
   }
 
+  // One call budget for the install (ADR 0017): gateways, workers and web processes all take from it.
+  const rateBudget = createRateBudget(config, app.database, systemClock, log);
   if (!duties.platforms) {
     // Workers and web processes post through REST clients alone; the gateways keep the platform connections.
-    postOnly.push(...(await startPostOnlyPlatforms(config, log)));
+    postOnly.push(...(await startPostOnlyPlatforms(config, log, rateBudget)));
     for (const platform of postOnly) {
       app.messenger.register(platform.name, platform.messenger);
       if (platform.access) app.access.register(platform.name, platform.access);
@@ -274,7 +276,6 @@ export async function run(options: {
     return;
   }
 
-  const rateBudget = createRateBudget(config, app.database, systemClock, log);
   for (const name of platforms) {
     if (stopping) return;
     const started = await startPlatform(name, await PLATFORM_MODULES[name](), {

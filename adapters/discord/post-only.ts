@@ -1,5 +1,6 @@
 import { REST } from 'discord.js';
 import type { Logger } from '../../core/ports/logger.ts';
+import type { RateBudget } from '../../core/ports/rate-budget.ts';
 import type { PostOnlyPlatform } from '../shared/post-only.ts';
 import { DiscordAccess } from './access.ts';
 import { DiscordMessenger } from './messenger.ts';
@@ -11,11 +12,11 @@ import { discordRateLimitPolicy } from './send.ts';
  * connection and no interactions endpoint. Digests, notices and course roles go out; nothing comes in.
  */
 export function discordPostOnly(
-  options: { token: string; applicationId: string; apiUrl?: string },
+  options: { token: string; applicationId: string; apiUrl?: string; budget?: RateBudget },
   baseLog: Logger,
 ): PostOnlyPlatform {
   const log = baseLog.child({ ns: 'adapter:discord', mode: 'post-only' });
-  const policy = discordRateLimitPolicy(log);
+  const policy = discordRateLimitPolicy(log, options.budget ? { budget: options.budget } : {});
   const rest = new REST({
     ...(options.apiUrl ? { api: options.apiUrl } : {}),
     rejectOnRateLimit: () => true,

@@ -34,6 +34,21 @@ interface SlotData {
 const DEAD_LETTERS = 'cohort-dead-letters';
 
 /**
+ * Runs `work` again when PostgreSQL ended it as a deadlock (40P01): processes starting together create the same
+ * queues (a table partition each), and the server resolves their collision by failing one of them.
+ */
+async function retryOnDeadlock(work: () => Promise<void>, tries = 6): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '40P01' || attempt >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 250 * attempt));
+    }
+  }
+}
+
+/**
  * The JobQueue on PostgreSQL, with pg-boss 10 (docs/adr/0016). Every process announces the slots of the jobs it
  * knows (a local timer per job): each slot is sent with an id derived from job and slot, so however many processes
  * announce it, the queue holds it once. Workers take runs from one queue per job kind; a queue's `singleton` policy
@@ -51,6 +66,8 @@ export class PgBossJobQueue implements JobQueue {
   readonly #ticker: InProcessScheduler;
   /** Queues made ready (created, and worked in a worker), by queue name; the job kind each carries. */
   readonly #queues = new Map<string, { kind: string; ready: Promise<void> }>();
+  /** Queue creation runs one at a time: pg-boss makes a table partition per queue, and two at once can deadlock. */
+  #creating: Promise<unknown> = Promise.resolve();
   #started = false;
   #stopped = false;
 
@@ -95,7 +112,9 @@ export class PgBossJobQueue implements JobQueue {
   async start(): Promise<void> {
     if (this.#started || this.#stopped) return;
     await this.#boss.start();
-    await this.#boss.createQueue(DEAD_LETTERS, { name: DEAD_LETTERS, retentionMinutes: 14 * 24 * 60 });
+    await retryOnDeadlock(() =>
+      this.#boss.createQueue(DEAD_LETTERS, { name: DEAD_LETTERS, retentionMinutes: 14 * 24 * 60 }),
+    );
     this.#started = true;
     for (const job of this.#jobs.values()) this.#arm(job);
     await Promise.all([...this.#queues.values()].map((q) => q.ready));
@@ -166,10 +185,16 @@ export class PgBossJobQueue implements JobQueue {
       retentionMinutes: 24 * 60,
       deadLetter: DEAD_LETTERS,
     };
+    const created = this.#creating.then(() =>
+      retryOnDeadlock(async () => {
+        await this.#boss.createQueue(queue, settings);
+        // A queue made by an earlier release keeps its settings unless told the current ones.
+        await this.#boss.updateQueue(queue, settings);
+      }),
+    );
+    this.#creating = created.catch(() => undefined);
     const ready = (async () => {
-      await this.#boss.createQueue(queue, settings);
-      // A queue made by an earlier release keeps its settings unless told the current ones.
-      await this.#boss.updateQueue(queue, settings);
+      await created;
       if (!this.#options.takesJobs) return;
       await this.#boss.work<SlotData>(
         queue,

@@ -18,6 +18,8 @@ export interface WindowedBudgetOptions {
   log: Logger;
   /** Waits until the next window (injected in tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** Draws the jitter added to each wait, in [0, 1) (seeded in tests). Default Math.random. */
+  random?: () => number;
   /** A call still waiting after this long is let through and logged: the platform's own 429 handling takes over. */
   maxWaitMs?: number;
 }
@@ -34,7 +36,7 @@ export class WindowedRateBudget implements RateBudget {
   readonly #o: Required<Omit<WindowedBudgetOptions, 'limits'>> & { limits: Readonly<Record<string, number>> };
 
   constructor(options: WindowedBudgetOptions) {
-    this.#o = { windowMs: 1_000, sleep: realSleep, maxWaitMs: 30_000, ...options };
+    this.#o = { windowMs: 1_000, sleep: realSleep, maxWaitMs: 30_000, random: Math.random, ...options };
   }
 
   async take(platform: string): Promise<void> {
@@ -50,7 +52,7 @@ export class WindowedRateBudget implements RateBudget {
         this.#o.log.warn({ platform, waitedMs: now - started }, 'rate budget still full: calling anyway');
         return;
       }
-      await this.#o.sleep(windowStart + windowMs - now + Math.floor(Math.random() * Math.min(25, windowMs / 10)));
+      await this.#o.sleep(windowStart + windowMs - now + Math.floor(this.#o.random() * Math.min(25, windowMs / 10)));
     }
   }
 }

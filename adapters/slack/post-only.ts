@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from '../../core/ports/logger.ts';
+import type { RateBudget } from '../../core/ports/rate-budget.ts';
 import type { PostOnlyPlatform } from '../shared/post-only.ts';
 import { SlackAccess } from './access.ts';
 import { boltLogger } from './logger.ts';
@@ -11,11 +12,11 @@ import { slackRateLimitPolicy } from './send.ts';
  * events endpoint. One auth.test learns the bot's user id, so a post looked up later is known to be ours.
  */
 export async function slackPostOnly(
-  options: { botToken: string; apiUrl?: string },
+  options: { botToken: string; apiUrl?: string; budget?: RateBudget },
   baseLog: Logger,
 ): Promise<PostOnlyPlatform> {
   const log = baseLog.child({ ns: 'adapter:slack', mode: 'post-only' });
-  const policy = slackRateLimitPolicy(log);
+  const policy = slackRateLimitPolicy(log, options.budget ? { budget: options.budget } : {});
   const client = new webApi.WebClient(options.botToken, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     logger: boltLogger(log),

@@ -191,7 +191,9 @@ export class PrismaDeliveryStore implements DeliveryStore {
       where: { key, finishedAt: null, leaseUntil: { not: null, lt: at } },
       data: { leaseUntil },
     });
-    return count === 1 ? 'retry' : 'duplicate';
+    if (count === 1) return 'retry';
+    const row = await this.db.processedDelivery.findUnique({ where: { key }, select: { finishedAt: true } });
+    return row && row.finishedAt === null ? 'in-progress' : 'duplicate';
   }
 
   async finish(key: string, at: Date): Promise<void> {

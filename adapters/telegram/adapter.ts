@@ -80,12 +80,12 @@ function startFailure(error: unknown, setting: 'token' | 'webhook'): unknown {
   return error;
 }
 
-function isJsonObject(body: Buffer): boolean {
+function parseJsonObject(body: Buffer): object | null {
   try {
     const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -112,6 +112,8 @@ export async function startTelegram(
   // `@username` mentions carry no id: resolve members seen speaking recently.
   const usernames = new TtlCache<string, ReturnType<typeof toPlatformUser>>(30 * 86_400_000, clock, 20_000);
   const inFlight = new Set<Promise<unknown>>();
+  /** Webhook updates to answer 503 instead of 200: their command is held by another run's lease. */
+  const redeliverLater = new Set<number>();
 
   bot.botInfo = await bot.telegram.getMe().catch((error: unknown) => {
     throw startFailure(error, 'token');
@@ -122,7 +124,12 @@ export async function startTelegram(
     return sendMessages(bot.telegram, target, encodeReply(reply), policy);
   }
 
-  async function runCommand(envelope: CommandEnvelope, chatType: string, target: SendTarget): Promise<void> {
+  async function runCommand(
+    envelope: CommandEnvelope,
+    chatType: string,
+    target: SendTarget,
+    updateId?: number,
+  ): Promise<void> {
     envelope.user.platformRole = await roles.roleOf(envelope.space.platformId, chatType, envelope.user.platformUserId);
     // Telegram has no deadline, but a member waiting on a slow command sees "typing…" when the dispatcher acks.
     const outcome = await handleCommandSafely(core, envelope, log, {
@@ -133,6 +140,9 @@ export async function startTelegram(
       },
       ackAfterMs: options.ackAfterMs,
     });
+    // Being answered by another run (or by one whose process died, until its lease ends): in webhook mode Telegram is
+    // asked to deliver it again later, so a crash mid-command does not turn the redelivery into silence.
+    if (outcome.status === 'in-progress' && updateId !== undefined) redeliverLater.add(updateId);
     if (!outcome.reply) return; // a duplicate delivery: already answered
     if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
       return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
@@ -173,10 +183,12 @@ export async function startTelegram(
       await bot.telegram.answerCbQuery(query.id).catch((error: unknown) => log.warn({ err: error }, 'answerCbQuery'));
       const envelope = decodeCallback(update);
       if (envelope && query.message)
-        await runCommand(envelope, query.message.chat.type, {
-          chatId: String(query.message.chat.id),
-          threadId: query.message.message_thread_id,
-        });
+        await runCommand(
+          envelope,
+          query.message.chat.type,
+          { chatId: String(query.message.chat.id), threadId: query.message.message_thread_id },
+          update.update_id,
+        );
       return;
     }
     const message = update.message;
@@ -187,11 +199,12 @@ export async function startTelegram(
     }
     const command = decodeCommand(update, me.username);
     if (command && message) {
-      await runCommand(command, message.chat.type, {
-        chatId: String(message.chat.id),
-        threadId: message.message_thread_id,
-        replyTo: message.message_id,
-      });
+      await runCommand(
+        command,
+        message.chat.type,
+        { chatId: String(message.chat.id), threadId: message.message_thread_id, replyTo: message.message_id },
+        update.update_id,
+      );
       return;
     }
     const chatId = message?.chat.id;
@@ -236,7 +249,9 @@ export async function startTelegram(
   let polling: Promise<void> | undefined;
   if (options.webhook) {
     const hook = options.webhook;
-    const handler = await bot
+    // createWebhook registers the URL and secret with Telegram; the updates are then read here, not by its handler,
+    // so the HTTP answer can say "again later" for a delivery another run still holds.
+    await bot
       .createWebhook({
         domain: hook.domain,
         path: hook.path ?? '/telegram',
@@ -263,11 +278,16 @@ export async function startTelegram(
           timingSafeEqual(Buffer.from(given), secret);
         return ok ? null : { status: 403, reason: 'missing or wrong secret token' };
       },
-      async handle(req, res, body, refuse) {
-        if (!isJsonObject(body)) return refuse({ status: 400, reason: 'body is not a JSON object' });
-        // Telegraf reads a body already read from `req.body` (a Buffer is parsed as JSON).
-        (req as typeof req & { body?: Buffer }).body = body;
-        await handler(req, res);
+      async handle(_req, res, body, refuse) {
+        const update = parseJsonObject(body);
+        if (!update) return refuse({ status: 400, reason: 'body is not a JSON object' });
+        await bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]);
+        const updateId = (update as { update_id?: unknown }).update_id;
+        if (typeof updateId === 'number' && redeliverLater.delete(updateId)) {
+          res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '30' }).end('being handled; retry later');
+          return;
+        }
+        res.writeHead(200).end();
       },
     }).catch((error: unknown) => {
       throw listenFailure('telegram', error) ?? error;

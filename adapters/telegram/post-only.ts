@@ -1,5 +1,6 @@
 import { Telegram } from 'telegraf';
 import type { Logger } from '../../core/ports/logger.ts';
+import type { RateBudget } from '../../core/ports/rate-budget.ts';
 import type { PostOnlyPlatform } from '../shared/post-only.ts';
 import { TelegramAccess } from './access.ts';
 import { TelegramMessenger } from './messenger.ts';
@@ -9,9 +10,12 @@ import { telegramRateLimitPolicy } from './send.ts';
  * Telegram for a process that only posts: telegraf's Bot API client on its own, never `launch()`ed, so it takes no
  * updates (neither long polling nor a webhook) and never competes with the gateway for them.
  */
-export function telegramPostOnly(options: { token: string; apiRoot?: string }, baseLog: Logger): PostOnlyPlatform {
+export function telegramPostOnly(
+  options: { token: string; apiRoot?: string; budget?: RateBudget },
+  baseLog: Logger,
+): PostOnlyPlatform {
   const log = baseLog.child({ ns: 'adapter:telegram', mode: 'post-only' });
-  const policy = telegramRateLimitPolicy(log);
+  const policy = telegramRateLimitPolicy(log, options.budget ? { budget: options.budget } : {});
   const telegram = new Telegram(options.token, {
     apiRoot: options.apiRoot ?? 'https://api.telegram.org',
     webhookReply: false,

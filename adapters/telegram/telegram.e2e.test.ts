@@ -10,6 +10,7 @@ import {
 } from '../../test/fakes/telegram.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { startTelegram, type TelegramAdapter } from './adapter.ts';
+import { deliveryIdOf } from './decode.ts';
 
 /** The real telegraf, long polling a fake Bot API on 127.0.0.1, in front of the real dispatcher and database. */
 const CHAT = { id: -100_777, title: 'Cohort Telegram' };
@@ -392,6 +393,24 @@ describe('Telegram adapter end to end (webhook)', () => {
     expect(replies).toHaveLength(1);
     expect(text(replies[0] as TelegramCall)).toContain('Usage');
     expect(refusals).toHaveLength(2);
+  });
+
+  it('asks Telegram to redeliver later while a crashed run holds the lease, then answers once it ran out', async () => {
+    // A process claimed update 9003 and died mid-command: its lease (2 minutes) still holds the delivery.
+    const now = app.clock.now();
+    const key = `telegram:cmd:${deliveryIdOf(9_003)}`;
+    expect(await app.services.deliveries.claim(key, now, new Date(now.getTime() + 120_000))).toBe('first');
+    const update = telegramUpdates.command(9_003, CHAT, alice, '/help tip');
+    const replies = () => fake.calls.filter((c) => c.method === 'sendMessage' && c.payload.reply_parameters);
+    const before = replies().length;
+    const early = await post(update, SECRET);
+    expect(early.status).toBe(503);
+    expect(replies()).toHaveLength(before);
+    app.clock.advance(121_000);
+    expect((await post(update, SECRET)).status).toBe(200);
+    expect(replies()).toHaveLength(before + 1);
+    expect((await post(update, SECRET)).status).toBe(200); // answered now: a plain duplicate
+    expect(replies()).toHaveLength(before + 1);
   });
 
   it('refuses a body that is not a JSON object, with the right secret, and processes nothing', async () => {

@@ -129,7 +129,8 @@ export async function startAppProcess(options: {
   };
   // A worker listens on no platform port; a gateway (or `all`) is up once its three endpoints accept connections.
   const awaited = options.role === 'worker' ? [ports.ops] : [ports.discord, ports.slack, ports.telegram];
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  // Generous: on this shared 2-core machine a start under load has taken over a minute.
+  const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app process exited at start: ${stderr.slice(-800)}`);
     const up = await Promise.all(awaited.map(listening));

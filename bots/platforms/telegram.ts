@@ -33,6 +33,12 @@ export async function start({
           ...(metrics ? { onRefused: refusalCounter(metrics).onWebhookRefused } : {}),
         }
       : undefined;
+  // Two processes polling one bot take each other's updates (Telegram answers 409): polling is for one process.
+  if (!webhook && config.DATABASE_URL.provider === 'postgresql')
+    log.warn(
+      { setting: 'TELEGRAM_WEBHOOK_DOMAIN' },
+      'telegram long polling: run it in one process only, or set TELEGRAM_WEBHOOK_DOMAIN/SECRET for several',
+    );
   return startTelegram(
     core,
     {

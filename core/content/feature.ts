@@ -38,6 +38,7 @@ export const contentFeature = defineFeature({
       ...(ctx.settings.feeds
         ? {
             options: {
+              ...(ctx.settings.feeds.pollEveryMs ? { pollEveryMs: ctx.settings.feeds.pollEveryMs } : {}),
               instant: { perChannel: ctx.settings.feeds.instantPerMinute, windowMs: 60_000 },
               poll: { hostFetches: ctx.settings.feeds.hostFetchesPerMinute, hostWindowMs: 60_000 },
             },

@@ -144,9 +144,9 @@ export class Dispatcher implements CohortCore {
     if (deliveryKey) {
       const now = clock.now();
       const claim = await services.deliveries.claim(deliveryKey, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
-      if (claim === 'duplicate') {
-        log.info({ status: 'duplicate' }, 'duplicate command delivery ignored');
-        return { reply: null, status: 'duplicate', locale };
+      if (claim === 'duplicate' || claim === 'in-progress') {
+        log.info({ status: claim }, 'duplicate command delivery ignored');
+        return { reply: null, status: claim, locale };
       }
       if (claim === 'retry') log.warn({ status: 'retry' }, 'redelivered command whose first run never finished');
     }

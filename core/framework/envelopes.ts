@@ -59,8 +59,11 @@ export interface CommandEnvelope {
 export interface CommandOutcome {
   /** null when the delivery was a duplicate and nothing was run. */
   reply: RichReply | null;
-  /** 'ok', or the stable error code that shaped the reply. */
-  status: 'ok' | 'duplicate' | string;
+  /**
+   * 'ok', or the stable error code that shaped the reply; 'duplicate' (answered before) or 'in-progress' (another
+   * run holds the delivery's lease: an adapter whose platform redelivers asks it to try again later).
+   */
+  status: 'ok' | 'duplicate' | 'in-progress' | string;
   locale: Locale;
   /** The platform was acknowledged while the command ran: the reply is a follow-up, not the answer itself. */
   acknowledged: boolean;

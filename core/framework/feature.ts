@@ -22,7 +22,7 @@ export interface AppSettings {
   /** Key of the irreversible member pseudonyms in analytics and logs. */
   pseudonymSecret: string;
   /** Feed polling and instant-post limits (FEED_* settings); the content feature's defaults when absent. */
-  feeds?: { instantPerMinute: number; hostFetchesPerMinute: number };
+  feeds?: { instantPerMinute: number; hostFetchesPerMinute: number; pollEveryMs?: number };
   /** Paid content's limits; defaults apply when left out (tests, scripts). */
   commerce?: CommerceSettings;
   /** The operator's fee and the grace period of failed renewals (PAYMENTS_FEE_BPS, PAYMENTS_GRACE_DAYS). */

@@ -121,10 +121,11 @@ export interface EventStore {
 
 /**
  * What a delivery claim found: `first` (run it), `retry` (an earlier run never finished and its lease ran out, so
- * its process died: run it again; effects are keyed by the delivery id, so nothing doubles) or `duplicate` (answered
- * already, or being answered now by a live run).
+ * its process died: run it again; effects are keyed by the delivery id, so nothing doubles), `in-progress` (a run
+ * holds the lease now: a live one, or one whose process died and whose lease has not run out; a platform that
+ * redelivers is told to try again later) or `duplicate` (answered already).
  */
-export type DeliveryClaim = 'first' | 'retry' | 'duplicate';
+export type DeliveryClaim = 'first' | 'retry' | 'in-progress' | 'duplicate';
 
 /** Remembers platform delivery ids so a retried delivery is handled once, and a crashed one is not dropped. */
 export interface DeliveryStore {

@@ -97,14 +97,14 @@ describe.each(['sqlite', 'postgresql'] as const)('storage on %s', (provider) => 
     const later = (s: number) => new Date(at.getTime() + s * 1000);
     const { deliveries } = stores;
     expect(await deliveries.claim(`${provider}-d1`, at, later(120))).toBe('first');
-    // A platform retrying while the first run is alive: a duplicate.
-    expect(await deliveries.claim(`${provider}-d1`, later(5), later(125))).toBe('duplicate');
+    // A platform retrying while the first run holds its lease: in progress (the platform is told to come back).
+    expect(await deliveries.claim(`${provider}-d1`, later(5), later(125))).toBe('in-progress');
     // The first run's process died: after its lease exactly one of two redeliveries runs it again.
     const racing = await Promise.all([
       deliveries.claim(`${provider}-d1`, later(121), later(241)),
       deliveries.claim(`${provider}-d1`, later(121), later(241)),
     ]);
-    expect(racing.sort()).toEqual(['duplicate', 'retry']);
+    expect(racing.sort()).toEqual(['in-progress', 'retry']);
     await deliveries.finish(`${provider}-d1`, later(130));
     expect(await deliveries.claim(`${provider}-d1`, later(999), later(1119))).toBe('duplicate');
   });
