@@ -89,8 +89,12 @@ async function startOps(
   app: App,
   running: readonly RunningPlatform[],
   log: Logger,
+  takesJobs: boolean,
 ): Promise<HardenedListener | null> {
   const { startOpsServer } = await import('../adapters/ops/ops-server.ts');
+  const { observeRefusals } = await import('../adapters/shared/refusals.ts');
+  observeRefusals((refusal) => metrics.webhookRefused({ endpoint: refusal.endpoint, reason: String(refusal.status) }));
+  metrics.observeQueue(() => app.scheduler.stats());
   try {
     const listener = await startOpsServer({
       host: config.OPS_HOST,
@@ -99,6 +103,8 @@ async function startOps(
       log: log.child({ ns: 'adapter:ops' }),
       checks: () => [
         { name: 'database', check: () => pingDatabase(app.database) },
+        // A process that runs jobs is ready once its queue has started and its store answers.
+        ...(takesJobs ? [{ name: 'queue', check: () => app.scheduler.ready() }] : []),
         ...running.map((p) => ({ name: p.name, check: async () => p.connected?.() ?? true })),
       ],
     });
@@ -156,7 +162,7 @@ export async function run(options: {
   let stopping = false;
   const running: RunningPlatform[] = [];
   const postOnly: Awaited<ReturnType<typeof startPostOnlyPlatforms>> = [];
-  const ops = metrics ? await startOps(config, metrics, app, running, log) : null;
+  const ops = metrics ? await startOps(config, metrics, app, running, log, duties.jobs) : null;
   const paymentListeners = await startPaymentListeners(app, config, log, systemClock);
   let panel: Promise<RunningPanel | null> = Promise.resolve(null);
   let panelStarted = false;

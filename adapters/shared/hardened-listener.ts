@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../core/ports/logger.ts';
+import { reportRefusal } from './refusals.ts';
 
 /**
  * The one way Cohort listens for inbound HTTP: Discord interactions, Slack's events endpoint, the Telegram webhook,
@@ -120,6 +121,7 @@ export async function startHardenedListener(options: HardenedListenerOptions): P
 
   const refuse = (req: http.IncomingMessage, res: http.ServerResponse, refusal: Refusal, headers = {}) => {
     log.warn({ status: refusal.status, reason: refusal.reason, remote: req.socket.remoteAddress }, 'request refused');
+    reportRefusal({ endpoint: options.name, status: refusal.status });
     // The body is never read: close the connection after the answer instead of draining what the client sends.
     res.once('finish', () => req.destroy());
     res
