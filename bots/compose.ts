@@ -15,6 +15,7 @@ import type { Metrics } from '../core/ports/metrics.ts';
 import { AccessRouter } from './access-router.ts';
 import type { Config } from './config.ts';
 import { type AppServices, features, type InstalledFeature, type ServicesOf } from './features.ts';
+import { meteredFetcher, meteredModel, meteredStores } from './instrument.ts';
 import { createJobQueue } from './job-queue.ts';
 import { MessengerRouter } from './messenger-router.ts';
 
@@ -74,16 +75,20 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
   const access = new AccessRouter();
   // One content model for the whole app: digests score with it, profiles and search embed with it. It loads on
   // first use, so a start that only answers /help never pays for it.
-  const model = await createDeferredContentModel({
-    name: config.MODEL_NAME,
-    localDir: config.MODEL_DIR,
-    allowRemote: config.MODEL_ALLOW_REMOTE,
-    log: log.child({ ns: 'adapter:ml' }),
-  });
-  const fetcher = new HttpFeedFetcher({
+  const model = meteredModel(
+    await createDeferredContentModel({
+      name: config.MODEL_NAME,
+      localDir: config.MODEL_DIR,
+      allowRemote: config.MODEL_ALLOW_REMOTE,
+      log: log.child({ ns: 'adapter:ml' }),
+    }),
+    metrics,
+  );
+  const httpFetcher = new HttpFeedFetcher({
     allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS,
     allowedOrigins: options.allowedFeedOrigins,
   });
+  const fetcher = meteredFetcher(httpFetcher, metrics);
   const scheduler = createJobQueue({
     config,
     clock,
@@ -97,7 +102,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
   // Members' posts are found through their events, so the event log is erased last.
   const personalData = [...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []), eventLogSource(db)];
   const assembly = assembleFeatures(
-    installed.map((f) => ({ feature: f.feature, stores: f.storage?.stores(database) })),
+    installed.map((f) => ({ feature: f.feature, stores: meteredStores(f.storage?.stores(database), metrics) })),
     {
       core: { ...stores, translator },
       clock,
@@ -163,7 +168,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       // Feed fetches in flight stop first (a slow feed would hold up the poller's stop), then the runner (a send in
       // progress finishes, slots being built are handed back), then the jobs, then the commands already running,
       // then the features' background work (a retrain a catalogue change started), then the connections.
-      await fetcher.close();
+      await httpFetcher.close();
       await posts.stop();
       await scheduler.stop();
       await dispatcher.drain();

@@ -90,8 +90,13 @@ async function startOps(
   app: App,
   running: readonly RunningPlatform[],
   log: Logger,
+  takesJobs: boolean,
 ): Promise<HardenedListener | null> {
   const { startOpsServer } = await import('../adapters/ops/ops-server.ts');
+  const { observeRefusals } = await import('../adapters/shared/refusals.ts');
+  // The platforms' listeners report through their own hook; Stripe's through this observer.
+  observeRefusals((refusal) => metrics.webhookRefused({ listener: refusal.endpoint, status: refusal.status }));
+  metrics.observeQueue(() => app.scheduler.stats());
   try {
     const listener = await startOpsServer({
       host: config.OPS_HOST,
@@ -100,6 +105,8 @@ async function startOps(
       log: log.child({ ns: 'adapter:ops' }),
       checks: () => [
         { name: 'database', check: () => pingDatabase(app.database) },
+        // A process that runs jobs is ready once its queue has started and its store answers.
+        ...(takesJobs ? [{ name: 'queue', check: () => app.scheduler.ready() }] : []),
         ...running.map((p) => ({ name: p.name, check: async () => p.connected?.() ?? true })),
       ],
     });
@@ -157,7 +164,7 @@ export async function run(options: {
   let stopping = false;
   const running: RunningPlatform[] = [];
   const postOnly: Awaited<ReturnType<typeof startPostOnlyPlatforms>> = [];
-  const ops = metrics ? await startOps(config, metrics, app, running, log) : null;
+  const ops = metrics ? await startOps(config, metrics, app, running, log, duties.jobs) : null;
   const paymentListeners = await startPaymentListeners(app, config, log, systemClock);
   let panel: Promise<RunningPanel | null> = Promise.resolve(null);
   let panelStarted = false;

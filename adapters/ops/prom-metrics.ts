@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { QueueStats } from '../../core/ports/job-queue.ts';
 import type { Metrics } from '../../core/ports/metrics.ts';
 
 /** Command and job latencies span a fast reply (ms) to a slow digest build or retrain (tens of seconds). */
@@ -49,6 +50,52 @@ export class PromMetrics implements Metrics {
     labelNames: ['listener', 'status'] as const,
     registers: [this.registry],
   });
+  readonly #deadLetters = new Counter({
+    name: 'cohort_job_dead_letters_total',
+    help: 'Job runs that failed their last retry and went to the dead letters, by job',
+    labelNames: ['job'] as const,
+    registers: [this.registry],
+  });
+  readonly #feedFailures = new Counter({
+    name: 'cohort_feed_failures_total',
+    help: 'Feed fetches that failed, by error code (FEED_TIMEOUT, FEED_HTTP_STATUS, FEED_BLOCKED_ADDRESS, …)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly #inferenceSeconds = new Histogram({
+    name: 'cohort_model_inference_seconds',
+    help: 'Time one call of the content model took (a batch of texts), by task (embed, signals)',
+    labelNames: ['task'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly #ledgerTransfers = new Counter({
+    name: 'cohort_ledger_transfers_total',
+    help: 'Ledger transfers written, by kind (tip, award, purchase, …)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  /** The job queue's backlog, read when /metrics is scraped. */
+  #queueStats: (() => Promise<QueueStats[]>) | null = null;
+  readonly #queueWaiting = new Gauge({
+    name: 'cohort_queue_waiting',
+    help: 'Job runs due and waiting for a worker, by queue (job kind)',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+    collect: () => this.#collectQueues(),
+  });
+  readonly #queueActive = new Gauge({
+    name: 'cohort_queue_active',
+    help: 'Job runs in progress on some worker, by queue',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly #queueAge = new Gauge({
+    name: 'cohort_queue_oldest_waiting_seconds',
+    help: 'How long the oldest waiting run of a queue has been due',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
   readonly ready = new Gauge({
     name: 'cohort_ready',
     help: '1 when the database answers and every started platform is connected (what /readyz says), else 0',
@@ -76,5 +123,42 @@ export class PromMetrics implements Metrics {
 
   webhookRefused(m: { listener: string; status: number }): void {
     this.#refusals.inc({ listener: m.listener, status: String(m.status) });
+  }
+
+  jobDeadLettered(m: { job: string }): void {
+    this.#deadLetters.inc({ job: m.job });
+  }
+
+  feedFailed(m: { reason: string }): void {
+    this.#feedFailures.inc({ reason: m.reason });
+  }
+
+  modelInference(m: { task: string; seconds: number }): void {
+    this.#inferenceSeconds.observe({ task: m.task }, m.seconds);
+  }
+
+  ledgerTransfer(m: { kind: string }): void {
+    this.#ledgerTransfers.inc({ kind: m.kind });
+  }
+
+  /** Reads queue depth and age from `stats` at each scrape (the process's JobQueue). */
+  observeQueue(stats: () => Promise<QueueStats[]>): void {
+    this.#queueStats = stats;
+  }
+
+  async #collectQueues(): Promise<void> {
+    if (!this.#queueStats) return;
+    let stats: QueueStats[];
+    try {
+      stats = await this.#queueStats();
+    } catch {
+      // The queue's database is down: /readyz says so; the gauges keep their last values.
+      return;
+    }
+    for (const q of stats) {
+      this.#queueWaiting.set({ queue: q.queue }, q.waiting);
+      this.#queueActive.set({ queue: q.queue }, q.active);
+      this.#queueAge.set({ queue: q.queue }, q.oldestWaitingSeconds);
+    }
   }
 }

@@ -5,6 +5,7 @@ import { NotYetKnownError, type PaymentService } from '../../core/payments/payme
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { type HardenedListener, isFreshTimestamp, startHardenedListener } from '../shared/hardened-listener.ts';
+import { reportRefusal } from '../shared/refusals.ts';
 import { paymentRefOf } from './stripe-gateway.ts';
 
 /** Stripe signs `t=<unix>,v1=<hmac>`; its own default tolerance is 300 s. */
@@ -227,6 +228,7 @@ export async function startStripeWebhooks(options: StripeWebhookOptions): Promis
           { listener: 'stripe-webhooks', status: 400, reason, remote: req.socket.remoteAddress },
           'request refused: bad signature',
         );
+        reportRefusal({ endpoint: 'stripe-webhooks', status: 400 });
         return answer(res, 400, { error: 'signature verification failed' });
       }
       try {

@@ -175,7 +175,7 @@ describe('jobs shared by worker processes on PostgreSQL (pg-boss)', () => {
     sourceId = added.source.id;
     await seed.services.content.sources.setDelivery(community.id, sourceId, { delivery: 'instant' });
     await seed.close();
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     for (const app of processes) {
