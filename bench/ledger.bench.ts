@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCoreStores } from '../adapters/storage/index.ts';
 import type { Member } from '../core/domain/types.ts';
 import { ledgerFixture } from '../test/interactions/ledger-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
@@ -43,11 +44,18 @@ async function withFixture<T>(
   }
 }
 
-/** The product on SQLite: LedgerService.tip with `width` tips in flight. */
-function sqliteProduct(count: number, width: number): Promise<number> {
-  return withFixture('sqlite', async (_db, _id, f) => {
+/**
+ * The product on SQLite: LedgerService.tip with `width` tips in flight. With `lease`, each tip is wrapped in the
+ * command delivery lease as the dispatcher does it (claim, tip, finish), through the driver store the app uses or
+ * through the Prisma store it used before.
+ */
+function sqliteProduct(count: number, width: number, lease?: 'driver' | 'prisma'): Promise<number> {
+  return withFixture('sqlite', async (db, _id, f) => {
     const members = HANDLES.map((h) => f.members[h] as Member);
-    const send = (tip: BenchTip) =>
+    const deliveries = lease
+      ? createCoreStores(db.prisma, [], lease === 'driver' ? db.driver : undefined).deliveries
+      : null;
+    const tip = (tip: BenchTip) =>
       f.ledger.tip({
         community: f.community,
         sender: members[tip.from] as Member,
@@ -58,6 +66,15 @@ function sqliteProduct(count: number, width: number): Promise<number> {
         now: NOW,
         platform: 'console',
       });
+    const leaseMs = 15 * 60_000;
+    const send = !deliveries
+      ? tip
+      : async (t: BenchTip) => {
+          const key = `console:cmd:${t.key}`;
+          if ((await deliveries.claim(key, NOW, new Date(NOW.getTime() + leaseMs))) !== 'first') return;
+          await tip(t);
+          await deliveries.finish(key, NOW);
+        };
     const tips = benchTips(count + WARM_UP);
     await pump(tips.slice(0, WARM_UP), width, send);
     return pump(tips.slice(WARM_UP), width, send);
@@ -163,9 +180,14 @@ export async function run(report: BenchReport): Promise<void> {
       unit: 'tips/s',
       note: `ranges ${one.reference.range}, ${sixteen.reference.range}`,
     });
+    // The /tip command's path adds the delivery lease: now on the driver, before through Prisma (its own commits).
+    const leased = await paired(reference, () => sqliteProduct(n, 16, 'driver'));
+    const leasedPrisma = await paired(reference, () => sqliteProduct(n, 16, 'prisma'));
     for (const [label, figure] of [
       ['one at a time', one],
       ['16 in flight', sixteen],
+      ['16 in flight, each in its command delivery lease (driver store)', leased],
+      ['16 in flight, each in its command delivery lease (Prisma store, as before)', leasedPrisma],
     ] as const) {
       report({
         name: `tips/s SQLite, one process, ${label}`,

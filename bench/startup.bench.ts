@@ -113,6 +113,32 @@ export async function run(report: BenchReport): Promise<void> {
       target: '≤ 1000 ms',
       note: `reference: node -e 0 ${median(bare).toFixed(0)} ms (${(appMs / median(bare)).toFixed(1)}×), npm start of a no-op script ${median(npmNoop).toFixed(0)} ms (${(appMs / median(npmNoop)).toFixed(1)}×); node dist/start.js alone ${median(direct).toFixed(0)} ms`,
     });
+    // Opening the migrated database as start-up does now (checksums match, no schema engine) and as it did before
+    // (engine loaded, compiled and asked to migrate), interleaved beside the bare runtime.
+    const opening = { skip: [] as number[], engine: [] as number[], bare: [] as number[] };
+    const opener = path.join(projectRoot, 'bench', 'startup-open.ts');
+    for (let i = 0; i < RUNS; i++) {
+      for (const mode of ['skip', 'engine'] as const) {
+        const t = await timeToReply(process.execPath, ['--import', 'tsx', opener, mode, databaseFile], {
+          cwd: projectRoot,
+          env,
+          input: '',
+          marker: 'opened',
+        });
+        opening[mode].push(t.replyMs);
+      }
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['-e', '0']);
+      opening.bare.push(performance.now() - t0);
+    }
+    const skipMs = median(opening.skip);
+    const engineMs = median(opening.engine);
+    report({
+      name: `open the migrated database in a fresh process, migrations skipped by checksum (median of ${RUNS})`,
+      value: skipMs,
+      unit: 'ms',
+      note: `before (schema engine loaded to migrate nothing): ${engineMs.toFixed(0)} ms, saved ${(engineMs - skipMs).toFixed(0)} ms; reference: node -e 0 ${median(opening.bare).toFixed(0)} ms (${(skipMs / median(opening.bare)).toFixed(1)}× / ${(engineMs / median(opening.bare)).toFixed(1)}×); both include tsx`,
+    });
     // A member's session: everything the demo loads lazily is loaded by the end.
     const session = ['/help', '/recommend', '/courses', '/leaderboard', '@mod /digest preview', '/stats', ''].join(
       '\n',

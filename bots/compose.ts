@@ -69,6 +69,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
   const stores = createCoreStores(
     db,
     installed.flatMap((f) => f.storage?.communityTables ?? []),
+    database.driver,
   );
   const translator = new Translator(catalogOf(installed.map((f) => f.feature)));
   const messenger = new MessengerRouter();

@@ -5,7 +5,13 @@ import type pg from 'pg';
 import type { Logger } from '../../core/ports/logger.ts';
 import { type DatabaseTarget, redactUrl } from './database-url.ts';
 import type { PrismaClient } from './generated/sqlite/client.ts';
-import { migrationsMatch, type RecordedMigration, readMigrations, recordedMigrations } from './migration-state.ts';
+import {
+  type MigrationFolder,
+  migrationsMatch,
+  type RecordedMigration,
+  readMigrations,
+  recordedMigrations,
+} from './migration-state.ts';
 import type { Provider } from './schema-source.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 
@@ -127,17 +133,28 @@ async function openPostgres(
   } satisfies Database;
 }
 
-export async function openDatabase(
-  target: DatabaseTarget,
-  options: { log: Logger; migrate?: boolean },
-): Promise<Database> {
+/** Loads the schema engine module (and with it the WebAssembly engine); a test injects one that counts the loads. */
+export type SchemaEngineLoader = () => Promise<Pick<typeof import('./schema-engine.ts'), 'applyMigrations'>>;
+
+const loadSchemaEngine: SchemaEngineLoader = () => import('./schema-engine.ts');
+
+export interface OpenDatabaseOptions {
+  log: Logger;
+  migrate?: boolean;
+  /** The migration set to bring the database to (default: the provider's folder); tests pass an older prefix. */
+  migrations?: MigrationFolder[];
+  loadEngine?: SchemaEngineLoader;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions): Promise<Database> {
   const displayUrl = redactUrl(target);
   const recorded = await prepareDatabase(target);
-  // The recorded checksums match the migrations on disk on every start but the first after an upgrade: the
+  const migrations = options.migrations ?? readMigrations(target.provider);
+  // The checksums Prisma recorded match the migrations on disk on every start but the first after an upgrade: the
   // WebAssembly schema engine (5.4 MB to compile) is then not loaded at all.
-  if (options.migrate !== false && !migrationsMatch(readMigrations(target.provider), recorded)) {
-    const { applyMigrations } = await import('./schema-engine.ts');
-    const applied = await applyMigrations(target.provider, await migrationAdapterFactory(target));
+  if (options.migrate !== false && !migrationsMatch(migrations, recorded)) {
+    const { applyMigrations } = await (options.loadEngine ?? loadSchemaEngine)();
+    const applied = await applyMigrations(target.provider, await migrationAdapterFactory(target), migrations);
     if (applied.length > 0) options.log.info({ applied, database: displayUrl }, 'migrations applied');
   }
   return target.provider === 'sqlite'

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../core/domain/time-ordered-id.ts';
 import type { NewInteractionEvent } from '../../core/domain/types.ts';
 import type { Db } from './database.ts';
 import type { Statement } from './sqlite-connection.ts';
@@ -20,7 +20,7 @@ export function insertEventsSqlite(insert: Statement, events: readonly NewIntera
   let written = 0;
   for (const e of events) {
     written += insert.run(
-      randomUUID(),
+      timeOrderedId(),
       e.communityId,
       e.actorId,
       e.verb,
@@ -45,7 +45,7 @@ export function pgTimestamp(date: Date): string {
 /** An event as a row of InteractionEvent, with a fresh id. */
 function eventRow(e: NewInteractionEvent) {
   return {
-    id: randomUUID(),
+    id: timeOrderedId(),
     communityId: e.communityId,
     actorId: e.actorId,
     verb: e.verb,

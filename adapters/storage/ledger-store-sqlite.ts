@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../core/domain/time-ordered-id.ts';
 import {
   type LedgerFlag,
   RING_LOOKUP_LIMIT,
@@ -109,7 +110,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     const fromId = request.fromMemberId ? account(memberKey(request.fromMemberId)) : null;
     const toId = request.toMemberId ? account(memberKey(request.toMemberId)) : null;
     const mintId = account(MINT_KEY);
-    const transferId = request.transferId ?? randomUUID();
+    const transferId = request.transferId ?? timeOrderedId();
     const at = sqliteTimestamp(request.at);
 
     let fromAllowance = 0;
@@ -186,7 +187,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       requestFingerprint(request),
     );
     const posting = c.statement(SQL.posting);
-    for (const leg of legs) posting.run(randomUUID(), request.communityId, transferId, leg.accountId, leg.amount);
+    for (const leg of legs) posting.run(timeOrderedId(), request.communityId, transferId, leg.accountId, leg.amount);
     if (request.kind !== 'tip') {
       c.statement(SQL.audit).run(
         randomUUID(),

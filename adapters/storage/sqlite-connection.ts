@@ -20,6 +20,8 @@ export type Statement = BetterSqlite3.Statement<unknown[]>;
 const STATEMENT_CACHE_SIZE = 500;
 /** Most native transactions sharing one commit (bounds how long one batch holds SQLite's write lock). */
 const MAX_GROUP_COMMIT = 64;
+/** WAL pages (4 KiB each) between automatic checkpoints. */
+export const WAL_CHECKPOINT_PAGES = 8000;
 
 interface PendingWork {
   work: () => unknown;
@@ -51,6 +53,14 @@ export class SqliteConnection {
     this.db = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 10_000 });
     // Cascades (e.g. deleting a community) need foreign keys, which SQLite leaves off per connection.
     this.db.pragma('foreign_keys = ON');
+    // Group commit runs each item in a savepoint, whose undo journal SQLite otherwise keeps in a temp file it creates
+    // and writes for every batch (two thirds of a tip's writes were to it). In memory it costs no system call; it
+    // holds only the pages one item changed, and a crash loses nothing the WAL has not committed anyway.
+    this.db.pragma('temp_store = MEMORY');
+    // Checkpoint every ~32 MiB of WAL instead of SQLite's 4 MiB: each checkpoint fsyncs twice and rewrites the hot
+    // pages (accounts, index tails), so a tenth as many checkpoints write the same pages a tenth as often. Readers
+    // still see every commit; the WAL file stays at most this size after a checkpoint resets it.
+    this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     // Durability: WAL with synchronous=NORMAL, which this better-sqlite3 build defaults to in WAL mode
     // (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1; a test pins it). A commit survives the process being killed (it is in the
     // WAL, handed to the OS) and the file never corrupts; an OS crash or power cut may lose the last commits before a

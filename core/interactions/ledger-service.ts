@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../domain/time-ordered-id.ts';
 import type { Community, Member, NewInteractionEvent, Platform } from '../domain/types.ts';
 import { idempotencyKeyReused, UserError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -198,7 +199,8 @@ export class LedgerService {
     const policy = await this.policyFor(community, now);
     const timeZone = safeTimeZone(community.timezone);
     const today = dayKey(now, timeZone);
-    const transferId = randomUUID();
+    // Time-ordered: the transfer, its postings and its event go to the end of their indexes (time-ordered-id.ts).
+    const transferId = timeOrderedId();
     const outcome = await this.#store.transfer({
       transferId,
       communityId: community.id,
@@ -268,7 +270,7 @@ export class LedgerService {
     const reason = this.#reason(input.reason);
     if (!reason) throw new UserError(LEDGER_ERRORS.reasonRequired, 'interactions:points.reasonRequired');
     const grant = input.action === 'grant';
-    const transferId = randomUUID();
+    const transferId = timeOrderedId();
     const outcome: TransferOutcome = await this.#store.transfer({
       transferId,
       communityId: input.community.id,

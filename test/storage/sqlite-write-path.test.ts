@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WAL_CHECKPOINT_PAGES } from '../../adapters/storage/sqlite-connection.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 /**
@@ -138,6 +139,14 @@ describe('one serialised write path on SQLite', () => {
     const { connection } = db.driver;
     expect(connection.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(connection.db.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
+  it('keeps group commit’s savepoint journals in memory and checkpoints the WAL every WAL_CHECKPOINT_PAGES', () => {
+    if (db.driver.provider !== 'sqlite') throw new Error('sqlite expected');
+    const { connection } = db.driver;
+    // 2 = MEMORY: no temp file created and written for every batch of tips.
+    expect(connection.db.pragma('temp_store', { simple: true })).toBe(2);
+    expect(connection.db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_CHECKPOINT_PAGES);
   });
 
   it('prepares each statement once', () => {

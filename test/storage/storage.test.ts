@@ -92,21 +92,38 @@ describe.each(['sqlite', 'postgresql'] as const)('storage on %s', (provider) => 
     expect(await stores.events.query({ communityId: c.id, since: new Date('2026-12-01') })).toEqual([]);
   });
 
-  it('claims a delivery once, takes over one whose run died after its lease, never one that finished', async () => {
+  it.each(['prisma', 'driver'] as const)(
+    'claims a delivery once, takes over one whose run died after its lease, never one that finished (%s)',
+    async (via) => {
+      const at = new Date('2026-11-20T02:00:00Z');
+      const later = (s: number) => new Date(at.getTime() + s * 1000);
+      const deliveries = via === 'prisma' ? stores.deliveries : createCoreStores(db.prisma, [], db.driver).deliveries;
+      const key = `${provider}-${via}-d1`;
+      expect(await deliveries.claim(key, at, later(120))).toBe('first');
+      // A platform retrying while the first run holds its lease: in progress (the platform is told to come back).
+      expect(await deliveries.claim(key, later(5), later(125))).toBe('in-progress');
+      // The first run's process died: after its lease exactly one of two redeliveries runs it again.
+      const racing = await Promise.all([
+        deliveries.claim(key, later(121), later(241)),
+        deliveries.claim(key, later(121), later(241)),
+      ]);
+      expect(racing.sort()).toEqual(['in-progress', 'retry']);
+      await deliveries.finish(key, later(130));
+      expect(await deliveries.claim(key, later(999), later(1119))).toBe('duplicate');
+    },
+  );
+
+  it('reads leases written by the other implementation (rows from before the driver store stay valid)', async () => {
     const at = new Date('2026-11-20T02:00:00Z');
     const later = (s: number) => new Date(at.getTime() + s * 1000);
-    const { deliveries } = stores;
-    expect(await deliveries.claim(`${provider}-d1`, at, later(120))).toBe('first');
-    // A platform retrying while the first run holds its lease: in progress (the platform is told to come back).
-    expect(await deliveries.claim(`${provider}-d1`, later(5), later(125))).toBe('in-progress');
-    // The first run's process died: after its lease exactly one of two redeliveries runs it again.
-    const racing = await Promise.all([
-      deliveries.claim(`${provider}-d1`, later(121), later(241)),
-      deliveries.claim(`${provider}-d1`, later(121), later(241)),
-    ]);
-    expect(racing.sort()).toEqual(['in-progress', 'retry']);
-    await deliveries.finish(`${provider}-d1`, later(130));
-    expect(await deliveries.claim(`${provider}-d1`, later(999), later(1119))).toBe('duplicate');
+    const driver = createCoreStores(db.prisma, [], db.driver).deliveries;
+    expect(await stores.deliveries.claim(`${provider}-x1`, at, later(120))).toBe('first');
+    expect(await driver.claim(`${provider}-x1`, later(60), later(180))).toBe('in-progress');
+    expect(await driver.claim(`${provider}-x1`, later(121), later(241))).toBe('retry');
+    await driver.finish(`${provider}-x1`, later(130));
+    expect(await stores.deliveries.claim(`${provider}-x1`, later(999), later(1119))).toBe('duplicate');
+    const row = await db.prisma.processedDelivery.findUniqueOrThrow({ where: { key: `${provider}-x1` } });
+    expect(row).toMatchObject({ finishedAt: later(130), leaseUntil: null });
   });
 
   it('stores courses with tags and money in minor units, filters by tag', async () => {

@@ -65,6 +65,8 @@ export const DIGEST_JOB = 'digest';
 export const APPROVED_DIGEST_JOB = 'digest-approved';
 
 const DEFAULT_RETRY_WINDOW_MS = 6 * 3_600_000;
+/** Candidates read per build (the newest first); more in the window are logged as left out. */
+export const DEFAULT_MAX_CANDIDATES = 5_000;
 
 export interface BuiltDigest {
   result: RankResult;
@@ -99,10 +101,18 @@ export class DigestService {
   ): Promise<BuiltDigest> {
     const { stores } = this.deps;
     const since = new Date(now.getTime() - windowMs);
+    const cap = this.deps.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
     const [items, sources] = await Promise.all([
-      stores.items.listCandidates({ communityId, since, limit: this.deps.maxCandidates ?? 5_000 }),
+      stores.items.listCandidates({ communityId, since, limit: cap }),
       stores.sources.list(communityId),
     ]);
+    // Not silent: a window with more candidates than the cap leaves the oldest out, and says so.
+    if (items.length >= cap) {
+      this.deps.log.warn(
+        { community: communityId, cap, since: since.toISOString(), oldestKept: items.at(-1)?.publishedAt },
+        'digest candidates capped: older items in the window were not considered',
+      );
+    }
     const calibrated = (await this.deps.quality?.qualityOf(communityId, items)) ?? new Map<string, number>();
     // A source delivered only instantly has no place in digests; a source's filter rejects items by name.
     const sourceById = new Map<string, ContentSource>(
