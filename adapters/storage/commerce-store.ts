@@ -217,9 +217,12 @@ export class PrismaCommerceStore implements CommerceStore {
     return row ? toEntitlement(row) : null;
   }
 
-  async setEntitlementExpiry(id: string, expiresAt: Date): Promise<void> {
+  async setEntitlementExpiry(id: string, expiresAt: Date, options: { regrant?: boolean } = {}): Promise<void> {
     // A new end means the expiry job looks at it again when it comes.
-    await this.db.entitlement.update({ where: { id }, data: { expiresAt, accessEndedAt: null } });
+    await this.db.entitlement.update({
+      where: { id },
+      data: { expiresAt, accessEndedAt: null, ...(options.regrant ? { accessGrantedAt: null } : {}) },
+    });
   }
 
   async refundOrder(
@@ -295,6 +298,25 @@ export class PrismaCommerceStore implements CommerceStore {
       await tx.entitlement.update({ where: { id }, data: { accessEndedAt: at } });
       await insertNotices(tx, notices);
     });
+  }
+
+  async awaitingAccess(at: Date, created: { from: Date; until: Date }, limit: number): Promise<Entitlement[]> {
+    const rows = await this.db.entitlement.findMany({
+      where: {
+        accessGrantedAt: null,
+        revokedAt: null,
+        startsAt: { lte: at },
+        createdAt: { gte: created.from, lt: created.until },
+        OR: [{ expiresAt: null }, { expiresAt: { gt: at } }],
+      },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+    });
+    return rows.map(toEntitlement);
+  }
+
+  async markAccessGranted(id: string, at: Date): Promise<void> {
+    await this.db.entitlement.update({ where: { id }, data: { accessGrantedAt: at } });
   }
 
   async getAccess(courseId: string): Promise<CourseAccess | null> {

@@ -12,6 +12,8 @@ import { couponDiscount, normalizeCode } from './pricing.ts';
 import { type CourseAccess, type CourseOrder, DEFAULT_ACCESS, type Entitlement, isActive } from './types.ts';
 
 const DAY = 86_400_000;
+/** How long the access sweep keeps retrying an unlock the platform refuses (a deleted role, a kicked bot). */
+const RETRY_DAYS = 7;
 
 export interface PurchaseOutcome {
   kind: 'order' | 'granted';
@@ -56,6 +58,8 @@ export class CommerceService {
       communities: CommunityStore;
       access: AccessGranter | null;
       log: Logger;
+      /** For steps a provider's notice makes without a time of its own (a renewal's new access). */
+      now?: () => Date;
     },
   ) {}
 
@@ -267,7 +271,7 @@ export class CommerceService {
     ]);
     if (!decided) return this.fulfilPaid(orderId, by, at); // decided concurrently: report what it became
     const buyer = await this.deps.members.get(order.memberId);
-    if (decided.entitlement && buyer) await this.#unlock(community, buyer, course.id);
+    if (decided.entitlement && buyer) await this.#unlock(community, buyer, decided.entitlement, at);
     return { kind: 'fulfilled', entitlementId: decided.entitlement?.id ?? '' };
   }
 
@@ -275,13 +279,14 @@ export class CommerceService {
   async setPaidUntil(orderId: string, until: Date): Promise<boolean> {
     const entitlement = await this.deps.store.entitlementForOrder(orderId);
     if (!entitlement || entitlement.revokedAt || entitlement.expiresAt?.getTime() === until.getTime()) return false;
-    await this.deps.store.setEntitlementExpiry(entitlement.id, until);
+    // Extended after the expiry job took the role back: give it again (the sweep does, should this stop short).
+    const extended = until > (entitlement.expiresAt ?? until);
+    await this.deps.store.setEntitlementExpiry(entitlement.id, until, { regrant: extended });
     const order = await this.deps.store.orderById(orderId);
     const member = order ? await this.deps.members.get(order.memberId) : null;
     const community = order ? await this.deps.communities.get(order.communityId) : null;
-    // Extended after the expiry job took the role back: give it again.
-    if (member && community && until > (entitlement.expiresAt ?? until))
-      await this.#unlock(community, member, entitlement.courseId);
+    if (member && community && extended)
+      await this.#unlock(community, member, entitlement, this.deps.now?.() ?? new Date());
     return true;
   }
 
@@ -332,7 +337,7 @@ export class CommerceService {
       },
       [courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent: 'trial' } })],
     );
-    await this.#unlock(community, member, course.id);
+    await this.#unlock(community, member, entitlement, at);
     return entitlement;
   }
 
@@ -351,7 +356,7 @@ export class CommerceService {
       },
       [courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent: 'level', level } })],
     );
-    if (created) await this.#unlock(community, member, course.id);
+    if (created) await this.#unlock(community, member, entitlement, at);
     return entitlement;
   }
 
@@ -440,7 +445,7 @@ export class CommerceService {
     }
     if (decided.entitlement) {
       const buyer = await this.deps.members.get(order.memberId);
-      if (buyer) await this.#unlock(community, buyer, course.id);
+      if (buyer) await this.#unlock(community, buyer, decided.entitlement, at);
     }
     return { order: decided.order, entitlement: decided.entitlement, changed: true };
   }
@@ -485,7 +490,7 @@ export class CommerceService {
     const outcome = await this.deps.store.grant(await this.#entitlementFor(member.id, course, origin, at), [
       courseEvent(community, course, member.id, 'course.enrolled', at, { metadata: { intent } }),
     ]);
-    if (outcome.created) await this.#unlock(community, member, course.id);
+    if (outcome.created) await this.#unlock(community, member, outcome.entitlement, at);
     return outcome;
   }
 
@@ -515,21 +520,53 @@ export class CommerceService {
     };
   }
 
-  async #unlock(community: Community, member: Member, courseId: string): Promise<void> {
+  /**
+   * Gives the entitlement's role/channel on the platform, after its commit, and records that it did. A crash or a
+   * platform failure in between leaves the record empty: `applyPendingAccess` gives it on its next run.
+   */
+  async #unlock(community: Community, member: Member, entitlement: Entitlement, at: Date): Promise<boolean> {
+    const courseId = entitlement.courseId;
     const access = await this.deps.store.getAccess(courseId);
-    if (!access || (!access.unlockRoleId && !access.unlockChannelId) || !this.deps.access) return;
-    try {
-      await this.deps.access.grant({
-        platform: community.platform,
-        spaceId: community.platformId,
-        platformUserId: member.platformUserId,
-        roleId: access.unlockRoleId,
-        channelId: access.unlockChannelId,
-      });
-    } catch (error) {
-      // The entitlement stands; the role can be re-applied. Moderators see the failure in the logs.
-      this.deps.log.error({ err: error, courseId, member: member.id }, 'unlocking course access failed');
+    const unlocks = Boolean(access && (access.unlockRoleId || access.unlockChannelId));
+    // Without a platform (the console sandbox) there is nothing to give: recorded as done, like a course unlocking nothing.
+    if (unlocks && access && this.deps.access) {
+      try {
+        await this.deps.access.grant({
+          platform: community.platform,
+          spaceId: community.platformId,
+          platformUserId: member.platformUserId,
+          roleId: access.unlockRoleId,
+          channelId: access.unlockChannelId,
+        });
+      } catch (error) {
+        // The entitlement stands; the sweep gives the role again. Moderators see the failure in the logs.
+        this.deps.log.error({ err: error, courseId, member: member.id }, 'unlocking course access failed');
+        return false;
+      }
     }
+    await this.deps.store.markAccessGranted(entitlement.id, at);
+    return unlocks;
+  }
+
+  /**
+   * Gives the access of live entitlements whose unlock never completed (a crash after the commit, a platform
+   * error), oldest first; entitlements younger than `graceMs` are left to the command giving them now, and one the
+   * platform has refused for `RETRY_DAYS` is left to moderators (each failure is logged). Returns how many roles or
+   * channels it gave.
+   */
+  async applyPendingAccess(at: Date, graceMs = 2 * 60_000): Promise<number> {
+    let given = 0;
+    const window = { from: new Date(at.getTime() - RETRY_DAYS * DAY), until: new Date(at.getTime() - graceMs) };
+    for (const entitlement of await this.deps.store.awaitingAccess(at, window, 200)) {
+      const member = await this.deps.members.get(entitlement.memberId);
+      const community = await this.deps.communities.get(entitlement.communityId);
+      if (!member || !community) {
+        await this.deps.store.markAccessGranted(entitlement.id, at); // erased member or community: nothing to give
+        continue;
+      }
+      if (await this.#unlock(community, member, entitlement, at)) given++;
+    }
+    return given;
   }
 
   /**

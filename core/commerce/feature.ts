@@ -3,6 +3,7 @@ import type { PaidAccess } from '../ports/paid-access.ts';
 import { buyCommand, myCoursesCommand, redeemCommand, trialCommand } from './commands/buy.ts';
 import { couponCreateCommand, couponsCommand } from './commands/coupon.ts';
 import { courseAddCommand } from './commands/course-add.ts';
+import { courseArchiveCommand, courseEditCommand, courseRestoreCommand } from './commands/course-edit.ts';
 import { courseGrantCommand } from './commands/course-grant.ts';
 import { courseAccessCommand, coursePromoteCommand, courseShowCommand } from './commands/course-show.ts';
 import { creatorStatsCommand } from './commands/creator-stats.ts';
@@ -48,6 +49,7 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
       communities: ctx.core.communities,
       access: ctx.access,
       log: ctx.log,
+      now: () => ctx.clock.now(),
     });
     return {
       commerce,
@@ -107,6 +109,9 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
     redeemCommand,
     levelCommand,
     courseAddCommand,
+    courseEditCommand,
+    courseArchiveCommand,
+    courseRestoreCommand,
     coursePromoteCommand,
     courseAccessCommand,
     courseGrantCommand,
@@ -128,6 +133,12 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
       name: 'commerce:access-expiry',
       schedule: { everyMs: 10 * MINUTE },
       run: () => commerce.endExpiredAccess(clock.now()),
+    },
+    // Access that a crash or a platform error kept from being given after the purchase committed is given now.
+    {
+      name: 'commerce:access-grant',
+      schedule: { everyMs: 5 * MINUTE },
+      run: () => commerce.applyPendingAccess(clock.now()),
     },
     // Reminders before a period ends, written once per entitlement.
     {

@@ -69,7 +69,8 @@ export interface CommerceStore {
   orderById(id: string): Promise<CourseOrder | null>;
   /** The entitlement an order bought, if any. */
   entitlementForOrder(orderId: string): Promise<Entitlement | null>;
-  setEntitlementExpiry(id: string, expiresAt: Date): Promise<void>;
+  /** A new end for a timed entitlement; `regrant` marks its access as not given, for when it was taken back. */
+  setEntitlementExpiry(id: string, expiresAt: Date, options?: { regrant?: boolean }): Promise<void>;
   /**
    * Moves a paid order to refunded and revokes its entitlement in one transaction. Null when the order was not paid
    * (already refunded, never paid): a repeated refund notice changes nothing.
@@ -89,6 +90,13 @@ export interface CommerceStore {
   endedWithAccess(at: Date, limit: number): Promise<Entitlement[]>;
   /** Marks access as taken back, with the notice that tells the member (written once per key). */
   markAccessEnded(id: string, at: Date, notices?: readonly NewNotice[]): Promise<void>;
+  /**
+   * Live entitlements (not revoked, not ended at `at`) whose access has not been given yet, created within
+   * [created.from, created.until) (the upper end is the grace that lets the command in flight give it), oldest first.
+   */
+  awaitingAccess(at: Date, created: { from: Date; until: Date }, limit: number): Promise<Entitlement[]>;
+  /** Records that the entitlement's role/channel is on the platform (or that it unlocks nothing). */
+  markAccessGranted(id: string, at: Date): Promise<void>;
   getAccess(courseId: string): Promise<CourseAccess | null>;
   setAccess(access: CourseAccess): Promise<CourseAccess>;
   /** Accesses of one community's courses (archive state, levels that unlock courses). */

@@ -3,6 +3,7 @@ import type { ContentModel } from '../ports/content-model.ts';
 import { digestCommands } from './commands/digest.ts';
 import type { ContentHandles } from './commands/shared.ts';
 import { sourceCommands } from './commands/source.ts';
+import { sourcePauseCommands } from './commands/source-pause.ts';
 import { sourceSettingsCommands } from './commands/source-settings.ts';
 import { contentMessages } from './messages.ts';
 import type { ContentStores } from './ports.ts';
@@ -44,7 +45,7 @@ export const contentFeature = defineFeature({
         : {}),
     }),
   }),
-  commands: [...sourceCommands, ...sourceSettingsCommands, ...digestCommands],
+  commands: [...sourceCommands, ...sourcePauseCommands, ...sourceSettingsCommands, ...digestCommands],
   // Polls due sources and re-checks schedules every minute: the safety net for a missed timer and failed posts.
   jobs: ({ content }) => [
     {

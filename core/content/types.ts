@@ -21,7 +21,7 @@ export interface ContentSource {
   /** Polling interval in milliseconds. */
   intervalMs: number;
   enabled: boolean;
-  /** Why the source was switched off (a stable code), when it was. */
+  /** Why it is not checked: a feed error code, or `PAUSED` when a moderator paused it. */
   disabledReason: string | null;
   etag: string | null;
   lastModified: string | null;
@@ -225,3 +225,6 @@ export interface DigestDelivery {
   runId: string | null;
   deliveredAt: Date;
 }
+
+/** The `disabledReason` of a source a moderator paused (`/source pause`), as opposed to one failing feeds switch off. */
+export const SOURCE_PAUSED = 'PAUSED';

@@ -203,4 +203,47 @@ describe('feed filters, delivery and templates in the console sandbox', () => {
     expect(source.consecutiveFailures).toBe(0);
     expect(source.failures).toHaveLength(2);
   });
+
+  it('pauses a feed so it is not checked, and resumes a paused or switched-off one, in both languages', async () => {
+    const paused = await app.console.run(`@mod /source pause ${liveId}`);
+    expect(paused?.output).toContain(`Source ${liveId} paused`);
+    expect((await app.console.run('@mod /source list'))?.output).toContain('paused (/source resume checks it again)');
+    app.clock.advance(3 * 3_600_000);
+    const due = await app.services.content.sources.list(app.demoCommunityId!);
+    expect(due.find((s) => s.id === liveId)?.enabled).toBe(false);
+    const requests = feed.hits;
+    await content.poller.pollDue();
+    expect(feed.hits).toBe(requests); // not fetched while paused
+    expect((await app.console.run('@alice /source pause ' + liveId))?.status).toBe('PERMISSION_DENIED');
+
+    const resumed = await app.console.run(`@mod /source resume ${liveId}`);
+    expect(resumed?.output).toContain(`Source ${liveId} resumed: it is checked now, then every 30 minutes.`);
+    await content.poller.pollDue();
+    expect(feed.hits).toBe(requests + 1);
+    expect((await app.console.run(`@mod /source resume ${liveId}`))?.output).toContain('is already being checked');
+
+    // Switched off after failing in a row: resume starts its count over and keeps the history.
+    feed.status = 500;
+    for (let i = 0; i < 10; i++) {
+      app.clock.advance(6 * 3_600_000);
+      await content.poller.poll(await content.sources.own(app.demoCommunityId!, liveId));
+    }
+    const off = await content.sources.own(app.demoCommunityId!, liveId);
+    expect(off.enabled).toBe(false);
+    feed.status = 200;
+    await app.console.run('@mod /language zh-CN');
+    try {
+      const zh = await app.console.run(`@mod /source resume ${liveId}`);
+      expect(zh?.status).toBe('ok');
+      expect(zh?.output).toContain(`内容源 ${liveId} 已恢复：现在检查一次，之后每 30 分钟检查一次。`);
+    } finally {
+      await app.console.run('@mod /language en');
+    }
+    const back = await content.sources.own(app.demoCommunityId!, liveId);
+    expect(back).toMatchObject({ enabled: true, consecutiveFailures: 0, disabledReason: null });
+    expect(back.failures.length).toBeGreaterThan(2);
+
+    const builtin = (await app.services.content.sources.list(app.demoCommunityId!)).find((s) => s.kind !== 'feed')!;
+    expect((await app.console.run(`@mod /source pause ${builtin.id}`))?.output).toContain('is built in');
+  });
 });

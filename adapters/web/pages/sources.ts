@@ -1,5 +1,5 @@
 import { formatSlot } from '../../../core/content/digest/render.ts';
-import type { ContentSource } from '../../../core/content/types.ts';
+import { type ContentSource, SOURCE_PAUSED } from '../../../core/content/types.ts';
 import type { Translate } from '../../../core/i18n/translate.ts';
 import { commandForm } from '../forms.ts';
 import { type Html, html } from '../html.ts';
@@ -8,6 +8,8 @@ import type { PageContext, PanelPage } from '../page.ts';
 
 function health(t: Translate, source: ContentSource): Html {
   const reason = (code: string | null) => t(`content:feedError.${code ?? 'FEED_NETWORK'}`, {});
+  if (!source.enabled && source.disabledReason === SOURCE_PAUSED)
+    return html`<span class="badge warn">${t('panel:sources.paused')}</span>`;
   if (!source.enabled)
     return html`<span class="badge bad">${t('panel:sources.disabled', { reason: reason(source.disabledReason) })}</span>`;
   if (source.consecutiveFailures > 0)
@@ -32,7 +34,7 @@ export const sourcesPage: PanelPage = {
   <td>${health(t, s)}</td>
   <td>${s.lastFetchedAt ? formatSlot(s.lastFetchedAt, community.timezone) : t('panel:sources.never')}</td>
   <td><code>${s.id}</code></td>
-  <td>${s.kind === 'feed' ? html`${actionForm({ ...common, line: `/source test ${s.url}`, label: t('panel:sources.test') })} ${actionForm({ ...common, line: `/source remove ${s.id}`, label: t('panel:common.remove'), style: 'danger', confirm: t('panel:common.sure') })}` : ''}</td>
+  <td>${s.kind === 'feed' ? html`${actionForm({ ...common, line: `/source test ${s.url}`, label: t('panel:sources.test') })} ${s.enabled ? actionForm({ ...common, line: `/source pause ${s.id}`, label: t('panel:sources.pause'), style: 'secondary' }) : actionForm({ ...common, line: `/source resume ${s.id}`, label: t('panel:sources.resume'), style: 'primary' })} ${actionForm({ ...common, line: `/source remove ${s.id}`, label: t('panel:common.remove'), style: 'danger', confirm: t('panel:common.sure') })}` : ''}</td>
 </tr>`,
     );
     return html`<p>${t('panel:sources.intro')}</p>

@@ -2,7 +2,7 @@ import type { ReplyItem } from '../../domain/reply.ts';
 import { option } from '../../framework/options.ts';
 import type { Translate } from '../../i18n/translate.ts';
 import { formatSlot } from '../digest/render.ts';
-import type { ContentSource } from '../types.ts';
+import { type ContentSource, SOURCE_PAUSED } from '../types.ts';
 import { defineContentCommand, parseTopics } from './shared.ts';
 import { deliveryText } from './source-settings.ts';
 
@@ -85,6 +85,7 @@ export const sourceAddCommand = defineContentCommand({
 
 function sourceStatus(t: Translate, source: ContentSource): string {
   const reason = (code: string | null) => t(`content:feedError.${code ?? 'FEED_NETWORK'}`, {});
+  if (!source.enabled && source.disabledReason === SOURCE_PAUSED) return t('content:source.statusPaused');
   if (!source.enabled) return t('content:source.statusDisabled', { reason: reason(source.disabledReason) });
   if (source.consecutiveFailures > 0) {
     return t('content:source.statusFailing', {

@@ -9,7 +9,7 @@ import { type FeedDocument, readFeedDocument } from '../feed-document.ts';
 import { matchesFilter, parseFilter } from '../filter/filter-expression.ts';
 import { filterSubject } from '../filter/filter-subject.ts';
 import type { ContentItemStore, ContentSourceStore } from '../ports.ts';
-import type { ContentItem, ContentSource, SourceDelivery } from '../types.ts';
+import { type ContentItem, type ContentSource, SOURCE_PAUSED as PAUSED, type SourceDelivery } from '../types.ts';
 import { COMMUNITY_POSTS_URL } from './community-items.ts';
 import type { SourcePoller } from './poll.ts';
 
@@ -189,6 +189,37 @@ export class SourceService {
       ...(input.threadId !== undefined ? { threadId: input.threadId } : {}),
       ...(instantNow && (!instantBefore || moved) ? { instantSince: this.deps.clock.now() } : {}),
     });
+  }
+
+  /** Stops checking a feed until a moderator resumes it; its items and settings stay. */
+  async pause(communityId: string, id: string): Promise<ContentSource> {
+    const source = await this.#feed(communityId, id);
+    if (!source.enabled && source.disabledReason === PAUSED) return source;
+    return this.deps.sources.update(id, { enabled: false, disabledReason: PAUSED });
+  }
+
+  /**
+   * Checks a paused feed again, or one switched off after failing: its failure count starts over and it is due at
+   * once (the failure history stays, for `/source failures`).
+   */
+  async resume(communityId: string, id: string): Promise<{ source: ContentSource; changed: boolean }> {
+    const source = await this.#feed(communityId, id);
+    if (source.enabled) return { source, changed: false };
+    const resumed = await this.deps.sources.update(id, {
+      enabled: true,
+      disabledReason: null,
+      consecutiveFailures: 0,
+      lastError: null,
+      nextFetchAt: this.deps.clock.now(),
+    });
+    return { source: resumed, changed: true };
+  }
+
+  async #feed(communityId: string, id: string): Promise<ContentSource> {
+    const source = await this.own(communityId, id);
+    // Members' posts and course announcements are not fetched: there is nothing to pause.
+    if (source.kind !== 'feed') throw new UserError('SOURCE_BUILTIN', 'content:source.builtinNoPause', { id });
+    return source;
   }
 
   async setTemplate(communityId: string, id: string, template: string | null): Promise<ContentSource> {
