@@ -407,6 +407,14 @@ export class RecommenderEngine {
     return this.#groupSignal?.assign(member, memberContentVector(this.sources, member)) ?? -1;
   }
 
+  /**
+   * Starts ALS from factors learned earlier (the snapshot this engine replaces, rows mapped to this engine's member
+   * and item indexes; rows it never saw are zero): the retrain then runs the warm-start sweeps, not a cold fit.
+   */
+  warmStartAls(model: AlsModel): void {
+    this.als = model;
+  }
+
   /** Starts from a blend learned earlier (a stored snapshot): later fits warm-start from it. */
   warmStart(ranker: RankerWeights): void {
     this.ranker = ranker;
