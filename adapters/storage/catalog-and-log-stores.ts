@@ -165,7 +165,7 @@ export class PrismaEventStore implements EventStore {
         verb: query.verbs ? { in: [...query.verbs] } : undefined,
         occurredAt: { gte: query.since, lt: query.until },
       },
-      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      orderBy: query.newestFirst ? [{ occurredAt: 'desc' }, { id: 'desc' }] : [{ occurredAt: 'asc' }, { id: 'asc' }],
       take: query.limit,
     });
     return rows.map(toEvent);

@@ -99,6 +99,8 @@ export interface EventQuery {
   verbs?: readonly EventVerb[];
   actorId?: string;
   limit?: number;
+  /** Newest first (with `limit`: the most recent events); oldest first otherwise. */
+  newestFirst?: boolean;
 }
 
 /**

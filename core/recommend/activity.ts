@@ -88,6 +88,13 @@ export class ActivityState {
   now = 0;
   /** Bumped by every change: serving caches item-level scores per version. */
   version = 0;
+  /**
+   * Items whose item-level signals (counts, trends, last activity) changed, in order: a cache of item-level scores
+   * patches just these instead of recomputing every item. Dropped when it outgrows the catalogue (a full recompute
+   * is then cheaper); #changedFrom is the position of its first entry in the whole sequence.
+   */
+  #changed: number[] = [];
+  #changedFrom = 0;
   /** Community-wide counterpart of MemberHistory.sumLogAge. */
   sumLogAge = 0;
   firstTouches = 0;
@@ -159,6 +166,25 @@ export class ActivityState {
     return lo;
   }
 
+  #itemChanged(item: number): void {
+    this.#changed.push(item);
+    if (this.#changed.length > 2 * this.catalog.size + 1024) {
+      this.#changedFrom += this.#changed.length;
+      this.#changed = [];
+    }
+  }
+
+  /** Position in the sequence of item changes: pass it to `changedSince` later. */
+  get changeCount(): number {
+    return this.#changedFrom + this.#changed.length;
+  }
+
+  /** Items changed since position `from` (with repeats), or null when that part of the sequence was dropped. */
+  changedSince(from: number): readonly number[] | null {
+    if (from < this.#changedFrom) return null;
+    return this.#changed.slice(from - this.#changedFrom);
+  }
+
   /** When anything last happened to an item: its last interaction, or its creation. */
   lastActivity(item: number): number {
     return Math.max(this.trendShort.last[item] as number, this.catalog.createdAt[item] as number);
@@ -199,6 +225,7 @@ export class ActivityState {
   observe(member: number, item: number, at: number, strength = 1, owns = true): void {
     this.now = Math.max(this.now, at);
     this.version++;
+    this.#itemChanged(item);
     this.count[item]! += strength;
     this.trendShort.add(item, at, strength);
     this.trendLong.add(item, at, strength);
@@ -242,6 +269,7 @@ export class ActivityState {
   bump(item: number, at: number, strength = 1): void {
     this.now = Math.max(this.now, at);
     this.version++;
+    this.#itemChanged(item);
     this.trendShort.add(item, at, strength);
     this.trendLong.add(item, at, strength);
   }

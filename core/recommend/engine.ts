@@ -2,14 +2,18 @@ import type { Random } from '../ports/random.ts';
 import { type ActivityOptions, ActivityState, HOUR_MS } from './activity.ts';
 import { type AlsModel, type AlsOptions, itemGram, toSparseRows, trainAls } from './als.ts';
 import type { ItemCatalog } from './catalog.ts';
-import { scoreAllFast } from './fast-score.ts';
+import { itemLevelTop, scoreItems } from './fast-score.ts';
 import {
   FEATURE_COUNT,
   type FeatureSources,
   type GroupSignal,
+  isCandidate,
   itemFeatures,
   memberContentVector,
+  type QueryContext,
+  type QueryScratch,
   queryContext,
+  queryScratch,
 } from './features.ts';
 import { alignGroups, type Grouping, groupMembers, type InterestGroup, nearestGroup } from './groups.ts';
 import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
@@ -50,6 +54,11 @@ export interface EngineOptions {
   priorExamples: number;
   rank: Partial<RankOptions>;
 }
+
+/** Up to this many items, learning scores the whole catalogue for its hard-negative pool. */
+const DENSE_POOL_ITEMS = 4000;
+/** Item-level signals move slowly: learning reads them from an hourly cache (the examples' features are exact). */
+const LEARN_BUCKET_MS = HOUR_MS;
 
 export const DEFAULT_ENGINE: EngineOptions = {
   activity: {},
@@ -100,6 +109,12 @@ export class RecommenderEngine {
   #groupedAt = Number.NEGATIVE_INFINITY;
   #memberContent: ((member: number) => Float32Array | null) | undefined;
   #memberTopics: ((member: number) => Map<string, number>) | undefined;
+  /** Learning's reusable buffers: one example costs what the member's history touches, not the catalogue. */
+  #scratch: QueryScratch | null = null;
+  #candidates: Int32Array | null = null;
+  #candidateScores: Float32Array | null = null;
+  #marked: Uint8Array | null = null;
+  #byTopic: number[][] | null = null;
 
   constructor(catalog: ItemCatalog, random: Random, options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_ENGINE, ...options };
@@ -150,8 +165,9 @@ export class RecommenderEngine {
     const h = this.state.members.get(member);
     if (h?.position.has(item)) return; // a repeat is not a choice among alternatives
     const src = this.sources;
-    const q = queryContext(src, member, at);
-    if (q.excluded[item]) return;
+    this.#scratch ??= queryScratch(this.state.catalog.size);
+    const q = queryContext(src, member, at, this.#scratch);
+    if (!isCandidate(src, q, item)) return;
     const m = this.options.negatives;
     const rows: number[] = [item];
     // Most alternatives come from the current blend's own top list (what the member would have been shown: the
@@ -160,13 +176,13 @@ export class RecommenderEngine {
     // softmax over every candidate, as served, rather than learning that whatever the pool favours is bad.
     const existing = Math.max(1, this.state.existingAt(at));
     const poolSize = Math.max(2 * m, Math.ceil(existing * 0.05));
-    const pool = topK(scoreAllFast(src, this.ranker, q), poolSize);
+    const pool = this.#pool(src, q, poolSize);
     const hard = Math.min(pool.length, Math.ceil(m * this.options.hardNegatives));
     const inPool = new Set<number>(pool);
     const taken = new Set<number>([item]);
     for (let tries = 0; rows.length <= hard && tries < hard * 4 && pool.length > 0; tries++) {
       const j = pool[Math.floor(this.#random() * pool.length)] as number;
-      if (!taken.has(j) && !q.excluded[j]) {
+      if (!taken.has(j)) {
         taken.add(j);
         rows.push(j);
       }
@@ -174,7 +190,7 @@ export class RecommenderEngine {
     const n = this.state.catalog.size;
     for (let tries = 0; rows.length <= m && tries < m * 20; tries++) {
       const j = Math.floor(this.#random() * n);
-      if (!taken.has(j) && !q.excluded[j]) {
+      if (!taken.has(j) && isCandidate(src, q, j)) {
         taken.add(j);
         rows.push(j);
       }
@@ -199,6 +215,59 @@ export class RecommenderEngine {
     if (this.#examples.length > this.options.maxExamples) {
       this.#examples.splice(0, this.#examples.length - this.options.maxExamples);
     }
+  }
+
+  /**
+   * The blend's top `size` among the items a member could plausibly be shown, scored without touching the whole
+   * catalogue: the items ranked best on their item-level signals (refreshed hourly), the member's item-kNN and peer
+   * items, and the items of their three strongest topics. The pool is only where hard negatives are drawn from, and
+   * each row's −log q says which pool it came from, so the fit stays an estimate of the full softmax. A small
+   * catalogue is scored in full.
+   */
+  #pool(src: FeatureSources, q: QueryContext, size: number): Int32Array {
+    const n = this.state.catalog.size;
+    if (!this.#candidates || this.#candidates.length < n) {
+      this.#candidates = new Int32Array(n);
+      this.#candidateScores = new Float32Array(n);
+      this.#marked = new Uint8Array(n);
+    }
+    const items = this.#candidates;
+    const marked = this.#marked as Uint8Array;
+    let count = 0;
+    const add = (i: number) => {
+      if (marked[i] || !isCandidate(src, q, i)) return;
+      marked[i] = 1;
+      items[count++] = i;
+    };
+    if (n <= DENSE_POOL_ITEMS) {
+      for (let i = 0; i < n; i++) add(i);
+    } else {
+      for (const i of itemLevelTop(src, this.ranker, q.at, 2 * size, LEARN_BUCKET_MS)) add(i);
+      for (const i of this.#scratch?.touched ?? []) add(i);
+      const topics = [...q.topicWeights].sort((a, b) => b[1] - a[1]).slice(0, 3);
+      if (topics.length > 0) {
+        const byTopic = this.#itemsByTopic();
+        for (const [t] of topics) for (const i of byTopic[t] ?? []) add(i);
+      }
+    }
+    for (let j = 0; j < count; j++) marked[items[j] as number] = 0;
+    const scores = (this.#candidateScores as Float32Array).subarray(0, count);
+    // A small catalogue keeps serving's minute-fresh item-level scores; a large one reads the hourly ones.
+    scoreItems(src, this.ranker, q, items, count, scores, n <= DENSE_POOL_ITEMS ? 60_000 : LEARN_BUCKET_MS);
+    return topK(scores, size).map((j) => items[j] as number);
+  }
+
+  #itemsByTopic(): number[][] {
+    if (this.#byTopic) return this.#byTopic;
+    const cat = this.state.catalog;
+    const byTopic: number[][] = Array.from({ length: cat.topicNames.length }, () => []);
+    for (let i = 0; i < cat.size; i++) {
+      for (let e = cat.topicPtr[i] as number; e < (cat.topicPtr[i + 1] as number); e++) {
+        byTopic[cat.topicIdx[e] as number]?.push(i);
+      }
+    }
+    this.#byTopic = byTopic;
+    return byTopic;
   }
 
   /** Refits ALS (warm-started from the last fit), interest groups and the blend. */
@@ -336,6 +405,14 @@ export class RecommenderEngine {
 
   groupOf(member: number): number {
     return this.#groupSignal?.assign(member, memberContentVector(this.sources, member)) ?? -1;
+  }
+
+  /**
+   * Starts ALS from factors learned earlier (the snapshot this engine replaces, rows mapped to this engine's member
+   * and item indexes; rows it never saw are zero): the retrain then runs the warm-start sweeps, not a cold fit.
+   */
+  warmStartAls(model: AlsModel): void {
+    this.als = model;
   }
 
   /** Starts from a blend learned earlier (a stored snapshot): later fits warm-start from it. */

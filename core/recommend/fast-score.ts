@@ -1,22 +1,30 @@
 import { HOUR_MS } from './activity.ts';
 import { F, FEATURE_COUNT, type FeatureName, type FeatureSources, type QueryContext } from './features.ts';
 import type { RankerWeights } from './ranker.ts';
+import { topK } from './topk.ts';
 
 /**
  * Serving-time scoring of every item: the same blend as `itemFeatures` + `score`, computed one signal at a time in
  * tight loops over typed arrays, skipping signals the blend does not use. The item-level part (freshness, activity,
- * popularity: the same for every member) is cached per state version and minute, so a request pays only for its
+ * popularity: the same for every member) is cached per state and minute, patched for the items that changed since, so a request pays only for its
  * personal signals. Equivalence with the reference path is tested.
  */
 interface BaseCache {
   key: string;
+  /** The time the scores are for, and the state they reflect (version, position in its item changes). */
+  at: number;
+  version: number;
+  changes: number;
   base: Float32Array;
   logAge: Float32Array;
   /** exp(−age in hours / 24) per item. */
   fresh24: Float32Array;
+  /** The best `k` by item-level score, computed once per cache entry (a bucket and blend). */
+  top?: { k: number; items: Int32Array };
 }
 
-const caches = new WeakMap<object, BaseCache>();
+/** Per state, one cache per time bucket (serving's minute, learning's hour), so the two do not evict each other. */
+const caches = new WeakMap<object, Map<number, BaseCache>>();
 
 function effective(r: RankerWeights): { w: Float64Array; bias: number } {
   const w = new Float64Array(FEATURE_COUNT);
@@ -28,36 +36,176 @@ function effective(r: RankerWeights): { w: Float64Array; bias: number } {
   return { w, bias };
 }
 
-function baseScores(src: FeatureSources, r: RankerWeights, at: number, w: Float64Array): BaseCache {
-  const { state } = src;
-  const key = `${state.version}:${Math.floor(at / 60_000)}:${r.weights.join(',')}`;
-  const cached = caches.get(state);
-  if (cached && cached.key === key) return cached;
-  const n = state.catalog.size;
-  const base = new Float32Array(n);
-  const logAge = new Float32Array(n);
-  const fresh24 = new Float32Array(n);
-  const created = state.catalog.createdAt;
+/** Which item-level signals the blend uses (the rest are skipped). */
+interface Used {
+  newer: boolean;
+  lastActive: boolean;
+  justActive: boolean;
+  justPosted: boolean;
+  trendShort: boolean;
+  trendLong: boolean;
+  popularity: boolean;
+}
+
+function usedSignals(w: Float64Array): Used {
   const used = (f: FeatureName) => Math.abs(w[F[f]] as number) > 1e-9;
-  for (let i = 0; i < n; i++) {
-    const ageHours = Math.max(0, (at - (created[i] as number)) / HOUR_MS);
-    const la = Math.log1p(ageHours);
-    logAge[i] = la;
-    fresh24[i] = Math.exp(-ageHours / 24);
-    let s = -(w[F.fresh] as number) * la;
-    if (used('newer')) s -= (w[F.newer] as number) * Math.log1p(state.createdBetween(created[i] as number, at));
-    const idle = Math.max(0, at - state.lastActivity(i));
-    if (used('lastActive')) s -= (w[F.lastActive] as number) * Math.log1p(idle / HOUR_MS);
-    if (used('justActive')) s += (w[F.justActive] as number) * Math.exp(-idle / (6 * HOUR_MS));
-    if (used('justPosted')) s += (w[F.justPosted] as number) * Math.exp(-ageHours / 24);
-    if (used('trendShort')) s += (w[F.trendShort] as number) * Math.log1p(state.trendShort.at(i, at));
-    if (used('trendLong')) s += (w[F.trendLong] as number) * Math.log1p(state.trendLong.at(i, at));
-    if (used('popularity')) s += (w[F.popularity] as number) * Math.log1p(state.count[i] as number);
-    base[i] = s;
+  return {
+    newer: used('newer'),
+    lastActive: used('lastActive'),
+    justActive: used('justActive'),
+    justPosted: used('justPosted'),
+    trendShort: used('trendShort'),
+    trendLong: used('trendLong'),
+    popularity: used('popularity'),
+  };
+}
+
+/** The item-level part of item i's score at `at` (written into the cache's arrays). */
+function baseOf(src: FeatureSources, w: Float64Array, used: Used, at: number, i: number, c: BaseCache): void {
+  const { state } = src;
+  const created = state.catalog.createdAt[i] as number;
+  const ageHours = Math.max(0, (at - created) / HOUR_MS);
+  const la = Math.log1p(ageHours);
+  c.logAge[i] = la;
+  c.fresh24[i] = Math.exp(-ageHours / 24);
+  let s = -(w[F.fresh] as number) * la;
+  if (used.newer) s -= (w[F.newer] as number) * Math.log1p(state.createdBetween(created, at));
+  const idle = Math.max(0, at - state.lastActivity(i));
+  if (used.lastActive) s -= (w[F.lastActive] as number) * Math.log1p(idle / HOUR_MS);
+  if (used.justActive) s += (w[F.justActive] as number) * Math.exp(-idle / (6 * HOUR_MS));
+  if (used.justPosted) s += (w[F.justPosted] as number) * Math.exp(-ageHours / 24);
+  if (used.trendShort) s += (w[F.trendShort] as number) * Math.log1p(state.trendShort.at(i, at));
+  if (used.trendLong) s += (w[F.trendLong] as number) * Math.log1p(state.trendLong.at(i, at));
+  if (used.popularity) s += (w[F.popularity] as number) * Math.log1p(state.count[i] as number);
+  c.base[i] = s;
+}
+
+/**
+ * Item-level scores, cached per state, time bucket (a minute when serving) and blend. A state that changed since
+ * (new interactions) has only the items that changed recomputed, at the cached time: one new event costs one item,
+ * not the catalogue.
+ */
+function baseScores(src: FeatureSources, r: RankerWeights, at: number, w: Float64Array, bucketMs = 60_000): BaseCache {
+  const { state } = src;
+  const key = `${Math.floor(at / bucketMs)}:${bucketMs}:${r.weights.join(',')}`;
+  let byBucket = caches.get(state);
+  if (!byBucket) {
+    byBucket = new Map();
+    caches.set(state, byBucket);
   }
-  const entry = { key, base, logAge, fresh24 };
-  caches.set(state, entry);
+  const cached = byBucket.get(bucketMs);
+  if (cached && cached.key === key) {
+    if (cached.version === state.version) return cached;
+    const changed = state.changedSince(cached.changes);
+    if (changed && changed.length < state.catalog.size / 4) {
+      const used = usedSignals(w);
+      for (const i of changed) baseOf(src, w, used, cached.at, i, cached);
+      cached.version = state.version;
+      cached.changes = state.changeCount;
+      return cached;
+    }
+  }
+  const n = state.catalog.size;
+  const entry: BaseCache = {
+    key,
+    at,
+    version: state.version,
+    changes: state.changeCount,
+    base: new Float32Array(n),
+    logAge: new Float32Array(n),
+    fresh24: new Float32Array(n),
+  };
+  const used = usedSignals(w);
+  for (let i = 0; i < n; i++) baseOf(src, w, used, at, i, entry);
+  byBucket.set(bucketMs, entry);
   return entry;
+}
+
+/**
+ * The `k` items with the best item-level scores (freshness, activity, popularity), for the time bucket of `at`:
+ * computed once per bucket and blend, not per query.
+ */
+export function itemLevelTop(
+  src: FeatureSources,
+  ranker: RankerWeights,
+  at: number,
+  k: number,
+  bucketMs: number,
+): Int32Array {
+  const { w } = effective(ranker);
+  const cache = baseScores(src, ranker, at, w, bucketMs);
+  if (!cache.top || cache.top.k !== k) cache.top = { k, items: topK(cache.base, k) };
+  return cache.top.items;
+}
+
+/**
+ * The blend's score of each listed item (out[j] for items[j]), the same sum as `scoreAllFast` but only for those
+ * items: learning scores a few thousand candidates per example instead of the catalogue. Item-level parts come
+ * from the cache for `bucketMs` (an hour while learning: they move slowly; the examples' features are exact).
+ */
+export function scoreItems(
+  src: FeatureSources,
+  ranker: RankerWeights,
+  q: QueryContext,
+  items: ArrayLike<number>,
+  count: number,
+  out: Float32Array,
+  bucketMs: number,
+): void {
+  const { state } = src;
+  const cat = state.catalog;
+  const { w, bias } = effective(ranker);
+  const { base, logAge, fresh24 } = baseScores(src, ranker, q.at, w, bucketMs);
+  const wAge = w[F.ageFit] as number;
+  const wTopic = w[F.topic] as number;
+  const wFreshTopic = w[F.freshTopic] as number;
+  const wKnn = w[F.itemKnn] as number;
+  const wPeers = w[F.peers] as number;
+  const wCf = w[F.cf] as number;
+  const wContent = w[F.content] as number;
+  const wGroup = w[F.group] as number;
+  const wAuthor = w[F.author] as number;
+  const useTopic = q.topicWeights.size > 0 && (wTopic !== 0 || wFreshTopic !== 0);
+  const cf = q.userFactors && src.als && wCf !== 0 ? src.als : null;
+  const content = q.contentVector && cat.content && wContent !== 0 ? cat.content : null;
+  const group = q.group >= 0 && src.groups && wGroup !== 0 ? src.groups : null;
+  const h = state.members.get(q.member);
+  const authors = h && h.authors.size > 0 && wAuthor !== 0 ? h.authors : null;
+  for (let j = 0; j < count; j++) {
+    const i = items[j] as number;
+    let s =
+      (base[i] as number) +
+      bias -
+      wAge * Math.abs((logAge[i] as number) - q.preferredLogAge) +
+      wKnn * (q.knn[i] as number) +
+      wPeers * (q.peers[i] as number);
+    if (useTopic) {
+      let t = 0;
+      for (let e = cat.topicPtr[i] as number; e < (cat.topicPtr[i + 1] as number); e++)
+        t += q.topicWeights.get(cat.topicIdx[e] as number) ?? 0;
+      s += t * (wTopic + wFreshTopic * (fresh24[i] as number));
+    }
+    if (cf && q.userFactors && i < cf.items) {
+      const k = cf.factors;
+      const o = i * k;
+      let d = 0;
+      for (let a = 0; a < k; a++) d += (q.userFactors[a] as number) * (cf.itemFactors[o + a] as number);
+      s += wCf * d;
+    }
+    if (content && q.contentVector) {
+      const dims = content.dims;
+      const o = i * dims;
+      let d = 0;
+      for (let a = 0; a < dims; a++) d += (q.contentVector[a] as number) * (content.vectors[o + a] as number);
+      s += wContent * d;
+    }
+    if (group) s += wGroup * (group.itemScore[q.group * group.items + i] ?? 0);
+    if (authors) {
+      const author = cat.authorOf[i] as number;
+      if (author >= 0) s += wAuthor * Math.log1p(authors.get(author) ?? 0);
+    }
+    out[j] = s;
+  }
 }
 
 /** Scores every candidate (NaN for excluded ones and, with `topic`, for items without it). */

@@ -81,16 +81,61 @@ export interface FeatureSources {
 /** How much the i-th most recent history item counts for item-kNN and the content vector. */
 const RECENCY = 0.8;
 
-export function queryContext(src: FeatureSources, member: number, at: number): QueryContext {
+/**
+ * Item-sized buffers a caller reuses across queries (learning builds one query per example): they are cleared
+ * through `touched`, the entries the previous query wrote, so a query costs what the member's history touches.
+ */
+export interface QueryScratch {
+  excluded: Uint8Array;
+  knn: Float32Array;
+  peers: Float32Array;
+  /** Every index written into any of the three. */
+  touched: number[];
+}
+
+export function queryScratch(items: number): QueryScratch {
+  return { excluded: new Uint8Array(items), knn: new Float32Array(items), peers: new Float32Array(items), touched: [] };
+}
+
+/** Whether an item may be offered to the query's member (what `excluded` says in full for a query without scratch). */
+export function isCandidate(src: FeatureSources, q: QueryContext, item: number): boolean {
+  const cat = src.state.catalog;
+  return !q.excluded[item] && (cat.createdAt[item] as number) < q.at && cat.authorOf[item] !== q.member;
+}
+
+/**
+ * The member's query at `at`. With `scratch` nothing item-sized is allocated or scanned: `excluded` then holds
+ * only what the member owns or dismissed (check items with `isCandidate`), and knn / peers are the scratch's.
+ */
+export function queryContext(src: FeatureSources, member: number, at: number, scratch?: QueryScratch): QueryContext {
   const { state } = src;
   const n = state.catalog.size;
-  const excluded = new Uint8Array(n);
+  let excluded: Uint8Array;
+  let knn: Float32Array;
+  let touched: number[] | null = null;
+  if (scratch) {
+    for (const i of scratch.touched) {
+      scratch.excluded[i] = 0;
+      scratch.knn[i] = 0;
+      scratch.peers[i] = 0;
+    }
+    scratch.touched.length = 0;
+    ({ excluded, knn, touched } = scratch);
+  } else {
+    excluded = new Uint8Array(n);
+    knn = new Float32Array(n);
+  }
   const h = state.members.get(member);
-  const knn = new Float32Array(n);
   let userFactors: Float32Array | null = null;
   if (h) {
-    for (const i of h.owned) excluded[i] = 1;
-    for (const i of h.dismissed) excluded[i] = 1;
+    for (const i of h.owned) {
+      excluded[i] = 1;
+      touched?.push(i);
+    }
+    for (const i of h.dismissed) {
+      excluded[i] = 1;
+      touched?.push(i);
+    }
     // Item-kNN over the most recent window, newest weighted most.
     const len = h.items.length;
     const from = Math.max(0, len - state.options.coocWindow);
@@ -98,6 +143,7 @@ export function queryContext(src: FeatureSources, member: number, at: number): Q
       const j = h.items[k] as number;
       const rj = Math.max(1, state.reach[j] as number);
       for (const [i, c] of state.cooc[j] as Map<number, number>) {
+        if (touched && knn[i] === 0) touched.push(i);
         knn[i]! += (w * c) / Math.sqrt(rj * Math.max(1, state.reach[i] as number));
       }
     }
@@ -115,9 +161,11 @@ export function queryContext(src: FeatureSources, member: number, at: number): Q
     }
   }
   const contentVector = memberContentVector(src, member);
-  const peers = peerScores(src, member, at);
-  for (let i = 0; i < n; i++) {
-    if ((state.catalog.createdAt[i] as number) >= at || state.catalog.authorOf[i] === member) excluded[i] = 1;
+  const peers = peerScores(src, member, at, scratch);
+  if (!scratch) {
+    for (let i = 0; i < n; i++) {
+      if ((state.catalog.createdAt[i] as number) >= at || state.catalog.authorOf[i] === member) excluded[i] = 1;
+    }
   }
   return {
     member,
@@ -141,9 +189,9 @@ const PEER_LAMBDA = Math.LN2 / (48 * HOUR_MS);
  * Members who touched the same items as this member (weighted by how rare each shared item is) and, for the
  * closest of them, their most recent items decayed by how long ago they touched them.
  */
-export function peerScores(src: FeatureSources, member: number, at: number): Float32Array {
+export function peerScores(src: FeatureSources, member: number, at: number, scratch?: QueryScratch): Float32Array {
   const { state } = src;
-  const out = new Float32Array(state.catalog.size);
+  const out = scratch?.peers ?? new Float32Array(state.catalog.size);
   const h = state.members.get(member);
   if (!h || h.items.length === 0) return out;
   const weights = new Map<number, number>();
@@ -167,7 +215,9 @@ export function peerScores(src: FeatureSources, member: number, at: number): Flo
     // The neighbour's most recently discovered items (history is in first-touch order), decayed by last touch.
     for (let k = hv.items.length - 1; k >= Math.max(0, hv.items.length - PEER_ITEMS); k--) {
       const dt = Math.max(0, at - (hv.lastAt[k] as number));
-      out[hv.items[k] as number]! += (w / total) * Math.exp(-PEER_LAMBDA * dt);
+      const i = hv.items[k] as number;
+      if (scratch && out[i] === 0) scratch.touched.push(i);
+      out[i]! += (w / total) * Math.exp(-PEER_LAMBDA * dt);
     }
   }
   return out;

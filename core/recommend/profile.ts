@@ -146,7 +146,23 @@ export function hourIn(at: Date, timeZone: string): number {
     }
     formats.set(timeZone, format);
   }
-  return format ? Number(format.format(at)) % 24 : at.getUTCHours();
+  if (!format) return at.getUTCHours();
+  // Every zone's offset is a multiple of 15 minutes, so the hour is constant within a quarter hour: a retrain folds
+  // a million events, and formatting each one would cost seconds.
+  const quarter = Math.floor(at.getTime() / QUARTER_MS);
+  let hours = quarterHours.get(timeZone);
+  if (!hours || hours.size > 50_000) {
+    hours = new Map();
+    quarterHours.set(timeZone, hours);
+  }
+  let hour = hours.get(quarter);
+  if (hour === undefined) {
+    hour = Number(format.format(new Date(quarter * QUARTER_MS))) % 24;
+    hours.set(quarter, hour);
+  }
+  return hour;
 }
 
+const QUARTER_MS = 15 * 60_000;
 const formats = new Map<string, Intl.DateTimeFormat | null>();
+const quarterHours = new Map<string, Map<number, number>>();

@@ -1,4 +1,4 @@
-import type { Community, Course, InteractionEvent, Member } from '../domain/types.ts';
+import type { Community, Course, EventVerb, InteractionEvent, Member } from '../domain/types.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ContentModel } from '../ports/content-model.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -59,6 +59,7 @@ interface Snapshot {
   trainedAt: number;
   /** The newest event folded in; serving folds in anything later before it answers. */
   lastEventAt: number;
+  /** Ids of the events folded in that occurred at lastEventAt (the only ones a later read can return again). */
   seenEventIds: Set<string>;
   courses: Course[];
   /** The catalogue version (CourseStore.catalogueVersion) the snapshot was trained on. */
@@ -71,7 +72,10 @@ interface Snapshot {
   timezone: string;
 }
 
-const MAX_COURSES = 20_000;
+const MAX_COURSES = 50_000;
+/** Events read per query while retraining. */
+const EVENT_PAGE = 20_000;
+const COURSE_VERBS = Object.keys(COURSE_STRENGTH) as EventVerb[];
 
 export class RecommendService {
   readonly #deps: RecommendServiceDeps;
@@ -176,29 +180,50 @@ export class RecommendService {
       return copy;
     });
     engine.setMemberTopics((m) => snapshot.profiles.get(m)?.topicWeights(now) ?? new Map());
-    const events = await this.#deps.events.query({
-      communityId: community.id,
-      verbs: SIGNAL_VERBS,
-      until: new Date(now + 1),
-    });
     const previous = this.#snapshots.get(community.id)?.engine.ranker ?? (await this.#storedBlend(community.id));
     if (previous) engine.warmStart(previous);
-    // Learning examples are only built for the most recent course interactions: the blend keeps the last
-    // maxExamples anyway, and building one costs a full query context, so folding the whole log with learning on
-    // would spend almost all of a retrain on examples that are thrown away.
-    let courseEvents = 0;
-    for (const e of events) if (COURSE_STRENGTH[e.verb] !== undefined) courseEvents++;
-    const learnAfter = Math.max(0, courseEvents - 2 * engine.options.maxExamples);
-    await this.#fold(snapshot, events, learnAfter);
+    // Learning examples are only built for the most recent course interactions (a bounded, recent sample): the
+    // blend keeps the last maxExamples anyway, and building one costs a query, so learning from the whole log would
+    // spend most of a retrain on examples that are thrown away. Twice maxExamples, as repeats build none.
+    const until = new Date(now + 1);
+    const recent = await this.#deps.events.query({
+      communityId: community.id,
+      verbs: COURSE_VERBS,
+      until,
+      newestFirst: true,
+      limit: 2 * engine.options.maxExamples,
+    });
+    const learnFrom = recent.at(-1)?.occurredAt.getTime() ?? Number.POSITIVE_INFINITY;
+    // The log is read a page at a time (never a million rows held at once), oldest first.
+    let events = 0;
+    let since: Date | undefined;
+    let limit = EVENT_PAGE;
+    for (;;) {
+      const page = await this.#deps.events.query({
+        communityId: community.id,
+        verbs: SIGNAL_VERBS,
+        since,
+        until,
+        limit,
+      });
+      await this.#fold(snapshot, page, learnFrom);
+      events += page.length;
+      if (page.length < limit) break;
+      const last = (page.at(-1) as InteractionEvent).occurredAt;
+      // A page of events at one instant: the next page starts there again, so it must be larger to move on.
+      limit = since && last.getTime() === since.getTime() ? limit * 2 : EVENT_PAGE;
+      since = last;
+    }
     await this.#continueGroups(community.id, snapshot);
+    this.#continueFactors(community.id, snapshot);
     engine.retrain(now, true);
     this.#snapshots.set(community.id, snapshot);
-    await this.#save(snapshot, events.length);
+    await this.#save(snapshot, events);
     this.#log.info(
       {
         community: community.id,
         courses: courses.length,
-        events: events.length,
+        events,
         groups: engine.grouping?.k ?? 0,
         examples: engine.exampleCount,
         ms: Math.round(performance.now() - started),
@@ -234,6 +259,34 @@ export class RecommendService {
       if (m !== undefined) members.set(m, g);
     }
     if (groups.length > 0 && members.size > 0) snapshot.engine.continueGroups(groups, members);
+  }
+
+  /**
+   * Hands the new engine the ALS factors of the snapshot it replaces, by member and course id: between full fits a
+   * retrain only absorbs what changed (two warm sweeps instead of a cold fit), as the engine does within a replay.
+   */
+  #continueFactors(communityId: string, snapshot: Snapshot): void {
+    const old = this.#snapshots.get(communityId);
+    const als = old?.engine.als;
+    if (!old || !als) return;
+    const k = als.factors;
+    const users = snapshot.memberIndex.size;
+    const items = snapshot.courses.length;
+    const userFactors = new Float32Array(users * k);
+    const itemFactors = new Float32Array(items * k);
+    for (const [memberId, m] of snapshot.memberIndex) {
+      const before = old.memberIndex.get(memberId);
+      if (before !== undefined && before < als.users) {
+        userFactors.set(als.userFactors.subarray(before * k, (before + 1) * k), m * k);
+      }
+    }
+    snapshot.courses.forEach((course, i) => {
+      const before = old.courseIndex.get(course.id);
+      if (before !== undefined && before < als.items) {
+        itemFactors.set(als.itemFactors.subarray(before * k, (before + 1) * k), i * k);
+      }
+    });
+    snapshot.engine.warmStartAls({ factors: k, userFactors, itemFactors, users, items });
   }
 
   async #storedBlend(communityId: string): Promise<RankerWeights | null> {
@@ -299,18 +352,27 @@ export class RecommendService {
     return courses.map((c) => this.#embeddingCache.get(key(c)) as Float32Array);
   }
 
-  /** Folds events (oldest first) into the snapshot: behaviour into the engine, everything into the profiles. */
-  /** `learn`: false, or learn from course interactions after the first `learn` of them (a bounded recent sample). */
-  async #fold(snapshot: Snapshot, events: readonly InteractionEvent[], learn: false | number): Promise<void> {
+  /**
+   * Folds events (oldest first) into the snapshot: behaviour into the engine, everything into the profiles.
+   * `learnFrom`: course interactions at or after this time also become learning examples (none when omitted).
+   */
+  async #fold(
+    snapshot: Snapshot,
+    events: readonly InteractionEvent[],
+    learnFrom = Number.POSITIVE_INFINITY,
+  ): Promise<void> {
     const fresh = events.filter((e) => !snapshot.seenEventIds.has(e.id));
     if (fresh.length === 0) return;
     const { engine, courseIndex, courses, memberIndex } = snapshot;
     const texts: { event: InteractionEvent; text: string }[] = [];
-    let courseSeen = 0;
     for (const event of fresh) {
-      snapshot.seenEventIds.add(event.id);
       const at = event.occurredAt.getTime();
-      snapshot.lastEventAt = Math.max(snapshot.lastEventAt, at);
+      // Later reads start at lastEventAt (inclusive), so only the ids at that instant can come back.
+      if (at > snapshot.lastEventAt) {
+        snapshot.seenEventIds.clear();
+        snapshot.lastEventAt = at;
+      }
+      snapshot.seenEventIds.add(event.id);
       let m = memberIndex.get(event.actorId);
       if (m === undefined) {
         m = memberIndex.size;
@@ -323,7 +385,7 @@ export class RecommendService {
       const courseTopics = item !== undefined && strength > 0 ? (courses[item]?.tags ?? []) : [];
       profile.observe(event, hourIn(event.occurredAt, snapshot.timezone), courseTopics, strength);
       // Viewing is interest, not ownership: a viewed course stays on the member's list.
-      const learnThis = learn !== false && COURSE_STRENGTH[event.verb] !== undefined && courseSeen++ >= learn;
+      const learnThis = at >= learnFrom && COURSE_STRENGTH[event.verb] !== undefined;
       if (item !== undefined && strength > 0) {
         engine.observe(m, item, at, strength, learnThis, event.verb !== 'course.viewed');
       } else if (item !== undefined && event.verb === 'course.dismissed') engine.dismiss(m, item, at);
@@ -381,7 +443,7 @@ export class RecommendService {
     }
     const since = new Date(snapshot.lastEventAt);
     const events = await this.#deps.events.query({ communityId: community.id, verbs: SIGNAL_VERBS, since });
-    await this.#fold(snapshot, events, false);
+    await this.#fold(snapshot, events);
     return snapshot;
   }
 
