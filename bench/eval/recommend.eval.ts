@@ -229,7 +229,8 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
       const q = queryContext(src, test.member, e.at);
       const ranks: Record<string, number> = {};
       const top10: Record<string, Int32Array> = {};
-      const scores = scoreAllFast(src, engine.ranker, q);
+      // The served scores: the same call `/recommend` makes (the second stage over the blend, when it is used).
+      const scores = engine.scoreAll(q);
       const pool = topK(scores, 60);
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
@@ -244,6 +245,9 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
         ranks[`hybrid λ=${lambda}`] = list.indexOf(test.item);
         top10[`hybrid λ=${lambda}`] = Int32Array.from(list.slice(0, 10));
       }
+      const blendOnly = Array.from(topK(scoreAllFast(src, engine.ranker, q), 20));
+      ranks['blend only'] = blendOnly.indexOf(test.item);
+      top10['blend only'] = Int32Array.from(blendOnly.slice(0, 10));
       for (const [name, weights] of baselines) {
         const list = Array.from(topK(scoreAllFast(src, weights, q), 20));
         ranks[name] = list.indexOf(test.item);
@@ -253,7 +257,7 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
     }
     engine.observe(e.member, e.item, e.at, e.strength);
   });
-  return { rows, retrains, ranker: engine.ranker, grouping: engine.grouping };
+  return { rows, retrains, ranker: engine.ranker, grouping: engine.grouping, rerank: engine.reranker?.state ?? null };
 }
 
 const ndcg = (r: Row, m: string) => ndcgAt(r.ranks[m] ?? -1, 10);
@@ -270,8 +274,8 @@ function chooseLambda(rows: readonly Row[]): { lambda: number; scores: { lambda:
   return { lambda: best, scores: scores.map((s) => ({ lambda: s.candidate, ndcg: s.score })) };
 }
 
-const METHODS = ['hybrid', ...Object.keys(BASELINES)];
-const COMPARISONS = Object.keys(BASELINES).map((b) => ({ method: 'hybrid', baseline: b }));
+const METHODS = ['hybrid', 'blend only', ...Object.keys(BASELINES)];
+const COMPARISONS = ['blend only', ...Object.keys(BASELINES)].map((b) => ({ method: 'hybrid', baseline: b }));
 
 interface SeedRun {
   rows: Row[];
@@ -280,6 +284,8 @@ interface SeedRun {
   validationEvents: number;
   retrains: number;
   weights: Record<string, number>;
+  /** The second stage at the end of the replay: used or not, and its last held-out check against the blend. */
+  rerank: { used: boolean; validation: { stage: number; blend: number; examples: number } | null } | null;
 }
 
 /** Per-unit metric vectors of one protocol for one seed, the hybrid read at the λ chosen on validation. */
@@ -342,6 +348,7 @@ function siteInputs(site: string, dir: string | undefined, data: Dataset, runs: 
     validationNdcgPerSeed: runs.map((r) => r.validation),
     retrains: first.retrains,
     learnedWeights: first.weights,
+    secondStagePerSeed: runs.map((r) => r.rerank),
   };
   const base = { site, ...(dir ? { data: dir } : {}) };
   return {
@@ -357,7 +364,7 @@ function siteInputs(site: string, dir: string | undefined, data: Dataset, runs: 
 }
 
 function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Partial<EngineOptions>): SeedRun {
-  const { rows, retrains, ranker } = replay(data, seed, retrainHours, engine);
+  const { rows, retrains, ranker, rerank } = replay(data, seed, retrainHours, engine);
   const { lambda, scores } = chooseLambda(rows);
   return {
     rows,
@@ -366,6 +373,7 @@ function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Part
     validationEvents: rows.filter((r) => r.test.validation).length,
     retrains,
     weights: Object.fromEntries(FEATURES.map((f, i) => [f, Number((ranker.weights[i] as number).toFixed(3))])),
+    rerank: rerank ? { used: rerank.used, validation: rerank.validation } : null,
   };
 }
 
@@ -466,6 +474,7 @@ export async function run(args: EvalArgs): Promise<void> {
   const hard = option(args, 'hard-negatives');
   if (hard !== undefined) engine.hardNegatives = Number(hard);
   if (args.argv.includes('--uniform-weights')) engine.perMemberWeighting = false;
+  if (args.argv.includes('--no-rerank')) engine.rerank = false;
   const seeds = seedList(args);
   const started = performance.now();
   const sites: { site: string; dir?: string; data: Dataset }[] = [];
@@ -549,6 +558,7 @@ export async function run(args: EvalArgs): Promise<void> {
       `\n${i.leaveLastOut.site}: ${n.questions} questions, ${n.interactions} interactions, test from ${n.testStart.slice(0, 10)}, ` +
         `validation from ${n.validationStart.slice(0, 10)} (${n.validationEvents} events); λ chosen per seed ${n.chosenLambdaPerSeed.join(', ')}`,
     );
+    console.log(`  second stage per seed: ${JSON.stringify(n.secondStagePerSeed)}`);
     console.log(
       `  learned blend (seed ${seeds[0]}): ${Object.entries(n.learnedWeights)
         .map(([f, w]) => `${f} ${w}`)
