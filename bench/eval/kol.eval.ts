@@ -21,7 +21,8 @@ import { DEFAULT_EDGE_WEIGHTS, InteractionGraph, THANKS } from '../../core/inter
 import { computeKolScores, DEFAULT_KOL_WEIGHTS, type KolWeights } from '../../core/interactions/kol-score.ts';
 import { pageRank } from '../../core/interactions/pagerank.ts';
 import { spearman, topKOverlap } from '../../core/interactions/rank-correlation.ts';
-import { isMember, loadStackExchange, type SePost, type StackExchangeDump } from './data/stackexchange.ts';
+import { loadQaDump } from './data/cofacts.ts';
+import { isMember, type SePost, type StackExchangeDump } from './data/stackexchange.ts';
 import {
   type EvalArgs,
   type Metric,
@@ -194,7 +195,7 @@ function posterIds(dump: StackExchangeDump, until: number, known: (id: string) =
 }
 
 function load(dir: string): SiteData {
-  const dump = loadStackExchange(dir);
+  const dump = loadQaDump(dir);
   const reputation = new Map(dump.users.filter((u) => isMember(u.id)).map((u) => [`u${u.id}`, u.reputation]));
   const posters = posterIds(dump, Number.POSITIVE_INFINITY, (id) => reputation.has(id));
   // The dump's "now": its last post or comment. Members join when their Stack Exchange account was created.

@@ -17,11 +17,15 @@
  * Choices (the diversity trade-off λ of the served list) are made on the validation slice — first interactions in
  * the last fifth of the training period that are no protocol's test — and only then read on the test events.
  *
+ * Cofacts (`cofacts-2019-01`) is read as a member × article log (data/cofacts-log.ts), its newest `--max-items`
+ * articles (default 1500).
+ *
  * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test); for comparing engine
  * variants on the validation slice (the per-seed validation NDCG is printed): `--hard-negatives S` (share of
  * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same).
  */
 
+import { writeFileSync } from 'node:fs';
 import type { Community, Course, Member, NewInteractionEvent } from '../../core/domain/types.ts';
 import { seededRandom } from '../../core/ports/random.ts';
 import { HOUR_MS } from '../../core/recommend/activity.ts';
@@ -35,6 +39,8 @@ import { mmr } from '../../core/recommend/mmr.ts';
 import type { RankerWeights } from '../../core/recommend/ranker.ts';
 import { topK } from '../../core/recommend/topk.ts';
 import { hashedTextVectors } from '../text-vectors.ts';
+import { isCofacts } from './data/cofacts.ts';
+import { type CofactsLog, loadCofactsLog } from './data/cofacts-log.ts';
 import { endOfDay, isMember, loadStackExchange, type StackExchangeDump } from './data/stackexchange.ts';
 import {
   chooseOnValidation,
@@ -139,6 +145,20 @@ export function stackExchangeDataset(dump: StackExchangeDump, dims = 128): Datas
   );
   activity.sort((a, b) => a.at - b.at);
   return withTests(questions.length, catalog, raw, activity);
+}
+
+/** The Cofacts log (data/cofacts-log.ts): behaviour only, no content or topics (the messages are not in the data). */
+export function cofactsDataset(log: CofactsLog): Dataset {
+  const catalog = buildCatalog(
+    log.items.map((i) => ({ createdAt: i.createdAt, author: i.author, topics: [] })),
+    null,
+  );
+  return withTests(
+    log.items.length,
+    catalog,
+    log.interactions,
+    [...log.activity].sort((a, b) => a.at - b.at),
+  );
 }
 
 /**
@@ -479,8 +499,12 @@ export async function run(args: EvalArgs): Promise<void> {
   const started = performance.now();
   const sites: { site: string; dir?: string; data: Dataset }[] = [];
   if (args.argv.includes('--demo')) sites.push({ site: 'demo', data: await demoDataset(args.seed) });
+  const maxItems = Number(option(args, 'max-items') ?? 1500);
   for (const dir of args.datasets) {
-    sites.push({ site: siteName(dir), dir, data: stackExchangeDataset(loadStackExchange(dir)) });
+    const data = isCofacts(dir)
+      ? cofactsDataset(loadCofactsLog(dir, { maxItems }))
+      : stackExchangeDataset(loadStackExchange(dir));
+    sites.push({ site: siteName(dir), dir, data });
   }
   if (sites.length === 0) {
     console.error('usage: npm run eval -- recommend --data <stack exchange dump> [--data <another> …] [--json]');
@@ -547,6 +571,9 @@ export async function run(args: EvalArgs): Promise<void> {
       seconds: Math.round((performance.now() - started) / 1000),
     },
   };
+  // `--json-out <file>` keeps the JSON of a printed run too (a run of this eval takes many minutes).
+  const jsonOut = option(args, 'json-out');
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));
   if (args.json) {
     console.log(JSON.stringify(report, null, 2));
     return;

@@ -25,9 +25,9 @@ export interface RerankOptions {
 }
 
 export const DEFAULT_RERANK: RerankOptions = {
-  maxExamples: 1200,
-  iterations: 50,
-  warmIterations: 15,
+  maxExamples: 800,
+  iterations: 40,
+  warmIterations: 10,
   learningRate: 0.05,
   l2: 1e-2,
   minExamples: 100,
@@ -87,12 +87,12 @@ export class Reranker {
     }
   }
 
-  /** Refits when 10% of the examples are new: first on the older part to decide use, then on all of them. */
+  /** Refits when 20% of the examples are new (each fit is two passes over up to 800 pools): first on the older part to decide use, then on all of them. */
   fit(force = false): void {
     const all = this.#examples;
     if (all.length < this.options.minExamples) return;
     const fresh = this.#collected - this.#fittedAt;
-    if (!force && this.#model && fresh < Math.max(20, 0.1 * all.length)) return;
+    if (!force && this.#model && fresh < Math.max(40, 0.2 * all.length)) return;
     this.#fittedAt = this.#collected;
     const cut = Math.floor(all.length * (1 - this.options.holdout));
     const older = fitSoftmax(all.slice(0, cut), this.options, this.#older);
