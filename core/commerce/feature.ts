@@ -4,6 +4,7 @@ import type { PaidAccess } from '../ports/paid-access.ts';
 import { buyCommand, myCoursesCommand, redeemCommand, trialCommand } from './commands/buy.ts';
 import { couponCreateCommand, couponsCommand } from './commands/coupon.ts';
 import { courseAddCommand } from './commands/course-add.ts';
+import { courseArchiveCommand, courseEditCommand, courseRestoreCommand } from './commands/course-edit.ts';
 import { courseGrantCommand } from './commands/course-grant.ts';
 import { courseAccessCommand, coursePromoteCommand, courseShowCommand } from './commands/course-show.ts';
 import { creatorStatsCommand } from './commands/creator-stats.ts';
@@ -118,6 +119,9 @@ export const commerceFeature = defineFeature<
     redeemCommand,
     levelCommand,
     courseAddCommand,
+    courseEditCommand,
+    courseArchiveCommand,
+    courseRestoreCommand,
     coursePromoteCommand,
     courseAccessCommand,
     courseGrantCommand,
