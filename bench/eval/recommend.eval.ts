@@ -494,7 +494,7 @@ export async function run(args: EvalArgs): Promise<void> {
   const hard = option(args, 'hard-negatives');
   if (hard !== undefined) engine.hardNegatives = Number(hard);
   if (args.argv.includes('--uniform-weights')) engine.perMemberWeighting = false;
-  if (args.argv.includes('--no-rerank')) engine.rerank = false;
+  if (args.argv.includes('--rerank')) engine.rerank = {};
   const seeds = seedList(args);
   const started = performance.now();
   const sites: { site: string; dir?: string; data: Dataset }[] = [];
