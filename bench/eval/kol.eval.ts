@@ -35,7 +35,8 @@ import { windowHalfLifeDays } from '../../core/interactions/leaderboard.ts';
 import { pageRank } from '../../core/interactions/pagerank.ts';
 import { averageRanks, spearman, topKOverlap } from '../../core/interactions/rank-correlation.ts';
 import { seededRandom } from '../../core/ports/random.ts';
-import { endOfDay, isMember, loadStackExchange, type SePost, type StackExchangeDump } from './data/stackexchange.ts';
+import { loadQaDump } from './data/cofacts.ts';
+import { endOfDay, isMember, type SePost, type StackExchangeDump } from './data/stackexchange.ts';
 import {
   type EvalArgs,
   type Metric,
@@ -301,7 +302,8 @@ function posterIds(dump: StackExchangeDump, until: number, known: (id: string) =
 }
 
 function load(dir: string): SiteData {
-  const dump = loadStackExchange(dir);
+  // Stack Exchange dumps and Cofacts (bench/eval/data/cofacts.ts: replies as answers, usefulness votes as votes).
+  const dump = loadQaDump(dir);
   const reputation = new Map(dump.users.filter((u) => isMember(u.id)).map((u) => [uid(u.id), u.reputation]));
   const posters = posterIds(dump, Number.POSITIVE_INFINITY, (id) => reputation.has(id));
   // The dump's "now": its last post or comment. Members join when their Stack Exchange account was created.

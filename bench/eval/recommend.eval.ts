@@ -17,11 +17,15 @@
  * Choices (the diversity trade-off λ of the served list) are made on the validation slice — first interactions in
  * the last fifth of the training period that are no protocol's test — and only then read on the test events.
  *
+ * Cofacts (`cofacts-2019-01`) is read as a member × article log (data/cofacts-log.ts), its newest `--max-items`
+ * articles (default 1500).
+ *
  * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test); for comparing engine
  * variants on the validation slice (the per-seed validation NDCG is printed): `--hard-negatives S` (share of
  * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same).
  */
 
+import { writeFileSync } from 'node:fs';
 import type { Community, Course, Member, NewInteractionEvent } from '../../core/domain/types.ts';
 import { seededRandom } from '../../core/ports/random.ts';
 import { HOUR_MS } from '../../core/recommend/activity.ts';
@@ -35,6 +39,8 @@ import { mmr } from '../../core/recommend/mmr.ts';
 import type { RankerWeights } from '../../core/recommend/ranker.ts';
 import { topK } from '../../core/recommend/topk.ts';
 import { hashedTextVectors } from '../text-vectors.ts';
+import { isCofacts } from './data/cofacts.ts';
+import { type CofactsLog, loadCofactsLog } from './data/cofacts-log.ts';
 import { endOfDay, isMember, loadStackExchange, type StackExchangeDump } from './data/stackexchange.ts';
 import {
   chooseOnValidation,
@@ -141,6 +147,20 @@ export function stackExchangeDataset(dump: StackExchangeDump, dims = 128): Datas
   return withTests(questions.length, catalog, raw, activity);
 }
 
+/** The Cofacts log (data/cofacts-log.ts): behaviour only, no content or topics (the messages are not in the data). */
+export function cofactsDataset(log: CofactsLog): Dataset {
+  const catalog = buildCatalog(
+    log.items.map((i) => ({ createdAt: i.createdAt, author: i.author, topics: [] })),
+    null,
+  );
+  return withTests(
+    log.items.length,
+    catalog,
+    log.interactions,
+    [...log.activity].sort((a, b) => a.at - b.at),
+  );
+}
+
 /**
  * First interaction per (member, item) in time order. Leave-last-out: members with ≥ 3 distinct items hold out the
  * last one. Last fifth: every first interaction at or after the test start. Validation: first interactions in the
@@ -229,7 +249,8 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
       const q = queryContext(src, test.member, e.at);
       const ranks: Record<string, number> = {};
       const top10: Record<string, Int32Array> = {};
-      const scores = scoreAllFast(src, engine.ranker, q);
+      // The served scores: the same call `/recommend` makes (the second stage over the blend, when it is used).
+      const scores = engine.scoreAll(q);
       const pool = topK(scores, 60);
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
@@ -244,6 +265,9 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
         ranks[`hybrid λ=${lambda}`] = list.indexOf(test.item);
         top10[`hybrid λ=${lambda}`] = Int32Array.from(list.slice(0, 10));
       }
+      const blendOnly = Array.from(topK(scoreAllFast(src, engine.ranker, q), 20));
+      ranks['blend only'] = blendOnly.indexOf(test.item);
+      top10['blend only'] = Int32Array.from(blendOnly.slice(0, 10));
       for (const [name, weights] of baselines) {
         const list = Array.from(topK(scoreAllFast(src, weights, q), 20));
         ranks[name] = list.indexOf(test.item);
@@ -253,7 +277,7 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
     }
     engine.observe(e.member, e.item, e.at, e.strength);
   });
-  return { rows, retrains, ranker: engine.ranker, grouping: engine.grouping };
+  return { rows, retrains, ranker: engine.ranker, grouping: engine.grouping, rerank: engine.reranker?.state ?? null };
 }
 
 const ndcg = (r: Row, m: string) => ndcgAt(r.ranks[m] ?? -1, 10);
@@ -270,8 +294,8 @@ function chooseLambda(rows: readonly Row[]): { lambda: number; scores: { lambda:
   return { lambda: best, scores: scores.map((s) => ({ lambda: s.candidate, ndcg: s.score })) };
 }
 
-const METHODS = ['hybrid', ...Object.keys(BASELINES)];
-const COMPARISONS = Object.keys(BASELINES).map((b) => ({ method: 'hybrid', baseline: b }));
+const METHODS = ['hybrid', 'blend only', ...Object.keys(BASELINES)];
+const COMPARISONS = ['blend only', ...Object.keys(BASELINES)].map((b) => ({ method: 'hybrid', baseline: b }));
 
 interface SeedRun {
   rows: Row[];
@@ -280,6 +304,8 @@ interface SeedRun {
   validationEvents: number;
   retrains: number;
   weights: Record<string, number>;
+  /** The second stage at the end of the replay: used or not, and its last held-out check against the blend. */
+  rerank: { used: boolean; validation: { stage: number; blend: number; examples: number } | null } | null;
 }
 
 /** Per-unit metric vectors of one protocol for one seed, the hybrid read at the λ chosen on validation. */
@@ -342,6 +368,7 @@ function siteInputs(site: string, dir: string | undefined, data: Dataset, runs: 
     validationNdcgPerSeed: runs.map((r) => r.validation),
     retrains: first.retrains,
     learnedWeights: first.weights,
+    secondStagePerSeed: runs.map((r) => r.rerank),
   };
   const base = { site, ...(dir ? { data: dir } : {}) };
   return {
@@ -357,7 +384,7 @@ function siteInputs(site: string, dir: string | undefined, data: Dataset, runs: 
 }
 
 function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Partial<EngineOptions>): SeedRun {
-  const { rows, retrains, ranker } = replay(data, seed, retrainHours, engine);
+  const { rows, retrains, ranker, rerank } = replay(data, seed, retrainHours, engine);
   const { lambda, scores } = chooseLambda(rows);
   return {
     rows,
@@ -366,6 +393,7 @@ function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Part
     validationEvents: rows.filter((r) => r.test.validation).length,
     retrains,
     weights: Object.fromEntries(FEATURES.map((f, i) => [f, Number((ranker.weights[i] as number).toFixed(3))])),
+    rerank: rerank ? { used: rerank.used, validation: rerank.validation } : null,
   };
 }
 
@@ -466,12 +494,17 @@ export async function run(args: EvalArgs): Promise<void> {
   const hard = option(args, 'hard-negatives');
   if (hard !== undefined) engine.hardNegatives = Number(hard);
   if (args.argv.includes('--uniform-weights')) engine.perMemberWeighting = false;
+  if (args.argv.includes('--rerank')) engine.rerank = {};
   const seeds = seedList(args);
   const started = performance.now();
   const sites: { site: string; dir?: string; data: Dataset }[] = [];
   if (args.argv.includes('--demo')) sites.push({ site: 'demo', data: await demoDataset(args.seed) });
+  const maxItems = Number(option(args, 'max-items') ?? 1500);
   for (const dir of args.datasets) {
-    sites.push({ site: siteName(dir), dir, data: stackExchangeDataset(loadStackExchange(dir)) });
+    const data = isCofacts(dir)
+      ? cofactsDataset(loadCofactsLog(dir, { maxItems }))
+      : stackExchangeDataset(loadStackExchange(dir));
+    sites.push({ site: siteName(dir), dir, data });
   }
   if (sites.length === 0) {
     console.error('usage: npm run eval -- recommend --data <stack exchange dump> [--data <another> …] [--json]');
@@ -538,6 +571,9 @@ export async function run(args: EvalArgs): Promise<void> {
       seconds: Math.round((performance.now() - started) / 1000),
     },
   };
+  // `--json-out <file>` keeps the JSON of a printed run too (a run of this eval takes many minutes).
+  const jsonOut = option(args, 'json-out');
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));
   if (args.json) {
     console.log(JSON.stringify(report, null, 2));
     return;
@@ -549,6 +585,7 @@ export async function run(args: EvalArgs): Promise<void> {
       `\n${i.leaveLastOut.site}: ${n.questions} questions, ${n.interactions} interactions, test from ${n.testStart.slice(0, 10)}, ` +
         `validation from ${n.validationStart.slice(0, 10)} (${n.validationEvents} events); λ chosen per seed ${n.chosenLambdaPerSeed.join(', ')}`,
     );
+    console.log(`  second stage per seed: ${JSON.stringify(n.secondStagePerSeed)}`);
     console.log(
       `  learned blend (seed ${seeds[0]}): ${Object.entries(n.learnedWeights)
         .map(([f, w]) => `${f} ${w}`)

@@ -1,4 +1,5 @@
 import { defineFeature, type FeatureContext } from '../framework/feature.ts';
+import type { CourseAvailability } from '../ports/course-availability.ts';
 import type { PaidAccess } from '../ports/paid-access.ts';
 import { buyCommand, myCoursesCommand, redeemCommand, trialCommand } from './commands/buy.ts';
 import { couponCreateCommand, couponsCommand } from './commands/coupon.ts';
@@ -35,10 +36,15 @@ const MINUTE = 60_000;
  * buy with coupons or points, or try; creators (or a payment provider) confirm; entitlements unlock access, end on
  * time and tell the member; levels from points earned give roles and courses.
  */
-export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & { paidAccess: PaidAccess }>({
+export const commerceFeature = defineFeature<
+  CommerceStores,
+  CommerceHandles & { paidAccess: PaidAccess; courseAvailability: CourseAvailability }
+>({
   name: 'commerce',
   messages: commerceMessages,
-  services: (ctx: FeatureContext<CommerceStores>): CommerceHandles & { paidAccess: PaidAccess } => {
+  services: (
+    ctx: FeatureContext<CommerceStores>,
+  ): CommerceHandles & { paidAccess: PaidAccess; courseAvailability: CourseAvailability } => {
     const settings = ctx.settings.commerce;
     const commerce = new CommerceService({
       store: ctx.stores.orders,
@@ -54,6 +60,10 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
     return {
       commerce,
       paidAccess: paidAccessOf(commerce, ctx.stores.orders, ctx.core.courses, ctx.core.members, ctx.core.communities),
+      courseAvailability: {
+        archivedCourseIds: async (communityId) =>
+          new Set((await ctx.stores.orders.accesses(communityId)).filter((a) => a.archivedAt).map((a) => a.courseId)),
+      },
       coupons: ctx.stores.coupons,
       promotions: new PromotionService({
         store: ctx.stores.promotions,
@@ -96,7 +106,7 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
     };
   },
   // Payment providers (the payments feature) move orders and access through this port.
-  provides: ({ paidAccess }) => ({ paidAccess }),
+  provides: ({ paidAccess, courseAvailability }) => ({ paidAccess, courseAvailability }),
   integrity: (_handles, { stores }) => [commerceIntegrityCheck(stores.orders)],
   commands: [
     courseShowCommand,

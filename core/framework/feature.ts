@@ -3,6 +3,7 @@ import type { Messages } from '../i18n/translate.ts';
 import type { AccessGranter } from '../ports/access.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ContentModel } from '../ports/content-model.ts';
+import type { CourseAvailability } from '../ports/course-availability.ts';
 import type { FeedFetcher } from '../ports/feed-fetcher.ts';
 import type { IntegrityCheck } from '../ports/integrity.ts';
 import type { JobScheduler, PeriodicJob } from '../ports/jobs.ts';
@@ -46,6 +47,8 @@ export interface SharedPorts {
   points: PointsWallet;
   /** Orders and access as payment providers move them, provided by commerce. */
   paidAccess: PaidAccess;
+  /** Which courses are archived (off sale), provided by commerce: the recommender never suggests them. */
+  courseAvailability: CourseAvailability;
 }
 
 /** What a feature is given when the app installs it. */

@@ -2,7 +2,7 @@ import type { Random } from '../ports/random.ts';
 import { type ActivityOptions, ActivityState, HOUR_MS } from './activity.ts';
 import { type AlsModel, type AlsOptions, itemGram, toSparseRows, trainAls } from './als.ts';
 import type { ItemCatalog } from './catalog.ts';
-import { itemLevelTop, scoreItems } from './fast-score.ts';
+import { itemLevelTop, scoreAllFast, scoreItems } from './fast-score.ts';
 import {
   FEATURE_COUNT,
   type FeatureSources,
@@ -17,6 +17,7 @@ import {
 } from './features.ts';
 import { alignGroups, type Grouping, groupMembers, type InterestGroup, nearestGroup } from './groups.ts';
 import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
+import { Reranker, type RerankOptions } from './ranker/rerank.ts';
 import { defaultWeights, fitRanker, type RankerOptions, type RankerWeights, type RankingExample } from './ranker.ts';
 import { topK } from './topk.ts';
 
@@ -53,6 +54,8 @@ export interface EngineOptions {
    */
   priorExamples: number;
   rank: Partial<RankOptions>;
+  /** The second stage over the blend's top list and the newest items (ranker/rerank.ts); false = the blend alone. */
+  rerank: Partial<RerankOptions> | false;
 }
 
 /** Up to this many items, learning scores the whole catalogue for its hard-negative pool. */
@@ -75,6 +78,8 @@ export const DEFAULT_ENGINE: EngineOptions = {
   regroupEveryHours: 24 * 7,
   priorExamples: 300,
   rank: DEFAULT_RANK,
+  // Off by default: on Beer it lost to the blend alone (−0.012 [−0.025, −0.000] NDCG@10, models/recommender-card.md).
+  rerank: false,
 };
 
 /** Learned weights pulled towards the prior (defaultWeights, expressed on the learned standardised scale). */
@@ -100,6 +105,7 @@ export class RecommenderEngine {
   /** The groups of the snapshot this engine replaces, by member index: what the first grouping is matched to. */
   #previousGroups: { groups: InterestGroup[]; members: Map<number, number> } | null = null;
   ranker: RankerWeights = defaultWeights();
+  readonly reranker: Reranker | null;
   #examples: RankingExample[] = [];
   /** Examples collected so far, and how many there were at the last fit of the blend. */
   #collected = 0;
@@ -120,6 +126,13 @@ export class RecommenderEngine {
     this.options = { ...DEFAULT_ENGINE, ...options };
     this.state = new ActivityState(catalog, this.options.activity);
     this.#random = random;
+    this.reranker = this.options.rerank === false ? null : new Reranker(this.options.rerank);
+  }
+
+  /** What is served: the second stage's order over its pool when it earned its place, else the blend's scores. */
+  scoreAll(q: QueryContext, topic?: number): Float32Array {
+    const src = this.sources;
+    return this.reranker ? this.reranker.scores(src, this.ranker, q, topic) : scoreAllFast(src, this.ranker, q, topic);
   }
 
   /** Extra per-member content vectors (their messages, declared interests), blended into the interest vector. */
@@ -157,7 +170,15 @@ export class RecommenderEngine {
    * item chosen and of sampled items that were on offer, computed from the state just before it happened.
    */
   observe(member: number, item: number, at: number, strength = 1, learn = true, owns = true): void {
-    if (learn) this.#collect(member, item, at);
+    if (learn) {
+      this.#collect(member, item, at);
+      const h = this.state.members.get(member);
+      if (this.reranker && !h?.position.has(item)) {
+        const src = this.sources;
+        const weight = this.options.perMemberWeighting ? 1 / Math.sqrt(1 + (h?.items.length ?? 0)) : 1;
+        this.reranker.collect(src, this.ranker, queryContext(src, member, at), item, weight);
+      }
+    }
     this.state.observe(member, item, at, strength, owns);
   }
 
@@ -311,6 +332,7 @@ export class RecommenderEngine {
       this.#learned = fitRanker(this.#examples, this.options.ranker, this.#learned ?? undefined);
       this.ranker = shrink(this.#learned, this.#examples.length, this.options.priorExamples);
     }
+    this.reranker?.fit(force);
   }
 
   #regroup(at: number): void {
@@ -427,6 +449,7 @@ export class RecommenderEngine {
 
   recommend(member: number, at: number, options: Partial<RankOptions> = {}): Pick[] {
     const src = this.sources;
-    return rank(src, this.ranker, queryContext(src, member, at), { ...this.options.rank, ...options });
+    const q = queryContext(src, member, at);
+    return rank(src, this.ranker, q, { ...this.options.rank, ...options }, (topic) => this.scoreAll(q, topic));
   }
 }

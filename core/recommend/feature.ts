@@ -28,6 +28,17 @@ export const recommendFeature = defineFeature<RecommenderSnapshotStore, { recomm
       snapshots: ctx.stores,
       clock: ctx.clock,
       log: ctx.log,
+      // Asked at request time: commerce is installed after this feature. An app without commerce sells nothing,
+      // so nothing is archived.
+      archived: (communityId) => {
+        let availability: ReturnType<typeof ctx.port<'courseAvailability'>>;
+        try {
+          availability = ctx.port('courseAvailability');
+        } catch {
+          return Promise.resolve(new Set<string>());
+        }
+        return availability.archivedCourseIds(communityId);
+      },
     });
     return { recommend: new EngineRecommender(service) };
   },

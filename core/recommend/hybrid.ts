@@ -80,9 +80,11 @@ export function rank(
   ranker: RankerWeights,
   q: QueryContext,
   options: Partial<RankOptions> = {},
+  /** The served scores (the engine's second stage); the blend's own by default. Reasons still read the blend. */
+  scoreAll: (topic?: number) => Float32Array = (topic) => scoreAllFast(src, ranker, q, topic),
 ): Pick[] {
   const opts = { ...DEFAULT_RANK, ...options };
-  const scores = scoreAllFast(src, ranker, q, opts.topic);
+  const scores = scoreAll(opts.topic);
   const pool = topK(scores, Math.max(opts.k, opts.pool));
   let chosen: number[];
   if (opts.mmrLambda >= 1 || pool.length <= opts.k) chosen = Array.from(pool).slice(0, opts.k);

@@ -31,6 +31,8 @@ export interface RecommendServiceDeps {
   /** Where retrains keep what they learned (absent: nothing survives a restart but the log). */
   snapshots?: RecommenderSnapshotStore;
   seed?: number;
+  /** Ids of the community's archived (off-sale) courses: never suggested. Absent: none are archived. */
+  archived?: (communityId: string) => Promise<ReadonlySet<string>>;
 }
 
 export interface Recommendation {
@@ -473,7 +475,9 @@ export class RecommendService {
     const group = engine.groupOf(m);
     const groupLabel = group >= 0 ? (engine.grouping?.groups[group]?.label ?? []) : [];
     const facts = memberFacts(snapshot, m, profile, now);
+    const archived = (await this.#deps.archived?.(community.id)) ?? new Set<string>();
     return picks
+      .filter((p) => !archived.has(snapshot.courses[p.item]?.id ?? ''))
       .filter((p) => !(profile && (snapshot.courses[p.item]?.tags ?? []).some((t) => profile.isBlocked(t))))
       .map((p) => {
         const checked = truthfulReason(
@@ -501,9 +505,12 @@ export class RecommendService {
     const wanted = topic?.trim().toLowerCase();
     const now = this.#deps.clock.now().getTime();
     const counts = { owned: 0, dismissed: 0, blocked: 0, own: 0, open: 0 };
+    const archived = (await this.#deps.archived?.(community.id)) ?? new Set<string>();
     snapshot.courses.forEach((course, i) => {
       const tags = course.tags.map((t) => t.trim().toLowerCase());
       if ((wanted && !tags.includes(wanted)) || course.createdAt.getTime() > now) return;
+      // An archived course is not on offer: it neither fills the list nor explains why it is empty.
+      if (archived.has(course.id) && !h?.owned.has(i)) return;
       if (h?.owned.has(i)) counts.owned++;
       else if (h?.dismissed.has(i)) counts.dismissed++;
       else if (m !== undefined && snapshot.engine.state.catalog.authorOf[i] === m) counts.own++;

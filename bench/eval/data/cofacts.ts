@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { SePost, SeUser, SeVote, StackExchangeDump } from './stackexchange.ts';
+import { loadStackExchange, type SePost, type SeUser, type SeVote, type StackExchangeDump } from './stackexchange.ts';
 
 /**
  * Loads the Cofacts open data (`cofacts-2019-01`: zipped CSVs of a Taiwanese fact-checking community, Traditional
@@ -15,7 +15,7 @@ import type { SePost, SeUser, SeVote, StackExchangeDump } from './stackexchange.
  * `maxPosts` keeps the newest pairs (the eval's cost grows with them).
  */
 export function loadCofacts(dir: string, options: { maxPosts?: number } = {}): StackExchangeDump {
-  const csv = (name: string) => parseCsv(unzip(path.join(dir, `${name}.csv.zip`)));
+  const csv = (name: string) => parseCsv(unzipText(path.join(dir, `${name}.csv.zip`)));
   const replies = new Map(
     csv('replies').map((r) => [r.id ?? '', { type: r.type ?? '', text: r.text ?? '', reference: r.reference ?? '' }]),
   );
@@ -91,9 +91,17 @@ export function loadCofacts(dir: string, options: { maxPosts?: number } = {}): S
     (byId.get(id) as SePost).score += value;
   }
   votes.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime());
+  // Reputation as Stack Exchange would count it for answers (+10 per useful vote, −2 per not useful): the only
+  // member-level truth in the data, for the KOL eval (a vote-free score checked against votes it never read).
+  const reputation = new Map<number, number>();
+  for (const v of votes) {
+    const owner = byId.get(v.postId)?.ownerUserId;
+    if (owner === null || owner === undefined) continue;
+    reputation.set(owner, (reputation.get(owner) ?? 0) + (v.voteTypeId === 2 ? 10 : -2));
+  }
   const users: SeUser[] = [...firstSeen].map(([id, at]) => ({
     id,
-    reputation: 0,
+    reputation: 1 + (reputation.get(id) ?? 0),
     creationDate: new Date(at),
     displayName: `editor ${id}`,
   }));
@@ -102,7 +110,12 @@ export function loadCofacts(dir: string, options: { maxPosts?: number } = {}): S
 
 export const isCofacts = (dir: string): boolean => existsSync(path.join(dir, 'article_replies.csv.zip'));
 
-function unzip(file: string): string {
+/** A Q&A dump from either source, by what the folder holds. */
+export function loadQaDump(dir: string, options: { maxPosts?: number } = {}): StackExchangeDump {
+  return isCofacts(dir) ? loadCofacts(dir, options) : loadStackExchange(dir);
+}
+
+export function unzipText(file: string): string {
   return execFileSync('unzip', ['-p', file], { maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
 }
 

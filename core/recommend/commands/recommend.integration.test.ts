@@ -74,6 +74,19 @@ describe('recommendations on the demo community', () => {
     expect(titles(await say('@li /recommend'))).toContain(top!.title);
   });
 
+  it('never recommends an archived course (off sale), and offers it again when it is back on sale', async () => {
+    const first = titles(await say('@wang /recommend'));
+    const courses = await app.services.courses.list(app.demoCommunityId!, {});
+    const top = courses.find((c) => c.title === first[0]);
+    expect(top).toBeTruthy();
+    await app.services.commerce.setAccess(top!, { archivedAt: app.clock.now() });
+    const during = titles(await say('@wang /recommend'));
+    expect(during).not.toContain(top!.title);
+    expect(during.length).toBeGreaterThan(0);
+    await app.services.commerce.setAccess(top!, { archivedAt: null });
+    expect(titles(await say('@wang /recommend'))).toContain(top!.title);
+  });
+
   it('never recommends a course again after "not interested"', async () => {
     const turn = await say('@maya /recommend');
     const dismissed = turn.reply?.items?.[0]?.title;
