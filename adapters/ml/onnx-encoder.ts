@@ -52,7 +52,7 @@ export function planBatches(
 ): PlannedBatch[] {
   const encoded = texts.map((text) => tokenizer.encode(text, maxLength));
   const order = encoded
-    .map((ids, i) => i)
+    .map((_, i) => i)
     .sort((a, b) => (encoded[a]?.length ?? 0) - (encoded[b]?.length ?? 0) || a - b);
   const groups: number[][] = [];
   let current: number[] = [];
