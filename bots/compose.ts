@@ -147,11 +147,12 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
     async close() {
       // Feed fetches in flight stop first (a slow feed would hold up the poller's stop), then the runner (a send in
       // progress finishes, slots being built are handed back), then the jobs, then the commands already running,
-      // then the connections.
+      // then the features' background work (a retrain a catalogue change started), then the connections.
       await fetcher.close();
       await posts.stop();
       await scheduler.stop();
       await dispatcher.drain();
+      await assembly.stop();
       await model.dispose();
       if (!options.database) await database.close();
     },

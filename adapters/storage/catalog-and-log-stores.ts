@@ -9,6 +9,7 @@ import type {
 } from '../../core/domain/types.ts';
 import type { PersonalDataSource, PersonalScope } from '../../core/ports/personal-data.ts';
 import type {
+  CourseEdit,
   CourseStore,
   DeliveryClaim,
   DeliveryStore,
@@ -70,6 +71,19 @@ export class PrismaCourseStore implements CourseStore {
 
   count(communityId: string): Promise<number> {
     return this.db.course.count({ where: { communityId } });
+  }
+
+  async update(id: string, patch: CourseEdit, at: Date): Promise<Course> {
+    return toCourse(await this.db.course.update({ where: { id }, data: { ...patch, updatedAt: at } }));
+  }
+
+  async catalogueVersion(communityId: string): Promise<string> {
+    const { _count, _max } = await this.db.course.aggregate({
+      where: { communityId },
+      _count: { _all: true },
+      _max: { createdAt: true, updatedAt: true },
+    });
+    return `${_count._all}:${_max.createdAt?.getTime() ?? 0}:${_max.updatedAt?.getTime() ?? 0}`;
   }
 }
 

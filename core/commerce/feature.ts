@@ -3,6 +3,7 @@ import type { PaidAccess } from '../ports/paid-access.ts';
 import { buyCommand, myCoursesCommand, redeemCommand, trialCommand } from './commands/buy.ts';
 import { couponCreateCommand, couponsCommand } from './commands/coupon.ts';
 import { courseAddCommand } from './commands/course-add.ts';
+import { courseArchiveCommand, courseEditCommand, courseRestoreCommand } from './commands/course-edit.ts';
 import { courseGrantCommand } from './commands/course-grant.ts';
 import { courseAccessCommand, coursePromoteCommand, courseShowCommand } from './commands/course-show.ts';
 import { creatorStatsCommand } from './commands/creator-stats.ts';
@@ -108,6 +109,9 @@ export const commerceFeature = defineFeature<CommerceStores, CommerceHandles & {
     redeemCommand,
     levelCommand,
     courseAddCommand,
+    courseEditCommand,
+    courseArchiveCommand,
+    courseRestoreCommand,
     coursePromoteCommand,
     courseAccessCommand,
     courseGrantCommand,

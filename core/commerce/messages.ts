@@ -25,6 +25,14 @@ export const commerceMessages: Messages = {
     added:
       'Course “{{title}}” is in the catalogue as #{{ref}}. See it with /course show {{ref}}; promote it with /course promote {{ref}}.',
     promoted: 'New from {{creator}}',
+    edited: 'Updated “{{title}}” (#{{ref}}); /course show {{ref}} shows it as members see it.{{price}}',
+    editedPrice: ' New orders pay {{price}}; orders already open, and subscriptions already running, keep theirs.',
+    editNothing: 'Say what to change: title:"…", price:…, tags:… and/or a new description.',
+    archivedNow:
+      '“{{title}}” is off sale: nobody can buy or try it, and members who own it keep it. /course restore {{ref}} puts it back.',
+    restoredNow: '“{{title}}” is on sale again.',
+    alreadyArchived: '“{{title}}” is already off sale.',
+    alreadyOnSale: '“{{title}}” is already on sale.',
     accessSet: 'Owners of “{{title}}” now get{{role}}{{channel}}; one period lasts {{days}} days.{{extras}}',
     accessTrial: ' Free trial: {{days}} days.',
     accessPoints: ' Points: {{rate}} per unit, up to {{cap}}% of the price.',
@@ -209,6 +217,14 @@ export const commerceMessages: Messages = {
     added:
       '课程《{{title}}》已加入目录，编号 #{{ref}}。可用 /course show {{ref}} 查看，用 /course promote {{ref}} 推广。',
     promoted: '{{creator}} 的新课程',
+    edited: '已更新《{{title}}》（#{{ref}}）；/course show {{ref}} 可查看成员看到的样子。{{price}}',
+    editedPrice: '新订单按 {{price}} 付款；已开的订单和正在进行的订阅保持原价。',
+    editNothing: '请说明要改什么：title:"…"、price:…、tags:… 和／或新的简介。',
+    archivedNow:
+      '《{{title}}》已下架：无人能再购买或试用，已拥有的成员保留权益。可用 /course restore {{ref}} 重新上架。',
+    restoredNow: '《{{title}}》已重新上架。',
+    alreadyArchived: '《{{title}}》已经是下架状态。',
+    alreadyOnSale: '《{{title}}》已经在售。',
     accessSet: '《{{title}}》的拥有者将获得{{role}}{{channel}}；每期 {{days}} 天。{{extras}}',
     accessTrial: '免费试用 {{days}} 天。',
     accessPoints: '积分：每单位 {{rate}} 积分，最多抵扣价格的 {{cap}}%。',

@@ -98,6 +98,8 @@ export interface Feature<S = undefined, H extends object = object> {
   provides?(handles: H): Partial<SharedPorts>;
   /** Work at start-up, after every platform can post (e.g. arming timers that depend on stored schedules). */
   start?(handles: H): Promise<void>;
+  /** Work at shutdown, after the commands in flight have finished: the feature's own background work settles. */
+  stop?(handles: H): Promise<void>;
 }
 
 /** Identity helper that keeps a feature's store and handle types flowing through its definition. */
@@ -129,6 +131,8 @@ export interface FeatureAssembly {
   jobs: PeriodicJob[];
   /** Start-up work, in list order. */
   start(): Promise<void>;
+  /** Shutdown work, in reverse list order. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -147,6 +151,7 @@ export function assembleFeatures(
   const jobs: PeriodicJob[] = [];
   const integrityChecks: IntegrityCheck[] = [];
   const starts: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [];
   for (const { feature, stores } of features) {
     const ctx: FeatureContext<unknown> = {
       ...base,
@@ -171,6 +176,8 @@ export function assembleFeatures(
     integrityChecks.push(...(feature.integrity?.(handles, ctx) ?? []));
     const start = feature.start;
     if (start) starts.push(() => start(handles));
+    const stop = feature.stop;
+    if (stop) stops.unshift(() => stop(handles));
   }
   return {
     services,
@@ -179,6 +186,9 @@ export function assembleFeatures(
     jobs,
     async start() {
       for (const start of starts) await start();
+    },
+    async stop() {
+      for (const stop of stops) await stop();
     },
   };
 }

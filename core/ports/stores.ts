@@ -81,7 +81,16 @@ export interface CourseStore {
   get(id: string): Promise<Course | null>;
   list(communityId: string, filter?: { tag?: string; limit?: number; offset?: number }): Promise<Course[]>;
   count(communityId: string): Promise<number>;
+  /** A creator's correction of what the catalogue says; the currency and payment model stay what was sold. */
+  update(id: string, patch: CourseEdit, at: Date): Promise<Course>;
+  /**
+   * The catalogue's version: it changes whenever a course is added or edited (count, newest creation, newest edit),
+   * so a process serving from a trained snapshot can tell in one query that it is out of date.
+   */
+  catalogueVersion(communityId: string): Promise<string>;
 }
+
+export type CourseEdit = Partial<Pick<Course, 'title' | 'description' | 'tags' | 'language' | 'priceMinor'>>;
 
 export interface EventQuery {
   communityId: string;

@@ -41,6 +41,8 @@ export const recommendFeature = defineFeature<RecommenderSnapshotStore, { recomm
   ],
   provides: ({ recommend }) => ({ memberProfiles: recommend }),
   // Retrained hourly per community (and on demand with /recommend retrain).
+  // A retrain that a catalogue change started in the background finishes before the model is closed.
+  stop: ({ recommend }) => recommend.settle(),
   jobs: ({ recommend }) => [
     { name: 'recommend:retrain', schedule: { everyMs: 60 * 60_000 }, run: () => recommend.retrainAll() },
   ],

@@ -40,6 +40,11 @@ export class EngineRecommender implements CourseRecommender, MemberProfiles {
     return this.service.knownTopics(community);
   }
 
+  /** Waits for the retrains in progress (at shutdown). */
+  settle(): Promise<void> {
+    return this.service.settle();
+  }
+
   retrain(community: RecommendScope): Promise<{ courses: number; groups: number }> {
     return this.service.retrainNow(community);
   }

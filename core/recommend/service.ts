@@ -61,6 +61,8 @@ interface Snapshot {
   lastEventAt: number;
   seenEventIds: Set<string>;
   courses: Course[];
+  /** The catalogue version (CourseStore.catalogueVersion) the snapshot was trained on. */
+  catalogue: string;
   courseIndex: Map<string, number>;
   courseVectors: Float32Array[];
   memberIndex: Map<string, number>;
@@ -105,6 +107,11 @@ export class RecommendService {
     return work;
   }
 
+  /** Resolves once no retrain is running (failures are the retrain's own to log). */
+  async settle(): Promise<void> {
+    while (this.#training.size > 0) await Promise.allSettled([...this.#training.values()]);
+  }
+
   /** On-demand retrain (moderators' `/recommend retrain`): the figures a reply needs. */
   async retrainNow(community: Pick<Community, 'id' | 'timezone'>): Promise<{ courses: number; groups: number }> {
     const snapshot = await this.retrain(community);
@@ -114,6 +121,8 @@ export class RecommendService {
   async #train(community: Pick<Community, 'id' | 'timezone'>): Promise<Snapshot> {
     const started = performance.now();
     const now = this.#deps.clock.now().getTime();
+    // Read before the list: a course added meanwhile makes the next request see a newer version and train again.
+    const catalogue = await this.#deps.courses.catalogueVersion(community.id);
     const courses = (await this.#deps.courses.list(community.id, { limit: MAX_COURSES })).sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
     );
@@ -151,6 +160,7 @@ export class RecommendService {
       lastEventAt: 0,
       seenEventIds: new Set(),
       courses,
+      catalogue,
       courseIndex,
       courseVectors,
       memberIndex,
@@ -270,11 +280,17 @@ export class RecommendService {
     }
   }
 
+  async #catalogueCurrent(community: Pick<Community, 'id'>, snapshot: Snapshot): Promise<boolean> {
+    return (await this.#deps.courses.catalogueVersion(community.id)) === snapshot.catalogue;
+  }
+
   async #courseVectors(courses: readonly Course[]): Promise<Float32Array[]> {
-    const key = (c: Course) => `${this.#deps.model.id}:${c.id}`;
+    const text = (c: Course) => `${c.title}. ${c.description} ${c.tags.join(' ')}`;
+    // Keyed by the text too: an edited course is embedded again.
+    const key = (c: Course) => `${this.#deps.model.id}:${c.id}:${text(c)}`;
     const missing = courses.filter((c) => !this.#embeddingCache.has(key(c)));
     if (missing.length > 0) {
-      const texts = missing.map((c) => `${c.title}. ${c.description} ${c.tags.join(' ')}`);
+      const texts = missing.map(text);
       const vectors = await this.#deps.model.embed(texts);
       missing.forEach((c, i) => {
         this.#embeddingCache.set(key(c), vectors[i] as Float32Array);
@@ -356,6 +372,13 @@ export class RecommendService {
   /** The current snapshot with every event logged since folded in (trains on first use). */
   async #current(community: Pick<Community, 'id' | 'timezone'>): Promise<Snapshot> {
     const snapshot = this.#snapshots.get(community.id) ?? (await this.retrain(community));
+    if (!(await this.#catalogueCurrent(community, snapshot))) {
+      // A course was added or edited (here or in another process): serve this snapshot, and train the next one
+      // in the background rather than make this member wait for it.
+      this.retrain(community).catch((err: unknown) =>
+        this.#log.error({ err, community: community.id }, 'retraining after a catalogue change failed'),
+      );
+    }
     const since = new Date(snapshot.lastEventAt);
     const events = await this.#deps.events.query({ communityId: community.id, verbs: SIGNAL_VERBS, since });
     await this.#fold(snapshot, events, false);
@@ -461,10 +484,13 @@ export class RecommendService {
   async search(community: Pick<Community, 'id' | 'timezone'>, query: string, k = 5): Promise<SearchHit[]> {
     const snapshot = await this.#current(community);
     const [q] = await this.#deps.model.embed([query]);
-    const candidates = snapshot.courses.map((course, i) => ({
-      course,
-      vector: snapshot.courseVectors[i] as Float32Array,
-    }));
+    // A course added or edited a moment ago is found at once: until the next snapshot, search the catalogue as it is.
+    const fresh = (await this.#catalogueCurrent(community, snapshot))
+      ? null
+      : await this.#deps.courses.list(community.id, { limit: MAX_COURSES });
+    const courses = fresh ?? snapshot.courses;
+    const vectors = fresh ? await this.#courseVectors(fresh) : snapshot.courseVectors;
+    const candidates = courses.map((course, i) => ({ course, vector: vectors[i] as Float32Array }));
     return searchCatalogue(candidates, query, q ?? null, k).map((h) => ({ course: h.course, similarity: h.score }));
   }
 

@@ -241,6 +241,16 @@ describe.skipIf(!run)('web panel in Chromium', () => {
     expect(await page.locator('.stats .card', { hasText: 'Paid orders (USD)' }).textContent()).toContain('49.00');
     const mine = await h.app.core.handleCommand(buyer('/mycourses'));
     expect(JSON.stringify(mine.reply)).toContain('Pricing workshop');
+    // The creator corrects the price and takes the course off sale, from the same page.
+    await page.fill('#course-edit [name="o.course"]', course.id);
+    await page.fill('#course-edit [name="o.price"]', '59');
+    await page.click('#course-edit button[type=submit]');
+    await page.waitForSelector('.reply.tone-success');
+    expect((await h.app.services.courses.get(course.id))?.priceMinor).toBe(5900);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('tr', { hasText: course.id }).getByRole('button', { name: 'Take off sale' }).click();
+    await page.locator('tr', { hasText: course.id }).getByRole('button', { name: 'Put on sale' }).waitFor();
+    expect((await h.app.services.commerce.settings(course)).archivedAt).not.toBeNull();
     await page.context().close();
   });
 

@@ -41,11 +41,18 @@ export const commercePage: PanelPage = {
           : ''
       }</td></tr>`,
     );
-    const courseRows = courses.slice(0, 100).map(
+    const listed = courses.slice(0, 100);
+    const archived = new Set(
+      (
+        await Promise.all(listed.map(async (c) => ((await services.commerce.settings(c)).archivedAt ? c.id : null)))
+      ).filter(Boolean),
+    );
+    const courseRows = listed.map(
       (
         c,
-      ) => html`<tr><td>${c.title}<br><small>${c.tags.join(', ')}</small></td><td>${formatPrice(c.priceMinor, c.currency, locale)}</td>
-<td>${c.paymentModel}</td><td><code>${c.id}</code></td></tr>`,
+      ) => html`<tr><td>${c.title}${archived.has(c.id) ? html` <span class="badge warn">${t('panel:commerce.archived')}</span>` : ''}<br><small>${c.tags.join(', ')}</small></td><td>${formatPrice(c.priceMinor, c.currency, locale)}</td>
+<td>${c.paymentModel}</td><td><code>${c.id}</code></td>
+<td>${archived.has(c.id) ? actionForm({ ...common, line: `/course restore ${c.id}`, label: t('panel:commerce.restore'), style: 'primary' }) : actionForm({ ...common, line: `/course archive ${c.id}`, label: t('panel:commerce.archive'), style: 'secondary', confirm: t('panel:common.sure') })}</td></tr>`,
     );
     // Revenue: paid orders per currency, and the money ledger (balance, payments, fees, refunds, payouts) of the
     // viewer or, for moderators, of the creator they pick, as `/payments ledger` shows it.
@@ -78,7 +85,7 @@ ${table(t, [t('panel:common.when'), t('panel:common.status'), t('panel:commerce.
 <h2>${t('panel:commerce.orders')}</h2>
 ${table(t, [t('panel:commerce.order'), t('panel:commerce.course'), t('panel:commerce.buyer'), t('panel:commerce.amount'), t('panel:common.status'), t('panel:common.actions')], orderRows)}
 <h2>${t('panel:commerce.catalogue')}</h2>
-${table(t, [t('panel:commerce.courseTitle'), t('panel:commerce.amount'), t('panel:commerce.model'), t('panel:common.id')], courseRows)}
+${table(t, [t('panel:commerce.courseTitle'), t('panel:commerce.amount'), t('panel:commerce.model'), t('panel:common.id'), t('panel:common.actions')], courseRows)}
 <div class="grid">
 ${commandForm({
   ...common,
@@ -91,6 +98,22 @@ ${commandForm({
     { name: 'price', label: t('panel:commerce.price'), required: true, type: 'number' },
     { name: 'model', label: t('panel:commerce.model'), type: 'select', choices: PAYMENT_MODELS, value: 'one_off' },
     { name: 'currency', label: t('panel:commerce.currency'), placeholder: 'CNY' },
+    { name: 'tags', label: t('panel:commerce.tags') },
+    { name: 'description', label: t('panel:commerce.description'), type: 'textarea' },
+  ],
+})}
+${commandForm({
+  ...common,
+  command: 'course edit',
+  id: 'course-edit',
+  heading: t('panel:commerce.editCourse'),
+  submit: t('panel:commerce.editButton'),
+  style: 'secondary',
+  extra: html`<small>${t('panel:commerce.editHint')}</small>`,
+  fields: [
+    { name: 'course', label: t('panel:commerce.course'), required: true, placeholder: courses[0]?.id ?? '' },
+    { name: 'title', label: t('panel:commerce.courseTitle') },
+    { name: 'price', label: t('panel:commerce.price'), type: 'number' },
     { name: 'tags', label: t('panel:commerce.tags') },
     { name: 'description', label: t('panel:commerce.description'), type: 'textarea' },
   ],

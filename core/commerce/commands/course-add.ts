@@ -3,7 +3,7 @@ import { shortIdFor } from '../../domain/short-id.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
 import { courseRef } from '../commerce-service.ts';
-import { defineCommerceCommand } from './shared.ts';
+import { courseLanguage, defineCommerceCommand, parseCourseTags } from './shared.ts';
 
 export const courseAddCommand = defineCommerceCommand({
   name: 'course add',
@@ -48,11 +48,7 @@ export const courseAddCommand = defineCommerceCommand({
     const priceMinor = parsePrice(input.price, currency);
     if (priceMinor === null)
       throw new UserError('PRICE_INVALID', 'commerce:errors.priceInvalid', { price: input.price, currency });
-    const tags = (input.tags ?? '')
-      .split(/[,，、]/)
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean);
-    if (tags.length > 8) throw new UserError('TOO_MANY_TAGS', 'commerce:errors.tooManyTags');
+    const tags = parseCourseTags(input.tags);
     const course = await services.courses.create({
       // Keyed by the delivery: a delivery run again after a crash finds this course instead of adding a second.
       ...(interactionId ? { id: shortIdFor(`course:${community.id}:${interactionId}`) } : {}),
@@ -61,7 +57,7 @@ export const courseAddCommand = defineCommerceCommand({
       title: input.title,
       description: input.description ?? '',
       tags,
-      language: /[\u4e00-\u9fff]/.test(`${input.title}${input.description ?? ''}`) ? 'zh' : 'en',
+      language: courseLanguage(input.title, input.description ?? ''),
       priceMinor,
       currency,
       paymentModel: input.model ?? 'one_off',

@@ -147,4 +147,18 @@ describe('recommendations on the demo community', () => {
     const topic = await say('@alice /recommend nosuchtopic');
     expect(topic.reply?.text).toContain('nosuchtopic');
   });
+
+  it('finds a course the moment it is added or renamed, and recommends it once the background retrain is done', async () => {
+    await say('@bob /recommend'); // a snapshot exists before the catalogue changes
+    const added = await say('@creator /course add "Zebra Finance Masterclass" 10 one_off USD investing Zebra spreads');
+    const id = /#([a-z0-9]{8})/.exec(added.output)?.[1] ?? '';
+    expect(titles(await say('@alice /search zebra finance'))[0]).toBe('Zebra Finance Masterclass');
+    await say(`@creator /course edit ${id} title:"Okapi Options Lab"`);
+    const renamed = titles(await say('@alice /search okapi options'));
+    expect(renamed[0]).toBe('Okapi Options Lab');
+    expect(titles(await say('@alice /search zebra finance'))).not.toContain('Zebra Finance Masterclass');
+    // Once a snapshot is trained on the new catalogue, search serves from it, renamed course included.
+    await app.services.recommend.retrain({ id: app.demoCommunityId!, timezone: 'Asia/Shanghai' });
+    expect(titles(await say('@alice /search okapi options'))[0]).toBe('Okapi Options Lab');
+  });
 });
