@@ -15,6 +15,9 @@ export interface BenchFigure {
   unit: string;
   target?: string;
   note?: string;
+  /** The reference measured in the same run (bare runtime, raw driver, plain loop) and product ÷ reference. */
+  reference?: { name: string; value: number; unit: string };
+  ratio?: number;
 }
 export type BenchReport = (figure: BenchFigure) => void;
 
@@ -23,7 +26,10 @@ const FIGURE = 'BENCH_FIGURE ';
 
 function print(figure: BenchFigure): void {
   const target = figure.target ? `  (target ${figure.target})` : '';
-  const note = figure.note ? `  — ${figure.note}` : '';
+  const reference = figure.reference
+    ? `  [${figure.reference.name}: ${Number(figure.reference.value.toFixed(3))} ${figure.reference.unit}${figure.ratio !== undefined ? `, ratio ${figure.ratio.toFixed(2)}×` : ''}]`
+    : '';
+  const note = `${reference}${figure.note ? `  — ${figure.note}` : ''}`;
   console.log(`  ${figure.name}: ${Number(figure.value.toFixed(3))} ${figure.unit}${target}${note}`);
 }
 
@@ -36,7 +42,10 @@ if (suiteArg >= 0) {
   process.exit(0);
 }
 
-const filter = process.argv[2];
+// `npm run bench [-- <filter>] [--json]`: --json prints every figure as one JSON document at the end, for tracking.
+const json = process.argv.includes('--json');
+const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const collected: (BenchFigure & { suite: string })[] = [];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !filter || f.includes(filter))
@@ -52,7 +61,9 @@ for (const file of files) {
   );
   for (const line of child.stdout.split('\n')) {
     if (line.startsWith(FIGURE)) {
-      print(JSON.parse(line.slice(FIGURE.length)) as BenchFigure);
+      const figure = JSON.parse(line.slice(FIGURE.length)) as BenchFigure;
+      print(figure);
+      collected.push({ suite: file.replace('.bench.ts', ''), ...figure });
       count++;
     } else if (line.trim()) console.log(`  ${line}`);
   }
@@ -61,5 +72,6 @@ for (const file of files) {
     console.log(`  (suite exited with ${child.status ?? child.signal})`);
   }
 }
+if (json) console.log(JSON.stringify({ figures: collected }, null, 2));
 console.log(`\n${count} figures from ${files.length} suites${failed ? `, ${failed} failed` : ''}`);
 process.exit(failed ? 1 : 0);

@@ -51,9 +51,7 @@ export function planBatches(
   plan: BatchPlan,
 ): PlannedBatch[] {
   const encoded = texts.map((text) => tokenizer.encode(text, maxLength));
-  const order = encoded
-    .map((_, i) => i)
-    .sort((a, b) => (encoded[a]?.length ?? 0) - (encoded[b]?.length ?? 0) || a - b);
+  const order = encoded.map((_, i) => i).sort((a, b) => (encoded[a]?.length ?? 0) - (encoded[b]?.length ?? 0) || a - b);
   const groups: number[][] = [];
   let current: number[] = [];
   for (const i of order) {
@@ -86,7 +84,10 @@ export function planBatches(
 export interface OnnxEncoder {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  /** Runs a call's texts and hands each batch's outputs over with the inputs' positions. */
+  /**
+   * Runs a call's texts and hands each batch's outputs over with the inputs' positions. Every output is fetched:
+   * onnxruntime-node 1.21 labels a subset asked for by name with the names of the graph's first outputs.
+   */
   run(texts: readonly string[], each: (indices: readonly number[], outputs: EncoderOutputs) => void): Promise<void>;
   dispose(): Promise<void>;
 }

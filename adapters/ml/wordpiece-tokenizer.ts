@@ -63,6 +63,8 @@ const DROPPED = /[\0\uFFFD]|(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu;
 const WHITESPACE = /\s/gu;
 const NONSPACING_MARK = /\p{Mn}/gu;
 const NON_ASCII = /[^\0-\x7F]/;
+const ASCII_CONTROL = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+const ASCII_CONTROLS = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F]/g;
 const WORD_CACHE_LIMIT = 50_000;
 
 export function readWordPieceTokenizer(folder: string): WordPieceTokenizer | null {
@@ -140,26 +142,27 @@ function createWordPieceTokenizer(
     return ids;
   };
 
-  /** The ASCII path (with clean_text): the same result as normalise + pre-tokenise, in one pass over char codes. */
-  const asciiSection = (text: string, out: number[], limit: number): void => {
-    let word = '';
-    for (let i = 0; i < text.length && out.length < limit; i++) {
-      let c = text.charCodeAt(i);
-      const space = c === 32 || c === 9 || c === 10 || c === 13;
-      if (!space && (c < 0x20 || c === 0x7f)) continue; // controls, \v and \f included, are dropped
-      if (c >= 65 && c <= 90) c += 32;
-      if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122)) {
-        word += String.fromCharCode(c);
+  /**
+   * The ASCII path (with clean_text): the same result as normalise + pre-tokenise, in one scan over char codes of
+   * the lowercased text, words cut out with slice (controls, \v and \f included, are dropped first, as the
+   * normaliser drops them before the pre-tokeniser splits).
+   */
+  const asciiSection = (raw: string, out: number[], limit: number): void => {
+    const text = (ASCII_CONTROL.test(raw) ? raw.replace(ASCII_CONTROLS, '') : raw).toLowerCase();
+    let wordStart = -1;
+    for (let i = 0; i <= text.length && out.length < limit; i++) {
+      const c = i < text.length ? text.charCodeAt(i) : 32;
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+        if (wordStart < 0) wordStart = i;
         continue;
       }
-      if (word) {
-        for (const id of wordIds(word)) out.push(id);
-        word = '';
+      if (wordStart >= 0) {
+        for (const id of wordIds(text.slice(wordStart, i))) out.push(id);
+        wordStart = -1;
       }
       // Every printable ASCII character that is not a letter or digit is punctuation to BertPreTokenizer.
-      if (!space) for (const id of wordIds(String.fromCharCode(c))) out.push(id);
+      if (c > 32) for (const id of wordIds(text[i] as string)) out.push(id);
     }
-    if (word && out.length < limit) for (const id of wordIds(word)) out.push(id);
   };
 
   const section = (raw: string, out: number[], limit: number): void => {
