@@ -63,7 +63,9 @@ const DROPPED = /[\0\uFFFD]|(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu;
 const WHITESPACE = /\s/gu;
 const NONSPACING_MARK = /\p{Mn}/gu;
 const NON_ASCII = /[^\0-\x7F]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the controls BertNormalizer drops.
 const ASCII_CONTROL = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the same set, to remove.
 const ASCII_CONTROLS = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F]/g;
 const WORD_CACHE_LIMIT = 50_000;
 
