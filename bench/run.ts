@@ -20,6 +20,8 @@ export interface BenchFigure {
   ratio?: number;
 }
 export type BenchReport = (figure: BenchFigure) => void;
+/** A suite's module: `args` are what followed the filter (`npm run bench -- load --soak 10m` gives `--soak 10m`). */
+export type BenchSuite = { run(report: BenchReport, args: readonly string[]): Promise<void> };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIGURE = 'BENCH_FIGURE ';
@@ -37,14 +39,17 @@ const suiteArg = process.argv.indexOf('--suite');
 if (suiteArg >= 0) {
   // Child: run one suite and hand its figures to the parent on stdout.
   const file = process.argv[suiteArg + 1] as string;
-  const mod = (await import(pathToFileURL(file).href)) as { run(report: BenchReport): Promise<void> };
-  await mod.run((figure) => console.log(FIGURE + JSON.stringify(figure)));
+  const mod = (await import(pathToFileURL(file).href)) as BenchSuite;
+  await mod.run((figure) => console.log(FIGURE + JSON.stringify(figure)), process.argv.slice(suiteArg + 2));
   process.exit(0);
 }
 
-// `npm run bench [-- <filter>] [--json]`: --json prints every figure as one JSON document at the end, for tracking.
-const json = process.argv.includes('--json');
-const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
+// `npm run bench -- [filter] [suite options…] [--json]`: with --json the figures are also printed as one JSON
+// document at the end; options after the filter go to the suites (`npm run bench -- load --soak 10m`).
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const filter = args.find((a) => !a.startsWith('--'));
+const suiteArgs = args.slice(filter ? args.indexOf(filter) + 1 : 0).filter((a) => a !== '--json');
 const collected: (BenchFigure & { suite: string })[] = [];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
@@ -53,17 +58,18 @@ const files = readdirSync(here)
 let count = 0;
 let failed = 0;
 for (const file of files) {
-  console.log(`\n## ${file.replace('.bench.ts', '')}`);
+  const suite = file.replace('.bench.ts', '');
+  console.log(`\n## ${suite}`);
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--suite', path.join(here, file)],
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--suite', path.join(here, file), ...suiteArgs],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env, maxBuffer: 64 * 2 ** 20 },
   );
   for (const line of child.stdout.split('\n')) {
     if (line.startsWith(FIGURE)) {
       const figure = JSON.parse(line.slice(FIGURE.length)) as BenchFigure;
       print(figure);
-      collected.push({ suite: file.replace('.bench.ts', ''), ...figure });
+      collected.push({ suite, ...figure });
       count++;
     } else if (line.trim()) console.log(`  ${line}`);
   }

@@ -1,5 +1,4 @@
 import { HttpFeedFetcher } from '../adapters/feeds/fetcher.ts';
-import { InProcessScheduler } from '../adapters/jobs/in-process-scheduler.ts';
 import { createDeferredContentModel } from '../adapters/ml/deferred-model.ts';
 import { createStripeGateway } from '../adapters/payments/stripe-gateway.ts';
 import { eventLogSource } from '../adapters/storage/catalog-and-log-stores.ts';
@@ -10,12 +9,13 @@ import { assembleFeatures, catalogOf } from '../core/framework/feature.ts';
 import { ScheduledPostRunner } from '../core/framework/scheduled-posts.ts';
 import { Translator } from '../core/i18n/translate.ts';
 import type { Clock } from '../core/ports/clock.ts';
-import type { JobScheduler } from '../core/ports/jobs.ts';
+import type { JobQueue } from '../core/ports/job-queue.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { Metrics } from '../core/ports/metrics.ts';
 import { AccessRouter } from './access-router.ts';
 import type { Config } from './config.ts';
 import { type AppServices, features, type InstalledFeature, type ServicesOf } from './features.ts';
+import { createJobQueue } from './job-queue.ts';
 import { MessengerRouter } from './messenger-router.ts';
 
 /**
@@ -31,7 +31,8 @@ export interface App<S = AppServices> {
   messenger: MessengerRouter;
   /** Routes course unlocks (roles, channels) to the running platform adapters. */
   access: AccessRouter;
-  scheduler: JobScheduler;
+  /** Periodic jobs: in process on SQLite, pg-boss on PostgreSQL (bots/job-queue.ts). */
+  scheduler: JobQueue;
   /** Every scheduled post goes through it; shutdown stops it first so its claims are finished or handed back. */
   posts: ScheduledPostRunner;
   /** Schedules every feature's jobs and runs their start-up work: call once the platforms can post. */
@@ -51,6 +52,10 @@ export interface ComposeOptions<F extends readonly InstalledFeature[]> {
   allowedFeedOrigins?: readonly string[];
   /** Where commands, jobs and scheduled posts are counted (the ops port's /metrics). Default: nowhere. */
   metrics?: Metrics;
+  /** Whether this process runs jobs (roles all and worker) or only announces their slots. Default true. */
+  takesJobs?: boolean;
+  /** Which queue runs the jobs; default pg-boss when DATABASE_URL is PostgreSQL and the app opens it itself. */
+  queue?: 'in-process' | 'pg-boss';
 }
 
 export async function composeApp<F extends readonly InstalledFeature[] = typeof features>(
@@ -79,7 +84,15 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
     allowPrivateNetworks: config.FEED_ALLOW_PRIVATE_NETWORKS,
     allowedOrigins: options.allowedFeedOrigins,
   });
-  const scheduler = new InProcessScheduler({ clock, log, metrics });
+  const scheduler = createJobQueue({
+    config,
+    clock,
+    log,
+    metrics,
+    takesJobs: options.takesJobs ?? true,
+    kind:
+      options.queue ?? (config.DATABASE_URL.provider === 'postgresql' && !options.database ? 'pg-boss' : 'in-process'),
+  });
   const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log, metrics });
   // Members' posts are found through their events, so the event log is erased last.
   const personalData = [...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []), eventLogSource(db)];
@@ -142,6 +155,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       if (started) return;
       started = true;
       for (const job of assembly.jobs) scheduler.schedule(job);
+      await scheduler.start();
       await assembly.start();
     },
     async close() {

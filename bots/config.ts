@@ -42,6 +42,32 @@ const listenHost = (fallback: string) =>
     .regex(/^[A-Za-z0-9.:-]+$/, 'expected an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0')
     .default(fallback);
 
+/**
+ * Which Gateway shards this process runs: `auto` (every shard, as many as Discord's /gateway/bot recommends) or
+ * a range of a fixed count, `0-3/8` (shards 0 to 3 of 8) or `5/8` (shard 5 of 8), so several processes split a bot.
+ */
+export type ShardSelection = 'auto' | { ids: number[]; count: number };
+
+const shardSelection = z
+  .string()
+  .trim()
+  .default('auto')
+  .transform((raw, ctx): ShardSelection => {
+    if (raw === '' || raw === 'auto') return 'auto';
+    const match = /^(\d{1,5})(?:-(\d{1,5}))?\/(\d{1,5})$/.exec(raw);
+    const first = Number(match?.[1]);
+    const last = Number(match?.[2] ?? match?.[1]);
+    const count = Number(match?.[3]);
+    if (!match || count < 1 || first > last || last >= count) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected auto, or <first>-<last>/<count> such as 0-3/8 (last below count), or <shard>/<count>',
+      });
+      return z.NEVER;
+    }
+    return { ids: Array.from({ length: last - first + 1 }, (_, i) => first + i), count };
+  });
+
 const SNOWFLAKE = [/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)'] as const;
 
 export const configSchema = z.object({
@@ -59,6 +85,15 @@ export const configSchema = z.object({
       }
       return target;
     }),
+  /** What this process does; `--role` overrides it (bots/roles.ts). Roles other than all need PostgreSQL. */
+  ROLE: z.enum(['all', 'gateway', 'worker', 'web']).default('all'),
+  // The job queue on PostgreSQL (pg-boss, docs/adr/0016): how often a job is retried, and when an unfinished run
+  // counts as lost (its process died) and is handed to another worker.
+  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(3),
+  JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How often a worker looks for jobs (and how soon a lost run is noticed). */
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DEMO_SEED: z.coerce.number().int().default(42),
   DEMO_FEED_PORT: z.coerce.number().int().min(0).max(65535).default(4870),
@@ -92,6 +127,7 @@ export const configSchema = z.object({
   DISCORD_INTERACTIONS_HOST: listenHost('127.0.0.1'),
   DISCORD_INTERACTIONS_PORT: port(8080),
   DISCORD_GUILD_ID: shaped(...SNOWFLAKE),
+  DISCORD_SHARDS: shardSelection,
   /** The privileged Server Members intent: member joins and leaves. Off when the app is not approved for it. */
   DISCORD_MEMBERS_INTENT: flag(true),
   DISCORD_MESSAGE_CONTENT_INTENT: flag(true),
@@ -115,6 +151,11 @@ export const configSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: shaped(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters: letters, digits, _ and -'),
   TELEGRAM_WEBHOOK_HOST: listenHost('127.0.0.1'),
   TELEGRAM_WEBHOOK_PORT: port(8443),
+
+  // The platforms' call budget shared by every process (docs/adr/0017-shared-rate-limit-budget.md)
+  RATE_BUDGET_DISCORD_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(45),
+  RATE_BUDGET_SLACK_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
+  RATE_BUDGET_TELEGRAM_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(28),
 
   // Operations: /healthz, /readyz and /metrics (docs/operations.md)
   OPS_ENABLED: optionalFlag.transform((v) => v ?? true),

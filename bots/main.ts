@@ -8,20 +8,26 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { type Config, ConfigError, configuredPlatforms, loadConfig, type PlatformName } from './config.ts';
 import { createLogger } from './logger.ts';
+import { ROLES, type Role, roleProblem } from './roles.ts';
 
 dotenv.config({ quiet: true });
 
-const USAGE = 'Usage: npm start [-- --platform console|discord|slack|telegram] [--reset-demo]';
+const USAGE =
+  'Usage: npm start [-- --role all|gateway|worker|web] [--platform console|discord|slack|telegram] [--reset-demo]';
 
 function fail(line: string, code = 1): never {
   process.stderr.write(`${line}\n`);
   process.exit(code);
 }
 
-let values: { platform?: string; 'reset-demo'?: boolean };
+let values: { platform?: string; role?: string; 'reset-demo'?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { platform: { type: 'string' }, 'reset-demo': { type: 'boolean', default: false } },
+    options: {
+      platform: { type: 'string' },
+      role: { type: 'string' },
+      'reset-demo': { type: 'boolean', default: false },
+    },
     strict: true,
   }));
 } catch (error) {
@@ -38,13 +44,20 @@ try {
   throw error;
 }
 
+if (values.role !== undefined && !(ROLES as readonly string[]).includes(values.role))
+  fail(`Unknown --role "${values.role}": expected all, gateway, worker or web.`, 2);
+const role: Role = (values.role as Role | undefined) ?? config.ROLE;
+const problem = roleProblem(role, config);
+if (problem) fail(problem, 2);
+
 const requested = values.platform;
 if (requested && !['console', 'discord', 'slack', 'telegram'].includes(requested)) {
   fail(`Unknown --platform "${requested}": expected console, discord, slack or telegram.`, 2);
 }
 const platforms: PlatformName[] =
   requested === 'console' ? [] : requested ? [requested as PlatformName] : configuredPlatforms(config);
-const consoleMode = platforms.length === 0;
+// The console sandbox is the single process with no platform: every other role runs headless.
+const consoleMode = platforms.length === 0 && role === 'all';
 
 // The console owns stdout for the conversation, so logs go to stderr and default to warnings only.
 const log = createLogger({
@@ -65,6 +78,7 @@ try {
     config,
     log,
     platforms,
+    role,
     explicit: Boolean(requested && requested !== 'console'),
     resetDemo: values['reset-demo'] === true,
   });

@@ -16,6 +16,9 @@ import { ensureDemoCommunity } from './demo.ts';
 import { startPaymentListeners } from './payments.ts';
 import { type PlatformModule, startPlatform } from './platforms/start.ts';
 import type { RunningPlatform } from './platforms/types.ts';
+import { startPostOnlyPlatforms } from './post-only.ts';
+import { createRateBudget } from './rate-budget.ts';
+import { dutiesOf, type Role } from './roles.ts';
 
 type PanelModule = typeof import('./panel.ts');
 type RunningPanel = Awaited<ReturnType<PanelModule['startPanel']>>;
@@ -117,12 +120,16 @@ export async function run(options: {
   config: Config;
   log: Logger;
   platforms: PlatformName[];
+  /** What this process does (bots/roles.ts); the console sandbox runs as `all`. */
+  role?: Role;
   /** `--platform` named the platform: its failure to start ends the process instead of being skipped. */
   explicit: boolean;
   resetDemo: boolean;
 }): Promise<void> {
   const { log, platforms } = options;
-  const consoleMode = platforms.length === 0;
+  const role = options.role ?? 'all';
+  const duties = dutiesOf(role);
+  const consoleMode = platforms.length === 0 && role === 'all';
   // The sandbox reaches loopback unless FEED_ALLOW_PRIVATE_NETWORKS says otherwise; its own demo feeds are
   // allowed by their exact address either way, so an explicit false still leaves a working demo.
   const config: Config = consoleMode
@@ -136,6 +143,7 @@ export async function run(options: {
       config,
       log,
       clock: systemClock,
+      takesJobs: duties.jobs,
       ...(feeds ? { allowedFeedOrigins: [feeds.url] } : {}),
       ...(metrics ? { metrics } : {}),
     });
@@ -148,6 +156,7 @@ export async function run(options: {
 
   let stopping = false;
   const running: RunningPlatform[] = [];
+  const postOnly: Awaited<ReturnType<typeof startPostOnlyPlatforms>> = [];
   const ops = metrics ? await startOps(config, metrics, app, running, log) : null;
   const paymentListeners = await startPaymentListeners(app, config, log, systemClock);
   let panel: Promise<RunningPanel | null> = Promise.resolve(null);
@@ -167,7 +176,7 @@ export async function run(options: {
     for (const listener of paymentListeners)
       await listener.stop().catch((err) => log.error({ err, listener: listener.name }, 'payment listener stop failed'));
     await panel.then((running) => running?.close()).catch((err) => log.error({ err }, 'stopping the web panel failed'));
-    for (const platform of running.reverse())
+    for (const platform of [...running.reverse(), ...postOnly])
       await platform.stop().catch((err) => log.error({ err }, 'platform stop failed'));
     let exitCode = code;
     try {
@@ -245,11 +254,27 @@ export async function run(options: {
     return;
   }
 
+  log.info({ role }, 'starting');
   // The panel loads before the platforms listen, so its start-up work never holds up a platform's first request.
-  panel = startWebPanel(app, config, log, { anyPortIfBusy: false });
-  const web = await panel;
-  if (web) log.info({ url: web.url }, 'web panel listening');
+  if (duties.panel) {
+    panel = startWebPanel(app, config, log, { anyPortIfBusy: false });
+    const web = await panel;
+    if (web) log.info({ url: web.url }, 'web panel listening');
+  }
 
+  if (!duties.platforms) {
+    // Workers and web processes post through REST clients alone; the gateways keep the platform connections.
+    postOnly.push(...(await startPostOnlyPlatforms(config, log)));
+    for (const platform of postOnly) {
+      app.messenger.register(platform.name, platform.messenger);
+      if (platform.access) app.access.register(platform.name, platform.access);
+    }
+    log.info({ role, platforms: postOnly.map((p) => p.name) }, 'posting without platform connections');
+    if (duties.jobs) await app.start();
+    return;
+  }
+
+  const rateBudget = createRateBudget(config, app.database, systemClock, log);
   for (const name of platforms) {
     if (stopping) return;
     const started = await startPlatform(name, await PLATFORM_MODULES[name](), {
@@ -257,6 +282,8 @@ export async function run(options: {
       config,
       log: log.child({ ns: `adapter:${name}` }),
       payments: app.services.payments,
+      ...(metrics ? { metrics } : {}),
+      rateBudget,
     });
     if (!started.ok) {
       // One line an operator can act on; the SDK's stack only at LOG_LEVEL=debug.
@@ -272,7 +299,10 @@ export async function run(options: {
     if (platform.access) app.access.register(name, platform.access);
     log.info({ platform: name }, 'platform started');
   }
-  if (running.length === 0) return shutdown('no-platform-started', 1);
-  // Jobs (polling, digest timers, reports, sweeps) start once every platform can post.
-  await app.start();
+  if (running.length === 0) {
+    if (platforms.length === 0) process.stderr.write(`--role ${role} needs a platform's credentials (.env.example)\n`);
+    return shutdown('no-platform-started', 1);
+  }
+  // Jobs (polling, digest timers, reports, sweeps) start once every platform can post; a gateway takes none.
+  if (duties.jobs) await app.start();
 }

@@ -42,11 +42,18 @@ export interface DiscordOptions {
   interactionsHost?: string;
   /** HTTP interactions listener limits; the hardened listener's defaults otherwise. */
   interactionsLimits?: Pick<HardenedListenerOptions, 'maxBodyBytes' | 'readTimeoutMs'>;
+  /** Counts each refused HTTP interaction (forged, stale, malformed). */
+  onWebhookRefused?: HardenedListenerOptions['onRefused'];
   /** Members with this role are Cohort moderators. */
   moderatorRoleId?: string;
   /** Register commands on this guild only (they update at once) instead of globally. */
   guildId?: string;
   registerCommands?: boolean;
+  /**
+   * Gateway shards of this process: `auto` (default) runs every shard, as many as `GET /gateway/bot` recommends;
+   * ids of a fixed count run only those, so several processes each take a range (@discordjs/ws under discord.js).
+   */
+  shards?: 'auto' | { ids: number[]; count: number };
   /** Subscribe to member joins and leaves (the privileged Server Members intent; default true). */
   memberEvents?: boolean;
   /** Read what members write (the privileged Message Content intent; default true): digests and profiles use it. */
@@ -55,7 +62,7 @@ export interface DiscordOptions {
   clock?: Clock;
   /** REST retries on 5xx/timeouts and the per-request timeout (discord.js defaults: 3 and 15 000 ms). */
   rest?: { retries?: number; timeout?: number };
-  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs' | 'budget'>;
   /** How long to wait for guilds listed as unavailable in READY (discord.js default 15 000 ms). */
   waitGuildTimeout?: number;
   /** Discord premium apps (DISCORD_PREMIUM): entitlements of SKUs linked to courses become their access. */
@@ -112,6 +119,9 @@ export async function startDiscord(
     intents,
     rest: restOptions,
     allowedMentions: NO_MENTIONS,
+    ...(options.shards && options.shards !== 'auto'
+      ? { shards: options.shards.ids, shardCount: options.shards.count }
+      : { shards: 'auto' as const }),
     ...(options.waitGuildTimeout !== undefined ? { waitGuildTimeout: options.waitGuildTimeout } : {}),
   });
   if (!options.token && !options.publicKey) throw new Error('Discord needs DISCORD_TOKEN or DISCORD_PUBLIC_KEY');
@@ -219,10 +229,20 @@ export async function startDiscord(
       throw loginFailure(error);
     });
     await ready;
-    log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord gateway ready');
+    log.info(
+      {
+        user: client.user?.tag,
+        guilds: client.guilds.cache.size,
+        shards: client.options.shards,
+        of: client.options.shardCount,
+      },
+      'discord gateway ready',
+    );
   }
 
-  if (options.token && (options.registerCommands ?? true)) {
+  // Of several processes splitting the shards, the one with shard 0 registers the commands (one PUT, not N).
+  const ownsRegistration = !options.shards || options.shards === 'auto' || options.shards.ids.includes(0);
+  if (options.token && (options.registerCommands ?? ownsRegistration)) {
     const route = options.guildId
       ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
       : Routes.applicationCommands(options.applicationId);
@@ -246,6 +266,7 @@ export async function startDiscord(
         return work;
       },
       ...(options.interactionsLimits ? { limits: options.interactionsLimits } : {}),
+      ...(options.onWebhookRefused ? { onRefused: options.onWebhookRefused } : {}),
       ...(premium
         ? {
             onWebhookEvent: (type: string, data: unknown) => {

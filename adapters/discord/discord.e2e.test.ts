@@ -33,6 +33,7 @@ describe('Discord adapter end to end', () => {
   let app: TestApp;
   let fake: FakeDiscord;
   let adapter: DiscordAdapter;
+  const refusals: Array<{ listener: string; status: number }> = [];
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -53,6 +54,7 @@ describe('Discord adapter end to end', () => {
         ackAfterMs: 10_000,
         rateLimit: { maxWaitMs: 2_000 },
         clock: app.clock,
+        onWebhookRefused: (r) => refusals.push(r),
       },
       silentLogger,
     );
@@ -486,8 +488,14 @@ describe('Discord adapter end to end', () => {
         version: 1,
       });
       expect(await ping.json()).toEqual({ type: 1 });
+      const before = fake.rest.length;
       const forged = await fake.postInteraction(endpoint(), discordPayloads.command('help', [], member(alice)), true);
       expect(forged.status).toBe(401);
+      expect(refusals.at(-1)).toEqual({ listener: 'discord-interactions', status: 401 });
+      const malformed = await fake.postInteraction(endpoint(), { id: '2', type: 2 });
+      expect(malformed.status).toBe(400);
+      expect(refusals.at(-1)).toEqual({ listener: 'discord-interactions', status: 400 });
+      expect(fake.rest.length).toBe(before);
     });
 
     it('answers a verified command in the HTTP response', async () => {

@@ -29,6 +29,8 @@ export async function startInteractionsEndpoint(params: {
   onInteraction: (interaction: RawInteraction, initial: InitialResponder) => Promise<void>;
   /** Listener limits; the hardened listener's defaults otherwise. */
   limits?: Pick<HardenedListenerOptions, 'maxBodyBytes' | 'readTimeoutMs'>;
+  /** Counts each refused request (the webhook refusals metric). */
+  onRefused?: HardenedListenerOptions['onRefused'];
   /** Webhook events (ENTITLEMENT_CREATE, …) signed like interactions, when the app's Webhooks URL points here. */
   onWebhookEvent?: (type: string, data: unknown) => Promise<void>;
 }): Promise<InteractionsEndpoint> {
@@ -43,6 +45,7 @@ export async function startInteractionsEndpoint(params: {
     port: params.port,
     log: params.log,
     ...params.limits,
+    ...(params.onRefused ? { onRefused: params.onRefused } : {}),
     screen(req) {
       const signature = header(req, 'x-signature-ed25519');
       const timestamp = header(req, 'x-signature-timestamp');
@@ -51,7 +54,7 @@ export async function startInteractionsEndpoint(params: {
         return { status: 401, reason: 'invalid request signature' };
       return null;
     },
-    async handle(req, res, raw) {
+    async handle(req, res, raw, refuse) {
       const verified = verifyDiscordRequest(
         key,
         raw,
@@ -59,17 +62,12 @@ export async function startInteractionsEndpoint(params: {
         header(req, 'x-signature-timestamp'),
         params.clock.now().getTime(),
       );
-      if (!verified) {
-        params.log.warn({ remote: req.socket.remoteAddress }, 'refused interaction with a bad signature');
-        res.writeHead(401, { 'content-type': 'text/plain' }).end('invalid request signature');
-        return;
-      }
+      if (!verified) return refuse({ status: 401, reason: 'invalid request signature' });
       let json: unknown;
       try {
         json = JSON.parse(raw.toString('utf8'));
       } catch {
-        res.writeHead(400).end();
-        return;
+        return refuse({ status: 400, reason: 'body is not JSON' });
       }
       // A webhook event has no token (an interaction always has one): PING or an event, answered 204.
       const webhook =
@@ -84,10 +82,7 @@ export async function startInteractionsEndpoint(params: {
         return;
       }
       const parsed = RawInteraction.safeParse(json);
-      if (!parsed.success) {
-        res.writeHead(400).end();
-        return;
-      }
+      if (!parsed.success) return refuse({ status: 400, reason: 'not an interaction' });
       const send = (body: unknown) =>
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (parsed.data.type === InteractionKind.Ping) return void send({ type: 1 });

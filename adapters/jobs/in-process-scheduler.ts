@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Clock } from '../../core/ports/clock.ts';
-import type { JobSchedule, JobScheduler, PeriodicJob } from '../../core/ports/jobs.ts';
+import type { JobQueue, QueueStats } from '../../core/ports/job-queue.ts';
+import type { JobSchedule, PeriodicJob } from '../../core/ports/jobs.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { type Metrics, noMetrics } from '../../core/ports/metrics.ts';
 
@@ -18,12 +19,19 @@ export interface InProcessSchedulerOptions {
   metrics?: Metrics;
   /** How soon a `runAtStart` job first runs. Default 1 s (after start-up work, not in the middle of it). */
   startDelayMs?: number;
+  /**
+   * A failed run is tried again after `delayMs`, doubling each time, up to `limit` times (never later than the
+   * job's next regular run); after the last try it is dead-lettered: logged and counted. Default 3 × 30 s.
+   */
+  retry?: { limit: number; delayMs: number };
 }
 
 interface Entry {
   job: PeriodicJob;
   next: Date;
   running: Promise<void> | null;
+  /** Failed runs in a row. */
+  failures: number;
 }
 
 /**
@@ -31,7 +39,7 @@ interface Entry {
  * their own time zone (cron-parser), runs of one job never overlapping. A queue-backed scheduler (pg-boss) can take
  * its place behind the same port when jobs should be spread over processes.
  */
-export class InProcessScheduler implements JobScheduler {
+export class InProcessScheduler implements JobQueue {
   readonly #entries = new Map<string, Entry>();
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -39,6 +47,7 @@ export class InProcessScheduler implements JobScheduler {
   readonly #maxSleepMs: number;
   readonly #startDelayMs: number;
   readonly #metrics: Metrics;
+  readonly #retry: { limit: number; delayMs: number };
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
 
@@ -49,6 +58,31 @@ export class InProcessScheduler implements JobScheduler {
     this.#maxSleepMs = options.maxSleepMs ?? 60_000;
     this.#startDelayMs = options.startDelayMs ?? 1_000;
     this.#metrics = options.metrics ?? noMetrics;
+    this.#retry = options.retry ?? { limit: 3, delayMs: 30_000 };
+  }
+
+  /** Timers are armed as jobs are scheduled: nothing more to start in one process. */
+  async start(): Promise<void> {}
+
+  async ready(): Promise<boolean> {
+    return !this.#stopped;
+  }
+
+  /** Due jobs not yet started count as waiting, by kind. */
+  async stats(): Promise<QueueStats[]> {
+    const now = this.#clock.now().getTime();
+    const byKind = new Map<string, QueueStats>();
+    for (const entry of this.#entries.values()) {
+      const queue = entry.job.kind ?? entry.job.name;
+      const stats = byKind.get(queue) ?? { queue, waiting: 0, active: 0, oldestWaitingSeconds: 0 };
+      if (entry.running) stats.active++;
+      else if (entry.next.getTime() <= now) {
+        stats.waiting++;
+        stats.oldestWaitingSeconds = Math.max(stats.oldestWaitingSeconds, (now - entry.next.getTime()) / 1000);
+      }
+      byKind.set(queue, stats);
+    }
+    return [...byKind.values()];
   }
 
   schedule(job: PeriodicJob): void {
@@ -56,7 +90,7 @@ export class InProcessScheduler implements JobScheduler {
     const now = this.#clock.now();
     const next = job.runAtStart ? new Date(now.getTime() + this.#startDelayMs) : nextAfter(job.schedule, now);
     const running = this.#entries.get(job.name)?.running ?? null;
-    this.#entries.set(job.name, { job, next, running });
+    this.#entries.set(job.name, { job, next, running, failures: 0 });
     this.#arm();
   }
 
@@ -112,7 +146,19 @@ export class InProcessScheduler implements JobScheduler {
       this.#log.error({ err: error, job: entry.job.name }, 'job failed');
     }
     const seconds = (performance.now() - started) / 1000;
-    this.#metrics.jobRan({ job: entry.job.kind ?? entry.job.name, ok, seconds });
+    const kind = entry.job.kind ?? entry.job.name;
+    this.#metrics.jobRan({ job: kind, ok, seconds });
+    entry.failures = ok ? 0 : entry.failures + 1;
+    if (ok) return;
+    if (entry.failures > this.#retry.limit) {
+      // Dead-lettered: the job stays scheduled, its next regular run starts the count again.
+      this.#log.error({ job: entry.job.name, tries: entry.failures }, 'job dead-lettered after its last retry');
+      this.#metrics.jobDeadLettered?.({ job: kind });
+      entry.failures = 0;
+      return;
+    }
+    const retryAt = this.#clock.now().getTime() + this.#retry.delayMs * 2 ** (entry.failures - 1);
+    if (retryAt < entry.next.getTime()) entry.next = new Date(retryAt);
   }
 
   #arm(): void {

@@ -43,6 +43,12 @@ export class PromMetrics implements Metrics {
     labelNames: ['job', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly #refusals = new Counter({
+    name: 'cohort_webhook_refusals_total',
+    help: 'Inbound webhook requests refused unprocessed (bad signature or secret, stale, malformed), by listener and status',
+    labelNames: ['listener', 'status'] as const,
+    registers: [this.registry],
+  });
   readonly ready = new Gauge({
     name: 'cohort_ready',
     help: '1 when the database answers and every started platform is connected (what /readyz says), else 0',
@@ -66,5 +72,9 @@ export class PromMetrics implements Metrics {
 
   scheduledPost(m: { job: string; outcome: string }): void {
     this.#posts.inc({ job: m.job, outcome: m.outcome });
+  }
+
+  webhookRefused(m: { listener: string; status: number }): void {
+    this.#refusals.inc({ listener: m.listener, status: String(m.status) });
   }
 }

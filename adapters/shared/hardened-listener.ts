@@ -40,8 +40,16 @@ export interface HardenedListenerOptions {
   methods?: readonly string[];
   /** Runs on the headers, before the body is read; a refusal is answered at once. */
   screen?: (req: http.IncomingMessage) => Refusal | null;
-  handle: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<void> | void;
+  /** Handles a screened request; `refuse` answers a forged or malformed one (logged and counted like a screen's). */
+  handle: (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: Buffer,
+    refuse: (refusal: Refusal) => void,
+  ) => Promise<void> | void;
   log: Logger;
+  /** Told of every refusal (the `cohort_webhook_refusals_total` metric); never of the request's content. */
+  onRefused?: (refusal: { listener: string; status: number }) => void;
   /** On close, how long requests being handled may still take before their sockets are cut. Default 5 s. */
   closeGraceMs?: number;
 }
@@ -120,6 +128,7 @@ export async function startHardenedListener(options: HardenedListenerOptions): P
 
   const refuse = (req: http.IncomingMessage, res: http.ServerResponse, refusal: Refusal, headers = {}) => {
     log.warn({ status: refusal.status, reason: refusal.reason, remote: req.socket.remoteAddress }, 'request refused');
+    options.onRefused?.({ listener: options.name, status: refusal.status });
     // The body is never read: close the connection after the answer instead of draining what the client sends.
     res.once('finish', () => req.destroy());
     res
@@ -143,7 +152,7 @@ export async function startHardenedListener(options: HardenedListenerOptions): P
     if (outcome.kind === 'too-large')
       return refuse(req, res, { status: 413, reason: `body over ${maxBodyBytes} bytes` });
     try {
-      await options.handle(req, res, outcome.body);
+      await options.handle(req, res, outcome.body, (refusal) => refuse(req, res, refusal));
     } catch (error) {
       log.error({ err: error }, 'request handler failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');

@@ -32,6 +32,18 @@ describe('withRateLimitRetry', () => {
     expect(slept).toEqual([250, 500]);
   });
 
+  it('takes a call from the shared budget before every attempt, retries included', async () => {
+    const taken: string[] = [];
+    const budget = { take: async (platform: string) => void taken.push(platform) };
+    let calls = 0;
+    await withRateLimitRetry('send', policy([], { budget }), async () => {
+      calls++;
+      if (calls < 2) throw new Limited(10);
+      return 'sent';
+    });
+    expect(taken).toEqual(['test', 'test']);
+  });
+
   it('reports RATE_LIMITED instead of waiting too long or forever', async () => {
     const tooLong = withRateLimitRetry('send', policy([], { maxWaitMs: 1_000 }), async () => {
       throw new Limited(60_000);

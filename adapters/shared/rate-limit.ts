@@ -1,5 +1,6 @@
 import { PlatformError } from '../../core/errors.ts';
 import type { Logger } from '../../core/ports/logger.ts';
+import type { RateBudget } from '../../core/ports/rate-budget.ts';
 
 /**
  * Every platform call the adapters make goes through here. The SDKs are configured to reject a rate-limited
@@ -15,6 +16,8 @@ export interface RateLimitPolicy {
   maxWaitMs?: number;
   log: Logger;
   sleep?: (ms: number) => Promise<void>;
+  /** The budget shared with the install's other processes: each attempt takes a call from it first. */
+  budget?: RateBudget;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -29,6 +32,7 @@ export async function withRateLimitRetry<T>(
   const sleep = policy.sleep ?? defaultSleep;
   for (let attempt = 0; ; attempt++) {
     try {
+      await policy.budget?.take(policy.platform);
       return await call();
     } catch (error) {
       const waitMs = policy.retryAfterMs(error);

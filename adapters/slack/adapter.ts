@@ -42,6 +42,8 @@ export interface SlackOptions {
   host?: string;
   /** HTTP mode listener limits; the hardened listener's defaults otherwise. */
   limits?: Pick<HardenedListenerOptions, 'maxBodyBytes' | 'readTimeoutMs'>;
+  /** Counts each refused request (forged signature, stale timestamp, oversized). */
+  onWebhookRefused?: HardenedListenerOptions['onRefused'];
   /** A Slack user group whose members are Cohort moderators. */
   moderatorGroupId?: string;
   /** The slash command that takes a whole command line (default `/cohort`). */
@@ -50,7 +52,7 @@ export interface SlackOptions {
   clock?: Clock;
   /** Web API retries on network errors and 5xx (the SDK's default policy when unset). */
   retries?: number;
-  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs' | 'budget'>;
 }
 
 export interface SlackAdapter {
@@ -119,6 +121,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
           clock: systemClock,
           log,
           ...(options.limits ? { limits: options.limits } : {}),
+          ...(options.onWebhookRefused ? { onRefused: options.onWebhookRefused } : {}),
         }),
       });
   const directory = new SlackDirectory(app.client, clock, log, options.moderatorGroupId);

@@ -29,6 +29,7 @@ describe('Slack adapter end to end (HTTP)', () => {
   let adapter: SlackAdapter;
   let send: ReturnType<typeof slackSender>;
   let trigger = 0;
+  const refusals: Array<{ listener: string; status: number }> = [];
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -49,6 +50,7 @@ describe('Slack adapter end to end (HTTP)', () => {
         // The fake has no 3-second deadline: only `slow` commands defer, so a loaded CI machine cannot flip the path.
         ackAfterMs: 10_000,
         rateLimit: { maxWaitMs: 2_000 },
+        onWebhookRefused: (r) => refusals.push(r),
       },
       silentLogger,
     );
@@ -151,12 +153,16 @@ describe('Slack adapter end to end (HTTP)', () => {
     expect(second.body).toBeNull();
   });
 
-  it('refuses a forged request', async () => {
+  it('refuses a forged request, counting it and processing nothing', async () => {
+    const before = fake.calls.length;
     const response = await send.slashCommand(
       slackPayloads.slashCommand('/help', '', alice, 'trig-forged', fake.responseUrl('forged')),
       'not-the-secret',
     );
     expect(response.status).toBe(401);
+    expect(refusals.at(-1)).toEqual({ listener: 'slack-events', status: 401 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.calls.length).toBe(before);
   });
 
   it('maps workspace owners to admins and the moderator group to moderators', async () => {

@@ -40,6 +40,8 @@ export interface TelegramOptions {
     host?: string;
     port: number;
     limits?: Pick<HardenedListenerOptions, 'maxBodyBytes' | 'readTimeoutMs'>;
+    /** Counts each refused request (wrong secret token, malformed body). */
+    onRefused?: HardenedListenerOptions['onRefused'];
   };
   /** Replace the command menus on start (default true). */
   registerCommands?: boolean;
@@ -47,7 +49,7 @@ export interface TelegramOptions {
   /** Show "typing…" when a command has not answered after this long (default 2 000 ms). */
   ackAfterMs?: number;
   clock?: Clock;
-  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs'>;
+  rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs' | 'budget'>;
   /** Sell XTR-priced courses as Telegram Stars invoices (TELEGRAM_STARS). */
   stars?: { payments: PaymentService };
 }
@@ -76,6 +78,15 @@ function startFailure(error: unknown, setting: 'token' | 'webhook'): unknown {
   const network = networkFailure(error);
   if (network) return new PlatformStartError('telegram', 'PLATFORM_UNREACHABLE', 'apiUrl', network, { cause: error });
   return error;
+}
+
+function isJsonObject(body: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 export async function startTelegram(
@@ -242,6 +253,7 @@ export async function startTelegram(
       port: hook.port,
       log,
       ...hook.limits,
+      ...(hook.onRefused ? { onRefused: hook.onRefused } : {}),
       // Telegram sends the secret in a header: without it (or with another) nothing of the body is read.
       screen(req) {
         const given = req.headers['x-telegram-bot-api-secret-token'];
@@ -251,7 +263,8 @@ export async function startTelegram(
           timingSafeEqual(Buffer.from(given), secret);
         return ok ? null : { status: 403, reason: 'missing or wrong secret token' };
       },
-      async handle(req, res, body) {
+      async handle(req, res, body, refuse) {
+        if (!isJsonObject(body)) return refuse({ status: 400, reason: 'body is not a JSON object' });
         // Telegraf reads a body already read from `req.body` (a Buffer is parsed as JSON).
         (req as typeof req & { body?: Buffer }).body = body;
         await handler(req, res);

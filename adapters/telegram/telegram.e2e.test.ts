@@ -333,6 +333,7 @@ describe('Telegram adapter end to end (webhook)', () => {
   let fake: FakeTelegram;
   let adapter: TelegramAdapter;
   const SECRET = 'hook-secret-123';
+  const refusals: Array<{ listener: string; status: number }> = [];
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -344,7 +345,14 @@ describe('Telegram adapter end to end (webhook)', () => {
         apiRoot: fake.apiRoot,
         clock: app.clock,
         registerCommands: false,
-        webhook: { domain: 'bot.example.test', path: '/telegram', secretToken: SECRET, port: 0, host: '127.0.0.1' },
+        webhook: {
+          domain: 'bot.example.test',
+          path: '/telegram',
+          secretToken: SECRET,
+          port: 0,
+          host: '127.0.0.1',
+          onRefused: (r) => refusals.push(r),
+        },
       },
       silentLogger,
     );
@@ -373,12 +381,29 @@ describe('Telegram adapter end to end (webhook)', () => {
     expect((await post(update)).status).toBe(403);
     expect((await post(update, 'wrong-secret')).status).toBe(403);
     expect(fake.calls.some((c) => c.method === 'sendMessage')).toBe(false);
+    expect(refusals).toEqual([
+      { listener: 'telegram-webhook', status: 403 },
+      { listener: 'telegram-webhook', status: 403 },
+    ]);
     expect((await post(update, SECRET)).status).toBe(200);
     // Telegram retries a webhook delivery it thinks failed: same update_id, answered once.
     expect((await post(update, SECRET)).status).toBe(200);
     const replies = fake.calls.filter((c) => c.method === 'sendMessage');
     expect(replies).toHaveLength(1);
     expect(text(replies[0] as TelegramCall)).toContain('Usage');
+    expect(refusals).toHaveLength(2);
+  });
+
+  it('refuses a body that is not a JSON object, with the right secret, and processes nothing', async () => {
+    const before = fake.calls.length;
+    const response = await fetch(`http://127.0.0.1:${adapter.webhookAddress?.port}/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: '{"update_id": 9002, "message":',
+    });
+    expect(response.status).toBe(400);
+    expect(refusals.at(-1)).toEqual({ listener: 'telegram-webhook', status: 400 });
+    expect(fake.calls.length).toBe(before);
   });
 });
 

@@ -1,27 +1,41 @@
 /**
  * `npm run eval -- kol --data <se dump> [--data <se dump> …] [--json]`
  *
- * Builds each site's interaction graph with the same code the leaderboard uses (InteractionGraph + computeKolScores)
- * and reports how well each scoring ranks members by reputation: Spearman ρ over members with at least one question
- * or answer (the Community bot, user −1, left out), with 95% bootstrap intervals over members and paired gains over
- * post count. Reputation is computed from votes, so every vote-derived input leaks the answer: post Score, accepted
- * answers and favourites stay out of every "no votes" row and only enter the "with votes" rows, an upper bound.
+ * Replays each site as the product's own interaction log (InteractionEvents: every question, answer and comment a
+ * `message.posted`; answers and comments also a `message.replied` to the post's author; the asker's acceptance a
+ * reaction of the asker on the answer) and scores it with the leaderboard's code, `graphFromEvents` +
+ * `computeKolScores` with the all-time board's settings. Reports how well each scoring ranks members by reputation:
+ * Spearman ρ over members with at least one question or answer (the Community bot, user −1, left out), with 95%
+ * bootstrap intervals over members and paired gains over post count.
  *
- * Vote-free signals a leaderboard can see in any community: answers are replies that help the asker (distinct
- * members helped), comments on a member's answer that thank them in words ("thanks", "谢谢"), and the distinct tags
- * they answered in (bridging groups), beside post count, activity days, tenure, text quality and PageRank.
+ * Reputation is computed from votes, so vote-derived inputs leak the answer: post Score, up/down votes and
+ * favourites never enter a scored row, only the "with votes" upper bound. Acceptance is the asker's own act (the
+ * product sees it as the asker reacting to the reply that helped): it enters the KOL score's "accepted" signal, and
+ * a second row fitted without it shows what the score does with no vote-type input at all.
  *
- * Weights of the KOL score are chosen on the validation slice: the training period (before the last fifth of the
- * timeline), with activity up to its end and the reputation members had then (rebuilt from the dated votes: +10 per
- * up-vote on an answer, +5 on a question, +15 per accepted answer, −2 per down-vote), averaged over every site in
- * the run. The votes only ever serve as that validation truth, never as an input.
+ * Weights are fitted on the validation slice only: the training period (before the last fifth of the timeline),
+ * with activity up to its end and the reputation members had then (rebuilt from the dated votes: +10 per up-vote on
+ * an answer, +5 on a question, +15 per accepted answer, −2 per down-vote), pooled over every site in the run.
+ * The fit is non-negative least squares of the members' reputation rank on the score's own signal ranks (each site
+ * centred, so every community weighs by its members), i.e. the weights of the very blend the product computes.
+ * Seed k fits on a seeded 80% of each site's validation members, so seeds vary the fit as well as the bootstrap.
  */
 
-import { DEFAULT_EDGE_WEIGHTS, InteractionGraph, THANKS } from '../../core/interactions/interaction-graph.ts';
-import { computeKolScores, DEFAULT_KOL_WEIGHTS, type KolWeights } from '../../core/interactions/kol-score.ts';
+import type { InteractionEvent } from '../../core/domain/types.ts';
+import { graphFromEvents, type InteractionGraph, threadsStarted } from '../../core/interactions/interaction-graph.ts';
+import {
+  computeKolScores,
+  DEFAULT_KOL_WEIGHTS,
+  KOL_SIGNALS,
+  type KolSignal,
+  type KolWeights,
+  kolSignalRanks,
+} from '../../core/interactions/kol-score.ts';
+import { windowHalfLifeDays } from '../../core/interactions/leaderboard.ts';
 import { pageRank } from '../../core/interactions/pagerank.ts';
-import { spearman, topKOverlap } from '../../core/interactions/rank-correlation.ts';
-import { isMember, loadStackExchange, type SePost, type StackExchangeDump } from './data/stackexchange.ts';
+import { averageRanks, spearman, topKOverlap } from '../../core/interactions/rank-correlation.ts';
+import { seededRandom } from '../../core/ports/random.ts';
+import { endOfDay, isMember, loadStackExchange, type SePost, type StackExchangeDump } from './data/stackexchange.ts';
 import {
   type EvalArgs,
   type Metric,
@@ -33,8 +47,6 @@ import {
   type TaskReport,
   timeSplit,
 } from './harness/index.ts';
-
-const DAY_MS = 86_400_000;
 
 /**
  * A vote-free stand-in for the content model's quality score: longer, worked answers (formulas, code, links,
@@ -56,72 +68,92 @@ export function textQuality(html: string): number {
 /** Vote-derived quality: the post's Score squashed to 0..1. Only for the leaking upper-bound rows. */
 const scoreQuality = (p: SePost): number => 1 / (1 + Math.exp(-p.score / 2));
 
-interface Built {
-  graph: InteractionGraph;
-  /** Distinct members with an edge into each member (unweighted in-degree). */
-  inDegree: Map<string, Set<string>>;
-}
+/**
+ * What the log may contain: `free` has no vote-type input at all; `accepted` adds the asker's acceptance (a
+ * reaction of the asker on the answer); `votes` also carries Score as post quality and favourites as reactions (the
+ * leaking upper bound).
+ */
+export type LogMode = 'free' | 'accepted' | 'votes';
 
-/** The site's graph from what happened strictly before `until` (default: everything). */
-export function buildGraph(dump: StackExchangeDump, withVotes: boolean, until = Number.POSITIVE_INFINITY): Built {
-  const graph = new InteractionGraph();
-  const inDegree = new Map<string, Set<string>>();
-  const before = (d: Date) => d.getTime() < until;
+const uid = (id: number) => `u${id}`;
+
+/** The site as the product's event log, oldest first, with what happened strictly before `until`. */
+export function seEvents(dump: StackExchangeDump, mode: LogMode, until = Number.POSITIVE_INFINITY): InteractionEvent[] {
   const posts = new Map(
     dump.posts
-      .filter((p) => (p.postTypeId === 1 || p.postTypeId === 2) && before(p.creationDate))
+      .filter((p) => (p.postTypeId === 1 || p.postTypeId === 2) && p.creationDate.getTime() < until)
       .map((p) => [p.id, p]),
   );
-  const uid = (id: number) => `u${id}`;
-  const edge = (from: number, to: number, weight: number) => {
-    if (from === to) return;
-    graph.addEdge(uid(from), uid(to), weight);
-    const set = inDegree.get(uid(to)) ?? new Set<string>();
-    inDegree.set(uid(to), set);
-    set.add(uid(from));
-  };
-  const day = (d: Date) => Math.floor(d.getTime() / DAY_MS);
-  const activity = (id: number) => graph.activity[graph.node(uid(id))]!;
-
+  const out: InteractionEvent[] = [];
+  const push = (
+    actor: number,
+    verb: InteractionEvent['verb'],
+    objectId: string,
+    at: Date,
+    target: number | null,
+    metadata: Record<string, unknown>,
+  ) =>
+    out.push({
+      id: `${verb}:${objectId}:${actor}`,
+      communityId: 'se',
+      actorId: uid(actor),
+      verb,
+      objectType: 'message',
+      objectId,
+      targetMemberId: target === null ? null : uid(target),
+      channelId: null,
+      platform: 'console',
+      occurredAt: at,
+      metadata,
+    });
+  const questionOf = (p: SePost) => (p.postTypeId === 1 ? p : p.parentId !== null ? posts.get(p.parentId) : undefined);
   for (const p of posts.values()) {
     if (!isMember(p.ownerUserId)) continue;
-    const a = activity(p.ownerUserId);
-    a.posts++;
-    a.qualitySum += withVotes ? scoreQuality(p) : textQuality(p.body);
-    a.qualityCount++;
-    a.activeDays.add(day(p.creationDate));
-    // An answer is help the asker received: attention flows from the asker to the answerer.
-    const question = p.postTypeId === 2 && p.parentId !== null ? posts.get(p.parentId) : undefined;
-    if (question && isMember(question.ownerUserId) && question.ownerUserId !== p.ownerUserId) {
-      edge(question.ownerUserId, p.ownerUserId, DEFAULT_EDGE_WEIGHTS.reply);
-      a.received.reply++;
-      a.helped.add(uid(question.ownerUserId));
-      for (const t of question.tags) a.places.add(t);
+    const quality = mode === 'votes' ? scoreQuality(p) : textQuality(p.body);
+    const topic = questionOf(p)?.tags[0];
+    push(p.ownerUserId, 'message.posted', `p${p.id}`, p.creationDate, null, { quality, ...(topic ? { topic } : {}) });
+    const q = p.postTypeId === 2 ? questionOf(p) : undefined;
+    // An answer is a reply to the asker (the product logs a reply to someone else's message twice: posted, replied).
+    if (q && isMember(q.ownerUserId) && q.ownerUserId !== p.ownerUserId) {
+      push(p.ownerUserId, 'message.replied', `p${p.id}`, p.creationDate, q.ownerUserId, {
+        inReplyTo: `p${q.id}`,
+        ...(topic ? { topic } : {}),
+      });
     }
   }
   for (const c of dump.comments) {
     const p = posts.get(c.postId);
-    if (!before(c.creationDate) || !isMember(c.userId) || !p || !isMember(p.ownerUserId)) continue;
-    activity(c.userId).activeDays.add(day(c.creationDate));
-    // A comment is a reply to the post's author; lighter than an answer. Thanks in words count for the author.
-    edge(c.userId, p.ownerUserId, DEFAULT_EDGE_WEIGHTS.reply / 3);
-    if (c.userId !== p.ownerUserId && THANKS.test(c.text)) activity(p.ownerUserId).thanked++;
-  }
-  if (withVotes) {
-    for (const p of posts.values()) {
-      const accepted = p.acceptedAnswerId !== null ? posts.get(p.acceptedAnswerId) : undefined;
-      if (isMember(p.ownerUserId) && accepted && isMember(accepted.ownerUserId)) {
-        edge(p.ownerUserId, accepted.ownerUserId, DEFAULT_EDGE_WEIGHTS.tip);
-      }
+    if (c.creationDate.getTime() >= until || !isMember(c.userId) || !p) continue;
+    const topic = questionOf(p)?.tags[0];
+    push(c.userId, 'message.posted', `c${c.id}`, c.creationDate, null, { quality: textQuality(c.text) });
+    if (isMember(p.ownerUserId) && p.ownerUserId !== c.userId) {
+      push(c.userId, 'message.replied', `c${c.id}`, c.creationDate, p.ownerUserId, {
+        inReplyTo: `p${p.id}`,
+        text: c.text,
+        ...(topic ? { topic } : {}),
+      });
     }
+  }
+  if (mode !== 'free') {
     for (const v of dump.votes) {
+      // Votes carry only their day: placed at its end, and left out when that is past `until`.
+      const at = endOfDay(v.creationDate);
       const p = posts.get(v.postId);
-      if (v.voteTypeId === 5 && before(v.creationDate) && isMember(v.userId) && p && isMember(p.ownerUserId)) {
-        edge(v.userId, p.ownerUserId, DEFAULT_EDGE_WEIGHTS.reaction);
+      if (at >= until || !p || !isMember(p.ownerUserId)) continue;
+      const q = questionOf(p);
+      if (v.voteTypeId === 1 && p.postTypeId === 2 && q && isMember(q.ownerUserId) && q.ownerUserId !== p.ownerUserId) {
+        push(q.ownerUserId, 'reaction.added', `p${p.id}`, new Date(at), p.ownerUserId, { emoji: '✅' });
+      } else if (mode === 'votes' && v.voteTypeId === 5 && isMember(v.userId) && v.userId !== p.ownerUserId) {
+        push(v.userId, 'reaction.added', `p${p.id}`, new Date(at), p.ownerUserId, { emoji: '⭐' });
       }
     }
   }
-  return { graph, inDegree };
+  return out.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+}
+
+/** The leaderboard's all-time graph of the site's log up to `until`. */
+export function siteGraph(dump: StackExchangeDump, mode: LogMode, until: number, now: Date): InteractionGraph {
+  return graphFromEvents(seEvents(dump, mode, until), { now, halfLifeDays: windowHalfLifeDays('all') });
 }
 
 /** Reputation as it stood before `until`, rebuilt from the dated votes (the validation slice's truth). */
@@ -129,7 +161,7 @@ export function reputationAt(dump: StackExchangeDump, until: number): Map<string
   const posts = new Map(dump.posts.map((p) => [p.id, p]));
   const rep = new Map<string, number>();
   const add = (owner: number | null, v: number) => {
-    if (isMember(owner)) rep.set(`u${owner}`, (rep.get(`u${owner}`) ?? 1) + v);
+    if (isMember(owner)) rep.set(uid(owner), (rep.get(uid(owner)) ?? 1) + v);
   };
   for (const v of dump.votes) {
     if (v.creationDate.getTime() >= until) continue;
@@ -142,36 +174,110 @@ export function reputationAt(dump: StackExchangeDump, until: number): Map<string
   return rep;
 }
 
-/** The vote-free signals a weight grid is searched over (the others keep their defaults). */
-const SEARCHED: (keyof KolWeights)[] = [
-  'volume',
-  'contribution',
-  'presence',
-  'influence',
-  'helping',
-  'thanked',
-  'bridging',
-];
-const GRID = [0, 1, 2];
-/**
- * What the product promises whatever the validation says: a KOL board is an influence board where members who help
- * others stand out, so influence (PageRank over who helps whom) never drops to 0.
- */
-const AT_LEAST: Partial<KolWeights> = { influence: 1 };
-
-function* weightGrid(): Generator<KolWeights> {
-  const total = GRID.length ** SEARCHED.length;
-  for (let code = 0; code < total; code++) {
-    const w: KolWeights = { ...DEFAULT_KOL_WEIGHTS };
-    let c = code;
-    for (const key of SEARCHED) {
-      w[key] = GRID[c % GRID.length] as number;
-      c = Math.floor(c / GRID.length);
-    }
-    if (SEARCHED.some((k) => w[k] < (AT_LEAST[k] ?? 0))) continue;
-    yield w;
-  }
+/** One site's fitting rows: each member's signal ranks (as the blend sees them) and their reputation rank. */
+export interface FitRows {
+  /** signal → per-member percentile rank, centred. */
+  x: Partial<Record<KolSignal, Float64Array>>;
+  /** Reputation rank, centred. */
+  y: Float64Array;
 }
+
+/** Centred percentile ranks of `members` on the graph's signals and on their truth (members missing from it: 0). */
+export function fitRows(
+  graph: InteractionGraph,
+  members: readonly string[],
+  truth: ReadonlyMap<string, number>,
+  options: { joinedAt: ReadonlyMap<string, Date>; now: Date },
+): FitRows {
+  const { ids, ranks } = kolSignalRanks(graph, options);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const rows = members.filter((m) => index.has(m));
+  const centred = (v: ArrayLike<number>) => {
+    const out = Float64Array.from(v);
+    let mean = 0;
+    for (const x of out) mean += x;
+    mean /= out.length || 1;
+    for (let i = 0; i < out.length; i++) out[i]! -= mean;
+    return out;
+  };
+  const x: Partial<Record<KolSignal, Float64Array>> = {};
+  for (const s of KOL_SIGNALS) {
+    const r = ranks[s];
+    if (r) x[s] = centred(rows.map((m) => (r[index.get(m) as number] as number) / ids.length));
+  }
+  const y = averageRanks(rows.map((m) => truth.get(m) ?? 1));
+  return { x, y: centred(Array.from(y, (v) => v / rows.length)) };
+}
+
+/**
+ * Non-negative least squares over the pooled rows (coordinate descent; every column is a centred percentile rank,
+ * so the problem is small and well-scaled). Weights sum to 1; signals not listed weigh 0. Non-negative so that
+ * every weighed signal is something a member can be told they did ("why" lines stay true and positive).
+ */
+export function fitKolWeights(sites: readonly FitRows[], signals: readonly KolSignal[], iterations = 400): KolWeights {
+  const cols = signals.map((s) => sites.map((site) => site.x[s] ?? new Float64Array(site.y.length)));
+  const resid = sites.map((site) => Float64Array.from(site.y));
+  const w = new Float64Array(signals.length);
+  const norm = cols.map((c) => c.reduce((a, col) => a + col.reduce((b, v) => b + v * v, 0), 0));
+  for (let it = 0; it < iterations; it++) {
+    for (let j = 0; j < signals.length; j++) {
+      if ((norm[j] as number) === 0) continue;
+      let dot = 0;
+      cols[j]!.forEach((col, s) => {
+        const r = resid[s] as Float64Array;
+        for (let i = 0; i < col.length; i++) dot += (col[i] as number) * (r[i] as number);
+      });
+      const next = Math.max(0, (w[j] as number) + dot / (norm[j] as number));
+      const delta = next - (w[j] as number);
+      if (delta === 0) continue;
+      w[j] = next;
+      cols[j]!.forEach((col, s) => {
+        const r = resid[s] as Float64Array;
+        for (let i = 0; i < col.length; i++) r[i]! -= delta * (col[i] as number);
+      });
+    }
+  }
+  const total = w.reduce((a, b) => a + b, 0) || 1;
+  const out = Object.fromEntries(KOL_SIGNALS.map((s) => [s, 0])) as unknown as KolWeights;
+  signals.forEach((s, j) => {
+    out[s] = Math.round((1000 * (w[j] as number)) / total) / 1000;
+  });
+  return out;
+}
+
+/** A seeded share of a site's rows (members), for per-seed fits. */
+function subsample(rows: FitRows, seed: number, share = 0.8): FitRows {
+  const random = seededRandom(seed);
+  const keep: number[] = [];
+  for (let i = 0; i < rows.y.length; i++) if (random() < share) keep.push(i);
+  const pick = (v: Float64Array) => {
+    const out = Float64Array.from(keep, (i) => v[i] as number);
+    let mean = 0;
+    for (const x of out) mean += x;
+    mean /= out.length || 1;
+    for (let i = 0; i < out.length; i++) out[i]! -= mean;
+    return out;
+  };
+  const x: Partial<Record<KolSignal, Float64Array>> = {};
+  for (const [s, v] of Object.entries(rows.x)) x[s as KolSignal] = pick(v);
+  return { x, y: pick(rows.y) };
+}
+
+/** The weights the leaderboard shipped with before the fitted ones (vote-free; the old figures' "shipped defaults"). */
+export const PREVIOUS_KOL_WEIGHTS: Partial<KolWeights> = {
+  influence: 1,
+  contribution: 1,
+  volume: 1,
+  presence: 1,
+  tenure: 0.5,
+  helping: 0,
+  thanked: 0,
+  bridging: 0,
+  accepted: 0,
+  quickReplies: 0,
+  threads: 0,
+  seniority: 0,
+};
 
 interface SiteData {
   site: string;
@@ -180,6 +286,7 @@ interface SiteData {
   posters: string[];
   truth: number[];
   now: Date;
+  testStart: number;
   joinedAt: Map<string, Date>;
 }
 
@@ -188,14 +295,14 @@ function posterIds(dump: StackExchangeDump, until: number, known: (id: string) =
     ...new Set(
       dump.posts
         .filter((p) => (p.postTypeId === 1 || p.postTypeId === 2) && isMember(p.ownerUserId) && +p.creationDate < until)
-        .map((p) => `u${p.ownerUserId}`),
+        .map((p) => uid(p.ownerUserId as number)),
     ),
   ].filter(known);
 }
 
 function load(dir: string): SiteData {
   const dump = loadStackExchange(dir);
-  const reputation = new Map(dump.users.filter((u) => isMember(u.id)).map((u) => [`u${u.id}`, u.reputation]));
+  const reputation = new Map(dump.users.filter((u) => isMember(u.id)).map((u) => [uid(u.id), u.reputation]));
   const posters = posterIds(dump, Number.POSITIVE_INFINITY, (id) => reputation.has(id));
   // The dump's "now": its last post or comment. Members join when their Stack Exchange account was created.
   let end = 0;
@@ -208,34 +315,21 @@ function load(dir: string): SiteData {
     posters,
     truth: posters.map((id) => reputation.get(id) as number),
     now: new Date(end),
-    joinedAt: new Map(dump.users.map((u) => [`u${u.id}`, u.creationDate])),
+    testStart: timeSplit(dump.posts.map((p) => p.creationDate.getTime())).testStart,
+    joinedAt: new Map(dump.users.map((u) => [uid(u.id), u.creationDate])),
   };
 }
 
-/** Validation ρ of every weight setting on one site: activity and reputation before the test fifth. */
-function validationScores(site: SiteData): Map<string, number> {
-  const times = site.dump.posts.map((p) => p.creationDate.getTime());
-  const { testStart } = timeSplit(times);
-  const rep = reputationAt(site.dump, testStart);
-  const posters = posterIds(site.dump, testStart, (id) => site.joinedAt.has(id));
-  const truth = posters.map((id) => rep.get(id) ?? 1);
-  const { graph } = buildGraph(site.dump, false, testStart);
-  const joinedAt = site.joinedAt;
-  const out = new Map<string, number>();
-  for (const w of weightGrid()) {
-    const scores = new Map(
-      computeKolScores(graph, { weights: w, joinedAt, now: new Date(testStart) }).map((e) => [e.memberId, e.score]),
-    );
-    out.set(
-      JSON.stringify(w),
-      spearman(
-        posters.map((id) => scores.get(id) ?? 0),
-        truth,
-      ),
-    );
-  }
-  return out;
+/** The validation slice's rows of one site: the log before the test fifth against the reputation then. */
+function validationRows(site: SiteData, mode: LogMode): FitRows {
+  const until = site.testStart;
+  const graph = siteGraph(site.dump, mode, until, new Date(until));
+  const members = posterIds(site.dump, until, (id) => site.joinedAt.has(id));
+  return fitRows(graph, members, reputationAt(site.dump, until), { joinedAt: site.joinedAt, now: new Date(until) });
 }
+
+/** Every signal but acceptance: the strictly vote-free score. */
+const FREE_SIGNALS = KOL_SIGNALS.filter((s) => s !== 'accepted');
 
 export async function run(args: EvalArgs): Promise<void> {
   if (args.datasets.length === 0) {
@@ -243,103 +337,109 @@ export async function run(args: EvalArgs): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const seeds = seedList(args);
   const sites = args.datasets.map(load);
-  // One weight setting for every site: the best mean validation ρ (the simplest on ties).
-  const perSite = sites.map(validationScores);
-  let best = { key: '', rho: Number.NEGATIVE_INFINITY };
-  for (const key of perSite[0]?.keys() ?? []) {
-    const rho = perSite.reduce((a, m) => a + (m.get(key) ?? 0), 0) / perSite.length;
-    if (rho > best.rho + 1e-9) best = { key, rho };
-  }
-  const chosen = JSON.parse(best.key) as KolWeights;
-  const productValidation = perSite.map((m) => m.get(JSON.stringify(DEFAULT_KOL_WEIGHTS)) ?? Number.NaN);
+  const valAccepted = sites.map((s) => validationRows(s, 'accepted'));
+  const valFree = sites.map((s) => validationRows(s, 'free'));
+  // One weight setting for every site, from the pooled validation rows; per seed, from a seeded 80% of them.
+  const fitted = fitKolWeights(valAccepted, KOL_SIGNALS);
+  const fittedFree = fitKolWeights(valFree, FREE_SIGNALS);
+  const perSeed = seeds.map((seed) => ({
+    accepted: fitKolWeights(
+      valAccepted.map((r, i) => subsample(r, seed * 31 + i)),
+      KOL_SIGNALS,
+    ),
+    free: fitKolWeights(
+      valFree.map((r, i) => subsample(r, seed * 31 + i)),
+      FREE_SIGNALS,
+    ),
+  }));
 
   const inputs: SiteInput[] = [];
-  const rhoPoint: Record<string, Record<string, { rho: number; top10: number }>> = {};
+  const top10: Record<string, Record<string, number>> = {};
   for (const s of sites) {
-    const values: Record<string, number[]> = {};
-    const score = (name: string, v: Map<string, number>) => {
-      values[name] = s.posters.map((id) => v.get(id) ?? 0);
+    const end = Number.POSITIVE_INFINITY;
+    const graphs = {
+      free: siteGraph(s.dump, 'free', end, s.now),
+      accepted: siteGraph(s.dump, 'accepted', end, s.now),
+      votes: siteGraph(s.dump, 'votes', end, s.now),
     };
-    const { graph, inDegree } = buildGraph(s.dump, false);
-    const act = (f: (a: (typeof graph.activity)[number]) => number) =>
-      new Map(graph.ids.map((id, i) => [id, f(graph.activity[i]!)]));
-    score(
-      'post count',
-      act((a) => a.posts),
-    );
-    score(
-      'answers (replies to others)',
-      act((a) => a.received.reply),
-    );
-    score(
-      'members helped',
-      act((a) => a.helped.size),
-    );
-    score(
-      'thanked in words',
-      act((a) => a.thanked),
-    );
-    score(
-      'tags answered in (bridging)',
-      act((a) => a.places.size),
-    );
-    score('in-degree (distinct members)', new Map([...inDegree].map(([id, set]) => [id, set.size])));
-    const pr = pageRank(graph.toCsr()).scores;
-    score('PageRank', new Map(graph.ids.map((id, i) => [id, pr[i]!])));
-    const kol = (w: Partial<KolWeights>) =>
-      new Map(
-        computeKolScores(graph, { weights: w, joinedAt: s.joinedAt, now: s.now }).map((e) => [e.memberId, e.score]),
+    const column = (v: ReadonlyMap<string, number>) => s.posters.map((id) => v.get(id) ?? 0);
+    const kol = (mode: LogMode, weights: Partial<KolWeights>) =>
+      column(
+        new Map(
+          computeKolScores(graphs[mode], { weights, joinedAt: s.joinedAt, now: s.now }).map((e) => [
+            e.memberId,
+            e.score,
+          ]),
+        ),
       );
-    score('KOL score, shipped defaults', kol(DEFAULT_KOL_WEIGHTS));
-    score('KOL score (weights from validation)', kol(chosen));
-    // Upper bounds that leak the answer.
-    const voted = buildGraph(s.dump, true).graph;
-    score(
-      'KOL score with votes (leaks)',
-      new Map(
-        computeKolScores(voted, { weights: chosen, joinedAt: s.joinedAt, now: s.now }).map((e) => [
-          e.memberId,
-          e.score,
-        ]),
-      ),
-    );
-    const truth = s.truth;
-    const metrics: Record<string, Metric> = {};
-    rhoPoint[s.site] = {};
-    for (const [name, v] of Object.entries(values)) {
-      metrics[name] = (units: Int32Array) =>
-        spearman(
-          Array.from(units, (u) => v[u] as number),
-          Array.from(units, (u) => truth[u] as number),
-        );
-      rhoPoint[s.site]![name] = { rho: spearman(v, truth), top10: topKOverlap(v, truth, 10) };
+    const act = (f: (a: InteractionGraph['activity'][number]) => number) =>
+      column(new Map(graphs.accepted.ids.map((id, i) => [id, f(graphs.accepted.activity[i]!)])));
+    const qa = new Map<string, number>();
+    for (const p of s.dump.posts) {
+      if ((p.postTypeId === 1 || p.postTypeId === 2) && isMember(p.ownerUserId)) {
+        qa.set(uid(p.ownerUserId), (qa.get(uid(p.ownerUserId)) ?? 0) + 1);
+      }
     }
-    // KOL is deterministic: seeds only vary the bootstrap draws.
+    const pr = pageRank(graphs.free.toCsr()).scores;
+    const fixed: Record<string, number[]> = {
+      'post count': column(qa),
+      'messages (posts + comments)': act((a) => a.posts),
+      'replies to others': act((a) => a.repliesSent),
+      'threads started': act(threadsStarted),
+      'accepted by the asker': act((a) => a.accepted),
+      'quick replies (< 1 day)': act((a) => a.quickReplies),
+      'thanked in words': act((a) => a.thanked),
+      'members helped': act((a) => a.helped.size),
+      'PageRank (reply graph)': column(new Map(graphs.free.ids.map((id, i) => [id, pr[i]!]))),
+      'KOL score, previous defaults': kol('free', PREVIOUS_KOL_WEIGHTS),
+      'KOL score, shipped defaults': kol('accepted', DEFAULT_KOL_WEIGHTS),
+    };
+    const bySeed = perSeed.map((w) => ({
+      ...fixed,
+      'KOL score, fitted on validation': kol('accepted', w.accepted),
+      'KOL score, fitted without acceptance': kol('free', w.free),
+      'KOL score with votes (leaks)': kol('votes', w.accepted),
+    }));
+    const truth = s.truth;
+    const metricsOf = (values: Record<string, number[]>): Record<string, Metric> =>
+      Object.fromEntries(
+        Object.entries(values).map(([name, v]) => [
+          name,
+          (units: Int32Array) =>
+            spearman(
+              Array.from(units, (u) => v[u] as number),
+              Array.from(units, (u) => truth[u] as number),
+            ),
+        ]),
+      );
+    top10[s.site] = Object.fromEntries(Object.entries(bySeed[0]!).map(([k, v]) => [k, topKOverlap(v, truth, 10)]));
     inputs.push({
       site: s.site,
       data: s.dir,
       unitName: 'members with a post',
       units: s.posters.length,
-      metrics: { 'Spearman ρ': seedList(args).map(() => metrics) },
-      notes: { top10: Object.fromEntries(Object.entries(rhoPoint[s.site]!).map(([k, v]) => [k, v.top10])) },
+      metrics: { 'Spearman ρ': bySeed.map(metricsOf) },
+      notes: { top10: top10[s.site] },
     });
   }
   const report: TaskReport = {
     task: 'kol',
-    seeds: seedList(args),
+    seeds,
     resamples: args.resamples,
     confidence: 0.95,
     protocols: [
       protocolReport(
         {
           name: 'reputation',
-          description: 'Spearman ρ of each vote-free scoring (and one leaking upper bound) with final reputation',
+          description: 'Spearman ρ of each scoring (vote-free unless marked) with final reputation',
           primary: 'Spearman ρ',
           comparisons: [
-            { method: 'KOL score (weights from validation)', baseline: 'post count' },
             { method: 'KOL score, shipped defaults', baseline: 'post count' },
-            { method: 'members helped', baseline: 'post count' },
+            { method: 'KOL score, fitted on validation', baseline: 'post count' },
+            { method: 'KOL score, fitted without acceptance', baseline: 'post count' },
+            { method: 'KOL score, previous defaults', baseline: 'post count' },
           ],
         },
         inputs,
@@ -347,10 +447,11 @@ export async function run(args: EvalArgs): Promise<void> {
       ),
     ],
     notes: {
-      chosenWeights: chosen,
-      validationRho: best.rho,
-      shippedDefaultsValidationRho: productValidation,
-      grid: { searched: SEARCHED, values: GRID, atLeast: AT_LEAST },
+      fittedWeights: fitted,
+      fittedWithoutAcceptance: fittedFree,
+      perSeedWeights: perSeed,
+      shippedDefaults: DEFAULT_KOL_WEIGHTS,
+      validationMembers: Object.fromEntries(sites.map((s, i) => [s.site, valAccepted[i]!.y.length])),
     },
   };
   if (args.json) {
@@ -358,11 +459,20 @@ export async function run(args: EvalArgs): Promise<void> {
     return;
   }
   printReport(report);
-  console.log(`\nWeights chosen on the validation slice (mean ρ ${best.rho.toFixed(3)}): ${JSON.stringify(chosen)}`);
-  for (const [site, rows] of Object.entries(rhoPoint)) {
+  const nonzero = (w: KolWeights) =>
+    Object.entries(w)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  console.log(`\nWeights fitted on the validation slice (all members): ${nonzero(fitted)}`);
+  console.log(`Without acceptance: ${nonzero(fittedFree)}`);
+  perSeed.forEach((w, k) => {
+    console.log(`seed ${seeds[k]}: ${nonzero(w.accepted)} | without acceptance: ${nonzero(w.free)}`);
+  });
+  for (const [site, rows] of Object.entries(top10)) {
     console.log(
       `${site} top-10 overlap: ${Object.entries(rows)
-        .map(([k, v]) => `${k} ${v.top10}/10`)
+        .map(([k, v]) => `${k} ${v}/10`)
         .join('; ')}`,
     );
   }

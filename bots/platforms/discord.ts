@@ -1,7 +1,7 @@
 import { startDiscord } from '../../adapters/discord/adapter.ts';
 import type { Config } from '../config.ts';
 import type { StartVariables } from './start.ts';
-import type { PlatformDeps, RunningPlatform } from './types.ts';
+import { type PlatformDeps, type RunningPlatform, refusalCounter } from './types.ts';
 
 /** The variable behind each setting a start-up failure can be about (bots/platforms/start.ts prints it). */
 export function startVariables(config: Config): StartVariables {
@@ -14,7 +14,14 @@ export function startVariables(config: Config): StartVariables {
 }
 
 /** `npm run bot:discord`: the Gateway with DISCORD_TOKEN, plus the HTTP interactions endpoint with DISCORD_PUBLIC_KEY. */
-export async function start({ core, config, log, payments }: PlatformDeps): Promise<RunningPlatform> {
+export async function start({
+  core,
+  config,
+  log,
+  payments,
+  metrics,
+  rateBudget,
+}: PlatformDeps): Promise<RunningPlatform> {
   if (!config.DISCORD_APPLICATION_ID)
     throw new Error('Configuration error: DISCORD_APPLICATION_ID — required for Discord');
   return startDiscord(
@@ -28,8 +35,11 @@ export async function start({ core, config, log, payments }: PlatformDeps): Prom
       interactionsHost: config.DISCORD_INTERACTIONS_HOST,
       moderatorRoleId: config.DISCORD_MODERATOR_ROLE_ID,
       guildId: config.DISCORD_GUILD_ID,
+      shards: config.DISCORD_SHARDS,
       memberEvents: config.DISCORD_MEMBERS_INTENT,
       messageContent: config.DISCORD_MESSAGE_CONTENT_INTENT,
+      ...refusalCounter(metrics),
+      ...(rateBudget ? { rateLimit: { budget: rateBudget } } : {}),
       ...(config.DISCORD_PREMIUM && payments ? { premium: { payments } } : {}),
     },
     log,

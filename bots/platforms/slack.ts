@@ -1,7 +1,7 @@
 import { startSlack } from '../../adapters/slack/adapter.ts';
 import type { Config } from '../config.ts';
 import type { StartVariables } from './start.ts';
-import type { PlatformDeps, RunningPlatform } from './types.ts';
+import { type PlatformDeps, type RunningPlatform, refusalCounter } from './types.ts';
 
 /** The variable behind each setting a start-up failure can be about (bots/platforms/start.ts prints it). */
 export function startVariables(config: Config): StartVariables {
@@ -14,7 +14,7 @@ export function startVariables(config: Config): StartVariables {
 }
 
 /** `npm run bot:slack`: Socket Mode with SLACK_APP_TOKEN, otherwise the signed HTTP endpoint on SLACK_PORT. */
-export async function start({ core, config, log }: PlatformDeps): Promise<RunningPlatform> {
+export async function start({ core, config, log, metrics, rateBudget }: PlatformDeps): Promise<RunningPlatform> {
   if (!config.SLACK_BOT_TOKEN) throw new Error('Configuration error: SLACK_BOT_TOKEN — required for Slack');
   return startSlack(
     core,
@@ -26,6 +26,8 @@ export async function start({ core, config, log }: PlatformDeps): Promise<Runnin
       port: config.SLACK_PORT,
       host: config.SLACK_HOST,
       moderatorGroupId: config.SLACK_MODERATOR_GROUP_ID,
+      ...refusalCounter(metrics),
+      ...(rateBudget ? { rateLimit: { budget: rateBudget } } : {}),
     },
     log,
   );

@@ -1,7 +1,7 @@
 import { startTelegram } from '../../adapters/telegram/adapter.ts';
 import type { Config } from '../config.ts';
 import type { StartVariables } from './start.ts';
-import type { PlatformDeps, RunningPlatform } from './types.ts';
+import { type PlatformDeps, type RunningPlatform, refusalCounter } from './types.ts';
 
 /** The variable behind each setting a start-up failure can be about (bots/platforms/start.ts prints it). */
 export function startVariables(config: Config): StartVariables {
@@ -14,7 +14,14 @@ export function startVariables(config: Config): StartVariables {
 }
 
 /** `npm run bot:telegram`: long polling, or a webhook when TELEGRAM_WEBHOOK_DOMAIN and TELEGRAM_WEBHOOK_SECRET are set. */
-export async function start({ core, config, log, payments }: PlatformDeps): Promise<RunningPlatform> {
+export async function start({
+  core,
+  config,
+  log,
+  payments,
+  metrics,
+  rateBudget,
+}: PlatformDeps): Promise<RunningPlatform> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('Configuration error: TELEGRAM_BOT_TOKEN — required for Telegram');
   const webhook =
     config.TELEGRAM_WEBHOOK_DOMAIN && config.TELEGRAM_WEBHOOK_SECRET
@@ -23,6 +30,7 @@ export async function start({ core, config, log, payments }: PlatformDeps): Prom
           secretToken: config.TELEGRAM_WEBHOOK_SECRET,
           port: config.TELEGRAM_WEBHOOK_PORT,
           host: config.TELEGRAM_WEBHOOK_HOST,
+          ...(metrics ? { onRefused: refusalCounter(metrics).onWebhookRefused } : {}),
         }
       : undefined;
   return startTelegram(
@@ -30,6 +38,7 @@ export async function start({ core, config, log, payments }: PlatformDeps): Prom
     {
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
+      ...(rateBudget ? { rateLimit: { budget: rateBudget } } : {}),
       ...(webhook ? { webhook } : {}),
       ...(config.TELEGRAM_STARS && payments ? { stars: { payments } } : {}),
     },

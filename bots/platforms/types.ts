@@ -3,6 +3,8 @@ import type { PaymentService } from '../../core/payments/payment-service.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
+import type { Metrics } from '../../core/ports/metrics.ts';
+import type { RateBudget } from '../../core/ports/rate-budget.ts';
 import type { Config } from '../config.ts';
 
 /** What bots/main.ts hands each platform's start function. */
@@ -12,6 +14,15 @@ export interface PlatformDeps {
   log: Logger;
   /** Payment providers and money: platforms with payments of their own (Stars, Discord premium) feed it. */
   payments?: PaymentService;
+  /** The ops port's metrics: refused webhooks are counted there. */
+  metrics?: Metrics;
+  /** The platforms' call budget shared by every process; none: calls are limited only by the platforms' 429s. */
+  rateBudget?: RateBudget;
+}
+
+/** Counts a refused webhook request on the metrics, when there are metrics. */
+export function refusalCounter(metrics: Metrics | undefined) {
+  return metrics ? { onWebhookRefused: (r: { listener: string; status: number }) => metrics.webhookRefused(r) } : {};
 }
 
 export interface RunningPlatform {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventVerb, InteractionEvent } from '../domain/types.ts';
-import { decayFactor, graphFromEvents } from './interaction-graph.ts';
+import { decayFactor, graphFromEvents, threadsStarted } from './interaction-graph.ts';
 import { computeKolScores } from './kol-score.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -45,6 +45,49 @@ describe('interaction graph', () => {
     expect([...ann.places].sort()).toEqual(['python', 'sql']);
     expect(ann.thanked).toBe(2);
     expect(graph.activity[graph.indexOf('bob') as number]!.thanked).toBe(0);
+  });
+
+  it('credits a reply the asker reacted to, once, and takes it back when the reaction is removed', () => {
+    const events = [
+      ev('bob', 'message.posted', null, 3, {}, 'q1'),
+      ev('ann', 'message.posted', null, 2, {}, 'r1'),
+      ev('ann', 'message.replied', 'bob', 2, { inReplyTo: 'q1' }, 'r1'),
+      ev('cat', 'message.posted', null, 1, {}, 'r2'),
+      ev('cat', 'message.replied', 'bob', 1, { inReplyTo: 'q1' }, 'r2'),
+      // The asker reacts to ann's reply twice (two emoji): one acceptance. A bystander's reaction to cat's is none.
+      ev('bob', 'reaction.added', 'ann', 1, { emoji: '✅' }, 'r1'),
+      ev('bob', 'reaction.added', 'ann', 1, { emoji: '👍' }, 'r1'),
+      ev('dan', 'reaction.added', 'cat', 1, { emoji: '👍' }, 'r2'),
+    ];
+    const graph = graphFromEvents(events, { now: NOW });
+    const of = (id: string) => graph.activity[graph.indexOf(id) as number]!;
+    expect(of('ann').accepted).toBe(1);
+    expect(of('cat').accepted).toBe(0);
+    const undone = graphFromEvents([...events, ev('bob', 'reaction.removed', 'ann', 0, { emoji: '✅' }, 'r1')], {
+      now: NOW,
+    });
+    expect(undone.activity[undone.indexOf('ann') as number]!.accepted).toBe(0);
+  });
+
+  it('counts replies that came within a day of the message they answer, and posts that started a thread', () => {
+    const graph = graphFromEvents(
+      [
+        ev('bob', 'message.posted', null, 10, {}, 'q1'),
+        ev('ann', 'message.posted', null, 9.5, {}, 'r1'),
+        ev('ann', 'message.replied', 'bob', 9.5, { inReplyTo: 'q1' }, 'r1'),
+        ev('cat', 'message.posted', null, 7, {}, 'r2'),
+        ev('cat', 'message.replied', 'bob', 7, { inReplyTo: 'q1' }, 'r2'),
+        // Its parent is not in the log (before the window): never counted as quick.
+        ev('cat', 'message.replied', 'bob', 1, { inReplyTo: 'older' }, 'r3'),
+      ],
+      { now: NOW },
+    );
+    const of = (id: string) => graph.activity[graph.indexOf(id) as number]!;
+    expect(of('ann').quickReplies).toBe(1);
+    expect(of('cat').quickReplies).toBe(0);
+    expect(threadsStarted(of('bob'))).toBe(1);
+    expect(threadsStarted(of('ann'))).toBe(0);
+    expect(of('cat').repliesSent).toBe(2);
   });
 
   it('halves an interaction every half-life', () => {

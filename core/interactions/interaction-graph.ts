@@ -55,7 +55,22 @@ export interface MemberActivity {
   thanked: number;
   /** Distinct places (topics, channels) this member replied in: members who bridge groups. */
   places: Set<string>;
+  /** Replies this member sent to someone else's message. */
+  repliesSent: number;
+  /**
+   * Replies of this member that the member they answered then reacted to (marked as the answer, 👍, ✅): help
+   * acknowledged by the one who asked, not by bystanders. Counted once per reply.
+   */
+  accepted: number;
+  /** Replies sent within a day of the message they answer (when that message is in the log): help that came fast. */
+  quickReplies: number;
 }
+
+/** Posts that started a conversation rather than answered someone: what a member brought up themselves. */
+export const threadsStarted = (a: MemberActivity): number => Math.max(0, a.posts - a.repliesSent);
+
+/** A reply counts as quick when it comes within this long of the message it answers. */
+export const QUICK_REPLY_MS = 86_400_000;
 
 /** A reply that thanks its target, in English or Chinese (words, not votes). */
 export const THANKS =
@@ -75,6 +90,9 @@ function emptyActivity(): MemberActivity {
     helped: new Set(),
     thanked: 0,
     places: new Set(),
+    repliesSent: 0,
+    accepted: 0,
+    quickReplies: 0,
   };
 }
 
@@ -148,6 +166,12 @@ export function graphFromEvents(events: Iterable<InteractionEvent>, options: Gra
   const halfLife = options.halfLifeDays ?? 30;
   const now = options.now.getTime();
   const reactions = new Map<string, number>();
+  /** When each message was posted, so a reply knows how long its asker waited. */
+  const postedAt = new Map<string, number>();
+  /** Each reply message: who wrote it and whom it answered, so the asker's reaction to it can be credited. */
+  const replyOf = new Map<string, { author: number; asked: string }>();
+  /** Replies already credited as accepted (one reply, one acceptance, whatever the emoji). */
+  const acceptedBy = new Map<string, string>();
 
   for (const event of events) {
     (graph.activity[graph.node(event.actorId)] as MemberActivity).activeDays.add(
@@ -156,6 +180,7 @@ export function graphFromEvents(events: Iterable<InteractionEvent>, options: Gra
     if (event.verb === 'message.posted') {
       const a = graph.activity[graph.node(event.actorId)] as MemberActivity;
       a.posts++;
+      if (!postedAt.has(event.objectId)) postedAt.set(event.objectId, event.occurredAt.getTime());
       const quality = event.metadata['quality'];
       if (typeof quality === 'number' && quality >= 0 && quality <= 1) {
         a.qualitySum += quality;
@@ -166,6 +191,11 @@ export function graphFromEvents(events: Iterable<InteractionEvent>, options: Gra
     const reactionKey = `${event.actorId}|${event.objectType}|${event.objectId}|${String(event.metadata['emoji'] ?? '')}`;
     if (event.verb === 'reaction.removed') {
       const position = reactions.get(reactionKey);
+      const reply = replyOf.get(event.objectId);
+      if (reply && acceptedBy.get(event.objectId) === reactionKey) {
+        (graph.activity[reply.author] as MemberActivity).accepted--;
+        acceptedBy.delete(event.objectId);
+      }
       if (position !== undefined) {
         graph.zeroEdge(position);
         reactions.delete(reactionKey);
@@ -184,7 +214,15 @@ export function graphFromEvents(events: Iterable<InteractionEvent>, options: Gra
       weight *= 1 + Math.log10(amount);
     }
     const position = graph.addEdge(event.actorId, target, weight);
-    if (kind === 'reaction') reactions.set(reactionKey, position);
+    if (kind === 'reaction') {
+      reactions.set(reactionKey, position);
+      // The member a reply answered reacting to that reply: the asker's own "this helped".
+      const reply = replyOf.get(event.objectId);
+      if (reply && reply.asked === event.actorId && !acceptedBy.has(event.objectId)) {
+        (graph.activity[reply.author] as MemberActivity).accepted++;
+        acceptedBy.set(event.objectId, reactionKey);
+      }
+    }
     const received = graph.activity[graph.node(target)] as MemberActivity;
     received.received[kind]++;
     received.supporters.add(event.actorId);
@@ -195,7 +233,13 @@ export function graphFromEvents(events: Iterable<InteractionEvent>, options: Gra
     const actor = graph.activity[graph.node(event.actorId)] as MemberActivity;
     actor.given++;
     if (kind === 'reply') {
+      actor.repliesSent++;
       actor.helped.add(target);
+      if (event.objectType === 'message')
+        replyOf.set(event.objectId, { author: graph.node(event.actorId), asked: target });
+      const parent = event.metadata['inReplyTo'];
+      const askedAt = typeof parent === 'string' ? postedAt.get(parent) : undefined;
+      if (askedAt !== undefined && event.occurredAt.getTime() - askedAt <= QUICK_REPLY_MS) actor.quickReplies++;
       const place = event.metadata['topic'] ?? event.channelId;
       if (typeof place === 'string' && place) actor.places.add(place);
       const text = event.metadata['text'];

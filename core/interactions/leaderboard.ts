@@ -96,6 +96,10 @@ export interface WhyFacts {
   activeDays: number;
   /** Days since joining, when the ranking counted tenure (the all-time board). Absent in older snapshots. */
   memberDays?: number;
+  /** Replies the member they answered reacted to. Absent in older snapshots. */
+  accepted?: number;
+  /** Replies sent within a day of the message they answer. Absent in older snapshots. */
+  quickReplies?: number;
 }
 
 export function whyFacts(a: MemberActivity, memberDays?: number): WhyFacts {
@@ -109,20 +113,27 @@ export function whyFacts(a: MemberActivity, memberDays?: number): WhyFacts {
     quality: a.qualityCount > 0 ? Math.round((100 * a.qualitySum) / a.qualityCount) : null,
     activeDays: a.activeDays.size,
     ...(memberDays !== undefined ? { memberDays } : {}),
+    accepted: a.accepted,
+    quickReplies: a.quickReplies,
   };
 }
 
-/** Up to three facts, strongest signals first: "42 replies received, tipped by 9 members, 12 posts". */
+/**
+ * Up to three facts, strongest signals first: "3 answers accepted by the asker, 42 replies received, tipped by 9
+ * members". Acceptance leads: it weighs most in the score (kol-score.ts).
+ */
 export function explain(facts: WhyFacts, t: Translate, max = 3): string {
   const parts: string[] = [];
   const add = (key: keyof WhyFacts, count: number) => {
     if (count > 0 && parts.length < max) parts.push(t(`interactions:leaderboard.why.${key}`, { count }));
   };
+  add('accepted', facts.accepted ?? 0);
   add('replies', facts.replies);
   add('tippers', facts.tippers);
   add('reactions', facts.reactions);
   add('mentions', facts.mentions);
   add('shares', facts.shares);
+  add('quickReplies', facts.quickReplies ?? 0);
   add('posts', facts.posts);
   if (facts.quality !== null && parts.length < max) {
     parts.push(t('interactions:leaderboard.why.quality', { quality: facts.quality }));

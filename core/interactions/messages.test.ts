@@ -34,5 +34,11 @@ describe('interactions messages', () => {
     const quiet: WhyFacts = { ...facts, replies: 0, tippers: 0, mentions: 0, quality: null, memberDays: 400 };
     expect(explain(quiet, translator.forLocale('en'))).toBe('3 posts, active on 5 days, member for 400 days');
     expect(explain(quiet, translator.forLocale('zh-CN'))).toBe('3 篇发帖, 活跃 5 天, 加入 400 天');
+    // Acceptance by the asker leads when there is any; quick replies come before posts.
+    const helper: WhyFacts = { ...quiet, accepted: 2, quickReplies: 1 };
+    expect(explain(helper, translator.forLocale('en'))).toBe(
+      '2 replies accepted by the members they helped, 1 reply within a day, 3 posts',
+    );
+    expect(explain(helper, translator.forLocale('zh-CN'))).toBe('2 条回复被提问者认可, 1 条回复在一天内送达, 3 篇发帖');
   });
 });

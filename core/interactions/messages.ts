@@ -97,10 +97,14 @@ export const interactionsMessages = {
       empty: 'No one to rank yet: the leaderboard fills up as members reply, react and tip.',
       score: 'score {{score}}',
       footer:
-        'Ranked by influence in the conversation, post quality and volume, steady presence and (all time) tenure. Updated {{time}} ({{zone}}).',
+        'Ranked by replies the asker accepted, post quality, influence in the conversation, how long and how steadily members take part, the topics they help in and quick replies. Updated {{time}} ({{zone}}).',
       optedOut: 'You are no longer shown on leaderboards. /leaderboard optin brings you back.',
       optedIn: 'You are shown on leaderboards again.',
       why: {
+        accepted_one: '{{count}} reply accepted by the member it helped',
+        accepted_other: '{{count}} replies accepted by the members they helped',
+        quickReplies_one: '{{count}} reply within a day',
+        quickReplies_other: '{{count}} replies within a day',
         replies_one: '{{count}} reply received',
         replies_other: '{{count}} replies received',
         tippers_one: 'tipped by {{count}} member',
@@ -264,10 +268,14 @@ export const interactionsMessages = {
       empty: '暂时没有可排名的成员：成员回复、点赞和打赏后排行榜就会出现。',
       score: '得分 {{score}}',
       footer:
-        '按讨论中的影响力、内容质量与数量、持续活跃度以及（全部时间榜）加入时长排名。更新于 {{time}}（{{zone}}）。',
+        '按被提问者认可的回复、内容质量、讨论中的影响力、参与时长与持续活跃度、帮助过的话题数以及及时回复排名。更新于 {{time}}（{{zone}}）。',
       optedOut: '你已不再出现在排行榜上。使用 /leaderboard optin 可重新加入。',
       optedIn: '你已重新出现在排行榜上。',
       why: {
+        accepted_one: '{{count}} 条回复被提问者认可',
+        accepted_other: '{{count}} 条回复被提问者认可',
+        quickReplies_one: '{{count}} 条回复在一天内送达',
+        quickReplies_other: '{{count}} 条回复在一天内送达',
         replies_one: '收到 {{count}} 条回复',
         replies_other: '收到 {{count}} 条回复',
         tippers_one: '获得 {{count}} 位成员打赏',

@@ -32,8 +32,8 @@ export interface FakeDiscord {
   apiUrl: string;
   token: string;
   rest: DiscordRestCall[];
-  /** The Gateway intents of every IDENTIFY received, in order. */
-  identifies: Array<{ intents: number }>;
+  /** The Gateway intents and `[shard, count]` of every IDENTIFY received, in order. */
+  identifies: Array<{ intents: number; shard?: [number, number] }>;
   /** Hex public key of the fake's Ed25519 signing key (DISCORD_PUBLIC_KEY). */
   publicKey: string;
   dispatch(t: string, d: unknown): void;
@@ -50,6 +50,8 @@ export interface FakeDiscord {
   waitForRestCount(pred: (call: DiscordRestCall) => boolean, count: number, what: string): Promise<DiscordRestCall[]>;
   /** Signs and POSTs an interaction to an HTTP interactions endpoint; `forge` signs with a different key. */
   postInteraction(url: string, body: unknown, forge?: boolean): Promise<Response>;
+  /** The signature headers Discord would send with this raw body (for load generators that post themselves). */
+  signInteraction(raw: string): { 'x-signature-ed25519': string; 'x-signature-timestamp': string };
   close(): Promise<void>;
 }
 
@@ -63,9 +65,13 @@ export type DiscordFailure =
   | { status: 403 }
   | { acceptThen: 'status-500' | 'drop-connection' };
 
-export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.token'): Promise<FakeDiscord> {
+export async function startFakeDiscord(
+  token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.token',
+  /** The shard count `GET /gateway/bot` recommends. */
+  recommendedShards = 1,
+): Promise<FakeDiscord> {
   const rest: DiscordRestCall[] = [];
-  const identifies: Array<{ intents: number }> = [];
+  const identifies: FakeDiscord['identifies'] = [];
   const waiters = new Waiters();
   const failures: Array<{ method: string; pattern: RegExp; failure: DiscordFailure }> = [];
   const users = new Map<string, FakeDiscordUser>();
@@ -133,8 +139,9 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
     if (call.method === 'GET' && path === '/api/v10/gateway/bot')
       return json(200, {
         url: `ws://127.0.0.1:${port}`,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: recommendedShards,
+        // Large bots identify 16 shards per 5 s; the fake does too, so sharded tests start at once.
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 16 },
       });
     if (call.method === 'PUT' && /^\/api\/v10\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path))
       return json(
@@ -248,26 +255,29 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
     sockets.add(ws);
     send(ws, 10, { heartbeat_interval: 30_000 });
     ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { op: number; d?: { intents?: number } };
+      const frame = JSON.parse(String(data)) as { op: number; d?: { intents?: number; shard?: [number, number] } };
       if (frame.op === 1) return send(ws, 11, null);
       if (frame.op !== 2) return;
-      identifies.push({ intents: Number(frame.d?.intents ?? 0) });
+      const shard = frame.d?.shard ?? [0, 1];
+      identifies.push({ intents: Number(frame.d?.intents ?? 0), shard });
+      // The guild lives on the shard Discord routes it to: (guild_id >> 22) % shard count.
+      const ownsGuild = Number((BigInt(FAKE_GUILD_ID) >> 22n) % BigInt(shard[1])) === shard[0];
       send(
         ws,
         0,
         {
           v: 10,
           user: { id: FAKE_APP_ID, username: 'cohort', discriminator: '0', global_name: null, avatar: null, bot: true },
-          guilds: [{ id: FAKE_GUILD_ID, unavailable: true }],
-          session_id: 'fake-session',
+          guilds: ownsGuild ? [{ id: FAKE_GUILD_ID, unavailable: true }] : [],
+          session_id: `fake-session-${shard[0]}`,
           resume_gateway_url: `ws://127.0.0.1:${port}`,
-          shard: [0, 1],
+          shard,
           application: { id: FAKE_APP_ID, flags: 0 },
           private_channels: [],
         },
         'READY',
       );
-      send(ws, 0, guildCreate(), 'GUILD_CREATE');
+      if (ownsGuild) send(ws, 0, guildCreate(), 'GUILD_CREATE');
     });
     ws.on('close', () => sockets.delete(ws));
   });
@@ -307,6 +317,11 @@ export async function startFakeDiscord(token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.to
           'x-signature-timestamp': timestamp,
         },
       });
+    },
+    signInteraction(raw) {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = crypto.sign(null, Buffer.from(timestamp + raw), privateKey).toString('hex');
+      return { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp };
     },
     async close() {
       for (const ws of sockets) ws.terminate();

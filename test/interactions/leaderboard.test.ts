@@ -16,13 +16,19 @@ let core: ReturnType<typeof createCoreStores>;
 const clock = new ManualClock('2026-11-20T02:00:00Z');
 let seq = 0;
 
-async function event(actor: string, verb: EventVerb, target: string | null, metadata: Record<string, unknown> = {}) {
+async function event(
+  actor: string,
+  verb: EventVerb,
+  target: string | null,
+  metadata: Record<string, unknown> = {},
+  objectId = `msg-${seq++}`,
+) {
   await core.events.append({
     communityId: community.id,
     actorId: members[actor]!.id,
     verb,
     objectType: 'message',
-    objectId: `msg-${seq++}`,
+    objectId,
     targetMemberId: target ? members[target]!.id : null,
     channelId: null,
     platform: 'console',
@@ -66,6 +72,22 @@ describe('KOL leaderboard', () => {
     expect(without.entries.map((e) => e.member.handle)).not.toContain('star');
     await kol.setOptOut(community, members.star!, false, clock.now());
     expect((await kol.leaderboard(community, '30d', null, clock.now())).entries[0]?.member.handle).toBe('star');
+  });
+
+  it('lifts a reply the asker accepted and says so in the why line', async () => {
+    // rising asks; a and b answer alike; only a's answer gets the asker's ✅.
+    await event('rising', 'message.posted', null, {}, 'question');
+    for (const x of ['a', 'b']) {
+      await event(x, 'message.posted', null, {}, `answer-${x}`);
+      await event(x, 'message.replied', 'rising', { inReplyTo: 'question' }, `answer-${x}`);
+    }
+    await event('rising', 'reaction.added', 'a', { emoji: '✅' }, 'answer-a');
+    const board = await kol.leaderboard(community, '30d', null, clock.now(), 20);
+    const of = (handle: string) => board.entries.find((e) => e.member.handle === handle);
+    expect(of('a')?.facts).toMatchObject({ accepted: 1, quickReplies: 1 });
+    expect(of('b')?.facts).toMatchObject({ accepted: 0, quickReplies: 1 });
+    expect(of('a')!.rank).toBeLessThan(of('b')!.rank);
+    expect(board.entries.map((e) => e.rank)).toEqual(board.entries.map((_, i) => i + 1));
   });
 
   it('answers from a stale snapshot at once and picks up new activity on refresh', async () => {

@@ -1,0 +1,188 @@
+import os from 'node:os';
+import type { BenchReport } from '../run.ts';
+import { type AppProcess, appHasRoles, startAppProcess } from './fleet.ts';
+import { type Delivery, LoadPlatforms } from './platforms.ts';
+import { loadDatabase, percentile, seededRandom, startFleet } from './setup.ts';
+
+/**
+ * `npm run bench -- load --soak 10m`: a steady load on PostgreSQL (2 gateways + 2 workers once the app has roles,
+ * otherwise 2 processes running everything plus a third that is the one killed) for the given time. At 30 % of it
+ * one worker is killed with SIGKILL, and restarted 15 s later on the same ports. The members behave like the
+ * platforms: a delivery whose HTTP request failed (connection refused or reset, 5xx) is sent again to the next
+ * gateway after 1, 2, 4… s (up to 6 times), and one delivery in ten is redelivered on purpose after its answer.
+ * At the end every acknowledged delivery must have exactly one reply (nothing lost, nothing duplicated) and each
+ * surviving process's resident memory is compared between the first minute and the end.
+ */
+
+const MEMBERS = 200;
+const CONCURRENCY = 4;
+
+export function parseDuration(raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
+  if (!match) throw new Error(`--soak expects a duration such as 10m, 90s or 1h, not ${raw}`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'm'] ?? 60_000;
+  return Number(match[1]) * unit;
+}
+
+interface Tracked {
+  delivery: Delivery;
+  acknowledged: boolean;
+  attempts: number;
+}
+
+export async function runSoak(report: BenchReport, durationMs: number): Promise<void> {
+  const roles = appHasRoles();
+  console.log(
+    `soak: ${Math.round(durationMs / 1000)} s, uptime ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  if (!roles) console.log('soak: the app has no --role yet: the killed "worker" is a third process running every role');
+  const platforms = await LoadPlatforms.start(MEMBERS);
+  const db = await loadDatabase('postgresql', 'soak');
+  const fleet = await startFleet({
+    databaseUrl: db.url,
+    platforms,
+    gateways: roles ? 2 : 3,
+    workers: roles ? 2 : 0,
+    gatewayRole: roles ? 'gateway' : 'all',
+  });
+  // The process to kill: a worker, or the third all-role process.
+  const victimIndex = roles ? -1 : 2;
+  let victim: AppProcess = roles ? (fleet.workers[0] as AppProcess) : (fleet.gateways[2] as AppProcess);
+  const live = new Set<AppProcess>([...fleet.gateways, ...fleet.workers]);
+  const random = seededRandom(7);
+  const tracked = new Map<string, Tracked>();
+  const latencies: number[] = [];
+  let next = 0;
+  let redelivered = 0;
+  let retried = 0;
+  let undeliverable = 0;
+  const started = Date.now();
+  const end = started + durationMs;
+  const memory = new Map<AppProcess, { first: number[]; last: number }>();
+  const sampleMemory = () => {
+    for (const p of live) {
+      const rss = p.rssMiB();
+      if (rss === 0) continue;
+      const entry = memory.get(p) ?? { first: [], last: rss };
+      if (Date.now() - started < 90_000) entry.first.push(rss);
+      entry.last = rss;
+      memory.set(p, entry);
+    }
+  };
+  const sampler = setInterval(sampleMemory, 15_000);
+  const compactor = setInterval(() => platforms.compact(), 30_000);
+  const gateways = () => fleet.gateways.filter((g) => live.has(g));
+
+  const killAt = started + durationMs * 0.3;
+  let killedInFlight = 0;
+  const chaos = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, killAt - Date.now()));
+    killedInFlight = [...tracked.values()].filter((t) => !t.acknowledged).length;
+    live.delete(victim);
+    console.log(
+      `soak: SIGKILL ${victim.role} pid ${victim.child.pid} at ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+    await victim.kill('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const restarted = await startAppProcess({
+      databaseUrl: db.url,
+      platforms: platforms.endpoints(),
+      role: victim.role as 'worker' | 'all',
+      ports: victim.ports,
+    });
+    if (victimIndex >= 0) fleet.gateways[victimIndex] = restarted;
+    else fleet.workers[0] = restarted;
+    victim = restarted;
+    live.add(restarted);
+    console.log(`soak: restarted as pid ${restarted.child.pid} at ${Math.round((Date.now() - started) / 1000)} s`);
+  })();
+
+  async function deliver(entry: Tracked): Promise<boolean> {
+    for (let attempt = 0; attempt < 7; attempt++) {
+      const targets = gateways();
+      const target = targets[next++ % Math.max(1, targets.length)];
+      if (target) {
+        entry.attempts++;
+        const result = await platforms.send(entry.delivery, target);
+        if (result.status >= 200 && result.status < 300) return true;
+      }
+      retried++;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt));
+    }
+    return false;
+  }
+
+  async function member(): Promise<void> {
+    while (Date.now() < end) {
+      const platform = (['discord', 'slack', 'telegram'] as const)[Math.floor(random() * 3)] ?? 'discord';
+      const entry: Tracked = {
+        delivery: platforms.delivery(platform, Math.floor(random() * MEMBERS)),
+        acknowledged: false,
+        attempts: 0,
+      };
+      tracked.set(entry.delivery.key, entry);
+      const t0 = performance.now();
+      entry.acknowledged = await deliver(entry);
+      if (!entry.acknowledged) {
+        undeliverable++;
+        continue;
+      }
+      if (await platforms.waitForReply(entry.delivery.key, 20_000)) latencies.push(performance.now() - t0);
+      if (random() < 0.1) {
+        redelivered++;
+        await deliver(entry);
+      }
+    }
+  }
+
+  try {
+    await Promise.all([...Array.from({ length: CONCURRENCY }, () => member()), chaos]);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    sampleMemory();
+  } finally {
+    clearInterval(sampler);
+    clearInterval(compactor);
+  }
+  let lost = 0;
+  let duplicated = 0;
+  let acknowledged = 0;
+  for (const [key, entry] of tracked) {
+    if (!entry.acknowledged) continue;
+    acknowledged++;
+    const replies = platforms.replies.get(key) ?? 0;
+    if (replies === 0) lost++;
+    if (replies > 1) duplicated++;
+  }
+  latencies.sort((a, b) => a - b);
+  const seconds = (Date.now() - started) / 1000;
+  console.log(
+    `soak counts: sent ${tracked.size}, acknowledged ${acknowledged}, answered ${acknowledged - lost}, lost ${lost}, ` +
+      `duplicated ${duplicated}, redelivered on purpose ${redelivered}, retried after a failed request ${retried}, ` +
+      `never acknowledged ${undeliverable}, unanswered when the kill came ${killedInFlight}`,
+  );
+  report({
+    name: 'soak: commands answered',
+    value: acknowledged - lost,
+    unit: 'commands',
+    note: `${(acknowledged - lost) / seconds > 0 ? ((acknowledged - lost) / seconds).toFixed(1) : 0}/s over ${seconds.toFixed(0)} s; p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+  });
+  report({ name: 'soak: lost (acknowledged, never answered)', value: lost, unit: 'commands', target: '0' });
+  report({ name: 'soak: duplicated (answered twice)', value: duplicated, unit: 'commands', target: '0' });
+  for (const [p, m] of memory) {
+    if (!live.has(p) || m.first.length === 0) continue;
+    const first = [...m.first].sort((a, b) => a - b)[Math.floor(m.first.length / 2)] as number;
+    report({
+      name: `soak: memory of ${p.role} pid ${p.child.pid}`,
+      value: m.last,
+      unit: 'MiB',
+      note: `${first.toFixed(0)} MiB in the first 90 s (median): ${(m.last / first).toFixed(2)}× at the end`,
+    });
+  }
+  await fleet.stop();
+  await Promise.all([...live].map((p) => p.kill('SIGTERM')));
+  await platforms.close();
+  await db.drop();
+}
