@@ -15,6 +15,9 @@ export interface BenchFigure {
   unit: string;
   target?: string;
   note?: string;
+  /** The reference measured in the same run (bare runtime, raw driver, plain loop) and product ÷ reference. */
+  reference?: { name: string; value: number; unit: string };
+  ratio?: number;
 }
 export type BenchReport = (figure: BenchFigure) => void;
 /** A suite's module: `args` are what followed the filter (`npm run bench -- load --soak 10m` gives `--soak 10m`). */
@@ -25,7 +28,10 @@ const FIGURE = 'BENCH_FIGURE ';
 
 function print(figure: BenchFigure): void {
   const target = figure.target ? `  (target ${figure.target})` : '';
-  const note = figure.note ? `  — ${figure.note}` : '';
+  const reference = figure.reference
+    ? `  [${figure.reference.name}: ${Number(figure.reference.value.toFixed(3))} ${figure.reference.unit}${figure.ratio !== undefined ? `, ratio ${figure.ratio.toFixed(2)}×` : ''}]`
+    : '';
+  const note = `${reference}${figure.note ? `  — ${figure.note}` : ''}`;
   console.log(`  ${figure.name}: ${Number(figure.value.toFixed(3))} ${figure.unit}${target}${note}`);
 }
 

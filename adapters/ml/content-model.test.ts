@@ -168,3 +168,37 @@ describe('model loading failures', () => {
     expect(requests).toBeGreaterThan(before);
   });
 });
+
+describe('the fast path (own tokenizer, InferenceSession) against transformers.js', () => {
+  it('gives the same embeddings and signals on the same texts, in input order', async () => {
+    const fast = await createContentModel({ name: 'cohort-mini', allowRemote: false, log: silentLogger });
+    const reference = await createContentModel({
+      name: 'cohort-mini',
+      allowRemote: false,
+      log: silentLogger,
+      runtime: 'transformers',
+    });
+    try {
+      const texts = [
+        'How do I price my online course?',
+        '量子计算入门课程：如何给我的在线课程定价？',
+        'Café naïve résumé 🎉🚀 [MASK] party',
+        '',
+        Array.from({ length: 700 }, (_, i) => `word${i % 13}`).join(' '),
+        ...Array.from({ length: 60 }, (_, i) => `${'课程 定价 quantum '.repeat(i % 9)} item ${i}`),
+      ];
+      const [got, want] = await Promise.all([fast.analyze(texts), reference.analyze(texts)]);
+      expect(got).toHaveLength(texts.length);
+      got.forEach((row, i) => {
+        const other = want[i] as (typeof want)[number];
+        expect(cosine(row.embedding, other.embedding), texts[i]).toBeCloseTo(1, 5);
+        expect(row.signals.quality).toBeCloseTo(other.signals.quality, 5);
+        expect(row.signals.sentiment).toBeCloseTo(other.signals.sentiment, 5);
+        expect(row.signals.topics.map((t) => t.topic)).toEqual(other.signals.topics.map((t) => t.topic));
+      });
+    } finally {
+      await fast.dispose();
+      await reference.dispose();
+    }
+  });
+});

@@ -1,4 +1,12 @@
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+
+type ResvgModule = typeof import('@resvg/resvg-js');
+let resvg: ResvgModule | null = null;
+/** resvg (a native addon) loads with the first chart rendered, not at start-up (docs/adr/0008-start-up.md). */
+const loadResvg = (): ResvgModule => {
+  resvg ??= createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule;
+  return resvg;
+};
 
 /**
  * The funnel as a picture: one bar per stage (impressions → clicks → orders → paid → refunded), width by count,
@@ -31,6 +39,8 @@ export function funnelChartSvg(counts: readonly number[]): string {
 export function funnelChartPng(counts: readonly number[]): Uint8Array {
   const svg = funnelChartSvg(counts);
   return new Uint8Array(
-    new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng(),
+    new (loadResvg().Resvg)(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } })
+      .render()
+      .asPng(),
   );
 }

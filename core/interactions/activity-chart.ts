@@ -1,4 +1,12 @@
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+
+type ResvgModule = typeof import('@resvg/resvg-js');
+let resvg: ResvgModule | null = null;
+/** resvg (a native addon) loads with the first chart rendered, not at start-up (docs/adr/0008-start-up.md). */
+const loadResvg = (): ResvgModule => {
+  resvg ??= createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule;
+  return resvg;
+};
 
 /**
  * The weekly report's chart: daily active members as bars. Built as SVG by hand (no chart library needed for bars)
@@ -41,6 +49,8 @@ export function activityChartSvg(series: readonly { day: string; active: number 
 }
 
 export function renderPng(svg: string): Uint8Array {
-  const png = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+  const png = new (loadResvg().Resvg)(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } })
+    .render()
+    .asPng();
   return new Uint8Array(png);
 }

@@ -40,7 +40,7 @@ export function createContentScorer(deps: {
   model: ContentModel;
   /** Null: use the model's text quality as is. */
   combiner: QualityCombiner | null;
-  /** Texts per model call; larger batches are faster up to memory. Default 32. */
+  /** Texts per model call for a model without `analyze`; larger batches are faster up to memory. Default 32. */
   batchSize?: number;
 }): ContentScorer {
   const { model, combiner } = deps;
@@ -50,12 +50,14 @@ export function createContentScorer(deps: {
     async score(inputs) {
       const bodies = inputs.map((input) => bodyText(input.html));
       const texts = inputs.map((input, i) => qualityText(input, bodies[i]));
-      // The whole call sorted by length, then cut into batches: each batch pads to its longest text, so texts of
-      // similar length share one (arrival order would pad short texts up to the long ones beside them).
+      // A model that analyses in one pass gets the whole call: it sorts by token count and buckets its own batches
+      // (adapters/ml). Otherwise the call is sorted by length here and cut into batches, each padding to its
+      // longest text, so texts of similar length share one.
       const order = texts.map((t, i) => [t.length, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       const out: ScoredContent[] = new Array(inputs.length);
-      for (let start = 0; start < order.length; start += batchSize) {
-        const idx = order.slice(start, start + batchSize).map(([, i]) => i);
+      const step = canAnalyze(model) ? Math.max(1, order.length) : batchSize;
+      for (let start = 0; start < order.length; start += step) {
+        const idx = order.slice(start, start + step).map(([, i]) => i);
         const batch = idx.map((i) => texts[i] as string);
         const analysed = canAnalyze(model)
           ? await model.analyze(batch)
