@@ -25,8 +25,11 @@ export const pointsFlagsCommand = defineInteractionsCommand({
   async handler({ input, community, services, t }) {
     const all = input.show === 'all';
     const flags = await services.ledger.flags(community, SHOWN, 0, { open: !all });
-    if (flags.length === 0)
-      return { text: t(all ? 'interactions:flags.none' : 'interactions:flags.noneOpen'), tone: 'success' };
+    if (flags.length === 0) {
+      // "Every flag has a verdict" only when there was one to judge.
+      const ever = all ? [] : await services.ledger.flags(community, 1);
+      return { text: t(ever.length > 0 ? 'interactions:flags.noneOpen' : 'interactions:flags.none'), tone: 'success' };
+    }
     const ids = [
       ...new Set(flags.flatMap((f) => [...f.memberIds, ...(f.resolution ? [f.resolution.byMemberId] : [])])),
     ];
