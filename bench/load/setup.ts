@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { seededRandom } from '../../core/ports/random.ts';
 import { type AppProcess, startAppProcess } from './fleet.ts';
 import { type Delivery, type LoadPlatforms, PLATFORMS, type Platform } from './platforms.ts';
 
@@ -83,18 +84,6 @@ export async function startFleet(options: {
     stop: async () => {
       await Promise.all(started.map((p) => p.kill('SIGTERM')));
     },
-  };
-}
-
-/** Seeded, so every run sends the same members and platforms in the same order. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 

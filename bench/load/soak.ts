@@ -1,8 +1,9 @@
 import os from 'node:os';
+import { seededRandom } from '../../core/ports/random.ts';
 import type { BenchReport } from '../run.ts';
 import { type AppProcess, appHasRoles, startAppProcess } from './fleet.ts';
 import { type Delivery, LoadPlatforms } from './platforms.ts';
-import { loadDatabase, percentile, seededRandom, startFleet } from './setup.ts';
+import { loadDatabase, percentile, startFleet } from './setup.ts';
 
 /**
  * `npm run bench -- load --soak 10m`: a steady load on PostgreSQL (2 gateways + 2 workers once the app has roles,
