@@ -3,7 +3,7 @@ import { isShortId } from '../domain/short-id.ts';
 import type { Community, Course, Member, NewInteractionEvent } from '../domain/types.ts';
 import { hasPermission } from '../domain/types.ts';
 import { idempotencyKeyReused, UserError } from '../errors.ts';
-import type { AccessGranter } from '../ports/access.ts';
+import type { AccessGranter, AccessTarget } from '../ports/access.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { FulfilOutcome } from '../ports/paid-access.ts';
 import type { CommunityStore, CourseStore, MemberStore } from '../ports/stores.ts';
@@ -531,13 +531,7 @@ export class CommerceService {
     // Without a platform (the console sandbox) there is nothing to give: recorded as done, like a course unlocking nothing.
     if (unlocks && access && this.deps.access) {
       try {
-        await this.deps.access.grant({
-          platform: community.platform,
-          spaceId: community.platformId,
-          platformUserId: member.platformUserId,
-          roleId: access.unlockRoleId,
-          channelId: access.unlockChannelId,
-        });
+        await this.deps.access.grant(accessTarget(community, member, access));
       } catch (error) {
         // The entitlement stands; the sweep gives the role again. Moderators see the failure in the logs.
         this.deps.log.error({ err: error, courseId, member: member.id }, 'unlocking course access failed');
@@ -625,13 +619,7 @@ export class CommerceService {
         this.deps.access
       ) {
         try {
-          await this.deps.access.revoke({
-            platform: community.platform,
-            spaceId: community.platformId,
-            platformUserId: member.platformUserId,
-            roleId: access.unlockRoleId,
-            channelId: access.unlockChannelId,
-          });
+          await this.deps.access.revoke(accessTarget(community, member, access));
           revoked++;
         } catch (error) {
           // Left unmarked, so the next run tries again.
@@ -658,6 +646,15 @@ export class CommerceService {
     return revoked;
   }
 }
+
+/** Where a course's role or channel is given or taken back: the member, in the community's space. */
+const accessTarget = (community: Community, member: Member, access: CourseAccess): AccessTarget => ({
+  platform: community.platform,
+  spaceId: community.platformId,
+  platformUserId: member.platformUserId,
+  roleId: access.unlockRoleId,
+  channelId: access.unlockChannelId,
+});
 
 /** The short reference shown to people for orders: enough of the id to be unambiguous in practice. */
 export const short = (id: string) => id.slice(0, 8);
