@@ -87,18 +87,24 @@ describe('startHardenedListener', () => {
   });
 
   it('lets a request being handled finish on close, then refuses connections', async () => {
+    // Close only once the handler is running: a fixed sleep raced the request's arrival on a loaded machine.
+    let started: () => void = () => undefined;
+    const handling = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const own = await startHardenedListener({
       name: 'closing',
       host: '127.0.0.1',
       port: 0,
       log: silentLogger,
       async handle(_req, res) {
+        started();
         await new Promise((resolve) => setTimeout(resolve, 200));
         res.end('finished');
       },
     });
     const inFlight = fetch(`http://127.0.0.1:${own.address.port}/`, { method: 'POST', body: 'x' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await handling;
     await own.close();
     expect(await (await inFlight).text()).toBe('finished');
     await expect(fetch(`http://127.0.0.1:${own.address.port}/`, { method: 'POST', body: 'x' })).rejects.toThrow();
