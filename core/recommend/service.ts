@@ -184,22 +184,30 @@ export class RecommendService {
     engine.setMemberTopics((m) => snapshot.profiles.get(m)?.topicWeights(now) ?? new Map());
     const previous = this.#snapshots.get(community.id)?.engine.ranker ?? (await this.#storedBlend(community.id));
     if (previous) engine.warmStart(previous);
-    // Learning examples are only built for the most recent course interactions (a bounded, recent sample): the
-    // blend keeps the last maxExamples anyway, and building one costs a query, so learning from the whole log would
-    // spend most of a retrain on examples that are thrown away. Twice maxExamples, as repeats build none.
+    // Learning examples are only built for the most recent course interactions (a bounded, recent sample): a fit
+    // reads only the newest learningWindow of them, and building one costs a query, so learning from the whole log
+    // would spend most of a retrain on examples that are never read. Twice the window, as repeats build none.
     const until = new Date(now + 1);
     const recent = await this.#deps.events.query({
       communityId: community.id,
       verbs: COURSE_VERBS,
       until,
       newestFirst: true,
-      limit: 2 * engine.options.maxExamples,
+      limit: 2 * engine.learningWindow,
     });
     const learnFrom = recent.at(-1)?.occurredAt.getTime() ?? Number.POSITIVE_INFINITY;
     // The log is read a page at a time (never a million rows held at once), oldest first.
     let events = 0;
     let since: Date | undefined;
     let limit = EVENT_PAGE;
+    // Where a retrain's time goes, logged with it (reading the log, folding it in, the fits, the stored copy).
+    const ms = { read: 0, fold: 0, fit: 0, save: 0 };
+    let mark = performance.now();
+    const lap = (stage: keyof typeof ms) => {
+      const t = performance.now();
+      ms[stage] += t - mark;
+      mark = t;
+    };
     for (;;) {
       const page = await this.#deps.events.query({
         communityId: community.id,
@@ -208,7 +216,9 @@ export class RecommendService {
         until,
         limit,
       });
+      lap('read');
       await this.#fold(snapshot, page, learnFrom);
+      lap('fold');
       events += page.length;
       if (page.length < limit) break;
       const last = (page.at(-1) as InteractionEvent).occurredAt;
@@ -219,8 +229,10 @@ export class RecommendService {
     await this.#continueGroups(community.id, snapshot);
     this.#continueFactors(community.id, snapshot);
     engine.retrain(now, true);
+    lap('fit');
     this.#snapshots.set(community.id, snapshot);
     await this.#save(snapshot, events);
+    lap('save');
     this.#log.info(
       {
         community: community.id,
@@ -229,6 +241,7 @@ export class RecommendService {
         groups: engine.grouping?.k ?? 0,
         examples: engine.exampleCount,
         ms: Math.round(performance.now() - started),
+        stages: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])),
       },
       'recommender retrained',
     );
