@@ -171,37 +171,48 @@ export function scoreItems(
   const group = q.group >= 0 && src.groups && wGroup !== 0 ? src.groups : null;
   const h = state.members.get(q.member);
   const authors = h && h.authors.size > 0 && wAuthor !== 0 ? h.authors : null;
+  // Everything the loop reads, hoisted into locals (same sums in the same order: the scores are bit for bit what
+  // they were; only the property loads left the loop).
+  const { knn, peers, preferredLogAge, topicWeights } = q;
+  const { topicPtr, topicIdx, authorOf } = cat;
+  const userFactors = cf ? q.userFactors : null;
+  const factors = cf?.factors ?? 0;
+  const itemFactors = cf?.itemFactors ?? null;
+  const cfItems = cf?.items ?? 0;
+  const contentVector = content ? q.contentVector : null;
+  const dims = content?.dims ?? 0;
+  const vectors = content?.vectors ?? null;
+  const groupScore = group?.itemScore ?? null;
+  const groupRow = group ? q.group * group.items : 0;
   for (let j = 0; j < count; j++) {
     const i = items[j] as number;
     let s =
       (base[i] as number) +
       bias -
-      wAge * Math.abs((logAge[i] as number) - q.preferredLogAge) +
-      wKnn * (q.knn[i] as number) +
-      wPeers * (q.peers[i] as number);
+      wAge * Math.abs((logAge[i] as number) - preferredLogAge) +
+      wKnn * (knn[i] as number) +
+      wPeers * (peers[i] as number);
     if (useTopic) {
       let t = 0;
-      for (let e = cat.topicPtr[i] as number; e < (cat.topicPtr[i + 1] as number); e++)
-        t += q.topicWeights.get(cat.topicIdx[e] as number) ?? 0;
+      for (let e = topicPtr[i] as number; e < (topicPtr[i + 1] as number); e++)
+        t += topicWeights.get(topicIdx[e] as number) ?? 0;
       s += t * (wTopic + wFreshTopic * (fresh24[i] as number));
     }
-    if (cf && q.userFactors && i < cf.items) {
-      const k = cf.factors;
-      const o = i * k;
+    if (userFactors && itemFactors && i < cfItems) {
+      const o = i * factors;
       let d = 0;
-      for (let a = 0; a < k; a++) d += (q.userFactors[a] as number) * (cf.itemFactors[o + a] as number);
+      for (let a = 0; a < factors; a++) d += (userFactors[a] as number) * (itemFactors[o + a] as number);
       s += wCf * d;
     }
-    if (content && q.contentVector) {
-      const dims = content.dims;
+    if (contentVector && vectors) {
       const o = i * dims;
       let d = 0;
-      for (let a = 0; a < dims; a++) d += (q.contentVector[a] as number) * (content.vectors[o + a] as number);
+      for (let a = 0; a < dims; a++) d += (contentVector[a] as number) * (vectors[o + a] as number);
       s += wContent * d;
     }
-    if (group) s += wGroup * (group.itemScore[q.group * group.items + i] ?? 0);
+    if (groupScore) s += wGroup * (groupScore[groupRow + i] ?? 0);
     if (authors) {
-      const author = cat.authorOf[i] as number;
+      const author = authorOf[i] as number;
       if (author >= 0) s += wAuthor * Math.log1p(authors.get(author) ?? 0);
     }
     out[j] = s;
@@ -220,7 +231,8 @@ export function scoreAllFast(
   const n = cat.size;
   const { w, bias } = effective(ranker);
   const { base, logAge, fresh24 } = baseScores(src, ranker, q.at, w);
-  const scores = Float32Array.from(base);
+  // slice, not Float32Array.from: a copy of the buffer, not an element-by-element iteration.
+  const scores = base.slice();
   const wAge = w[F.ageFit] as number;
   const wTopic = w[F.topic] as number;
   const wKnn = w[F.itemKnn] as number;

@@ -9,6 +9,7 @@ import { buildCatalog, topicIndexOf } from './catalog.ts';
 import { RecommenderEngine } from './engine.ts';
 import { FEATURES, normalise } from './features.ts';
 import type { Reason } from './hybrid.ts';
+import { learningStart } from './learning-sample.ts';
 import { hourIn, ProfileAccumulator } from './profile.ts';
 import type { RankerWeights } from './ranker.ts';
 import { type MemberFacts, truthfulReason } from './reasons.ts';
@@ -75,8 +76,11 @@ interface Snapshot {
 }
 
 const MAX_COURSES = 50_000;
-/** Events read per query while retraining. */
-const EVENT_PAGE = 20_000;
+/**
+ * Events read per query while retraining: small enough that a page dies young (a page that outlives two minor
+ * collections is copied into the old generation, which then grows by the log's size before a full collection).
+ */
+const EVENT_PAGE = 5_000;
 const COURSE_VERBS = Object.keys(COURSE_STRENGTH) as EventVerb[];
 
 export class RecommendService {
@@ -208,6 +212,10 @@ export class RecommendService {
       ms[stage] += t - mark;
       mark = t;
     };
+    // The events from learnFrom on are held back and folded last, with learning on from where the newest
+    // learningWindow examples begin (learning-sample.ts). Pages overlap at their boundary instant: held ids dedupe.
+    const tail: InteractionEvent[] = [];
+    const held = new Set<string>();
     for (;;) {
       const page = await this.#deps.events.query({
         communityId: community.id,
@@ -217,7 +225,15 @@ export class RecommendService {
         limit,
       });
       lap('read');
-      await this.#fold(snapshot, page, learnFrom);
+      let cut = page.findIndex((e) => e.occurredAt.getTime() >= learnFrom);
+      if (cut < 0) cut = page.length;
+      await this.#fold(snapshot, cut === page.length ? page : page.slice(0, cut));
+      for (let i = cut; i < page.length; i++) {
+        const event = page[i] as InteractionEvent;
+        if (held.has(event.id)) continue;
+        held.add(event.id);
+        tail.push(event);
+      }
       lap('fold');
       events += page.length;
       if (page.length < limit) break;
@@ -226,6 +242,16 @@ export class RecommendService {
       limit = since && last.getTime() === since.getTime() ? limit * 2 : EVENT_PAGE;
       since = last;
     }
+    const start = learningStart(tail, engine.learningWindow, (e) => {
+      const item = e.objectType === 'course' ? courseIndex.get(e.objectId) : undefined;
+      if (item === undefined || !((COURSE_STRENGTH[e.verb] ?? 0) > 0)) return null;
+      const m = memberIndex.get(e.actorId);
+      if (m !== undefined && engine.state.members.get(m)?.position.has(item)) return null;
+      return { pair: `${e.actorId}\u0000${item}` };
+    });
+    await this.#fold(snapshot, tail.slice(0, start));
+    await this.#fold(snapshot, tail.slice(start), true);
+    lap('fold');
     await this.#continueGroups(community.id, snapshot);
     this.#continueFactors(community.id, snapshot);
     engine.retrain(now, true);
@@ -369,13 +395,9 @@ export class RecommendService {
 
   /**
    * Folds events (oldest first) into the snapshot: behaviour into the engine, everything into the profiles.
-   * `learnFrom`: course interactions at or after this time also become learning examples (none when omitted).
+   * With `learn`, course interactions also become learning examples.
    */
-  async #fold(
-    snapshot: Snapshot,
-    events: readonly InteractionEvent[],
-    learnFrom = Number.POSITIVE_INFINITY,
-  ): Promise<void> {
+  async #fold(snapshot: Snapshot, events: readonly InteractionEvent[], learn = false): Promise<void> {
     const fresh = events.filter((e) => !snapshot.seenEventIds.has(e.id));
     if (fresh.length === 0) return;
     const { engine, courseIndex, courses, memberIndex } = snapshot;
@@ -400,7 +422,7 @@ export class RecommendService {
       const courseTopics = item !== undefined && strength > 0 ? (courses[item]?.tags ?? []) : [];
       profile.observe(event, hourIn(event.occurredAt, snapshot.timezone), courseTopics, strength);
       // Viewing is interest, not ownership: a viewed course stays on the member's list.
-      const learnThis = at >= learnFrom && COURSE_STRENGTH[event.verb] !== undefined;
+      const learnThis = learn && COURSE_STRENGTH[event.verb] !== undefined;
       if (item !== undefined && strength > 0) {
         engine.observe(m, item, at, strength, learnThis, event.verb !== 'course.viewed');
       } else if (item !== undefined && event.verb === 'course.dismissed') engine.dismiss(m, item, at);
