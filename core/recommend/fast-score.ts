@@ -199,16 +199,10 @@ export function scoreItems(
       s += t * (wTopic + wFreshTopic * (fresh24[i] as number));
     }
     if (userFactors && itemFactors && i < cfItems) {
-      const o = i * factors;
-      let d = 0;
-      for (let a = 0; a < factors; a++) d += (userFactors[a] as number) * (itemFactors[o + a] as number);
-      s += wCf * d;
+      s += wCf * dot(userFactors, itemFactors, i * factors, factors);
     }
     if (contentVector && vectors) {
-      const o = i * dims;
-      let d = 0;
-      for (let a = 0; a < dims; a++) d += (contentVector[a] as number) * (vectors[o + a] as number);
-      s += wContent * d;
+      s += wContent * dot(contentVector, vectors, i * dims, dims);
     }
     if (groupScore) s += wGroup * (groupScore[groupRow + i] ?? 0);
     if (authors) {
@@ -217,6 +211,23 @@ export function scoreItems(
     }
     out[j] = s;
   }
+}
+
+/**
+ * x · y[o … o + k), summed in index order in a double (unrolled by four: the same additions in the same order, so
+ * the same result as the plain loop, with a quarter of its loop overhead).
+ */
+function dot(x: Float32Array, y: Float32Array, o: number, k: number): number {
+  let s = 0;
+  let a = 0;
+  for (; a + 4 <= k; a += 4) {
+    s += (x[a] as number) * (y[o + a] as number);
+    s += (x[a + 1] as number) * (y[o + a + 1] as number);
+    s += (x[a + 2] as number) * (y[o + a + 2] as number);
+    s += (x[a + 3] as number) * (y[o + a + 3] as number);
+  }
+  for (; a < k; a++) s += (x[a] as number) * (y[o + a] as number);
+  return s;
 }
 
 /** Scores every candidate (NaN for excluded ones and, with `topic`, for items without it). */
@@ -263,10 +274,7 @@ export function scoreAllFast(
     const x = q.userFactors;
     const m = Math.min(n, src.als.items);
     for (let i = 0; i < m; i++) {
-      let s = 0;
-      const o = i * k;
-      for (let a = 0; a < k; a++) s += (x[a] as number) * (y[o + a] as number);
-      scores[i]! += wCf * s;
+      scores[i]! += wCf * dot(x, y, i * k, k);
     }
   }
   const wContent = w[F.content] as number;
@@ -275,10 +283,7 @@ export function scoreAllFast(
     const v = cat.content.vectors;
     const x = q.contentVector;
     for (let i = 0; i < n; i++) {
-      let s = 0;
-      const o = i * d;
-      for (let a = 0; a < d; a++) s += (x[a] as number) * (v[o + a] as number);
-      scores[i]! += wContent * s;
+      scores[i]! += wContent * dot(x, v, i * d, d);
     }
   }
   const wGroup = w[F.group] as number;

@@ -127,6 +127,29 @@ describe.each(['sqlite', 'postgresql'] as const)('storage on %s', (provider) => 
     expect((await driver.query(queries[0] as (typeof queries)[0])).length).toBe(12);
   });
 
+  it('gives the catalogue version on the driver exactly as through Prisma, and a new one after an edit', async () => {
+    const c = await stores.communities.ensure('console', `${provider}-catalogue-version`, { name: 'Cat' });
+    const driver = createCoreStores(db.prisma, [], db.driver).courses;
+    expect(await driver.catalogueVersion(c.id)).toBe(await stores.courses.catalogueVersion(c.id));
+    const course = await stores.courses.create({
+      communityId: c.id,
+      creatorId: null,
+      title: 'Qubits',
+      description: 'An introduction',
+      tags: ['qc'],
+      language: 'en',
+      priceMinor: 0,
+      currency: 'USD',
+      paymentModel: 'one_off',
+    });
+    const added = await driver.catalogueVersion(c.id);
+    expect(added).toBe(await stores.courses.catalogueVersion(c.id));
+    await stores.courses.update(course.id, { title: 'Qubits, again' }, new Date('2026-11-05T10:00:00Z'));
+    const edited = await driver.catalogueVersion(c.id);
+    expect(edited).toBe(await stores.courses.catalogueVersion(c.id));
+    expect(new Set([added, edited]).size).toBe(2);
+  });
+
   it.each(['prisma', 'driver'] as const)(
     'claims a delivery once, takes over one whose run died after its lease, never one that finished (%s)',
     async (via) => {
