@@ -14,7 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Plugin } from 'esbuild';
+import type { BuildResult, Plugin } from 'esbuild';
 import { projectRoot } from '../adapters/shared/project-root.ts';
 
 export const DIST_DIR = path.join(projectRoot, 'dist');
@@ -99,8 +99,11 @@ export interface BuildManifest {
   inputs: Record<string, { size: number; mtimeMs: number }>;
 }
 
-export async function buildApp(): Promise<{ files: number; inputs: number; ms: number }> {
-  const started = performance.now();
+/** The bundle in memory, with its metafile: what buildApp writes, and what a test reads to see what loads when. */
+export async function bundleApp(): Promise<{
+  result: BuildResult<{ metafile: true; write: false }>;
+  wasmAssets: WasmAsset[];
+}> {
   // esbuild is imported here, not at the top: the launcher loads this module only when it has to rebuild.
   const { build } = await import('esbuild');
   const wasmAssets: WasmAsset[] = [];
@@ -123,6 +126,12 @@ export async function buildApp(): Promise<{ files: number; inputs: number; ms: n
     plugins: [queryCompilerWasmFromFile(wasmAssets)],
     logLevel: 'warning',
   });
+  return { result, wasmAssets };
+}
+
+export async function buildApp(): Promise<{ files: number; inputs: number; ms: number }> {
+  const started = performance.now();
+  const { result, wasmAssets } = await bundleApp();
   mkdirSync(path.join(DIST_DIR, CHUNKS), { recursive: true });
   const suffix = `.tmp-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Chunks first, entry points after them, the manifest last: whatever a reader finds is complete.
