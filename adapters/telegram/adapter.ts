@@ -132,21 +132,25 @@ export async function startTelegram(
   ): Promise<void> {
     envelope.user.platformRole = await roles.roleOf(envelope.space.platformId, chatType, envelope.user.platformUserId);
     // Telegram has no deadline, but a member waiting on a slow command sees "typing…" when the dispatcher acks.
-    const outcome = await handleCommandSafely(core, envelope, log, {
+    // The reply is sent before the delivery is marked answered: a process that dies in between leaves it unfinished,
+    // and Telegram's redelivery (the webhook got no 200) runs it again once its lease is over, instead of silence.
+    await handleCommandSafely(core, envelope, log, {
       acknowledge: async () => {
         await bot.telegram
           .sendChatAction(target.chatId, 'typing', target.threadId ? { message_thread_id: target.threadId } : {})
           .catch((error: unknown) => log.warn({ err: error }, 'sendChatAction failed'));
       },
       ackAfterMs: options.ackAfterMs,
+      answer: async (outcome) => {
+        // Being answered by another run (or by one whose process died, until its lease ends): in webhook mode
+        // Telegram is asked to deliver it again later, so a crash mid-command does not turn the redelivery into silence.
+        if (outcome.status === 'in-progress' && updateId !== undefined) redeliverLater.add(updateId);
+        if (!outcome.reply) return; // a duplicate delivery: already answered
+        if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
+          return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
+        await deliver(target, outcome.reply);
+      },
     });
-    // Being answered by another run (or by one whose process died, until its lease ends): in webhook mode Telegram is
-    // asked to deliver it again later, so a crash mid-command does not turn the redelivery into silence.
-    if (outcome.status === 'in-progress' && updateId !== undefined) redeliverLater.add(updateId);
-    if (!outcome.reply) return; // a duplicate delivery: already answered
-    if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
-      return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
-    await deliver(target, outcome.reply);
   }
 
   /**

@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { seededRandom } from '../../core/ports/random.ts';
 import type { BenchReport } from '../run.ts';
 import { type AppProcess, appHasRoles, startAppProcess } from './fleet.ts';
@@ -19,6 +21,8 @@ import { loadDatabase, percentile, startFleet } from './setup.ts';
 
 const MEMBERS = 200;
 const CONCURRENCY = 4;
+/** How long the end waits for answers still owed: longer than a delivery lease (2 min) plus a recovery sweep. */
+const DRAIN_MS = 150_000;
 
 export function parseDuration(raw: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
@@ -31,6 +35,8 @@ interface Tracked {
   delivery: Delivery;
   acknowledged: boolean;
   attempts: number;
+  /** Each request: the process it went to, the HTTP status (0: the connection failed), seconds into the soak. */
+  history: Array<{ pid: number | undefined; status: number; at: number }>;
 }
 
 export async function runSoak(report: BenchReport, durationMs: number): Promise<void> {
@@ -42,6 +48,8 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
       .join(' ')}`,
   );
   if (!roles) console.log('soak: the app has no --role yet: the killed "worker" is a third process running every role');
+  const logDir = mkdtempSync(path.join(os.tmpdir(), 'cohort-soak-'));
+  console.log(`soak: each process's log is kept in ${logDir}`);
   const platforms = await LoadPlatforms.start(MEMBERS);
   const db = await loadDatabase('postgresql', 'soak');
   const fleet = await startFleet({
@@ -50,10 +58,17 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     gateways: roles ? 2 : 3,
     workers: roles ? 2 : 0,
     gatewayRole: roles ? 'gateway' : 'all',
+    logDir,
+    logLevel: process.env.SOAK_LOG_LEVEL ?? 'warn',
   });
-  // The process to kill: a worker, or the third all-role process.
-  const victimIndex = roles ? -1 : 2;
-  let victim: AppProcess = roles ? (fleet.workers[0] as AppProcess) : (fleet.gateways[2] as AppProcess);
+  // The processes to kill: with roles, the second gateway (commands in flight on it) and the first worker (its
+  // jobs); without, the third all-role process.
+  const victims: Array<{ list: AppProcess[]; index: number }> = roles
+    ? [
+        { list: fleet.gateways, index: 1 },
+        { list: fleet.workers, index: 0 },
+      ]
+    : [{ list: fleet.gateways, index: 2 }];
   const live = new Set<AppProcess>([...fleet.gateways, ...fleet.workers]);
   const random = seededRandom(7);
   const tracked = new Map<string, Tracked>();
@@ -63,6 +78,7 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
   let retried = 0;
   let undeliverable = 0;
   const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   const end = started + durationMs;
   const memory = new Map<AppProcess, { first: number[]; last: number }>();
   const sampleMemory = () => {
@@ -76,39 +92,52 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     }
   };
   const sampler = setInterval(sampleMemory, 15_000);
+  let loadEnded = end;
   const compactor = setInterval(() => platforms.compact(), 30_000);
   const gateways = () => fleet.gateways.filter((g) => live.has(g));
 
   const killAt = started + durationMs * 0.3;
   let killedInFlight = 0;
+  let killedAt = Number.NaN;
+  const killedPids: number[] = [];
   let restartFailure: string | null = null;
   let restartSeconds = Number.NaN;
   const chaos = (async () => {
     await new Promise((resolve) => setTimeout(resolve, killAt - Date.now()));
     killedInFlight = [...tracked.values()].filter((t) => !t.acknowledged).length;
-    live.delete(victim);
-    console.log(
-      `soak: SIGKILL ${victim.role} pid ${victim.child.pid} at ${Math.round((Date.now() - started) / 1000)} s`,
+    killedAt = seconds();
+    await Promise.all(
+      victims.map(async ({ list, index }) => {
+        const victim = list[index] as AppProcess;
+        live.delete(victim);
+        killedPids.push(victim.child.pid ?? 0);
+        console.log(`soak: SIGKILL ${victim.role} pid ${victim.child.pid} at ${seconds()} s`);
+        await victim.kill('SIGKILL');
+      }),
     );
-    await victim.kill('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const restartedAt = Date.now();
-    const restarted = await startAppProcess({
-      databaseUrl: db.url,
-      platforms: platforms.endpoints(),
-      role: victim.role as 'worker' | 'all',
-      ports: victim.ports,
-    }).catch((error: unknown) => {
-      restartFailure = error instanceof Error ? error.message.slice(0, 300) : String(error);
-      return null;
-    });
-    if (!restarted) return;
-    restartSeconds = (Date.now() - restartedAt) / 1000;
-    if (victimIndex >= 0) fleet.gateways[victimIndex] = restarted;
-    else fleet.workers[0] = restarted;
-    victim = restarted;
-    live.add(restarted);
-    console.log(`soak: restarted as pid ${restarted.child.pid} at ${Math.round((Date.now() - started) / 1000)} s`);
+    await Promise.all(
+      victims.map(async ({ list, index }) => {
+        const victim = list[index] as AppProcess;
+        const restarted = await startAppProcess({
+          databaseUrl: db.url,
+          platforms: platforms.endpoints(),
+          role: victim.role as 'gateway' | 'worker' | 'all',
+          ports: victim.ports,
+          logFile: path.join(logDir, `${victim.role}-restarted-${index}.log`),
+          logLevel: process.env.SOAK_LOG_LEVEL ?? 'warn',
+        }).catch((error: unknown) => {
+          restartFailure = error instanceof Error ? error.message.slice(0, 300) : String(error);
+          return null;
+        });
+        if (!restarted) return;
+        restartSeconds = Math.max(Number.isNaN(restartSeconds) ? 0 : restartSeconds, (Date.now() - restartedAt) / 1000);
+        list[index] = restarted;
+        live.add(restarted);
+        console.log(`soak: ${restarted.role} restarted as pid ${restarted.child.pid} at ${seconds()} s`);
+      }),
+    );
   })();
 
   async function deliver(entry: Tracked): Promise<boolean> {
@@ -120,6 +149,7 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
       if (target) {
         entry.attempts++;
         const result = await platforms.send(entry.delivery, target);
+        entry.history.push({ pid: target.child.pid, status: result.status, at: seconds() });
         if (result.status >= 200 && result.status < 300) return true;
       }
       if (!retries || Date.now() > giveUpAt) return false;
@@ -135,6 +165,7 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
         delivery: platforms.delivery(platform, Math.floor(random() * MEMBERS)),
         acknowledged: false,
         attempts: 0,
+        history: [],
       };
       tracked.set(entry.delivery.key, entry);
       const t0 = performance.now();
@@ -153,6 +184,11 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
 
   try {
     await Promise.all([...Array.from({ length: CONCURRENCY }, () => member()), chaos]);
+    loadEnded = Date.now();
+    // A command acknowledged by a killed process is finished elsewhere once its lease is over (2 min): wait for
+    // every acknowledged delivery's answer that long, so "lost" means never answered, not answered late.
+    const unanswered = [...tracked.values()].filter((t) => t.acknowledged).map((t) => t.delivery.key);
+    await Promise.all(unanswered.map((key) => platforms.waitForReply(key, DRAIN_MS)));
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     sampleMemory();
   } catch (error) {
@@ -179,9 +215,16 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     const replies = platforms.replies.get(key) ?? 0;
     if (replies === 0) lost++;
     if (replies > 1) duplicated++;
+    // What the logs are searched by: the delivery, the processes it went to and when (the kill was at killedAt).
+    if (replies !== 1)
+      console.log(
+        `soak: ${replies === 0 ? 'LOST' : `ANSWERED ${replies}×`} ${key} (${entry.delivery.command}); requests ${entry.history
+          .map((h) => `pid ${h.pid}${killedPids.includes(h.pid ?? -1) ? ' (killed)' : ''} → ${h.status} at ${h.at} s`)
+          .join(', ')}; kill at ${killedAt} s`,
+      );
   }
   latencies.sort((a, b) => a - b);
-  const seconds = (Date.now() - started) / 1000;
+  const elapsed = (loadEnded - started) / 1000;
   console.log(
     `soak counts: sent ${tracked.size}, acknowledged ${acknowledged}, answered ${acknowledged - lost}, lost ${lost}, ` +
       `duplicated ${duplicated}, redelivered on purpose ${redelivered}, retried after a failed request ${retried}, ` +
@@ -192,7 +235,7 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     name: 'soak: commands answered',
     value: acknowledged - lost,
     unit: 'commands',
-    note: `${(acknowledged - lost) / seconds > 0 ? ((acknowledged - lost) / seconds).toFixed(1) : 0}/s over ${seconds.toFixed(0)} s; p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+    note: `${(acknowledged - lost) / elapsed > 0 ? ((acknowledged - lost) / elapsed).toFixed(1) : 0}/s over ${elapsed.toFixed(0)} s; p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
   });
   report({ name: 'soak: lost (acknowledged, never answered)', value: lost, unit: 'commands', target: '0' });
   report({ name: 'soak: duplicated (answered twice)', value: duplicated, unit: 'commands', target: '0' });
