@@ -25,7 +25,7 @@ import { encodeReply } from './encode.ts';
 import { TelegramMessenger } from './messenger.ts';
 import { TelegramRoles } from './permissions.ts';
 import { telegramMenus } from './register.ts';
-import { type SendTarget, sendMessages, telegramRateLimitPolicy } from './send.ts';
+import { type SendTarget, sendMessages, telegramRateLimitPolicy, webhookSendMessage } from './send.ts';
 import { starsGateway, starsUpdates } from './stars.ts';
 
 export interface TelegramOptions {
@@ -114,6 +114,8 @@ export async function startTelegram(
   const inFlight = new Set<Promise<unknown>>();
   /** Webhook updates to answer 503 instead of 200: their command is held by another run's lease. */
   const redeliverLater = new Set<number>();
+  /** Webhook requests still open, by update id: writes a Bot API call as the 200 answer (false if already answered). */
+  const openWebhookAnswers = new Map<number, (method: object) => boolean>();
 
   bot.botInfo = await bot.telegram.getMe().catch((error: unknown) => {
     throw startFailure(error, 'token');
@@ -148,7 +150,14 @@ export async function startTelegram(
         if (!outcome.reply) return; // a duplicate delivery: already answered
         if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
           return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
-        await deliver(target, outcome.reply);
+        const messages = encodeReply(outcome.reply);
+        const [only] = messages;
+        const inline = updateId !== undefined ? openWebhookAnswers.get(updateId) : undefined;
+        // In webhook mode a one-message answer goes in the HTTP answer: Telegram then has the reply exactly when it
+        // has the 200, so a process that dies on either side of that write neither loses nor doubles the reply.
+        if (inline && messages.length === 1 && only?.kind === 'text' && inline(webhookSendMessage(target, only)))
+          return;
+        await sendMessages(bot.telegram, target, messages, policy);
       },
     });
   }
@@ -285,8 +294,21 @@ export async function startTelegram(
       async handle(_req, res, body, refuse) {
         const update = parseJsonObject(body);
         if (!update) return refuse({ status: 400, reason: 'body is not a JSON object' });
-        await bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]);
         const updateId = (update as { update_id?: unknown }).update_id;
+        let answered = false;
+        if (typeof updateId === 'number')
+          openWebhookAnswers.set(updateId, (method) => {
+            if (answered) return false;
+            answered = true;
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(method));
+            return true;
+          });
+        try {
+          await bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]);
+        } finally {
+          if (typeof updateId === 'number') openWebhookAnswers.delete(updateId);
+        }
+        if (answered) return;
         if (typeof updateId === 'number' && redeliverLater.delete(updateId)) {
           res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '30' }).end('being handled; retry later');
           return;
