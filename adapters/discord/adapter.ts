@@ -157,14 +157,22 @@ export async function startDiscord(
   };
 
   /** The answer: in the HTTP response (or callback) when not acknowledged yet, else in place of "thinking…". */
-  async function answer(responder: InteractionResponder, outcome: CommandOutcome, followUp: boolean): Promise<void> {
+  async function answer(
+    responder: InteractionResponder,
+    outcome: CommandOutcome,
+    followUp: boolean,
+    recovering = false,
+  ): Promise<void> {
     if (!outcome.reply) return; // duplicate delivery: the first one answered
     const [first, ...rest_] = encodeReply(outcome.reply);
     if (!first) return;
     if (!followUp) await responder.reply(first);
     else if (first.ephemeral) {
-      // A public "thinking…" cannot turn ephemeral: replace it with ephemeral follow-ups.
-      await responder.deleteOriginal();
+      // A public "thinking…" cannot turn ephemeral: replace it with ephemeral follow-ups. A recovery may find it
+      // deleted already (the dead run got that far): the answer still goes out.
+      await responder.deleteOriginal().catch((error: unknown) => {
+        if (!recovering || (error as { status?: unknown }).status !== 404) throw error;
+      });
       await responder.followUp(first);
     } else await responder.editOriginal(first);
     for (const message of rest_) await responder.followUp(message);
@@ -190,7 +198,7 @@ export async function startDiscord(
     const record = readRecord(ResumeRecord, stored);
     if (!record) return null;
     const responder = new InteractionResponder(rest, options.applicationId, record.interaction, policy);
-    return { envelope: record.envelope, answer: (outcome) => answer(responder, outcome, true) };
+    return { envelope: record.envelope, answer: (outcome) => answer(responder, outcome, true, true) };
   }
 
   async function lookupUsers(ids: Array<string | undefined>): Promise<Map<string, PlatformUser>> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DiscordAdapter, startDiscord } from '../../adapters/discord/adapter.ts';
+import { type SlackAdapter, startSlack } from '../../adapters/slack/adapter.ts';
 import { type App, composeApp } from '../../bots/compose.ts';
 import { loadConfig } from '../../bots/config.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
@@ -12,6 +13,7 @@ import {
   restJson,
   startFakeDiscord,
 } from '../fakes/discord.ts';
+import { type FakeSlack, slackPayloads, slackSender, startFakeSlack } from '../fakes/slack.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 /**
@@ -108,6 +110,77 @@ describe('a command acknowledged by a gateway that died is answered by another (
     expect(await b.sweepAbandoned()).toBe(0);
     const again = await fake.postInteraction(`http://127.0.0.1:${b.interactionsAddress?.port}/`, payload);
     expect(again.status).toBe(204);
+    expect(answers()).toHaveLength(1);
+  });
+});
+
+describe('a slash command acknowledged by a gateway that died is answered by another (PostgreSQL, Slack)', () => {
+  const SECRET = 'test-signing-secret';
+  const bob = { id: 'U0BOB', name: 'bob', real_name: 'bob' };
+  let db: TestDatabase;
+  let fake: FakeSlack;
+  const started: Array<{ app: App; adapter: SlackAdapter }> = [];
+
+  async function gateway(clock: ManualClock): Promise<SlackAdapter> {
+    const app = (await composeApp({ config: loadConfig({}), log: silentLogger, clock, database: db })) as App;
+    const adapter = await startSlack(
+      app.core,
+      {
+        botToken: 'xoxb-test',
+        signingSecret: SECRET,
+        apiUrl: fake.apiUrl,
+        port: 0,
+        host: '127.0.0.1',
+        retries: 0,
+        clock,
+        ackAfterMs: 10_000,
+        resumeEveryMs: 3_600_000,
+      },
+      silentLogger,
+    );
+    started.push({ app, adapter });
+    return adapter;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgresql');
+    fake = await startFakeSlack();
+    fake.addUser(bob);
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+    for (const { app, adapter } of started.reverse()) {
+      await adapter.stop();
+      await app.close();
+    }
+    await db?.drop();
+  });
+
+  it('answers through the response_url once, after the dead gateway’s lease and not before', async () => {
+    const now = new Date();
+    const a = await gateway(new ManualClock(now.toISOString()));
+    const laterClock = new ManualClock(new Date(now.getTime() + LEASE_MS / 2).toISOString());
+    const b = await gateway(laterClock);
+    const answers = () => fake.calls.filter((c) => c.method === 'response' && c.path === '/response/trig-dead');
+
+    // A acknowledges a slow command at once (an empty ack) and dies with its response_url answer in flight.
+    fake.holdNextResponse();
+    const send = slackSender(`http://127.0.0.1:${a.address?.port}/slack/events`, SECRET);
+    const ack = await send.slashCommand(
+      slackPayloads.slashCommand('/leaderboard', '', bob, 'trig-dead', fake.responseUrl('trig-dead')),
+    );
+    expect(ack.status).toBe(200);
+    expect(await ack.text()).toBe(''); // acknowledged without the answer: Slack will not send it again
+    await fake.waitForCall((c) => c.method === 'held-response', 'A’s answer in flight');
+
+    expect(await b.sweepAbandoned()).toBe(0); // A's lease holds
+    laterClock.set(new Date(now.getTime() + LEASE_MS + 1_000));
+    expect(await b.sweepAbandoned()).toBe(1);
+    expect(answers()).toHaveLength(1);
+    expect(JSON.stringify(answers()[0]?.payload.blocks)).toContain('Leaderboard');
+    expect(await b.sweepAbandoned()).toBe(0);
+    expect(await db.prisma.resumableCommand.count()).toBe(0);
     expect(answers()).toHaveLength(1);
   });
 });
