@@ -10,13 +10,15 @@ import { loadDatabase, percentile, startFleet } from './setup.ts';
 /**
  * `npm run bench -- load --soak 10m`: a steady load on PostgreSQL (2 gateways + 2 workers once the app has roles,
  * otherwise 2 processes running everything plus a third that is the one killed) for the given time. At 30 % of it
- * one worker is killed with SIGKILL, and restarted 15 s later on the same ports. The members' platforms behave as
- * the real ones do: Telegram sends a webhook update whose request failed (connection refused or reset, any non-2xx
- * such as the 503 for a delivery another run holds) again to the next gateway, backing off 1, 2, 4… up to 30 s,
- * for up to 4 minutes; Discord and Slack do not resend a command (the member sees an error and may ask again).
- * One delivery in ten is redelivered on purpose after its answer, on every platform. At the end every acknowledged
- * delivery must have exactly one reply (nothing lost, nothing duplicated), and each surviving process's resident
- * memory is compared between the first 90 s and the end.
+ * one gateway and one worker are killed with SIGKILL, and restarted 15 s later on the same ports. The members'
+ * platforms behave as the real ones do: Telegram sends a webhook update whose request failed (connection refused or
+ * reset, any non-2xx such as the 503 for a delivery another run holds) again to the next gateway, backing off 1, 2,
+ * 4… up to 30 s, for up to 4 minutes; Discord and Slack do not resend a command (the member sees an error and may ask
+ * again). One delivery in ten is redelivered on purpose after its answer, on every platform. At the end, after
+ * waiting up to 150 s for answers still owed (a command acknowledged by the killed gateway is answered by the other
+ * once its lease is over), every acknowledged delivery must have exactly one reply (nothing lost, nothing duplicated);
+ * each lost or doubled one is printed with the processes it went to, whose logs are kept. Each surviving process's
+ * resident memory is compared between its first 90 s and the end.
  */
 
 const MEMBERS = 200;
