@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import type { RichReply } from '../../core/domain/reply.ts';
 import type { DirectTarget, Messenger, PostLookup, PostOptions, PostTarget } from '../../core/ports/messenger.ts';
 import { type RateLimitPolicy, withRateLimitRetry } from '../shared/rate-limit.ts';
@@ -39,6 +39,27 @@ export class SlackMessenger implements Messenger {
         options.nonce,
       ),
     };
+  }
+
+  /**
+   * Replaces one of our posts with chat.update. Only a reply that fits one message without files can replace it in
+   * place; a longer one resolves false, so the caller posts anew rather than leave a half-replaced post.
+   */
+  async edit(target: PostTarget, messageId: string, reply: RichReply): Promise<boolean> {
+    const encoded = encodeReply(reply);
+    const [only] = encoded.messages;
+    if (!only || encoded.messages.length > 1 || encoded.upload || encoded.file) return false;
+    await withRateLimitRetry('chat.update', this.policy, () =>
+      this.client.chat.update({
+        channel: target.channelId,
+        ts: messageId,
+        text: only.text,
+        blocks: only.blocks as types.KnownBlock[],
+        parse: 'none',
+        link_names: false,
+      }),
+    );
+    return true;
   }
 
   /** Opens (or finds) the app's conversation with the member, then posts there. */

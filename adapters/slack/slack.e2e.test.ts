@@ -188,6 +188,29 @@ describe('Slack adapter end to end (HTTP)', () => {
     expect(calls[1]!.payload.channel).toBe('D0ALICE');
   });
 
+  it('edits a one-message post in place with chat.update, and declines to edit one that needs several', async () => {
+    const target = { platform: 'slack' as const, spaceId: 'T0COHORT', channelId: 'C0APPROVE' };
+    const { messageId } = await adapter.messenger.post(target, {
+      text: 'Digest awaiting approval: 2 items',
+      buttons: [{ label: 'Approve', action: '/digest approve run-1' }],
+    });
+    const edited = await adapter.messenger.edit!(target, messageId, {
+      text: 'Digest awaiting approval: 3 items',
+      buttons: [{ label: 'Approve', action: '/digest approve run-2' }],
+    });
+    expect(edited).toBe(true);
+    const messages = fake.channelMessages('C0APPROVE');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ ts: messageId, text: expect.stringContaining('3 items') });
+    expect(String(messages[0]!.blocks)).toContain('/digest approve run-2');
+    expect(String(messages[0]!.blocks)).not.toContain('run-1');
+
+    // Over Slack's 50 blocks a message: it would take several messages.
+    const long = { text: 'Digest', items: Array.from({ length: 70 }, (_, i) => ({ title: `Item ${i}` })) };
+    expect(await adapter.messenger.edit!(target, messageId, long)).toBe(false);
+    expect(fake.channelMessages('C0APPROVE')[0]).toMatchObject({ text: expect.stringContaining('3 items') });
+  });
+
   it('splits an over-long post into messages of at most 50 blocks and 3000-character sections', async () => {
     const items = Array.from({ length: 70 }, (_, i) => ({
       title: `Item ${i} <!channel>`,

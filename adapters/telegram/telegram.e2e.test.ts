@@ -179,6 +179,39 @@ describe('Telegram adapter end to end (polling)', () => {
     expect(text(sent[0]!)).toContain('free trial');
   });
 
+  it('edits a one-message post in place with editMessageText, and declines to edit one that needs several', async () => {
+    const target = { platform: 'telegram' as const, spaceId: String(CHAT.id), channelId: String(CHAT.id) };
+    const { messageId } = await adapter.messenger.post(target, {
+      text: 'Digest awaiting approval: 2 items',
+      buttons: [{ label: 'Approve', action: '/digest approve run-1' }],
+    });
+    const before = fake.calls.length;
+    const request = {
+      text: 'Digest awaiting approval: 3 items',
+      buttons: [{ label: 'Approve', action: '/digest approve run-2' }],
+    };
+    expect(await adapter.messenger.edit!(target, messageId, request)).toBe(true);
+    const [edit] = fake.calls.slice(before).filter((c) => c.method === 'editMessageText');
+    expect(edit?.payload).toMatchObject({
+      chat_id: String(CHAT.id),
+      message_id: Number(messageId),
+      parse_mode: 'HTML',
+    });
+    expect(text(edit!)).toContain('3 items');
+    expect(JSON.stringify(edit!.payload.reply_markup)).toContain('run-2');
+    // The same words again: Telegram says "not modified", and the post is already as asked.
+    expect(await adapter.messenger.edit!(target, messageId, request)).toBe(true);
+
+    const long = { text: 'z'.repeat(5_000) };
+    const calls = fake.calls.length;
+    expect(await adapter.messenger.edit!(target, messageId, long)).toBe(false);
+    expect(fake.calls.slice(calls).filter((c) => c.method === 'editMessageText')).toHaveLength(0);
+    await expect(adapter.messenger.edit!(target, '1', request)).rejects.toMatchObject({
+      code: 'TELEGRAM_REFUSED',
+      details: { status: 400, route: 'editMessageText' },
+    });
+  });
+
   it('splits an over-long post under 4096 characters, keeping order and the keyboard on the last part', async () => {
     const items = Array.from({ length: 80 }, (_, i) => ({
       title: `Item ${i} <b>&`,

@@ -141,6 +141,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         if (dropAfter) return req.socket.destroy();
         return json({ ok: true, channel, ts: posted.ts, message: { text: payload.text } });
       }
+      case 'chat.update': {
+        const posted = historyOf(String(payload.channel)).find((m) => m.ts === payload.ts);
+        if (!posted) return json({ ok: false, error: 'message_not_found' });
+        Object.assign(posted, { text: payload.text, blocks: payload.blocks, edited: { user: FAKE_BOT_USER } });
+        return json({ ok: true, channel: payload.channel, ts: posted.ts, text: payload.text });
+      }
       case 'conversations.history': {
         const oldest = Number(payload.oldest ?? 0);
         const withMetadata = String(payload.include_all_metadata) === 'true';

@@ -69,6 +69,8 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
   const starTransactions: FakeTelegram['starTransactions'] = [];
   let updateId = 1_000;
   let messageId = 5_000;
+  /** What each message the bot sent says, by `chat:message`: editMessageText finds (and compares with) it there. */
+  const sent = new Map<string, string>();
   let inviteCounter = 0;
   const holds = new Set<NodeJS.Timeout>();
   // Long polls waiting for an update: a push answers them at once instead of after the hold.
@@ -116,6 +118,7 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
           ++messageId;
           return req.socket.destroy();
         }
+        sent.set(`${payload.chat_id}:${messageId + 1}`, String(payload.text ?? payload.caption ?? ''));
         return ok({
           message_id: ++messageId,
           date: now,
@@ -136,6 +139,21 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
                     file_size: file?.bytes,
                   },
                 }),
+        });
+      }
+      case 'editMessageText': {
+        const key = `${payload.chat_id}:${payload.message_id}`;
+        if (!sent.has(key))
+          return send(400, { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' });
+        if (sent.get(key) === payload.text)
+          return send(400, { ok: false, error_code: 400, description: 'Bad Request: message is not modified' });
+        sent.set(key, String(payload.text));
+        return ok({
+          message_id: Number(payload.message_id),
+          date: now,
+          edit_date: now,
+          text: payload.text,
+          from: FAKE_BOT,
         });
       }
       case 'createChatInviteLink':
