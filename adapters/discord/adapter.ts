@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Client, Events, GatewayIntentBits, REST, Routes, Status } from 'discord.js';
-import type { CohortCore, PlatformUser } from '../../core/framework/envelopes.ts';
+import { z } from 'zod';
+import type { CohortCore, CommandOutcome, PlatformUser, ResumedCommand } from '../../core/framework/envelopes.ts';
 import type { PaymentService } from '../../core/payments/payment-service.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
@@ -8,6 +9,7 @@ import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
 import type { HardenedListenerOptions } from '../shared/hardened-listener.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { readRecord, StoredEnvelope, startResumeSweep } from '../shared/resume-sweep.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { listenFailure, networkFailure, PlatformStartError } from '../shared/start-error.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
@@ -59,6 +61,8 @@ export interface DiscordOptions {
   /** Read what members write (the privileged Message Content intent; default true): digests and profiles use it. */
   messageContent?: boolean;
   ackAfterMs?: number;
+  /** How often to look for interactions deferred by a process that died (default 15 000 ms). */
+  resumeEveryMs?: number;
   clock?: Clock;
   /** REST retries on 5xx/timeouts and the per-request timeout (discord.js defaults: 3 and 15 000 ms). */
   rest?: { retries?: number; timeout?: number };
@@ -76,6 +80,8 @@ export interface DiscordAdapter {
   access?: AccessGranter;
   client: Client;
   interactionsAddress?: AddressInfo;
+  /** Answers interactions deferred by a process that died, now (the adapter also does it on a timer). */
+  sweepAbandoned(): Promise<number>;
   connected(): boolean;
   stop(): Promise<void>;
 }
@@ -95,6 +101,13 @@ function loginFailure(error: unknown): unknown {
     return new PlatformStartError('discord', 'PLATFORM_UNREACHABLE', 'apiUrl', message, { cause: error, status });
   return error;
 }
+
+/** What another process needs to answer a deferred interaction: the command, and the interaction's id and token. */
+const ResumeRecord = z.object({
+  envelope: StoredEnvelope,
+  interaction: z.object({ id: z.string(), token: z.string() }),
+});
+type ResumeRecord = z.infer<typeof ResumeRecord>;
 
 export async function startDiscord(
   core: CohortCore,
@@ -143,25 +156,49 @@ export async function startDiscord(
     void work.finally(() => inFlight.delete(work));
   };
 
+  /** The answer: in the HTTP response (or callback) when not acknowledged yet, else in place of "thinking…". */
+  async function answer(
+    responder: InteractionResponder,
+    outcome: CommandOutcome,
+    followUp: boolean,
+    recovering = false,
+  ): Promise<void> {
+    if (!outcome.reply) return; // duplicate delivery: the first one answered
+    const [first, ...rest_] = encodeReply(outcome.reply);
+    if (!first) return;
+    if (!followUp) await responder.reply(first);
+    else if (first.ephemeral) {
+      // A public "thinking…" cannot turn ephemeral: replace it with ephemeral follow-ups. A recovery may find it
+      // deleted already (the dead run got that far): the answer still goes out.
+      await responder.deleteOriginal().catch((error: unknown) => {
+        if (!recovering || (error as { status?: unknown }).status !== 404) throw error;
+      });
+      await responder.followUp(first);
+    } else await responder.editOriginal(first);
+    for (const message of rest_) await responder.followUp(message);
+  }
+
   async function runInteraction(raw: RawInteraction, initial?: InitialResponder): Promise<void> {
     const envelope = decodeInteraction(raw, decodeContext);
     if (!envelope) return;
     const responder = new InteractionResponder(rest, options.applicationId, raw, policy, initial);
-    // The dispatcher defers when the command is slow or runs past the deadline, and says whether it did.
-    const outcome = await handleCommandSafely(core, envelope, log, {
+    // The dispatcher defers when the command is slow or runs past the deadline, and says whether it did; a deferred
+    // interaction is kept resumable (Discord never sends it again), so another process answers it if this one dies.
+    const record: ResumeRecord = { envelope, interaction: { id: raw.id, token: raw.token } };
+    await handleCommandSafely(core, envelope, log, {
       acknowledge: () => responder.defer(false),
       ...(options.ackAfterMs !== undefined ? { ackAfterMs: options.ackAfterMs } : {}),
+      resume: { platform: 'discord', record: JSON.stringify(record) },
+      answer: (outcome) => answer(responder, outcome, outcome.acknowledged),
     });
-    if (!outcome.reply) return; // duplicate delivery: the first one answered
-    const [first, ...rest_] = encodeReply(outcome.reply);
-    if (!first) return;
-    if (!outcome.acknowledged) await responder.reply(first);
-    else if (first.ephemeral) {
-      // A public "thinking…" cannot turn ephemeral: replace it with ephemeral follow-ups.
-      await responder.deleteOriginal();
-      await responder.followUp(first);
-    } else await responder.editOriginal(first);
-    for (const message of rest_) await responder.followUp(message);
+  }
+
+  /** An interaction deferred by a process that died: answered with the follow-up its token allows (15 minutes). */
+  function resumeInteraction(stored: string): ResumedCommand | null {
+    const record = readRecord(ResumeRecord, stored);
+    if (!record) return null;
+    const responder = new InteractionResponder(rest, options.applicationId, record.interaction, policy);
+    return { envelope: record.envelope, answer: (outcome) => answer(responder, outcome, true, true) };
   }
 
   async function lookupUsers(ids: Array<string | undefined>): Promise<Map<string, PlatformUser>> {
@@ -287,15 +324,25 @@ export async function startDiscord(
     );
   }
 
+  const sweep = startResumeSweep({
+    core,
+    platform: 'discord',
+    log,
+    resume: resumeInteraction,
+    ...(options.resumeEveryMs !== undefined ? { everyMs: options.resumeEveryMs } : {}),
+  });
+
   return {
     name: 'discord',
     client,
+    sweepAbandoned: () => sweep.sweep(),
     ...(endpoint ? { interactionsAddress: endpoint.address } : {}),
     ...(options.token ? { access: new DiscordAccess(rest, policy, log) } : {}),
     messenger: new DiscordMessenger(rest, policy, () => client.user?.id ?? options.applicationId),
     // With the Gateway, ready only while every shard is connected; the HTTP endpoint alone is stateless.
     connected: () => !options.token || client.ws.status === Status.Ready,
     async stop() {
+      await sweep.stop();
       await endpoint?.close();
       await Promise.allSettled([...inFlight]);
       await client.destroy();

@@ -41,6 +41,7 @@ interface Entry {
  */
 export class InProcessScheduler implements JobQueue {
   readonly #entries = new Map<string, Entry>();
+  readonly #listeners = new Map<string, Array<() => void>>();
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #timers: boolean;
@@ -59,6 +60,15 @@ export class InProcessScheduler implements JobQueue {
     this.#startDelayMs = options.startDelayMs ?? 1_000;
     this.#metrics = options.metrics ?? noMetrics;
     this.#retry = options.retry ?? { limit: 3, delayMs: 30_000 };
+  }
+
+  /** One process: a change is heard here, at once. */
+  async changed(topic: string): Promise<void> {
+    for (const listener of this.#listeners.get(topic) ?? []) listener();
+  }
+
+  onChanged(topic: string, listener: () => void): void {
+    this.#listeners.set(topic, [...(this.#listeners.get(topic) ?? []), listener]);
   }
 
   /** Timers are armed as jobs are scheduled: nothing more to start in one process. */

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { JobQueue, QueueStats } from '../../core/ports/job-queue.ts';
@@ -6,6 +7,9 @@ import type { Logger } from '../../core/ports/logger.ts';
 import { type Metrics, noMetrics } from '../../core/ports/metrics.ts';
 import { InProcessScheduler } from './in-process-scheduler.ts';
 import { queueNameOf, slotId, slotOf } from './slots.ts';
+
+/** The NOTIFY channel of `changed(topic)`: the payload is the topic. */
+export const CHANGES_CHANNEL = 'cohort_job_changes';
 
 export interface PgBossQueueOptions {
   connectionString: string;
@@ -70,6 +74,8 @@ export class PgBossJobQueue implements JobQueue {
   #creating: Promise<unknown> = Promise.resolve();
   #started = false;
   #stopped = false;
+  readonly #listeners = new Map<string, Array<() => void>>();
+  #listener: pg.Client | null = null;
 
   constructor(options: PgBossQueueOptions) {
     this.#options = options;
@@ -88,6 +94,68 @@ export class PgBossJobQueue implements JobQueue {
       maintenanceIntervalSeconds: Math.min(Math.max(options.expireSeconds, 1), 120),
     });
     this.#boss.on('error', (error) => this.#log.error({ err: error }, 'job queue error'));
+  }
+
+  /** PostgreSQL NOTIFY on one channel: every process that takes jobs LISTENs, and re-arms what the topic names. */
+  async changed(topic: string): Promise<void> {
+    if (this.#stopped) return;
+    const notify = 'SELECT pg_notify($1, $2)';
+    if (this.#started) {
+      await this.#boss.getDb().executeSql(notify, [CHANGES_CHANNEL, topic]);
+      return;
+    }
+    // A gateway's queue is never started (it takes no jobs): one short connection says it.
+    const client = new pg.Client({ connectionString: this.#options.connectionString });
+    await client.connect();
+    try {
+      await client.query(notify, [CHANGES_CHANNEL, topic]);
+    } finally {
+      await client.end();
+    }
+  }
+
+  onChanged(topic: string, listener: () => void): void {
+    this.#listeners.set(topic, [...(this.#listeners.get(topic) ?? []), listener]);
+  }
+
+  #heard(topic: string): void {
+    for (const listener of this.#listeners.get(topic) ?? []) listener();
+  }
+
+  /**
+   * One connection of its own, LISTENing for changes. Lost (a server restart), it reconnects after a pause and then
+   * tells every listener that everything may have changed, since a NOTIFY sent meanwhile was not heard.
+   */
+  async #listen(): Promise<void> {
+    if (this.#stopped) return;
+    const client = new pg.Client({
+      connectionString: this.#options.connectionString,
+      application_name: 'cohort-jobs-listen',
+    });
+    const again = (error?: unknown) => {
+      if (this.#listener !== client || this.#stopped) return;
+      this.#listener = null;
+      this.#log.warn({ err: error }, 'change listener lost; reconnecting');
+      client.end().catch(() => undefined);
+      const timer = setTimeout(() => {
+        void this.#listen().then(() => {
+          for (const topic of this.#listeners.keys()) this.#heard(topic);
+        });
+      }, 5_000);
+      timer.unref();
+    };
+    this.#listener = client;
+    client.on('error', again);
+    client.on('end', () => again());
+    client.on('notification', (message) => {
+      if (message.channel === CHANGES_CHANNEL && message.payload) this.#heard(message.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (error) {
+      again(error);
+    }
   }
 
   schedule(job: PeriodicJob): void {
@@ -116,6 +184,7 @@ export class PgBossJobQueue implements JobQueue {
       this.#boss.createQueue(DEAD_LETTERS, { name: DEAD_LETTERS, retentionMinutes: 14 * 24 * 60 }),
     );
     this.#started = true;
+    if (this.#options.takesJobs) await this.#listen();
     for (const job of this.#jobs.values()) this.#arm(job);
     await Promise.all([...this.#queues.values()].map((q) => q.ready));
     this.#log.info({ jobs: this.#jobs.size, takesJobs: this.#options.takesJobs }, 'job queue started');
@@ -155,6 +224,9 @@ export class PgBossJobQueue implements JobQueue {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    const listener = this.#listener;
+    this.#listener = null;
+    await listener?.end().catch(() => undefined);
     await this.#ticker.stop();
     if (!this.#started) return;
     await this.#boss.stop({ graceful: true, wait: true, timeout: this.#options.drainMs ?? 8_000 });
@@ -221,8 +293,8 @@ export class PgBossJobQueue implements JobQueue {
   async #run(kind: string, run: PgBoss.JobWithMetadata<SlotData>): Promise<void> {
     const job = this.#jobs.get(run.data.name);
     if (!job) {
-      // A digest schedule added on another process since this one started: the minute poll catches its slot up
-      // (the claimed-slot rows make that run the only one), so this delivery is done.
+      // A job this process has not armed (a digest schedule added elsewhere an instant ago, before the change was
+      // heard): the minute poll catches its slot up (the claimed-slot rows make that run the only one).
       this.#log.info({ job: run.data.name }, 'job not known in this process; left to the catch-up');
       return;
     }

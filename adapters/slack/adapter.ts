@@ -1,8 +1,9 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type RespondFn, webApi } from '@slack/bolt';
+import { z } from 'zod';
 import type { Locale } from '../../core/domain/types.ts';
-import type { CohortCore, CommandEnvelope } from '../../core/framework/envelopes.ts';
+import type { CohortCore, CommandEnvelope, CommandOutcome, ResumedCommand } from '../../core/framework/envelopes.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -10,6 +11,7 @@ import type { Messenger } from '../../core/ports/messenger.ts';
 import type { HardenedListenerOptions } from '../shared/hardened-listener.ts';
 import { adapterText } from '../shared/messages.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { readRecord, StoredEnvelope, startResumeSweep } from '../shared/resume-sweep.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { listenFailure, networkFailure, PlatformStartError } from '../shared/start-error.ts';
 import { SlackAccess } from './access.ts';
@@ -49,6 +51,8 @@ export interface SlackOptions {
   /** The slash command that takes a whole command line (default `/cohort`). */
   umbrellaCommand?: string;
   ackAfterMs?: number;
+  /** How often to look for slash commands acknowledged by a process that died (default 15 000 ms). */
+  resumeEveryMs?: number;
   clock?: Clock;
   /** Web API retries on network errors and 5xx (the SDK's default policy when unset). */
   retries?: number;
@@ -63,7 +67,29 @@ export interface SlackAdapter {
   app: App;
   /** The HTTP listener's address in HTTP mode. */
   address?: AddressInfo;
+  /** Answers slash commands acknowledged by a process that died, now (the adapter also does it on a timer). */
+  sweepAbandoned(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** Bolt's `respond`, or a plain POST to the response_url from a process that never saw the request. */
+type Respond = (message: Parameters<RespondFn>[0]) => Promise<unknown>;
+
+/** What another process needs to answer an acknowledged slash command: the command and its response_url. */
+const ResumeRecord = z.object({ envelope: StoredEnvelope, responseUrl: z.string().url() });
+type ResumeRecord = z.infer<typeof ResumeRecord>;
+
+/** A response_url answer from any process: the URL is the credential; Slack refuses it after 30 minutes or 5 uses. */
+function respondTo(url: string): Respond {
+  return async (message) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
+  };
 }
 
 const EVENT_TYPES = ['message', 'reaction_added', 'reaction_removed', 'member_joined_channel', 'member_left_channel'];
@@ -139,7 +165,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
   });
 
   async function respondAll(
-    respond: RespondFn,
+    respond: Respond,
     messages: readonly SlackMessage[],
     encoded: EncodedSlackReply,
     channel: string | undefined,
@@ -168,32 +194,51 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
 
   /**
    * Runs a command. `ackWith` acknowledges, with a reply body when the answer is ready in time; null when the delivery
-   * was acknowledged already (a button click), so every answer goes through response_url.
+   * was acknowledged already (a button click), so every answer goes through response_url. A slash command is kept
+   * resumable once acknowledged (Slack never sends it again): another process answers through its response_url
+   * if this one dies.
    */
   async function runCommand(
     envelope: CommandEnvelope,
     ackWith: ((body?: ReturnType<typeof toResponse>) => Promise<void>) | null,
-    respond: RespondFn,
+    respond: Respond,
+    responseUrl?: string,
   ) {
+    const record: ResumeRecord | null = ackWith && responseUrl ? { envelope, responseUrl } : null;
     // The dispatcher acks when the command is slow or runs past the deadline, and says whether it did.
-    const outcome = await handleCommandSafely(
-      core,
-      envelope,
-      log,
-      ackWith ? { acknowledge: () => ackWith(), ackAfterMs: options.ackAfterMs } : {},
-    );
-    const acknowledged = outcome.acknowledged || !ackWith;
+    await handleCommandSafely(core, envelope, log, {
+      ...(ackWith ? { acknowledge: () => ackWith(), ackAfterMs: options.ackAfterMs } : {}),
+      ...(record ? { resume: { platform: 'slack' as const, record: JSON.stringify(record) } } : {}),
+      answer: (outcome) => answer(outcome, envelope, outcome.acknowledged || !ackWith ? null : ackWith, respond),
+    });
+  }
+
+  /** `ackWith` null: acknowledged already, every message goes through response_url. */
+  async function answer(
+    outcome: CommandOutcome,
+    envelope: CommandEnvelope,
+    ackWith: ((body?: ReturnType<typeof toResponse>) => Promise<void>) | null,
+    respond: Respond,
+  ) {
     if (!outcome.reply) {
-      if (!acknowledged) await ackWith?.();
+      await ackWith?.();
       return;
     }
     const encoded = encodeReply(outcome.reply);
     const channel = envelope.channel?.platformChannelId;
     const userId = envelope.user.platformUserId;
-    if (acknowledged) return respondAll(respond, encoded.messages, encoded, channel, userId, outcome.locale);
+    if (!ackWith) return respondAll(respond, encoded.messages, encoded, channel, userId, outcome.locale);
     const [first, ...rest] = encoded.messages;
-    await ackWith?.(first ? toResponse(first, encoded) : undefined);
+    await ackWith(first ? toResponse(first, encoded) : undefined);
     await respondAll(respond, rest, encoded, channel, userId, outcome.locale);
+  }
+
+  /** A slash command acknowledged by a process that died: answered through its response_url (30 minutes, 5 uses). */
+  function resumeCommand(stored: string): ResumedCommand | null {
+    const record = readRecord(ResumeRecord, stored);
+    if (!record) return null;
+    const respond = respondTo(record.responseUrl);
+    return { envelope: record.envelope, answer: (outcome) => answer(outcome, record.envelope, null, respond) };
   }
 
   app.command(/^\/.+/, async ({ command, ack, respond }) => {
@@ -205,7 +250,7 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     }
     const user = await directory.caller(payload.data.user_id, payload.data.user_name);
     const envelope = decodeSlashCommand(payload.data, user, umbrella);
-    await track(runCommand(envelope, (body) => (body ? ack(body) : ack()), respond));
+    await track(runCommand(envelope, (body) => (body ? ack(body) : ack()), respond, payload.data.response_url));
   });
 
   app.action({ type: 'block_actions', action_id: /^cohort_action_/ }, async ({ ack, body, respond }) => {
@@ -239,6 +284,14 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     log.error({ err: error }, 'slack handler failed');
   });
 
+  const sweep = startResumeSweep({
+    core,
+    platform: 'slack',
+    log,
+    resume: resumeCommand,
+    ...(options.resumeEveryMs !== undefined ? { everyMs: options.resumeEveryMs } : {}),
+  });
+
   let address: AddressInfo | undefined;
   if (socketMode) {
     await app.start().catch((error: unknown) => {
@@ -259,7 +312,9 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
     ...(address ? { address } : {}),
     access: new SlackAccess(app.client, policy, log),
     messenger: new SlackMessenger(app.client, policy, botUserId),
+    sweepAbandoned: () => sweep.sweep(),
     async stop() {
+      await sweep.stop();
       await Promise.allSettled([...inFlight]);
       await app.stop();
     },

@@ -16,6 +16,7 @@ import type {
   EventQuery,
   EventStore,
   NewCourse,
+  ResumableCommand,
 } from '../../core/ports/stores.ts';
 import type { Db } from './database.ts';
 import type { Course as CourseRow, InteractionEvent as EventRow } from './generated/sqlite/client.ts';
@@ -196,8 +197,39 @@ export class PrismaDeliveryStore implements DeliveryStore {
     return row && row.finishedAt === null ? 'in-progress' : 'duplicate';
   }
 
-  async finish(key: string, at: Date): Promise<void> {
-    await this.db.processedDelivery.updateMany({ where: { key }, data: { finishedAt: at, leaseUntil: null } });
+  async finish(key: string, at: Date, options: { resumable?: boolean } = {}): Promise<void> {
+    const finished = this.db.processedDelivery.updateMany({
+      where: { key },
+      data: { finishedAt: at, leaseUntil: null },
+    });
+    if (!options.resumable) {
+      await finished;
+      return;
+    }
+    await this.db.$transaction([finished, this.db.resumableCommand.deleteMany({ where: { key } })]);
+  }
+
+  async keepResumable(key: string, platform: string, resume: string, at: Date): Promise<void> {
+    await this.db.resumableCommand.upsert({
+      where: { key },
+      create: { key, platform, resume, createdAt: at },
+      update: { resume },
+    });
+  }
+
+  async abandoned(platform: string, at: Date, limit: number): Promise<ResumableCommand[]> {
+    const kept = await this.db.resumableCommand.findMany({
+      where: { platform },
+      orderBy: { createdAt: 'asc' },
+      select: { key: true, resume: true },
+    });
+    if (kept.length === 0) return [];
+    const over = await this.db.processedDelivery.findMany({
+      where: { key: { in: kept.map((k) => k.key) }, finishedAt: null, leaseUntil: { not: null, lt: at } },
+      select: { key: true },
+    });
+    const keys = new Set(over.map((o) => o.key));
+    return kept.filter((k) => keys.has(k.key)).slice(0, limit);
   }
 }
 

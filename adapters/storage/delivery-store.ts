@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DeliveryClaim, DeliveryStore } from '../../core/ports/stores.ts';
+import type { DeliveryClaim, DeliveryStore, ResumableCommand } from '../../core/ports/stores.ts';
 import type { DatabaseDriver } from './database.ts';
 import { pgTimestamp } from './event-rows.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
@@ -22,6 +22,12 @@ export const SQLITE_DELIVERY_SQL = {
     WHERE "key" = ? AND "finishedAt" IS NULL AND "leaseUntil" IS NOT NULL AND "leaseUntil" < ?`,
   finish: `UPDATE "ProcessedDelivery" SET "finishedAt" = ?, "leaseUntil" = NULL WHERE "key" = ?`,
   unfinished: `SELECT 1 FROM "ProcessedDelivery" WHERE "key" = ? AND "finishedAt" IS NULL`,
+  forget: `DELETE FROM "ResumableCommand" WHERE "key" = ?`,
+  keep: `INSERT INTO "ResumableCommand" ("key", "platform", "resume", "createdAt") VALUES (?, ?, ?, ?)
+    ON CONFLICT ("key") DO UPDATE SET "resume" = excluded."resume"`,
+  abandoned: `SELECT r."key", r."resume" FROM "ResumableCommand" r JOIN "ProcessedDelivery" d ON d."key" = r."key"
+    WHERE r."platform" = ? AND d."finishedAt" IS NULL AND d."leaseUntil" IS NOT NULL AND d."leaseUntil" < ?
+    ORDER BY r."createdAt" LIMIT ?`,
 };
 
 export class SqliteDeliveryStore implements DeliveryStore {
@@ -39,10 +45,23 @@ export class SqliteDeliveryStore implements DeliveryStore {
     });
   }
 
-  async finish(key: string, at: Date): Promise<void> {
+  async finish(key: string, at: Date, options: { resumable?: boolean } = {}): Promise<void> {
     await this.connection.transaction(() => {
       this.connection.statement(SQLITE_DELIVERY_SQL.finish).run(sqliteTimestamp(at), key);
+      if (options.resumable) this.connection.statement(SQLITE_DELIVERY_SQL.forget).run(key);
     });
+  }
+
+  async keepResumable(key: string, platform: string, resume: string, at: Date): Promise<void> {
+    await this.connection.transaction(() => {
+      this.connection.statement(SQLITE_DELIVERY_SQL.keep).run(key, platform, resume, sqliteTimestamp(at));
+    });
+  }
+
+  async abandoned(platform: string, at: Date, limit: number): Promise<ResumableCommand[]> {
+    return this.connection
+      .statement(SQLITE_DELIVERY_SQL.abandoned)
+      .all(platform, sqliteTimestamp(at), limit) as ResumableCommand[];
   }
 }
 
@@ -67,6 +86,15 @@ export const PG_DELIVERY_CLAIM_SQL = `WITH inserted AS (
     ELSE 'duplicate' END AS claim`;
 export const PG_DELIVERY_FINISH_SQL = `UPDATE "ProcessedDelivery" SET "finishedAt" = $2::TIMESTAMP(3), "leaseUntil" = NULL
   WHERE "key" = $1`;
+/** The finish of a command kept resumable: one statement, so the record goes exactly when the delivery finishes. */
+export const PG_DELIVERY_FINISH_RESUMABLE_SQL = `WITH forgotten AS (DELETE FROM "ResumableCommand" WHERE "key" = $1)
+  ${PG_DELIVERY_FINISH_SQL}`;
+export const PG_KEEP_RESUMABLE_SQL = `INSERT INTO "ResumableCommand" ("key", "platform", "resume", "createdAt")
+  VALUES ($1, $2, $3, $4::TIMESTAMP(3)) ON CONFLICT ("key") DO UPDATE SET "resume" = EXCLUDED."resume"`;
+export const PG_ABANDONED_SQL = `SELECT r."key", r."resume" FROM "ResumableCommand" r
+  JOIN "ProcessedDelivery" d ON d."key" = r."key"
+  WHERE r."platform" = $1 AND d."finishedAt" IS NULL AND d."leaseUntil" IS NOT NULL AND d."leaseUntil" < $2::TIMESTAMP(3)
+  ORDER BY r."createdAt" LIMIT $3`;
 
 export class PostgresDeliveryStore implements DeliveryStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -80,12 +108,33 @@ export class PostgresDeliveryStore implements DeliveryStore {
     return result.rows[0]?.claim ?? 'duplicate';
   }
 
-  async finish(key: string, at: Date): Promise<void> {
+  async finish(key: string, at: Date, options: { resumable?: boolean } = {}): Promise<void> {
+    await this.pool.query(
+      options.resumable
+        ? {
+            name: 'cohort_delivery_finish_resumable_v1',
+            text: PG_DELIVERY_FINISH_RESUMABLE_SQL,
+            values: [key, pgTimestamp(at)],
+          }
+        : { name: 'cohort_delivery_finish_v1', text: PG_DELIVERY_FINISH_SQL, values: [key, pgTimestamp(at)] },
+    );
+  }
+
+  async keepResumable(key: string, platform: string, resume: string, at: Date): Promise<void> {
     await this.pool.query({
-      name: 'cohort_delivery_finish_v1',
-      text: PG_DELIVERY_FINISH_SQL,
-      values: [key, pgTimestamp(at)],
+      name: 'cohort_keep_resumable_v1',
+      text: PG_KEEP_RESUMABLE_SQL,
+      values: [key, platform, resume, pgTimestamp(at)],
     });
+  }
+
+  async abandoned(platform: string, at: Date, limit: number): Promise<ResumableCommand[]> {
+    const result = await this.pool.query<ResumableCommand>({
+      name: 'cohort_abandoned_commands_v1',
+      text: PG_ABANDONED_SQL,
+      values: [platform, pgTimestamp(at), limit],
+    });
+    return result.rows;
   }
 }
 

@@ -25,7 +25,7 @@ import { encodeReply } from './encode.ts';
 import { TelegramMessenger } from './messenger.ts';
 import { TelegramRoles } from './permissions.ts';
 import { telegramMenus } from './register.ts';
-import { type SendTarget, sendMessages, telegramRateLimitPolicy } from './send.ts';
+import { type SendTarget, sendMessages, telegramRateLimitPolicy, webhookSendMessage } from './send.ts';
 import { starsGateway, starsUpdates } from './stars.ts';
 
 export interface TelegramOptions {
@@ -114,6 +114,8 @@ export async function startTelegram(
   const inFlight = new Set<Promise<unknown>>();
   /** Webhook updates to answer 503 instead of 200: their command is held by another run's lease. */
   const redeliverLater = new Set<number>();
+  /** Webhook requests still open, by update id: writes a Bot API call as the 200 answer (false if already answered). */
+  const openWebhookAnswers = new Map<number, (method: object) => boolean>();
 
   bot.botInfo = await bot.telegram.getMe().catch((error: unknown) => {
     throw startFailure(error, 'token');
@@ -132,21 +134,32 @@ export async function startTelegram(
   ): Promise<void> {
     envelope.user.platformRole = await roles.roleOf(envelope.space.platformId, chatType, envelope.user.platformUserId);
     // Telegram has no deadline, but a member waiting on a slow command sees "typing…" when the dispatcher acks.
-    const outcome = await handleCommandSafely(core, envelope, log, {
+    // The reply is sent before the delivery is marked answered: a process that dies in between leaves it unfinished,
+    // and Telegram's redelivery (the webhook got no 200) runs it again once its lease is over, instead of silence.
+    await handleCommandSafely(core, envelope, log, {
       acknowledge: async () => {
         await bot.telegram
           .sendChatAction(target.chatId, 'typing', target.threadId ? { message_thread_id: target.threadId } : {})
           .catch((error: unknown) => log.warn({ err: error }, 'sendChatAction failed'));
       },
       ackAfterMs: options.ackAfterMs,
+      answer: async (outcome) => {
+        // Being answered by another run (or by one whose process died, until its lease ends): in webhook mode
+        // Telegram is asked to deliver it again later, so a crash mid-command does not turn the redelivery into silence.
+        if (outcome.status === 'in-progress' && updateId !== undefined) redeliverLater.add(updateId);
+        if (!outcome.reply) return; // a duplicate delivery: already answered
+        if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
+          return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
+        const messages = encodeReply(outcome.reply);
+        const [only] = messages;
+        const inline = updateId !== undefined ? openWebhookAnswers.get(updateId) : undefined;
+        // In webhook mode a one-message answer goes in the HTTP answer: Telegram then has the reply exactly when it
+        // has the 200, so a process that dies on either side of that write neither loses nor doubles the reply.
+        if (inline && messages.length === 1 && only?.kind === 'text' && inline(webhookSendMessage(target, only)))
+          return;
+        await sendMessages(bot.telegram, target, messages, policy);
+      },
     });
-    // Being answered by another run (or by one whose process died, until its lease ends): in webhook mode Telegram is
-    // asked to deliver it again later, so a crash mid-command does not turn the redelivery into silence.
-    if (outcome.status === 'in-progress' && updateId !== undefined) redeliverLater.add(updateId);
-    if (!outcome.reply) return; // a duplicate delivery: already answered
-    if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
-      return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
-    await deliver(target, outcome.reply);
   }
 
   /**
@@ -281,8 +294,21 @@ export async function startTelegram(
       async handle(_req, res, body, refuse) {
         const update = parseJsonObject(body);
         if (!update) return refuse({ status: 400, reason: 'body is not a JSON object' });
-        await bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]);
         const updateId = (update as { update_id?: unknown }).update_id;
+        let answered = false;
+        if (typeof updateId === 'number')
+          openWebhookAnswers.set(updateId, (method) => {
+            if (answered) return false;
+            answered = true;
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(method));
+            return true;
+          });
+        try {
+          await bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]);
+        } finally {
+          if (typeof updateId === 'number') openWebhookAnswers.delete(updateId);
+        }
+        if (answered) return;
         if (typeof updateId === 'number' && redeliverLater.delete(updateId)) {
           res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '30' }).end('being handled; retry later');
           return;

@@ -26,6 +26,32 @@ export function targetOfChannel(channelId: string): SendTarget {
   return thread ? { chatId, threadId: Number(thread) } : { chatId };
 }
 
+function commonParams(target: SendTarget, index: number) {
+  return {
+    ...(target.threadId ? { message_thread_id: target.threadId } : {}),
+    ...(index === 0 && target.replyTo
+      ? { reply_parameters: { message_id: target.replyTo, allow_sending_without_reply: true } }
+      : {}),
+  };
+}
+
+function textParams(target: SendTarget, message: Extract<TelegramMessage, { kind: 'text' }>, index: number) {
+  return {
+    ...commonParams(target, index),
+    parse_mode: 'HTML' as const,
+    link_preview_options: { is_disabled: true },
+    ...(message.keyboard ? { reply_markup: { inline_keyboard: message.keyboard } } : {}),
+  };
+}
+
+/**
+ * A one-message text answer as the body of the webhook's HTTP answer: Telegram carries out a method given there
+ * ("answer the update with a Bot API call"), so the reply and the 200 that stops redelivery are one write.
+ */
+export function webhookSendMessage(target: SendTarget, message: Extract<TelegramMessage, { kind: 'text' }>) {
+  return { method: 'sendMessage', chat_id: target.chatId, text: message.html, ...textParams(target, message, 0) };
+}
+
 /** Sends encoded messages in order; returns the id of the first one. */
 export async function sendMessages(
   telegram: Telegram,
@@ -35,21 +61,11 @@ export async function sendMessages(
 ): Promise<string> {
   let firstId: string | undefined;
   for (const [index, message] of messages.entries()) {
-    const common = {
-      ...(target.threadId ? { message_thread_id: target.threadId } : {}),
-      ...(index === 0 && target.replyTo
-        ? { reply_parameters: { message_id: target.replyTo, allow_sending_without_reply: true } }
-        : {}),
-    };
+    const common = commonParams(target, index);
     const sent =
       message.kind === 'text'
         ? await withRateLimitRetry('sendMessage', policy, () =>
-            telegram.sendMessage(target.chatId, message.html, {
-              ...common,
-              parse_mode: 'HTML',
-              link_preview_options: { is_disabled: true },
-              ...(message.keyboard ? { reply_markup: { inline_keyboard: message.keyboard } } : {}),
-            }),
+            telegram.sendMessage(target.chatId, message.html, textParams(target, message, index)),
           )
         : message.kind === 'photo'
           ? await withRateLimitRetry('sendPhoto', policy, () =>

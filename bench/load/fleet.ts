@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { projectRoot } from '../../adapters/shared/project-root.ts';
@@ -69,6 +69,10 @@ export async function startAppProcess(options: {
   /** Ports to reuse (a restarted process takes its old place behind the "load balancer"). */
   ports?: AppProcess['ports'];
   startTimeoutMs?: number;
+  /** Keep the process's log (stdout and stderr) in this file, appended: the soak reads it when something is lost. */
+  logFile?: string;
+  /** LOG_LEVEL of the process (default warn). */
+  logLevel?: string;
 }): Promise<AppProcess> {
   const p = options.platforms;
   const ports = options.ports ?? {
@@ -81,7 +85,7 @@ export async function startAppProcess(options: {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     DATABASE_URL: options.databaseUrl,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: options.logLevel ?? 'warn',
     WEB_ENABLED: 'false',
     OPS_PORT: String(ports.ops),
     DISCORD_APPLICATION_ID: p.discordApplicationId,
@@ -103,10 +107,13 @@ export async function startAppProcess(options: {
     RATE_BUDGET_TELEGRAM_PER_SECOND: '10000',
   };
   const args = ['dist/start.js', ...(appHasRoles() ? ['--role', options.role] : [])];
-  const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const log = options.logFile ? openSync(options.logFile, 'a') : null;
+  const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', log ?? 'ignore', 'pipe'] });
+  if (log !== null) closeSync(log);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
+    if (options.logFile) appendFileSync(options.logFile, chunk);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const proc: AppProcess = {

@@ -146,17 +146,19 @@ export async function runLoad(report: BenchReport): Promise<void> {
     { label: 'pg-4', provider: 'postgresql' as const, gateways: 4, workers: 0, title: 'PostgreSQL, 4 processes' },
   ];
   let one = Number.NaN;
+  const curve = new Map<string, Figures>();
   for (const [index, setup] of setups.entries()) {
     const f = await measure({ ...setup, seed: 42 + index });
+    if (setup.provider === 'postgresql') curve.set(setup.label, f);
     if (setup.label === 'pg-1') one = f.perSecond;
-    const curve = setup.label.startsWith('pg-') && setup.workers === 0 && Number.isFinite(one);
+    const onCurve = setup.label.startsWith('pg-') && setup.workers === 0 && Number.isFinite(one);
     report({
       name: `load ${setup.title}: commands/s`,
       value: f.perSecond,
       unit: 'commands/s',
       note: [
         `${(f.perSecond / bare.perSecond).toFixed(3)}× bare`,
-        curve ? `${(f.perSecond / one).toFixed(2)}× one process` : '',
+        onCurve ? `${(f.perSecond / one).toFixed(2)}× one process` : '',
         `p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms`,
         `${f.answered}/${f.sent} answered, ${f.lost} lost, ${f.duplicates} duplicated, ${f.failed} failed`,
       ]
@@ -165,4 +167,28 @@ export async function runLoad(report: BenchReport): Promise<void> {
     });
     report({ name: `load ${setup.title}: p99`, value: f.p99, unit: 'ms', note: `p50 ${f.p50.toFixed(1)} ms` });
   }
+  // The curve in one line: commands/s against processes on PostgreSQL, each beside one process.
+  const point = (label: string, what: string) => {
+    const f = curve.get(label);
+    return f
+      ? `${what} ${f.perSecond.toFixed(1)}/s (${(f.perSecond / one).toFixed(2)}×, p99 ${f.p99.toFixed(0)} ms)`
+      : '';
+  };
+  const line = [
+    point('pg-1', '1 process'),
+    point('pg-2', '2'),
+    point('pg-4', '4'),
+    point('pg-2g2w', '2 gateways + 2 workers'),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  report({
+    name: 'load curve on PostgreSQL: commands/s against processes',
+    value: curve.get('pg-2')?.perSecond ?? Number.NaN,
+    unit: 'commands/s at 2 processes',
+    note: `${line}; ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end`,
+  });
 }

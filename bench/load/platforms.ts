@@ -7,8 +7,9 @@ import type { AppProcess, PlatformEndpoints } from './fleet.ts';
  * The three platforms as the load sees them: the tests' loopback fakes (test/fakes) serve the APIs the app calls,
  * and each simulated member's command is sent the way the platform would send it, signed, to one app process's HTTP
  * transport: a Discord interaction (Ed25519), a Slack slash command (HMAC v0), a Telegram update (secret header).
- * A command counts as answered when its reply is seen: in the HTTP answer, or as the follow-up call the app makes
- * to the fake (Discord's @original edit, Slack's response_url, Telegram's sendMessage replying to the message).
+ * A command counts as answered when its reply is seen: in the HTTP answer (Discord's type 4, Slack's ack body,
+ * Telegram's sendMessage given as the webhook's answer), or as the follow-up call the app makes to the fake
+ * (Discord's @original edit, Slack's response_url, Telegram's sendMessage replying to the message).
  */
 
 export type Platform = 'discord' | 'slack' | 'telegram';
@@ -44,6 +45,8 @@ export class LoadPlatforms {
   #cursor = { discord: 0, slack: 0, telegram: 0 };
   #timer: NodeJS.Timeout | undefined;
   #sequence = 0;
+  /** Interaction tokens whose @original was edited (an answer). */
+  readonly #edited = new Set<string>();
 
   private constructor(
     readonly discord: FakeDiscord,
@@ -132,7 +135,9 @@ export class LoadPlatforms {
       const answeredInline =
         response.status === 200 &&
         ((delivery.platform === 'discord' && text.startsWith('{"type":4')) ||
-          (delivery.platform === 'slack' && text.length > 2));
+          (delivery.platform === 'slack' && text.length > 2) ||
+          // A Bot API call as the webhook's answer, which Telegram carries out.
+          (delivery.platform === 'telegram' && text.startsWith('{"method":"sendMessage"')));
       if (answeredInline) this.#count(delivery.key);
       return { status: response.status, answeredInline };
     } catch {
@@ -175,9 +180,13 @@ export class LoadPlatforms {
     for (; this.#cursor.discord < rest.length; this.#cursor.discord++) {
       const call = rest[this.#cursor.discord];
       // The first answer of a deferred interaction: the @original edit, or an ephemeral follow-up after deleting it.
+      // Editing @original again (a recovery re-running a command whose answer did arrive) leaves the member one
+      // message, so it is one answer.
       const match = /^\/api\/v10\/webhooks\/\d+\/([^/]+)(\/messages\/@original)?$/.exec(call?.path ?? '');
-      if (call && match && (call.method === 'PATCH' || (call.method === 'POST' && !match[2])))
-        this.#count(`d:${match[1]}`);
+      const edit = call?.method === 'PATCH' && match?.[2] !== undefined;
+      if (call && match && edit && this.#edited.has(match[1] as string)) continue;
+      if (edit && match) this.#edited.add(match[1] as string);
+      if (call && match && (edit || (call.method === 'POST' && !match[2]))) this.#count(`d:${match[1]}`);
     }
     const slack = this.slack.calls;
     for (; this.#cursor.slack < slack.length; this.#cursor.slack++) {

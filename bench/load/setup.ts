@@ -54,23 +54,45 @@ export async function startFleet(options: {
   workers: number;
   /** Without worker processes, gateways run everything (`--role all`, the default). */
   gatewayRole: 'gateway' | 'all';
+  /** A directory for each process's log (`<role>-<n>.log`); none kept otherwise. */
+  logDir?: string;
+  logLevel?: string;
 }): Promise<Fleet> {
   const started: AppProcess[] = [];
   const endpoints = options.platforms.endpoints();
+  let n = 0;
+  const logging = (role: string) =>
+    options.logDir
+      ? {
+          logFile: path.join(options.logDir, `${role}-${++n}.log`),
+          ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+        }
+      : {};
   try {
     // The first process migrates the database; the others start once it is up.
     const first = await startAppProcess({
       databaseUrl: options.databaseUrl,
       platforms: endpoints,
       role: options.gatewayRole,
+      ...logging(options.gatewayRole),
     });
     started.push(first);
     const rest = await Promise.all([
       ...Array.from({ length: options.gateways - 1 }, () =>
-        startAppProcess({ databaseUrl: options.databaseUrl, platforms: endpoints, role: options.gatewayRole }),
+        startAppProcess({
+          databaseUrl: options.databaseUrl,
+          platforms: endpoints,
+          role: options.gatewayRole,
+          ...logging(options.gatewayRole),
+        }),
       ),
       ...Array.from({ length: options.workers }, () =>
-        startAppProcess({ databaseUrl: options.databaseUrl, platforms: endpoints, role: 'worker' }),
+        startAppProcess({
+          databaseUrl: options.databaseUrl,
+          platforms: endpoints,
+          role: 'worker',
+          ...logging('worker'),
+        }),
       ),
     ]);
     started.push(...rest);

@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { seededRandom } from '../../core/ports/random.ts';
 import type { BenchReport } from '../run.ts';
 import { type AppProcess, appHasRoles, startAppProcess } from './fleet.ts';
@@ -8,17 +10,21 @@ import { loadDatabase, percentile, startFleet } from './setup.ts';
 /**
  * `npm run bench -- load --soak 10m`: a steady load on PostgreSQL (2 gateways + 2 workers once the app has roles,
  * otherwise 2 processes running everything plus a third that is the one killed) for the given time. At 30 % of it
- * one worker is killed with SIGKILL, and restarted 15 s later on the same ports. The members' platforms behave as
- * the real ones do: Telegram sends a webhook update whose request failed (connection refused or reset, any non-2xx
- * such as the 503 for a delivery another run holds) again to the next gateway, backing off 1, 2, 4… up to 30 s,
- * for up to 4 minutes; Discord and Slack do not resend a command (the member sees an error and may ask again).
- * One delivery in ten is redelivered on purpose after its answer, on every platform. At the end every acknowledged
- * delivery must have exactly one reply (nothing lost, nothing duplicated), and each surviving process's resident
- * memory is compared between the first 90 s and the end.
+ * one gateway and one worker are killed with SIGKILL, and restarted 15 s later on the same ports. The members'
+ * platforms behave as the real ones do: Telegram sends a webhook update whose request failed (connection refused or
+ * reset, any non-2xx such as the 503 for a delivery another run holds) again to the next gateway, backing off 1, 2,
+ * 4… up to 30 s, for up to 4 minutes; Discord and Slack do not resend a command (the member sees an error and may ask
+ * again). One delivery in ten is redelivered on purpose after its answer, on every platform. At the end, after
+ * waiting up to 150 s for answers still owed (a command acknowledged by the killed gateway is answered by the other
+ * once its lease is over), every acknowledged delivery must have exactly one reply (nothing lost, nothing duplicated);
+ * each lost or doubled one is printed with the processes it went to, whose logs are kept. Each surviving process's
+ * resident memory is compared between its first 90 s and the end.
  */
 
 const MEMBERS = 200;
 const CONCURRENCY = 4;
+/** How long the end waits for answers still owed: longer than a delivery lease (2 min) plus a recovery sweep. */
+const DRAIN_MS = 150_000;
 
 export function parseDuration(raw: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
@@ -31,6 +37,8 @@ interface Tracked {
   delivery: Delivery;
   acknowledged: boolean;
   attempts: number;
+  /** Each request: the process it went to, the HTTP status (0: the connection failed), seconds into the soak. */
+  history: Array<{ pid: number | undefined; status: number; at: number }>;
 }
 
 export async function runSoak(report: BenchReport, durationMs: number): Promise<void> {
@@ -42,6 +50,8 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
       .join(' ')}`,
   );
   if (!roles) console.log('soak: the app has no --role yet: the killed "worker" is a third process running every role');
+  const logDir = mkdtempSync(path.join(os.tmpdir(), 'cohort-soak-'));
+  console.log(`soak: each process's log is kept in ${logDir}`);
   const platforms = await LoadPlatforms.start(MEMBERS);
   const db = await loadDatabase('postgresql', 'soak');
   const fleet = await startFleet({
@@ -50,10 +60,17 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     gateways: roles ? 2 : 3,
     workers: roles ? 2 : 0,
     gatewayRole: roles ? 'gateway' : 'all',
+    logDir,
+    logLevel: process.env.SOAK_LOG_LEVEL ?? 'warn',
   });
-  // The process to kill: a worker, or the third all-role process.
-  const victimIndex = roles ? -1 : 2;
-  let victim: AppProcess = roles ? (fleet.workers[0] as AppProcess) : (fleet.gateways[2] as AppProcess);
+  // The processes to kill: with roles, the second gateway (commands in flight on it) and the first worker (its
+  // jobs); without, the third all-role process.
+  const victims: Array<{ list: AppProcess[]; index: number }> = roles
+    ? [
+        { list: fleet.gateways, index: 1 },
+        { list: fleet.workers, index: 0 },
+      ]
+    : [{ list: fleet.gateways, index: 2 }];
   const live = new Set<AppProcess>([...fleet.gateways, ...fleet.workers]);
   const random = seededRandom(7);
   const tracked = new Map<string, Tracked>();
@@ -63,52 +80,69 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
   let retried = 0;
   let undeliverable = 0;
   const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   const end = started + durationMs;
-  const memory = new Map<AppProcess, { first: number[]; last: number }>();
+  // Each process's first 90 s are its own (a restarted one's start from its restart), compared with its end.
+  const memory = new Map<AppProcess, { since: number; first: number[]; last: number }>();
   const sampleMemory = () => {
     for (const p of live) {
       const rss = p.rssMiB();
       if (rss === 0) continue;
-      const entry = memory.get(p) ?? { first: [], last: rss };
-      if (Date.now() - started < 90_000) entry.first.push(rss);
+      const entry = memory.get(p) ?? { since: Date.now(), first: [], last: rss };
+      if (Date.now() - entry.since < 90_000) entry.first.push(rss);
       entry.last = rss;
       memory.set(p, entry);
     }
   };
   const sampler = setInterval(sampleMemory, 15_000);
+  let loadEnded = end;
   const compactor = setInterval(() => platforms.compact(), 30_000);
   const gateways = () => fleet.gateways.filter((g) => live.has(g));
 
   const killAt = started + durationMs * 0.3;
   let killedInFlight = 0;
+  let killedAt = Number.NaN;
+  const killedPids: number[] = [];
+  const restartedPids: number[] = [];
   let restartFailure: string | null = null;
   let restartSeconds = Number.NaN;
   const chaos = (async () => {
     await new Promise((resolve) => setTimeout(resolve, killAt - Date.now()));
     killedInFlight = [...tracked.values()].filter((t) => !t.acknowledged).length;
-    live.delete(victim);
-    console.log(
-      `soak: SIGKILL ${victim.role} pid ${victim.child.pid} at ${Math.round((Date.now() - started) / 1000)} s`,
+    killedAt = seconds();
+    await Promise.all(
+      victims.map(async ({ list, index }) => {
+        const victim = list[index] as AppProcess;
+        live.delete(victim);
+        killedPids.push(victim.child.pid ?? 0);
+        console.log(`soak: SIGKILL ${victim.role} pid ${victim.child.pid} at ${seconds()} s`);
+        await victim.kill('SIGKILL');
+      }),
     );
-    await victim.kill('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const restartedAt = Date.now();
-    const restarted = await startAppProcess({
-      databaseUrl: db.url,
-      platforms: platforms.endpoints(),
-      role: victim.role as 'worker' | 'all',
-      ports: victim.ports,
-    }).catch((error: unknown) => {
-      restartFailure = error instanceof Error ? error.message.slice(0, 300) : String(error);
-      return null;
-    });
-    if (!restarted) return;
-    restartSeconds = (Date.now() - restartedAt) / 1000;
-    if (victimIndex >= 0) fleet.gateways[victimIndex] = restarted;
-    else fleet.workers[0] = restarted;
-    victim = restarted;
-    live.add(restarted);
-    console.log(`soak: restarted as pid ${restarted.child.pid} at ${Math.round((Date.now() - started) / 1000)} s`);
+    await Promise.all(
+      victims.map(async ({ list, index }) => {
+        const victim = list[index] as AppProcess;
+        const restarted = await startAppProcess({
+          databaseUrl: db.url,
+          platforms: platforms.endpoints(),
+          role: victim.role as 'gateway' | 'worker' | 'all',
+          ports: victim.ports,
+          logFile: path.join(logDir, `${victim.role}-restarted-${index}.log`),
+          logLevel: process.env.SOAK_LOG_LEVEL ?? 'warn',
+        }).catch((error: unknown) => {
+          restartFailure = error instanceof Error ? error.message.slice(0, 300) : String(error);
+          return null;
+        });
+        if (!restarted) return;
+        restartSeconds = Math.max(Number.isNaN(restartSeconds) ? 0 : restartSeconds, (Date.now() - restartedAt) / 1000);
+        list[index] = restarted;
+        restartedPids.push(restarted.child.pid ?? 0);
+        live.add(restarted);
+        console.log(`soak: ${restarted.role} restarted as pid ${restarted.child.pid} at ${seconds()} s`);
+      }),
+    );
   })();
 
   async function deliver(entry: Tracked): Promise<boolean> {
@@ -120,6 +154,7 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
       if (target) {
         entry.attempts++;
         const result = await platforms.send(entry.delivery, target);
+        entry.history.push({ pid: target.child.pid, status: result.status, at: seconds() });
         if (result.status >= 200 && result.status < 300) return true;
       }
       if (!retries || Date.now() > giveUpAt) return false;
@@ -135,6 +170,7 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
         delivery: platforms.delivery(platform, Math.floor(random() * MEMBERS)),
         acknowledged: false,
         attempts: 0,
+        history: [],
       };
       tracked.set(entry.delivery.key, entry);
       const t0 = performance.now();
@@ -153,6 +189,11 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
 
   try {
     await Promise.all([...Array.from({ length: CONCURRENCY }, () => member()), chaos]);
+    loadEnded = Date.now();
+    // A command acknowledged by a killed process is finished elsewhere once its lease is over (2 min): wait for
+    // every acknowledged delivery's answer that long, so "lost" means never answered, not answered late.
+    const unanswered = [...tracked.values()].filter((t) => t.acknowledged).map((t) => t.delivery.key);
+    await Promise.all(unanswered.map((key) => platforms.waitForReply(key, DRAIN_MS)));
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     sampleMemory();
   } catch (error) {
@@ -179,9 +220,16 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     const replies = platforms.replies.get(key) ?? 0;
     if (replies === 0) lost++;
     if (replies > 1) duplicated++;
+    // What the logs are searched by: the delivery, the processes it went to and when (the kill was at killedAt).
+    if (replies !== 1)
+      console.log(
+        `soak: ${replies === 0 ? 'LOST' : `ANSWERED ${replies}×`} ${key} (${entry.delivery.command}); requests ${entry.history
+          .map((h) => `pid ${h.pid}${killedPids.includes(h.pid ?? -1) ? ' (killed)' : ''} → ${h.status} at ${h.at} s`)
+          .join(', ')}; kill at ${killedAt} s`,
+      );
   }
   latencies.sort((a, b) => a - b);
-  const seconds = (Date.now() - started) / 1000;
+  const elapsed = (loadEnded - started) / 1000;
   console.log(
     `soak counts: sent ${tracked.size}, acknowledged ${acknowledged}, answered ${acknowledged - lost}, lost ${lost}, ` +
       `duplicated ${duplicated}, redelivered on purpose ${redelivered}, retried after a failed request ${retried}, ` +
@@ -192,7 +240,7 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     name: 'soak: commands answered',
     value: acknowledged - lost,
     unit: 'commands',
-    note: `${(acknowledged - lost) / seconds > 0 ? ((acknowledged - lost) / seconds).toFixed(1) : 0}/s over ${seconds.toFixed(0)} s; p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+    note: `${(acknowledged - lost) / elapsed > 0 ? ((acknowledged - lost) / elapsed).toFixed(1) : 0}/s over ${elapsed.toFixed(0)} s; p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
   });
   report({ name: 'soak: lost (acknowledged, never answered)', value: lost, unit: 'commands', target: '0' });
   report({ name: 'soak: duplicated (answered twice)', value: duplicated, unit: 'commands', target: '0' });
@@ -200,10 +248,10 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
     if (!live.has(p) || m.first.length === 0) continue;
     const first = [...m.first].sort((a, b) => a - b)[Math.floor(m.first.length / 2)] as number;
     report({
-      name: `soak: memory of ${p.role} pid ${p.child.pid}`,
+      name: `soak: memory of ${restartedPids.includes(p.child.pid ?? -1) ? 'restarted ' : ''}${p.role} pid ${p.child.pid}`,
       value: m.last,
       unit: 'MiB',
-      note: `${first.toFixed(0)} MiB in the first 90 s (median): ${(m.last / first).toFixed(2)}× at the end`,
+      note: `${first.toFixed(0)} MiB in its first 90 s (median): ${(m.last / first).toFixed(2)}× at the end`,
     });
   }
   await fleet.stop();

@@ -108,7 +108,7 @@ export class ContentService {
       modelId: deps.scorer.modelId,
       messenger: deps.messenger,
       onSchedulesChanged: () =>
-        void this.cron.refresh().catch((error) => log.error({ err: error }, 'cron refresh failed')),
+        void this.cron.changed().catch((error) => log.error({ err: error }, 'cron refresh failed')),
     });
     this.instant = new InstantDelivery(
       {

@@ -8,15 +8,18 @@ import type { Logger } from '../ports/logger.ts';
 export const DEFAULT_ACK_AFTER_MS = 2_000;
 
 export class Acknowledgement {
-  readonly #acknowledge: (() => Promise<void>) | undefined;
+  readonly #acknowledge: (() => Promise<unknown>) | undefined;
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
   #pending: Promise<void> | null = null;
   #acknowledged = false;
   #settled = false;
 
-  /** Starts the deadline at once: the time spent finding the member and the command counts too. */
-  constructor(acknowledge: (() => Promise<void>) | undefined, afterMs: number, log: Logger) {
+  /**
+   * Starts the deadline at once: the time spent finding the member and the command counts too. `acknowledge`
+   * resolving `false` acknowledged nothing (the delivery turned out to be a duplicate).
+   */
+  constructor(acknowledge: (() => Promise<unknown>) | undefined, afterMs: number, log: Logger) {
     this.#acknowledge = acknowledge;
     this.#log = log;
     if (acknowledge) {
@@ -30,8 +33,8 @@ export class Acknowledgement {
     clearTimeout(this.#timer);
     if (!this.#acknowledge || this.#settled) return Promise.resolve();
     this.#pending ??= this.#acknowledge().then(
-      () => {
-        this.#acknowledged = true;
+      (done) => {
+        this.#acknowledged = done !== false;
       },
       // The reply then goes out as a direct answer, which may still be in time; either way it is logged.
       (error: unknown) => this.#log.warn({ err: error }, 'acknowledging the command failed'),

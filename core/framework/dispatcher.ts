@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { interactionEvent } from '../domain/events.ts';
 import type { RichReply } from '../domain/reply.ts';
-import type { Community, Locale, Member, PermissionLevel } from '../domain/types.ts';
+import type { Community, Locale, Member, PermissionLevel, Platform } from '../domain/types.ts';
 import { hasPermission, PERMISSION_LEVELS } from '../domain/types.ts';
 import { CohortError, UserError } from '../errors.ts';
 import { normalizeLocale, type Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
+import type { DeliveryClaim } from '../ports/stores.ts';
 import { Acknowledgement, DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
 import { type AnyCommand, type CommandContext, optionEntries } from './command.ts';
 import type { CoreServices } from './core-services.ts';
@@ -20,6 +21,7 @@ import type {
   HandleOptions,
   PlatformSpace,
   PlatformUser,
+  ResumedCommand,
 } from './envelopes.ts';
 import type { MemberRef, RawOptionValue } from './options.ts';
 import { assignWords, parseOptions } from './parse-options.ts';
@@ -109,11 +111,64 @@ export class Dispatcher implements CohortCore {
     return work;
   }
 
-  async #acknowledged(envelope: CommandEnvelope, options: HandleOptions): Promise<CommandOutcome> {
-    const ack = new Acknowledgement(options.acknowledge, options.ackAfterMs ?? DEFAULT_ACK_AFTER_MS, this.#log);
+  async resumeAbandoned(
+    platform: Platform,
+    resume: (record: string, deliveryId: string) => ResumedCommand | null,
+    limit = 20,
+  ): Promise<number> {
+    const { deliveries } = this.options.services;
+    const prefix = `${platform}:cmd:`;
+    let answered = 0;
+    for (const row of await deliveries.abandoned(platform, this.options.clock.now(), limit)) {
+      const deliveryId = row.key.startsWith(prefix) ? row.key.slice(prefix.length) : null;
+      const resumed = deliveryId ? resume(row.resume, deliveryId) : null;
+      if (!resumed || resumed.envelope.deliveryId !== deliveryId) {
+        this.#log.error({ key: row.key }, 'unreadable record of an abandoned command: dropped');
+        await deliveries.finish(row.key, this.options.clock.now(), { resumable: true });
+        continue;
+      }
+      const outcome = await this.#track(this.#acknowledged(resumed.envelope, { answer: resumed.answer }, true));
+      if (outcome.reply) {
+        answered++;
+        this.#log.warn({ delivery: deliveryId, platform, status: outcome.status }, 'abandoned command answered');
+      }
+    }
+    return answered;
+  }
+
+  /** `resumed`: a command another process acknowledged and kept resumable (its record goes when it finishes). */
+  async #acknowledged(envelope: CommandEnvelope, options: HandleOptions, resumed = false): Promise<CommandOutcome> {
+    const { services, clock } = this.options;
+    const deliveryKey = envelope.deliveryId ? `${envelope.space.platform}:cmd:${envelope.deliveryId}` : null;
+    // Claimed first, before anything else it costs: an acknowledgement (which may come on a timer) waits for the claim,
+    // so that a duplicate is never acknowledged and a resumable record always has its delivery row.
+    const claim = deliveryKey ? this.#claim(deliveryKey) : Promise.resolve('first' as const);
+    claim.catch(() => {}); // awaited below; a failure is the command's failure
+    let resumable = resumed;
+    const acknowledge = options.acknowledge
+      ? async (): Promise<boolean> => {
+          const claimed = await claim;
+          if (claimed !== 'first' && claimed !== 'retry') return false;
+          if (options.resume && deliveryKey) {
+            await services.deliveries.keepResumable(
+              deliveryKey,
+              options.resume.platform,
+              options.resume.record,
+              clock.now(),
+            );
+            resumable = true;
+          }
+          await options.acknowledge?.();
+          return true;
+        }
+      : undefined;
+    const ack = new Acknowledgement(acknowledge, options.ackAfterMs ?? DEFAULT_ACK_AFTER_MS, this.#log);
+    let outcome: CommandOutcome;
+    let claimed: Awaited<typeof claim> | null = null;
     try {
-      const outcome = await this.#handleCommand(envelope, ack);
-      return { ...outcome, acknowledged: await ack.settle() };
+      claimed = await claim;
+      const handled = await this.#handleCommand(envelope, ack, claimed);
+      outcome = { ...handled, acknowledged: await ack.settle() };
     } catch (error) {
       // Failed before the command's own error handling (the database went away). Not acknowledged: the adapter's
       // guard answers. Acknowledged already: answer here, as the follow-up the platform now expects.
@@ -122,38 +177,49 @@ export class Dispatcher implements CohortCore {
       const locale = normalizeLocale(envelope.user.locale) ?? 'en';
       this.#log.error({ err: error, ref, delivery: envelope.deliveryId }, 'command failed after acknowledging');
       const text = this.translate(locale, 'common:errors.internal', { ref });
-      return { reply: { text, tone: 'error', ephemeral: true }, status: 'INTERNAL', locale, acknowledged: true };
+      outcome = { reply: { text, tone: 'error', ephemeral: true }, status: 'INTERNAL', locale, acknowledged: true };
     }
+    if (options.answer) {
+      try {
+        await options.answer(outcome);
+      } catch (error) {
+        // The platform refused the answer (or is down): finished all the same, as a re-run would meet the same fate.
+        this.#log.error({ err: error, delivery: envelope.deliveryId }, 'sending the answer failed');
+      }
+    }
+    // Answered (also with an error): a later redelivery is a duplicate. A crash before here leaves it to a retry.
+    const ran = claimed === 'first' || claimed === 'retry';
+    if (deliveryKey && ran) await services.deliveries.finish(deliveryKey, clock.now(), { resumable });
+    return outcome;
   }
 
-  async #handleCommand(envelope: CommandEnvelope, ack: Acknowledgement): Promise<Omit<CommandOutcome, 'acknowledged'>> {
-    const { services, clock } = this.options;
+  async #claim(deliveryKey: string): Promise<DeliveryClaim> {
+    const now = this.options.clock.now();
+    return this.options.services.deliveries.claim(deliveryKey, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
+  }
+
+  async #handleCommand(
+    envelope: CommandEnvelope,
+    ack: Acknowledgement,
+    claim: DeliveryClaim,
+  ): Promise<Omit<CommandOutcome, 'acknowledged'>> {
     const started = performance.now();
+    if (claim === 'duplicate' || claim === 'in-progress') {
+      this.#log.info({ status: claim, delivery: envelope.deliveryId }, 'duplicate command delivery ignored');
+      return { reply: null, status: claim, locale: normalizeLocale(envelope.user.locale) ?? 'en' };
+    }
     const community = await this.#community(envelope.space);
     const member = await this.#member(community, envelope.user);
     const locale = this.#locale(community, member, envelope.user, envelope.via);
-    const t = services.translator.forLocale(locale);
+    const t = this.options.services.translator.forLocale(locale);
     const log = this.#log.child({
       platform: envelope.space.platform,
       community: community.id,
       member: member.id,
       delivery: envelope.deliveryId,
     });
-
-    const deliveryKey = envelope.deliveryId ? `${envelope.space.platform}:cmd:${envelope.deliveryId}` : null;
-    if (deliveryKey) {
-      const now = clock.now();
-      const claim = await services.deliveries.claim(deliveryKey, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
-      if (claim === 'duplicate' || claim === 'in-progress') {
-        log.info({ status: claim }, 'duplicate command delivery ignored');
-        return { reply: null, status: claim, locale };
-      }
-      if (claim === 'retry') log.warn({ status: 'retry' }, 'redelivered command whose first run never finished');
-    }
-    const outcome = await this.#run(envelope, ack, { community, member, locale, t, log, started });
-    // Answered (also with an error): a later redelivery is a duplicate. A crash before here leaves it to a retry.
-    if (deliveryKey) await services.deliveries.finish(deliveryKey, clock.now());
-    return outcome;
+    if (claim === 'retry') log.warn({ status: 'retry' }, 'redelivered command whose first run never finished');
+    return this.#run(envelope, ack, { community, member, locale, t, log, started });
   }
 
   async #run(

@@ -75,6 +75,25 @@ export interface HandleOptions {
   acknowledge?: () => Promise<void>;
   /** Acknowledge a command still running after this long (default 2 000 ms, under the 3 s deadlines). */
   ackAfterMs?: number;
+  /**
+   * Sends the outcome's reply (or, for a duplicate, whatever the platform needs). Given, the dispatcher marks the
+   * delivery answered only once this resolved: a process that dies before the member has the answer leaves the
+   * delivery unfinished, for a redelivery or a recovery to answer, instead of finished and silent.
+   */
+  answer?: (outcome: CommandOutcome) => Promise<void>;
+  /**
+   * For platforms that never send a command again (Discord interactions, Slack commands): the adapter's record of
+   * how to finish this command elsewhere (the command and where its answer goes). It is stored before the command is
+   * acknowledged, so that if this process dies afterwards another one answers it (`resumeAbandoned`).
+   */
+  resume?: { platform: Platform; record: string };
+}
+
+/** A command whose process died after acknowledging it, as the adapter rebuilt it from its record: re-run and answer. */
+export interface ResumedCommand {
+  envelope: CommandEnvelope;
+  /** Sends the answer as the follow-up of an acknowledged command (the "thinking…" edit, the response_url post). */
+  answer: (outcome: CommandOutcome) => Promise<void>;
 }
 
 /** A non-command happening on the platform that becomes an entry in the interaction log. */
@@ -109,6 +128,16 @@ export interface CohortCore {
    */
   handleCommand(envelope: CommandEnvelope, options?: HandleOptions): Promise<CommandOutcome>;
   handleEvent(envelope: EventEnvelope): Promise<{ recorded: boolean }>;
+  /**
+   * Finishes commands acknowledged on `platform` by a process that died before answering them (their lease ran out):
+   * `resume` rebuilds each from the adapter's record (null: unreadable, dropped), and it is run again (of several
+   * processes sweeping, the one that wins its claim) and answered. Resolves with how many this process answered.
+   */
+  resumeAbandoned(
+    platform: Platform,
+    resume: (record: string, deliveryId: string) => ResumedCommand | null,
+    limit?: number,
+  ): Promise<number>;
   /** Every command, for native registration (Discord application commands, Telegram setMyCommands, Slack manifest). */
   commands(): readonly AnyCommand[];
   /** Localised text for adapter-level messages (e.g. "this took too long"). */

@@ -28,6 +28,13 @@ export interface JobScheduler {
   nextRun(name: string): Date | null;
   /** Names of the scheduled jobs. */
   names(): string[];
+  /**
+   * Tells every process's scheduler that what `topic` names changed (`digest-schedules`: one was added, changed or
+   * removed), so jobs built from stored rows are re-armed at once everywhere, not at the next restart.
+   */
+  changed(topic: string): Promise<void>;
+  /** Calls `listener` whenever any process (this one included) says `topic` changed. */
+  onChanged(topic: string, listener: () => void): void;
   /** Stops scheduling and waits for runs in progress. */
   stop(): Promise<void>;
 }

@@ -133,8 +133,24 @@ export type DeliveryClaim = 'first' | 'retry' | 'in-progress' | 'duplicate';
 export interface DeliveryStore {
   /** Claims the key until `leaseUntil` (also across processes: exactly one claimer wins each `first` or `retry`). */
   claim(key: string, at: Date, leaseUntil: Date): Promise<DeliveryClaim>;
-  /** The delivery was answered: every later claim is a duplicate. */
-  finish(key: string, at: Date): Promise<void>;
+  /**
+   * The delivery was answered: every later claim is a duplicate. `resumable`: it was kept resumable, forget that
+   * record too (in the same write).
+   */
+  finish(key: string, at: Date, options?: { resumable?: boolean }): Promise<void>;
+  /**
+   * Keeps how another process can finish this command (`resume`, the adapter's own JSON) if the process running it
+   * dies after acknowledging it to a platform that will not send it again. Kept until `finish`.
+   */
+  keepResumable(key: string, platform: string, resume: string, at: Date): Promise<void>;
+  /** Commands kept resumable whose delivery is unfinished and whose lease ran out before `at`: oldest first. */
+  abandoned(platform: string, at: Date, limit: number): Promise<ResumableCommand[]>;
+}
+
+/** A command whose process died after acknowledging it: its delivery key and the adapter's record. */
+export interface ResumableCommand {
+  key: string;
+  resume: string;
 }
 
 /** The foundation's stores: what every feature can use, whatever features are installed. */

@@ -15,6 +15,8 @@ export interface DiscordRestCall {
   query: string;
   auth?: string;
   body: Record<string, unknown> & { payload_json?: string };
+  /** Held by a `{ hold: true }` failure: never carried out nor answered (its sender dies with it in flight). */
+  held?: boolean;
 }
 
 export const FAKE_APP_ID = '111111111111111111';
@@ -39,7 +41,8 @@ export interface FakeDiscord {
   dispatch(t: string, d: unknown): void;
   /**
    * The next matching call is rate limited (429), refused for missing permissions (403, code 50013), or, with
-   * `acceptThen`, carried out and then answered with a 500 or a dropped connection (the bot sees a failure that was not).
+   * `acceptThen`, carried out and then answered with a 500 or a dropped connection (the bot sees a failure that was not);
+   * with `hold`, neither carried out nor answered (a call in flight when the bot's process dies).
    */
   failNext(method: string, pathPattern: RegExp, failure: DiscordFailure): void;
   /** Messages created in a channel, oldest first, as `GET /channels/{id}/messages` serves them. */
@@ -63,7 +66,9 @@ export function restJson(call: DiscordRestCall): Record<string, unknown> {
 export type DiscordFailure =
   | { status: 429; retryAfterSeconds: number }
   | { status: 403 }
-  | { acceptThen: 'status-500' | 'drop-connection' };
+  | { acceptThen: 'status-500' | 'drop-connection' }
+  /** Received, then neither carried out nor answered: the bot's process is to die with the request in flight. */
+  | { hold: true };
 
 export async function startFakeDiscord(
   token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.token',
@@ -104,6 +109,11 @@ export async function startFakeDiscord(
     const failure = failures.findIndex((f) => f.method === call.method && f.pattern.test(path));
     let acceptThen: 'status-500' | 'drop-connection' | null = null;
     const f = failure >= 0 ? failures.splice(failure, 1)[0]?.failure : undefined;
+    if (f && 'hold' in f) {
+      call.held = true;
+      waiters.notify();
+      return;
+    }
     if (f && 'acceptThen' in f) acceptThen = f.acceptThen;
     else if (f) {
       if (f.status === 403) return json(403, { message: 'Missing Permissions', code: 50013 });

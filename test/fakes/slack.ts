@@ -10,7 +10,10 @@ import { closeServer, listenOnLoopback, parsePayload, readBody, Waiters } from '
  */
 export interface SlackCall {
   path: string;
-  /** The Web API method (`chat.postMessage`) or `response` for response_url posts, `upload` for file bytes. */
+  /**
+   * The Web API method (`chat.postMessage`) or `response` for response_url posts (`held-response` for one held),
+   * `upload` for file bytes.
+   */
   method: string;
   auth?: string;
   payload: Record<string, unknown>;
@@ -41,6 +44,8 @@ export interface FakeSlack {
    * `acceptThen`, is carried out and then its connection dropped (the app sees a failure that was not).
    */
   failNext(method: string, failure: SlackFailure): void;
+  /** The next response_url post is held: recorded as `held-response`, neither carried out nor answered. */
+  holdNextResponse(): void;
   /** Messages posted in a channel with chat.postMessage, oldest first (what conversations.history serves). */
   channelMessages(channel: string): Array<Record<string, unknown>>;
   /** Channel members as conversations.invite/kick left them. */
@@ -67,6 +72,7 @@ export type SlackFailure =
   | { acceptThen: 'drop-connection' };
 
 export async function startFakeSlack(): Promise<FakeSlack> {
+  let heldResponses = 0;
   const calls: SlackCall[] = [];
   const socketAcks: FakeSlack['socketAcks'] = [];
   const waiters = new Waiters();
@@ -91,6 +97,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     if (url.pathname.startsWith('/response/') || url.pathname.startsWith('/upload/')) {
       const method = url.pathname.startsWith('/response/') ? 'response' : 'upload';
       const payload = method === 'upload' ? await uploadedFile(contentType, raw) : await parsePayload(contentType, raw);
+      if (method === 'response' && heldResponses > 0) {
+        // Neither carried out nor answered: the app's process is to die with this answer in flight.
+        heldResponses--;
+        calls.push({ path: url.pathname, method: 'held-response', payload });
+        waiters.notify();
+        return;
+      }
       calls.push({ path: url.pathname, method, payload });
       waiters.notify();
       return res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -217,6 +230,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     setUserGroup: (id, userIds) => groups.set(id, userIds),
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    holdNextResponse() {
+      heldResponses++;
     },
     channelMembers: (channel) => [...(members.get(channel) ?? [])],
     channelMessages: (channel) => [...historyOf(channel)],

@@ -3,6 +3,9 @@ import type { Logger } from '../../ports/logger.ts';
 import type { DigestScheduleStore } from '../ports.ts';
 import type { DigestSchedule } from '../types.ts';
 
+/** What `JobScheduler.changed` is told when a digest schedule is added, changed, paused or removed. */
+export const SCHEDULES_TOPIC = 'digest-schedules';
+
 /**
  * Wall-clock timers: one scheduler job per active schedule, on its cron in its own time zone. A tick only asks
  * DigestService to run that schedule; correctness (one post per slot, catch-up once) lives in the scheduled-post
@@ -11,6 +14,7 @@ import type { DigestSchedule } from '../types.ts';
 export class DigestCronRunner {
   readonly #jobs = new Map<string, string>();
   #started = false;
+  #listening = false;
 
   constructor(
     private readonly deps: {
@@ -25,8 +29,25 @@ export class DigestCronRunner {
 
   async start(): Promise<void> {
     this.#started = true;
+    // A schedule added, changed or removed on any process re-arms the timers here at once.
+    if (!this.#listening) {
+      this.#listening = true;
+      this.deps.scheduler.onChanged(
+        SCHEDULES_TOPIC,
+        () =>
+          void this.refresh().catch((error: unknown) =>
+            this.deps.log.error({ err: error }, 'digest timers not re-armed after a change'),
+          ),
+      );
+    }
     await this.refresh();
     await this.deps.catchUp();
+  }
+
+  /** A schedule changed here: re-armed in this process, and every other process told to re-arm too. */
+  async changed(): Promise<void> {
+    await this.refresh();
+    await this.deps.scheduler.changed(SCHEDULES_TOPIC);
   }
 
   /** Re-reads the schedules and re-arms their jobs (after add/remove/pause/resume). */
