@@ -66,9 +66,13 @@ interface Scored {
 
 const RULES = ['rule 1 AUC', 'rule 2 AUC'] as const;
 const SHIPPED_DIR = path.join(SHIPPED_MODELS_DIR, 'cohort-mini');
-/** The product defaults' grid: the layer's prior strength × the labels' within-kind weight. */
-const PRIOR_CANDIDATES = [10, 30, 100, 300];
-const WITHIN_KIND_CANDIDATES = [0.5, 0.75, 1];
+/**
+ * The product defaults' grid (`--choose`): the layer's prior strength × the embedding's extra pull × the labels'
+ * within-kind weight; `--prior 10,30`, `--embedding-pull 30`, `--within-kind 0.75` narrow it.
+ */
+const GRID = { prior: [10, 30, 100], embeddingPull: [10, 30], withinKind: [0.5, 0.75, 1] };
+const listOption = (args: EvalArgs, name: string, fallback: number[]) =>
+  option(args, name)?.split(',').map(Number).filter(Number.isFinite) ?? fallback;
 
 /** AUC over the chosen test posts that the rule labels. */
 function aucStatistic(scores: readonly number[], labels: readonly Label[]): Metric {
@@ -194,7 +198,8 @@ interface Settings {
 
 const PRODUCT_DEFAULTS: Settings = { layer: DEFAULT_LAYER_OPTIONS, labels: DEFAULT_LABEL_OPTIONS };
 const structureOnly = (s: Settings): Settings => ({ ...s, layer: { ...s.layer, useEmbedding: false } });
-const settingName = (s: Settings) => `prior ${s.layer.priorStrength}, withinKind ${s.labels.withinKind}`;
+const settingName = (s: Settings) =>
+  `prior ${s.layer.priorStrength}, embedding pull ×${s.layer.embeddingPriorScale}, withinKind ${s.labels.withinKind}`;
 
 interface Site {
   dir: string;
@@ -244,12 +249,25 @@ export async function run(args: EvalArgs): Promise<void> {
   // saw their validation posts). One setting for every community: the mean over sites of both rules' mean AUC; on a
   // tie, the earlier candidate (the stronger prior, then the smaller within-kind weight).
   const unseen = sites.filter((s) => !s.seenByShipped);
-  const grid: Settings[] = PRIOR_CANDIDATES.flatMap((priorStrength) =>
-    WITHIN_KIND_CANDIDATES.map((withinKind) => ({
-      layer: { ...DEFAULT_LAYER_OPTIONS, priorStrength },
-      labels: { ...DEFAULT_LABEL_OPTIONS, withinKind },
-    })),
-  ).sort((a, b) => b.layer.priorStrength - a.layer.priorStrength || a.labels.withinKind - b.labels.withinKind);
+  const choosing = args.argv.includes('--choose');
+  const grid: Settings[] = choosing
+    ? listOption(args, 'prior', GRID.prior)
+        .flatMap((priorStrength) =>
+          listOption(args, 'embedding-pull', GRID.embeddingPull).flatMap((embeddingPriorScale) =>
+            listOption(args, 'within-kind', GRID.withinKind).map((withinKind) => ({
+              layer: { ...DEFAULT_LAYER_OPTIONS, priorStrength, embeddingPriorScale },
+              labels: { ...DEFAULT_LABEL_OPTIONS, withinKind },
+            })),
+          ),
+        )
+        .sort(
+          (a, b) =>
+            b.layer.priorStrength - a.layer.priorStrength ||
+            b.layer.embeddingPriorScale - a.layer.embeddingPriorScale ||
+            a.labels.withinKind - b.labels.withinKind,
+        )
+    : // A measuring run scores the product defaults on the validation slices too (the grid is `--choose`'s).
+      [PRODUCT_DEFAULTS];
   const validationPerSite: Record<string, Record<string, number>> = {};
   const validation = chooseOnValidation(grid, (settings) => {
     const perSite = unseen.map((site) => {
@@ -269,6 +287,7 @@ export async function run(args: EvalArgs): Promise<void> {
         (i) => labelByThreshold(i.post.score),
         (i) => labelByMedian(i.post, medians),
       ]);
+      process.stderr.write(`validation ${settingName(settings)} · ${site.name}: ${value.toFixed(4)}\n`);
       const row = validationPerSite[settingName(settings)] ?? {};
       row[site.name] = value;
       validationPerSite[settingName(settings)] = row;
@@ -287,7 +306,7 @@ export async function run(args: EvalArgs): Promise<void> {
       perSite: validationPerSite[settingName(s.candidate)],
     })),
   };
-  if (args.argv.includes('--choose')) {
+  if (choosing) {
     // `--choose`: the validation grid only (no retraining, no test post scored): how the product defaults are set.
     console.log(JSON.stringify(validationNote, null, 2));
     return;

@@ -36,7 +36,14 @@ describe('per-community quality layer', () => {
       return { baseQuality: 0.5, features: Float64Array.from([random()]), embedding, label: onTopic ? 0.8 : 0.2 };
     });
   }
-  const options = { priorStrength: 5, useEmbedding: true, steps: 150, learningRate: 0.3, minExamples: 30 };
+  const options = {
+    priorStrength: 5,
+    useEmbedding: true,
+    embeddingPriorScale: 1,
+    steps: 150,
+    learningRate: 0.3,
+    minExamples: 30,
+  };
 
   it("reads the item's embedding: learns the topics a community rewards", () => {
     const items = topical(300);
@@ -55,6 +62,13 @@ describe('per-community quality layer', () => {
     expect(Number.isFinite(adaptedLogit(state, { baseQuality: 0.5, features: Float64Array.from([0.5]) }))).toBe(true);
   });
 
+  it('stays stable under a prior far stronger than the labels (a proximal step, not an overshooting one)', () => {
+    const items = topical(30);
+    const state = trainLayer(null, items, items, now, { ...options, priorStrength: 3000, embeddingPriorScale: 30 });
+    for (const w of state.weights) expect(Math.abs(w)).toBeLessThan(0.01);
+    expect(Math.abs(state.baseScale)).toBeLessThan(0.01);
+  });
+
   it("pulls toward the shipped model by prior strength / n: the pull fades as the community's labels accumulate", () => {
     const norm = (n: number) => {
       const state = trainLayer(null, topical(n), topical(n), now, { ...options, priorStrength: 200, steps: 300 });
@@ -69,6 +83,7 @@ describe('per-community quality layer', () => {
     const state = trainLayer(null, items.slice(0, 5), items, now, {
       priorStrength: 1,
       useEmbedding: true,
+      embeddingPriorScale: 1,
       steps: 100,
       learningRate: 0.3,
       minExamples: 30,

@@ -26,6 +26,11 @@ export interface LayerOptions {
   priorStrength: number;
   /** Read the item's sentence embedding as input (false: structure and the shipped score only). */
   useEmbedding: boolean;
+  /**
+   * The embedding's pull relative to the structure features' (its 96 dimensions are many more parameters than a
+   * few dozen labels can pin down, so it needs more of a community's labels before it moves).
+   */
+  embeddingPriorScale: number;
   /** Full-batch gradient steps per training call (warm-started from the previous state). */
   steps: number;
   learningRate: number;
@@ -40,6 +45,7 @@ export interface LayerOptions {
 export const DEFAULT_LAYER_OPTIONS: LayerOptions = {
   priorStrength: 30,
   useEmbedding: true,
+  embeddingPriorScale: 30,
   steps: 150,
   learningRate: 0.3,
   minExamples: 30,
@@ -244,6 +250,14 @@ export function trainLayer(
       const variance = (count[j] as number) > 0 ? (std[j] as number) / (count[j] as number) : 0;
       std[j] = variance > 1e-12 ? Math.sqrt(variance) : 1;
     }
+    // The embedding is one direction in space, not 96 separate facts: its dimensions share one scale (their RMS
+    // spread), so a dimension that barely varies is not blown up to the weight of one that carries the topic.
+    if (embeddingDims > 0) {
+      let sum = 0;
+      for (let j = features; j < dims; j++) sum += (std[j] as number) ** 2;
+      const shared = Math.sqrt(sum / embeddingDims);
+      for (let j = features; j < dims; j++) std[j] = shared > 1e-12 ? shared : 1;
+    }
     const weights = Float64Array.from(state.weights, (w, j) => (w / (state.std[j] as number)) * (std[j] as number));
     let bias =
       state.bias +
@@ -276,10 +290,14 @@ export function trainLayer(
         gs += err * b;
         for (let j = 0; j < dims; j++) gw[j] = (gw[j] as number) + err * (zi[j] as number);
       }
+      // The pull is applied as a proximal step (w ← (w − lr·g) / (1 + lr·pull)): stable however strong the
+      // prior is against few labels, where a plain gradient step on it would overshoot and diverge.
       bias -= lr * gb;
-      baseScale -= lr * (gs + l2 * baseScale);
-      for (let j = 0; j < dims; j++)
-        weights[j] = (weights[j] as number) - lr * ((gw[j] as number) + l2 * (weights[j] as number));
+      baseScale = (baseScale - lr * gs) / (1 + lr * l2);
+      for (let j = 0; j < dims; j++) {
+        const pull = j < features ? l2 : l2 * options.embeddingPriorScale;
+        weights[j] = ((weights[j] as number) - lr * (gw[j] as number)) / (1 + lr * pull);
+      }
     }
     state = {
       ...state,
