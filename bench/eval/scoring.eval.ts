@@ -137,8 +137,32 @@ function replayPosts(items: readonly SeQualityItem[], scored: readonly Scored[])
   }));
 }
 
+/**
+ * Replays already run, by the base scores they adapt and their settings: on a site the shipped model never saw,
+ * every seed adapts the same shipped scores, so the (deterministic) replay runs once, not once a seed.
+ */
+const replayCache = new WeakMap<readonly Scored[], Map<string, number[]>>();
+
 /** The adapted score of each post in [from, until) (NaN outside). */
 function adapted(
+  items: readonly SeQualityItem[],
+  scored: readonly Scored[],
+  votes: readonly ReplayVote[],
+  from: number,
+  until: number,
+  settings: Settings,
+): number[] {
+  const key = `${from}:${until}:${JSON.stringify(settings)}`;
+  const cached = replayCache.get(scored)?.get(key);
+  if (cached) return cached;
+  const out = replayAdapted(items, scored, votes, from, until, settings);
+  const byKey = replayCache.get(scored) ?? new Map<string, number[]>();
+  byKey.set(key, out);
+  replayCache.set(scored, byKey);
+  return out;
+}
+
+function replayAdapted(
   items: readonly SeQualityItem[],
   scored: readonly Scored[],
   votes: readonly ReplayVote[],

@@ -43,7 +43,7 @@ export interface LayerOptions {
  * by the mean over the sites' validation slices (`npm run eval -- scoring … --choose`, ADR 0010).
  */
 export const DEFAULT_LAYER_OPTIONS: LayerOptions = {
-  priorStrength: 30,
+  priorStrength: 10,
   useEmbedding: true,
   embeddingPriorScale: 30,
   steps: 150,
