@@ -1,5 +1,7 @@
 /**
  * `npm run eval -- scoring --data <site> [--data <site> …] [--seeds 3] [--json | --json-out <file>] [--max-posts 6000]`
+ * `npm run eval -- scoring --data <site> … --choose [--prior 10,30] [--embedding-pull 30] [--within-kind 0.75]`:
+ * the validation grid only (no retraining, no test post scored), how the product defaults are chosen.
  *
  * The quality scorer on real communities, as the product runs it. Per site (a Stack Exchange dump, or the Cofacts
  * data in the same shape: bench/eval/data/cofacts.ts), posts in creation order; test = the newest fifth, the
@@ -17,7 +19,8 @@
  * Inputs never include votes, views, answer/comment counts, acceptance or age; the author's activity counts only
  * from before each post. Labels on the test posts: rule 1: Score ≥ 3 vs ≤ 0; rule 2: above/below the post type's
  * training-period median (ties left out). AUC, mean over seeds, 95% bootstrap intervals over test posts, paired.
- * The layer's one setting (its L2 pull) is chosen on the validation slices, on the sites the shipped model never saw.
+ * The layer's defaults are the product's (community-layer.ts, community-signals.ts), chosen with `--choose` on the
+ * validation slices of the sites the shipped model never saw; a measuring run reports their validation figure too.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
