@@ -1,7 +1,8 @@
 /**
  * One process of the PostgreSQL ledger bench: `node --import tsx bench/ledger-worker.ts <product|raw> <url>
  * <community id> <worker> <count> <width>`. `product` sends tips through LedgerService and the product's store;
- * `raw` sends the store's tip statement through a plain pg pool. Warms up, prints READY, waits for a line on stdin,
+ * `raw` sends the store's tip statement through a plain pg pool. Both settle each tip's command delivery in it,
+ * as /tip does. Warms up, prints READY, waits for a line on stdin,
  * then times its tips and prints `{ tips, seconds }`.
  */
 import pg from 'pg';
@@ -10,7 +11,16 @@ import { createLedgerStore } from '../adapters/storage/interactions-storage.ts';
 import type { Community, Member } from '../core/domain/types.ts';
 import { LedgerService } from '../core/interactions/ledger-service.ts';
 import { silentLogger } from '../core/ports/logger.ts';
-import { BENCH_POLICY, type BenchTip, benchIds, benchTips, NOW, pump, rawPostgresTip } from './ledger-workload.ts';
+import {
+  BENCH_POLICY,
+  type BenchTip,
+  benchIds,
+  benchTips,
+  NOW,
+  pump,
+  rawPostgresTip,
+  tipDelivery,
+} from './ledger-workload.ts';
 
 const [mode, url, communityId, workerArg, countArg, widthArg] = process.argv.slice(2);
 const worker = Number(workerArg);
@@ -45,6 +55,8 @@ if (mode === 'raw') {
       idempotencyKey: tip.key,
       now: NOW,
       platform: 'console',
+      // As /tip runs it: the command delivery claimed and finished in the tip's own statement.
+      delivery: tipDelivery(community.id, (members[tip.from] as Member).id, tip.key),
     });
   close = () => db.close();
 }

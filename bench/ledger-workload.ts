@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
+import { SQLITE_DELIVERY_SQL } from '../adapters/storage/delivery-store.ts';
 import { pgEventsParam, pgTimestamp, SQLITE_INSERT_EVENT } from '../adapters/storage/event-rows.ts';
 import { TIP_SQL, TIP_STATEMENT_NAME } from '../adapters/storage/ledger-store-postgres.ts';
 import { SQLITE_LEDGER_SQL as SQL } from '../adapters/storage/ledger-store-sqlite.ts';
 import { sqliteTimestamp } from '../adapters/storage/sqlite-driver-adapter.ts';
 import type { NewInteractionEvent } from '../core/domain/types.ts';
+import type { DeliveryInEffect } from '../core/ports/stores.ts';
 import { PLAN, tipPlan } from '../test/interactions/tip-plan.ts';
 
 /**
@@ -59,7 +61,10 @@ const tipEvent = (ids: Ids, tip: BenchTip, transferId: string): NewInteractionEv
   dedupKey: `tip:${transferId}`,
 });
 
-/** Raw better-sqlite3: the SQLite store's statements for one tip, in one BEGIN IMMEDIATE … COMMIT. */
+/**
+ * Raw better-sqlite3: the SQLite store's statements for one /tip, in one BEGIN IMMEDIATE … COMMIT: its command
+ * delivery settled and its record written, then the tip.
+ */
 export function rawSqliteTip(db: BetterSqlite3.Database, ids: Ids, tip: BenchTip): void {
   const at = sqliteTimestamp(NOW);
   const day = '2026-11-20';
@@ -68,6 +73,22 @@ export function rawSqliteTip(db: BetterSqlite3.Database, ids: Ids, tip: BenchTip
   const st = statements(db);
   st.begin.run();
   try {
+    st.settle.run(`console:cmd:${tip.key}`, at, at);
+    const record = commandUsedEvent(ids.communityId, ids.members[tip.from] as string, tip.key);
+    st.event.run(
+      randomUUID(),
+      record.communityId,
+      record.actorId,
+      record.verb,
+      record.objectType,
+      record.objectId,
+      null,
+      null,
+      record.platform,
+      at,
+      JSON.stringify(record.metadata),
+      record.dedupKey,
+    );
     st.existing.get(ids.communityId, tip.key);
     const sender = st.sender.get(from) as { balance: number; day: string; allowanceUsed: number; sentToday: number };
     const used = sender.day === day ? sender.allowanceUsed : 0;
@@ -128,6 +149,7 @@ function prepareAll(db: BetterSqlite3.Database) {
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
+    settle: db.prepare(SQLITE_DELIVERY_SQL.settle),
     existing: db.prepare(SQL.existing),
     sender: db.prepare(SQL.sender),
     pair: db.prepare(SQL.pair),
@@ -148,7 +170,29 @@ function statements(db: BetterSqlite3.Database) {
   return st;
 }
 
-/** Raw pg: the PostgreSQL store's one tip statement, as the same named prepared statement. */
+/** The command's own record, as the dispatcher writes it for a /tip delivery (with the tip, in its transaction). */
+export function commandUsedEvent(communityId: string, actorId: string, key: string): NewInteractionEvent {
+  return {
+    communityId,
+    actorId,
+    verb: 'command.used',
+    objectType: 'command',
+    objectId: 'tip',
+    targetMemberId: null,
+    channelId: null,
+    platform: 'console',
+    occurredAt: NOW,
+    metadata: { via: 'chat' },
+    dedupKey: `console:used:${key}`,
+  };
+}
+
+/** A /tip's delivery to settle in the tip's transaction, as the dispatcher hands it to the handler. */
+export function tipDelivery(communityId: string, actorId: string, key: string): DeliveryInEffect {
+  return { key: `console:cmd:${key}`, events: [commandUsedEvent(communityId, actorId, key)], outcome: null };
+}
+
+/** Raw pg: the PostgreSQL store's one tip statement, as the same named prepared statement, with the delivery. */
 export function rawPostgresTip(pool: pg.Pool, ids: Ids, tip: BenchTip): Promise<unknown> {
   const transferId = randomUUID();
   return pool.query({
@@ -175,6 +219,8 @@ export function rawPostgresTip(pool: pg.Pool, ids: Ids, tip: BenchTip): Promise<
       pgTimestamp(new Date(NOW.getTime() - RING_WINDOW_MS)),
       tip.key,
       pgEventsParam([tipEvent(ids, tip, transferId)]),
+      `console:cmd:${tip.key}`,
+      pgEventsParam([commandUsedEvent(ids.communityId, ids.members[tip.from] as string, tip.key)]),
     ],
   });
 }

@@ -2,8 +2,11 @@
  * Tips per second through the product's LedgerService and store, with the database, each beside its reference: the
  * raw driver running exactly the statements the store runs for a tip, one transaction per tip (raw better-sqlite3;
  * raw pg), and the ratio product / reference.
- *  - SQLite, one process: tips one at a time, and 16 in flight (which share commits: group commit).
- *  - PostgreSQL, two processes × 24 in flight, each with the product's pool of 10 connections.
+ *  - SQLite, one process: tips one at a time, and 16 in flight (which share commits: group commit), each with its
+ *    command delivery settled in the tip's transaction as /tip does it; beside it, the lease as it was before
+ *    (claim and finish in transactions of their own) and the tip alone; and the statements and commits per tip.
+ *  - PostgreSQL, two processes × 24 in flight, each with the product's pool of 10 connections, /tip's delivery
+ *    settled in the tip's one statement.
  * Every product tip is a full tip: limits, postings, its tip.sent event in the same transaction, the ring check.
  * Figures are medians of REPEATS rounds, each measuring the reference and the product back to back (this machine is
  * shared and noisy, so the ratio is the median of per-round ratios); the note gives the range.
@@ -24,6 +27,7 @@ import {
   NOW,
   pump,
   rawSqliteTip,
+  tipDelivery,
 } from './ledger-workload.ts';
 import type { BenchReport } from './run.ts';
 
@@ -45,39 +49,94 @@ async function withFixture<T>(
 }
 
 /**
- * The product on SQLite: LedgerService.tip with `width` tips in flight. With `lease`, each tip is wrapped in the
- * command delivery lease as the dispatcher does it (claim, tip, finish), through the driver store the app uses or
- * through the Prisma store it used before.
+ * How a tip meets its command delivery lease:
+ *  - `in-effect`: as /tip runs now, the claim, the finish and the command's record inside the tip's transaction;
+ *  - `claim-finish`: as it ran before, the dispatcher's claim and finish (driver store) around the tip, each a
+ *    transaction of its own;
+ *  - `none`: the tip alone.
  */
-function sqliteProduct(count: number, width: number, lease?: 'driver' | 'prisma'): Promise<number> {
+type Lease = 'in-effect' | 'claim-finish' | 'none';
+
+type Fixture = Awaited<ReturnType<typeof ledgerFixture>>;
+
+function tipSender(db: TestDatabase, f: Fixture, lease: Lease): (tip: BenchTip) => Promise<unknown> {
+  const members = HANDLES.map((h) => f.members[h] as Member);
+  const deliveries = createCoreStores(db.prisma, [], db.driver).deliveries;
+  const tip = (t: BenchTip) =>
+    f.ledger.tip({
+      community: f.community,
+      sender: members[t.from] as Member,
+      recipient: members[t.to] as Member,
+      amount: t.amount,
+      reason: null,
+      idempotencyKey: t.key,
+      now: NOW,
+      platform: 'console',
+      ...(lease === 'in-effect'
+        ? { delivery: tipDelivery(f.community.id, (members[t.from] as Member).id, t.key) }
+        : {}),
+    });
+  if (lease !== 'claim-finish') return tip;
+  const leaseMs = 2 * 60_000;
+  return async (t: BenchTip) => {
+    const key = `console:cmd:${t.key}`;
+    if ((await deliveries.claim(key, NOW, new Date(NOW.getTime() + leaseMs))) !== 'first') return;
+    await tip(t);
+    await deliveries.finish(key, NOW);
+  };
+}
+
+/** The product on SQLite: LedgerService.tip with `width` tips in flight. */
+function sqliteProduct(count: number, width: number, lease: Lease): Promise<number> {
   return withFixture('sqlite', async (db, _id, f) => {
-    const members = HANDLES.map((h) => f.members[h] as Member);
-    const deliveries = lease
-      ? createCoreStores(db.prisma, [], lease === 'driver' ? db.driver : undefined).deliveries
-      : null;
-    const tip = (tip: BenchTip) =>
-      f.ledger.tip({
-        community: f.community,
-        sender: members[tip.from] as Member,
-        recipient: members[tip.to] as Member,
-        amount: tip.amount,
-        reason: null,
-        idempotencyKey: tip.key,
-        now: NOW,
-        platform: 'console',
-      });
-    const leaseMs = 15 * 60_000;
-    const send = !deliveries
-      ? tip
-      : async (t: BenchTip) => {
-          const key = `console:cmd:${t.key}`;
-          if ((await deliveries.claim(key, NOW, new Date(NOW.getTime() + leaseMs))) !== 'first') return;
-          await tip(t);
-          await deliveries.finish(key, NOW);
-        };
+    const send = tipSender(db, f, lease);
     const tips = benchTips(count + WARM_UP);
     await pump(tips.slice(0, WARM_UP), width, send);
     return pump(tips.slice(WARM_UP), width, send);
+  });
+}
+
+/**
+ * Statements and commits per tip on SQLite, one at a time: every statement the native connection runs (BEGIN and
+ * COMMIT included; savepoints too) and every native transaction, counted over `count` tips after a warm-up.
+ */
+function sqliteStatementsPerTip(count: number, lease: Lease): Promise<{ statements: number; transactions: number }> {
+  return withFixture('sqlite', async (db, _id, f) => {
+    if (db.driver.provider !== 'sqlite') throw new Error('sqlite expected');
+    const connection = db.driver.connection;
+    const send = tipSender(db, f, lease);
+    const tips = benchTips(count + WARM_UP, 0, 1, `count-${lease}`);
+    await pump(tips.slice(0, WARM_UP), 1, send);
+    let statements = 0;
+    let transactions = 0;
+    const counted = <T extends (...args: never[]) => unknown>(fn: T): T =>
+      ((...args: Parameters<T>) => {
+        statements++;
+        return fn(...args);
+      }) as T;
+    const statement = connection.statement.bind(connection);
+    const transaction = connection.transaction.bind(connection);
+    connection.statement = (sql: string) => {
+      const prepared = statement(sql);
+      return new Proxy(prepared, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop);
+          if (typeof value !== 'function') return value;
+          const bound = value.bind(target);
+          return prop === 'run' || prop === 'get' || prop === 'all' ? counted(bound) : bound;
+        },
+      });
+    };
+    connection.transaction = <T>(work: () => T) => {
+      transactions++;
+      // BEGIN and COMMIT of a transaction alone in its group commit.
+      statements += 2;
+      return transaction(work);
+    };
+    await pump(tips.slice(WARM_UP), 1, send);
+    connection.statement = statement;
+    connection.transaction = transaction;
+    return { statements: statements / count, transactions: transactions / count };
   });
 }
 
@@ -172,22 +231,21 @@ export async function run(report: BenchReport): Promise<void> {
   const providers = (process.env.LEDGER_BENCH_PROVIDERS ?? 'sqlite,postgresql').split(',');
   if (providers.includes('sqlite')) {
     const reference = () => sqliteRaw(n);
-    const one = await paired(reference, () => sqliteProduct(n, 1));
-    const sixteen = await paired(reference, () => sqliteProduct(n, 16));
+    const one = await paired(reference, () => sqliteProduct(n, 1, 'in-effect'));
+    const sixteen = await paired(reference, () => sqliteProduct(n, 16, 'in-effect'));
+    const before = await paired(reference, () => sqliteProduct(n, 16, 'claim-finish'));
+    const alone = await paired(reference, () => sqliteProduct(n, 16, 'none'));
     report({
-      name: 'reference: raw better-sqlite3, the same statements, one transaction per tip',
+      name: 'reference: raw better-sqlite3, the same statements (delivery settled, record, tip), one transaction per tip',
       value: mid([one.reference.value, sixteen.reference.value]),
       unit: 'tips/s',
       note: `ranges ${one.reference.range}, ${sixteen.reference.range}`,
     });
-    // The /tip command's path adds the delivery lease: now on the driver, before through Prisma (its own commits).
-    const leased = await paired(reference, () => sqliteProduct(n, 16, 'driver'));
-    const leasedPrisma = await paired(reference, () => sqliteProduct(n, 16, 'prisma'));
     for (const [label, figure] of [
-      ['one at a time', one],
-      ['16 in flight', sixteen],
-      ['16 in flight, each in its command delivery lease (driver store)', leased],
-      ['16 in flight, each in its command delivery lease (Prisma store, as before)', leasedPrisma],
+      ['/tip path (delivery settled in the tip transaction), one at a time', one],
+      ['/tip path (delivery settled in the tip transaction), 16 in flight', sixteen],
+      ['as before: claim, tip, finish (three transactions), 16 in flight', before],
+      ['the tip alone (no delivery), 16 in flight', alone],
     ] as const) {
       report({
         name: `tips/s SQLite, one process, ${label}`,
@@ -197,6 +255,15 @@ export async function run(report: BenchReport): Promise<void> {
         note: `range ${figure.product.range}; raw driver ${Math.round(figure.reference.value)}/s in the same rounds; ratio ${figure.ratio.toFixed(2)}`,
       });
     }
+    for (const lease of ['in-effect', 'claim-finish'] as const) {
+      const per = await sqliteStatementsPerTip(500, lease);
+      report({
+        name: `statements per tip on SQLite (${lease === 'in-effect' ? '/tip now' : 'claim, tip, finish: before'})`,
+        value: per.statements,
+        unit: 'statements',
+        note: `${per.transactions.toFixed(2)} transactions per tip; BEGIN, COMMIT and savepoints counted`,
+      });
+    }
   }
   if (providers.includes('postgresql')) {
     const pg = await paired(
@@ -204,7 +271,7 @@ export async function run(report: BenchReport): Promise<void> {
       () => postgresTwoProcesses('product', n / 2),
     );
     report({
-      name: 'reference: raw pg, the same named statement, 2 processes × 24 in flight',
+      name: 'reference: raw pg, the same named statement (delivery settled in it), 2 processes × 24 in flight',
       value: pg.reference.value,
       unit: 'tips/s',
       note: `range ${pg.reference.range}`,

@@ -8,7 +8,7 @@
  */
 import { createCoreStores, openDatabase } from '../adapters/storage/index.ts';
 import { ManualClock } from '../core/ports/clock.ts';
-import { silentLogger } from '../core/ports/logger.ts';
+import { type Logger, silentLogger } from '../core/ports/logger.ts';
 import { seededRandom } from '../core/ports/random.ts';
 import { EngineRecommender } from '../core/recommend/recommender.ts';
 import { RecommendService } from '../core/recommend/service.ts';
@@ -25,14 +25,23 @@ const percentile = (sorted: readonly number[], p: number) =>
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 
 const db = await openDatabase({ provider: 'sqlite', file: file as string }, { log: silentLogger });
-const core = createCoreStores(db.prisma);
+// As bots/compose.ts builds them: with the driver, which the event log's reads run on (SQLite).
+const core = createCoreStores(db.prisma, [], db.driver);
 const clock = new ManualClock(START + SPAN + 3_600_000);
+// The service's own log line for the retrain (its stages), on stderr beside the bench's figures.
+const stderrLog: Logger = {
+  ...silentLogger,
+  info: (obj, msg) => {
+    if (msg === 'recommender retrained') console.error(JSON.stringify(obj));
+  },
+  child: () => stderrLog,
+};
 const service = new RecommendService({
   courses: core.courses,
   events: core.events,
   model: benchContentModel(),
   clock,
-  log: silentLogger,
+  log: stderrLog,
 });
 const recommender = new EngineRecommender(service);
 const community = { id: communityId as string, timezone: 'UTC' };

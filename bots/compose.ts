@@ -90,7 +90,7 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
     allowedOrigins: options.allowedFeedOrigins,
   });
   const fetcher = meteredFetcher(httpFetcher, metrics);
-  const scheduler = createJobQueue({
+  const scheduler = await createJobQueue({
     config,
     clock,
     log,

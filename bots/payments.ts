@@ -2,6 +2,7 @@ import { startStripeWebhooks } from '../adapters/payments/stripe-webhooks.ts';
 import { ListenError } from '../adapters/shared/hardened-listener.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { Metrics } from '../core/ports/metrics.ts';
 import type { App } from './compose.ts';
 import type { Config } from './config.ts';
 
@@ -20,6 +21,7 @@ export async function startPaymentListeners(
   config: Config,
   log: Logger,
   clock: Clock,
+  metrics?: Metrics,
 ): Promise<RunningPaymentListener[]> {
   const running: RunningPaymentListener[] = [];
   if (config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET) {
@@ -31,6 +33,7 @@ export async function startPaymentListeners(
         port: config.STRIPE_WEBHOOK_PORT,
         log: log.child({ ns: 'adapter:stripe' }),
         clock,
+        ...(metrics ? { onRefused: (r: { listener: string; status: number }) => metrics.webhookRefused(r) } : {}),
       });
       log.info({ address: listener.address }, 'stripe webhooks listening');
       running.push({ name: 'stripe-webhooks', stop: () => listener.close() });

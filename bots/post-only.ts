@@ -1,7 +1,4 @@
-import { discordPostOnly } from '../adapters/discord/post-only.ts';
 import type { PostOnlyPlatform } from '../adapters/shared/post-only.ts';
-import { slackPostOnly } from '../adapters/slack/post-only.ts';
-import { telegramPostOnly } from '../adapters/telegram/post-only.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { RateBudget } from '../core/ports/rate-budget.ts';
 import type { Config } from './config.ts';
@@ -10,6 +7,8 @@ import type { Config } from './config.ts';
  * The post-only side of every platform whose bot token is set: what a worker or web process posts through, without
  * a connection of its own. A platform whose client cannot be made (Slack's auth.test refused) is logged and left out:
  * its posts then fail with PLATFORM_NOT_RUNNING and the scheduled-post runner retries them.
+ * Each platform's SDK is imported only when its token is set: loaded together they were most of a console start's
+ * time and ~40 MiB of its memory (docs/adr/0008-start-up.md).
  */
 export async function startPostOnlyPlatforms(
   config: Config,
@@ -17,7 +16,8 @@ export async function startPostOnlyPlatforms(
   budget?: RateBudget,
 ): Promise<PostOnlyPlatform[]> {
   const platforms: PostOnlyPlatform[] = [];
-  if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID)
+  if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
+    const { discordPostOnly } = await import('../adapters/discord/post-only.ts');
     platforms.push(
       discordPostOnly(
         {
@@ -29,7 +29,9 @@ export async function startPostOnlyPlatforms(
         log,
       ),
     );
+  }
   if (config.SLACK_BOT_TOKEN) {
+    const { slackPostOnly } = await import('../adapters/slack/post-only.ts');
     try {
       platforms.push(
         await slackPostOnly(
@@ -44,12 +46,14 @@ export async function startPostOnlyPlatforms(
       );
     }
   }
-  if (config.TELEGRAM_BOT_TOKEN)
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const { telegramPostOnly } = await import('../adapters/telegram/post-only.ts');
     platforms.push(
       telegramPostOnly(
         { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, ...(budget ? { budget } : {}) },
         log,
       ),
     );
+  }
   return platforms;
 }

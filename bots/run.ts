@@ -93,9 +93,6 @@ async function startOps(
   takesJobs: boolean,
 ): Promise<HardenedListener | null> {
   const { startOpsServer } = await import('../adapters/ops/ops-server.ts');
-  const { observeRefusals } = await import('../adapters/shared/refusals.ts');
-  // The platforms' listeners report through their own hook; Stripe's through this observer.
-  observeRefusals((refusal) => metrics.webhookRefused({ listener: refusal.endpoint, status: refusal.status }));
   metrics.observeQueue(() => app.scheduler.stats());
   try {
     const listener = await startOpsServer({
@@ -165,7 +162,7 @@ export async function run(options: {
   const running: RunningPlatform[] = [];
   const postOnly: Awaited<ReturnType<typeof startPostOnlyPlatforms>> = [];
   const ops = metrics ? await startOps(config, metrics, app, running, log, duties.jobs) : null;
-  const paymentListeners = await startPaymentListeners(app, config, log, systemClock);
+  const paymentListeners = await startPaymentListeners(app, config, log, systemClock, metrics);
   let panel: Promise<RunningPanel | null> = Promise.resolve(null);
   let panelStarted = false;
   async function shutdown(signal: string, code = 0): Promise<void> {

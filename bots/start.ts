@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { projectRoot } from '../adapters/shared/project-root.ts';
 import { type BuildManifest, buildApp, MANIFEST_FILE } from './build.ts';
 
@@ -28,6 +29,12 @@ function buildIsCurrent(): boolean {
   }
   return true;
 }
+
+// Prisma's query compiler is a 3.3 MB WebAssembly module that runs only when a query shape is first seen (plans are
+// cached). Under V8's default tiering every function it runs hot is recompiled with TurboFan on background threads:
+// on two shared cores that recompilation competed with start-up itself, and the first queries took ~4× the CPU of
+// Liftoff's baseline code alone. Set before any WebAssembly is compiled; no other WebAssembly runs in the bot.
+v8.setFlagsFromString('--liftoff-only');
 
 if (!buildIsCurrent()) {
   try {

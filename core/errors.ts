@@ -51,6 +51,17 @@ export class InternalError extends CohortError {
 }
 
 /**
+ * The delivery a handler tried to settle in its own transaction was claimed or answered by another run
+ * (DeliveryInEffect): nothing was written, and the dispatcher answers this run as the duplicate it is.
+ */
+export class DeliveryTaken extends CohortError {
+  readonly kind = 'internal' as const;
+  constructor() {
+    super('DELIVERY_TAKEN', 'the command delivery was claimed by another run');
+  }
+}
+
+/**
  * The same idempotency key came back with other parameters (another amount, member or course): refused as a
  * conflict, as payment APIs do, rather than answered with what the key did the first time.
  */

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { meteredFetcher, meteredModel, meteredStores } from '../../bots/instrument.ts';
 import type { TransferRequest } from '../../core/interactions/ledger-store.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
@@ -6,7 +6,6 @@ import type { ContentModel } from '../../core/ports/content-model.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { InProcessScheduler } from '../jobs/in-process-scheduler.ts';
 import { startHardenedListener } from '../shared/hardened-listener.ts';
-import { observeRefusals } from '../shared/refusals.ts';
 import { PromMetrics } from './prom-metrics.ts';
 
 /** One sample's value in the exposition text, or undefined when absent. */
@@ -17,8 +16,6 @@ async function sample(metrics: PromMetrics, line: string): Promise<number | unde
 }
 
 describe('the metrics the ops port adds for scale-out', () => {
-  afterEach(() => observeRefusals(null));
-
   it('reads queue depth and age from the job queue at each scrape', async () => {
     const metrics = new PromMetrics();
     const clock = new ManualClock('2026-12-01T10:00:00Z');

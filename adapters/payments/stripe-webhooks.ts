@@ -4,8 +4,12 @@ import { z } from 'zod';
 import { NotYetKnownError, type PaymentService } from '../../core/payments/payment-service.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
-import { type HardenedListener, isFreshTimestamp, startHardenedListener } from '../shared/hardened-listener.ts';
-import { reportRefusal } from '../shared/refusals.ts';
+import {
+  type HardenedListener,
+  type HardenedListenerOptions,
+  isFreshTimestamp,
+  startHardenedListener,
+} from '../shared/hardened-listener.ts';
 import { paymentRefOf } from './stripe-gateway.ts';
 
 /** Stripe signs `t=<unix>,v1=<hmac>`; its own default tolerance is 300 s. */
@@ -177,6 +181,8 @@ export interface StripeWebhookOptions {
   limits?: { maxBodyBytes?: number; readTimeoutMs?: number };
   /** Where the latency of each handled event goes (webhook received → access granted), for the bench and tests. */
   onHandled?: (event: { id: string; type: string; result: string; duplicate: boolean; ms: number }) => void;
+  /** Told of every refused request, screened or failing verification (the webhook refusals metric). */
+  onRefused?: HardenedListenerOptions['onRefused'];
 }
 
 /**
@@ -202,6 +208,7 @@ export async function startStripeWebhooks(options: StripeWebhookOptions): Promis
     maxBodyBytes: options.limits?.maxBodyBytes ?? STRIPE_MAX_BODY_BYTES,
     ...(options.limits?.readTimeoutMs ? { readTimeoutMs: options.limits.readTimeoutMs } : {}),
     log,
+    ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     screen(req) {
       const signature = req.headers['stripe-signature'];
       if (typeof signature !== 'string') return { status: 400, reason: 'missing Stripe-Signature header' };
@@ -228,7 +235,7 @@ export async function startStripeWebhooks(options: StripeWebhookOptions): Promis
           { listener: 'stripe-webhooks', status: 400, reason, remote: req.socket.remoteAddress },
           'request refused: bad signature',
         );
-        reportRefusal({ endpoint: 'stripe-webhooks', status: 400 });
+        options.onRefused?.({ listener: 'stripe-webhooks', status: 400 });
         return answer(res, 400, { error: 'signature verification failed' });
       }
       try {

@@ -32,6 +32,9 @@ const toSchedule = (row: ScheduleRow): DigestSchedule => ({
   createdAt: row.createdAt,
 });
 
+/** Up to this many items, deliveries are looked up by id; past it, the channel's are read whole. */
+const DELIVERED_LOOKUP_IN_LIST = 2_000;
+
 export class PrismaDigestScheduleStore implements DigestScheduleStore {
   constructor(private readonly db: Db) {}
 
@@ -187,6 +190,15 @@ export class PrismaDigestRunStore implements DigestRunStore {
 
   async deliveredIn(communityId: string, channelId: string, itemIds: readonly string[]): Promise<Set<string>> {
     if (itemIds.length === 0) return new Set();
+    if (itemIds.length > DELIVERED_LOOKUP_IN_LIST) {
+      // Many candidates: one read of the channel's deliveries (a few a day) beats an IN list per 400 of them.
+      const wanted = new Set(itemIds);
+      const all = await this.db.digestDelivery.findMany({
+        where: { communityId, channelId },
+        select: { itemId: true },
+      });
+      return new Set(all.map((r) => r.itemId).filter((id) => wanted.has(id)));
+    }
     const rows = await inChunks(itemIds, (chunk) =>
       this.db.digestDelivery.findMany({
         where: { communityId, channelId, itemId: { in: chunk } },

@@ -69,6 +69,19 @@ const toRow = (item: NewContentItem) => ({
   embedding: item.embedding ? embeddingToBytes(item.embedding) : null,
 });
 
+/**
+ * The candidates' filter, in the database: the window, kept items only (copies carry a drop reason), and the
+ * digest's sources when given.
+ */
+function candidateWhere(query: Omit<CandidateQuery, 'limit'>) {
+  return {
+    communityId: query.communityId,
+    dropReason: null,
+    publishedAt: { gte: query.since },
+    ...(query.sourceIds ? { sourceId: { in: [...query.sourceIds] } } : {}),
+  };
+}
+
 export class PrismaContentItemStore implements ContentItemStore {
   constructor(private readonly db: Db) {}
 
@@ -170,12 +183,34 @@ export class PrismaContentItemStore implements ContentItemStore {
   }
 
   async listCandidates(query: CandidateQuery): Promise<ContentItem[]> {
-    const rows = await this.db.contentItem.findMany({
-      where: { communityId: query.communityId, dropReason: null, publishedAt: { gte: query.since } },
-      orderBy: { publishedAt: 'desc' },
-      take: query.limit,
-    });
+    const where = candidateWhere(query);
+    if (query.withEmbeddings === false) {
+      const rows = await this.db.contentItem.findMany({
+        where,
+        omit: { embedding: true },
+        orderBy: { publishedAt: 'desc' },
+        take: query.limit,
+      });
+      return rows.map((row) => toItem({ ...row, embedding: null }));
+    }
+    const rows = await this.db.contentItem.findMany({ where, orderBy: { publishedAt: 'desc' }, take: query.limit });
     return rows.map(toItem);
+  }
+
+  countCandidates(query: Parameters<ContentItemStore['countCandidates']>[0]): Promise<number> {
+    const where = candidateWhere(query);
+    return this.db.contentItem.count({
+      where: query.newerThan ? { ...where, publishedAt: { gt: query.newerThan } } : where,
+    });
+  }
+
+  async embeddingsOf(ids: readonly string[]): Promise<Map<string, Float32Array>> {
+    const rows = await inChunks(ids, (chunk) =>
+      this.db.contentItem.findMany({ where: { id: { in: chunk } }, select: { id: true, embedding: true } }),
+    );
+    const out = new Map<string, Float32Array>();
+    for (const row of rows) if (row.embedding) out.set(row.id, bytesToEmbedding(row.embedding));
+    return out;
   }
 
   async markDropped(id: string, reason: DropReason): Promise<void> {

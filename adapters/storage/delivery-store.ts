@@ -22,7 +22,22 @@ export const SQLITE_DELIVERY_SQL = {
     WHERE "key" = ? AND "finishedAt" IS NULL AND "leaseUntil" IS NOT NULL AND "leaseUntil" < ?`,
   finish: `UPDATE "ProcessedDelivery" SET "finishedAt" = ?, "leaseUntil" = NULL WHERE "key" = ?`,
   unfinished: `SELECT 1 FROM "ProcessedDelivery" WHERE "key" = ? AND "finishedAt" IS NULL`,
+  /** Claim and finish at once, inside an effect's transaction (DeliveryInEffect): a new key… */
+  settle: `INSERT INTO "ProcessedDelivery" ("key", "createdAt", "leaseUntil", "finishedAt") VALUES (?, ?, NULL, ?)
+    ON CONFLICT ("key") DO NOTHING`,
+  /** …or one whose run died (unfinished, lease over). A finished key, or a live lease, is taken. */
+  settleTakeOver: `UPDATE "ProcessedDelivery" SET "finishedAt" = ?, "leaseUntil" = NULL
+    WHERE "key" = ? AND "finishedAt" IS NULL AND "leaseUntil" IS NOT NULL AND "leaseUntil" < ?`,
 };
+
+/**
+ * Claims and finishes `key` in the caller's open transaction (SQLite's one writer: nobody else can claim it
+ * between the two statements). False when another run holds or answered it: the caller rolls back.
+ */
+export function settleDeliverySqlite(connection: SqliteConnection, key: string, at: string): boolean {
+  if (connection.statement(SQLITE_DELIVERY_SQL.settle).run(key, at, at).changes === 1) return true;
+  return connection.statement(SQLITE_DELIVERY_SQL.settleTakeOver).run(at, key, at).changes === 1;
+}
 
 export class SqliteDeliveryStore implements DeliveryStore {
   constructor(private readonly connection: SqliteConnection) {}
@@ -65,6 +80,20 @@ export const PG_DELIVERY_CLAIM_SQL = `WITH inserted AS (
     WHEN EXISTS (SELECT 1 FROM taken) THEN 'retry'
     WHEN EXISTS (SELECT 1 FROM "ProcessedDelivery" WHERE "key" = $1 AND "finishedAt" IS NULL) THEN 'in-progress'
     ELSE 'duplicate' END AS claim`;
+/**
+ * The same settle as one CTE of an effect's statement (PostgreSQL's tip): `$key` is claimed and finished, or the CTE
+ * yields no row and the effect's other CTEs, which hang on it, write nothing. A concurrent settler of a new key waits
+ * on the unique index, then finds it finished and yields nothing. A NULL key settles nothing (no delivery).
+ */
+export function pgSettleDeliveryCte(key: string, at: string): string {
+  return `INSERT INTO "ProcessedDelivery" ("key", "createdAt", "leaseUntil", "finishedAt")
+    SELECT ${key}::TEXT, ${at}::TIMESTAMP(3), NULL, ${at}::TIMESTAMP(3) WHERE ${key}::TEXT IS NOT NULL
+    ON CONFLICT ("key") DO UPDATE SET "finishedAt" = EXCLUDED."finishedAt", "leaseUntil" = NULL
+    WHERE "ProcessedDelivery"."finishedAt" IS NULL AND "ProcessedDelivery"."leaseUntil" IS NOT NULL
+      AND "ProcessedDelivery"."leaseUntil" < EXCLUDED."finishedAt"
+    RETURNING 1`;
+}
+
 export const PG_DELIVERY_FINISH_SQL = `UPDATE "ProcessedDelivery" SET "finishedAt" = $2::TIMESTAMP(3), "leaseUntil" = NULL
   WHERE "key" = $1`;
 

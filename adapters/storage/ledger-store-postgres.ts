@@ -8,6 +8,7 @@ import {
   type TransferRequest,
 } from '../../core/interactions/ledger-store.ts';
 import type { Db } from './database.ts';
+import { pgSettleDeliveryCte } from './delivery-store.ts';
 import { pgEventsParam, pgInsertEventsSql, pgTimestamp } from './event-rows.ts';
 import { PrismaLedgerReads } from './ledger-reads.ts';
 import {
@@ -105,13 +106,22 @@ export class PostgresLedgerStore extends PrismaLedgerReads {
         pgTimestamp(ringSince ?? request.at),
         requestFingerprint(request),
         pgEventsParam(request.events ?? []),
+        request.delivery?.key ?? null,
+        pgEventsParam(request.delivery?.events ?? []),
       ],
     });
     const row = rows[0];
     if (!row) throw new Error(`tip from an unknown account ${fromId}`);
-    if (row.status === 'duplicate') {
+    if (row.status === 'delivery_taken') return { status: 'delivery_taken' };
+    const settled = request.delivery ? { deliverySettled: true } : {};
+    if (row.status === 'duplicate' || (request.delivery && row.status !== 'applied')) {
+      // A refusal may be a concurrent duplicate that committed while this one waited for the row lock.
       const existing = await this.#existing(request);
-      if (existing) return repeatOutcome(existing, request);
+      if (existing) return { ...repeatOutcome(existing, request), ...settled };
+    }
+    // With a delivery, the statement committed (its delivery is settled): the refusal is an answer, not a retry.
+    if (row.status !== 'applied' && request.delivery) {
+      return { status: 'refused', reason: row.status as TransferRefusal, deliverySettled: true };
     }
     if (row.status !== 'applied') throw new Refused(row.status as TransferRefusal);
     if (Number(row.legs) < 2) throw new Error('tip wrote no postings');
@@ -133,6 +143,7 @@ export class PostgresLedgerStore extends PrismaLedgerReads {
       fromBalance: Number(row.sender_balance),
       toBalance: Number(row.recipient_balance),
       senderAllowanceUsed: Number(row.sender_allowance_used),
+      ...settled,
       ...(ringSince
         ? {
             // json_build_object renders TIMESTAMP(3) without a zone; the column holds UTC.
@@ -281,7 +292,7 @@ interface TipRow {
 }
 
 /** Changing TIP_SQL needs a new name: a connection keeps the statement it prepared under a name. */
-export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v2';
+export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v3';
 
 /**
  * A tip in one statement. The steps, as data-modifying CTEs:
@@ -292,16 +303,20 @@ export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v2';
  *  - `pair` upserts the cooldown row only if the checks pass, and only when the cooldown has elapsed;
  *  - the account updates, the transfer, its postings and its events (the outbox) all hang on `pair` having produced
  *    a row, so they commit together or not at all;
+ *  - `settled` claims and finishes the command delivery, when one is given ($21), and `delivery_events` writes the
+ *    command's record ($22) with it; a delivery another run holds or answered (`taken`) stops every write;
  *  - `around` reads the ring check's candidates (tips sent by the recipient or received by the sender), only for
  *    an applied tip that asked for them.
  * A concurrent delivery of the same key waits on the sender's lock and then fails the transfer's unique key, which
  * aborts the whole statement: the caller answers it as a repeat.
  * Parameters: $1 from account, $2 to account, $3 mint account, $4 community, $5 key, $6 amount, $7 day, $8 daily
  * allowance, $9 daily cap, $10 from member, $11 to member, $12 at, $13 cooldown threshold, $14 transfer id, $15 reason,
- * $16 actor, $17 read ring candidates?, $18 ring window start, $19 request fingerprint, $20 events (JSON).
+ * $16 actor, $17 read ring candidates?, $18 ring window start, $19 request fingerprint, $20 events (JSON),
+ * $21 delivery key (NULL: none), $22 the delivery's events (JSON).
  */
 export const TIP_SQL = `
 WITH
+settled AS (${pgSettleDeliveryCte('$21', '$12')}),
 locked AS MATERIALIZED (
   SELECT "id", "balance", "day", "allowanceUsed", "sentToday" FROM "LedgerAccount"
   WHERE "id" IN ($1::TEXT, $2::TEXT) ORDER BY "id" FOR UPDATE
@@ -311,6 +326,7 @@ checks AS MATERIALIZED (
     EXISTS (
       SELECT 1 FROM "LedgerTransfer" WHERE "communityId" = $4::TEXT AND "idempotencyKey" = $5::TEXT
     ) AS dup,
+    NOT ($21::TEXT IS NULL OR EXISTS (SELECT 1 FROM settled)) AS taken,
     s.sent + $6::INTEGER > $9::INTEGER AS over_cap,
     s."balance" < $6::INTEGER - s.fa AS short
   FROM (
@@ -326,7 +342,7 @@ checks AS MATERIALIZED (
 pair AS (
   INSERT INTO "LedgerTipPair" ("communityId", "fromMemberId", "toMemberId", "lastTipAt")
   SELECT $4::TEXT, $10::TEXT, $11::TEXT, $12::TIMESTAMP(3)
-  FROM checks WHERE NOT dup AND NOT over_cap AND NOT short
+  FROM checks WHERE NOT taken AND NOT dup AND NOT over_cap AND NOT short
   ON CONFLICT ("communityId", "fromMemberId", "toMemberId")
   DO UPDATE SET "lastTipAt" = EXCLUDED."lastTipAt"
   WHERE "LedgerTipPair"."lastTipAt" <= $13::TIMESTAMP(3)
@@ -369,6 +385,7 @@ postings AS (
   RETURNING 1
 ),
 events AS (${pgInsertEventsSql('$20', 'EXISTS (SELECT 1 FROM transfer)')}),
+delivery_events AS (${pgInsertEventsSql('$22', 'EXISTS (SELECT 1 FROM settled)')}),
 around AS (
   SELECT json_agg(json_build_object('f', r."fromMemberId", 't', r."toMemberId", 'a', r."amount", 'c', r."createdAt")
     ORDER BY r."createdAt" DESC) AS edges
@@ -382,7 +399,7 @@ around AS (
   ) r
 )
 SELECT
-  CASE WHEN c.dup THEN 'duplicate' WHEN c.over_cap THEN 'DAILY_CAP' WHEN c.short THEN 'INSUFFICIENT_FUNDS'
+  CASE WHEN c.taken THEN 'delivery_taken' WHEN c.dup THEN 'duplicate' WHEN c.over_cap THEN 'DAILY_CAP' WHEN c.short THEN 'INSUFFICIENT_FUNDS'
        WHEN NOT EXISTS (SELECT 1 FROM pair) THEN 'COOLDOWN' ELSE 'applied' END AS status,
   c.fa AS from_allowance,
   (SELECT "balance" FROM debit) AS sender_balance,

@@ -8,6 +8,7 @@ import {
   type TransferRequest,
 } from '../../core/interactions/ledger-store.ts';
 import type { Db } from './database.ts';
+import { settleDeliverySqlite } from './delivery-store.ts';
 import { insertEventsSqlite, SQLITE_INSERT_EVENT } from './event-rows.ts';
 import { PrismaLedgerReads } from './ledger-reads.ts';
 import {
@@ -61,6 +62,8 @@ export const SQLITE_LEDGER_SQL = {
 };
 
 const SQL = SQLITE_LEDGER_SQL;
+/** Thrown inside the transaction to roll it back when another run has the delivery. */
+class DeliveryTakenSignal extends Error {}
 
 interface StoredTransfer extends Omit<TransferRow, 'createdAt'> {
   createdAt: string;
@@ -89,6 +92,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
         return outcome;
       } catch (error) {
         if (error instanceof Refused) return { status: 'refused', reason: error.reason };
+        if (error instanceof DeliveryTakenSignal) return { status: 'delivery_taken' };
         // Another process held SQLite's write lock past the busy timeout.
         if (attempt < maxAttempts && isRetryable(error)) {
           await sleep(Math.random() * 5 * attempt);
@@ -99,7 +103,21 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
     }
   }
 
+  /**
+   * With a delivery to settle: claim and finish it and write the command's record, then the transfer, all in the
+   * one transaction. A refusal rolls all of it back (no savepoint on the hot path; refusals are rare) and the
+   * dispatcher settles the delivery as for any command.
+   */
   #apply(request: TransferRequest, created: Map<string, string>): TransferOutcome {
+    const { delivery } = request;
+    if (!delivery) return this.#applyTransfer(request, created);
+    const c = this.connection;
+    if (!settleDeliverySqlite(c, delivery.key, sqliteTimestamp(request.at))) throw new DeliveryTakenSignal();
+    insertEventsSqlite(c.statement(SQLITE_INSERT_EVENT), delivery.events);
+    return { ...this.#applyTransfer(request, created), deliverySettled: true };
+  }
+
+  #applyTransfer(request: TransferRequest, created: Map<string, string>): TransferOutcome {
     const c = this.connection;
     const existing = c.statement(SQL.existing).get(request.communityId, request.idempotencyKey) as
       | StoredTransfer

@@ -209,6 +209,8 @@ export const contentMessages: Messages = {
       pickedInProgress: 'Digest of {{when}}: picked at #{{rank}} (score {{score}}), being posted now.',
       notPicked: 'Digest of {{when}}: not picked (score {{score}}): {{reason}}.',
       notInRuns: 'Not yet considered by a scheduled digest. Next digest: {{next}}.',
+      capped:
+        'Left out of digests for now: a digest reads at most {{cap}} candidates, the newest first, and {{newer}} newer ones are in its window.',
       arrivedAfter: 'Not yet considered: it arrived after the last digest ({{last}}). Next digest: {{next}}.',
       noSchedule: 'none scheduled',
     },
@@ -410,6 +412,8 @@ export const contentMessages: Messages = {
       pickedInProgress: '{{when}} 的精选：排第 {{rank}} 名（得分 {{score}}），正在发布。',
       notPicked: '{{when}} 的精选：未入选（得分 {{score}}）：{{reason}}。',
       notInRuns: '尚未被定时精选考虑过。下一期精选：{{next}}。',
+      capped:
+        '暂未进入精选：每期精选最多读取 {{cap}} 条候选内容（从最新的开始），而它的时间窗口内还有 {{newer}} 条更新的内容。',
       arrivedAfter: '尚未被考虑：它在上一期精选（{{last}}）之后才收录。下一期精选：{{next}}。',
       noSchedule: '暂无计划',
     },

@@ -54,6 +54,10 @@ export interface CandidateQuery {
   since: Date;
   limit: number;
   /** Only kept items (no drop reason) of sources that still exist. */
+  /** Only items of these sources (a digest's: not instant-only ones). */
+  sourceIds?: readonly string[];
+  /** With each item's embedding (default). A digest reads them later, for the few it may pick (`embeddingsOf`). */
+  withEmbeddings?: boolean;
 }
 
 export interface ContentItemStore {
@@ -66,6 +70,10 @@ export interface ContentItemStore {
   findByCanonicalUrl(communityId: string, canonicalUrl: string): Promise<ContentItem[]>;
   /** Kept items, newest first, with embeddings: the digest's candidates and the near-duplicate window. */
   listCandidates(query: CandidateQuery): Promise<ContentItem[]>;
+  /** How many items `listCandidates` would find without its limit, published after `newerThan` when given. */
+  countCandidates(query: Omit<CandidateQuery, 'limit' | 'withEmbeddings'> & { newerThan?: Date }): Promise<number>;
+  /** The embeddings of these items (those that have one). */
+  embeddingsOf(ids: readonly string[]): Promise<Map<string, Float32Array>>;
   markDropped(id: string, reason: DropReason): Promise<void>;
   /** Marks a stored item as a copy of another (an original that arrived later took its place). */
   markDuplicate(id: string, reason: DropReason, duplicateOfId: string): Promise<void>;

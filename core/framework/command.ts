@@ -3,6 +3,7 @@ import type { Channel, Community, EventVerb, Locale, Member, PermissionLevel, Pl
 import type { Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { DeliveryInEffect } from '../ports/stores.ts';
 import type { CoreServices } from './core-services.ts';
 import type { InferOptions, LocalizedText, OptionSpec, OptionsShape } from './options.ts';
 
@@ -33,6 +34,11 @@ export interface CommandContext<I = Record<string, unknown>, S extends CoreServi
   platform: Platform;
   /** The platform's id for this invocation (interaction id, Slack trigger id, Telegram update id): an idempotency key. */
   interactionId: string | null;
+  /**
+   * For a command declared `delivery: 'in-effect'` with a platform delivery id: the delivery, for the handler to
+   * hand to its one effect's store, which claims and finishes it in the effect's transaction. Null otherwise.
+   */
+  delivery: DeliveryInEffect | null;
   /** Every registered command (for /help). */
   commands(): readonly AnyCommand[];
   /** Appends an event by the calling member in this community and channel, now. */
@@ -47,6 +53,12 @@ export interface CommandDefinition<O extends OptionsShape = OptionsShape, S exte
   options: O;
   /** Acknowledge first, answer later: the dispatcher acknowledges (Discord defer, Slack ack) before the handler runs. */
   slow?: boolean;
+  /**
+   * `in-effect`: the handler's one effect settles the command delivery in its own transaction (`ctx.delivery`),
+   * instead of the dispatcher claiming it before and finishing it after (two more commits). Only for a handler
+   * whose effect is idempotent by the delivery id, since two concurrent deliveries both run it until that commit.
+   */
+  delivery?: 'in-effect';
   /** Hidden from /help (button-only actions such as "not interested"). */
   hidden?: boolean;
   handler(ctx: CommandContext<InferOptions<O>, S>): Promise<RichReply>;

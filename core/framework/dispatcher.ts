@@ -3,13 +3,14 @@ import { interactionEvent } from '../domain/events.ts';
 import type { RichReply } from '../domain/reply.ts';
 import type { Community, Locale, Member, PermissionLevel } from '../domain/types.ts';
 import { hasPermission, PERMISSION_LEVELS } from '../domain/types.ts';
-import { CohortError, UserError } from '../errors.ts';
+import { CohortError, DeliveryTaken, UserError } from '../errors.ts';
 import { normalizeLocale, type Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
+import type { DeliveryInEffect } from '../ports/stores.ts';
 import { Acknowledgement, DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
-import { type AnyCommand, type CommandContext, optionEntries } from './command.ts';
+import { type AnyCommand, type CommandContext, optionEntries, type RecordedEvent } from './command.ts';
 import type { CoreServices } from './core-services.ts';
 import type {
   CohortCore,
@@ -141,25 +142,54 @@ export class Dispatcher implements CohortCore {
     });
 
     const deliveryKey = envelope.deliveryId ? `${envelope.space.platform}:cmd:${envelope.deliveryId}` : null;
-    if (deliveryKey) {
-      const now = clock.now();
-      const claim = await services.deliveries.claim(deliveryKey, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
-      if (claim === 'duplicate' || claim === 'in-progress') {
-        log.info({ status: claim }, 'duplicate command delivery ignored');
-        return { reply: null, status: claim, locale };
-      }
-      if (claim === 'retry') log.warn({ status: 'retry' }, 'redelivered command whose first run never finished');
+    // A command whose effect settles the delivery itself is claimed in that effect's transaction, not here.
+    const lease: DeliveryInEffect | null =
+      deliveryKey && this.#settlesInEffect(envelope) ? { key: deliveryKey, events: [], outcome: null } : null;
+    if (deliveryKey && !lease) {
+      const claim = await this.#claim(deliveryKey, log);
+      if (claim) return { reply: null, status: claim, locale };
     }
-    const outcome = await this.#run(envelope, ack, { community, member, locale, t, log, started });
+    const outcome = await this.#run(envelope, ack, { community, member, locale, t, log, started }, lease);
+    if (lease?.outcome === 'taken') {
+      log.info({ status: 'duplicate' }, 'duplicate command delivery ignored');
+      return { reply: null, status: 'duplicate', locale };
+    }
+    if (lease?.outcome === null) {
+      // The effect never committed (refused before writing, or failed): settle the delivery as any command does.
+      const claim = await this.#claim(lease.key, log);
+      if (claim) return { reply: null, status: claim, locale };
+      for (const event of lease.events) await services.events.append(event);
+    }
     // Answered (also with an error): a later redelivery is a duplicate. A crash before here leaves it to a retry.
-    if (deliveryKey) await services.deliveries.finish(deliveryKey, clock.now());
+    if (deliveryKey && lease?.outcome !== 'settled') await services.deliveries.finish(deliveryKey, clock.now());
     return outcome;
+  }
+
+  /** Claims a delivery; returns why it must not run (`duplicate`, `in-progress`), or null to run it. */
+  async #claim(key: string, log: Logger): Promise<'duplicate' | 'in-progress' | null> {
+    const now = this.options.clock.now();
+    const claim = await this.options.services.deliveries.claim(key, now, new Date(now.getTime() + DELIVERY_LEASE_MS));
+    if (claim === 'duplicate' || claim === 'in-progress') {
+      log.info({ status: claim }, 'duplicate command delivery ignored');
+      return claim;
+    }
+    if (claim === 'retry') log.warn({ status: 'retry' }, 'redelivered command whose first run never finished');
+    return null;
+  }
+
+  #settlesInEffect(envelope: CommandEnvelope): boolean {
+    try {
+      return this.#resolve(envelope).command.delivery === 'in-effect';
+    } catch {
+      return false;
+    }
   }
 
   async #run(
     envelope: CommandEnvelope,
     ack: Acknowledgement,
     scope: { community: Community; member: Member; locale: Locale; t: Translate; log: Logger; started: number },
+    lease: DeliveryInEffect | null,
   ): Promise<Omit<CommandOutcome, 'acknowledged'>> {
     const { services, clock } = this.options;
     const { community, member, locale, t, log, started } = scope;
@@ -187,6 +217,15 @@ export class Dispatcher implements CohortCore {
           )
         : null;
       const platform = envelope.space.platform;
+      const ownEvent = (event: RecordedEvent) =>
+        interactionEvent({
+          ...event,
+          communityId: community.id,
+          actorId: member.id,
+          channelId: channel?.id ?? null,
+          platform,
+          occurredAt: clock.now(),
+        });
       const ctx: CommandContext = {
         input: parsed,
         member: { ...member, role },
@@ -199,23 +238,14 @@ export class Dispatcher implements CohortCore {
         clock,
         platform,
         interactionId: envelope.deliveryId ?? null,
+        delivery: lease,
         commands: () => this.options.commands,
-        record: (event) =>
-          services.events.append(
-            interactionEvent({
-              ...event,
-              communityId: community.id,
-              actorId: member.id,
-              channelId: channel?.id ?? null,
-              platform,
-              occurredAt: clock.now(),
-            }),
-          ),
+        record: (event) => services.events.append(ownEvent(event)),
       };
       // Recorded before the handler runs: activity counts even when the command is refused later, and a command
       // that erases the member's data (privacy forget) erases this record with the rest.
       // Privileged commands keep their options too: the audit log shows who did what, from chat or from the panel.
-      await ctx.record({
+      const used: RecordedEvent = {
         verb: 'command.used',
         objectType: 'command',
         objectId: command.name,
@@ -225,12 +255,17 @@ export class Dispatcher implements CohortCore {
         },
         // A re-run of a crashed delivery counts once.
         dedupKey: envelope.deliveryId ? `${platform}:used:${envelope.deliveryId}` : null,
-      });
+      };
+      // A delivery settled in the handler's effect carries the record there (one commit for both).
+      if (lease) lease.events = [ownEvent(used)];
+      else await ctx.record(used);
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
       this.#counted(commandName, envelope, 'ok', started);
       return { reply, status: 'ok', locale };
     } catch (error) {
+      // Another run has this delivery (its handler's effect found it settled): that run answers.
+      if (error instanceof DeliveryTaken) return { reply: null, status: 'duplicate', locale };
       const status = this.#code(error);
       this.#counted(commandName, envelope, status, started);
       return { reply: this.#errorReply(error, t, log, commandName), status, locale };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { timeOrderedId } from '../domain/time-ordered-id.ts';
 import type { Community, Member, NewInteractionEvent, Platform } from '../domain/types.ts';
-import { idempotencyKeyReused, UserError } from '../errors.ts';
+import { DeliveryTaken, idempotencyKeyReused, UserError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { DeliveryInEffect } from '../ports/stores.ts';
 import { parsePointAmount } from './amount.ts';
 import { dayKey, nextLocalMidnight, safeTimeZone } from './community-day.ts';
 import {
@@ -42,6 +43,8 @@ export interface TipInput {
   idempotencyKey: string | null;
   now: Date;
   platform: Platform;
+  /** The command delivery to settle in the tip's own transaction (the /tip command's); the store reports on it. */
+  delivery?: DeliveryInEffect | null;
 }
 
 export interface TipReceipt {
@@ -229,7 +232,13 @@ export class LedgerService {
           amount,
         }),
       ],
+      ...(input.delivery ? { delivery: { key: input.delivery.key, events: input.delivery.events } } : {}),
     });
+    if (input.delivery) {
+      if (outcome.status === 'delivery_taken') input.delivery.outcome = 'taken';
+      else if (outcome.deliverySettled) input.delivery.outcome = 'settled';
+    }
+    if (outcome.status === 'delivery_taken') throw new DeliveryTaken();
     if (outcome.status === 'refused')
       throw await this.#refusal(policy, outcome.reason, amount, sender, recipient, now, timeZone);
     if (outcome.status === 'conflict') throw this.#conflict(outcome.transfer, input.idempotencyKey);
@@ -294,6 +303,7 @@ export class LedgerService {
       ],
     });
     if (outcome.status === 'conflict') throw this.#conflict(outcome.transfer, input.idempotencyKey);
+    if (outcome.status === 'delivery_taken') throw new DeliveryTaken();
     if (outcome.status === 'refused') {
       const { balance } = await this.#store.account(input.community.id, input.member.id, '');
       throw new UserError(LEDGER_ERRORS.revokeInsufficient, 'interactions:points.revokeInsufficient', {

@@ -63,13 +63,25 @@ export interface TransferRequest {
    * both commit or neither. Nothing is written for a repeat of a key already used.
    */
   events?: EffectEvents;
+  /**
+   * Tips: the command delivery to claim and finish in the transfer's transaction (DeliveryInEffect), with the
+   * command's own record (`events`). Another run holding or having answered `key` makes the whole transfer
+   * `delivery_taken`, with nothing written. A refusal may settle it (PostgreSQL's one statement commits it) or
+   * roll it back with the rest (SQLite): `deliverySettled` says which, and the caller settles it otherwise.
+   */
+  delivery?: { key: string; events: EffectEvents };
 }
 
 export const RING_LOOKUP_LIMIT = 500;
 
 export type TransferRefusal = 'INSUFFICIENT_FUNDS' | 'DAILY_CAP' | 'COOLDOWN';
 
-export type TransferOutcome =
+/** With `delivery`: true when the transfer's transaction claimed and finished it. */
+interface DeliverySettled {
+  deliverySettled?: boolean;
+}
+
+export type TransferOutcome = (
   | {
       status: 'applied';
       transfer: Transfer;
@@ -83,7 +95,11 @@ export type TransferOutcome =
   | { status: 'duplicate'; transfer: Transfer }
   /** The key was used before for a different request (other members, amount or reason): nothing moved. */
   | { status: 'conflict'; transfer: Transfer }
-  | { status: 'refused'; reason: TransferRefusal };
+  | { status: 'refused'; reason: TransferRefusal }
+  /** The request's `delivery` was claimed or answered by another run: nothing was written. */
+  | { status: 'delivery_taken' }
+) &
+  DeliverySettled;
 
 export interface AccountState {
   balance: number;

@@ -1,5 +1,5 @@
 import type { Community, Member } from '../domain/types.ts';
-import { idempotencyKeyReused } from '../errors.ts';
+import { DeliveryTaken, idempotencyKeyReused } from '../errors.ts';
 import type { PointsSpendOutcome, PointsWallet } from '../ports/points.ts';
 import type { LedgerService } from './ledger-service.ts';
 
@@ -46,6 +46,7 @@ export function pointsWallet(ledger: LedgerService): PointsWallet {
         return { status: 'refused', balance };
       }
       if (outcome.status === 'conflict') throw idempotencyKeyReused();
+      if (outcome.status === 'delivery_taken') throw new DeliveryTaken();
       return { status: outcome.status, balance: outcome.status === 'applied' ? outcome.fromBalance : null };
     },
   };

@@ -129,6 +129,23 @@ export interface EventStore {
  */
 export type DeliveryClaim = 'first' | 'retry' | 'in-progress' | 'duplicate';
 
+/**
+ * A command delivery settled inside the handler's own write (ADR 0007), for commands whose one effect is
+ * idempotent by the delivery id (`/tip`): the effect's store claims and finishes the delivery, and writes the
+ * command's record, in the effect's transaction. A tip and its lease then cost one commit, not three, and a crash
+ * leaves either all of it or none (a redelivery then runs it as new). The store reports what it found in `outcome`.
+ */
+export interface DeliveryInEffect {
+  key: string;
+  /** What the dispatcher records for every command (`command.used`), written when the claim is won. */
+  events: EffectEvents;
+  /**
+   * Set once the effect's transaction committed: `settled` (claimed and finished with it, also for a refusal),
+   * `taken` (another run has it or answered it: nothing was written). Null while nothing committed.
+   */
+  outcome: 'settled' | 'taken' | null;
+}
+
 /** Remembers platform delivery ids so a retried delivery is handled once, and a crashed one is not dropped. */
 export interface DeliveryStore {
   /** Claims the key until `leaseUntil` (also across processes: exactly one claimer wins each `first` or `retry`). */

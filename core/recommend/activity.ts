@@ -1,4 +1,5 @@
 import { type ItemCatalog, topicsOf } from './catalog.ts';
+import { CountRow } from './count-row.ts';
 
 /**
  * What the community has done so far, kept up to date one interaction at a time in time order: per-item counts and
@@ -79,8 +80,8 @@ export class ActivityState {
   /** Distinct members per item. */
   readonly reach: Float64Array;
   readonly members = new Map<number, MemberHistory>();
-  /** Sparse symmetric co-occurrence counts. */
-  readonly cooc: Map<number, number>[];
+  /** Sparse symmetric co-occurrence counts (count-row.ts: a Map's entries, compactly). */
+  readonly cooc: CountRow[];
   /** Who touched each item (member → count): the member–member neighbourhood behind the "peers" signal. */
   readonly participants: Map<number, number>[];
   readonly #topicLambda: number;
@@ -111,7 +112,7 @@ export class ActivityState {
     this.reach = new Float64Array(n);
     this.trendShort = new DecayedCounter(n, this.options.shortHalfLifeHours);
     this.trendLong = new DecayedCounter(n, this.options.longHalfLifeHours);
-    this.cooc = Array.from({ length: n }, () => new Map<number, number>());
+    this.cooc = Array.from({ length: n }, () => new CountRow());
     this.participants = Array.from({ length: n }, () => new Map<number, number>());
     this.#topicLambda = Math.LN2 / (this.options.topicHalfLifeHours * HOUR_MS);
     this.#byCreated = Int32Array.from({ length: n }, (_, i) => i).sort(
@@ -242,10 +243,8 @@ export class ActivityState {
       const from = Math.max(0, h.items.length - this.options.coocWindow);
       for (let k = from; k < h.items.length; k++) {
         const j = h.items[k] as number;
-        const ci = this.cooc[item] as Map<number, number>;
-        ci.set(j, (ci.get(j) ?? 0) + 1);
-        const cj = this.cooc[j] as Map<number, number>;
-        cj.set(item, (cj.get(item) ?? 0) + 1);
+        (this.cooc[item] as CountRow).add(j, 1);
+        (this.cooc[j] as CountRow).add(item, 1);
       }
       const logAge = Math.log1p(Math.max(0, at - (this.catalog.createdAt[item] as number)) / HOUR_MS);
       h.sumLogAge += logAge;

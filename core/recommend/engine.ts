@@ -18,7 +18,14 @@ import {
 import { alignGroups, type Grouping, groupMembers, type InterestGroup, nearestGroup } from './groups.ts';
 import { DEFAULT_RANK, type Pick, type RankOptions, rank } from './hybrid.ts';
 import { Reranker, type RerankOptions } from './ranker/rerank.ts';
-import { defaultWeights, fitRanker, type RankerOptions, type RankerWeights, type RankingExample } from './ranker.ts';
+import {
+  DEFAULT_RANKER,
+  defaultWeights,
+  fitRanker,
+  type RankerOptions,
+  type RankerWeights,
+  type RankingExample,
+} from './ranker.ts';
 import { topK } from './topk.ts';
 
 /**
@@ -159,6 +166,16 @@ export class RecommenderEngine {
       groups: this.#groupSignal,
       memberContent: this.#memberContent,
     };
+  }
+
+  /**
+   * How many of the newest examples a fit reads: the blend fits on its last maxFitExamples (the second stage, when on,
+   * on its own last few hundred). Examples older than that are never read, so a retrain need not build them.
+   */
+  get learningWindow(): number {
+    const fit = this.options.ranker.maxFitExamples ?? DEFAULT_RANKER.maxFitExamples;
+    const stage = this.reranker?.options.maxExamples ?? 0;
+    return Math.min(this.options.maxExamples, Math.max(fit, stage));
   }
 
   get exampleCount(): number {

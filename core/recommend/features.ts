@@ -2,6 +2,7 @@ import type { ActivityState } from './activity.ts';
 import { HOUR_MS } from './activity.ts';
 import { type AlsModel, foldInUser } from './als.ts';
 import { topicsOf } from './catalog.ts';
+import type { CountRow } from './count-row.ts';
 import { topK } from './topk.ts';
 
 /**
@@ -142,7 +143,10 @@ export function queryContext(src: FeatureSources, member: number, at: number, sc
     for (let k = len - 1, w = 1; k >= from; k--, w *= RECENCY) {
       const j = h.items[k] as number;
       const rj = Math.max(1, state.reach[j] as number);
-      for (const [i, c] of state.cooc[j] as Map<number, number>) {
+      const row = state.cooc[j] as CountRow;
+      for (let e = 0; e < row.size; e++) {
+        const i = row.keyAt(e);
+        const c = row.countAt(e);
         if (touched && knn[i] === 0) touched.push(i);
         knn[i]! += (w * c) / Math.sqrt(rj * Math.max(1, state.reach[i] as number));
       }

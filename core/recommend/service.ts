@@ -9,6 +9,7 @@ import { buildCatalog, topicIndexOf } from './catalog.ts';
 import { RecommenderEngine } from './engine.ts';
 import { FEATURES, normalise } from './features.ts';
 import type { Reason } from './hybrid.ts';
+import { learningStart } from './learning-sample.ts';
 import { hourIn, ProfileAccumulator } from './profile.ts';
 import type { RankerWeights } from './ranker.ts';
 import { type MemberFacts, truthfulReason } from './reasons.ts';
@@ -75,8 +76,11 @@ interface Snapshot {
 }
 
 const MAX_COURSES = 50_000;
-/** Events read per query while retraining. */
-const EVENT_PAGE = 20_000;
+/**
+ * Events read per query while retraining: small enough that a page dies young (a page that outlives two minor
+ * collections is copied into the old generation, which then grows by the log's size before a full collection).
+ */
+const EVENT_PAGE = 5_000;
 const COURSE_VERBS = Object.keys(COURSE_STRENGTH) as EventVerb[];
 
 export class RecommendService {
@@ -184,22 +188,34 @@ export class RecommendService {
     engine.setMemberTopics((m) => snapshot.profiles.get(m)?.topicWeights(now) ?? new Map());
     const previous = this.#snapshots.get(community.id)?.engine.ranker ?? (await this.#storedBlend(community.id));
     if (previous) engine.warmStart(previous);
-    // Learning examples are only built for the most recent course interactions (a bounded, recent sample): the
-    // blend keeps the last maxExamples anyway, and building one costs a query, so learning from the whole log would
-    // spend most of a retrain on examples that are thrown away. Twice maxExamples, as repeats build none.
+    // Learning examples are only built for the most recent course interactions (a bounded, recent sample): a fit
+    // reads only the newest learningWindow of them, and building one costs a query, so learning from the whole log
+    // would spend most of a retrain on examples that are never read. Twice the window, as repeats build none.
     const until = new Date(now + 1);
     const recent = await this.#deps.events.query({
       communityId: community.id,
       verbs: COURSE_VERBS,
       until,
       newestFirst: true,
-      limit: 2 * engine.options.maxExamples,
+      limit: 2 * engine.learningWindow,
     });
     const learnFrom = recent.at(-1)?.occurredAt.getTime() ?? Number.POSITIVE_INFINITY;
     // The log is read a page at a time (never a million rows held at once), oldest first.
     let events = 0;
     let since: Date | undefined;
     let limit = EVENT_PAGE;
+    // Where a retrain's time goes, logged with it (reading the log, folding it in, the fits, the stored copy).
+    const ms = { read: 0, fold: 0, fit: 0, save: 0 };
+    let mark = performance.now();
+    const lap = (stage: keyof typeof ms) => {
+      const t = performance.now();
+      ms[stage] += t - mark;
+      mark = t;
+    };
+    // The events from learnFrom on are held back and folded last, with learning on from where the newest
+    // learningWindow examples begin (learning-sample.ts). Pages overlap at their boundary instant: held ids dedupe.
+    const tail: InteractionEvent[] = [];
+    const held = new Set<string>();
     for (;;) {
       const page = await this.#deps.events.query({
         communityId: community.id,
@@ -208,7 +224,17 @@ export class RecommendService {
         until,
         limit,
       });
-      await this.#fold(snapshot, page, learnFrom);
+      lap('read');
+      let cut = page.findIndex((e) => e.occurredAt.getTime() >= learnFrom);
+      if (cut < 0) cut = page.length;
+      await this.#fold(snapshot, cut === page.length ? page : page.slice(0, cut));
+      for (let i = cut; i < page.length; i++) {
+        const event = page[i] as InteractionEvent;
+        if (held.has(event.id)) continue;
+        held.add(event.id);
+        tail.push(event);
+      }
+      lap('fold');
       events += page.length;
       if (page.length < limit) break;
       const last = (page.at(-1) as InteractionEvent).occurredAt;
@@ -216,11 +242,23 @@ export class RecommendService {
       limit = since && last.getTime() === since.getTime() ? limit * 2 : EVENT_PAGE;
       since = last;
     }
+    const start = learningStart(tail, engine.learningWindow, (e) => {
+      const item = e.objectType === 'course' ? courseIndex.get(e.objectId) : undefined;
+      if (item === undefined || !((COURSE_STRENGTH[e.verb] ?? 0) > 0)) return null;
+      const m = memberIndex.get(e.actorId);
+      if (m !== undefined && engine.state.members.get(m)?.position.has(item)) return null;
+      return { pair: `${e.actorId}\u0000${item}` };
+    });
+    await this.#fold(snapshot, tail.slice(0, start));
+    await this.#fold(snapshot, tail.slice(start), true);
+    lap('fold');
     await this.#continueGroups(community.id, snapshot);
     this.#continueFactors(community.id, snapshot);
     engine.retrain(now, true);
+    lap('fit');
     this.#snapshots.set(community.id, snapshot);
     await this.#save(snapshot, events);
+    lap('save');
     this.#log.info(
       {
         community: community.id,
@@ -229,6 +267,7 @@ export class RecommendService {
         groups: engine.grouping?.k ?? 0,
         examples: engine.exampleCount,
         ms: Math.round(performance.now() - started),
+        stages: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])),
       },
       'recommender retrained',
     );
@@ -356,13 +395,9 @@ export class RecommendService {
 
   /**
    * Folds events (oldest first) into the snapshot: behaviour into the engine, everything into the profiles.
-   * `learnFrom`: course interactions at or after this time also become learning examples (none when omitted).
+   * With `learn`, course interactions also become learning examples.
    */
-  async #fold(
-    snapshot: Snapshot,
-    events: readonly InteractionEvent[],
-    learnFrom = Number.POSITIVE_INFINITY,
-  ): Promise<void> {
+  async #fold(snapshot: Snapshot, events: readonly InteractionEvent[], learn = false): Promise<void> {
     const fresh = events.filter((e) => !snapshot.seenEventIds.has(e.id));
     if (fresh.length === 0) return;
     const { engine, courseIndex, courses, memberIndex } = snapshot;
@@ -387,7 +422,7 @@ export class RecommendService {
       const courseTopics = item !== undefined && strength > 0 ? (courses[item]?.tags ?? []) : [];
       profile.observe(event, hourIn(event.occurredAt, snapshot.timezone), courseTopics, strength);
       // Viewing is interest, not ownership: a viewed course stays on the member's list.
-      const learnThis = at >= learnFrom && COURSE_STRENGTH[event.verb] !== undefined;
+      const learnThis = learn && COURSE_STRENGTH[event.verb] !== undefined;
       if (item !== undefined && strength > 0) {
         engine.observe(m, item, at, strength, learnThis, event.verb !== 'course.viewed');
       } else if (item !== undefined && event.verb === 'course.dismissed') engine.dismiss(m, item, at);

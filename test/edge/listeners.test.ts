@@ -116,6 +116,7 @@ describe('inbound listeners', () => {
   const SLACK_SECRET = 'edge-signing-secret';
   const TELEGRAM_SECRET = 'edge-secret-token';
   let updateId = 50_000;
+  const stripeRefusals: Array<{ listener: string; status: number }> = [];
 
   beforeAll(async () => {
     app = await createTestApp({
@@ -133,6 +134,7 @@ describe('inbound listeners', () => {
       log: silentLogger,
       clock: systemClock,
       limits: LIMITS,
+      onRefused: (refusal) => stripeRefusals.push(refusal),
     });
     [discordFake, slackFake, telegramFake] = await Promise.all([
       startFakeDiscord(),
@@ -301,5 +303,18 @@ describe('inbound listeners', () => {
       },
     });
     expect(response.status).toBe(403);
+  });
+
+  it('Stripe: both refusals are counted, the unsigned one screened before its body and the forged one after', async () => {
+    const before = stripeRefusals.length;
+    const url = `http://127.0.0.1:${stripe.address.port}/stripe/webhooks`;
+    const body = JSON.stringify(stripeEvent('evt_edge_forged', 'customer.created', { id: 'cus_edge' }));
+    expect((await fetch(url, { method: 'POST', body })).status).toBe(400);
+    const forged = `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`;
+    expect((await fetch(url, { method: 'POST', body, headers: { 'stripe-signature': forged } })).status).toBe(400);
+    expect(stripeRefusals.slice(before)).toEqual([
+      { listener: 'stripe-webhooks', status: 400 },
+      { listener: 'stripe-webhooks', status: 400 },
+    ]);
   });
 });

@@ -92,6 +92,64 @@ describe.each(['sqlite', 'postgresql'] as const)('storage on %s', (provider) => 
     expect(await stores.events.query({ communityId: c.id, since: new Date('2026-12-01') })).toEqual([]);
   });
 
+  it('reads the event log on the driver exactly as through Prisma (every filter, both orders, limits)', async () => {
+    const c = await stores.communities.ensure('console', `${provider}-log-read`, { name: 'Log' });
+    const at = (h: number) => new Date(Date.UTC(2026, 10, 1, h));
+    const verbs = ['course.viewed', 'course.enrolled', 'message.posted'] as const;
+    // Several events at one instant: the id decides their order, in both directions.
+    const events = Array.from({ length: 12 }, (_, i) => ({
+      communityId: c.id,
+      actorId: `a${i % 3}`,
+      verb: verbs[i % 3] as (typeof verbs)[number],
+      objectType: 'course',
+      objectId: `c${i}`,
+      targetMemberId: i === 4 ? 'a0' : null,
+      channelId: i === 5 ? 'ch1' : null,
+      platform: 'console' as const,
+      occurredAt: at(Math.floor(i / 2)),
+      metadata: i % 4 === 0 ? { text: `第${i}`, n: i } : {},
+    }));
+    expect(await stores.events.appendMany(events)).toBe(12);
+    const driver = createCoreStores(db.prisma, [], db.driver).events;
+    const queries = [
+      { communityId: c.id },
+      { communityId: c.id, verbs: ['course.viewed', 'message.posted'] as const },
+      { communityId: c.id, verbs: [] },
+      { communityId: c.id, actorId: 'a1' },
+      { communityId: c.id, since: at(2), until: at(5) },
+      { communityId: c.id, since: at(3), limit: 3 },
+      { communityId: c.id, newestFirst: true, limit: 5 },
+      { communityId: c.id, verbs: ['course.enrolled'] as const, until: at(4), newestFirst: true },
+    ];
+    for (const query of queries) {
+      expect(await driver.query(query)).toEqual(await stores.events.query(query));
+    }
+    expect((await driver.query(queries[0] as (typeof queries)[0])).length).toBe(12);
+  });
+
+  it('gives the catalogue version on the driver exactly as through Prisma, and a new one after an edit', async () => {
+    const c = await stores.communities.ensure('console', `${provider}-catalogue-version`, { name: 'Cat' });
+    const driver = createCoreStores(db.prisma, [], db.driver).courses;
+    expect(await driver.catalogueVersion(c.id)).toBe(await stores.courses.catalogueVersion(c.id));
+    const course = await stores.courses.create({
+      communityId: c.id,
+      creatorId: null,
+      title: 'Qubits',
+      description: 'An introduction',
+      tags: ['qc'],
+      language: 'en',
+      priceMinor: 0,
+      currency: 'USD',
+      paymentModel: 'one_off',
+    });
+    const added = await driver.catalogueVersion(c.id);
+    expect(added).toBe(await stores.courses.catalogueVersion(c.id));
+    await stores.courses.update(course.id, { title: 'Qubits, again' }, new Date('2026-11-05T10:00:00Z'));
+    const edited = await driver.catalogueVersion(c.id);
+    expect(edited).toBe(await stores.courses.catalogueVersion(c.id));
+    expect(new Set([added, edited]).size).toBe(2);
+  });
+
   it.each(['prisma', 'driver'] as const)(
     'claims a delivery once, takes over one whose run died after its lease, never one that finished (%s)',
     async (via) => {

@@ -171,6 +171,7 @@ export const digestWhyCommand = defineContentCommand({
       community.timezone,
       (items) => services.content.quality.qualityOf(community.id, items),
       () => clock.now(),
+      (item) => services.content.digests.capFor(community.id, item, clock.now()),
     );
   },
 });

@@ -43,7 +43,7 @@ export interface DigestDeps {
   quality?: { qualityOf(communityId: string, items: readonly ContentItem[]): Promise<Map<string, number>> };
   /** Runs before a build: reads the community's built-in sources for the first time, so a first digest has items. */
   prepare?: (communityId: string) => Promise<void>;
-  /** Candidate window and cap. Defaults: 7 days, 5,000 items. */
+  /** Candidate window and cap. Defaults: 7 days, 50,000 items. */
   windowMs?: number;
   /**
    * Candidate window of a community's first digest (nothing posted yet) when the usual window cannot fill it: a
@@ -65,12 +65,26 @@ export const DIGEST_JOB = 'digest';
 export const APPROVED_DIGEST_JOB = 'digest-approved';
 
 const DEFAULT_RETRY_WINDOW_MS = 6 * 3_600_000;
-/** Candidates read per build (the newest first); more in the window are logged as left out. */
-export const DEFAULT_MAX_CANDIDATES = 5_000;
+/**
+ * Candidates read per build (the newest first, pre-filtered in the database); more in the window are left out,
+ * logged, and named by /digest why.
+ */
+export const DEFAULT_MAX_CANDIDATES = 50_000;
+/** At least this many of the best-scored candidates get their embedding for the near-duplicate check. */
+const NEAR_DUPLICATE_POOL = 200;
+
+export interface CandidateCap {
+  cap: number;
+  /** Candidates in the window, of which the `cap` newest were read. */
+  total: number;
+  oldestKept: Date;
+}
 
 export interface BuiltDigest {
   result: RankResult;
   candidates: number;
+  /** Set when the window held more candidates than the cap. */
+  capped: CandidateCap | null;
 }
 
 /** Builds, previews, schedules, posts and explains digests. Every path a digest takes goes through here. */
@@ -102,22 +116,17 @@ export class DigestService {
     const { stores } = this.deps;
     const since = new Date(now.getTime() - windowMs);
     const cap = this.deps.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
-    const [items, sources] = await Promise.all([
-      stores.items.listCandidates({ communityId, since, limit: cap }),
-      stores.sources.list(communityId),
-    ]);
-    // Not silent: a window with more candidates than the cap leaves the oldest out, and says so.
-    if (items.length >= cap) {
-      this.deps.log.warn(
-        { community: communityId, cap, since: since.toISOString(), oldestKept: items.at(-1)?.publishedAt },
-        'digest candidates capped: older items in the window were not considered',
-      );
-    }
-    const calibrated = (await this.deps.quality?.qualityOf(communityId, items)) ?? new Map<string, number>();
+    const sources = await stores.sources.list(communityId);
     // A source delivered only instantly has no place in digests; a source's filter rejects items by name.
     const sourceById = new Map<string, ContentSource>(
       sources.filter((s) => s.delivery !== 'instant').map((s) => [s.id, s]),
     );
+    // Filtered in the database: the window, kept items only (copies carry a drop reason), the digest's sources.
+    // Embeddings are read later, for the few candidates that can be picked.
+    const query = { communityId, since, sourceIds: [...sourceById.keys()] };
+    const items = await stores.items.listCandidates({ ...query, limit: cap, withEmbeddings: false });
+    const capped = items.length >= cap ? await this.#capped(query, cap, items) : null;
+    const calibrated = (await this.deps.quality?.qualityOf(communityId, items)) ?? new Map<string, number>();
     const filters = new Map(sources.map((s) => [s.id, filterPredicate(s.filter)]));
     const candidates: RankCandidate[] = items.flatMap((item) => {
       const source = sourceById.get(item.sourceId);
@@ -147,7 +156,22 @@ export class DigestService {
       limit: 50_000,
     });
     const feedback = buildFeedback(events, items);
-    const result = rankCandidates(candidates, delivered, feedback, { ...filter, now, maxAgeMs: windowMs });
+    const options = { ...filter, now, maxAgeMs: windowMs };
+    // Ranked once without embeddings, to find the few that can be picked; their embeddings are read, and the
+    // ranking run again with them (the near-duplicate check). Past the first `nearDuplicatePool` by score an item
+    // has none, which only matters if that many in a row repeat an earlier pick.
+    const first = rankCandidates(candidates, delivered, feedback, options);
+    const contenders = first.decisions
+      .filter((d) => d.reason === null || d.reason === 'OVER_MAX_ITEMS')
+      .sort((a, b) => b.score - a.score)
+      .slice(0, Math.max(NEAR_DUPLICATE_POOL, filter.maxItems * 20))
+      .map((d) => d.itemId);
+    const embeddings = await stores.items.embeddingsOf(contenders);
+    for (const candidate of candidates) {
+      const embedding = embeddings.get(candidate.item.id);
+      if (embedding) candidate.item = { ...candidate.item, embedding };
+    }
+    const result = rankCandidates(candidates, delivered, feedback, options);
     // The copies of each pick (reposts, translations) name where else the story ran.
     const titleOf = new Map(sources.map((s) => [s.id, s.title]));
     const copies = await stores.items.duplicatesOf(result.picked.map((p) => p.candidate.item.id));
@@ -159,7 +183,40 @@ export class DigestService {
         .filter((title): title is string => Boolean(title));
       if (elsewhere.length > 0) ranked.candidate.alsoIn = [...new Set(elsewhere)];
     }
-    return { result, candidates: candidates.length };
+    return { result, candidates: candidates.length, capped };
+  }
+
+  /** More candidates in the window than the cap: the oldest were left out, logged (and shown by /digest why). */
+  async #capped(
+    query: { communityId: string; since: Date; sourceIds: string[] },
+    cap: number,
+    items: readonly ContentItem[],
+  ): Promise<CandidateCap | null> {
+    const total = await this.deps.stores.items.countCandidates(query);
+    if (total <= cap) return null;
+    const oldestKept = (items.at(-1) as ContentItem).publishedAt;
+    this.deps.log.warn(
+      { community: query.communityId, cap, total, since: query.since.toISOString(), oldestKept },
+      'digest candidates capped: older items in the window were not considered',
+    );
+    return { cap, total, oldestKept };
+  }
+
+  /**
+   * `/digest why`: whether the item is beyond the candidate cap now, i.e. `cap` or more newer candidates in the
+   * window (the digest reads the newest first). Null when it is within it, or out of the window anyway.
+   */
+  async capFor(communityId: string, item: ContentItem, now: Date): Promise<{ cap: number; newer: number } | null> {
+    const windowMs = this.deps.windowMs ?? 7 * 86_400_000;
+    const since = new Date(now.getTime() - windowMs);
+    if (item.dropReason || item.publishedAt.getTime() < since.getTime()) return null;
+    const cap = this.deps.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
+    const sourceIds = (await this.deps.stores.sources.list(communityId))
+      .filter((s) => s.delivery !== 'instant')
+      .map((s) => s.id);
+    const query = { communityId, since, sourceIds, newerThan: item.publishedAt };
+    const newer = await this.deps.stores.items.countCandidates(query);
+    return newer >= cap ? { cap, newer } : null;
   }
 
   /** The filter of the channel's first schedule, else the defaults: a preview shows what would be posted. */

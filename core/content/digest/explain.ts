@@ -21,6 +21,8 @@ export async function explainUrl(
   /** The community's calibrated quality (0.5 = its median item); the stored model quality without it. */
   qualityOf?: (items: readonly ContentItem[]) => Promise<Map<string, number>>,
   clock: () => Date = () => new Date(),
+  /** Whether the item is beyond the digest's candidate cap now (DigestService.capFor). */
+  capOf?: (item: ContentItem) => Promise<{ cap: number; newer: number } | null>,
 ): Promise<RichReply> {
   const title = t('content:explain.title', { url });
   const key = canonicalUrl(url);
@@ -72,6 +74,9 @@ export async function explainUrl(
       if (!run.error?.startsWith('APPROVAL_PENDING')) considered++;
       lines.push(runLine(t, run, decision, when));
     }
+    // Not silent: an item the cap leaves out says so, whatever the runs say about it.
+    const capped = await capOf?.(item);
+    if (capped) lines.push(t('content:explain.capped', { cap: capped.cap, newer: capped.newer }));
     if (considered === 0 && !item.dropReason) lines.push(notYetConsidered(t, item.fetchedAt, runs, nextRun, when));
     fields.push({ name: item.title || item.guid, value: lines.join('\n') });
   }

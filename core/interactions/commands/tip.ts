@@ -9,6 +9,8 @@ export const tipCommand = defineInteractionsCommand({
     'zh-CN': '用积分打赏一位成员以示感谢（也可以发送 +2 @成员，或点 👏）',
   },
   permission: 'member',
+  // The tip, its lease and the command's record commit together: one transaction per /tip.
+  delivery: 'in-effect',
   options: {
     member: option.member({ description: { en: 'Who to thank', 'zh-CN': '要感谢的成员' }, required: true }),
     amount: option.string({ description: AMOUNT_DESCRIPTION, required: true, maxLength: 100 }),
@@ -18,7 +20,7 @@ export const tipCommand = defineInteractionsCommand({
       maxLength: 500,
     }),
   },
-  async handler({ input, member, community, services, clock, platform, interactionId, t }) {
+  async handler({ input, member, community, services, clock, platform, interactionId, delivery, t }) {
     const receipt = await services.ledger.tip({
       community,
       sender: member,
@@ -28,6 +30,7 @@ export const tipCommand = defineInteractionsCommand({
       idempotencyKey: interactionId ? `${platform}:${interactionId}` : null,
       now: clock.now(),
       platform,
+      delivery,
     });
     const { transfer } = receipt;
     const params = {
