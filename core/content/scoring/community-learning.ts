@@ -147,6 +147,10 @@ export class CommunityQualityLearner {
       this.layerOf(communityId),
       this.#deps.quality.inputsOf(list.map((item) => item.id)),
     ]);
+    // A layer that reads embeddings needs them; a digest lists its candidates without (it reads only its
+    // contenders' for the near-duplicate check), so the missing ones are read here.
+    const missing = (state.embeddingDims ?? 0) > 0 ? list.filter((item) => !item.embedding).map((i) => i.id) : [];
+    const read = missing.length > 0 ? await this.#deps.items.embeddingsOf(missing) : new Map<string, Float32Array>();
     return new Map(
       list.map((item) => {
         const input: QualityInputRecord | undefined = inputs.get(item.id);
@@ -154,7 +158,7 @@ export class CommunityQualityLearner {
         return [
           item.id,
           input
-            ? score(state, { ...input, embedding: item.embedding })
+            ? score(state, { ...input, embedding: item.embedding ?? read.get(item.id) ?? null })
             : calibrated(state, logit(item.quality), kindOf(item)),
         ];
       }),
