@@ -43,4 +43,17 @@ describe('the scoring replay (the product learning, on a site history)', () => {
     const b = replayLearning(posts, [...votes, ...late], { from });
     expect([...b]).toEqual([...a]);
   });
+
+  it('a validation replay stops at the training cut: no later post is scored, no later vote is read', () => {
+    const { posts, votes } = site(400);
+    const from = posts[240]!.publishedAt;
+    const until = posts[300]!.publishedAt;
+    const a = replayLearning(posts, votes, { from, until });
+    expect([...a.keys()]).toEqual(posts.slice(240, 300).map((p) => p.id));
+    // Whatever happens from the cut on (the test period's votes, flipped) cannot move a validation score.
+    const afterCut = votes.filter((v) => v.at < until);
+    const flipped = votes.filter((v) => v.at >= until).map((v) => ({ ...v, value: -1 as const }));
+    const b = replayLearning(posts, [...afterCut, ...flipped], { from, until });
+    expect([...b]).toEqual([...a]);
+  });
 });

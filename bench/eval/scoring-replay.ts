@@ -12,6 +12,7 @@ import {
   engagementLabels,
   engagementOf,
   type LabelOptions,
+  labelKindOf,
   type SignalItem,
 } from '../../core/content/scoring/community-signals.ts';
 import type { InteractionEvent } from '../../core/domain/types.ts';
@@ -97,7 +98,7 @@ export function replayLearning(
     const signalItems: SignalItem[] = window.map((p) => ({
       id: p.id,
       guid: `post:${p.id}`,
-      kind: p.kind,
+      kind: labelKindOf(p.kind, p.features),
       publishedAt: new Date(p.publishedAt),
     }));
     const ids = new Set(window.map((p) => p.id));

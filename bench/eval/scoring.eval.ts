@@ -1,5 +1,7 @@
 /**
  * `npm run eval -- scoring --data <site> [--data <site> …] [--seeds 3] [--json | --json-out <file>] [--max-posts 6000]`
+ * `npm run eval -- scoring --data <site> … --choose [--prior 10,30] [--embedding-pull 30] [--within-kind 0.75]`:
+ * the validation grid only (no retraining, no test post scored), how the product defaults are chosen.
  *
  * The quality scorer on real communities, as the product runs it. Per site (a Stack Exchange dump, or the Cofacts
  * data in the same shape: bench/eval/data/cofacts.ts), posts in creation order; test = the newest fifth, the
@@ -17,7 +19,8 @@
  * Inputs never include votes, views, answer/comment counts, acceptance or age; the author's activity counts only
  * from before each post. Labels on the test posts: rule 1: Score ≥ 3 vs ≤ 0; rule 2: above/below the post type's
  * training-period median (ties left out). AUC, mean over seeds, 95% bootstrap intervals over test posts, paired.
- * The layer's one setting (its L2 pull) is chosen on the validation slices, on the sites the shipped model never saw.
+ * The layer's defaults are the product's (community-layer.ts, community-signals.ts), chosen with `--choose` on the
+ * validation slices of the sites the shipped model never saw; a measuring run reports their validation figure too.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +28,7 @@ import path from 'node:path';
 import { type CohortContentModel, createContentModel } from '../../adapters/ml/index.ts';
 import { SHIPPED_MODELS_DIR } from '../../adapters/ml/model-source.ts';
 import { DEFAULT_LAYER_OPTIONS, type LayerOptions } from '../../core/content/scoring/community-layer.ts';
+import { DEFAULT_LABEL_OPTIONS, type LabelOptions } from '../../core/content/scoring/community-signals.ts';
 import { createQualityCombiner, parseQualityCombinerSpec } from '../../core/content/scoring/quality-combiner.ts';
 import { bodyText } from '../../core/content/scoring/quality-input.ts';
 import { createContentScorer } from '../../core/content/scoring/scorer.ts';
@@ -60,11 +64,18 @@ type Label = 0 | 1 | null;
 interface Scored {
   quality: number;
   features: Float64Array;
+  embedding: Float32Array;
 }
 
 const RULES = ['rule 1 AUC', 'rule 2 AUC'] as const;
 const SHIPPED_DIR = path.join(SHIPPED_MODELS_DIR, 'cohort-mini');
-const L2_CANDIDATES = [0.1, 0.3, 1, 3];
+/**
+ * The product defaults' grid (`--choose`): the layer's prior strength × the embedding's extra pull × the labels'
+ * within-kind weight; `--prior 10,30`, `--embedding-pull 30`, `--within-kind 0.75` narrow it.
+ */
+const GRID = { prior: [10, 30, 100], embeddingPull: [10, 30], withinKind: [0.5, 0.75, 1] };
+const listOption = (args: EvalArgs, name: string, fallback: number[]) =>
+  option(args, name)?.split(',').map(Number).filter(Number.isFinite) ?? fallback;
 
 /** AUC over the chosen test posts that the rule labels. */
 function aucStatistic(scores: readonly number[], labels: readonly Label[]): Metric {
@@ -107,7 +118,9 @@ async function scoreAll(
   const combiner = structureOnly ? structureCombiner(folder) : model.qualityCombiner;
   const scorer = createContentScorer({ model, combiner });
   const scored = await scorer.score(items.map((i) => i.input));
-  return scored.map((s): Scored => ({ quality: s.quality, features: s.features ?? new Float64Array(0) }));
+  return scored.map(
+    (s): Scored => ({ quality: s.quality, features: s.features ?? new Float64Array(0), embedding: s.embedding }),
+  );
 }
 
 function structureCombiner(folder: string) {
@@ -123,8 +136,15 @@ function replayPosts(items: readonly SeQualityItem[], scored: readonly Scored[])
     publishedAt: item.post.creationDate.getTime(),
     baseQuality: (scored[i] as Scored).quality,
     features: (scored[i] as Scored).features,
+    embedding: (scored[i] as Scored).embedding,
   }));
 }
+
+/**
+ * Replays already run, by the base scores they adapt and their settings: on a site the shipped model never saw,
+ * every seed adapts the same shipped scores, so the (deterministic) replay runs once, not once a seed.
+ */
+const replayCache = new WeakMap<readonly Scored[], Map<string, number[]>>();
 
 /** The adapted score of each post in [from, until) (NaN outside). */
 function adapted(
@@ -133,9 +153,27 @@ function adapted(
   votes: readonly ReplayVote[],
   from: number,
   until: number,
-  layer: LayerOptions,
+  settings: Settings,
 ): number[] {
-  const scores = replayLearning(replayPosts(items, scored), votes, { from, until, layer });
+  const key = `${from}:${until}:${JSON.stringify(settings)}`;
+  const cached = replayCache.get(scored)?.get(key);
+  if (cached) return cached;
+  const out = replayAdapted(items, scored, votes, from, until, settings);
+  const byKey = replayCache.get(scored) ?? new Map<string, number[]>();
+  byKey.set(key, out);
+  replayCache.set(scored, byKey);
+  return out;
+}
+
+function replayAdapted(
+  items: readonly SeQualityItem[],
+  scored: readonly Scored[],
+  votes: readonly ReplayVote[],
+  from: number,
+  until: number,
+  settings: Settings,
+): number[] {
+  const scores = replayLearning(replayPosts(items, scored), votes, { from, until, ...settings });
   return items.map((item) => scores.get(String(item.post.id)) ?? Number.NaN);
 }
 
@@ -179,6 +217,17 @@ const meanAuc = (scores: readonly number[], items: readonly SeQualityItem[], rul
     return sum + (Number.isFinite(a) ? a : 0.5) / rules.length;
   }, 0);
 
+/** The product defaults the eval chooses among: the layer's and the labels'. */
+interface Settings {
+  layer: LayerOptions;
+  labels: LabelOptions;
+}
+
+const PRODUCT_DEFAULTS: Settings = { layer: DEFAULT_LAYER_OPTIONS, labels: DEFAULT_LABEL_OPTIONS };
+const structureOnly = (s: Settings): Settings => ({ ...s, layer: { ...s.layer, useEmbedding: false } });
+const settingName = (s: Settings) =>
+  `prior ${s.layer.priorStrength}, embedding pull ×${s.layer.embeddingPriorScale}, withinKind ${s.labels.withinKind}`;
+
 interface Site {
   dir: string;
   name: string;
@@ -221,11 +270,33 @@ export async function run(args: EvalArgs): Promise<void> {
     });
   }
 
-  // The layer's L2 pull, chosen on the validation slices (never the test posts) of the sites the shipped model
-  // never saw: the mean AUC of both rules, averaged over those sites; the simplest (largest pull) wins ties.
+  // The product defaults (prior strength, within-kind weight), chosen on the validation slices only: the last fifth
+  // of each site's training period, scored by a replay that stops at the training cut (no test post, no vote cast
+  // after the cut), rule-2 medians from before the slice. Sites the shipped model was trained on are left out (it
+  // saw their validation posts). One setting for every community: the mean over sites of both rules' mean AUC; on a
+  // tie, the earlier candidate (the stronger prior, then the smaller within-kind weight).
   const unseen = sites.filter((s) => !s.seenByShipped);
-  const validation = chooseOnValidation([...L2_CANDIDATES].reverse(), (l2) => {
-    const layer = { ...DEFAULT_LAYER_OPTIONS, l2 };
+  const choosing = args.argv.includes('--choose');
+  const grid: Settings[] = choosing
+    ? listOption(args, 'prior', GRID.prior)
+        .flatMap((priorStrength) =>
+          listOption(args, 'embedding-pull', GRID.embeddingPull).flatMap((embeddingPriorScale) =>
+            listOption(args, 'within-kind', GRID.withinKind).map((withinKind) => ({
+              layer: { ...DEFAULT_LAYER_OPTIONS, priorStrength, embeddingPriorScale },
+              labels: { ...DEFAULT_LABEL_OPTIONS, withinKind },
+            })),
+          ),
+        )
+        .sort(
+          (a, b) =>
+            b.layer.priorStrength - a.layer.priorStrength ||
+            b.layer.embeddingPriorScale - a.layer.embeddingPriorScale ||
+            a.labels.withinKind - b.labels.withinKind,
+        )
+    : // A measuring run scores the product defaults on the validation slices too (the grid is `--choose`'s).
+      [PRODUCT_DEFAULTS];
+  const validationPerSite: Record<string, Record<string, number>> = {};
+  const validation = chooseOnValidation(grid, (settings) => {
     const perSite = unseen.map((site) => {
       const start = site.items[site.validationCut] as SeQualityItem;
       const end = site.items[site.cut] as SeQualityItem;
@@ -237,13 +308,38 @@ export async function run(args: EvalArgs): Promise<void> {
         site.votes,
         start.post.creationDate.getTime(),
         end.post.creationDate.getTime(),
-        layer,
+        settings,
       ).slice(site.validationCut, site.cut);
-      return meanAuc(scores, slice, [(i) => labelByThreshold(i.post.score), (i) => labelByMedian(i.post, medians)]);
+      const value = meanAuc(scores, slice, [
+        (i) => labelByThreshold(i.post.score),
+        (i) => labelByMedian(i.post, medians),
+      ]);
+      process.stderr.write(`validation ${settingName(settings)} · ${site.name}: ${value.toFixed(4)}\n`);
+      const row = validationPerSite[settingName(settings)] ?? {};
+      row[site.name] = value;
+      validationPerSite[settingName(settings)] = row;
+      return value;
     });
     return perSite.reduce((a, b) => a + b, 0) / Math.max(1, perSite.length);
   });
-  const layer: LayerOptions = { ...DEFAULT_LAYER_OPTIONS, l2: validation.best };
+  const validationNote = {
+    chosenOn: unseen.map((s) => s.name),
+    best: settingName(validation.best),
+    productDefault: settingName(PRODUCT_DEFAULTS),
+    defaultIsBest: settingName(validation.best) === settingName(PRODUCT_DEFAULTS),
+    scores: validation.scores.map((s) => ({
+      setting: settingName(s.candidate),
+      mean: s.score,
+      perSite: validationPerSite[settingName(s.candidate)],
+    })),
+  };
+  if (choosing) {
+    // `--choose`: the validation grid only (no retraining, no test post scored): how the product defaults are set.
+    console.log(JSON.stringify(validationNote, null, 2));
+    return;
+  }
+  // The test figures are the product's own defaults (set from this grid, see ADR 0010), never re-chosen here.
+  const settings = PRODUCT_DEFAULTS;
 
   const inputs: SiteInput[] = [];
   const notes: Record<string, unknown> = {};
@@ -289,8 +385,15 @@ export async function run(args: EvalArgs): Promise<void> {
         const until = Number.POSITIVE_INFINITY;
         const methods: Record<string, number[]> = {
           shipped: base.slice(cut).map((s) => s.quality),
-          adapted: adapted(items, base, site.votes, from, until, layer).slice(cut),
-          'adapted structure only': adapted(items, baseStructure, site.votes, from, until, layer).slice(cut),
+          adapted: adapted(items, base, site.votes, from, until, settings).slice(cut),
+          'adapted structure only': adapted(
+            items,
+            baseStructure,
+            site.votes,
+            from,
+            until,
+            structureOnly(settings),
+          ).slice(cut),
           retrained: retrained.slice(cut).map((s) => s.quality),
           'retrained structure only': retrainedStructure.slice(cut).map((s) => s.quality),
         };
@@ -368,7 +471,9 @@ export async function run(args: EvalArgs): Promise<void> {
     confidence: 0.95,
     protocols,
     notes: {
-      layer: { ...layer, chosenOn: unseen.map((s) => s.name), validation: validation.scores },
+      layer: settings.layer,
+      labels: settings.labels,
+      validation: validationNote,
       replay: 'content:learn once a day of site time; votes at their time (Stack Exchange: the end of their day)',
       goals: 'adapted within 0.02 of retrained on every site; rule 1 ≥ 0.80 and rule 2 ≥ 0.75 on QC and Beer',
     },
@@ -382,9 +487,9 @@ export async function run(args: EvalArgs): Promise<void> {
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));
   printReport(report);
   console.log(
-    `\nlayer L2 chosen on the validation slices of ${unseen.map((s) => s.name).join(', ') || '(none)'}: ${layer.l2} (${validation.scores
-      .map((s) => `${s.candidate}: ${s.score.toFixed(3)}`)
-      .join(', ')})`,
+    `\nproduct defaults: ${validationNote.productDefault}; best on the validation slices of ${validationNote.chosenOn.join(', ') || '(none)'}: ${validationNote.best}`,
   );
+  for (const s of validationNote.scores)
+    console.log(`  ${s.setting}: ${s.mean.toFixed(4)} ${JSON.stringify(s.perSite)}`);
   for (const [name, n] of Object.entries(notes)) console.log(`${name}: ${JSON.stringify(n)}`);
 }

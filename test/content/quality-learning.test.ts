@@ -138,6 +138,9 @@ describe('a quality score that learns from each community', () => {
     const gapAfter = scoredAfter.get(good.id)! - scoredAfter.get(other.id)!;
     expect(gapAfter).toBeGreaterThan(gapBefore + 0.1);
     expect(scoredAfter.get(good.id)).toBeGreaterThan(scoredAfter.get(other.id)!);
+    // A digest lists candidates without embeddings: the layer reads them itself, so the score is the same.
+    const listed = await h.service.quality.qualityOf(h.community.id, [{ ...good, embedding: null }]);
+    expect(listed.get(good.id)).toBeCloseTo(scoredAfter.get(good.id)!, 12);
   });
 
   it('the digest ranks and filters on the calibrated score', async () => {

@@ -47,7 +47,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   };
   // Values of task options (`--mmr 0.85`) arrive as positionals too: a word right after a `--flag` (other than a
   // known switch) is that flag's value; `key=value` words are always positional.
-  const switches = new Set(['--json', '--demo', '--uniform-weights']);
+  const switches = new Set(['--json', '--demo', '--uniform-weights', '--choose']);
   const extra = positionals.filter((p) => {
     if (p.includes('=')) return true;
     const i = argv.indexOf(p);

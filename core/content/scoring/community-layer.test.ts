@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { InteractionEvent } from '../../domain/types.ts';
 import { seededRandom } from '../../ports/random.ts';
 import { adaptedLogit, calibrated, identityLayer, type LayerExample, score, trainLayer } from './community-layer.ts';
-import { engagementLabels, engagementOf, type SignalItem } from './community-signals.ts';
+import {
+  DEFAULT_LABEL_OPTIONS,
+  engagementLabels,
+  engagementOf,
+  labelKindOf,
+  type SignalItem,
+} from './community-signals.ts';
 import { logit } from './quality-combiner.ts';
+import { STRUCTURE_FEATURES } from './structure-features.ts';
 
 const DAY = 86_400_000;
 const now = new Date('2026-11-20T00:00:00Z');
@@ -20,10 +27,63 @@ function community(n: number, seed = 7) {
 }
 
 describe('per-community quality layer', () => {
+  /** A community that likes one topic (embedding dimension 0), which neither the shipped score nor structure shows. */
+  function topical(n: number, seed = 11): LayerExample[] {
+    const random = seededRandom(seed);
+    return Array.from({ length: n }, () => {
+      const onTopic = random() < 0.5;
+      const embedding = Float32Array.from({ length: 8 }, (_, j) => (j === 0 ? (onTopic ? 1 : 0) : random()));
+      return { baseQuality: 0.5, features: Float64Array.from([random()]), embedding, label: onTopic ? 0.8 : 0.2 };
+    });
+  }
+  const options = {
+    priorStrength: 5,
+    useEmbedding: true,
+    embeddingPriorScale: 1,
+    steps: 150,
+    learningRate: 0.3,
+    minExamples: 30,
+  };
+
+  it("reads the item's embedding: learns the topics a community rewards", () => {
+    const items = topical(300);
+    const gap = (useEmbedding: boolean) => {
+      const state = trainLayer(null, items, items, now, { ...options, useEmbedding });
+      const mean = (on: boolean) => {
+        const list = items.filter((i) => (i.embedding![0] === 1) === on);
+        return list.reduce((s, i) => s + adaptedLogit(state, i), 0) / list.length;
+      };
+      return mean(true) - mean(false);
+    };
+    expect(gap(true)).toBeGreaterThan(1);
+    expect(Math.abs(gap(false))).toBeLessThan(0.1);
+    // An item without an embedding reads as the average item, not as an error.
+    const state = trainLayer(null, items, items, now, options);
+    expect(Number.isFinite(adaptedLogit(state, { baseQuality: 0.5, features: Float64Array.from([0.5]) }))).toBe(true);
+  });
+
+  it('stays stable under a prior far stronger than the labels (a proximal step, not an overshooting one)', () => {
+    const items = topical(30);
+    const state = trainLayer(null, items, items, now, { ...options, priorStrength: 3000, embeddingPriorScale: 30 });
+    for (const w of state.weights) expect(Math.abs(w)).toBeLessThan(0.01);
+    expect(Math.abs(state.baseScale)).toBeLessThan(0.01);
+  });
+
+  it("pulls toward the shipped model by prior strength / n: the pull fades as the community's labels accumulate", () => {
+    const norm = (n: number) => {
+      const state = trainLayer(null, topical(n), topical(n), now, { ...options, priorStrength: 200, steps: 300 });
+      return Math.abs(state.weights[1]!);
+    };
+    // Same community, more labels: the data outweighs the same prior.
+    expect(norm(400)).toBeGreaterThan(norm(40) * 1.5);
+  });
+
   it('is the shipped model until the community has said enough', () => {
     const items = community(10);
     const state = trainLayer(null, items.slice(0, 5), items, now, {
-      l2: 0.03,
+      priorStrength: 1,
+      useEmbedding: true,
+      embeddingPriorScale: 1,
       steps: 100,
       learningRate: 0.3,
       minExamples: 30,
@@ -149,7 +209,32 @@ describe('community signals', () => {
     expect(labels.get('c')).toBeGreaterThan(labels.get('b')!);
     // Too young to be judged: no label. The lone course is the middle of its kind but the best overall.
     expect(labels.has('fresh')).toBe(false);
-    expect(labels.get('k')).toBeCloseTo((0.5 + 0.875) / 2, 9);
+    // The default weighs its own kind 0.75, the whole community 0.25.
+    expect(labels.get('k')).toBeCloseTo(0.75 * 0.5 + 0.25 * 0.875, 9);
     expect(engagementLabels(items, new Map(), now).size).toBe(0);
+  });
+
+  it('judges a reply among replies and a question among questions (structure features say which)', () => {
+    const features = (kind: 'question' | 'answer') =>
+      Float64Array.from(STRUCTURE_FEATURES, (name) => (name === `is_${kind}` ? 1 : 0));
+    expect(labelKindOf('post', features('answer'))).toBe('answer');
+    expect(labelKindOf('post', features('question'))).toBe('question');
+    expect(labelKindOf('post', new Float64Array(STRUCTURE_FEATURES.length))).toBe('post');
+    // Replies collect fewer votes than questions here; the best reply is still a positive among replies.
+    const items = [
+      { ...item('q1', 10), kind: 'question' },
+      { ...item('q2', 9.5), kind: 'question' },
+      { ...item('r1', 9), kind: 'answer' },
+      { ...item('r2', 8.5), kind: 'answer' },
+    ];
+    const engagement = new Map([
+      ['q1', 9],
+      ['q2', 5],
+      ['r1', 2],
+      ['r2', 0],
+    ]);
+    const labels = engagementLabels(items, engagement, now, { ...DEFAULT_LABEL_OPTIONS, withinKind: 1 });
+    expect(labels.get('r1')).toBeGreaterThan(0.5);
+    expect(labels.get('q2')).toBeLessThan(0.5);
   });
 });

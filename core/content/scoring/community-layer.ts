@@ -10,15 +10,27 @@ import { logit } from './quality-combiner.ts';
  * adapted logit = base + bias + baseScale·base + Σ wⱼ·(xⱼ − meanⱼ)/stdⱼ
  *
  * where `base` is the shipped model's quality logit (text + structure combiner) and x the item's structure
- * features (structure-features.ts). The layer is a residual: with no data it is exactly the shipped model, and an
- * L2 pull toward zero keeps it there until a community has said enough to move it. Calibration is the item's
+ * features (structure-features.ts) followed by the model's sentence embedding (what the item is *about*: without
+ * it a community's own topics are invisible to the layer). The layer is a residual: with no data it is exactly the
+ * shipped model, and an L2 pull toward it of `priorStrength / n` (n = the labelled items seen) keeps it there
+ * while a community has said little, and fades as its own labels accumulate. Calibration is the item's
  * position among the community's recent items of its kind (members' posts, feed articles, course announcements)
  * under the same layer (see `calibrated`), so 0.5 is the median post whatever the model's raw scale, and 0.75 its
  * upper quartile.
  */
 export interface LayerOptions {
-  /** L2 strength on the residual weights (per example, so it fades as a community says more). */
-  l2: number;
+  /**
+   * How many labelled items' worth of belief the shipped model carries: the L2 pull of the residual toward it is
+   * priorStrength / n, so it fades as the community's own labels (n) accumulate.
+   */
+  priorStrength: number;
+  /** Read the item's sentence embedding as input (false: structure and the shipped score only). */
+  useEmbedding: boolean;
+  /**
+   * The embedding's pull relative to the structure features' (its 96 dimensions are many more parameters than a
+   * few dozen labels can pin down, so it needs more of a community's labels before it moves).
+   */
+  embeddingPriorScale: number;
   /** Full-batch gradient steps per training call (warm-started from the previous state). */
   steps: number;
   learningRate: number;
@@ -26,8 +38,18 @@ export interface LayerOptions {
   minExamples: number;
 }
 
-/** Chosen on the validation fifth of the training period of the evaluation sites (bench/eval/scoring.eval.ts). */
-export const DEFAULT_LAYER_OPTIONS: LayerOptions = { l2: 1, steps: 150, learningRate: 0.3, minExamples: 30 };
+/**
+ * Chosen on the validation fifth of the training period of the evaluation sites, one setting for all communities
+ * by the mean over the sites' validation slices (`npm run eval -- scoring … --choose`, ADR 0010).
+ */
+export const DEFAULT_LAYER_OPTIONS: LayerOptions = {
+  priorStrength: 10,
+  useEmbedding: true,
+  embeddingPriorScale: 30,
+  steps: 150,
+  learningRate: 0.3,
+  minExamples: 30,
+};
 
 const calibrationSchema = z.object({
   /** Median adapted logit of the community's recent items: it reads 0.5. */
@@ -42,7 +64,9 @@ export const qualityLayerStateSchema = z.object({
   version: z.literal(1),
   bias: z.number(),
   baseScale: z.number(),
+  /** Structure features first, then the embedding (`embeddingDims` of them; 0 for a structure-only layer). */
   weights: z.array(z.number()),
+  embeddingDims: z.number().int().nonnegative().default(0),
   mean: z.array(z.number()),
   std: z.array(z.number().positive()),
   /**
@@ -64,6 +88,8 @@ export interface LayerInput {
   /** The shipped model's quality in (0, 1) (a probability; its logit is the base). */
   baseQuality: number;
   features: Float64Array;
+  /** The model's sentence embedding of the item (null or absent: not known, read as the average item). */
+  embedding?: Float32Array | null;
 }
 
 export interface LayerExample extends LayerInput {
@@ -75,12 +101,13 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const LN3 = Math.log(3);
 
 /** The shipped model unchanged: no residual, no calibration yet. */
-export function identityLayer(dimensions: number): QualityLayerState {
+export function identityLayer(dimensions: number, embeddingDims = 0): QualityLayerState {
   return {
     version: 1,
     bias: 0,
     baseScale: 0,
     weights: new Array(dimensions).fill(0),
+    embeddingDims,
     mean: new Array(dimensions).fill(0),
     std: new Array(dimensions).fill(1),
     calibration: {},
@@ -89,14 +116,29 @@ export function identityLayer(dimensions: number): QualityLayerState {
   };
 }
 
+/**
+ * The layer's raw input: structure features, then `embeddingDims` embedding values (NaN where the item has no
+ * embedding, which standardises to 0: the average item).
+ */
+export function layerInputVector(input: LayerInput, embeddingDims: number): Float64Array {
+  const f = input.features.length;
+  const out = new Float64Array(f + embeddingDims);
+  out.set(input.features);
+  const e = input.embedding;
+  for (let j = 0; j < embeddingDims; j++) out[f + j] = e && e.length === embeddingDims ? (e[j] as number) : Number.NaN;
+  return out;
+}
+
 export function adaptedLogit(state: QualityLayerState, input: LayerInput): number {
   const base = logit(input.baseQuality);
   let z = base + state.bias + state.baseScale * base;
-  const n = Math.min(state.weights.length, input.features.length);
+  const embeddingDims = state.embeddingDims ?? 0;
+  const x = embeddingDims > 0 ? layerInputVector(input, embeddingDims) : input.features;
+  const n = Math.min(state.weights.length, x.length);
   for (let j = 0; j < n; j++) {
-    z +=
-      (state.weights[j] as number) *
-      (((input.features[j] as number) - (state.mean[j] as number)) / (state.std[j] as number));
+    const v = x[j] as number;
+    if (Number.isNaN(v)) continue;
+    z += (state.weights[j] as number) * ((v - (state.mean[j] as number)) / (state.std[j] as number));
   }
   return z;
 }
@@ -176,19 +218,46 @@ export function trainLayer(
   now: Date,
   options: LayerOptions = DEFAULT_LAYER_OPTIONS,
 ): QualityLayerState {
-  const dims = examples[0]?.features.length ?? population[0]?.features.length ?? previous?.weights.length ?? 0;
-  let state = previous && previous.weights.length === dims ? { ...previous } : identityLayer(dims);
+  const features = examples[0]?.features.length ?? population[0]?.features.length ?? 0;
+  const withEmbedding = [...examples, ...population].find((e) => e.embedding && e.embedding.length > 0);
+  const embeddingDims = options.useEmbedding ? (withEmbedding?.embedding?.length ?? 0) : 0;
+  const dims = features + embeddingDims;
+  let state =
+    previous && previous.weights.length === dims && (previous.embeddingDims ?? 0) === embeddingDims
+      ? { ...previous }
+      : identityLayer(dims, embeddingDims);
   if (examples.length >= options.minExamples) {
-    // Standardise on the examples themselves; a previous state's weights are carried over in the new scale.
+    const raw = examples.map((e) => layerInputVector(e, embeddingDims));
+    // Standardise on the examples themselves (a missing value is the mean); a previous state's weights are
+    // carried over in the new scale.
     const mean = new Float64Array(dims);
     const std = new Float64Array(dims);
-    for (const e of examples)
-      for (let j = 0; j < dims; j++) mean[j] = (mean[j] as number) + (e.features[j] as number) / examples.length;
-    for (const e of examples)
-      for (let j = 0; j < dims; j++)
-        std[j] = (std[j] as number) + ((e.features[j] as number) - (mean[j] as number)) ** 2 / examples.length;
-    for (let j = 0; j < dims; j++) std[j] = (std[j] as number) > 1e-12 ? Math.sqrt(std[j] as number) : 1;
-    // The previous state's weights, carried into the new standardisation (same function of the raw features).
+    const count = new Float64Array(dims);
+    for (const x of raw)
+      for (let j = 0; j < dims; j++) {
+        const v = x[j] as number;
+        if (Number.isNaN(v)) continue;
+        mean[j] = (mean[j] as number) + v;
+        count[j] = (count[j] as number) + 1;
+      }
+    for (let j = 0; j < dims; j++) mean[j] = (count[j] as number) > 0 ? (mean[j] as number) / (count[j] as number) : 0;
+    for (const x of raw)
+      for (let j = 0; j < dims; j++) {
+        const v = x[j] as number;
+        if (!Number.isNaN(v)) std[j] = (std[j] as number) + (v - (mean[j] as number)) ** 2;
+      }
+    for (let j = 0; j < dims; j++) {
+      const variance = (count[j] as number) > 0 ? (std[j] as number) / (count[j] as number) : 0;
+      std[j] = variance > 1e-12 ? Math.sqrt(variance) : 1;
+    }
+    // The embedding is one direction in space, not 96 separate facts: its dimensions share one scale (their RMS
+    // spread), so a dimension that barely varies is not blown up to the weight of one that carries the topic.
+    if (embeddingDims > 0) {
+      let sum = 0;
+      for (let j = features; j < dims; j++) sum += (std[j] as number) ** 2;
+      const shared = Math.sqrt(sum / embeddingDims);
+      for (let j = features; j < dims; j++) std[j] = shared > 1e-12 ? shared : 1;
+    }
     const weights = Float64Array.from(state.weights, (w, j) => (w / (state.std[j] as number)) * (std[j] as number));
     let bias =
       state.bias +
@@ -197,15 +266,18 @@ export function trainLayer(
         0,
       );
     let baseScale = state.baseScale;
-    const z = examples.map((e) =>
-      Float64Array.from(e.features, (x, j) => (x - (mean[j] as number)) / (std[j] as number)),
+    const z = raw.map((x) =>
+      Float64Array.from(x, (v, j) => (Number.isNaN(v) ? 0 : (v - (mean[j] as number)) / (std[j] as number))),
     );
     const base = examples.map((e) => logit(e.baseQuality));
+    const labels = examples.map((e) => e.label);
     const n = examples.length;
     const lr = options.learningRate;
-    const l2 = options.l2;
+    // The pull toward the shipped model fades as the community's own labels accumulate.
+    const l2 = options.priorStrength / n;
+    const gw = new Float64Array(dims);
     for (let step = 0; step < options.steps; step++) {
-      const gw = new Float64Array(dims);
+      gw.fill(0);
       let gb = 0;
       let gs = 0;
       for (let i = 0; i < n; i++) {
@@ -213,30 +285,34 @@ export function trainLayer(
         const b = base[i] as number;
         let s = b + bias + baseScale * b;
         for (let j = 0; j < dims; j++) s += (weights[j] as number) * (zi[j] as number);
-        const err = sigmoid(s) - (examples[i] as LayerExample).label;
-        gb += err / n;
-        gs += (err * b) / n;
-        for (let j = 0; j < dims; j++) gw[j] = (gw[j] as number) + (err * (zi[j] as number)) / n;
+        const err = (sigmoid(s) - (labels[i] as number)) / n;
+        gb += err;
+        gs += err * b;
+        for (let j = 0; j < dims; j++) gw[j] = (gw[j] as number) + err * (zi[j] as number);
       }
+      // The pull is applied as a proximal step (w ← (w − lr·g) / (1 + lr·pull)): stable however strong the
+      // prior is against few labels, where a plain gradient step on it would overshoot and diverge.
       bias -= lr * gb;
-      baseScale -= lr * (gs + l2 * baseScale);
-      for (let j = 0; j < dims; j++)
-        weights[j] = (weights[j] as number) - lr * ((gw[j] as number) + l2 * (weights[j] as number));
+      baseScale = (baseScale - lr * gs) / (1 + lr * l2);
+      for (let j = 0; j < dims; j++) {
+        const pull = j < features ? l2 : l2 * options.embeddingPriorScale;
+        weights[j] = ((weights[j] as number) - lr * (gw[j] as number)) / (1 + lr * pull);
+      }
     }
     state = {
       ...state,
       bias,
       baseScale,
       weights: Array.from(weights),
+      embeddingDims,
       mean: Array.from(mean),
       std: Array.from(std),
       examples: n,
     };
   }
-  const withLayer = state;
   return {
-    ...withLayer,
-    calibration: calibrationOf(withLayer, population),
+    ...state,
+    calibration: calibrationOf(state, population),
     trainedAt: now.toISOString(),
   };
 }

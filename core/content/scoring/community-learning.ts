@@ -18,6 +18,7 @@ import {
   engagementOf,
   type LabelOptions,
   LEARNING_VERBS,
+  labelKindOf,
 } from './community-signals.ts';
 import { logit } from './quality-combiner.ts';
 
@@ -89,11 +90,17 @@ export class CommunityQualityLearner {
     const since = new Date(now.getTime() - this.#historyMs);
     const inputs = await quality.inputsSince(communityId, since, this.#maxItems);
     const stored = await items.getMany(inputs.map((i) => i.itemId));
-    const guidOf = new Map(stored.map((item) => [item.id, item.guid]));
+    const storedById = new Map(stored.map((item) => [item.id, item]));
     const signalItems = inputs.flatMap((input) => {
-      const guid = guidOf.get(input.itemId);
-      return guid ? [{ id: input.itemId, guid, kind: input.kind, publishedAt: input.publishedAt }] : [];
+      const guid = storedById.get(input.itemId)?.guid;
+      const kind = labelKindOf(input.kind, input.features);
+      return guid ? [{ id: input.itemId, guid, kind, publishedAt: input.publishedAt }] : [];
     });
+    // The layer reads what an item is about too: its embedding, kept on the item for deduplication.
+    const withEmbedding = inputs.map((input) => ({
+      ...input,
+      embedding: storedById.get(input.itemId)?.embedding ?? null,
+    }));
     // A day more of the log than of items: the posts' own events say who wrote what.
     const signals = await events.query({
       communityId,
@@ -102,12 +109,14 @@ export class CommunityQualityLearner {
       limit: 200_000,
     });
     const labels = engagementLabels(signalItems, engagementOf(signals, signalItems), now, this.#labels);
-    const examples: LayerExample[] = inputs.flatMap((input) => {
+    const examples: LayerExample[] = withEmbedding.flatMap((input) => {
       const label = labels.get(input.itemId);
-      return label === undefined ? [] : [{ baseQuality: input.baseQuality, features: input.features, label }];
+      return label === undefined
+        ? []
+        : [{ baseQuality: input.baseQuality, features: input.features, embedding: input.embedding, label }];
     });
     const previous = await quality.getLayer(communityId);
-    const state = trainLayer(previous, examples, inputs, now, this.#layer);
+    const state = trainLayer(previous, examples, withEmbedding, now, this.#layer);
     await quality.saveLayer(communityId, state);
     const adapted = examples.length >= this.#layer.minExamples;
     log.info({ communityId, items: inputs.length, examples: examples.length, adapted }, 'quality layer updated');
@@ -124,7 +133,9 @@ export class CommunityQualityLearner {
       new Date(now.getTime() - this.#historyMs),
       this.#maxItems,
     );
-    return trainLayer(stored, [], population, now, this.#layer);
+    const items = new Map((await this.#deps.items.getMany(population.map((p) => p.itemId))).map((i) => [i.id, i]));
+    const withEmbedding = population.map((p) => ({ ...p, embedding: items.get(p.itemId)?.embedding ?? null }));
+    return trainLayer(stored, [], withEmbedding, now, this.#layer);
   }
 
   /**
@@ -136,11 +147,20 @@ export class CommunityQualityLearner {
       this.layerOf(communityId),
       this.#deps.quality.inputsOf(list.map((item) => item.id)),
     ]);
+    // A layer that reads embeddings needs them; a digest lists its candidates without (it reads only its
+    // contenders' for the near-duplicate check), so the missing ones are read here.
+    const missing = (state.embeddingDims ?? 0) > 0 ? list.filter((item) => !item.embedding).map((i) => i.id) : [];
+    const read = missing.length > 0 ? await this.#deps.items.embeddingsOf(missing) : new Map<string, Float32Array>();
     return new Map(
       list.map((item) => {
         const input: QualityInputRecord | undefined = inputs.get(item.id);
         // Scored before inputs were kept: its stored quality, on the same calibrated scale.
-        return [item.id, input ? score(state, input) : calibrated(state, logit(item.quality), kindOf(item))];
+        return [
+          item.id,
+          input
+            ? score(state, { ...input, embedding: item.embedding ?? read.get(item.id) ?? null })
+            : calibrated(state, logit(item.quality), kindOf(item)),
+        ];
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InteractionEvent } from '../../domain/types.ts';
+import { STRUCTURE_FEATURES } from './structure-features.ts';
 
 /**
  * What a community's members did with its items, as one engagement number per item: the training signal of the
@@ -29,6 +30,20 @@ export interface SignalItem {
   /** Items are ranked against items of the same kind (a course announcement is not a chat post). */
   kind: string;
   publishedAt: Date;
+}
+
+const IS_QUESTION = STRUCTURE_FEATURES.indexOf('is_question');
+const IS_ANSWER = STRUCTURE_FEATURES.indexOf('is_answer');
+
+/**
+ * The kind an item's label is relative to: a question or a reply when its structure features say so (a Q&A
+ * community ranks replies among replies), else where it came from (`post`, `article`, `course`).
+ */
+export function labelKindOf(kind: string, features: Float64Array): string {
+  if (features.length !== STRUCTURE_FEATURES.length) return kind;
+  if (features[IS_QUESTION] === 1) return 'question';
+  if (features[IS_ANSWER] === 1) return 'answer';
+  return kind;
 }
 
 const voteValue = z.looseObject({ value: z.number().int().min(-3).max(1).catch(0) }).catch({ value: 0 });
@@ -115,11 +130,15 @@ export interface LabelOptions {
   minAgeMs: number;
   /** An item is ranked among the this many items of its kind nearest in time. Default 200. */
   window: number;
-  /** Weight of the within-kind percentile in the label (the rest is the percentile among all items). */
+  /**
+   * Weight of the within-kind percentile in the label (the rest is the percentile among all items): a reply is
+   * judged against the replies around it, a question against the questions, as the community reads them.
+   */
   withinKind: number;
 }
 
-export const DEFAULT_LABEL_OPTIONS: LabelOptions = { minAgeMs: 2 * 86_400_000, window: 200, withinKind: 0.5 };
+/** `withinKind` chosen on the evaluation sites' validation slices with the layer's settings (ADR 0010). */
+export const DEFAULT_LABEL_OPTIONS: LabelOptions = { minAgeMs: 2 * 86_400_000, window: 200, withinKind: 0.75 };
 
 /**
  * Soft labels: each old-enough item's engagement percentile among the items published around the same time (older
