@@ -44,7 +44,7 @@ export interface LayerOptions {
  */
 export const DEFAULT_LAYER_OPTIONS: LayerOptions = {
   priorStrength: 10,
-  useEmbedding: true,
+  useEmbedding: false,
   embeddingPriorScale: 30,
   steps: 150,
   learningRate: 0.3,
