@@ -55,6 +55,9 @@ const cpu = process.cpuUsage(cpu0);
 // maxRSS is the process's peak so far: opening the database plus the retrain.
 const peakRetrainMiB = process.resourceUsage().maxRSS / 1024;
 
+// BENCH_RECOMMEND_TRACE=1: each request's latency and served list on stderr, to find the slow ones and to check
+// that a change leaves the lists identical on the same seeded file.
+const trace = process.env.BENCH_RECOMMEND_TRACE === '1';
 const random = seededRandom(99);
 const latencies: number[] = [];
 for (let r = 0; r < requests; r++) {
@@ -77,6 +80,7 @@ for (let r = 0; r < requests; r++) {
   const ms = performance.now() - s;
   if (picks.length === 0) throw new Error(`no recommendations for m${m}`);
   if (r >= 20) latencies.push(ms);
+  if (trace) console.error(JSON.stringify({ r, ms, picks: picks.map((p) => [p.course.id, p.score]) }));
 }
 latencies.sort((a, b) => a - b);
 
