@@ -26,6 +26,24 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 const LEASE_MS = 2 * 60_000;
 const alice = { id: '500000000000000001', username: 'alice' };
 
+/** Stops the gateways newest first, then drops the database. */
+async function stopGateways(started: Array<{ app: App; adapter: { stop(): Promise<void> } }>, db?: TestDatabase) {
+  for (const { app, adapter } of started.reverse()) {
+    await adapter.stop();
+    await app.close();
+  }
+  await db?.drop();
+}
+
+/** Gateway A on "now" and gateway B half a lease later, each on its own manual clock. */
+async function twoGateways<G>(gateway: (clock: ManualClock) => Promise<G>) {
+  const now = new Date();
+  const a = await gateway(new ManualClock(now.toISOString()));
+  const laterClock = new ManualClock(new Date(now.getTime() + LEASE_MS / 2).toISOString());
+  const b = await gateway(laterClock);
+  return { a, b, laterClock, now };
+}
+
 describe('a command acknowledged by a gateway that died is answered by another (PostgreSQL, Discord)', () => {
   let db: TestDatabase;
   let fake: FakeDiscord;
@@ -64,18 +82,11 @@ describe('a command acknowledged by a gateway that died is answered by another (
   afterAll(async () => {
     // A's answer is still held: closing the fake fails it, and A finishes the delivery as one whose answer failed.
     await fake?.close();
-    for (const { app, adapter } of started.reverse()) {
-      await adapter.stop();
-      await app.close();
-    }
-    await db?.drop();
+    await stopGateways(started, db);
   });
 
   it('answers a deferred interaction once from the record, after the dead gateway’s lease and not before', async () => {
-    const now = new Date();
-    const a = await gateway(new ManualClock(now.toISOString()));
-    const laterClock = new ManualClock(new Date(now.getTime() + LEASE_MS / 2).toISOString());
-    const b = await gateway(laterClock);
+    const { a, b, laterClock, now } = await twoGateways(gateway);
 
     const payload = discordPayloads.command('leaderboard', [], discordPayloads.member(alice));
     const key = `discord:cmd:discord:${payload.id}`; // the dispatcher's key of the interaction's delivery id
@@ -150,18 +161,11 @@ describe('a slash command acknowledged by a gateway that died is answered by ano
 
   afterAll(async () => {
     await fake?.close();
-    for (const { app, adapter } of started.reverse()) {
-      await adapter.stop();
-      await app.close();
-    }
-    await db?.drop();
+    await stopGateways(started, db);
   });
 
   it('answers through the response_url once, after the dead gateway’s lease and not before', async () => {
-    const now = new Date();
-    const a = await gateway(new ManualClock(now.toISOString()));
-    const laterClock = new ManualClock(new Date(now.getTime() + LEASE_MS / 2).toISOString());
-    const b = await gateway(laterClock);
+    const { a, b, laterClock, now } = await twoGateways(gateway);
     const answers = () => fake.calls.filter((c) => c.method === 'response' && c.path === '/response/trig-dead');
 
     // A acknowledges a slow command at once (an empty ack) and dies with its response_url answer in flight.
