@@ -193,24 +193,46 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
   }
 
   /**
-   * Runs a command. `ackWith` acknowledges, with a reply body when the answer is ready in time; null when the delivery
-   * was acknowledged already (a button click), so every answer goes through response_url. A slash command is kept
-   * resumable once acknowledged (Slack never sends it again): another process answers through its response_url
-   * if this one dies.
+   * Runs a command. `ackWith` acknowledges, with a reply body when the answer is ready in time. Once acknowledged
+   * (Slack never sends it again) the command is kept resumable: another process answers through its response_url if
+   * this one dies.
    */
   async function runCommand(
     envelope: CommandEnvelope,
-    ackWith: ((body?: ReturnType<typeof toResponse>) => Promise<void>) | null,
+    ackWith: (body?: ReturnType<typeof toResponse>) => Promise<void>,
     respond: Respond,
     responseUrl?: string,
   ) {
-    const record: ResumeRecord | null = ackWith && responseUrl ? { envelope, responseUrl } : null;
     // The dispatcher acks when the command is slow or runs past the deadline, and says whether it did.
     await handleCommandSafely(core, envelope, log, {
-      ...(ackWith ? { acknowledge: () => ackWith(), ackAfterMs: options.ackAfterMs } : {}),
-      ...(record ? { resume: { platform: 'slack' as const, record: JSON.stringify(record) } } : {}),
-      answer: (outcome) => answer(outcome, envelope, outcome.acknowledged || !ackWith ? null : ackWith, respond),
+      acknowledge: () => ackWith(),
+      ackAfterMs: options.ackAfterMs,
+      ...(responseUrl ? { resume: resumeRecord(envelope, responseUrl) } : {}),
+      answer: (outcome) => answer(outcome, envelope, outcome.acknowledged ? null : ackWith, respond),
     });
+  }
+
+  /**
+   * Runs a button click. Its acknowledgement carries nothing (Slack shows no body for a click), so it is given at
+   * once, after the claim and, when the click has a response_url, the resumable record: a click acknowledged by a
+   * process that then dies is answered by another, like a slash command.
+   */
+  async function runClick(envelope: CommandEnvelope, ack: () => Promise<void>, respond: Respond, responseUrl?: string) {
+    await handleCommandSafely(core, envelope, log, {
+      acknowledge: ack,
+      ackAfterMs: 0,
+      ...(responseUrl ? { resume: resumeRecord(envelope, responseUrl) } : {}),
+      answer: async (outcome) => {
+        // A duplicate, or a failure before the claim, was not acknowledged: Slack still waits for the ack.
+        if (!outcome.acknowledged) await ack().catch((error: unknown) => log.warn({ err: error }, 'ack failed'));
+        await answer(outcome, envelope, null, respond);
+      },
+    });
+  }
+
+  function resumeRecord(envelope: CommandEnvelope, responseUrl: string) {
+    const record: ResumeRecord = { envelope, responseUrl };
+    return { platform: 'slack' as const, record: JSON.stringify(record) };
   }
 
   /** `ackWith` null: acknowledged already, every message goes through response_url. */
@@ -254,16 +276,20 @@ export async function startSlack(core: CohortCore, options: SlackOptions, baseLo
   });
 
   app.action({ type: 'block_actions', action_id: /^cohort_action_/ }, async ({ ack, body, respond }) => {
-    // A click is acknowledged at once (Slack shows an error after 3 s); the answer follows via response_url.
-    await ack();
+    // Slack shows an error after 3 s: the click is acknowledged as soon as it is claimed (runClick).
     const payload = BlockActionPayload.safeParse(body);
     if (!payload.success) {
+      await ack();
       log.warn({ issues: payload.error.issues.slice(0, 3) }, 'unreadable block action');
       return;
     }
     const user = await directory.caller(payload.data.user.id, payload.data.user.username);
     const envelope = decodeBlockAction(payload.data, user);
-    if (envelope) await track(runCommand(envelope, null, respond));
+    if (!envelope) {
+      await ack();
+      return;
+    }
+    await track(runClick(envelope, () => ack(), respond, payload.data.response_url));
   });
 
   for (const type of EVENT_TYPES) {

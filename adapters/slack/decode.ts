@@ -22,6 +22,8 @@ export const BlockActionPayload = z.object({
   user: z.object({ id: z.string(), username: z.string().optional(), name: z.string().optional() }),
   team: z.object({ id: z.string(), domain: z.string().optional() }).nullable(),
   channel: z.object({ id: z.string(), name: z.string().optional() }).optional(),
+  /** Present on a click in a message (not in a modal): where the answer goes, and what a resumed click answers. */
+  response_url: z.string().url().optional(),
   actions: z.array(
     z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string(), type: z.string() }),
   ),

@@ -125,7 +125,7 @@ describe('a command acknowledged by a gateway that died is answered by another (
   });
 });
 
-describe('a slash command acknowledged by a gateway that died is answered by another (PostgreSQL, Slack)', () => {
+describe('a slash command or click acknowledged by a gateway that died is answered by another (PostgreSQL, Slack)', () => {
   const SECRET = 'test-signing-secret';
   const bob = { id: 'U0BOB', name: 'bob', real_name: 'bob' };
   let db: TestDatabase;
@@ -186,5 +186,27 @@ describe('a slash command acknowledged by a gateway that died is answered by ano
     expect(await b.sweepAbandoned()).toBe(0);
     expect(await db.prisma.resumableCommand.count()).toBe(0);
     expect(answers()).toHaveLength(1);
+  });
+  it('answers a button click through its response_url once, after the dead gateway’s lease', async () => {
+    const { a, b, laterClock, now } = await twoGateways(gateway);
+    const answers = () => fake.calls.filter((c) => c.method === 'response' && c.path === '/response/click-dead');
+
+    // A acknowledges the click at once (a click's ack carries nothing) and dies with the answer in flight.
+    fake.holdNextResponse();
+    const send = slackSender(`http://127.0.0.1:${a.address?.port}/slack/events`, SECRET);
+    const click = await send.action(
+      slackPayloads.blockAction(bob, '/leaderboard', '1764400000.9', fake.responseUrl('click-dead')),
+    );
+    expect(click.status).toBe(200);
+    await fake.waitForCall((c) => c.method === 'held-response', 'A’s answer in flight');
+    expect(await db.prisma.resumableCommand.count()).toBe(1);
+
+    expect(await b.sweepAbandoned()).toBe(0); // A's lease holds
+    laterClock.set(new Date(now.getTime() + LEASE_MS + 1_000));
+    expect(await b.sweepAbandoned()).toBe(1);
+    expect(answers()).toHaveLength(1);
+    expect(JSON.stringify(answers()[0]?.payload.blocks)).toContain('Leaderboard');
+    expect(await b.sweepAbandoned()).toBe(0);
+    expect(await db.prisma.resumableCommand.count()).toBe(0);
   });
 });
