@@ -39,19 +39,51 @@ export async function rankTwice(
   feedback: FeedbackStats,
   options: RankOptions,
   embeddingsOf: (ids: string[]) => Promise<Map<string, Float32Array>>,
-): Promise<{ first: RankResult; result: RankResult }> {
+): Promise<{ first: RankResult; result: RankResult; contenderScores: number[] }> {
   const first = rankCandidates(candidates, delivered, feedback, options);
-  const contenders = first.decisions
+  const ranked = first.decisions
     .filter((d) => d.reason === null || d.reason === 'OVER_MAX_ITEMS')
-    .sort((a, b) => b.score - a.score)
-    .slice(0, Math.max(NEAR_DUPLICATE_POOL, options.maxItems * 20))
-    .map((d) => d.itemId);
+    .sort((a, b) => b.score - a.score);
+  const contenders = ranked.slice(0, contenderPool(options)).map((d) => d.itemId);
   const embeddings = await embeddingsOf(contenders);
   const withEmbeddings = candidates.map((candidate) => {
     const embedding = embeddings.get(candidate.item.id);
     return embedding ? { ...candidate, item: { ...candidate.item, embedding } } : candidate;
   });
-  return { first, result: rankCandidates(withEmbeddings, delivered, feedback, options) };
+  return {
+    first,
+    result: rankCandidates(withEmbeddings, delivered, feedback, options),
+    contenderScores: ranked.map((d) => d.score),
+  };
+}
+
+const contenderPool = (options: RankOptions) => Math.max(NEAR_DUPLICATE_POOL, options.maxItems * 20);
+
+/**
+ * Whether each item the second ranking took as best would have had (or lacked) its embedding in the full
+ * ranking too: its first-ranking score beats every unread bound (so its place among the contenders is the one
+ * seen), or the pool of contenders is full with read items above it (so it is out either way).
+ */
+function contendersSettled(
+  ranked: { first: RankResult; result: RankResult; contenderScores: number[] },
+  unreadMax: number,
+  pool: number,
+): boolean {
+  const scoreOf = new Map(ranked.first.decisions.map((d) => [d.itemId, d.score]));
+  const scores = ranked.contenderScores;
+  return ranked.result.steps.every((step) => {
+    const score = scoreOf.get(step.itemId) as number;
+    if (score > unreadMax) return true;
+    // Read contenders scored strictly above it (scores are sorted high to low).
+    let lo = 0;
+    let hi = scores.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((scores[mid] as number) > score) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo >= pool;
+  });
 }
 
 /**
@@ -158,15 +190,20 @@ export async function rankBounded(input: BoundedRankingInput): Promise<BoundedRa
     const complete = page.length < size;
     const threshold = complete ? Number.NEGATIVE_INFINITY : (page.at(-1) as { bound: number }).bound;
     const candidates = [...read.values()].sort((a, b) => newestFirst(a.item, b.item));
-    const { first, result } = await rankTwice(candidates, delivered, input.feedback, options, embeddingsOf);
-    const done = (unread: (sourceId: string) => number) =>
-      settled(first, sourceIds, unread, decay) && settled(result, sourceIds, unread, decay);
-    if (complete || done(() => threshold)) return { result, read: read.size, pages };
+    const ranked = await rankTwice(candidates, delivered, input.feedback, options, embeddingsOf);
+    const { first, result } = ranked;
+    const done = (unread: (sourceId: string) => number, unreadMax: number) =>
+      settled(first, sourceIds, unread, decay) &&
+      settled(result, sourceIds, unread, decay) &&
+      contendersSettled(ranked, unreadMax, pool);
+    if (complete || done(() => threshold, threshold)) return { result, read: read.size, pages };
     // The next unread may be far below the last read in its own source: ask the database, source by source.
     const bySource = await items.boundsBySource({ ...input.query, bound: input.bound }, threshold);
-    if (done((sourceId) => Math.min(threshold, bySource.get(sourceId) ?? Number.NEGATIVE_INFINITY))) {
+    const unread = (sourceId: string) => Math.min(threshold, bySource.get(sourceId) ?? Number.NEGATIVE_INFINITY);
+    if (done(unread, Math.max(Number.NEGATIVE_INFINITY, ...sourceIds.map(unread)))) {
       return { result, read: read.size, pages };
     }
-    size *= 4;
+    // Each page ranks the whole window in the database again: doubling keeps the pages few and the reads close.
+    size *= 2;
   }
 }

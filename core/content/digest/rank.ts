@@ -77,7 +77,7 @@ export interface RankResult {
    * the full ranking's answer when every step's score beats T discounted the same way and it did not run out
    * (digest/bounded-ranking.ts).
    */
-  steps: { score: number; picksBefore: ReadonlyMap<string, number> }[];
+  steps: { itemId: string; score: number; picksBefore: ReadonlyMap<string, number> }[];
   exhausted: boolean;
 }
 
@@ -159,7 +159,7 @@ export function rankCandidates(
       exhausted = true;
       break;
     }
-    steps.push({ score: bestScore, picksBefore: new Map(perSource) });
+    steps.push({ itemId: best.candidate.item.id, score: bestScore, picksBefore: new Map(perSource) });
     skipped.add(best);
     const embedding = best.candidate.item.embedding;
     const twin = embedding
