@@ -266,18 +266,36 @@ export class PrismaContentItemStore implements ContentItemStore {
     query: Omit<CandidateQuery, 'limit' | 'withEmbeddings'> & { upTo?: CandidateKey | null },
     keys: { ids: readonly string[]; guids: readonly string[] },
   ): Promise<ContentItem[]> {
-    const where = candidateWhere(query);
-    const read = (field: 'id' | 'guid', values: readonly string[]) =>
-      inChunks([...new Set(values)], (chunk) =>
-        // The cap's OR and this key list are combined under AND, so neither widens the other.
-        this.db.contentItem.findMany({
-          where: { AND: [where, { [field]: { in: chunk } }] },
-          omit: { embedding: true },
-        }),
-      );
-    const rows = [...(await read('id', keys.ids)), ...(await read('guid', keys.guids))];
-    const byId = new Map(rows.map((row) => [row.id, toItem({ ...row, embedding: null })]));
-    return [...byId.values()].sort(newestFirst);
+    // Looked up by key (primary key; source and guid), the candidate filter applied here: a filter in the query
+    // lets the planner scan the whole window by its index instead.
+    const omit = { embedding: true } as const;
+    const byId = await inChunks([...new Set(keys.ids)], (ids) =>
+      this.db.contentItem.findMany({ where: { id: { in: ids } }, omit }),
+    );
+    const guids = [...new Set(keys.guids)];
+    const sourceIds = query.sourceIds ?? [];
+    const byGuid =
+      guids.length === 0 || !query.sourceIds
+        ? []
+        : await inChunks(guids, (chunk) =>
+            this.db.contentItem.findMany({ where: { sourceId: { in: [...sourceIds] }, guid: { in: chunk } }, omit }),
+          );
+    const sources = query.sourceIds ? new Set(query.sourceIds) : null;
+    const since = query.since.getTime();
+    const upTo = query.upTo ?? null;
+    const items = new Map<string, ContentItem>();
+    for (const row of [...byId, ...byGuid]) {
+      const item = toItem({ ...row, embedding: null });
+      const at = item.publishedAt.getTime();
+      const candidate =
+        item.communityId === query.communityId &&
+        item.dropReason === null &&
+        at >= since &&
+        (!sources || sources.has(item.sourceId)) &&
+        (!upTo || newestFirst(item, { ...item, id: upTo.id, publishedAt: upTo.publishedAt }) <= 0);
+      if (candidate) items.set(item.id, item);
+    }
+    return [...items.values()].sort(newestFirst);
   }
 
   countCandidates(query: Parameters<ContentItemStore['countCandidates']>[0]): Promise<number> {
