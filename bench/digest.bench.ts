@@ -298,7 +298,7 @@ export async function run(report: BenchReport): Promise<void> {
         target: size === 50_000 ? '≤ 1000 ms, ≤ 300 MiB' : undefined,
         reference: { name: 'raw better-sqlite3 read of the same rows + plain sort', value: median(refs), unit: 'ms' },
         ratio: median(builds) / median(refs),
-        note: `${b.candidates} candidates read${b.capped ? ` (capped at ${b.capped.cap} of ${b.capped.total})` : ''}; peak memory above the start ${Math.round(median(peaks))} MiB (reference ${Math.round(median(refPeaks))} MiB); ${model.dimensions}-d embeddings, 2,000 feedback events, 500 already posted; medians of 3`,
+        note: `${b.candidates} candidates, ${b.read} read${b.capped ? ` (capped at ${b.capped.cap} of ${b.capped.total})` : ''}; peak memory above the start ${Math.round(median(peaks))} MiB (reference ${Math.round(median(refPeaks))} MiB); ${model.dimensions}-d embeddings, 2,000 feedback events, 500 already posted; medians of 3`,
       });
     }
 

@@ -1,5 +1,14 @@
-import type { CandidateQuery, ContentItemStore, ItemKeys, KnownItems } from '../../core/content/ports.ts';
+import { newestFirst } from '../../core/content/digest/bounded-ranking.ts';
+import type {
+  CandidateKey,
+  CandidateQuery,
+  ContentItemStore,
+  ItemKeys,
+  KnownItems,
+  RankedCandidateQuery,
+} from '../../core/content/ports.ts';
 import type { ContentItem, DropReason, NewContentItem } from '../../core/content/types.ts';
+import { boundsBySourceSql, rankedCandidatesSql, type SqlDialect } from './candidate-bound-sql.ts';
 import type { Db } from './database.ts';
 import type { ContentItem as ItemRow } from './generated/sqlite/client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
@@ -73,17 +82,35 @@ const toRow = (item: NewContentItem) => ({
  * The candidates' filter, in the database: the window, kept items only (copies carry a drop reason), and the
  * digest's sources when given.
  */
-function candidateWhere(query: Omit<CandidateQuery, 'limit'>) {
+function candidateWhere(query: Omit<CandidateQuery, 'limit'> & { upTo?: CandidateKey | null }) {
   return {
     communityId: query.communityId,
     dropReason: null,
     publishedAt: { gte: query.since },
     ...(query.sourceIds ? { sourceId: { in: [...query.sourceIds] } } : {}),
+    // At or before `upTo` in newest-first order (publishedAt desc, id asc).
+    ...(query.upTo
+      ? {
+          OR: [
+            { publishedAt: { gt: query.upTo.publishedAt } },
+            { publishedAt: query.upTo.publishedAt, id: { lte: query.upTo.id } },
+          ],
+        }
+      : {}),
   };
 }
 
+/** Newest first, ties by id: one order for reading, capping and ranking, so equal scores rank the same way. */
+const NEWEST_FIRST = [{ publishedAt: 'desc' as const }, { id: 'asc' as const }];
+
 export class PrismaContentItemStore implements ContentItemStore {
-  constructor(private readonly db: Db) {}
+  readonly #dialect: SqlDialect;
+
+  constructor(private readonly db: Db) {
+    // One store class serves both providers' clients (database.ts); the ranking query is the one raw SQL here.
+    const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
+    this.#dialect = provider === 'postgresql' ? 'postgresql' : 'sqlite';
+  }
 
   async findKnown(communityId: string, sourceId: string, keys: ItemKeys): Promise<KnownItems> {
     const select = { id: true, sourceId: true, guid: true, canonicalUrl: true, contentHash: true } as const;
@@ -188,13 +215,87 @@ export class PrismaContentItemStore implements ContentItemStore {
       const rows = await this.db.contentItem.findMany({
         where,
         omit: { embedding: true },
-        orderBy: { publishedAt: 'desc' },
+        orderBy: NEWEST_FIRST,
         take: query.limit,
       });
       return rows.map((row) => toItem({ ...row, embedding: null }));
     }
-    const rows = await this.db.contentItem.findMany({ where, orderBy: { publishedAt: 'desc' }, take: query.limit });
+    const rows = await this.db.contentItem.findMany({ where, orderBy: NEWEST_FIRST, take: query.limit });
     return rows.map(toItem);
+  }
+
+  async rankedCandidates(query: RankedCandidateQuery): Promise<{ item: ContentItem; bound: number }[]> {
+    if (query.sourceIds?.length === 0 || query.limit <= 0) return [];
+    const { sql, params } = rankedCandidatesSql(this.#dialect, query);
+    const ranked = await this.db.$queryRawUnsafe<{ id: string; bound: number }[]>(sql, ...params);
+    const rows = await inChunks(
+      ranked.map((r) => r.id),
+      (ids) => this.db.contentItem.findMany({ where: { id: { in: ids } }, omit: { embedding: true } }),
+    );
+    const byId = new Map(rows.map((row) => [row.id, toItem({ ...row, embedding: null })]));
+    return ranked.flatMap((r) => {
+      const item = byId.get(r.id);
+      return item ? [{ item, bound: Number(r.bound) }] : [];
+    });
+  }
+
+  async boundsBySource(
+    query: Omit<RankedCandidateQuery, 'offset' | 'limit'>,
+    atMost: number,
+  ): Promise<Map<string, number>> {
+    if (query.sourceIds?.length === 0) return new Map();
+    const { sql, params } = boundsBySourceSql(this.#dialect, query, atMost);
+    const rows = await this.db.$queryRawUnsafe<{ sourceId: string; bound: number }[]>(sql, ...params);
+    return new Map(rows.map((r) => [r.sourceId, Number(r.bound)]));
+  }
+
+  async candidateAt(
+    query: Omit<CandidateQuery, 'limit' | 'withEmbeddings'>,
+    index: number,
+  ): Promise<CandidateKey | null> {
+    const row = await this.db.contentItem.findFirst({
+      where: candidateWhere(query),
+      orderBy: NEWEST_FIRST,
+      skip: index,
+      select: { id: true, publishedAt: true },
+    });
+    return row ?? null;
+  }
+
+  async candidatesAmong(
+    query: Omit<CandidateQuery, 'limit' | 'withEmbeddings'> & { upTo?: CandidateKey | null },
+    keys: { ids: readonly string[]; guids: readonly string[] },
+  ): Promise<ContentItem[]> {
+    // Looked up by key (primary key; source and guid), the candidate filter applied here: a filter in the query
+    // lets the planner scan the whole window by its index instead.
+    const omit = { embedding: true } as const;
+    const byId = await inChunks([...new Set(keys.ids)], (ids) =>
+      this.db.contentItem.findMany({ where: { id: { in: ids } }, omit }),
+    );
+    const guids = [...new Set(keys.guids)];
+    const sourceIds = query.sourceIds ?? [];
+    const byGuid =
+      guids.length === 0 || !query.sourceIds
+        ? []
+        : await inChunks(guids, (chunk) =>
+            this.db.contentItem.findMany({ where: { sourceId: { in: [...sourceIds] }, guid: { in: chunk } }, omit }),
+          );
+    const sources = query.sourceIds ? new Set(query.sourceIds) : null;
+    const since = query.since.getTime();
+    const upTo = query.upTo ?? null;
+    const items = new Map<string, ContentItem>();
+    for (const row of [...byId, ...byGuid]) {
+      const item = toItem({ ...row, embedding: null });
+      const at = item.publishedAt.getTime();
+      const candidate =
+        item.communityId === query.communityId &&
+        item.dropReason === null &&
+        at >= since &&
+        (!sources || sources.has(item.sourceId)) &&
+        (!upTo || newestFirst(item, { ...item, id: upTo.id, publishedAt: upTo.publishedAt }) <= 0);
+      if (candidate) items.set(item.id, item);
+    }
+    return [...items.values()].sort(newestFirst);
   }
 
   countCandidates(query: Parameters<ContentItemStore['countCandidates']>[0]): Promise<number> {

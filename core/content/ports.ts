@@ -1,5 +1,6 @@
 import type { RichReply } from '../domain/reply.ts';
 import type { QualityLayerState } from './scoring/community-layer.ts';
+import type { QualityBound } from './scoring/quality-bound.ts';
 import type {
   ContentItem,
   ContentSource,
@@ -68,10 +69,29 @@ export interface ContentItemStore {
   get(id: string): Promise<ContentItem | null>;
   getMany(ids: readonly string[]): Promise<ContentItem[]>;
   findByCanonicalUrl(communityId: string, canonicalUrl: string): Promise<ContentItem[]>;
-  /** Kept items, newest first, with embeddings: the digest's candidates and the near-duplicate window. */
+  /**
+   * Kept items, newest first (ties by id), with embeddings: the digest's candidates and the near-duplicate window.
+   */
   listCandidates(query: CandidateQuery): Promise<ContentItem[]>;
   /** How many items `listCandidates` would find without its limit, published after `newerThan` when given. */
   countCandidates(query: Omit<CandidateQuery, 'limit' | 'withEmbeddings'> & { newerThan?: Date }): Promise<number>;
+  /**
+   * Candidates (without embeddings) best score bound first: the database ranks, the digest reads a page at a
+   * time and stops when nothing unread can beat its picks.
+   */
+  rankedCandidates(query: RankedCandidateQuery): Promise<{ item: ContentItem; bound: number }[]>;
+  /**
+   * The highest bound per source among the candidates `rankedCandidates` would rank with a bound of at most
+   * `atMost` (what is left unread after a page ending there); sources with none are absent.
+   */
+  boundsBySource(query: Omit<RankedCandidateQuery, 'offset' | 'limit'>, atMost: number): Promise<Map<string, number>>;
+  /** The candidate at `index` (0-based) in newest-first order (publishedAt desc, id asc), if there are that many. */
+  candidateAt(query: Omit<CandidateQuery, 'limit' | 'withEmbeddings'>, index: number): Promise<CandidateKey | null>;
+  /** Candidates (without embeddings) among these ids or guids, newest first (publishedAt desc, id asc). */
+  candidatesAmong(
+    query: Omit<CandidateQuery, 'limit' | 'withEmbeddings'> & { upTo?: CandidateKey | null },
+    keys: { ids: readonly string[]; guids: readonly string[] },
+  ): Promise<ContentItem[]>;
   /** The embeddings of these items (those that have one). */
   embeddingsOf(ids: readonly string[]): Promise<Map<string, Float32Array>>;
   markDropped(id: string, reason: DropReason): Promise<void>;
@@ -165,4 +185,38 @@ export interface ContentStores {
   schedules: DigestScheduleStore;
   runs: DigestRunStore;
   quality: QualityStore;
+}
+
+/**
+ * An upper bound of each candidate's digest score (digest/rank.ts, before the diversity discount, which only
+ * lowers it), computable in the database: weights.quality · quality + weights.freshness · 0.5^(age / halfLife)
+ * + the candidate's source's constant (topic and feedback at their best for an item with no feedback of its own),
+ * + margin (floating-point differences between the database and JavaScript). `quality` is the community's
+ * calibrated quality (null: the stored model quality), computed as scoring/quality-bound.ts describes.
+ */
+export interface CandidateScoreBound {
+  now: Date;
+  halfLifeMs: number;
+  weights: { quality: number; freshness: number };
+  quality: QualityBound | null;
+  constantBySource: Record<string, number>;
+  margin: number;
+}
+
+/** The digest's candidates best bound first, one page at a time (offset, limit), with each one's bound. */
+export interface RankedCandidateQuery extends Omit<CandidateQuery, 'withEmbeddings'> {
+  bound: CandidateScoreBound;
+  offset: number;
+  /** Only candidates at or before this one in newest-first order (publishedAt desc, id asc): the cap. */
+  upTo?: CandidateKey | null;
+  /** Only items in this language. */
+  language?: string | null;
+  /** Only items whose quality (as `bound.quality` computes it) is at least this, less the margin. */
+  minQuality?: number;
+}
+
+/** A candidate's place in newest-first order. */
+export interface CandidateKey {
+  id: string;
+  publishedAt: Date;
 }

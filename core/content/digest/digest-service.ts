@@ -1,6 +1,6 @@
 import { interactionEvent } from '../../domain/events.ts';
 import type { RichReply } from '../../domain/reply.ts';
-import type { Community, Locale, Member, Platform } from '../../domain/types.ts';
+import type { Community, InteractionEvent, Locale, Member, Platform } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
 import { canonicalTimezone, isValidCron, latestSlot } from '../../framework/cron-slots.ts';
 import type { ScheduledPostRunner } from '../../framework/scheduled-posts.ts';
@@ -12,9 +12,11 @@ import type { CommunityStore, EventStore } from '../../ports/stores.ts';
 import { filterPredicate } from '../filter/filter-expression.ts';
 import { filterSubject } from '../filter/filter-subject.ts';
 import type { ContentStores } from '../ports.ts';
+import type { QualityBound } from '../scoring/quality-bound.ts';
 import type { ContentItem, ContentSource, DigestLanguage, DigestRun, DigestSchedule } from '../types.ts';
+import { rankBounded, rankTwice, scoreBound } from './bounded-ranking.ts';
 import { buildFeedback, FEEDBACK_VERBS } from './feedback.ts';
-import { type RankCandidate, type RankResult, rankCandidates } from './rank.ts';
+import type { RankCandidate, RankOptions, RankResult } from './rank.ts';
 import { formatSlot, renderDigest } from './render.ts';
 
 export interface DigestFilter {
@@ -40,7 +42,16 @@ export interface DigestDeps {
    * The community's calibrated quality per item (core/content/scoring/community-learning.ts): what ranking,
    * `min-score` and explanations use. Without it, the stored model quality.
    */
-  quality?: { qualityOf(communityId: string, items: readonly ContentItem[]): Promise<Map<string, number>> };
+  quality?: {
+    qualityOf(communityId: string, items: readonly ContentItem[]): Promise<Map<string, number>>;
+    /** One layer for a whole build, also as data: without it every candidate is read (no bound to rank by). */
+    scorerFor?(communityId: string): Promise<DigestScorer>;
+  };
+  /**
+   * `bounded` (default): the database ranks candidates by a bound of their score and the digest reads only those
+   * that can matter (digest/bounded-ranking.ts). `full`: every candidate is read and ranked; same picks, slower.
+   */
+  ranking?: 'bounded' | 'full';
   /** Runs before a build: reads the community's built-in sources for the first time, so a first digest has items. */
   prepare?: (communityId: string) => Promise<void>;
   /** Candidate window and cap. Defaults: 7 days, 50,000 items. */
@@ -70,8 +81,20 @@ const DEFAULT_RETRY_WINDOW_MS = 6 * 3_600_000;
  * logged, and named by /digest why.
  */
 export const DEFAULT_MAX_CANDIDATES = 50_000;
-/** At least this many of the best-scored candidates get their embedding for the near-duplicate check. */
-const NEAR_DUPLICATE_POOL = 200;
+/** What a build ranks with: the window's query, the ranking options, the feedback log, and item → candidate. */
+interface RankInput {
+  query: { communityId: string; since: Date; sourceIds: string[] };
+  options: RankOptions;
+  events: readonly InteractionEvent[];
+  toCandidates(items: readonly ContentItem[], calibrated: Map<string, number>): RankCandidate[];
+  deliveredIn(ids: string[]): Promise<Set<string>>;
+}
+
+/** The community's calibrated quality for one build, and the same as data for the database (null: stored). */
+export interface DigestScorer {
+  bound: QualityBound | null;
+  qualityOf(items: readonly ContentItem[]): Promise<Map<string, number>>;
+}
 
 export interface CandidateCap {
   cap: number;
@@ -82,7 +105,9 @@ export interface CandidateCap {
 
 export interface BuiltDigest {
   result: RankResult;
+  /** Candidates in the window (up to the cap), and how many of them were read to rank them. */
   candidates: number;
+  read: number;
   /** Set when the window held more candidates than the cap. */
   capped: CandidateCap | null;
 }
@@ -115,67 +140,47 @@ export class DigestService {
   ): Promise<BuiltDigest> {
     const { stores } = this.deps;
     const since = new Date(now.getTime() - windowMs);
-    const cap = this.deps.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
     const sources = await stores.sources.list(communityId);
     // A source delivered only instantly has no place in digests; a source's filter rejects items by name.
     const sourceById = new Map<string, ContentSource>(
       sources.filter((s) => s.delivery !== 'instant').map((s) => [s.id, s]),
     );
-    // Filtered in the database: the window, kept items only (copies carry a drop reason), the digest's sources.
-    // Embeddings are read later, for the few candidates that can be picked.
-    const query = { communityId, since, sourceIds: [...sourceById.keys()] };
-    const items = await stores.items.listCandidates({ ...query, limit: cap, withEmbeddings: false });
-    const capped = items.length >= cap ? await this.#capped(query, cap, items) : null;
-    const calibrated = (await this.deps.quality?.qualityOf(communityId, items)) ?? new Map<string, number>();
     const filters = new Map(sources.map((s) => [s.id, filterPredicate(s.filter)]));
-    const candidates: RankCandidate[] = items.flatMap((item) => {
-      const source = sourceById.get(item.sourceId);
-      if (!source) return [];
-      const keep = filters.get(source.id);
-      const scored: ContentItem = { ...item, quality: calibrated.get(item.id) ?? item.quality };
-      return [
-        {
-          item: scored,
-          sourceTitle: source.title,
-          sourceTopics: source.topics,
-          ...(keep && !keep(filterSubject(item)) ? { filteredOut: true } : {}),
-        },
-      ];
-    });
-    const delivered = channelId
-      ? await stores.runs.deliveredIn(
-          communityId,
-          channelId,
-          candidates.map((c) => c.item.id),
-        )
-      : new Set<string>();
+    const toCandidates = (items: readonly ContentItem[], calibrated: Map<string, number>): RankCandidate[] =>
+      items.flatMap((item) => {
+        const source = sourceById.get(item.sourceId);
+        if (!source) return [];
+        const keep = filters.get(source.id);
+        const scored: ContentItem = { ...item, quality: calibrated.get(item.id) ?? item.quality };
+        return [
+          {
+            item: scored,
+            sourceTitle: source.title,
+            sourceTopics: source.topics,
+            ...(keep && !keep(filterSubject(item)) ? { filteredOut: true } : {}),
+          },
+        ];
+      });
+    const deliveredIn = (ids: string[]) =>
+      channelId ? stores.runs.deliveredIn(communityId, channelId, ids) : Promise.resolve(new Set<string>());
     const events = await this.deps.events.query({
       communityId,
       since: new Date(now.getTime() - 30 * 86_400_000),
       verbs: FEEDBACK_VERBS,
       limit: 50_000,
     });
-    const feedback = buildFeedback(events, items);
+    // Filtered in the database: the window, kept items only (copies carry a drop reason), the digest's sources.
+    // Embeddings are read later, for the few candidates that can be picked.
+    const query = { communityId, since, sourceIds: [...sourceById.keys()] };
     const options = { ...filter, now, maxAgeMs: windowMs };
-    // Ranked once without embeddings, to find the few that can be picked; their embeddings are read, and the
-    // ranking run again with them (the near-duplicate check). Past the first `nearDuplicatePool` by score an item
-    // has none, which only matters if that many in a row repeat an earlier pick.
-    const first = rankCandidates(candidates, delivered, feedback, options);
-    const contenders = first.decisions
-      .filter((d) => d.reason === null || d.reason === 'OVER_MAX_ITEMS')
-      .sort((a, b) => b.score - a.score)
-      .slice(0, Math.max(NEAR_DUPLICATE_POOL, filter.maxItems * 20))
-      .map((d) => d.itemId);
-    const embeddings = await stores.items.embeddingsOf(contenders);
-    for (const candidate of candidates) {
-      const embedding = embeddings.get(candidate.item.id);
-      if (embedding) candidate.item = { ...candidate.item, embedding };
-    }
-    const result = rankCandidates(candidates, delivered, feedback, options);
+    const scorer = this.deps.ranking === 'full' ? null : await this.#scorer(communityId);
+    const built = scorer
+      ? await this.#rankBounded({ query, options, events, scorer, toCandidates, deliveredIn })
+      : await this.#rankAll({ query, options, events, toCandidates, deliveredIn });
     // The copies of each pick (reposts, translations) name where else the story ran.
     const titleOf = new Map(sources.map((s) => [s.id, s.title]));
-    const copies = await stores.items.duplicatesOf(result.picked.map((p) => p.candidate.item.id));
-    for (const ranked of result.picked) {
+    const copies = await stores.items.duplicatesOf(built.result.picked.map((p) => p.candidate.item.id));
+    for (const ranked of built.result.picked) {
       const own = ranked.candidate.item.sourceId;
       const elsewhere = copies
         .filter((c) => c.duplicateOfId === ranked.candidate.item.id && c.sourceId !== own)
@@ -183,18 +188,85 @@ export class DigestService {
         .filter((title): title is string => Boolean(title));
       if (elsewhere.length > 0) ranked.candidate.alsoIn = [...new Set(elsewhere)];
     }
-    return { result, candidates: candidates.length, capped };
+    return built;
+  }
+
+  /** The calibrated quality as the database can compute it; null when it cannot (every candidate is read). */
+  async #scorer(communityId: string): Promise<DigestScorer | null> {
+    const quality = this.deps.quality;
+    if (!quality) return { bound: null, qualityOf: async () => new Map() };
+    return quality.scorerFor ? quality.scorerFor(communityId) : null;
+  }
+
+  /** Every candidate read and ranked: the reference the bounded ranking is held to, and the fallback. */
+  async #rankAll(input: RankInput): Promise<BuiltDigest> {
+    const { stores } = this.deps;
+    const cap = this.deps.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
+    const { communityId } = input.query;
+    const items = await stores.items.listCandidates({ ...input.query, limit: cap, withEmbeddings: false });
+    const total = items.length >= cap ? await stores.items.countCandidates(input.query) : items.length;
+    const oldest = items.at(-1);
+    const capped = total > cap && oldest ? this.#capped(input.query, cap, total, oldest.publishedAt) : null;
+    const calibrated = (await this.deps.quality?.qualityOf(communityId, items)) ?? new Map<string, number>();
+    const candidates = input.toCandidates(items, calibrated);
+    const delivered = await input.deliveredIn(candidates.map((c) => c.item.id));
+    const feedback = buildFeedback(input.events, items);
+    const { result } = await rankTwice(candidates, delivered, feedback, input.options, (ids) =>
+      stores.items.embeddingsOf(ids),
+    );
+    return { result, candidates: candidates.length, read: candidates.length, capped };
+  }
+
+  /** The database ranks by a bound of the score; the digest reads the best until nothing unread can change it. */
+  async #rankBounded(input: RankInput & { scorer: DigestScorer }): Promise<BuiltDigest> {
+    const { stores } = this.deps;
+    const cap = this.deps.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
+    const total = await stores.items.countCandidates(input.query);
+    // More candidates in the window than the cap: only the `cap` newest are ranked, as when all were read.
+    const upTo = total > cap ? await stores.items.candidateAt(input.query, cap - 1) : null;
+    const capped = upTo ? this.#capped(input.query, cap, total, upTo.publishedAt) : null;
+    const window = { ...input.query, upTo };
+    // The feedback log names a few items: read them (those that are candidates) for feedback and first of all.
+    const ids = new Set<string>();
+    const guids = new Set<string>();
+    for (const event of input.events) {
+      if (event.objectType === 'digest_item') ids.add(event.objectId);
+      else if (event.verb === 'reaction.added' && event.objectType === 'message')
+        guids.add(`message:${event.objectId}`);
+    }
+    const named = await stores.items.candidatesAmong(window, { ids: [...ids], guids: [...guids] });
+    const feedback = buildFeedback(input.events, named);
+    const { options, scorer } = input;
+    const ranked = await rankBounded({
+      items: stores.items,
+      query: {
+        ...window,
+        language: options.language === 'any' ? null : options.language,
+        minQuality: options.minScore,
+      },
+      bound: scoreBound(options, input.query.sourceIds, feedback, scorer.bound),
+      options,
+      feedback,
+      pinned: named,
+      admit: async (items) => {
+        const candidates = input.toCandidates(items, await scorer.qualityOf(items));
+        return { candidates, delivered: await input.deliveredIn(candidates.map((c) => c.item.id)) };
+      },
+    });
+    this.deps.log.debug(
+      { community: input.query.communityId, candidates: Math.min(total, cap), read: ranked.read, pages: ranked.pages },
+      'digest ranked by score bound',
+    );
+    return { result: ranked.result, candidates: Math.min(total, cap), read: ranked.read, capped };
   }
 
   /** More candidates in the window than the cap: the oldest were left out, logged (and shown by /digest why). */
-  async #capped(
+  #capped(
     query: { communityId: string; since: Date; sourceIds: string[] },
     cap: number,
-    items: readonly ContentItem[],
-  ): Promise<CandidateCap | null> {
-    const total = await this.deps.stores.items.countCandidates(query);
-    if (total <= cap) return null;
-    const oldestKept = (items.at(-1) as ContentItem).publishedAt;
+    total: number,
+    oldestKept: Date,
+  ): CandidateCap {
     this.deps.log.warn(
       { community: query.communityId, cap, total, since: query.since.toISOString(), oldestKept },
       'digest candidates capped: older items in the window were not considered',

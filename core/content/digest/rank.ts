@@ -70,6 +70,15 @@ export interface RankedItem {
 export interface RankResult {
   picked: RankedItem[];
   decisions: RunDecision[];
+  /**
+   * Each step of the greedy pick (picks and near-duplicates skipped alike): the score it took as best, and how many
+   * items of each source were picked before it (the diversity discount it applied); and whether it ran out of
+   * candidates before `maxItems`. A digest that ranked only the candidates whose score bound is above some T got
+   * the full ranking's answer when every step's score beats T discounted the same way and it did not run out
+   * (digest/bounded-ranking.ts).
+   */
+  steps: { itemId: string; score: number; picksBefore: ReadonlyMap<string, number> }[];
+  exhausted: boolean;
 }
 
 function topicMatch(candidate: RankCandidate, topics: readonly string[]): { score: number; matched: string[] } {
@@ -80,7 +89,8 @@ function topicMatch(candidate: RankCandidate, topics: readonly string[]): { scor
   const matched: string[] = [];
   for (const topic of topics) {
     const key = topic.toLowerCase();
-    const model = candidate.item.topics.find((t) => t.topic.toLowerCase() === key)?.weight ?? 0;
+    // A model weight is a share in [0, 1]; clamped so a topic score never exceeds 1 (the digest's score bound).
+    const model = Math.min(1, candidate.item.topics.find((t) => t.topic.toLowerCase() === key)?.weight ?? 0);
     const score = Math.max(sourceTopics.has(key) ? 1 : 0, text.includes(key) ? 0.8 : 0, model);
     if (score >= 0.3) matched.push(topic);
     best = Math.max(best, score);
@@ -133,6 +143,8 @@ export function rankCandidates(
   const picked: RankedItem[] = [];
   const perSource = new Map<string, number>();
   const skipped = new Set<Scored>();
+  const steps: RankResult['steps'] = [];
+  let exhausted = false;
   while (picked.length < options.maxItems) {
     let best: Scored | null = null;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -143,7 +155,11 @@ export function rankCandidates(
       const adjusted = entry.base * decay ** (perSource.get(entry.candidate.item.sourceId) ?? 0);
       if (adjusted > bestScore) [best, bestScore] = [entry, adjusted];
     }
-    if (!best) break;
+    if (!best) {
+      exhausted = true;
+      break;
+    }
+    steps.push({ itemId: best.candidate.item.id, score: bestScore, picksBefore: new Map(perSource) });
     skipped.add(best);
     const embedding = best.candidate.item.embedding;
     const twin = embedding
@@ -177,5 +193,5 @@ export function rankCandidates(
       decisions.push({ itemId: entry.candidate.item.id, score: entry.base, rank: null, reason: 'OVER_MAX_ITEMS' });
     }
   }
-  return { picked, decisions };
+  return { picked, decisions, steps, exhausted };
 }

@@ -20,7 +20,14 @@ import {
   LEARNING_VERBS,
   labelKindOf,
 } from './community-signals.ts';
+import { type QualityBound, qualityBoundOf } from './quality-bound.ts';
 import { logit } from './quality-combiner.ts';
+
+/** A community's calibrated quality under one layer state, as a function and as data (`bound`). */
+export interface CommunityQualityScorer {
+  bound: QualityBound;
+  qualityOf(list: readonly ContentItem[]): Promise<Map<string, number>>;
+}
 
 /**
  * Runs the per-community quality layer in the product: `learn` (the content feature's `content:learn` job, on the
@@ -143,10 +150,23 @@ export class CommunityQualityLearner {
    */
   async qualityOf(communityId: string, list: readonly ContentItem[]): Promise<Map<string, number>> {
     if (list.length === 0) return new Map();
-    const [state, inputs] = await Promise.all([
-      this.layerOf(communityId),
-      this.#deps.quality.inputsOf(list.map((item) => item.id)),
-    ]);
+    return this.#qualityUnder(await this.layerOf(communityId), list);
+  }
+
+  /**
+   * One layer for a whole digest build: the calibrated quality of any of its candidates (as `qualityOf`), and the
+   * same scoring as data, for the database to rank by (scoring/quality-bound.ts).
+   */
+  async scorerFor(communityId: string): Promise<CommunityQualityScorer> {
+    const state = await this.layerOf(communityId);
+    return {
+      bound: qualityBoundOf(state),
+      qualityOf: (list) => (list.length === 0 ? Promise.resolve(new Map()) : this.#qualityUnder(state, list)),
+    };
+  }
+
+  async #qualityUnder(state: QualityLayerState, list: readonly ContentItem[]): Promise<Map<string, number>> {
+    const inputs = await this.#deps.quality.inputsOf(list.map((item) => item.id));
     // A layer that reads embeddings needs them; a digest lists its candidates without (it reads only its
     // contenders' for the near-duplicate check), so the missing ones are read here.
     const missing = (state.embeddingDims ?? 0) > 0 ? list.filter((item) => !item.embedding).map((i) => i.id) : [];
