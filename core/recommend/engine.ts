@@ -190,7 +190,7 @@ export class RecommenderEngine {
     if (learn) {
       this.#collect(member, item, at);
       const h = this.state.members.get(member);
-      if (this.reranker && !h?.position.has(item)) {
+      if (this.reranker && !h?.has(item)) {
         const src = this.sources;
         const weight = this.options.perMemberWeighting ? 1 / Math.sqrt(1 + (h?.items.length ?? 0)) : 1;
         this.reranker.collect(src, this.ranker, queryContext(src, member, at), item, weight);
@@ -201,7 +201,7 @@ export class RecommenderEngine {
 
   #collect(member: number, item: number, at: number): void {
     const h = this.state.members.get(member);
-    if (h?.position.has(item)) return; // a repeat is not a choice among alternatives
+    if (h?.has(item)) return; // a repeat is not a choice among alternatives
     const src = this.sources;
     this.#scratch ??= queryScratch(this.state.catalog.size);
     const q = queryContext(src, member, at, this.#scratch);

@@ -246,7 +246,7 @@ export class RecommendService {
       const item = e.objectType === 'course' ? courseIndex.get(e.objectId) : undefined;
       if (item === undefined || !((COURSE_STRENGTH[e.verb] ?? 0) > 0)) return null;
       const m = memberIndex.get(e.actorId);
-      if (m !== undefined && engine.state.members.get(m)?.position.has(item)) return null;
+      if (m !== undefined && engine.state.members.get(m)?.has(item)) return null;
       return { pair: `${e.actorId}\u0000${item}` };
     });
     await this.#fold(snapshot, tail.slice(0, start));
@@ -624,7 +624,7 @@ function memberFacts(snapshot: Snapshot, m: number, profile: ProfileAccumulator 
       for (const v of (state.participants[item] ?? new Map<number, number>()).keys()) {
         if (v === m) continue;
         const hv = state.members.get(v);
-        if (hv?.items.some((i) => i !== item && h.position.has(i))) return true;
+        if (hv?.items.some((i) => i !== item && h.has(i))) return true;
       }
       return false;
     },
