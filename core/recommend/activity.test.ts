@@ -32,7 +32,7 @@ describe('activity state', () => {
     expect(h.authors.get(9)).toBe(1);
     expect(state.cooc[0]!.get(1)).toBe(1);
     expect(state.reach[0]).toBe(2);
-    expect([...state.participants[0]!.keys()]).toEqual([1, 2]);
+    expect([...state.participants[0]!].map(([member]) => member)).toEqual([1, 2]);
     expect(state.createdBetween(T0, T0 + 3 * HOUR_MS)).toBe(2);
     const weights = state.topicWeights(1, T0 + 5 * HOUR_MS);
     expect(weights.get(0)! + weights.get(1)!).toBeCloseTo(1);

@@ -144,8 +144,11 @@ export class ActivityState {
   readonly members = new Map<number, MemberHistory>();
   /** Sparse symmetric co-occurrence counts (count-row.ts: a Map's entries, compactly). */
   readonly cooc: CountRow[];
-  /** Who touched each item (member → count): the member–member neighbourhood behind the "peers" signal. */
-  readonly participants: Map<number, number>[];
+  /**
+   * Who touched each item (member → count, in first-touch order): the member–member neighbourhood behind the "peers"
+   * signal. Compact rows like co-occurrence (a Map per item held some 40 bytes an entry).
+   */
+  readonly participants: CountRow[];
   readonly #topicLambda: number;
   /** Latest time observed: the replay's "now". */
   now = 0;
@@ -175,7 +178,7 @@ export class ActivityState {
     this.trendShort = new DecayedCounter(n, this.options.shortHalfLifeHours);
     this.trendLong = new DecayedCounter(n, this.options.longHalfLifeHours);
     this.cooc = Array.from({ length: n }, () => new CountRow());
-    this.participants = Array.from({ length: n }, () => new Map<number, number>());
+    this.participants = Array.from({ length: n }, () => new CountRow());
     this.#topicLambda = Math.LN2 / (this.options.topicHalfLifeHours * HOUR_MS);
     this.#byCreated = Int32Array.from({ length: n }, (_, i) => i).sort(
       (a, b) => (catalog.createdAt[a] as number) - (catalog.createdAt[b] as number) || a - b,
@@ -284,8 +287,7 @@ export class ActivityState {
     const h = this.history(member);
     if (owns) h.own(item);
     const known = h.positionOf(item);
-    const who = this.participants[item] as Map<number, number>;
-    who.set(member, (who.get(member) ?? 0) + 1);
+    (this.participants[item] as CountRow).add(member, 1);
     if (known !== undefined) {
       h.strength[known]! += strength;
       h.lastAt[known] = Math.max(h.lastAt[known] as number, at);

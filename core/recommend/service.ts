@@ -621,7 +621,10 @@ function memberFacts(snapshot: Snapshot, m: number, profile: ProfileAccumulator 
     },
     peersTook: (item) => {
       if (!h || h.items.length === 0) return false;
-      for (const v of (state.participants[item] ?? new Map<number, number>()).keys()) {
+      const who = state.participants[item];
+      if (!who) return false;
+      for (let e = 0; e < who.size; e++) {
+        const v = who.keyAt(e);
         if (v === m) continue;
         const hv = state.members.get(v);
         if (hv?.items.some((i) => i !== item && h.has(i))) return true;
