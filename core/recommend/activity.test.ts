@@ -84,8 +84,8 @@ describe('activity state', () => {
       const item = Math.floor(random() * 40);
       const at = T0 + e * 600_000;
       const r = ref.get(member) ?? {
-        items: [],
-        strength: [],
+        items: [] as number[],
+        strength: [] as number[],
         position: new Map(),
         topics: new Map(),
         owned: new Set<number>(),
