@@ -47,28 +47,90 @@ export class DecayedCounter {
   }
 }
 
-export interface MemberHistory {
+/** Shared by every history that has none yet: most members never dismiss, own or follow an author. */
+const NO_ITEMS: ReadonlySet<number> = new Set<number>();
+const NO_AUTHORS: ReadonlyMap<number, number> = new Map<number, number>();
+/** Below this many items a history is searched in place; above it, an index (a Map) is built once and kept. */
+const INDEXED_FROM = 12;
+
+/**
+ * Appends to a history column. The first few appends copy into an array of exactly the new length: `push` onto an
+ * empty array reserves 17 slots, and at a million members, most with one or two items, that slack was most of the
+ * histories' memory. Past that, `push` (amortised growth) as before.
+ */
+function append(column: number[], value: number): number[] {
+  if (column.length >= INDEXED_FROM) {
+    column.push(value);
+    return column;
+  }
+  return column.concat(value);
+}
+
+/**
+ * One member's history. Kept compact, because there is one per member (a million in a large community): sets and
+ * maps a member may never need are shared empty ones until first written, the item index is a scan until the
+ * history is long, and topic weights are one flat array instead of a Map of objects. Reads are what they were.
+ */
+export class MemberHistory {
   /** Distinct items, in the order first touched. */
-  items: number[];
-  firstAt: number[];
+  items: number[] = [];
+  firstAt: number[] = [];
   /** Accumulated strength per item (parallel to items). */
-  strength: number[];
+  strength: number[] = [];
   /** When each item was last touched (parallel to items). */
-  lastAt: number[];
-  position: Map<number, number>;
-  /** Topic weights, decayed lazily like DecayedCounter. */
-  topics: Map<number, { w: number; at: number }>;
+  lastAt: number[] = [];
+  /** Topic weights, decayed lazily like DecayedCounter: [topic, weight, at] per topic, in first-seen order. */
+  topics: number[] = [];
   /** Authors this member engaged with (social signal), with counts. */
-  authors: Map<number, number>;
+  authors: ReadonlyMap<number, number> = NO_AUTHORS;
   /** Items the member said "not interested" to: never shown again, and their topics weigh less. */
-  dismissed: Set<number>;
+  dismissed: ReadonlySet<number> = NO_ITEMS;
   /**
    * Items the member has (enrolled, bought; in a Q&A replay, threads they already took part in): never candidates.
    * A view is interest, not ownership: a viewed item stays on offer.
    */
-  owned: Set<number>;
+  owned: ReadonlySet<number> = NO_ITEMS;
   /** Sum of log(1 + item age in hours) at first touch: how fresh the things this member picks up tend to be. */
-  sumLogAge: number;
+  sumLogAge = 0;
+  #position: Map<number, number> | null = null;
+
+  /** Where `item` is in `items`, or undefined when the member never touched it. */
+  positionOf(item: number): number | undefined {
+    if (this.#position) return this.#position.get(item);
+    const k = this.items.indexOf(item);
+    return k < 0 ? undefined : k;
+  }
+
+  has(item: number): boolean {
+    return this.positionOf(item) !== undefined;
+  }
+
+  /** A first touch of `item` (the caller checked it is new). */
+  addItem(item: number, at: number, strength: number): void {
+    const k = this.items.length;
+    this.items = append(this.items, item);
+    this.firstAt = append(this.firstAt, at);
+    this.strength = append(this.strength, strength);
+    this.lastAt = append(this.lastAt, at);
+    if (this.#position) this.#position.set(item, k);
+    else if (k + 1 >= INDEXED_FROM) this.#position = new Map(this.items.map((i, p) => [i, p]));
+  }
+
+  own(item: number): void {
+    if (this.owned === NO_ITEMS) this.owned = new Set<number>();
+    (this.owned as Set<number>).add(item);
+  }
+
+  dismiss(item: number): void {
+    if (this.dismissed === NO_ITEMS) this.dismissed = new Set<number>();
+    (this.dismissed as Set<number>).add(item);
+  }
+
+  engageAuthor(author: number): void {
+    if (this.authors === NO_AUTHORS) this.authors = new Map<number, number>();
+    const authors = this.authors as Map<number, number>;
+    authors.set(author, (authors.get(author) ?? 0) + 1);
+  }
 }
 
 export class ActivityState {
@@ -82,8 +144,11 @@ export class ActivityState {
   readonly members = new Map<number, MemberHistory>();
   /** Sparse symmetric co-occurrence counts (count-row.ts: a Map's entries, compactly). */
   readonly cooc: CountRow[];
-  /** Who touched each item (member → count): the member–member neighbourhood behind the "peers" signal. */
-  readonly participants: Map<number, number>[];
+  /**
+   * Who touched each item (member → count, in first-touch order): the member–member neighbourhood behind the "peers"
+   * signal. Compact rows like co-occurrence (a Map per item held some 40 bytes an entry).
+   */
+  readonly participants: CountRow[];
   readonly #topicLambda: number;
   /** Latest time observed: the replay's "now". */
   now = 0;
@@ -113,7 +178,7 @@ export class ActivityState {
     this.trendShort = new DecayedCounter(n, this.options.shortHalfLifeHours);
     this.trendLong = new DecayedCounter(n, this.options.longHalfLifeHours);
     this.cooc = Array.from({ length: n }, () => new CountRow());
-    this.participants = Array.from({ length: n }, () => new Map<number, number>());
+    this.participants = Array.from({ length: n }, () => new CountRow());
     this.#topicLambda = Math.LN2 / (this.options.topicHalfLifeHours * HOUR_MS);
     this.#byCreated = Int32Array.from({ length: n }, (_, i) => i).sort(
       (a, b) => (catalog.createdAt[a] as number) - (catalog.createdAt[b] as number) || a - b,
@@ -202,18 +267,7 @@ export class ActivityState {
   history(member: number): MemberHistory {
     let h = this.members.get(member);
     if (!h) {
-      h = {
-        items: [],
-        firstAt: [],
-        strength: [],
-        lastAt: [],
-        position: new Map(),
-        topics: new Map(),
-        authors: new Map(),
-        dismissed: new Set(),
-        owned: new Set(),
-        sumLogAge: 0,
-      };
+      h = new MemberHistory();
       this.members.set(member, h);
     }
     return h;
@@ -231,10 +285,9 @@ export class ActivityState {
     this.trendShort.add(item, at, strength);
     this.trendLong.add(item, at, strength);
     const h = this.history(member);
-    if (owns) h.owned.add(item);
-    const known = h.position.get(item);
-    const who = this.participants[item] as Map<number, number>;
-    who.set(member, (who.get(member) ?? 0) + 1);
+    if (owns) h.own(item);
+    const known = h.positionOf(item);
+    (this.participants[item] as CountRow).add(member, 1);
     if (known !== undefined) {
       h.strength[known]! += strength;
       h.lastAt[known] = Math.max(h.lastAt[known] as number, at);
@@ -250,15 +303,11 @@ export class ActivityState {
       h.sumLogAge += logAge;
       this.sumLogAge += logAge;
       this.firstTouches++;
-      h.position.set(item, h.items.length);
-      h.items.push(item);
-      h.firstAt.push(at);
-      h.strength.push(strength);
-      h.lastAt.push(at);
+      h.addItem(item, at, strength);
     }
     for (const t of topicsOf(this.catalog, item)) this.addTopic(h, t, at, strength);
     const author = this.catalog.authorOf[item] as number;
-    if (author >= 0 && author !== member) h.authors.set(author, (h.authors.get(author) ?? 0) + 1);
+    if (author >= 0 && author !== member) h.engageAuthor(author);
   }
 
   /**
@@ -275,14 +324,20 @@ export class ActivityState {
 
   /** A topic signal that is not tied to an item (a search, a message's topic, an explicit interest). */
   addTopic(h: MemberHistory, topic: number, at: number, weight: number): void {
-    const cur = h.topics.get(topic);
-    const w = cur ? this.decay(cur.w, cur.at, at) : 0;
-    h.topics.set(topic, { w: w + weight, at: Math.max(at, cur?.at ?? at) });
+    const t = h.topics;
+    for (let e = 0; e < t.length; e += 3) {
+      if (t[e] !== topic) continue;
+      const when = t[e + 2] as number;
+      t[e + 1] = this.decay(t[e + 1] as number, when, at) + weight;
+      t[e + 2] = Math.max(at, when);
+      return;
+    }
+    h.topics = t.concat(topic, 0 + weight, at);
   }
 
   dismiss(member: number, item: number, at: number): void {
     const h = this.history(member);
-    h.dismissed.add(item);
+    h.dismiss(item);
     for (const t of topicsOf(this.catalog, item)) this.addTopic(h, t, at, -0.5);
   }
 
@@ -297,8 +352,10 @@ export class ActivityState {
     const out = new Map<number, number>();
     if (!h) return out;
     let total = 0;
-    for (const [t, { w, at: when }] of h.topics) {
-      const v = this.decay(w, when, at);
+    const topics = h.topics;
+    for (let e = 0; e < topics.length; e += 3) {
+      const t = topics[e] as number;
+      const v = this.decay(topics[e + 1] as number, topics[e + 2] as number, at);
       if (v > 0) {
         out.set(t, v);
         total += v;

@@ -11,7 +11,10 @@ export class CountRow {
   size = 0;
   #keys: Int32Array = NONE;
   #counts: Int32Array = NONE;
-  /** Open addressing: entry index + 1, 0 for an empty slot; a power of two, at most half full. */
+  /**
+   * Open addressing: entry index + 1, 0 for an empty slot; a power of two, at most three quarters full (keys are
+   * spread by a multiplicative hash, so probes stay short, and the slots were the largest part of a row).
+   */
   #slots: Int32Array = NONE;
 
   keyAt(entry: number): number {
@@ -29,7 +32,7 @@ export class CountRow {
 
   /** Adds `amount` (an integer) to the count of `key`, inserting it at the end when new. */
   add(key: number, amount: number): void {
-    if (2 * (this.size + 1) > this.#slots.length) this.#rehash(Math.max(8, 2 * this.#slots.length));
+    if (4 * (this.size + 1) > 3 * this.#slots.length) this.#rehash(Math.max(8, 2 * this.#slots.length));
     const slots = this.#slots;
     const mask = slots.length - 1;
     for (let s = hash(key) & mask; ; s = (s + 1) & mask) {

@@ -56,7 +56,7 @@ describe('recommender engine', () => {
     const now = start + 150 * HOUR_MS;
     const picks = engine.recommend(4, now, { k: 5, mmrLambda: 1 });
     expect(picks).toHaveLength(5);
-    const history = engine.state.members.get(4)!.position;
+    const history = engine.state.members.get(4)!;
     for (const p of picks) {
       expect(history.has(p.item)).toBe(false);
       expect(p.reason.signal).toBeTruthy();

@@ -190,7 +190,7 @@ export class RecommenderEngine {
     if (learn) {
       this.#collect(member, item, at);
       const h = this.state.members.get(member);
-      if (this.reranker && !h?.position.has(item)) {
+      if (this.reranker && !h?.has(item)) {
         const src = this.sources;
         const weight = this.options.perMemberWeighting ? 1 / Math.sqrt(1 + (h?.items.length ?? 0)) : 1;
         this.reranker.collect(src, this.ranker, queryContext(src, member, at), item, weight);
@@ -201,7 +201,7 @@ export class RecommenderEngine {
 
   #collect(member: number, item: number, at: number): void {
     const h = this.state.members.get(member);
-    if (h?.position.has(item)) return; // a repeat is not a choice among alternatives
+    if (h?.has(item)) return; // a repeat is not a choice among alternatives
     const src = this.sources;
     this.#scratch ??= queryScratch(this.state.catalog.size);
     const q = queryContext(src, member, at, this.#scratch);
@@ -355,13 +355,28 @@ export class RecommenderEngine {
   #regroup(at: number): void {
     const src = this.sources;
     const members: number[] = [];
-    const vectors: Float32Array[] = [];
-    for (const m of new Set([...this.state.members.keys(), ...this.#extraMembers])) {
+    const candidates = new Set([...this.state.members.keys(), ...this.#extraMembers]);
+    // One space for everyone: members known by content and by factors alone cannot be clustered together (the first
+    // vector's length says which space, when there is no content).
+    let dims = this.state.catalog.content?.dims ?? -1;
+    // Rows of one matrix, handed over as views: a Float32Array of its own per member cost ~800 B of RSS (its own
+    // backing store), a view into shared rows ~100 B — at a million members, the largest part of a retrain's peak.
+    let packed = new Float32Array(0);
+    for (const m of candidates) {
       const v = this.#memberVector(src, m);
       if (!v) continue;
+      if (dims < 0) dims = v.length;
+      if (v.length !== dims) continue;
+      const at = members.length * dims;
+      if (at + dims > packed.length) {
+        const grown = new Float32Array(Math.max(at + dims, candidates.size * dims));
+        grown.set(packed);
+        packed = grown;
+      }
+      packed.set(v, at);
       members.push(m);
-      vectors.push(v);
     }
+    const vectors = members.map((_, r) => packed.subarray(r * dims, (r + 1) * dims));
     const topicsOf = (row: number): Map<string, number> => {
       const m = members[row] as number;
       const named = this.#memberTopics?.(m);
@@ -370,14 +385,6 @@ export class RecommenderEngine {
       for (const [t, w] of this.state.topicWeights(m, at)) out.set(this.state.catalog.topicNames[t] as string, w);
       return out;
     };
-    // One space for everyone: members known by content and by factors alone cannot be clustered together.
-    const dims = this.state.catalog.content?.dims ?? vectors[0]?.length ?? 0;
-    for (let r = vectors.length - 1; r >= 0; r--) {
-      if (vectors[r]?.length !== dims) {
-        vectors.splice(r, 1);
-        members.splice(r, 1);
-      }
-    }
     if (members.length < 4) return;
     // Matched to the previous groups (this engine's last grouping, else the previous snapshot's), so a group keeps
     // its number and label while its members stay.

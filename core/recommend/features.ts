@@ -200,11 +200,14 @@ export function peerScores(src: FeatureSources, member: number, at: number, scra
   if (!h || h.items.length === 0) return out;
   const weights = new Map<number, number>();
   for (let k = h.items.length - 1; k >= Math.max(0, h.items.length - 20); k--) {
-    const who = state.participants[h.items[k] as number] as Map<number, number>;
+    const who = state.participants[h.items[k] as number] as CountRow;
     // Items everyone touched say little about who is alike, and would make this loop as slow as they are popular.
     if (who.size > 500) continue;
     const w = 1 / Math.log2(2 + who.size);
-    for (const v of who.keys()) if (v !== member) weights.set(v, (weights.get(v) ?? 0) + w);
+    for (let e = 0; e < who.size; e++) {
+      const v = who.keyAt(e);
+      if (v !== member) weights.set(v, (weights.get(v) ?? 0) + w);
+    }
   }
   // Bounded selection rather than a full sort: an active member can share threads with thousands of others.
   const ids = Int32Array.from(weights.keys());

@@ -246,7 +246,7 @@ export class RecommendService {
       const item = e.objectType === 'course' ? courseIndex.get(e.objectId) : undefined;
       if (item === undefined || !((COURSE_STRENGTH[e.verb] ?? 0) > 0)) return null;
       const m = memberIndex.get(e.actorId);
-      if (m !== undefined && engine.state.members.get(m)?.position.has(item)) return null;
+      if (m !== undefined && engine.state.members.get(m)?.has(item)) return null;
       return { pair: `${e.actorId}\u0000${item}` };
     });
     await this.#fold(snapshot, tail.slice(0, start));
@@ -621,10 +621,13 @@ function memberFacts(snapshot: Snapshot, m: number, profile: ProfileAccumulator 
     },
     peersTook: (item) => {
       if (!h || h.items.length === 0) return false;
-      for (const v of (state.participants[item] ?? new Map<number, number>()).keys()) {
+      const who = state.participants[item];
+      if (!who) return false;
+      for (let e = 0; e < who.size; e++) {
+        const v = who.keyAt(e);
         if (v === m) continue;
         const hv = state.members.get(v);
-        if (hv?.items.some((i) => i !== item && h.position.has(i))) return true;
+        if (hv?.items.some((i) => i !== item && h.has(i))) return true;
       }
       return false;
     },
