@@ -28,6 +28,7 @@ import { type InitialResponder, type InteractionsEndpoint, startInteractionsEndp
 import { DiscordMessenger } from './messenger.ts';
 import { premiumEvents } from './premium.ts';
 import { buildRegistration } from './register.ts';
+import { DISCORD_REST_DEFAULTS } from './rest-options.ts';
 import { makeRequestWithBytes } from './rest-request.ts';
 import { discordRateLimitPolicy, InteractionResponder } from './send.ts';
 
@@ -118,6 +119,7 @@ export async function startDiscord(
   const clock = options.clock ?? systemClock;
   const policy = discordRateLimitPolicy(log, options.rateLimit);
   const restOptions = {
+    ...DISCORD_REST_DEFAULTS,
     ...(options.apiUrl ? { api: options.apiUrl } : {}),
     ...(options.rest?.retries !== undefined ? { retries: options.rest.retries } : {}),
     ...(options.rest?.timeout !== undefined ? { timeout: options.rest.timeout } : {}),

@@ -4,6 +4,7 @@ import type { RateBudget } from '../../core/ports/rate-budget.ts';
 import type { PostOnlyPlatform } from '../shared/post-only.ts';
 import { DiscordAccess } from './access.ts';
 import { DiscordMessenger } from './messenger.ts';
+import { DISCORD_REST_DEFAULTS } from './rest-options.ts';
 import { makeRequestWithBytes } from './rest-request.ts';
 import { discordRateLimitPolicy } from './send.ts';
 
@@ -18,6 +19,7 @@ export function discordPostOnly(
   const log = baseLog.child({ ns: 'adapter:discord', mode: 'post-only' });
   const policy = discordRateLimitPolicy(log, options.budget ? { budget: options.budget } : {});
   const rest = new REST({
+    ...DISCORD_REST_DEFAULTS,
     ...(options.apiUrl ? { api: options.apiUrl } : {}),
     rejectOnRateLimit: () => true,
     makeRequest: makeRequestWithBytes,

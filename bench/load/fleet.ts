@@ -2,12 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../adapters/shared/project-root.ts';
 
 /**
  * The app as operators run it: `node dist/start.js` processes with their own ports, all on loopback, pointed at the
  * bench's fake platforms through the same variables an operator sets (.env.example). Nothing here is in-process:
- * killing a process is SIGKILL, and memory is each process's resident set.
+ * killing a process is SIGKILL, and memory is each process's resident set and, through bench/load/heap-probe.mjs
+ * (loaded with --import, the app knows nothing of it), its heap after a forced collection.
  */
 
 export interface PlatformEndpoints {
@@ -28,9 +30,30 @@ export interface AppProcess {
   child: ChildProcess;
   /** Resident set size now, in MiB (from /proc). */
   rssMiB(): number;
+  /**
+   * The heap after a forced full collection (as it is with `collect: false`; and a heap snapshot written to `snapshot`, when given), or null when the
+   * process did not answer within `timeoutMs` (default 30 s; a snapshot of a large heap takes a while).
+   */
+  heap(options?: { collect?: boolean; snapshot?: string; timeoutMs?: number }): Promise<HeapReport | null>;
   stderrTail(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
+
+/** What heap-probe.mjs answers, in bytes (process.memoryUsage() after gc(), plus heapUsed before it). */
+export interface HeapReport {
+  /** Whether a full collection ran first (asked for, and --expose-gc in effect). */
+  collected: boolean;
+  heapUsedBeforeGc: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  rss: number;
+  snapshot?: string;
+}
+
+const HEAP_PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'heap-probe.mjs');
+const HEAP_MESSAGE = 'cohort-bench:heap';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -106,9 +129,20 @@ export async function startAppProcess(options: {
     RATE_BUDGET_SLACK_PER_SECOND: '10000',
     RATE_BUDGET_TELEGRAM_PER_SECOND: '10000',
   };
-  const args = ['dist/start.js', ...(appHasRoles() ? ['--role', options.role] : [])];
+  const args = [
+    '--expose-gc',
+    '--import',
+    HEAP_PROBE,
+    'dist/start.js',
+    ...(appHasRoles() ? ['--role', options.role] : []),
+  ];
   const log = options.logFile ? openSync(options.logFile, 'a') : null;
-  const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', log ?? 'ignore', 'pipe'] });
+  // The IPC channel (fd 3) is only the heap probe's: the app never reads it, and the probe unrefs it.
+  const child = spawn(process.execPath, args, {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', log ?? 'ignore', 'pipe', 'ipc'],
+  });
   if (log !== null) closeSync(log);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -116,6 +150,9 @@ export async function startAppProcess(options: {
     if (options.logFile) appendFileSync(options.logFile, chunk);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The parent must not stay alive for the channel either (a bench that forgot a process still ends).
+  child.channel?.unref();
+  let heapRequests = 0;
   const proc: AppProcess = {
     role: options.role,
     ports,
@@ -127,6 +164,28 @@ export async function startAppProcess(options: {
       } catch {
         return 0;
       }
+    },
+    heap({ collect = true, snapshot, timeoutMs = 30_000 } = {}) {
+      if (!child.connected) return Promise.resolve(null);
+      const id = ++heapRequests;
+      return new Promise((resolve) => {
+        const done = (report: HeapReport | null) => {
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(report);
+        };
+        const onMessage = (message: { type?: string; id?: number } & HeapReport) => {
+          if (message?.type === HEAP_MESSAGE && message.id === id) done(message);
+        };
+        const onExit = () => done(null);
+        const timer = setTimeout(() => done(null), timeoutMs);
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send({ type: HEAP_MESSAGE, id, collect, snapshot }, (error) => {
+          if (error) done(null);
+        });
+      });
     },
     stderrTail: () => stderr,
     async kill(signal = 'SIGTERM') {
