@@ -164,6 +164,22 @@ describe('a slash command or click acknowledged by a gateway that died is answer
     await stopGateways(started, db);
   });
 
+  /** B leaves A's command alone within A's lease, then answers it once through the response_url and drops its record. */
+  async function expectAnsweredOnceAfterLease(
+    b: SlackAdapter,
+    laterClock: ManualClock,
+    now: Date,
+    answers: () => FakeSlack['calls'],
+  ) {
+    expect(await b.sweepAbandoned()).toBe(0); // A's lease holds
+    laterClock.set(new Date(now.getTime() + LEASE_MS + 1_000));
+    expect(await b.sweepAbandoned()).toBe(1);
+    expect(answers()).toHaveLength(1);
+    expect(JSON.stringify(answers()[0]?.payload.blocks)).toContain('Leaderboard');
+    expect(await b.sweepAbandoned()).toBe(0);
+    expect(await db.prisma.resumableCommand.count()).toBe(0);
+  }
+
   it('answers through the response_url once, after the dead gateway’s lease and not before', async () => {
     const { a, b, laterClock, now } = await twoGateways(gateway);
     const answers = () => fake.calls.filter((c) => c.method === 'response' && c.path === '/response/trig-dead');
@@ -178,15 +194,10 @@ describe('a slash command or click acknowledged by a gateway that died is answer
     expect(await ack.text()).toBe(''); // acknowledged without the answer: Slack will not send it again
     await fake.waitForCall((c) => c.method === 'held-response', 'A’s answer in flight');
 
-    expect(await b.sweepAbandoned()).toBe(0); // A's lease holds
-    laterClock.set(new Date(now.getTime() + LEASE_MS + 1_000));
-    expect(await b.sweepAbandoned()).toBe(1);
-    expect(answers()).toHaveLength(1);
-    expect(JSON.stringify(answers()[0]?.payload.blocks)).toContain('Leaderboard');
-    expect(await b.sweepAbandoned()).toBe(0);
-    expect(await db.prisma.resumableCommand.count()).toBe(0);
+    await expectAnsweredOnceAfterLease(b, laterClock, now, answers);
     expect(answers()).toHaveLength(1);
   });
+
   it('answers a button click through its response_url once, after the dead gateway’s lease', async () => {
     const { a, b, laterClock, now } = await twoGateways(gateway);
     const answers = () => fake.calls.filter((c) => c.method === 'response' && c.path === '/response/click-dead');
@@ -201,12 +212,6 @@ describe('a slash command or click acknowledged by a gateway that died is answer
     await fake.waitForCall((c) => c.method === 'held-response', 'A’s answer in flight');
     expect(await db.prisma.resumableCommand.count()).toBe(1);
 
-    expect(await b.sweepAbandoned()).toBe(0); // A's lease holds
-    laterClock.set(new Date(now.getTime() + LEASE_MS + 1_000));
-    expect(await b.sweepAbandoned()).toBe(1);
-    expect(answers()).toHaveLength(1);
-    expect(JSON.stringify(answers()[0]?.payload.blocks)).toContain('Leaderboard');
-    expect(await b.sweepAbandoned()).toBe(0);
-    expect(await db.prisma.resumableCommand.count()).toBe(0);
+    await expectAnsweredOnceAfterLease(b, laterClock, now, answers);
   });
 });
