@@ -22,7 +22,8 @@
  *
  * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test); for comparing engine
  * variants on the validation slice (the per-seed validation NDCG is printed): `--hard-negatives S` (share of
- * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same).
+ * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same),
+ * `--prior-examples N` (how much the prior blend is worth, default 300), `--fit-examples N` (the fit's window, 2000).
  */
 
 import { writeFileSync } from 'node:fs';
@@ -495,6 +496,13 @@ export async function run(args: EvalArgs): Promise<void> {
   if (hard !== undefined) engine.hardNegatives = Number(hard);
   if (args.argv.includes('--uniform-weights')) engine.perMemberWeighting = false;
   if (args.argv.includes('--rerank')) engine.rerank = {};
+  const prior = option(args, 'prior-examples');
+  if (prior !== undefined) engine.priorExamples = Number(prior);
+  const fitExamples = option(args, 'fit-examples');
+  if (fitExamples !== undefined) {
+    engine.ranker = { maxFitExamples: Number(fitExamples) };
+    engine.refitWindow = Number(fitExamples);
+  }
   const seeds = seedList(args);
   const started = performance.now();
   const sites: { site: string; dir?: string; data: Dataset }[] = [];
