@@ -1,3 +1,5 @@
+import type { Locale } from './types.ts';
+
 /**
  * A bilingual glossary of what knowledge communities talk about: each concept groups the English and Chinese
  * (simplified and common traditional) words for one idea, so 期权 is "options", 产品需求文档 is a PRD and 投资 is
@@ -394,6 +396,17 @@ export function canonicalTopic(topic: string): string {
   const key = topic.trim().toLowerCase();
   const concepts = glossaryIndex().byTerm.get(key) ?? glossaryIndex().byTerm.get(singular(key));
   return concepts?.length ? (GLOSSARY[concepts[0] as number] as Concept).tag : key;
+}
+
+/**
+ * A topic as a member reading `locale` would name it: a glossary concept by its first name in that language (data is
+ * 数据 to a Chinese reader), any other topic as it was written.
+ */
+export function topicLabel(topic: string, locale: Locale): string {
+  const tag = canonicalTopic(topic);
+  const concept = GLOSSARY.find((c) => c.tag === tag);
+  if (!concept) return topic;
+  return (locale === 'zh-CN' ? concept.zh[0] : undefined) ?? tag;
 }
 
 /** Every name of a topic, in every language (the topic itself included). */

@@ -1,4 +1,4 @@
-import { canonicalTopic } from '../../domain/glossary.ts';
+import { canonicalTopic, topicLabel } from '../../domain/glossary.ts';
 import type { ReplyField } from '../../domain/reply.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
@@ -23,8 +23,10 @@ export const profileCommand = defineProfilesCommand({
   permission: 'member',
   slow: true,
   options: {},
-  async handler({ community, member, services, t }) {
+  async handler({ community, member, services, t, locale }) {
     const p = await services.profiles.profile(community, member);
+    // Topics are stored as canonical tags; the member reads (and can type back) their own language's name.
+    const label = (topic: string) => topicLabel(topic, locale);
     const tone = (s: number) =>
       t(s > 0.2 ? 'profiles:profile.positive' : s < -0.2 ? 'profiles:profile.negative' : 'profiles:profile.neutral');
     const fields: ReplyField[] = [
@@ -33,7 +35,9 @@ export const profileCommand = defineProfilesCommand({
         value:
           p.topics.length > 0
             ? p.topics
-                .map((x) => `${x.topic} ${percent(x.weight)}${x.pinned ? ` ${t('profiles:profile.pinned')}` : ''}`)
+                .map(
+                  (x) => `${label(x.topic)} ${percent(x.weight)}${x.pinned ? ` ${t('profiles:profile.pinned')}` : ''}`,
+                )
                 .join(', ')
             : t('profiles:profile.noTopics'),
       },
@@ -62,12 +66,14 @@ export const profileCommand = defineProfilesCommand({
         name: t('profiles:profile.sentiment'),
         value: p.sentiment
           .slice(0, 5)
-          .map((s) => t('profiles:profile.sentimentValue', { topic: s.topic, tone: tone(s.score), count: s.messages }))
+          .map((s) =>
+            t('profiles:profile.sentimentValue', { topic: label(s.topic), tone: tone(s.score), count: s.messages }),
+          )
           .join('\n'),
       });
     }
     if (p.groupLabel && p.groupLabel.length > 0)
-      fields.push({ name: t('profiles:profile.group'), value: p.groupLabel.join(', '), inline: true });
+      fields.push({ name: t('profiles:profile.group'), value: p.groupLabel.map(label).join(', '), inline: true });
     if (p.tipsGiven + p.tipsReceived > 0) {
       fields.push({
         name: t('profiles:profile.tips'),
@@ -75,7 +81,8 @@ export const profileCommand = defineProfilesCommand({
         inline: true,
       });
     }
-    if (p.blocked.length > 0) fields.push({ name: t('profiles:profile.blocked'), value: p.blocked.join(', ') });
+    if (p.blocked.length > 0)
+      fields.push({ name: t('profiles:profile.blocked'), value: p.blocked.map(label).join(', ') });
     return { title: t('profiles:profile.title'), fields, ephemeral: true, footer: t('profiles:profile.footer') };
   },
 });
@@ -90,13 +97,13 @@ function interestCommand(kind: 'add' | 'remove') {
     permission: 'member',
     options: {
       topic: option.string({
-        description: d('Topic, e.g. data', '主题，例如 data'),
+        description: d('Topic, e.g. data', '主题，例如 数据'),
         required: true,
         rest: true,
         maxLength: 40,
       }),
     },
-    async handler({ input, community, member, services, t, record }) {
+    async handler({ input, community, member, services, t, record, locale }) {
       const typed = parseTopic(input.topic);
       // Only topics the community has: an interest nothing is tagged with would never match (and a typo would
       // sit in the profile forever). Removing also accepts whatever the profile holds today.
@@ -112,7 +119,9 @@ function interestCommand(kind: 'add' | 'remove') {
       return {
         tone: 'success',
         ephemeral: true,
-        text: t(kind === 'add' ? 'profiles:interests.added' : 'profiles:interests.removed', { topic }),
+        text: t(kind === 'add' ? 'profiles:interests.added' : 'profiles:interests.removed', {
+          topic: topicLabel(topic, locale),
+        }),
       };
     },
   });

@@ -44,6 +44,27 @@ describe('recommendations on the demo community', () => {
     expect(turn.reply?.items?.[0]?.meta).toMatch(/[\u4e00-\u9fff]/u);
   });
 
+  it('names a topic in the reader’s language in its reasons (data is 数据 in Chinese)', async () => {
+    const zh = await say('@wang /recommend');
+    const en = await say('@alice /recommend');
+    const topicsIn = (turn: typeof zh, pattern: RegExp) =>
+      turn.reply?.items?.flatMap((i) => pattern.exec(i.meta ?? '')?.[1] ?? []) ?? [];
+    const zhTopics = topicsIn(zh, /因为你对 (.+?) 感兴趣/u);
+    expect(zhTopics.length).toBeGreaterThan(0);
+    for (const topic of zhTopics) expect(topic).toMatch(/[\u4e00-\u9fff]/u);
+    for (const topic of topicsIn(en, /Because you are interested in (.+?)(?: · |$)/))
+      expect(topic).toMatch(/^[a-z -]+$/);
+  });
+
+  it('shows a Chinese reader their profile’s topics in Chinese, and takes them back typed that way', async () => {
+    const value = (turn: Awaited<ReturnType<typeof say>>) => turn.reply?.fields?.[0]?.value ?? '';
+    const before = value(await say('@wang /profile'));
+    expect(before).toMatch(/(^|, )数据 \d+%/u);
+    expect(before).not.toMatch(/(^|, )data \d+%/);
+    expect((await say('@wang /profile interests remove 数据')).reply?.text).toContain('「数据」');
+    expect(value(await say('@wang /profile'))).not.toMatch(/数据 \d+%/u);
+  });
+
   it('reflects recent behaviour after one retrain', async () => {
     const courses = await app.services.courses.list(app.demoCommunityId!, { tag: 'design' });
     expect(courses.length).toBeGreaterThanOrEqual(3);

@@ -50,7 +50,7 @@ export const recommendCommand = defineRecommendCommand({
       title: r.course.title,
       ...(r.course.url ? { url: r.course.url } : {}),
       description: r.course.description.slice(0, 200),
-      meta: `${reasonText(r, t, now)} · ${formatPrice(r.course, t, locale)}`,
+      meta: `${reasonText(r, t, now, locale)} · ${formatPrice(r.course, t, locale)}`,
     }));
     const buttons: ReplyButton[] = recs.flatMap((r, i) => [
       { label: `${i + 1}. ${t('recommend:buttons.view')}`, action: `/recommend view ${r.course.id}` },

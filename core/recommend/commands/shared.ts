@@ -1,3 +1,4 @@
+import { topicLabel } from '../../domain/glossary.ts';
 import { formatPrice as formatMoney } from '../../domain/money.ts';
 import type { Community, Course, EventVerb, Locale } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
@@ -35,15 +36,17 @@ export function buyAction(course: Course): string {
 const WEEK_MS = 7 * 86_400_000;
 
 /** The one-line "why" under every recommendation. */
-export function reasonText(rec: CourseRecommendation, t: Translate, now: Date): string {
+export function reasonText(rec: CourseRecommendation, t: Translate, now: Date, locale: Locale): string {
   const { reason } = rec;
+  // Topics are canonical tags (`data`); a reader sees them in their own language.
+  const label = (topic: string) => topicLabel(topic, locale);
   switch (reason.kind) {
     case 'similar':
       return t('recommend:reason.becauseYouRead', { course: reason.to.title });
     case 'topic':
-      return t('recommend:reason.topic', { topic: reason.topic });
+      return t('recommend:reason.topic', { topic: label(reason.topic) });
     case 'group':
-      return t('recommend:reason.group', { topics: reason.topics.join(', ') });
+      return t('recommend:reason.group', { topics: reason.topics.map(label).join(', ') });
     case 'peers':
       return t('recommend:reason.collaborative');
     case 'author':
@@ -53,11 +56,13 @@ export function reasonText(rec: CourseRecommendation, t: Translate, now: Date): 
     case 'popular':
       return t('recommend:reason.popular');
     case 'explore':
-      return reason.topic ? t('recommend:reason.explore', { topic: reason.topic }) : t('recommend:reason.exploreAny');
+      return reason.topic
+        ? t('recommend:reason.explore', { topic: label(reason.topic) })
+        : t('recommend:reason.exploreAny');
     case 'new':
       return now.getTime() - rec.course.createdAt.getTime() <= WEEK_MS
-        ? t('recommend:reason.newThisWeek', { topic: reason.topic })
-        : t('recommend:reason.newRecently', { topic: reason.topic });
+        ? t('recommend:reason.newThisWeek', { topic: label(reason.topic) })
+        : t('recommend:reason.newRecently', { topic: label(reason.topic) });
   }
 }
 
