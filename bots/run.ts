@@ -7,6 +7,7 @@ import { ModelUnavailableError } from '../adapters/ml/errors.ts';
 import type { PromMetrics } from '../adapters/ops/prom-metrics.ts';
 import type { HardenedListener } from '../adapters/shared/hardened-listener.ts';
 import { pingDatabase } from '../adapters/storage/database.ts';
+import { PrismaReplyPageStore } from '../adapters/storage/reply-page-store.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { DEMO_DEFAULT_HANDLE } from '../prisma/demo/members.ts';
@@ -289,6 +290,7 @@ export async function run(options: {
       payments: app.services.payments,
       ...(metrics ? { metrics } : {}),
       rateBudget,
+      replyPages: new PrismaReplyPageStore(app.database.prisma),
     });
     if (!started.ok) {
       // One line an operator can act on; the SDK's stack only at LOG_LEVEL=debug.

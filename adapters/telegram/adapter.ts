@@ -9,6 +9,7 @@ import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
+import type { ReplyPageStore } from '../../core/ports/reply-pages.ts';
 import {
   type HardenedListener,
   type HardenedListenerOptions,
@@ -23,6 +24,7 @@ import { TelegramAccess } from './access.ts';
 import { decodeCallback, decodeCommand, decodeEvents, TelegramUpdate, toPlatformUser } from './decode.ts';
 import { encodeReply } from './encode.ts';
 import { TelegramMessenger } from './messenger.ts';
+import { onePage, pageKeyboard, parsePageData, readKeyboard } from './pages.ts';
 import { TelegramRoles } from './permissions.ts';
 import { telegramMenus } from './register.ts';
 import { type SendTarget, sendMessages, telegramRateLimitPolicy, webhookSendMessage } from './send.ts';
@@ -52,6 +54,12 @@ export interface TelegramOptions {
   rateLimit?: Pick<RateLimitPolicy, 'maxRetries' | 'maxWaitMs' | 'budget'>;
   /** Sell XTR-priced courses as Telegram Stars invoices (TELEGRAM_STARS). */
   stars?: { payments: PaymentService };
+  /**
+   * Where answers longer than one message keep their pages: every answer is then one message (the webhook's 200) and
+   * the member turns pages with its buttons. Without it a long answer is sent as several messages through the Bot
+   * API, which a gateway killed mid-way can send twice after the lease (ADR 0018).
+   */
+  pages?: ReplyPageStore;
 }
 
 export interface TelegramAdapter {
@@ -78,6 +86,11 @@ function startFailure(error: unknown, setting: 'token' | 'webhook'): unknown {
   const network = networkFailure(error);
   if (network) return new PlatformStartError('telegram', 'PLATFORM_UNREACHABLE', 'apiUrl', network, { cause: error });
   return error;
+}
+
+/** Telegram sends the member's app language; Cohort speaks English and Simplified Chinese. */
+function localeOf(code: string | undefined): Locale {
+  return code?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
 function parseJsonObject(body: Buffer): object | null {
@@ -150,7 +163,8 @@ export async function startTelegram(
         if (!outcome.reply) return; // a duplicate delivery: already answered
         if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
           return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
-        const messages = encodeReply(outcome.reply);
+        const encoded = encodeReply(outcome.reply);
+        const messages = options.pages ? await onePage(encoded, options.pages, outcome.locale, clock.now()) : encoded;
         const [only] = messages;
         const inline = updateId !== undefined ? openWebhookAnswers.get(updateId) : undefined;
         // In webhook mode a one-message answer goes in the HTTP answer: Telegram then has the reply exactly when it
@@ -191,6 +205,8 @@ export async function startTelegram(
     }
     const update = parsed.data;
     const query = update.callback_query;
+    const page = parsePageData(query?.data);
+    if (query && page) return turnPage(query, page);
     if (query) {
       // Answer the press at once so the client stops its spinner; the command's reply follows as a message.
       await bot.telegram.answerCbQuery(query.id).catch((error: unknown) => log.warn({ err: error }, 'answerCbQuery'));
@@ -222,6 +238,43 @@ export async function startTelegram(
     }
     const chatId = message?.chat.id;
     for (const event of decodeEvents(update, me.id, (name) => usernames.get(`${chatId}:${name}`))) await record(event);
+  }
+
+  /**
+   * A page button: the message is edited to that page. Pressed twice (or redelivered), the edit finds the message
+   * already showing it, which Telegram reports as "not modified": done. Expired pages get a polite alert instead.
+   */
+  async function turnPage(
+    query: NonNullable<TelegramUpdate['callback_query']>,
+    page: { id: string; index: number },
+  ): Promise<void> {
+    const stored = options.pages ? await options.pages.read(page.id, clock.now()) : null;
+    const html = stored?.pages[page.index];
+    if (!stored || html === undefined || !query.message) {
+      const locale = localeOf(query.from.language_code);
+      await bot.telegram
+        .answerCbQuery(query.id, adapterText(locale, 'pagesExpired'), { show_alert: true })
+        .catch((error: unknown) => log.warn({ err: error }, 'answerCbQuery'));
+      return;
+    }
+    await bot.telegram.answerCbQuery(query.id).catch((error: unknown) => log.warn({ err: error }, 'answerCbQuery'));
+    const keyboard = pageKeyboard(
+      page.id,
+      page.index,
+      stored.pages.length,
+      stored.locale,
+      readKeyboard(stored.keyboard),
+    );
+    await bot.telegram
+      .editMessageText(query.message.chat.id, query.message.message_id, undefined, html, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        reply_markup: { inline_keyboard: keyboard },
+      })
+      .catch((error: unknown) => {
+        if (error instanceof TelegramError && /message is not modified/i.test(error.description)) return;
+        throw error;
+      });
   }
 
   async function record(event: EventEnvelope): Promise<void> {

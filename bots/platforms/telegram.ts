@@ -21,6 +21,7 @@ export async function start({
   payments,
   metrics,
   rateBudget,
+  replyPages,
 }: PlatformDeps): Promise<RunningPlatform> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('Configuration error: TELEGRAM_BOT_TOKEN — required for Telegram');
   const webhook =
@@ -47,6 +48,7 @@ export async function start({
       ...(rateBudget ? { rateLimit: { budget: rateBudget } } : {}),
       ...(webhook ? { webhook } : {}),
       ...(config.TELEGRAM_STARS && payments ? { stars: { payments } } : {}),
+      ...(replyPages ? { pages: replyPages } : {}),
     },
     log,
   );

@@ -5,6 +5,7 @@ import type { Logger } from '../../core/ports/logger.ts';
 import type { Messenger } from '../../core/ports/messenger.ts';
 import type { Metrics } from '../../core/ports/metrics.ts';
 import type { RateBudget } from '../../core/ports/rate-budget.ts';
+import type { ReplyPageStore } from '../../core/ports/reply-pages.ts';
 import type { Config } from '../config.ts';
 
 /** What bots/main.ts hands each platform's start function. */
@@ -18,6 +19,8 @@ export interface PlatformDeps {
   metrics?: Metrics;
   /** The platforms' call budget shared by every process; none: calls are limited only by the platforms' 429s. */
   rateBudget?: RateBudget;
+  /** Pages of answers longer than one message (Telegram shows them one at a time, ADR 0018). */
+  replyPages?: ReplyPageStore;
 }
 
 /** Counts a refused webhook request on the metrics, when there are metrics. */

@@ -10,6 +10,8 @@ export interface TelegramCall {
   payload: Record<string, unknown>;
   /** Set when the fake answered this call with a scripted error. */
   failedWith?: number;
+  /** Set when the call was a method the bot wrote as a webhook's 200 answer, carried out by "Telegram". */
+  viaWebhookAnswer?: true;
 }
 
 export interface FakeTelegramUser {
@@ -41,6 +43,18 @@ export interface FakeTelegram {
   failNext(method: string, error: { error_code: number; description: string; retry_after?: number }): void;
   /** The next call of `method` is carried out, then its connection dropped: the bot sees a failure that was not. */
   dropAfterNext(method: string): void;
+  /**
+   * The next call of `method` is carried out and never answered: the bot hangs there as if killed at that instant
+   * (the message is in the chat; nothing after the send runs). Released by close().
+   */
+  holdAfterNext(method: string): void;
+  /**
+   * Carries out a Bot API call the bot wrote as the body of a webhook's 200, as Telegram does (scripted failures and
+   * holds are for the bot's own calls, not this); resolves with the call's result, or null for an empty body.
+   */
+  carryOutWebhookAnswer(body: string): Promise<unknown>;
+  /** What the chat shows, oldest first: the text (or caption) of each message the bot sent, as last edited. */
+  chatMessages(chatId: number): string[];
   setAdministrators(
     chatId: number,
     admins: Array<{ user: FakeTelegramUser; status: 'creator' | 'administrator' }>,
@@ -66,6 +80,8 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
   const failures = new Map<string, Array<{ error_code: number; description: string; retry_after?: number }>>();
   const admins = new Map<string, unknown[]>();
   const drops = new Set<string>();
+  const heldAfter = new Set<string>();
+  const heldResponses = new Set<http.ServerResponse>();
   const starTransactions: FakeTelegram['starTransactions'] = [];
   let updateId = 1_000;
   let messageId = 5_000;
@@ -84,9 +100,15 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
     if (!match || match[1] !== token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2] ?? '';
     const payload = await parsePayload(String(req.headers['content-type'] ?? ''), raw);
-    const failure = failures.get(method)?.shift();
+    const viaWebhookAnswer = req.headers['x-fake-webhook-answer'] === '1';
+    const failure = viaWebhookAnswer ? undefined : failures.get(method)?.shift();
     if (method !== 'getUpdates') {
-      calls.push({ method, payload, ...(failure ? { failedWith: failure.error_code } : {}) });
+      calls.push({
+        method,
+        payload,
+        ...(failure ? { failedWith: failure.error_code } : {}),
+        ...(viaWebhookAnswer ? { viaWebhookAnswer: true as const } : {}),
+      });
       waiters.notify();
     }
     if (failure)
@@ -119,6 +141,11 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
           return req.socket.destroy();
         }
         sent.set(`${payload.chat_id}:${messageId + 1}`, String(payload.text ?? payload.caption ?? ''));
+        if (!viaWebhookAnswer && heldAfter.delete(method)) {
+          ++messageId;
+          heldResponses.add(res);
+          return;
+        }
         return ok({
           message_id: ++messageId,
           date: now,
@@ -242,6 +269,22 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
     dropAfterNext(method) {
       drops.add(method);
     },
+    holdAfterNext(method) {
+      heldAfter.add(method);
+    },
+    async carryOutWebhookAnswer(body) {
+      if (!body) return null;
+      const { method, ...payload } = JSON.parse(body) as { method: string };
+      const response = await fetch(`http://127.0.0.1:${port}/bot${token}/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fake-webhook-answer': '1' },
+        body: JSON.stringify(payload),
+      });
+      return ((await response.json()) as { result?: unknown }).result ?? null;
+    },
+    chatMessages(chatId) {
+      return [...sent].filter(([key]) => key.startsWith(`${chatId}:`)).map(([, text]) => text);
+    },
     setAdministrators(chatId, list) {
       admins.set(
         String(chatId),
@@ -257,6 +300,7 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
       waiters.waitFor(() => (matching(pred).length >= count ? matching(pred) : undefined), what),
     async close() {
       for (const hold of holds) clearTimeout(hold);
+      for (const held of heldResponses) held.socket?.destroy();
       await closeServer(server);
     },
   };
@@ -297,7 +341,7 @@ export const telegramUpdates = {
       },
     };
   },
-  callback(id: number, chat: { id: number; title?: string }, from: FakeTelegramUser, data: string) {
+  callback(id: number, chat: { id: number; title?: string }, from: FakeTelegramUser, data: string, messageId = 77) {
     return {
       update_id: id,
       callback_query: {
@@ -306,7 +350,7 @@ export const telegramUpdates = {
         chat_instance: 'ci',
         data,
         message: {
-          message_id: 77,
+          message_id: messageId,
           date: 1_764_400_000,
           chat: { id: chat.id, type: 'supergroup', title: chat.title ?? 'Fake group' },
           text: 'menu',

@@ -1,0 +1,18 @@
+import type { Locale } from '../domain/types.ts';
+
+/** An answer too long for one platform message, kept so the member can turn its pages (ADR 0018). */
+export interface StoredPages {
+  /** The pages in the platform's own encoding, in order. */
+  pages: string[];
+  locale: Locale;
+  /** The adapter's encoding of the reply's own buttons, shown under every page; absent when it had none. */
+  keyboard?: string;
+}
+
+/** Durable, so any gateway can turn the pages of an answer another one gave; entries expire. */
+export interface ReplyPageStore {
+  /** Keeps the pages under `id` until `expiresAt`, and drops entries expired at `now`. */
+  keep(id: string, stored: StoredPages, expiresAt: Date, now: Date): Promise<void>;
+  /** The pages under `id`, or null when there are none or they expired at `at`. */
+  read(id: string, at: Date): Promise<StoredPages | null>;
+}
