@@ -135,12 +135,10 @@ export class PostgresLedgerStore extends PrismaLedgerReads {
       senderAllowanceUsed: Number(row.sender_allowance_used),
       ...(ringSince
         ? {
-            // json_build_object renders TIMESTAMP(3) without a zone; the column holds UTC.
-            around: (row.around ?? []).map((e) => ({
-              fromMemberId: e.f,
-              toMemberId: e.t,
-              amount: e.a,
-              createdAt: new Date(`${e.c}Z`),
+            aroundLegs: (row.around ?? []).map(([fromMemberId, toMemberId, tips]) => ({
+              fromMemberId,
+              toMemberId,
+              tips,
             })),
           }
         : {}),
@@ -277,11 +275,12 @@ interface TipRow {
   recipient_balance: number | null;
   legs: string | number;
   events: string | number;
-  around: Array<{ f: string; t: string; a: number; c: string }> | null;
+  /** [from, to, tips] per leg. */
+  around: Array<[string, string, number]> | null;
 }
 
 /** Changing TIP_SQL needs a new name: a connection keeps the statement it prepared under a name. */
-export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v2';
+export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v3';
 
 /**
  * A tip in one statement. The steps, as data-modifying CTEs:
@@ -292,8 +291,9 @@ export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v2';
  *  - `pair` upserts the cooldown row only if the checks pass, and only when the cooldown has elapsed;
  *  - the account updates, the transfer, its postings and its events (the outbox) all hang on `pair` having produced
  *    a row, so they commit together or not at all;
- *  - `around` reads the ring check's candidates (tips sent by the recipient or received by the sender), only for
- *    an applied tip that asked for them.
+ *  - `around` reads the ring check's candidates (tips sent by the recipient or received by the sender, the latest
+ *    RING_LOOKUP_LIMIT), only for an applied tip that asked for them, and counts them per leg: the check needs no
+ *    more, and building and sending one JSON object per tip cost as much server time as the rest of the statement.
  * A concurrent delivery of the same key waits on the sender's lock and then fails the transfer's unique key, which
  * aborts the whole statement: the caller answers it as a repeat.
  * Parameters: $1 from account, $2 to account, $3 mint account, $4 community, $5 key, $6 amount, $7 day, $8 daily
@@ -370,16 +370,20 @@ postings AS (
 ),
 events AS (${pgInsertEventsSql('$20', 'EXISTS (SELECT 1 FROM transfer)')}),
 around AS (
-  SELECT json_agg(json_build_object('f', r."fromMemberId", 't', r."toMemberId", 'a', r."amount", 'c', r."createdAt")
-    ORDER BY r."createdAt" DESC) AS edges
+  SELECT json_agg(json_build_array(l."fromMemberId", l."toMemberId", l.tips)
+    ORDER BY l.latest DESC, l."fromMemberId", l."toMemberId") AS edges
   FROM (
-    SELECT "fromMemberId", "toMemberId", "amount", "createdAt" FROM "LedgerTransfer"
-    WHERE $17::BOOLEAN AND EXISTS (SELECT 1 FROM pair)
-      AND "communityId" = $4::TEXT AND "kind" = 'tip'
-      AND "createdAt" >= $18::TIMESTAMP(3)
-      AND ("fromMemberId" = $11::TEXT OR "toMemberId" = $10::TEXT)
-    ORDER BY "createdAt" DESC LIMIT ${RING_LOOKUP_LIMIT}
-  ) r
+    SELECT r."fromMemberId", r."toMemberId", count(*)::INTEGER AS tips, max(r."createdAt") AS latest
+    FROM (
+      SELECT "fromMemberId", "toMemberId", "createdAt" FROM "LedgerTransfer"
+      WHERE $17::BOOLEAN AND EXISTS (SELECT 1 FROM pair)
+        AND "communityId" = $4::TEXT AND "kind" = 'tip'
+        AND "createdAt" >= $18::TIMESTAMP(3)
+        AND ("fromMemberId" = $11::TEXT OR "toMemberId" = $10::TEXT)
+      ORDER BY "createdAt" DESC LIMIT ${RING_LOOKUP_LIMIT}
+    ) r
+    GROUP BY r."fromMemberId", r."toMemberId"
+  ) l
 )
 SELECT
   CASE WHEN c.dup THEN 'duplicate' WHEN c.over_cap THEN 'DAILY_CAP' WHEN c.short THEN 'INSUFFICIENT_FUNDS'

@@ -7,6 +7,7 @@ import {
   type TransferOutcome,
   type TransferRequest,
 } from '../../core/interactions/ledger-store.ts';
+import { countLegs } from '../../core/interactions/tip-flags.ts';
 import type { Db } from './database.ts';
 import { insertEventsSqlite, SQLITE_INSERT_EVENT } from './event-rows.ts';
 import { PrismaLedgerReads } from './ledger-reads.ts';
@@ -222,7 +223,9 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       fromBalance,
       toBalance,
       senderAllowanceUsed,
-      ...(request.kind === 'tip' && request.ringSince ? { around: this.#around(request, request.ringSince) } : {}),
+      ...(request.kind === 'tip' && request.ringSince
+        ? { aroundLegs: countLegs(this.#around(request, request.ringSince)) }
+        : {}),
     };
   }
 

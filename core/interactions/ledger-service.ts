@@ -18,11 +18,11 @@ import {
   type LedgerFlag,
   type LedgerStore,
   RING_LOOKUP_LIMIT,
-  type TipEdge,
+  type TipLegCount,
   type Transfer,
   type TransferOutcome,
 } from './ledger-store.ts';
-import { confirmRings, newAccountFlag, ringCandidates } from './tip-flags.ts';
+import { confirmRings, countLegs, newAccountFlag, ringCandidatesOfLegs } from './tip-flags.ts';
 
 /**
  * Tipping and moderator adjustments. Validation that needs no database happens here (amount, self, bots,
@@ -241,7 +241,7 @@ export class LedgerService {
         : (await this.#store.account(community.id, sender.id, today)).allowanceUsed;
     const flagged =
       outcome.status === 'applied'
-        ? await this.#flag(policy, sender, recipient, transfer, now, timeZone, outcome.around)
+        ? await this.#flag(policy, sender, recipient, transfer, now, timeZone, outcome.aroundLegs)
         : false;
     if (outcome.status === 'applied') {
       this.#log.info({ transferId: transfer.id, amount, from: sender.id, to: recipient.id }, 'tip applied');
@@ -429,14 +429,15 @@ export class LedgerService {
     transfer: Transfer,
     now: Date,
     timeZone: string,
-    /** The ring candidates, when the store read them with the transfer (PostgreSQL). */
-    known: TipEdge[] | undefined,
+    /** The ring candidates counted per leg, when the store read them with the transfer. */
+    known: TipLegCount[] | undefined,
   ): Promise<boolean> {
     const since = new Date(now.getTime() - policy.ringWindowMs);
-    const around =
-      known ?? (await this.#store.tipsAround(transfer.communityId, sender.id, recipient.id, since, RING_LOOKUP_LIMIT));
+    const legs =
+      known ??
+      countLegs(await this.#store.tipsAround(transfer.communityId, sender.id, recipient.id, since, RING_LOOKUP_LIMIT));
     const rule = { minTipsEachWay: policy.ringMinTips, windowMs: policy.ringWindowMs };
-    const candidates = ringCandidates(sender.id, recipient.id, around, rule.minTipsEachWay);
+    const candidates = ringCandidatesOfLegs(sender.id, recipient.id, legs, rule.minTipsEachWay);
     // The closing leg's own count costs a read: only when the other legs already repeat enough.
     const forward =
       candidates.length > 0 ? await this.#store.tipsBetween(transfer.communityId, sender.id, recipient.id, since) : 0;

@@ -52,8 +52,9 @@ export interface TransferRequest {
   /** Required for tips. */
   limits?: TipLimits;
   /**
-   * Tips: also return the tips since this instant that could close a ring with this one (as `tipsAround` would,
-   * at most `RING_LOOKUP_LIMIT`). A store that can read them in the same statement saves the ring check a round trip.
+   * Tips: also return the tips since this instant that could close a ring with this one (the ones `tipsAround` would
+   * read, at most `RING_LOOKUP_LIMIT`), counted per leg. A store that can read them in the same statement saves the
+   * ring check a round trip; counts are all the check needs of them, and far cheaper to send than the tips.
    */
   ringSince?: Date;
   /** The id the transfer gets when applied, chosen by the caller so that its events can name it (default: random). */
@@ -77,8 +78,11 @@ export type TransferOutcome =
       toBalance: number | null;
       /** Tips: the sender's allowance used today, after this tip. */
       senderAllowanceUsed: number | null;
-      /** Tips with `ringSince`, when the store read them with the transfer; otherwise the caller asks `tipsAround`. */
-      around?: TipEdge[];
+      /**
+       * Tips with `ringSince`, when the store read them with the transfer: those tips counted per leg (from → to),
+       * legs in the order of their latest tip, newest first. Otherwise the caller asks `tipsAround`.
+       */
+      aroundLegs?: TipLegCount[];
     }
   | { status: 'duplicate'; transfer: Transfer }
   /** The key was used before for a different request (other members, amount or reason): nothing moved. */
@@ -124,6 +128,13 @@ export interface FlagResolution {
   outcome: FlagOutcome;
   byMemberId: string;
   at: Date;
+}
+
+/** Tips from one member to another among a set of tips. */
+export interface TipLegCount {
+  fromMemberId: string;
+  toMemberId: string;
+  tips: number;
 }
 
 export interface TipEdge {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../domain/types.ts';
 import type { TipEdge } from './ledger-store.ts';
-import { confirmRings, newAccountFlag, ringCandidates } from './tip-flags.ts';
+import { confirmRings, countLegs, newAccountFlag, ringCandidates, ringCandidatesOfLegs } from './tip-flags.ts';
 
 const at = new Date('2026-05-01T00:00:00Z');
 const tip = (from: string, to: string): TipEdge => ({ fromMemberId: from, toMemberId: to, amount: 5, createdAt: at });
@@ -20,6 +20,32 @@ const member = (id: string, joinedDaysAgo: number): Member => ({
 const rule = { minTipsEachWay: 3, windowMs: 14 * 86_400_000 };
 
 describe('tip rings', () => {
+  it('decides the same from the tips counted per leg (a store aggregate) as from the tips themselves', () => {
+    const recent = [
+      ...times(3, 'b', 'c'),
+      tip('c', 'a'),
+      ...times(3, 'b', 'a'),
+      ...times(2, 'c', 'a'),
+      ...times(4, 'b', 'd'),
+      ...times(2, 'd', 'a'),
+      tip('a', 'a'),
+    ];
+    expect(countLegs(recent)).toEqual([
+      { fromMemberId: 'b', toMemberId: 'c', tips: 3 },
+      { fromMemberId: 'c', toMemberId: 'a', tips: 3 },
+      { fromMemberId: 'b', toMemberId: 'a', tips: 3 },
+      { fromMemberId: 'b', toMemberId: 'd', tips: 4 },
+      { fromMemberId: 'd', toMemberId: 'a', tips: 2 },
+      { fromMemberId: 'a', toMemberId: 'a', tips: 1 },
+    ]);
+    const fromLegs = ringCandidatesOfLegs('a', 'b', countLegs(recent), 3);
+    expect(fromLegs.map((c) => c.memberIds)).toEqual([
+      ['a', 'b'],
+      ['a', 'b', 'c'],
+    ]);
+    expect(fromLegs).toEqual(ringCandidates('a', 'b', recent, 3));
+  });
+
   it('needs repeated reciprocity: one mutual thank-you is not a ring', () => {
     expect(ringCandidates('a', 'b', [tip('b', 'a')], 3)).toEqual([]);
     expect(confirmRings(ringCandidates('a', 'b', [tip('b', 'a')], 1), 1, { ...rule, minTipsEachWay: 1 })).toHaveLength(

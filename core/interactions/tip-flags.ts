@@ -32,16 +32,28 @@ export interface RingCandidate {
   legs: RingLeg[];
 }
 
-function countLegs(recent: readonly TipEdge[]): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
+/** The tips of `recent`, counted per leg (from → to): all the ring check needs of them. */
+export function countLegs(recent: readonly TipEdge[]): RingLeg[] {
+  const out = new Map<string, RingLeg>();
   for (const tip of recent) {
-    if (tip.fromMemberId === tip.toMemberId) continue;
-    let row = out.get(tip.fromMemberId);
+    const key = `${tip.fromMemberId}|${tip.toMemberId}`;
+    const leg = out.get(key);
+    if (leg) leg.tips++;
+    else out.set(key, { fromMemberId: tip.fromMemberId, toMemberId: tip.toMemberId, tips: 1 });
+  }
+  return [...out.values()];
+}
+
+function legTable(legs: readonly RingLeg[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const leg of legs) {
+    if (leg.fromMemberId === leg.toMemberId) continue;
+    let row = out.get(leg.fromMemberId);
     if (!row) {
       row = new Map();
-      out.set(tip.fromMemberId, row);
+      out.set(leg.fromMemberId, row);
     }
-    row.set(tip.toMemberId, (row.get(tip.toMemberId) ?? 0) + 1);
+    row.set(leg.toMemberId, (row.get(leg.toMemberId) ?? 0) + leg.tips);
   }
   return out;
 }
@@ -52,7 +64,17 @@ function countLegs(recent: readonly TipEdge[]): Map<string, Map<string, number>>
  * own leg is counted by the caller (`confirmRings`): it needs a read of its own, done only when a candidate exists.
  */
 export function ringCandidates(from: string, to: string, recent: readonly TipEdge[], minTips: number): RingCandidate[] {
-  const legs = countLegs(recent);
+  return ringCandidatesOfLegs(from, to, countLegs(recent), minTips);
+}
+
+/** `ringCandidates` from the recent tips already counted per leg (`countLegs`, or a store's aggregate of them). */
+export function ringCandidatesOfLegs(
+  from: string,
+  to: string,
+  recentLegs: readonly RingLeg[],
+  minTips: number,
+): RingCandidate[] {
+  const legs = legTable(recentLegs);
   const count = (a: string, b: string) => legs.get(a)?.get(b) ?? 0;
   const rings: RingCandidate[] = [];
   if (count(to, from) >= minTips) {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../core/errors.ts';
+import { countLegs } from '../../core/interactions/tip-flags.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type LedgerFixture, ledgerFixture } from './ledger-fixture.ts';
 
@@ -270,15 +271,16 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         expect((await f.ledger.flags(f.community)).map((x) => x.kind)).toContain('new_accounts');
       });
 
-      it('hands back the ring candidates read with the tip exactly as tipsAround reads them', async () => {
+      it('hands back the ring candidates read with the tip as tipsAround reads them, counted per leg', async () => {
         await tip('ann', 'bob', 1, 'c1', at('2026-11-20T01:00:00.123Z'));
         await tip('bob', 'cat', 2, 'c2', at('2026-11-20T01:10:00.456Z'));
         await tip('dan', 'cat', 3, 'c3', at('2026-11-20T01:20:00Z'));
+        await tip('bob', 'cat', 1, 'c3b', at('2026-11-20T01:30:00Z'));
         // An old tip outside the window is left out by both.
         await tip('cat', 'dan', 4, 'c4', at('2026-11-01T01:00:00Z'));
         const since = at('2026-11-13T02:00:00Z');
         const expected = await f.store.tipsAround(f.community.id, f.members.cat!.id, f.members.ann!.id, since, 500);
-        expect(expected).toHaveLength(3);
+        expect(expected).toHaveLength(4);
         const outcome = await f.store.transfer({
           communityId: f.community.id,
           idempotencyKey: 'c5',
@@ -293,9 +295,15 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
           ringSince: since,
         });
         expect(outcome.status).toBe('applied');
-        const around = outcome.status === 'applied' ? outcome.around : undefined;
-        // Both providers read them in the tip's own transaction (one trip to the database per tip).
-        expect(around).toEqual(expected);
+        const legs = outcome.status === 'applied' ? outcome.aroundLegs : undefined;
+        // Both providers read them in the tip's own transaction (one trip to the database per tip), and count them
+        // per leg, the leg of the latest tip first.
+        expect(legs).toEqual(countLegs(expected));
+        expect(legs).toEqual([
+          { fromMemberId: f.members.bob!.id, toMemberId: f.members.cat!.id, tips: 2 },
+          { fromMemberId: f.members.dan!.id, toMemberId: f.members.cat!.id, tips: 1 },
+          { fromMemberId: f.members.ann!.id, toMemberId: f.members.bob!.id, tips: 1 },
+        ]);
       });
     });
 
