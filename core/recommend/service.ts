@@ -16,6 +16,7 @@ import { type MemberFacts, truthfulReason } from './reasons.ts';
 import { searchCatalogue } from './search.ts';
 import { COURSE_STRENGTH, eventText, eventTopics, SIGNAL_VERBS, topicStrength } from './signals.ts';
 import type { RecommenderSnapshotStore } from './snapshot-store.ts';
+import { warmServing } from './warm.ts';
 
 /**
  * The recommender as the bot uses it, per community: a trained snapshot (catalogue embeddings, ALS factors,
@@ -204,8 +205,9 @@ export class RecommendService {
     let events = 0;
     let since: Date | undefined;
     let limit = EVENT_PAGE;
-    // Where a retrain's time goes, logged with it (reading the log, folding it in, the fits, the stored copy).
-    const ms = { read: 0, fold: 0, fit: 0, save: 0 };
+    // Where a retrain's time goes, logged with it (reading the log, folding it in, the fits, warming serving, the
+    // stored copy).
+    const ms = { read: 0, fold: 0, fit: 0, warm: 0, save: 0 };
     let mark = performance.now();
     const lap = (stage: keyof typeof ms) => {
       const t = performance.now();
@@ -256,6 +258,9 @@ export class RecommendService {
     this.#continueFactors(community.id, snapshot);
     engine.retrain(now, true);
     lap('fit');
+    // As serving asks (clock + 1 ms): the first requests after the retrain find the caches built and the code hot.
+    warmServing(engine, this.#deps.clock.now().getTime() + 1, memberIndex.size);
+    lap('warm');
     this.#snapshots.set(community.id, snapshot);
     await this.#save(snapshot, events);
     lap('save');
