@@ -409,6 +409,11 @@ export function topicLabel(topic: string, locale: Locale): string {
   return (locale === 'zh-CN' ? concept.zh[0] : undefined) ?? tag;
 }
 
+/** Topics as a list the reader of `locale` expects (数据、设计 in Chinese; data, design in English). */
+export function topicList(topics: readonly string[], locale: Locale): string {
+  return topics.map((topic) => topicLabel(topic, locale)).join(locale === 'zh-CN' ? '、' : ', ');
+}
+
 /** Every name of a topic, in every language (the topic itself included). */
 export function topicNames(topic: string): string[] {
   const tag = canonicalTopic(topic);

@@ -1,4 +1,4 @@
-import { canonicalTopic, topicLabel } from '../../domain/glossary.ts';
+import { canonicalTopic, topicLabel, topicList } from '../../domain/glossary.ts';
 import type { ReplyField } from '../../domain/reply.ts';
 import { UserError } from '../../errors.ts';
 import { option } from '../../framework/options.ts';
@@ -38,7 +38,7 @@ export const profileCommand = defineProfilesCommand({
                 .map(
                   (x) => `${label(x.topic)} ${percent(x.weight)}${x.pinned ? ` ${t('profiles:profile.pinned')}` : ''}`,
                 )
-                .join(', ')
+                .join(locale === 'zh-CN' ? '、' : ', ')
             : t('profiles:profile.noTopics'),
       },
       {
@@ -73,7 +73,7 @@ export const profileCommand = defineProfilesCommand({
       });
     }
     if (p.groupLabel && p.groupLabel.length > 0)
-      fields.push({ name: t('profiles:profile.group'), value: p.groupLabel.map(label).join(', '), inline: true });
+      fields.push({ name: t('profiles:profile.group'), value: topicList(p.groupLabel, locale), inline: true });
     if (p.tipsGiven + p.tipsReceived > 0) {
       fields.push({
         name: t('profiles:profile.tips'),
@@ -81,8 +81,7 @@ export const profileCommand = defineProfilesCommand({
         inline: true,
       });
     }
-    if (p.blocked.length > 0)
-      fields.push({ name: t('profiles:profile.blocked'), value: p.blocked.map(label).join(', ') });
+    if (p.blocked.length > 0) fields.push({ name: t('profiles:profile.blocked'), value: topicList(p.blocked, locale) });
     return { title: t('profiles:profile.title'), fields, ephemeral: true, footer: t('profiles:profile.footer') };
   },
 });

@@ -59,8 +59,8 @@ describe('recommendations on the demo community', () => {
   it('shows a Chinese reader their profile’s topics in Chinese, and takes them back typed that way', async () => {
     const value = (turn: Awaited<ReturnType<typeof say>>) => turn.reply?.fields?.[0]?.value ?? '';
     const before = value(await say('@wang /profile'));
-    expect(before).toMatch(/(^|, )数据 \d+%/u);
-    expect(before).not.toMatch(/(^|, )data \d+%/);
+    expect(before).toMatch(/(^|、)数据 \d+%/u);
+    expect(before).not.toMatch(/(^|、|, )data \d+%/);
     expect((await say('@wang /profile interests remove 数据')).reply?.text).toContain('「数据」');
     expect(value(await say('@wang /profile'))).not.toMatch(/数据 \d+%/u);
   });

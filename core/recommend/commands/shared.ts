@@ -1,4 +1,4 @@
-import { topicLabel } from '../../domain/glossary.ts';
+import { topicLabel, topicList } from '../../domain/glossary.ts';
 import { formatPrice as formatMoney } from '../../domain/money.ts';
 import type { Community, Course, EventVerb, Locale } from '../../domain/types.ts';
 import { UserError } from '../../errors.ts';
@@ -46,7 +46,7 @@ export function reasonText(rec: CourseRecommendation, t: Translate, now: Date, l
     case 'topic':
       return t('recommend:reason.topic', { topic: label(reason.topic) });
     case 'group':
-      return t('recommend:reason.group', { topics: reason.topics.map(label).join(', ') });
+      return t('recommend:reason.group', { topics: topicList(reason.topics, locale) });
     case 'peers':
       return t('recommend:reason.collaborative');
     case 'author':
