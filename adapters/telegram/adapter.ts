@@ -4,6 +4,7 @@ import { Telegraf, TelegramError } from 'telegraf';
 import type { RichReply } from '../../core/domain/reply.ts';
 import type { Locale } from '../../core/domain/types.ts';
 import type { CohortCore, CommandEnvelope, EventEnvelope } from '../../core/framework/envelopes.ts';
+import { normalizeLocale } from '../../core/i18n/translate.ts';
 import type { PaymentService } from '../../core/payments/payment-service.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
@@ -90,7 +91,7 @@ function startFailure(error: unknown, setting: 'token' | 'webhook'): unknown {
 
 /** Telegram sends the member's app language; Cohort speaks English and Simplified Chinese. */
 function localeOf(code: string | undefined): Locale {
-  return code?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  return normalizeLocale(code) ?? 'en';
 }
 
 function parseJsonObject(body: Buffer): object | null {

@@ -2,6 +2,7 @@ import type { Telegram } from 'telegraf';
 import { z } from 'zod';
 import { STARS } from '../../core/domain/money.ts';
 import type { Locale } from '../../core/domain/types.ts';
+import { normalizeLocale } from '../../core/i18n/translate.ts';
 import type { PaymentService } from '../../core/payments/payment-service.ts';
 import type { CheckoutRequest, PaymentGateway } from '../../core/payments/ports.ts';
 import type { Payment, ProviderRecord } from '../../core/payments/types.ts';
@@ -149,7 +150,7 @@ export function starsUpdates(deps: {
 }): (update: unknown) => Promise<boolean> {
   const api = rawApi(deps.telegram);
   const { payments, log } = deps;
-  const localeOf = (code: string | undefined): Locale => (code?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
+  const localeOf = (code: string | undefined): Locale => normalizeLocale(code) ?? 'en';
 
   async function verdict(q: z.infer<typeof PreCheckoutQuery>): Promise<string | null> {
     const order = await payments.order(q.invoice_payload);
