@@ -1,4 +1,4 @@
-import type { RichReply } from '../../core/domain/reply.ts';
+import { fieldLead, type RichReply } from '../../core/domain/reply.ts';
 
 /**
  * RichReply → plain text for a terminal. Buttons become numbered actions (`[1] Enrol`) that the next line
@@ -16,7 +16,11 @@ export function encodeConsoleReply(reply: RichReply, saved: { image?: string; fi
     if (item.description) lines.push(`   ${item.description}`);
     if (item.meta) lines.push(`   ${item.meta}`);
   });
-  for (const field of reply.fields ?? []) lines.push(`${field.name}: ${field.value}`);
+  for (const field of reply.fields ?? []) {
+    const { separator, multiline } = fieldLead(field);
+    if (multiline) lines.push(`${field.name}${separator}`, ...field.value.split('\n').map((line) => `   ${line}`));
+    else lines.push(`${field.name}${separator}${separator === ':' ? ' ' : ''}${field.value}`);
+  }
   if (reply.image) lines.push(`[${reply.image.alt}${saved.image ? ` → ${saved.image}` : ''}]`);
   if (reply.file)
     lines.push(`[${reply.file.description}: ${reply.file.filename}${saved.file ? ` → ${saved.file}` : ''}]`);

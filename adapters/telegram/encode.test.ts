@@ -10,6 +10,20 @@ describe('Telegram encoding', () => {
     });
   });
 
+  it('writes a Chinese label with a full-width colon and a value of several lines under its label', () => {
+    const [message] = encodeReply({
+      fields: [
+        { name: '兴趣', value: '设计 33%' },
+        { name: 'Tone', value: 'data: neutral\nai: positive' },
+        { name: 'Language', value: 'English' },
+      ],
+    });
+    expect(message).toMatchObject({
+      kind: 'text',
+      html: '<b>兴趣</b>：设计 33%\n\n<b>Tone</b>:\ndata: neutral\nai: positive\n\n<b>Language</b>: English',
+    });
+  });
+
   it('drops buttons whose action exceeds the 64-byte callback limit and links only http(s)', () => {
     const [message] = encodeReply({
       text: 'x',

@@ -1,5 +1,5 @@
 import type { ReplyButton, RichReply } from '../../core/domain/reply.ts';
-import { MAX_BUTTON_ACTION_BYTES } from '../../core/domain/reply.ts';
+import { fieldLead, MAX_BUTTON_ACTION_BYTES } from '../../core/domain/reply.ts';
 import { toneMarker } from '../shared/markers.ts';
 import { packPieces, splitEscaped, truncate } from '../shared/split.ts';
 
@@ -53,8 +53,13 @@ export function encodeReply(reply: RichReply): TelegramMessage[] {
   else if (reply.tone && reply.tone !== 'info' && reply.text) pieces.push(toneMarker(reply.tone).trim());
   if (reply.text) pieces.push(...splitEscaped(reply.text, TELEGRAM_TEXT_LIMIT, escapeHtml));
   for (const item of reply.items ?? []) pieces.push(renderItem(item));
-  for (const field of reply.fields ?? [])
-    pieces.push(`<b>${escapeHtml(truncate(field.name, 256))}</b>: ${escapeHtml(truncate(field.value, 1_000))}`);
+  for (const field of reply.fields ?? []) {
+    const { separator, multiline } = fieldLead(field);
+    const gap = multiline ? '\n' : separator === ':' ? ' ' : '';
+    pieces.push(
+      `<b>${escapeHtml(truncate(field.name, 256))}</b>${separator}${gap}${escapeHtml(truncate(field.value, 1_000))}`,
+    );
+  }
   if (reply.footer) pieces.push(`<i>${escapeHtml(truncate(reply.footer, 500))}</i>`);
 
   const chunks = packPieces(pieces, TELEGRAM_TEXT_LIMIT, '\n\n');

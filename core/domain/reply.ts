@@ -18,6 +18,16 @@ export interface ReplyField {
   inline?: boolean;
 }
 
+/**
+ * How a plain-text surface (console, Telegram) writes a field's label before its value: a full-width colon after a
+ * Chinese label (兴趣：…), and a value of several lines starts on the next line so each line reads on its own.
+ */
+export function fieldLead(field: ReplyField): { separator: string; multiline: boolean } {
+  const multiline = field.value.includes('\n');
+  const cjk = /[\u3000-\u9fff\uff00-\uffef]$/.test(field.name);
+  return { separator: cjk ? '：' : ':', multiline };
+}
+
 export interface ReplyButton {
   label: string;
   /**

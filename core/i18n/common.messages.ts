@@ -4,6 +4,8 @@ import type { Messages } from './translate.ts';
 export const commonMessages: Messages = {
   en: {
     roles: { member: 'member', creator: 'creator', moderator: 'moderator', admin: 'admin' },
+    /** Between the items of a short list in running text: "data, design" / 数据、设计. */
+    listSeparator: ', ',
     expect: {
       string: 'some text (up to {{max}} characters)',
       integer: 'a whole number from {{min}} to {{max}}',
@@ -66,6 +68,7 @@ export const commonMessages: Messages = {
   },
   'zh-CN': {
     roles: { member: '成员', creator: '创作者', moderator: '版主', admin: '管理员' },
+    listSeparator: '、',
     expect: {
       string: '一段文字（最多 {{max}} 个字符）',
       integer: '{{min}} 到 {{max}} 之间的整数',

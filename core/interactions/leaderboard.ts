@@ -140,7 +140,7 @@ export function explain(facts: WhyFacts, t: Translate, max = 3): string {
   }
   add('activeDays', facts.activeDays);
   add('memberDays', facts.memberDays ?? 0);
-  return parts.join(', ');
+  return parts.join(t('common:listSeparator'));
 }
 
 /** Topics an event carries: `metadata.topics` (model labels), `metadata.tags`, or a single `metadata.topic`. */

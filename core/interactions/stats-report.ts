@@ -50,7 +50,9 @@ export async function buildStatsReport(deps: {
       },
       {
         name: t('interactions:stats.topTopics'),
-        value: stats.topTopics.length ? stats.topTopics.map((x) => `${x.topic} (${x.count})`).join(', ') : none,
+        value: stats.topTopics.length
+          ? stats.topTopics.map((x) => `${x.topic} (${x.count})`).join(t('common:listSeparator'))
+          : none,
       },
       {
         name: t('interactions:stats.groups'),
@@ -63,7 +65,7 @@ export async function buildStatsReport(deps: {
               ...listed.map((g, i) =>
                 t('interactions:stats.group', {
                   n: i + 1,
-                  members: `${g.memberIds.slice(0, 3).map(name).join(', ')}${g.memberIds.length > 3 ? ` +${g.memberIds.length - 3}` : ''}`,
+                  members: `${g.memberIds.slice(0, 3).map(name).join(t('common:listSeparator'))}${g.memberIds.length > 3 ? ` +${g.memberIds.length - 3}` : ''}`,
                 }),
               ),
               ...(stats.groups.length > listed.length

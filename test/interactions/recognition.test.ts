@@ -118,8 +118,8 @@ describe('recognition in the console sandbox', () => {
 
   it('/stats lists as many conversation groups as it counts, in both languages', async () => {
     for (const [who, count, line] of [
-      ['@mod', /(\d+) groups \(modularity/, /^Group \d+: /gm],
-      ['@chen', /(\d+) 个群组/, /^群组 \d+：/gm],
+      ['@mod', /(\d+) groups \(modularity/, /^\s*Group \d+: /gm],
+      ['@chen', /(\d+) 个群组/, /^\s*群组 \d+：/gm],
     ] as const) {
       if (who === '@chen')
         await app.services.members.setRole(

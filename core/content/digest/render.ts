@@ -13,7 +13,7 @@ export function whyPicked(t: Translate, ranked: RankedItem): string {
       : t('content:digest.freshDays', { days: Math.floor(hours / 24) }),
   );
   if (ranked.matchedTopics.length > 0)
-    reasons.push(t('content:digest.matches', { topics: ranked.matchedTopics.join(', ') }));
+    reasons.push(t('content:digest.matches', { topics: ranked.matchedTopics.join(t('common:listSeparator')) }));
   if (ranked.votes.up > ranked.votes.down) reasons.push(t('content:digest.liked', { up: ranked.votes.up }));
   else if (ranked.parts.feedback > 0.2) reasons.push(t('content:digest.sourceLiked'));
   return t('content:digest.why', { reasons: reasons.join(' · ') });
@@ -32,7 +32,7 @@ export function renderItem(t: Translate, ranked: RankedItem): ReplyItem {
       sourceTitle,
       whyPicked(t, ranked),
       ...(ranked.candidate.alsoIn?.length
-        ? [t('content:digest.alsoIn', { sources: ranked.candidate.alsoIn.join(', ') })]
+        ? [t('content:digest.alsoIn', { sources: ranked.candidate.alsoIn.join(t('common:listSeparator')) })]
         : []),
     ].join(' · '),
   };

@@ -1,3 +1,4 @@
+import { topicList } from '../../domain/glossary.ts';
 import { d, defineProfilesCommand } from './shared.ts';
 
 /** `/groups` (moderators): the interest groups K-means found, labelled by their members' top topics. */
@@ -24,7 +25,7 @@ export const groupsCommand = defineProfilesCommand({
         .map((g) => ({
           title: t('profiles:groups.group', {
             n: g.n,
-            label: g.label.join(', ') || t('profiles:groups.unlabelled'),
+            label: topicList(g.label, locale) || t('profiles:groups.unlabelled'),
           }),
           meta: t('profiles:groups.size', { count: g.size }),
         })),
