@@ -326,4 +326,9 @@ export async function runSoak(report: BenchReport, durationMs: number): Promise<
   await Promise.all([...live].map((p) => p.kill('SIGTERM')));
   await platforms.close();
   await db.drop();
+  // The soak is a check, not only a figure: CI runs it (`npm run test:soak`) and a lost or doubled answer fails it.
+  if (lost > 0 || duplicated > 0 || restartFailure)
+    throw new Error(
+      `soak failed: ${lost} lost, ${duplicated} duplicated${restartFailure ? `, restart failed: ${restartFailure}` : ''}`,
+    );
 }
