@@ -165,7 +165,7 @@ export async function startTelegram(
         if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
           return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
         const encoded = encodeReply(outcome.reply);
-        const messages = options.pages ? await onePage(encoded, options.pages, outcome.locale, clock.now()) : encoded;
+        const messages = options.pages ? await onePage(encoded, options.pages, outcome, clock.now()) : encoded;
         const [only] = messages;
         const inline = updateId !== undefined ? openWebhookAnswers.get(updateId) : undefined;
         // In webhook mode a one-message answer goes in the HTTP answer: Telegram then has the reply exactly when it

@@ -229,6 +229,7 @@ export class Dispatcher implements CohortCore {
   ): Promise<Omit<CommandOutcome, 'acknowledged'>> {
     const { services, clock } = this.options;
     const { community, member, locale, t, log, started } = scope;
+    const requester = { communityId: community.id, memberId: member.id };
     let commandName = '?';
     try {
       const { command, raw } = this.#resolve(envelope);
@@ -295,11 +296,11 @@ export class Dispatcher implements CohortCore {
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
       this.#counted(commandName, envelope, 'ok', started);
-      return { reply, status: 'ok', locale };
+      return { reply, status: 'ok', locale, requester };
     } catch (error) {
       const status = this.#code(error);
       this.#counted(commandName, envelope, status, started);
-      return { reply: this.#errorReply(error, t, log, commandName), status, locale };
+      return { reply: this.#errorReply(error, t, log, commandName), status, locale, requester };
     }
   }
 

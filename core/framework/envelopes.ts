@@ -1,5 +1,6 @@
 import type { RichReply } from '../domain/reply.ts';
 import type { Community, EventVerb, Locale, Member, PermissionLevel, Platform } from '../domain/types.ts';
+import type { PersonalScope } from '../ports/personal-data.ts';
 import type { AnyCommand } from './command.ts';
 import type { RawOptionValue } from './options.ts';
 
@@ -65,6 +66,12 @@ export interface CommandOutcome {
    */
   status: 'ok' | 'duplicate' | 'in-progress' | string;
   locale: Locale;
+  /**
+   * Whose answer this is: the member who gave the command, once known (absent for a duplicate, or a failure before the
+   * member was found). An adapter that keeps any of the answer (Telegram's reply pages) keeps it under this member, so
+   * that the member's erasure reaches it.
+   */
+  requester?: PersonalScope;
   /** The platform was acknowledged while the command ran: the reply is a follow-up, not the answer itself. */
   acknowledged: boolean;
 }
