@@ -145,19 +145,16 @@ export class Dispatcher implements CohortCore {
     const claim = deliveryKey ? this.#claim(deliveryKey) : Promise.resolve('first' as const);
     claim.catch(() => {}); // awaited below; a failure is the command's failure
     let resumable = resumed;
+    const keepResumable = async (): Promise<void> => {
+      if (!options.resume || !deliveryKey || resumable) return;
+      await services.deliveries.keepResumable(deliveryKey, options.resume.platform, options.resume.record, clock.now());
+      resumable = true;
+    };
     const acknowledge = options.acknowledge
       ? async (): Promise<boolean> => {
           const claimed = await claim;
           if (claimed !== 'first' && claimed !== 'retry') return false;
-          if (options.resume && deliveryKey) {
-            await services.deliveries.keepResumable(
-              deliveryKey,
-              options.resume.platform,
-              options.resume.record,
-              clock.now(),
-            );
-            resumable = true;
-          }
+          await keepResumable();
           await options.acknowledge?.();
           return true;
         }
@@ -167,6 +164,7 @@ export class Dispatcher implements CohortCore {
     let claimed: Awaited<typeof claim> | null = null;
     try {
       claimed = await claim;
+      if (options.resume?.whenClaimed && (claimed === 'first' || claimed === 'retry')) await keepResumable();
       const handled = await this.#handleCommand(envelope, ack, claimed);
       outcome = { ...handled, acknowledged: await ack.settle() };
     } catch (error) {

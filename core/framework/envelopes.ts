@@ -93,7 +93,17 @@ export interface HandleOptions {
    * how to finish this command elsewhere (the command and where its answer goes). It is stored before the command is
    * acknowledged, so that if this process dies afterwards another one answers it (`resumeAbandoned`).
    */
-  resume?: { platform: Platform; record: string };
+  resume?: {
+    platform: Platform;
+    record: string;
+    /**
+     * Kept as soon as the delivery is claimed, before the command runs, instead of only once it is acknowledged: for
+     * a platform that will not send it again although nothing was acknowledged. Telegram long polling confirms an
+     * update by asking for the next ones, so an update redelivered after a kill while the dead run's lease holds is
+     * confirmed unanswered; its record lets a sweep answer it once the lease is over (ADR 0018).
+     */
+    whenClaimed?: boolean;
+  };
 }
 
 /** A command whose process died after acknowledging it, as the adapter rebuilt it from its record: re-run and answer. */
