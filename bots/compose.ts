@@ -3,6 +3,7 @@ import { createDeferredContentModel } from '../adapters/ml/deferred-model.ts';
 import { createStripeGateway } from '../adapters/payments/stripe-gateway.ts';
 import { eventLogSource } from '../adapters/storage/catalog-and-log-stores.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
+import { replyPagesSource } from '../adapters/storage/reply-page-store.ts';
 import { PrismaScheduledPostStore } from '../adapters/storage/scheduled-post-store.ts';
 import { Dispatcher } from '../core/framework/dispatcher.ts';
 import { assembleFeatures, catalogOf } from '../core/framework/feature.ts';
@@ -100,8 +101,13 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       options.queue ?? (config.DATABASE_URL.provider === 'postgresql' && !options.database ? 'pg-boss' : 'in-process'),
   });
   const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log, metrics });
-  // Members' posts are found through their events, so the event log is erased last.
-  const personalData = [...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []), eventLogSource(db)];
+  // Members' posts are found through their events, so the event log is erased last. Reply pages are no feature's:
+  // they are the answers a member was shown (Telegram keeps long ones as pages), whatever feature gave them.
+  const personalData = [
+    ...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []),
+    replyPagesSource(db),
+    eventLogSource(db),
+  ];
   const assembly = assembleFeatures(
     installed.map((f) => ({ feature: f.feature, stores: meteredStores(f.storage?.stores(database), metrics) })),
     {

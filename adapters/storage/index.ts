@@ -9,8 +9,8 @@ import type { CommunityTable } from './feature-storage.ts';
 
 export { type Database, type DatabaseTarget, openDatabase, parseDatabaseUrl } from './database.ts';
 
-/** The framework's own table with community rows (scheduled posts of every feature). */
-export const CORE_COMMUNITY_TABLES: readonly CommunityTable[] = ['scheduledPost'];
+/** The framework's own tables with community rows (scheduled posts of every feature, Telegram's reply pages). */
+export const CORE_COMMUNITY_TABLES: readonly CommunityTable[] = ['scheduledPost', 'replyPages'];
 
 /**
  * The foundation's stores over one Prisma client. `communityTables` are the installed features' tables cleared when

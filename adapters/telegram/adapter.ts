@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { RichReply } from '../../core/domain/reply.ts';
 import type { Locale } from '../../core/domain/types.ts';
-import type { CohortCore, CommandEnvelope, EventEnvelope } from '../../core/framework/envelopes.ts';
+import type {
+  CohortCore,
+  CommandEnvelope,
+  CommandOutcome,
+  EventEnvelope,
+  ResumedCommand,
+} from '../../core/framework/envelopes.ts';
 import { normalizeLocale } from '../../core/i18n/translate.ts';
 import type { PaymentService } from '../../core/payments/payment-service.ts';
 import type { AccessGranter } from '../../core/ports/access.ts';
@@ -18,6 +24,7 @@ import {
 } from '../shared/hardened-listener.ts';
 import { adapterText } from '../shared/messages.ts';
 import type { RateLimitPolicy } from '../shared/rate-limit.ts';
+import { startResumeSweep } from '../shared/resume-sweep.ts';
 import { handleCommandSafely } from '../shared/safe-handle.ts';
 import { listenFailure, networkFailure, PlatformStartError } from '../shared/start-error.ts';
 import { TtlCache } from '../shared/ttl-cache.ts';
@@ -28,6 +35,7 @@ import { TelegramMessenger } from './messenger.ts';
 import { onePage, pageKeyboard, parsePageData, readKeyboard } from './pages.ts';
 import { TelegramRoles } from './permissions.ts';
 import { telegramMenus } from './register.ts';
+import { readResumeRecord, resumeRecord } from './resume.ts';
 import { type SendTarget, sendMessages, telegramRateLimitPolicy, webhookSendMessage } from './send.ts';
 import { starsGateway, starsUpdates } from './stars.ts';
 
@@ -61,6 +69,8 @@ export interface TelegramOptions {
    * API, which a gateway killed mid-way can send twice after the lease (ADR 0018).
    */
   pages?: ReplyPageStore;
+  /** Long polling: how often to look for commands a killed poller claimed and never answered (default 15 s). */
+  resumeEveryMs?: number;
 }
 
 export interface TelegramAdapter {
@@ -71,6 +81,8 @@ export interface TelegramAdapter {
   bot: Telegraf;
   /** The local address of the webhook server, in webhook mode. */
   webhookAddress?: AddressInfo;
+  /** Long polling: answers now the commands a killed poller claimed whose lease is over (tests; a timer runs it too). */
+  sweepAbandoned(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -150,6 +162,8 @@ export async function startTelegram(
     // Telegram has no deadline, but a member waiting on a slow command sees "typing…" when the dispatcher acks.
     // The reply is sent before the delivery is marked answered: a process that dies in between leaves it unfinished,
     // and Telegram's redelivery (the webhook got no 200) runs it again once its lease is over, instead of silence.
+    // A poller's redelivery cannot wait for the lease (asking for the next updates confirms it), so in long polling
+    // the command's record is kept from the claim on, for the resume sweep to answer.
     await handleCommandSafely(core, envelope, log, {
       acknowledge: async () => {
         await bot.telegram
@@ -157,24 +171,49 @@ export async function startTelegram(
           .catch((error: unknown) => log.warn({ err: error }, 'sendChatAction failed'));
       },
       ackAfterMs: options.ackAfterMs,
-      answer: async (outcome) => {
-        // Being answered by another run (or by one whose process died, until its lease ends): in webhook mode
-        // Telegram is asked to deliver it again later, so a crash mid-command does not turn the redelivery into silence.
-        if (outcome.status === 'in-progress' && updateId !== undefined) redeliverLater.add(updateId);
-        if (!outcome.reply) return; // a duplicate delivery: already answered
-        if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
-          return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
-        const encoded = encodeReply(outcome.reply);
-        const messages = options.pages ? await onePage(encoded, options.pages, outcome.locale, clock.now()) : encoded;
-        const [only] = messages;
-        const inline = updateId !== undefined ? openWebhookAnswers.get(updateId) : undefined;
-        // In webhook mode a one-message answer goes in the HTTP answer: Telegram then has the reply exactly when it
-        // has the 200, so a process that dies on either side of that write neither loses nor doubles the reply.
-        if (inline && messages.length === 1 && only?.kind === 'text' && inline(webhookSendMessage(target, only)))
-          return;
-        await sendMessages(bot.telegram, target, messages, policy);
-      },
+      ...(options.webhook
+        ? {}
+        : {
+            resume: {
+              platform: 'telegram' as const,
+              record: resumeRecord(envelope, chatType, target),
+              whenClaimed: true,
+            },
+          }),
+      answer: (outcome) => answerCommand(outcome, envelope, chatType, target, updateId),
     });
+  }
+
+  /** `updateId`: the webhook update whose HTTP answer may carry the reply (absent for a resumed command). */
+  async function answerCommand(
+    outcome: CommandOutcome,
+    envelope: CommandEnvelope,
+    chatType: string,
+    target: SendTarget,
+    updateId?: number,
+  ): Promise<void> {
+    // Being answered by another run (or by one whose process died, until its lease ends): in webhook mode
+    // Telegram is asked to deliver it again later, so a crash mid-command does not turn the redelivery into silence.
+    if (outcome.status === 'in-progress' && updateId !== undefined && options.webhook) redeliverLater.add(updateId);
+    if (!outcome.reply) return; // a duplicate delivery: already answered
+    if (outcome.reply.file && outcome.reply.ephemeral && chatType !== 'private')
+      return deliverPrivately(envelope.user.platformUserId, outcome.reply, outcome.locale, target);
+    const encoded = encodeReply(outcome.reply);
+    const messages = options.pages ? await onePage(encoded, options.pages, outcome, clock.now()) : encoded;
+    const [only] = messages;
+    const inline = updateId !== undefined ? openWebhookAnswers.get(updateId) : undefined;
+    // In webhook mode a one-message answer goes in the HTTP answer: Telegram then has the reply exactly when it
+    // has the 200, so a process that dies on either side of that write neither loses nor doubles the reply.
+    if (inline && messages.length === 1 && only?.kind === 'text' && inline(webhookSendMessage(target, only))) return;
+    await sendMessages(bot.telegram, target, messages, policy);
+  }
+
+  /** A command a killed poller claimed and never answered: answered through the Bot API, as a poller answers. */
+  function resumeCommand(stored: string): ResumedCommand | null {
+    const record = readResumeRecord(stored);
+    if (!record) return null;
+    const { envelope, chatType, target } = record;
+    return { envelope, answer: (outcome) => answerCommand(outcome, envelope, chatType, target) };
   }
 
   /**
@@ -385,6 +424,16 @@ export async function startTelegram(
     log.info({ bot: me.username }, 'telegram long polling');
   }
 
+  // Only pollers keep records (webhook updates are redelivered by Telegram until a 200 answers them).
+  const sweep = options.webhook
+    ? null
+    : startResumeSweep({
+        core,
+        platform: 'telegram',
+        log,
+        resume: resumeCommand,
+        ...(options.resumeEveryMs !== undefined ? { everyMs: options.resumeEveryMs } : {}),
+      });
   const messenger: Messenger = new TelegramMessenger(bot.telegram, policy);
 
   return {
@@ -393,7 +442,9 @@ export async function startTelegram(
     access: new TelegramAccess(bot.telegram, policy, log),
     bot,
     webhookAddress: server?.address,
+    sweepAbandoned: async () => (sweep ? sweep.sweep() : 0),
     async stop() {
+      await sweep?.stop();
       if (polling) {
         try {
           bot.stop('shutdown');

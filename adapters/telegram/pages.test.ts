@@ -19,6 +19,7 @@ function memoryPages() {
 }
 
 const NOW = new Date('2026-12-03T07:00:00.000Z');
+const ALICE = { communityId: 'c1', memberId: 'm-alice' };
 
 describe('Telegram reply pages', () => {
   it('reads back only the callback data it writes', () => {
@@ -30,12 +31,20 @@ describe('Telegram reply pages', () => {
   it('leaves a one-message answer, and one with a picture, as they are', async () => {
     const { store, kept } = memoryPages();
     const short = encodeReply({ text: 'hello' });
-    expect(await onePage(short, store, 'en', NOW)).toBe(short);
+    expect(await onePage(short, store, { locale: 'en', requester: ALICE }, NOW)).toBe(short);
     const pictured = encodeReply({
       text: 'x'.repeat(5_000),
       image: { png: new Uint8Array([1]), filename: 'a.png', alt: 'chart' },
     });
-    expect(await onePage(pictured, store, 'en', NOW)).toBe(pictured);
+    expect(await onePage(pictured, store, { locale: 'en', requester: ALICE }, NOW)).toBe(pictured);
+    expect(kept.size).toBe(0);
+  });
+
+  it('keeps no pages nobody could erase: an answer whose member is unknown is left as it is', async () => {
+    const { store, kept } = memoryPages();
+    const long = encodeReply({ text: Array.from({ length: 3 }, () => 'z'.repeat(3_000)).join('\n\n') });
+    expect(long.length).toBe(3);
+    expect(await onePage(long, store, { locale: 'en' }, NOW)).toBe(long);
     expect(kept.size).toBe(0);
   });
 
@@ -46,7 +55,7 @@ describe('Telegram reply pages', () => {
       buttons: [{ label: 'Top', action: '/leaderboard' }],
     });
     expect(encoded.length).toBe(3);
-    const [first, ...rest] = await onePage(encoded, store, 'zh-CN', NOW);
+    const [first, ...rest] = await onePage(encoded, store, { locale: 'zh-CN', requester: ALICE }, NOW);
     expect(rest).toEqual([]);
     expect(first).toMatchObject({ kind: 'text', html: (encoded[0] as { html: string }).html });
     const keyboard = first?.kind === 'text' ? (first.keyboard ?? []) : [];
@@ -55,6 +64,7 @@ describe('Telegram reply pages', () => {
     const [id = '', entry] = [...kept][0] ?? [];
     expect(entry?.expiresAt.getTime()).toBe(NOW.getTime() + PAGES_TTL_MS);
     expect(entry?.stored.pages).toHaveLength(3);
+    expect(entry?.stored.requester).toEqual(ALICE);
     expect(readKeyboard(entry?.stored.keyboard)).toEqual([[{ text: 'Top', callback_data: '/leaderboard' }]]);
     expect(await store.read(id, new Date(NOW.getTime() + PAGES_TTL_MS))).toBeNull();
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Locale } from '../../core/domain/types.ts';
+import type { PersonalScope } from '../../core/ports/personal-data.ts';
 import type { ReplyPageStore } from '../../core/ports/reply-pages.ts';
 import { adapterText } from '../shared/messages.ts';
 import type { InlineButton, TelegramMessage } from './encode.ts';
@@ -61,22 +62,24 @@ export function readKeyboard(stored: string | undefined): InlineButton[][] {
 }
 
 /**
- * Several text messages become the first of their pages, the pages kept under a fresh id; one message, or an answer
- * with a picture or a file (sent as messages of their own), is returned as it is.
+ * Several text messages become the first of their pages, the pages kept under a fresh id and under the member they
+ * answer (whose erasure deletes them); one message, an answer with a picture or a file (sent as messages of their
+ * own), or one whose member is unknown (nothing could erase its pages) is returned as it is.
  */
 export async function onePage(
   messages: TelegramMessage[],
   store: ReplyPageStore,
-  locale: Locale,
+  answer: { locale: Locale; requester?: PersonalScope | undefined },
   now: Date,
 ): Promise<TelegramMessage[]> {
-  if (messages.length < 2 || messages.some((m) => m.kind !== 'text')) return messages;
+  const { locale, requester } = answer;
+  if (!requester || messages.length < 2 || messages.some((m) => m.kind !== 'text')) return messages;
   const texts = messages as Array<Extract<TelegramMessage, { kind: 'text' }>>;
   const own = texts.at(-1)?.keyboard;
   const id = randomBytes(9).toString('base64url');
   await store.keep(
     id,
-    { pages: texts.map((m) => m.html), locale, ...(own ? { keyboard: JSON.stringify(own) } : {}) },
+    { pages: texts.map((m) => m.html), locale, requester, ...(own ? { keyboard: JSON.stringify(own) } : {}) },
     new Date(now.getTime() + PAGES_TTL_MS),
     now,
   );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../core/errors.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import {
+  FAKE_BOT,
   type FakeTelegram,
   type FakeTelegramUser,
   startFakeTelegram,
@@ -10,7 +11,8 @@ import {
 } from '../../test/fakes/telegram.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { startTelegram, type TelegramAdapter } from './adapter.ts';
-import { deliveryIdOf } from './decode.ts';
+import { decodeCommand, deliveryIdOf, TelegramUpdate } from './decode.ts';
+import { resumeRecord } from './resume.ts';
 
 /** The real telegraf, long polling a fake Bot API on 127.0.0.1, in front of the real dispatcher and database. */
 const CHAT = { id: -100_777, title: 'Cohort Telegram' };
@@ -101,6 +103,47 @@ describe('Telegram adapter end to end (polling)', () => {
     await say(bob, '/balance');
     const reply = await say(alice, '/tip @bob 5 thanks');
     expect(text(reply)).toContain('You gave 5 points to bob');
+  });
+
+  it('keeps no record of a command once it is answered', async () => {
+    await say(alice, '/help');
+    await app.core.drain(); // the reply reaches Telegram before the delivery is marked answered
+    expect(await app.db.prisma.resumableCommand.count()).toBe(0);
+  });
+
+  it('answers, once its lease is over, a command a killed poller claimed, though Telegram handed it out again', async () => {
+    // The poller before this one claimed update N, kept its record and was killed before answering. Telegram never
+    // saw it ask for the updates after N, so it hands N out again: the dead run's lease (2 minutes) still holds, and
+    // asking for the next updates confirms N. Before the record, N was lost here.
+    const id = fake.nextUpdateId();
+    const update = telegramUpdates.command(id, CHAT, alice, '/help tip');
+    const envelope = decodeCommand(TelegramUpdate.parse(update), FAKE_BOT.username);
+    if (!envelope) throw new Error('not a command');
+    const now = app.clock.now();
+    const key = `telegram:cmd:${deliveryIdOf(id)}`;
+    expect(await app.services.deliveries.claim(key, now, new Date(now.getTime() + 120_000))).toBe('first');
+    const target = { chatId: String(CHAT.id), replyTo: id };
+    await app.services.deliveries.keepResumable(key, 'telegram', resumeRecord(envelope, 'supergroup', target), now);
+    const answers = () =>
+      fake.calls.filter(
+        (c) => c.method === 'sendMessage' && (c.payload.reply_parameters as { message_id?: number })?.message_id === id,
+      );
+
+    fake.push(update);
+    await say(bob, '/balance'); // the update after it: N has been handled (and confirmed) by now
+    expect(answers()).toHaveLength(0);
+    expect(await adapter.sweepAbandoned()).toBe(0); // the lease still holds: the dead run might yet be alive
+    app.clock.advance(121_000);
+    expect(await adapter.sweepAbandoned()).toBe(1);
+    expect(answers()).toHaveLength(1);
+    expect(text(answers()[0] as TelegramCall)).toContain('Usage');
+    // Answered once: no record is left, a later sweep or the same update again adds nothing.
+    await app.core.drain();
+    expect(await app.db.prisma.resumableCommand.count()).toBe(0);
+    expect(await adapter.sweepAbandoned()).toBe(0);
+    fake.push(update, true);
+    await say(bob, '/balance');
+    expect(answers()).toHaveLength(1);
   });
 
   it('runs a button press as the member who pressed it', async () => {

@@ -145,19 +145,16 @@ export class Dispatcher implements CohortCore {
     const claim = deliveryKey ? this.#claim(deliveryKey) : Promise.resolve('first' as const);
     claim.catch(() => {}); // awaited below; a failure is the command's failure
     let resumable = resumed;
+    const keepResumable = async (): Promise<void> => {
+      if (!options.resume || !deliveryKey || resumable) return;
+      await services.deliveries.keepResumable(deliveryKey, options.resume.platform, options.resume.record, clock.now());
+      resumable = true;
+    };
     const acknowledge = options.acknowledge
       ? async (): Promise<boolean> => {
           const claimed = await claim;
           if (claimed !== 'first' && claimed !== 'retry') return false;
-          if (options.resume && deliveryKey) {
-            await services.deliveries.keepResumable(
-              deliveryKey,
-              options.resume.platform,
-              options.resume.record,
-              clock.now(),
-            );
-            resumable = true;
-          }
+          await keepResumable();
           await options.acknowledge?.();
           return true;
         }
@@ -167,6 +164,7 @@ export class Dispatcher implements CohortCore {
     let claimed: Awaited<typeof claim> | null = null;
     try {
       claimed = await claim;
+      if (options.resume?.whenClaimed && (claimed === 'first' || claimed === 'retry')) await keepResumable();
       const handled = await this.#handleCommand(envelope, ack, claimed);
       outcome = { ...handled, acknowledged: await ack.settle() };
     } catch (error) {
@@ -229,6 +227,7 @@ export class Dispatcher implements CohortCore {
   ): Promise<Omit<CommandOutcome, 'acknowledged'>> {
     const { services, clock } = this.options;
     const { community, member, locale, t, log, started } = scope;
+    const requester = { communityId: community.id, memberId: member.id };
     let commandName = '?';
     try {
       const { command, raw } = this.#resolve(envelope);
@@ -295,11 +294,11 @@ export class Dispatcher implements CohortCore {
       const reply = await command.handler(ctx);
       log.info({ command: command.name, status: 'ok', ms: Math.round(performance.now() - started) }, 'command handled');
       this.#counted(commandName, envelope, 'ok', started);
-      return { reply, status: 'ok', locale };
+      return { reply, status: 'ok', locale, requester };
     } catch (error) {
       const status = this.#code(error);
       this.#counted(commandName, envelope, status, started);
-      return { reply: this.#errorReply(error, t, log, commandName), status, locale };
+      return { reply: this.#errorReply(error, t, log, commandName), status, locale, requester };
     }
   }
 

@@ -1,5 +1,6 @@
 import type { RichReply } from '../domain/reply.ts';
 import type { Community, EventVerb, Locale, Member, PermissionLevel, Platform } from '../domain/types.ts';
+import type { PersonalScope } from '../ports/personal-data.ts';
 import type { AnyCommand } from './command.ts';
 import type { RawOptionValue } from './options.ts';
 
@@ -65,6 +66,12 @@ export interface CommandOutcome {
    */
   status: 'ok' | 'duplicate' | 'in-progress' | string;
   locale: Locale;
+  /**
+   * Whose answer this is: the member who gave the command, once known (absent for a duplicate, or a failure before the
+   * member was found). An adapter that keeps any of the answer (Telegram's reply pages) keeps it under this member, so
+   * that the member's erasure reaches it.
+   */
+  requester?: PersonalScope;
   /** The platform was acknowledged while the command ran: the reply is a follow-up, not the answer itself. */
   acknowledged: boolean;
 }
@@ -86,7 +93,17 @@ export interface HandleOptions {
    * how to finish this command elsewhere (the command and where its answer goes). It is stored before the command is
    * acknowledged, so that if this process dies afterwards another one answers it (`resumeAbandoned`).
    */
-  resume?: { platform: Platform; record: string };
+  resume?: {
+    platform: Platform;
+    record: string;
+    /**
+     * Kept as soon as the delivery is claimed, before the command runs, instead of only once it is acknowledged: for
+     * a platform that will not send it again although nothing was acknowledged. Telegram long polling confirms an
+     * update by asking for the next ones, so an update redelivered after a kill while the dead run's lease holds is
+     * confirmed unanswered; its record lets a sweep answer it once the lease is over (ADR 0018).
+     */
+    whenClaimed?: boolean;
+  };
 }
 
 /** A command whose process died after acknowledging it, as the adapter rebuilt it from its record: re-run and answer. */

@@ -1,10 +1,13 @@
 import type { Locale } from '../domain/types.ts';
+import type { PersonalScope } from './personal-data.ts';
 
 /** An answer too long for one platform message, kept so the member can turn its pages (ADR 0018). */
 export interface StoredPages {
   /** The pages in the platform's own encoding, in order. */
   pages: string[];
   locale: Locale;
+  /** The member the answer was given to: their erasure deletes the pages, their export shows them. */
+  requester: PersonalScope;
   /** The adapter's encoding of the reply's own buttons, shown under every page; absent when it had none. */
   keyboard?: string;
 }

@@ -120,6 +120,12 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
       });
     const ok = (result: unknown) => send(200, { ok: true, result });
     const now = Math.floor(Date.now() / 1000);
+    // A held send is held once its message is in the chat (below); any other held call, at once.
+    const sends = method === 'sendMessage' || method === 'sendPhoto' || method === 'sendDocument';
+    if (!sends && !viaWebhookAnswer && heldAfter.delete(method)) {
+      heldResponses.add(res);
+      return;
+    }
     switch (method) {
       case 'getMe':
         return ok(FAKE_BOT);
