@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaReplyPageStore } from '../../adapters/storage/reply-page-store.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 /** Prisma client names of the models in prisma/schema that carry a communityId column. */
@@ -86,6 +87,13 @@ describe('removing a community', () => {
       createdAt: app.clock.now(),
       dedupKey: 'removal-test',
     });
+    // A long Telegram answer's pages, as the adapter keeps them for the member it answered.
+    await new PrismaReplyPageStore(app.db.prisma).keep(
+      'removal-test',
+      { pages: ['page 1', 'page 2'], locale: 'en', requester: { communityId: demo, memberId: alice!.id } },
+      new Date(app.clock.now().getTime() + 86_400_000),
+      app.clock.now(),
+    );
     // Another community, with rows of its own, that must survive.
     other = (await app.services.communities.ensure('slack', 'T-other', { name: 'Other' })).id;
     await app.services.weeklyReport.set((await app.services.communities.get(other))!, {
