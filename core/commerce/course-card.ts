@@ -1,3 +1,4 @@
+import { topicList } from '../domain/glossary.ts';
 import { formatPrice, minorDigits } from '../domain/money.ts';
 import type { ReplyButton, RichReply } from '../domain/reply.ts';
 import type { Course, Locale, Member } from '../domain/types.ts';
@@ -84,7 +85,7 @@ export function courseCard(input: {
             },
           ]
         : []),
-      { name: t('commerce:card.tags'), value: course.tags.join(', ') || '—', inline: true },
+      { name: t('commerce:card.tags'), value: topicList(course.tags, locale) || '—', inline: true },
       { name: t('commerce:card.ref'), value: `#${ref}`, inline: true },
     ],
     footer: input.owned ? t('commerce:card.owned', { until }) : undefined,

@@ -1,4 +1,4 @@
-import { canonicalTopic } from '../../domain/glossary.ts';
+import { canonicalTopic, topicLabel, topicList } from '../../domain/glossary.ts';
 import { option } from '../../framework/options.ts';
 import { isPastEnd, pageButtons, pageFooter, pageOfList, pageOption, pageRequest } from '../../framework/paging.ts';
 import { d, defineRecommendCommand, formatPrice } from './shared.ts';
@@ -27,19 +27,23 @@ export const coursesCommand = defineRecommendCommand({
     if (courses.length === 0) {
       return {
         ephemeral: true,
-        text: topic ? t('recommend:courses.emptyTopic', { topic }) : t('recommend:courses.empty'),
+        text: topic
+          ? t('recommend:courses.emptyTopic', { topic: topicLabel(topic, locale) })
+          : t('recommend:courses.empty'),
       };
     }
     const page = pageOfList(courses, pageRequest(input.page, PAGE));
     if (isPastEnd(page)) return { ephemeral: true, text: t('common:paging.pastEnd', { page: page.page }) };
     const shown = page.items;
     return {
-      title: topic ? t('recommend:courses.titleTopic', { topic }) : t('recommend:courses.title'),
+      title: topic
+        ? t('recommend:courses.titleTopic', { topic: topicLabel(topic, locale) })
+        : t('recommend:courses.title'),
       items: shown.map((c) => ({
         title: c.title,
         ...(c.url ? { url: c.url } : {}),
         description: c.description.slice(0, 200),
-        meta: `${c.tags.join(', ')} · ${formatPrice(c, t, locale)}`,
+        meta: `${topicList(c.tags, locale)} · ${formatPrice(c, t, locale)}`,
       })),
       buttons: [
         ...shown.slice(0, 5).map((c) => ({ label: c.title.slice(0, 40), action: `/recommend view ${c.id}` })),
@@ -79,7 +83,7 @@ export const searchCommand = defineRecommendCommand({
         title: h.course.title,
         ...(h.course.url ? { url: h.course.url } : {}),
         description: h.course.description.slice(0, 200),
-        meta: `${h.course.tags.join(', ')} · ${formatPrice(h.course, t, locale)}`,
+        meta: `${topicList(h.course.tags, locale)} · ${formatPrice(h.course, t, locale)}`,
       })),
       buttons: hits.map((h, i) => ({
         label: `${i + 1}. ${t('recommend:buttons.view')}`,

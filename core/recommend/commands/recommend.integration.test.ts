@@ -170,6 +170,16 @@ describe('recommendations on the demo community', () => {
     expect(stored?.membership.get(alice!.id)).toBeGreaterThanOrEqual(0);
   });
 
+  it('titles a topic list and shows course tags in the reader’s language (投资 is investing)', async () => {
+    const zh = await say('@chen /courses 投资');
+    expect(zh.reply?.title).toBe('投资 课程');
+    expect(zh.reply?.items?.map((i) => i.meta?.split(' · ')[0])).toContain('投资、期权');
+    expect((await say('@chen /recommend investing')).reply?.title).toBe('投资 方向为你推荐');
+    const en = await say('@alice /courses 投资');
+    expect(en.reply?.title).toMatch(/investing/);
+    expect(en.reply?.items?.map((i) => i.meta?.split(' · ')[0])).toContain('investing, options');
+  });
+
   it('lists the catalogue and searches it', async () => {
     const all = await say('@alice /courses');
     expect(all.reply?.items?.length).toBe(10);

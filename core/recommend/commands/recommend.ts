@@ -1,4 +1,4 @@
-import { canonicalTopic } from '../../domain/glossary.ts';
+import { canonicalTopic, topicLabel, topicList } from '../../domain/glossary.ts';
 import type { ReplyButton, ReplyItem } from '../../domain/reply.ts';
 import { option } from '../../framework/options.ts';
 import {
@@ -36,14 +36,20 @@ export const recommendCommand = defineRecommendCommand({
         return {
           tone: 'warning',
           ephemeral: true,
-          text: t('recommend:recommend.unknownTopic', { topic, topics: topics.join(', ') }),
+          text: t('recommend:recommend.unknownTopic', {
+            topic: topicLabel(topic, locale),
+            topics: topicList(topics, locale),
+          }),
         };
       }
     }
     if (recs.length === 0) {
       // Said from the member's own data: "you already have everything" only to a member who does.
       const why = await service.whyEmpty(community, member, topic);
-      return { ephemeral: true, text: t(`recommend:recommend.empty.${why}`, { topic: topic ?? '' }) };
+      return {
+        ephemeral: true,
+        text: t(`recommend:recommend.empty.${why}`, { topic: topic ? topicLabel(topic, locale) : '' }),
+      };
     }
     const now = clock.now();
     const items: ReplyItem[] = recs.map((r) => ({
@@ -66,7 +72,9 @@ export const recommendCommand = defineRecommendCommand({
       },
     ]);
     return {
-      title: topic ? t('recommend:recommend.titleTopic', { topic }) : t('recommend:recommend.title'),
+      title: topic
+        ? t('recommend:recommend.titleTopic', { topic: topicLabel(topic, locale) })
+        : t('recommend:recommend.title'),
       items,
       buttons,
       ephemeral: true,
@@ -89,7 +97,7 @@ export const recommendViewCommand = defineRecommendCommand({
       title: t('recommend:action.viewed', { course: course.title }),
       text: course.description,
       fields: [
-        { name: t('recommend:courses.title'), value: course.tags.join(', ') || '-', inline: true },
+        { name: t('recommend:courses.title'), value: topicList(course.tags, locale) || '-', inline: true },
         { name: t('recommend:buttons.buy'), value: formatPrice(course, t, locale), inline: true },
       ],
       buttons: [
