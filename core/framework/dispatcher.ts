@@ -25,6 +25,7 @@ import type {
 } from './envelopes.ts';
 import type { MemberRef, RawOptionValue } from './options.ts';
 import { assignWords, parseOptions } from './parse-options.ts';
+import { suggestCommands } from './suggest-commands.ts';
 import { tokenize } from './tokenize.ts';
 
 export interface DispatcherOptions {
@@ -230,11 +231,11 @@ export class Dispatcher implements CohortCore {
     const requester = { communityId: community.id, memberId: member.id };
     let commandName = '?';
     try {
-      const { command, raw } = this.#resolve(envelope);
+      const role = higher(member.role, envelope.user.platformRole);
+      const { command, raw } = this.#resolve(envelope, role);
       commandName = command.name;
       // A slow command is acknowledged as soon as it is known, before anything else it costs.
       if (command.slow) await ack.now();
-      const role = higher(member.role, envelope.user.platformRole);
       if (!hasPermission(role, command.permission)) {
         throw new UserError('PERMISSION_DENIED', 'common:errors.permissionDenied', {
           command: command.name,
@@ -356,7 +357,10 @@ export class Dispatcher implements CohortCore {
     return { recorded: true };
   }
 
-  #resolve(envelope: CommandEnvelope): { command: AnyCommand; raw: Record<string, RawOptionValue | undefined> } {
+  #resolve(
+    envelope: CommandEnvelope,
+    role: PermissionLevel,
+  ): { command: AnyCommand; raw: Record<string, RawOptionValue | undefined> } {
     if (envelope.input.kind === 'structured') {
       const name = envelope.input.path.join(' ');
       const command = this.#byName.get(name);
@@ -375,8 +379,12 @@ export class Dispatcher implements CohortCore {
       const command = this.#byName.get(name);
       if (command) return { command, raw: assignWords(command, words.slice(length)) };
     }
-    throw new UserError('UNKNOWN_COMMAND', 'common:errors.unknownCommand', {
-      command: `/${words.slice(0, 2).join(' ')}`,
+    const command = `/${words.slice(0, 2).join(' ')}`;
+    const suggestions = suggestCommands(words, this.#byName.values(), role);
+    if (suggestions.length === 0) throw new UserError('UNKNOWN_COMMAND', 'common:errors.unknownCommand', { command });
+    throw new UserError('UNKNOWN_COMMAND', 'common:errors.unknownCommandSuggest', {
+      command,
+      suggestions: suggestions.join(', '),
     });
   }
 

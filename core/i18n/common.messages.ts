@@ -20,6 +20,7 @@ export const commonMessages: Messages = {
     },
     errors: {
       unknownCommand: 'There is no command “{{command}}”. Try /help to see what you can use.',
+      unknownCommandSuggest: 'There is no command “{{command}}”. Did you mean {{suggestions}}?',
       notACommand: 'Commands start with “/”, for example /help.',
       optionMissing: '/{{command}} needs `{{option}}`: {{expected}}. Usage: {{usage}}',
       optionInvalid: '`{{option}}` should be {{expected}}, but got “{{value}}”. Usage: {{usage}}',
@@ -83,6 +84,7 @@ export const commonMessages: Messages = {
     },
     errors: {
       unknownCommand: '没有“{{command}}”这个命令。输入 /help 查看可用命令。',
+      unknownCommandSuggest: '没有“{{command}}”这个命令。你是不是想用 {{suggestions}}？',
       notACommand: '命令以“/”开头，例如 /help。',
       optionMissing: '/{{command}} 需要 `{{option}}`：{{expected}}。用法：{{usage}}',
       optionInvalid: '`{{option}}` 应为{{expected}}，但收到的是“{{value}}”。用法：{{usage}}',
