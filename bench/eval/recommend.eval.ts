@@ -23,7 +23,9 @@
  * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test); for comparing engine
  * variants on the validation slice (the per-seed validation NDCG is printed): `--hard-negatives S` (share of
  * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same),
- * `--prior-examples N` (how much the prior blend is worth, default 300), `--fit-examples N` (the fit's window, 2000).
+ * `--prior-examples N` (how much the prior blend is worth, default 300), `--fit-examples N` (the fit's window, 2000),
+ * `--full-softmax` (every existing item is an alternative, no sampling), `--blend-features all|time|a,b,…` (the
+ * signals the blend may use; `time` = features.ts FEATURE_SETS.time). Examples are always first interactions.
  */
 
 import { writeFileSync } from 'node:fs';
@@ -33,7 +35,14 @@ import { HOUR_MS } from '../../core/recommend/activity.ts';
 import { buildCatalog } from '../../core/recommend/catalog.ts';
 import { type EngineOptions, RecommenderEngine } from '../../core/recommend/engine.ts';
 import { scoreAllFast } from '../../core/recommend/fast-score.ts';
-import { F, FEATURE_COUNT, FEATURES, type FeatureName, queryContext } from '../../core/recommend/features.ts';
+import {
+  F,
+  FEATURE_COUNT,
+  FEATURE_SETS,
+  FEATURES,
+  type FeatureName,
+  queryContext,
+} from '../../core/recommend/features.ts';
 import { itemSimilarity } from '../../core/recommend/hybrid.ts';
 import { coverage, ndcgAt, recallAt } from '../../core/recommend/metrics.ts';
 import { mmr } from '../../core/recommend/mmr.ts';
@@ -488,6 +497,16 @@ async function demoDataset(seed: number): Promise<Dataset> {
   return withTests(sorted.length, catalog, interactions, []);
 }
 
+/** `all`, a named set (features.ts FEATURE_SETS, e.g. `time`), or signal names separated by commas. */
+function parseFeatureList(text: string): readonly FeatureName[] | null {
+  if (text === 'all') return null;
+  if (text in FEATURE_SETS) return FEATURE_SETS[text as keyof typeof FEATURE_SETS];
+  const names = text.split(',').map((t) => t.trim());
+  const unknown = names.filter((n) => !(FEATURES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`--blend-features: unknown signal(s) ${unknown.join(', ')}`);
+  return names as FeatureName[];
+}
+
 export async function run(args: EvalArgs): Promise<void> {
   const retrainHours = Number(option(args, 'retrain-hours') ?? 24);
   // Development switches for comparing variants on the validation slice (defaults: the product's engine).
@@ -496,6 +515,9 @@ export async function run(args: EvalArgs): Promise<void> {
   if (hard !== undefined) engine.hardNegatives = Number(hard);
   if (args.argv.includes('--uniform-weights')) engine.perMemberWeighting = false;
   if (args.argv.includes('--rerank')) engine.rerank = {};
+  if (args.argv.includes('--full-softmax')) engine.fullSoftmax = true;
+  const blendFeatures = option(args, 'blend-features');
+  if (blendFeatures !== undefined) engine.blendFeatures = parseFeatureList(blendFeatures);
   const prior = option(args, 'prior-examples');
   if (prior !== undefined) engine.priorExamples = Number(prior);
   const fitExamples = option(args, 'fit-examples');
