@@ -25,7 +25,8 @@
  * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same),
  * `--prior-examples N` (how much the prior blend is worth, default 300), `--fit-examples N` (the fit's window, 2000),
  * `--full-softmax` (every existing item is an alternative, no sampling), `--blend-features all|time|a,b,…` (the
- * signals the blend may use; `time` = features.ts FEATURE_SETS.time). Examples are always first interactions.
+ * signals the blend may use; `time` = features.ts FEATURE_SETS.time), `--blend-choice all:time` (sets the engine
+ * chooses among at each refit, on the newest quarter of its own examples), `--l2 X` (the blend's ridge, 1e-3). Examples are always first interactions.
  */
 
 import { writeFileSync } from 'node:fs';
@@ -242,6 +243,8 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
   const rows: Row[] = [];
   let nextRetrain = data.interactions[0] ? data.interactions[0].at + retrainHours * HOUR_MS : 0;
   let retrains = 0;
+  /** Signal set → how many refits of the blend used it. */
+  const choices: Record<string, number> = {};
   let nextActivity = 0;
   data.interactions.forEach((e, index) => {
     while (nextActivity < data.activity.length && (data.activity[nextActivity]?.at as number) < e.at) {
@@ -249,7 +252,12 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
       engine.state.bump(a.item, a.at);
     }
     while (e.at >= nextRetrain) {
+      const before = engine.blendChoice;
       engine.retrain(nextRetrain);
+      if (engine.blendChoice && engine.blendChoice !== before) {
+        const name = engine.blendChoice.features ? engine.blendChoice.features.join(',') : 'all';
+        choices[name] = (choices[name] ?? 0) + 1;
+      }
       retrains++;
       nextRetrain += retrainHours * HOUR_MS;
     }
@@ -287,7 +295,14 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
     }
     engine.observe(e.member, e.item, e.at, e.strength);
   });
-  return { rows, retrains, ranker: engine.ranker, grouping: engine.grouping, rerank: engine.reranker?.state ?? null };
+  return {
+    rows,
+    retrains,
+    ranker: engine.ranker,
+    grouping: engine.grouping,
+    rerank: engine.reranker?.state ?? null,
+    choices,
+  };
 }
 
 const ndcg = (r: Row, m: string) => ndcgAt(r.ranks[m] ?? -1, 10);
@@ -316,6 +331,8 @@ interface SeedRun {
   weights: Record<string, number>;
   /** The second stage at the end of the replay: used or not, and its last held-out check against the blend. */
   rerank: { used: boolean; validation: { stage: number; blend: number; examples: number } | null } | null;
+  /** Signal set → refits of the blend that used it. */
+  choices: Record<string, number>;
 }
 
 /** Per-unit metric vectors of one protocol for one seed, the hybrid read at the λ chosen on validation. */
@@ -394,7 +411,7 @@ function siteInputs(site: string, dir: string | undefined, data: Dataset, runs: 
 }
 
 function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Partial<EngineOptions>): SeedRun {
-  const { rows, retrains, ranker, rerank } = replay(data, seed, retrainHours, engine);
+  const { rows, retrains, ranker, rerank, choices } = replay(data, seed, retrainHours, engine);
   const { lambda, scores } = chooseLambda(rows);
   return {
     rows,
@@ -404,6 +421,7 @@ function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Part
     retrains,
     weights: Object.fromEntries(FEATURES.map((f, i) => [f, Number((ranker.weights[i] as number).toFixed(3))])),
     rerank: rerank ? { used: rerank.used, validation: rerank.validation } : null,
+    choices,
   };
 }
 
@@ -518,6 +536,8 @@ export async function run(args: EvalArgs): Promise<void> {
   if (args.argv.includes('--full-softmax')) engine.fullSoftmax = true;
   const blendFeatures = option(args, 'blend-features');
   if (blendFeatures !== undefined) engine.blendFeatures = parseFeatureList(blendFeatures);
+  const blendChoice = option(args, 'blend-choice');
+  if (blendChoice !== undefined) engine.blendFeatureChoice = blendChoice.split(':').map(parseFeatureList);
   const prior = option(args, 'prior-examples');
   if (prior !== undefined) engine.priorExamples = Number(prior);
   const fitExamples = option(args, 'fit-examples');
@@ -525,6 +545,8 @@ export async function run(args: EvalArgs): Promise<void> {
     engine.ranker = { maxFitExamples: Number(fitExamples) };
     engine.refitWindow = Number(fitExamples);
   }
+  const l2 = option(args, 'l2');
+  if (l2 !== undefined) engine.ranker = { ...engine.ranker, l2: Number(l2) };
   const seeds = seedList(args);
   const started = performance.now();
   const sites: { site: string; dir?: string; data: Dataset }[] = [];
@@ -547,8 +569,13 @@ export async function run(args: EvalArgs): Promise<void> {
       const r = seedRun(data, seed, retrainHours, engine);
       if (!args.json) {
         const val = r.validation.map((v) => `λ=${v.lambda} ${v.ndcg.toFixed(4)}`).join(', ');
+        // The baselines on the same slice, for reading a variant's figure (no choice is made on them).
+        const valRows = r.rows.filter((row) => row.test.validation);
+        const valOf = (m: string) =>
+          valRows.length > 0 ? (valRows.reduce((s, row) => s + ndcg(row, m), 0) / valRows.length).toFixed(4) : '–';
         console.error(
-          `${site} seed ${seed}: ${((performance.now() - t) / 1000).toFixed(0)} s, validation NDCG@10 ${val} → λ=${r.lambda}`,
+          `${site} seed ${seed}: ${((performance.now() - t) / 1000).toFixed(0)} s, validation NDCG@10 ${val} → λ=${r.lambda}` +
+            ` (newest-first ${valOf('newest-first')}, recently active ${valOf('recently active')}); blend fits by signal set ${JSON.stringify(r.choices)}`,
         );
       }
       return r;

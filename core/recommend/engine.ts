@@ -22,6 +22,7 @@ import { Reranker, type RerankOptions } from './ranker/rerank.ts';
 import {
   DEFAULT_RANKER,
   defaultWeights,
+  examplesNdcg,
   fitRanker,
   maskedWeights,
   type RankerOptions,
@@ -49,6 +50,13 @@ export interface EngineOptions {
   fullSoftmax: boolean;
   /** The signals the blend may use (features.ts FEATURES, e.g. FEATURE_SETS.time); null = all of them. */
   blendFeatures: readonly FeatureName[] | null;
+  /**
+   * Signal sets (null = all) the engine chooses among itself at every refit of the blend: each is fitted on the
+   * older part of the fit window and read (NDCG@10 of the pick among its example's rows) on the newest
+   * `choiceHoldout` share; the best is then fitted on the whole window. Empty = `blendFeatures`, no choice.
+   */
+  blendFeatureChoice: readonly (readonly FeatureName[] | null)[];
+  choiceHoldout: number;
   /** Share of the alternatives drawn from the current blend's top list (the rest uniformly). */
   hardNegatives: number;
   /** A member's n-th pick weighs 1/√n (every member counts alike) instead of every pick weighing the same. */
@@ -86,6 +94,8 @@ export const DEFAULT_ENGINE: EngineOptions = {
   negatives: 30,
   fullSoftmax: false,
   blendFeatures: null,
+  blendFeatureChoice: [],
+  choiceHoldout: 0.25,
   hardNegatives: 0.7,
   perMemberWeighting: true,
   refitWindow: 2000,
@@ -135,6 +145,8 @@ export class RecommenderEngine {
   #fittedAt = 0;
   /** The blend as fitted, before shrinking towards the prior (the next fit warm-starts from it). */
   #learned: RankerWeights | null = null;
+  /** The signal set of the last fit, and (with blendFeatureChoice) each candidate's held-out NDCG@10 then. */
+  blendChoice: { features: readonly FeatureName[] | null; heldOut: number[] } | null = null;
   #groupedAt = Number.NEGATIVE_INFINITY;
   #memberContent: ((member: number) => Float32Array | null) | undefined;
   #memberTopics: ((member: number) => Map<string, number>) | undefined;
@@ -391,11 +403,34 @@ export class RecommenderEngine {
     const enough = fresh >= Math.max(20, 0.05 * Math.min(this.#examples.length, this.options.refitWindow));
     if (this.#examples.length >= this.options.minExamples && (force || enough || !this.#learned)) {
       this.#fittedAt = this.#collected;
-      const features = this.options.blendFeatures ?? undefined;
-      this.#learned = fitRanker(this.#examples, { ...this.options.ranker, features }, this.#learned ?? undefined);
+      const previous = this.blendChoice?.features;
+      this.blendChoice = this.#chooseFeatures();
+      const features = this.blendChoice.features ?? undefined;
+      // A fit over another signal set starts afresh (the previous weights of the new signals are zero).
+      const warm = this.blendChoice.features === previous ? (this.#learned ?? undefined) : undefined;
+      this.#learned = fitRanker(this.#examples, { ...this.options.ranker, features }, warm);
       this.ranker = shrink(this.#learned, this.#examples.length, this.options.priorExamples, features);
     }
     this.reranker?.fit(force);
+  }
+
+  /** The signal set this refit uses: `blendFeatures`, or the candidate best on the newest examples. */
+  #chooseFeatures(): { features: readonly FeatureName[] | null; heldOut: number[] } {
+    const candidates = this.options.blendFeatureChoice;
+    const fit = this.options.ranker.maxFitExamples ?? DEFAULT_RANKER.maxFitExamples;
+    const window = this.#examples.slice(-fit);
+    const cut = Math.floor(window.length * (1 - this.options.choiceHoldout));
+    if (candidates.length < 2 || window.length - cut < 20) {
+      return { features: candidates[0] ?? this.options.blendFeatures, heldOut: [] };
+    }
+    const older = window.slice(0, cut);
+    const newest = window.slice(cut);
+    const heldOut = candidates.map((c) =>
+      examplesNdcg(fitRanker(older, { ...this.options.ranker, features: c ?? undefined, maxFitExamples: cut }), newest),
+    );
+    let best = 0;
+    for (let c = 1; c < heldOut.length; c++) if ((heldOut[c] as number) > (heldOut[best] as number)) best = c;
+    return { features: candidates[best] ?? null, heldOut };
   }
 
   #regroup(at: number): void {

@@ -185,3 +185,21 @@ export function score(r: RankerWeights, features: Float32Array, offset: number):
   for (let a = 0; a < FEATURE_COUNT; a++) s += contribution(r, a, features[offset + a] as number);
   return s;
 }
+
+/**
+ * Mean NDCG@10 of each example's pick among the example's own rows under `r` (offsets ignored: what is served).
+ * With full-softmax examples that is the pick's rank among everything on offer at that moment.
+ */
+export function examplesNdcg(r: RankerWeights, examples: readonly RankingExample[]): number {
+  if (examples.length === 0) return 0;
+  let total = 0;
+  for (const ex of examples) {
+    const picked = score(r, ex.features, 0);
+    let above = 0;
+    for (let row = 1; row < ex.rows && above < 10; row++) {
+      if (score(r, ex.features, row * FEATURE_COUNT) > picked) above++;
+    }
+    if (above < 10) total += 1 / Math.log2(above + 2);
+  }
+  return total / examples.length;
+}
