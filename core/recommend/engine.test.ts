@@ -53,6 +53,8 @@ describe('recommender engine', () => {
     // The blend was learned (not the prior) and leans on the member's topics.
     expect(engine.exampleCount).toBeGreaterThan(200);
     expect(engine.ranker.weights[F.topic]).toBeGreaterThan(0.1);
+    // The shipped signal set leaves the per-member age preference out.
+    expect(engine.ranker.weights[F.ageFit]).toBe(0);
     const now = start + 150 * HOUR_MS;
     const picks = engine.recommend(4, now, { k: 5, mmrLambda: 1 });
     expect(picks).toHaveLength(5);
@@ -143,6 +145,21 @@ describe('blend variants (EngineOptions.blendFeatures, fullSoftmax)', () => {
       // No personal signal carries weight, so no pick claims one.
       expect(['fresh', 'trendShort', 'trendLong', 'popularity']).toContain(p.reason.signal);
     }
+  });
+});
+
+describe('signal set chosen by the engine (blendFeatureChoice)', () => {
+  it('reads each candidate on its newest examples and fits the best', () => {
+    const { catalog, events, start } = community(1);
+    const engine = new RecommenderEngine(catalog, seededRandom(2), { blendFeatureChoice: [null, FEATURE_SETS.time] });
+    for (const e of events) engine.observe(e.member, e.item, e.at);
+    engine.retrain(start + 150 * HOUR_MS, true);
+    const choice = engine.blendChoice!;
+    expect(choice.heldOut).toHaveLength(2);
+    // Members here follow their topics: the set with the topic signal reads better on the newest examples.
+    expect(choice.heldOut[0]).toBeGreaterThan(choice.heldOut[1]!);
+    expect(choice.features).toBeNull();
+    expect(engine.ranker.weights[F.topic]).toBeGreaterThan(0.1);
   });
 });
 
