@@ -23,7 +23,10 @@
  * Task options: `--retrain-hours H` (default 24), `--demo` (the demo community, a smoke test); for comparing engine
  * variants on the validation slice (the per-seed validation NDCG is printed): `--hard-negatives S` (share of
  * alternatives from the blend's own top list, default 0.7), `--uniform-weights` (every pick weighs the same),
- * `--prior-examples N` (how much the prior blend is worth, default 300), `--fit-examples N` (the fit's window, 2000).
+ * `--prior-examples N` (how much the prior blend is worth, default 300), `--fit-examples N` (the fit's window, 2000),
+ * `--full-softmax` (every existing item is an alternative, no sampling), `--blend-features all|time|a,b,…` (the
+ * signals the blend may use; `time` = features.ts FEATURE_SETS.time), `--blend-choice all:time` (sets the engine
+ * chooses among at each refit, on the newest quarter of its own examples), `--l2 X` (the blend's ridge, 1e-3). Examples are always first interactions.
  */
 
 import { writeFileSync } from 'node:fs';
@@ -33,7 +36,14 @@ import { HOUR_MS } from '../../core/recommend/activity.ts';
 import { buildCatalog } from '../../core/recommend/catalog.ts';
 import { type EngineOptions, RecommenderEngine } from '../../core/recommend/engine.ts';
 import { scoreAllFast } from '../../core/recommend/fast-score.ts';
-import { F, FEATURE_COUNT, FEATURES, type FeatureName, queryContext } from '../../core/recommend/features.ts';
+import {
+  F,
+  FEATURE_COUNT,
+  FEATURE_SETS,
+  FEATURES,
+  type FeatureName,
+  queryContext,
+} from '../../core/recommend/features.ts';
 import { itemSimilarity } from '../../core/recommend/hybrid.ts';
 import { coverage, ndcgAt, recallAt } from '../../core/recommend/metrics.ts';
 import { mmr } from '../../core/recommend/mmr.ts';
@@ -233,6 +243,8 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
   const rows: Row[] = [];
   let nextRetrain = data.interactions[0] ? data.interactions[0].at + retrainHours * HOUR_MS : 0;
   let retrains = 0;
+  /** Signal set → how many refits of the blend used it. */
+  const choices: Record<string, number> = {};
   let nextActivity = 0;
   data.interactions.forEach((e, index) => {
     while (nextActivity < data.activity.length && (data.activity[nextActivity]?.at as number) < e.at) {
@@ -240,7 +252,12 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
       engine.state.bump(a.item, a.at);
     }
     while (e.at >= nextRetrain) {
+      const before = engine.blendChoice;
       engine.retrain(nextRetrain);
+      if (engine.blendChoice && engine.blendChoice !== before) {
+        const name = engine.blendChoice.features ? engine.blendChoice.features.join(',') : 'all';
+        choices[name] = (choices[name] ?? 0) + 1;
+      }
       retrains++;
       nextRetrain += retrainHours * HOUR_MS;
     }
@@ -278,7 +295,14 @@ export function replay(data: Dataset, seed: number, retrainHours: number, engine
     }
     engine.observe(e.member, e.item, e.at, e.strength);
   });
-  return { rows, retrains, ranker: engine.ranker, grouping: engine.grouping, rerank: engine.reranker?.state ?? null };
+  return {
+    rows,
+    retrains,
+    ranker: engine.ranker,
+    grouping: engine.grouping,
+    rerank: engine.reranker?.state ?? null,
+    choices,
+  };
 }
 
 const ndcg = (r: Row, m: string) => ndcgAt(r.ranks[m] ?? -1, 10);
@@ -307,6 +331,8 @@ interface SeedRun {
   weights: Record<string, number>;
   /** The second stage at the end of the replay: used or not, and its last held-out check against the blend. */
   rerank: { used: boolean; validation: { stage: number; blend: number; examples: number } | null } | null;
+  /** Signal set → refits of the blend that used it. */
+  choices: Record<string, number>;
 }
 
 /** Per-unit metric vectors of one protocol for one seed, the hybrid read at the λ chosen on validation. */
@@ -385,7 +411,7 @@ function siteInputs(site: string, dir: string | undefined, data: Dataset, runs: 
 }
 
 function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Partial<EngineOptions>): SeedRun {
-  const { rows, retrains, ranker, rerank } = replay(data, seed, retrainHours, engine);
+  const { rows, retrains, ranker, rerank, choices } = replay(data, seed, retrainHours, engine);
   const { lambda, scores } = chooseLambda(rows);
   return {
     rows,
@@ -395,6 +421,7 @@ function seedRun(data: Dataset, seed: number, retrainHours: number, engine: Part
     retrains,
     weights: Object.fromEntries(FEATURES.map((f, i) => [f, Number((ranker.weights[i] as number).toFixed(3))])),
     rerank: rerank ? { used: rerank.used, validation: rerank.validation } : null,
+    choices,
   };
 }
 
@@ -488,6 +515,16 @@ async function demoDataset(seed: number): Promise<Dataset> {
   return withTests(sorted.length, catalog, interactions, []);
 }
 
+/** `all`, a named set (features.ts FEATURE_SETS, e.g. `time`), or signal names separated by commas. */
+function parseFeatureList(text: string): readonly FeatureName[] | null {
+  if (text === 'all') return null;
+  if (text in FEATURE_SETS) return FEATURE_SETS[text as keyof typeof FEATURE_SETS];
+  const names = text.split(',').map((t) => t.trim());
+  const unknown = names.filter((n) => !(FEATURES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`--blend-features: unknown signal(s) ${unknown.join(', ')}`);
+  return names as FeatureName[];
+}
+
 export async function run(args: EvalArgs): Promise<void> {
   const retrainHours = Number(option(args, 'retrain-hours') ?? 24);
   // Development switches for comparing variants on the validation slice (defaults: the product's engine).
@@ -496,6 +533,11 @@ export async function run(args: EvalArgs): Promise<void> {
   if (hard !== undefined) engine.hardNegatives = Number(hard);
   if (args.argv.includes('--uniform-weights')) engine.perMemberWeighting = false;
   if (args.argv.includes('--rerank')) engine.rerank = {};
+  if (args.argv.includes('--full-softmax')) engine.fullSoftmax = true;
+  const blendFeatures = option(args, 'blend-features');
+  if (blendFeatures !== undefined) engine.blendFeatures = parseFeatureList(blendFeatures);
+  const blendChoice = option(args, 'blend-choice');
+  if (blendChoice !== undefined) engine.blendFeatureChoice = blendChoice.split(':').map(parseFeatureList);
   const prior = option(args, 'prior-examples');
   if (prior !== undefined) engine.priorExamples = Number(prior);
   const fitExamples = option(args, 'fit-examples');
@@ -503,6 +545,8 @@ export async function run(args: EvalArgs): Promise<void> {
     engine.ranker = { maxFitExamples: Number(fitExamples) };
     engine.refitWindow = Number(fitExamples);
   }
+  const l2 = option(args, 'l2');
+  if (l2 !== undefined) engine.ranker = { ...engine.ranker, l2: Number(l2) };
   const seeds = seedList(args);
   const started = performance.now();
   const sites: { site: string; dir?: string; data: Dataset }[] = [];
@@ -525,8 +569,13 @@ export async function run(args: EvalArgs): Promise<void> {
       const r = seedRun(data, seed, retrainHours, engine);
       if (!args.json) {
         const val = r.validation.map((v) => `λ=${v.lambda} ${v.ndcg.toFixed(4)}`).join(', ');
+        // The baselines on the same slice, for reading a variant's figure (no choice is made on them).
+        const valRows = r.rows.filter((row) => row.test.validation);
+        const valOf = (m: string) =>
+          valRows.length > 0 ? (valRows.reduce((s, row) => s + ndcg(row, m), 0) / valRows.length).toFixed(4) : '–';
         console.error(
-          `${site} seed ${seed}: ${((performance.now() - t) / 1000).toFixed(0)} s, validation NDCG@10 ${val} → λ=${r.lambda}`,
+          `${site} seed ${seed}: ${((performance.now() - t) / 1000).toFixed(0)} s, validation NDCG@10 ${val} → λ=${r.lambda}` +
+            ` (newest-first ${valOf('newest-first')}, recently active ${valOf('recently active')}); blend fits by signal set ${JSON.stringify(r.choices)}`,
         );
       }
       return r;

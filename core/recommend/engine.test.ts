@@ -3,7 +3,7 @@ import { seededRandom } from '../ports/random.ts';
 import { HOUR_MS } from './activity.ts';
 import { buildCatalog } from './catalog.ts';
 import { RecommenderEngine } from './engine.ts';
-import { F } from './features.ts';
+import { F, FEATURE_SETS, FEATURES } from './features.ts';
 
 const TOPICS = ['data', 'design', 'investing'];
 
@@ -53,6 +53,8 @@ describe('recommender engine', () => {
     // The blend was learned (not the prior) and leans on the member's topics.
     expect(engine.exampleCount).toBeGreaterThan(200);
     expect(engine.ranker.weights[F.topic]).toBeGreaterThan(0.1);
+    // The shipped signal set leaves the per-member age preference out.
+    expect(engine.ranker.weights[F.ageFit]).toBe(0);
     const now = start + 150 * HOUR_MS;
     const picks = engine.recommend(4, now, { k: 5, mmrLambda: 1 });
     expect(picks).toHaveLength(5);
@@ -108,6 +110,56 @@ describe('recommender engine', () => {
         'justActive',
         'ageFit',
       ]).toContain(p.reason.signal);
+  });
+});
+
+describe('blend variants (EngineOptions.blendFeatures, fullSoftmax)', () => {
+  it('learns only the named signals, over every item on offer, and still serves and explains', () => {
+    const { catalog, events, start } = community(1);
+    const engine = new RecommenderEngine(catalog, seededRandom(2), {
+      blendFeatures: FEATURE_SETS.time,
+      fullSoftmax: true,
+      priorExamples: 0,
+    });
+    let nextRetrain = start + 48 * HOUR_MS;
+    for (const e of events) {
+      if (e.at >= nextRetrain) {
+        engine.retrain(nextRetrain);
+        nextRetrain += 24 * HOUR_MS;
+      }
+      engine.observe(e.member, e.item, e.at);
+    }
+    engine.retrain(nextRetrain, true);
+    expect(engine.exampleCount).toBeGreaterThan(200);
+    const time = new Set<string>(FEATURE_SETS.time);
+    FEATURES.forEach((f, a) => {
+      if (!time.has(f)) expect(engine.ranker.weights[a]).toBe(0);
+    });
+    // Members pick items a few hours old: freshness is learned as a positive signal.
+    expect(engine.ranker.weights[F.fresh]! + engine.ranker.weights[F.justPosted]!).toBeGreaterThan(0.1);
+    const now = start + 150 * HOUR_MS;
+    const picks = engine.recommend(4, now, { k: 5, mmrLambda: 1 });
+    expect(picks).toHaveLength(5);
+    for (const p of picks) {
+      expect(now - catalog.createdAt[p.item]!).toBeLessThan(12 * HOUR_MS);
+      // No personal signal carries weight, so no pick claims one.
+      expect(['fresh', 'trendShort', 'trendLong', 'popularity']).toContain(p.reason.signal);
+    }
+  });
+});
+
+describe('signal set chosen by the engine (blendFeatureChoice)', () => {
+  it('reads each candidate on its newest examples and fits the best', () => {
+    const { catalog, events, start } = community(1);
+    const engine = new RecommenderEngine(catalog, seededRandom(2), { blendFeatureChoice: [null, FEATURE_SETS.time] });
+    for (const e of events) engine.observe(e.member, e.item, e.at);
+    engine.retrain(start + 150 * HOUR_MS, true);
+    const choice = engine.blendChoice!;
+    expect(choice.heldOut).toHaveLength(2);
+    // Members here follow their topics: the set with the topic signal reads better on the newest examples.
+    expect(choice.heldOut[0]).toBeGreaterThan(choice.heldOut[1]!);
+    expect(choice.features).toBeNull();
+    expect(engine.ranker.weights[F.topic]).toBeGreaterThan(0.1);
   });
 });
 

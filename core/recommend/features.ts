@@ -45,6 +45,13 @@ export const FEATURES = [
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export const FEATURE_COUNT = FEATURES.length;
+/**
+ * Named subsets of the signals a blend can be restricted to (EngineOptions.blendFeatures). `time`: how old an item
+ * is and how live its thread is — what every member's next pick is most likely to follow on a small forum.
+ */
+export const FEATURE_SETS = {
+  time: ['fresh', 'newer', 'justPosted', 'lastActive', 'justActive'],
+} as const satisfies Record<string, readonly FeatureName[]>;
 export const F = Object.fromEntries(FEATURES.map((f, i) => [f, i])) as Record<FeatureName, number>;
 
 /** Interest groups as the ranker sees them: a group per member and decayed item popularity per group. */

@@ -32,6 +32,11 @@ export interface RankerOptions {
   maxFitExamples: number;
   learningRate: number;
   l2: number;
+  /**
+   * The signals the blend may use (every other weight stays 0); all by default. A small set learns less from a small
+   * log and so has less to overfit.
+   */
+  features?: readonly FeatureName[];
 }
 
 export const DEFAULT_RANKER: RankerOptions = {
@@ -66,6 +71,13 @@ export function defaultWeights(): RankerWeights {
   };
 }
 
+/** The prior with every signal outside `features` set to 0 (all signals when `features` is undefined). */
+export function maskedWeights(weights: RankerWeights, features?: readonly FeatureName[]): RankerWeights {
+  if (!features) return weights;
+  const keep = new Set<string>(features);
+  return { ...weights, weights: weights.weights.map((w, f) => (keep.has(FEATURES[f] as string) ? w : 0)) };
+}
+
 export function fitRanker(
   allExamples: readonly RankingExample[],
   options: Partial<RankerOptions> = {},
@@ -74,6 +86,10 @@ export function fitRanker(
   const opts = { ...DEFAULT_RANKER, ...options };
   const examples = allExamples.slice(-opts.maxFitExamples);
   const d = FEATURE_COUNT;
+  const keep = opts.features ? new Set<string>(opts.features) : null;
+  // The signals fitted; the loops below run over these k only (a full-softmax example has hundreds of rows).
+  const active = Int32Array.from(FEATURES.flatMap((f, a) => (keep && !keep.has(f) ? [] : [a])));
+  const k = active.length;
   const mean = new Float64Array(d);
   const sq = new Float64Array(d);
   let rows = 0;
@@ -87,29 +103,30 @@ export function fitRanker(
     }
     rows += ex.rows;
   }
-  if (rows === 0) return warm ?? defaultWeights();
+  if (rows === 0) return warm ?? maskedWeights(defaultWeights(), opts.features);
   const std = new Float32Array(d);
   for (let a = 0; a < d; a++) {
     mean[a]! /= rows;
     const variance = (sq[a] as number) / rows - (mean[a] as number) ** 2;
     std[a] = variance > 1e-12 ? Math.sqrt(variance) : 1;
   }
-  // Standardised once per fit: the loops below then only multiply and add.
+  // Standardised once per fit, active signals only: the loops below then only multiply and add.
   const xs = examples.map((ex) => {
-    const x = new Float64Array(ex.rows * d);
+    const x = new Float64Array(ex.rows * k);
     for (let r = 0; r < ex.rows; r++) {
-      for (let a = 0; a < d; a++) {
-        x[r * d + a] = ((ex.features[r * d + a] as number) - (mean[a] as number)) / (std[a] as number);
+      for (let b = 0; b < k; b++) {
+        const a = active[b] as number;
+        x[r * k + b] = ((ex.features[r * d + a] as number) - (mean[a] as number)) / (std[a] as number);
       }
     }
     return x;
   });
-  const w = new Float64Array(d);
-  if (warm) for (let a = 0; a < d; a++) w[a] = warm.weights[a] as number;
+  const w = new Float64Array(k);
+  if (warm) for (let b = 0; b < k; b++) w[b] = warm.weights[active[b] as number] as number;
   // Adam: robust to the very different scales of gradients across signals.
-  const m = new Float64Array(d);
-  const v = new Float64Array(d);
-  const grad = new Float64Array(d);
+  const m = new Float64Array(k);
+  const v = new Float64Array(k);
+  const grad = new Float64Array(k);
   let scores = new Float64Array(64);
   let totalWeight = 0;
   for (const ex of examples) totalWeight += ex.weight ?? 1;
@@ -125,8 +142,8 @@ export function fitRanker(
       const off = ex.offsets;
       for (let r = 0; r < rowsN; r++) {
         let s = off ? (off[r] as number) : 0;
-        const o = r * d;
-        for (let a = 0; a < d; a++) s += (w[a] as number) * (x[o + a] as number);
+        const o = r * k;
+        for (let b = 0; b < k; b++) s += (w[b] as number) * (x[o + b] as number);
         scores[r] = s;
         if (s > max) max = s;
       }
@@ -140,20 +157,22 @@ export function fitRanker(
       for (let r = 0; r < rowsN; r++) {
         const p = exWeight * ((scores[r] as number) / sum - (r === 0 ? 1 : 0));
         if (p === 0) continue;
-        const o = r * d;
-        for (let a = 0; a < d; a++) grad[a]! += p * (x[o + a] as number);
+        const o = r * k;
+        for (let b = 0; b < k; b++) grad[b]! += p * (x[o + b] as number);
       }
     }
-    for (let a = 0; a < d; a++) {
-      const g = (grad[a] as number) / totalWeight + opts.l2 * (w[a] as number);
-      m[a] = 0.9 * (m[a] as number) + 0.1 * g;
-      v[a] = 0.999 * (v[a] as number) + 0.001 * g * g;
-      const mh = (m[a] as number) / (1 - 0.9 ** it);
-      const vh = (v[a] as number) / (1 - 0.999 ** it);
-      w[a]! -= (opts.learningRate * mh) / (Math.sqrt(vh) + 1e-8);
+    for (let b = 0; b < k; b++) {
+      const g = (grad[b] as number) / totalWeight + opts.l2 * (w[b] as number);
+      m[b] = 0.9 * (m[b] as number) + 0.1 * g;
+      v[b] = 0.999 * (v[b] as number) + 0.001 * g * g;
+      const mh = (m[b] as number) / (1 - 0.9 ** it);
+      const vh = (v[b] as number) / (1 - 0.999 ** it);
+      w[b]! -= (opts.learningRate * mh) / (Math.sqrt(vh) + 1e-8);
     }
   }
-  return { weights: Float32Array.from(w), mean: Float32Array.from(mean), std };
+  const weights = new Float32Array(d);
+  for (let b = 0; b < k; b++) weights[active[b] as number] = w[b] as number;
+  return { weights, mean: Float32Array.from(mean), std };
 }
 
 /** Standardised feature value × weight: a signal's contribution to a score (explanations pick the largest). */
@@ -165,4 +184,22 @@ export function score(r: RankerWeights, features: Float32Array, offset: number):
   let s = 0;
   for (let a = 0; a < FEATURE_COUNT; a++) s += contribution(r, a, features[offset + a] as number);
   return s;
+}
+
+/**
+ * Mean NDCG@10 of each example's pick among the example's own rows under `r` (offsets ignored: what is served).
+ * With full-softmax examples that is the pick's rank among everything on offer at that moment.
+ */
+export function examplesNdcg(r: RankerWeights, examples: readonly RankingExample[]): number {
+  if (examples.length === 0) return 0;
+  let total = 0;
+  for (const ex of examples) {
+    const picked = score(r, ex.features, 0);
+    let above = 0;
+    for (let row = 1; row < ex.rows && above < 10; row++) {
+      if (score(r, ex.features, row * FEATURE_COUNT) > picked) above++;
+    }
+    if (above < 10) total += 1 / Math.log2(above + 2);
+  }
+  return total / examples.length;
 }
