@@ -91,9 +91,9 @@ export function rawSqliteTip(db: BetterSqlite3.Database, ids: Ids, tip: BenchTip
       at,
       tip.key,
     );
-    if (fa > 0) st.posting.run(randomUUID(), ids.communityId, transferId, ids.mint, -fa);
-    if (tip.amount - fa > 0) st.posting.run(randomUUID(), ids.communityId, transferId, from, -(tip.amount - fa));
-    st.posting.run(randomUUID(), ids.communityId, transferId, to, tip.amount);
+    if (fa > 0) st.posting.run(ids.communityId, transferId, ids.mint, -fa);
+    if (tip.amount - fa > 0) st.posting.run(ids.communityId, transferId, from, -(tip.amount - fa));
+    st.posting.run(ids.communityId, transferId, to, tip.amount);
     const e = tipEvent(ids, tip, transferId);
     st.event.run(
       randomUUID(),

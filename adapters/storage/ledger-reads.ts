@@ -154,19 +154,24 @@ export abstract class PrismaLedgerReads implements LedgerStore {
   async trialBalance(
     communityId: string,
   ): Promise<{ postingsSum: number; transfers: number; mismatchedAccounts: number }> {
-    const [sum, transfers, perAccount, accounts] = await Promise.all([
-      this.db.ledgerPosting.aggregate({ where: { communityId }, _sum: { amount: true } }),
+    // Postings are read through the community's accounts: LedgerPosting keeps no index on its communityId (it is
+    // written on every tip), and a posting belongs to its account's community.
+    const [transfers, perAccount] = await Promise.all([
       this.db.ledgerTransfer.count({ where: { communityId } }),
-      this.db.ledgerPosting.groupBy({ by: ['accountId'], where: { communityId }, _sum: { amount: true } }),
-      this.db.ledgerAccount.findMany({ where: { communityId }, select: { id: true, key: true, balance: true } }),
+      this.db.$queryRaw<{ key: string; balance: number; posted: number | bigint | null }[]>`
+        SELECT a."key", a."balance",
+          (SELECT sum(p."amount") FROM "LedgerPosting" p WHERE p."accountId" = a."id") AS posted
+        FROM "LedgerAccount" a WHERE a."communityId" = ${communityId}`,
     ]);
-    const sums = new Map(perAccount.map((p) => [p.accountId, p._sum.amount ?? 0]));
+    let postingsSum = 0;
     let mismatchedAccounts = 0;
-    for (const a of accounts) {
+    for (const a of perAccount) {
+      const posted = Number(a.posted ?? 0);
+      postingsSum += posted;
       if (a.key === MINT_KEY) continue;
-      if ((sums.get(a.id) ?? 0) !== a.balance || a.balance < 0) mismatchedAccounts++;
+      if (posted !== Number(a.balance) || Number(a.balance) < 0) mismatchedAccounts++;
     }
-    return { postingsSum: sum._sum.amount ?? 0, transfers, mismatchedAccounts };
+    return { postingsSum, transfers, mismatchedAccounts };
   }
 
   /**

@@ -207,8 +207,8 @@ export class PostgresLedgerStore extends PrismaLedgerReads {
         postings: {
           createMany: {
             data: [
-              { id: randomUUID(), communityId: request.communityId, accountId: fromId ?? mintId, amount: -amount },
-              { id: randomUUID(), communityId: request.communityId, accountId: toId ?? mintId, amount },
+              { communityId: request.communityId, accountId: fromId ?? mintId, amount: -amount },
+              { communityId: request.communityId, accountId: toId ?? mintId, amount },
             ],
           },
         },
@@ -280,7 +280,7 @@ interface TipRow {
 }
 
 /** Changing TIP_SQL needs a new name: a connection keeps the statement it prepared under a name. */
-export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v3';
+export const TIP_STATEMENT_NAME = 'cohort_ledger_tip_v4';
 
 /**
  * A tip in one statement. The steps, as data-modifying CTEs:
@@ -357,8 +357,8 @@ transfer AS (
   RETURNING "id"
 ),
 postings AS (
-  INSERT INTO "LedgerPosting" ("id", "communityId", "transferId", "accountId", "amount")
-  SELECT gen_random_uuid()::TEXT, $4::TEXT, t."id", leg.account, leg.amount
+  INSERT INTO "LedgerPosting" ("communityId", "transferId", "accountId", "amount")
+  SELECT $4::TEXT, t."id", leg.account, leg.amount
   FROM transfer t CROSS JOIN checks c
   CROSS JOIN LATERAL (VALUES
     ($1::TEXT, -($6::INTEGER - c.fa)),

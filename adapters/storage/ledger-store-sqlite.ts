@@ -51,7 +51,7 @@ export const SQLITE_LEDGER_SQL = {
   debit: `UPDATE "LedgerAccount" SET "balance" = "balance" - ? WHERE "id" = ? AND "balance" >= ? RETURNING "balance"`,
   transfer: `INSERT INTO "LedgerTransfer" ("id", "communityId", "idempotencyKey", "kind", "fromMemberId", "toMemberId",
     "amount", "fromAllowance", "reason", "actorId", "createdAt", "requestHash") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  posting: `INSERT INTO "LedgerPosting" ("id", "communityId", "transferId", "accountId", "amount") VALUES (?, ?, ?, ?, ?)`,
+  posting: `INSERT INTO "LedgerPosting" ("communityId", "transferId", "accountId", "amount") VALUES (?, ?, ?, ?)`,
   audit: `INSERT INTO "LedgerAudit" ("id", "communityId", "transferId", "moderatorId", "action", "memberId", "amount",
     "reason", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   flag: `INSERT INTO "LedgerFlag" ("id", "communityId", "kind", "memberIds", "transferId", "dedupKey", "details",
@@ -188,7 +188,7 @@ export class SqliteLedgerStore extends PrismaLedgerReads {
       requestFingerprint(request),
     );
     const posting = c.statement(SQL.posting);
-    for (const leg of legs) posting.run(timeOrderedId(), request.communityId, transferId, leg.accountId, leg.amount);
+    for (const leg of legs) posting.run(request.communityId, transferId, leg.accountId, leg.amount);
     if (request.kind !== 'tip') {
       c.statement(SQL.audit).run(
         randomUUID(),

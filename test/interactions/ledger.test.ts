@@ -387,7 +387,10 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
           data: { balance: 99 },
         });
         const posting = await db.prisma.ledgerPosting.findFirstOrThrow({ where: { amount: 15 } });
-        await db.prisma.ledgerPosting.update({ where: { id: posting.id }, data: { amount: 16 } });
+        await db.prisma.ledgerPosting.update({
+          where: { transferId_accountId: { transferId: posting.transferId, accountId: posting.accountId } },
+          data: { amount: 16 },
+        });
         await db.prisma.ledgerAudit.deleteMany({ where: { communityId: f.community.id } });
         expect(await f.store.integrity(f.community.id)).toEqual({
           transfers: 3,
