@@ -17,9 +17,9 @@ export function encodeConsoleReply(reply: RichReply, saved: { image?: string; fi
     if (item.meta) lines.push(`   ${item.meta}`);
   });
   for (const field of reply.fields ?? []) {
-    const { separator, multiline } = fieldLead(field);
-    if (multiline) lines.push(`${field.name}${separator}`, ...field.value.split('\n').map((line) => `   ${line}`));
-    else lines.push(`${field.name}${separator}${separator === ':' ? ' ' : ''}${field.value}`);
+    const { lead, heading, multiline } = fieldLead(field);
+    if (multiline) lines.push(`${field.name}${heading}`, ...field.value.split('\n').map((line) => `   ${line}`));
+    else lines.push(`${field.name}${lead}${field.value}`);
   }
   if (reply.image) lines.push(`[${reply.image.alt}${saved.image ? ` → ${saved.image}` : ''}]`);
   if (reply.file)

@@ -54,10 +54,9 @@ export function encodeReply(reply: RichReply): TelegramMessage[] {
   if (reply.text) pieces.push(...splitEscaped(reply.text, TELEGRAM_TEXT_LIMIT, escapeHtml));
   for (const item of reply.items ?? []) pieces.push(renderItem(item));
   for (const field of reply.fields ?? []) {
-    const { separator, multiline } = fieldLead(field);
-    const gap = multiline ? '\n' : separator === ':' ? ' ' : '';
+    const { lead, heading, multiline } = fieldLead(field);
     pieces.push(
-      `<b>${escapeHtml(truncate(field.name, 256))}</b>${separator}${gap}${escapeHtml(truncate(field.value, 1_000))}`,
+      `<b>${escapeHtml(truncate(field.name, 256))}</b>${multiline ? `${heading}\n` : lead}${escapeHtml(truncate(field.value, 1_000))}`,
     );
   }
   if (reply.footer) pieces.push(`<i>${escapeHtml(truncate(reply.footer, 500))}</i>`);

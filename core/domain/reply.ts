@@ -21,11 +21,11 @@ export interface ReplyField {
 /**
  * How a plain-text surface (console, Telegram) writes a field's label before its value: a full-width colon after a
  * Chinese label (兴趣：…), and a value of several lines starts on the next line so each line reads on its own.
+ * `lead` goes between label and value on one line; `heading` ends a label whose value follows on the next lines.
  */
-export function fieldLead(field: ReplyField): { separator: string; multiline: boolean } {
-  const multiline = field.value.includes('\n');
+export function fieldLead(field: ReplyField): { lead: string; heading: string; multiline: boolean } {
   const cjk = /[\u3000-\u9fff\uff00-\uffef]$/.test(field.name);
-  return { separator: cjk ? '：' : ':', multiline };
+  return { lead: cjk ? '：' : ': ', heading: cjk ? '：' : ':', multiline: field.value.includes('\n') };
 }
 
 export interface ReplyButton {

@@ -1,24 +1,10 @@
 import { hasPermission, type PermissionLevel } from '../domain/types.ts';
 import type { AnyCommand } from './command.ts';
+import { distance } from './topics.ts';
 
 const MAX_SUGGESTIONS = 4;
 /** Words members reach for that a command names otherwise (`/course create` is /course add). */
 const SYNONYMS: Record<string, string> = { create: 'add', new: 'add', delete: 'archive', remove: 'archive' };
-
-/** Edit distance between two short words (commands are a few letters), capped: we only care whether it is ≤ 2. */
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1);
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
 
 /**
  * What a member who typed an unknown command probably meant, among the commands they may run: the commands of the
@@ -38,7 +24,7 @@ export function suggestCommands(
   const second = typed ? (SYNONYMS[typed] ?? typed) : undefined;
   const picked =
     group.length > 0
-      ? // In a group, the sub-command nearest to what was typed first: `/course creat` puts /course add after show.
+      ? // In a group, the sub-command nearest to what was typed comes first (`/course ad` → /course add).
         [...group].sort(
           (a, b) =>
             (second

@@ -22,7 +22,7 @@ export async function communityTopics(stores: Pick<CoreStores, 'courses'>, commu
 }
 
 /** Levenshtein distance over code points (Chinese topics are one code point per character). */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const x = Array.from(a);
   const y = Array.from(b);
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
