@@ -5,15 +5,17 @@ import type { SqliteConnection } from './sqlite-connection.ts';
 /**
  * The catalogue on SQLite with its version read on the driver: the recommender asks for it on every request
  * (to tell whether its snapshot is current), and through Prisma the aggregate cost more than the answer it gates.
- * One cached statement, the same text PrismaCourseStore returns; everything else is PrismaCourseStore's.
+ * One cached statement; everything else is PrismaCourseStore's.
  */
 /*
- * Three subqueries, not one aggregate: each is answered from an index (a covering count, and a min/max seek on
- * (communityId, createdAt) and (communityId, updatedAt)), where the single aggregate read every course row — 1.5 ms
- * at 4k courses, the largest part of a /recommend.
+ * Three seeks, no scan. An insert is told by the table's newest rowid (SQLite gives a new row the largest rowid
+ * plus one; courses are never deleted except with their community), an edit by the community's newest updatedAt,
+ * a back-dated import by its newest createdAt. The per-community COUNT(*) this replaces walked the whole index:
+ * 0.79 ms of a 6 ms /recommend at 20k courses, against 0.007 ms now. The price: a course added in another
+ * community also changes this community's version, which costs one catalogue reload on a rare write.
  */
 const VERSION_SQL = `SELECT
-  (SELECT COUNT(*) FROM "Course" WHERE "communityId" = ?) AS "n",
+  (SELECT MAX(rowid) FROM "Course") AS "n",
   (SELECT MAX("createdAt") FROM "Course" WHERE "communityId" = ?) AS "created",
   (SELECT MAX("updatedAt") FROM "Course" WHERE "communityId" = ?) AS "updated"`;
 
@@ -34,12 +36,12 @@ export class SqliteCourseStore extends PrismaCourseStore {
   override catalogueVersion(communityId: string): Promise<string> {
     const c = this.#connection;
     return c.exclusive(() => {
-      const row = c.statement(VERSION_SQL).get(communityId, communityId, communityId) as {
+      const row = c.statement(VERSION_SQL).get(communityId, communityId) as {
         n: number;
         created: string | number | null;
         updated: string | number | null;
       };
-      return `${row.n}:${millis(row.created)}:${millis(row.updated)}`;
+      return `r${row.n ?? 0}:${millis(row.created)}:${millis(row.updated)}`;
     });
   }
 }
