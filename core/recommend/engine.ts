@@ -4,6 +4,8 @@ import { type AlsModel, type AlsOptions, itemGram, toSparseRows, trainAls } from
 import type { ItemCatalog } from './catalog.ts';
 import { itemLevelTop, scoreAllFast, scoreItems } from './fast-score.ts';
 import {
+  type DenseBuffers,
+  denseBuffers,
   FEATURE_COUNT,
   FEATURES,
   type FeatureName,
@@ -155,6 +157,8 @@ export class RecommenderEngine {
   #memberTopics: ((member: number) => Map<string, number>) | undefined;
   /** Learning's reusable buffers: one example costs what the member's history touches, not the catalogue. */
   #scratch: QueryScratch | null = null;
+  /** Serving's item-sized buffers (one query per request). */
+  #dense: DenseBuffers | null = null;
   #candidates: Int32Array | null = null;
   #candidateScores: Float32Array | null = null;
   #marked: Uint8Array | null = null;
@@ -557,7 +561,14 @@ export class RecommenderEngine {
 
   recommend(member: number, at: number, options: Partial<RankOptions> = {}): Pick[] {
     const src = this.sources;
-    const q = queryContext(src, member, at);
-    return rank(src, this.ranker, q, { ...this.options.rank, ...options }, (topic) => this.scoreAll(q, topic));
+    const n = this.state.catalog.size;
+    if (this.#dense?.scores.length !== n) this.#dense = denseBuffers(n);
+    // The buffers live until the next call: rank reads them, and what it returns (the picks) holds none of them.
+    const dense = this.#dense;
+    const q = queryContext(src, member, at, undefined, dense);
+    const served = this.reranker
+      ? (topic?: number) => this.scoreAll(q, topic)
+      : (topic?: number) => scoreAllFast(src, this.ranker, q, topic, dense.scores);
+    return rank(src, this.ranker, q, { ...this.options.rank, ...options }, served);
   }
 }

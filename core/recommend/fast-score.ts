@@ -320,12 +320,16 @@ function dot(x: Float32Array, y: Float32Array, o: number, k: number): number {
   return s;
 }
 
-/** Scores every candidate (NaN for excluded ones and, with `topic`, for items without it). */
+/**
+ * Scores every candidate (NaN for excluded ones and, with `topic`, for items without it), into `out` when given
+ * (an item-sized array the caller reuses) or a new array.
+ */
 export function scoreAllFast(
   src: FeatureSources,
   ranker: RankerWeights,
   q: QueryContext,
   topic?: number,
+  out?: Float32Array,
 ): Float32Array {
   const { state } = src;
   const cat = state.catalog;
@@ -333,7 +337,11 @@ export function scoreAllFast(
   const { w, bias } = effective(ranker);
   const { base, logAge, fresh24 } = servingScores(src, ranker, q.at, w);
   // slice, not Float32Array.from: a copy of the buffer, not an element-by-element iteration.
-  const scores = base.slice();
+  let scores: Float32Array;
+  if (out && out.length === n) {
+    out.set(base);
+    scores = out;
+  } else scores = base.slice();
   const wAge = w[F.ageFit] as number;
   const wTopic = w[F.topic] as number;
   const wKnn = w[F.itemKnn] as number;

@@ -105,6 +105,27 @@ export function queryScratch(items: number): QueryScratch {
   return { excluded: new Uint8Array(items), knn: new Float32Array(items), peers: new Float32Array(items), touched: [] };
 }
 
+/**
+ * Item-sized arrays one caller reuses for full queries (every non-candidate marked in `excluded`), cleared at the
+ * start of each: serving builds one query per request, and three catalogue-sized arrays plus the score array per
+ * request made every young-generation collection sweep their buffers one by one (3 of its 10 ms at 20k items).
+ */
+export interface DenseBuffers {
+  excluded: Uint8Array;
+  knn: Float32Array;
+  peers: Float32Array;
+  scores: Float32Array;
+}
+
+export function denseBuffers(items: number): DenseBuffers {
+  return {
+    excluded: new Uint8Array(items),
+    knn: new Float32Array(items),
+    peers: new Float32Array(items),
+    scores: new Float32Array(items),
+  };
+}
+
 /** Whether an item may be offered to the query's member (what `excluded` says in full for a query without scratch). */
 export function isCandidate(src: FeatureSources, q: QueryContext, item: number): boolean {
   const cat = src.state.catalog;
@@ -114,8 +135,15 @@ export function isCandidate(src: FeatureSources, q: QueryContext, item: number):
 /**
  * The member's query at `at`. With `scratch` nothing item-sized is allocated or scanned: `excluded` then holds
  * only what the member owns or dismissed (check items with `isCandidate`), and knn / peers are the scratch's.
+ * With `dense` (and no scratch) the query is the full one, written into those buffers instead of new arrays.
  */
-export function queryContext(src: FeatureSources, member: number, at: number, scratch?: QueryScratch): QueryContext {
+export function queryContext(
+  src: FeatureSources,
+  member: number,
+  at: number,
+  scratch?: QueryScratch,
+  dense?: DenseBuffers,
+): QueryContext {
   const { state } = src;
   const n = state.catalog.size;
   let excluded: Uint8Array;
@@ -129,6 +157,9 @@ export function queryContext(src: FeatureSources, member: number, at: number, sc
     }
     scratch.touched.length = 0;
     ({ excluded, knn, touched } = scratch);
+  } else if (dense) {
+    excluded = dense.excluded.fill(0);
+    knn = dense.knn.fill(0);
   } else {
     excluded = new Uint8Array(n);
     knn = new Float32Array(n);
@@ -172,7 +203,7 @@ export function queryContext(src: FeatureSources, member: number, at: number, sc
     }
   }
   const contentVector = memberContentVector(src, member);
-  const peers = peerScores(src, member, at, scratch);
+  const peers = peerScores(src, member, at, scratch, scratch ? undefined : dense?.peers.fill(0));
   if (!scratch) {
     for (let i = 0; i < n; i++) {
       if ((state.catalog.createdAt[i] as number) >= at || state.catalog.authorOf[i] === member) excluded[i] = 1;
@@ -194,31 +225,82 @@ export function queryContext(src: FeatureSources, member: number, at: number, sc
 
 const PEER_NEIGHBOURS = 30;
 const PEER_ITEMS = 20;
+/** How many of the member's latest items find their peers, and the most members an item may have to count. */
+const PEER_HISTORY = 20;
+const PEER_ITEM_REACH = 500;
+
+/**
+ * One state's working arrays for peerScores, reused by every call (a call is synchronous, so one runs at a time): each
+ * request used to build a Map of up to 10k co-participants and copy it twice, the largest share of what a
+ * /recommend allocated and so of how often the young generation had to be collected.
+ */
+interface PeerScratch {
+  /** Accumulated weight per member index (all zero between calls). */
+  weight: Float64Array;
+  /** The members met, in first-met order, and their weights (at most PEER_HISTORY × PEER_ITEM_REACH). */
+  order: Int32Array;
+  values: Float32Array;
+}
+
+const peerScratches = new WeakMap<object, PeerScratch>();
+
+function peerScratchOf(state: object): PeerScratch {
+  let s = peerScratches.get(state);
+  if (!s) {
+    const most = PEER_HISTORY * PEER_ITEM_REACH;
+    s = { weight: new Float64Array(1024), order: new Int32Array(most), values: new Float32Array(most) };
+    peerScratches.set(state, s);
+  }
+  return s;
+}
+
+function grown(a: Float64Array, size: number): Float64Array {
+  const b = new Float64Array(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
+}
 const PEER_LAMBDA = Math.LN2 / (48 * HOUR_MS);
 
 /**
  * Members who touched the same items as this member (weighted by how rare each shared item is) and, for the
  * closest of them, their most recent items decayed by how long ago they touched them.
  */
-export function peerScores(src: FeatureSources, member: number, at: number, scratch?: QueryScratch): Float32Array {
+export function peerScores(
+  src: FeatureSources,
+  member: number,
+  at: number,
+  scratch?: QueryScratch,
+  /** A zeroed item-sized array to write into instead of a new one (without scratch). */
+  into?: Float32Array,
+): Float32Array {
   const { state } = src;
-  const out = scratch?.peers ?? new Float32Array(state.catalog.size);
+  const out = scratch?.peers ?? into ?? new Float32Array(state.catalog.size);
   const h = state.members.get(member);
   if (!h || h.items.length === 0) return out;
-  const weights = new Map<number, number>();
-  for (let k = h.items.length - 1; k >= Math.max(0, h.items.length - 20); k--) {
+  const peers = peerScratchOf(state);
+  let count = 0;
+  for (let k = h.items.length - 1; k >= Math.max(0, h.items.length - PEER_HISTORY); k--) {
     const who = state.participants[h.items[k] as number] as CountRow;
     // Items everyone touched say little about who is alike, and would make this loop as slow as they are popular.
-    if (who.size > 500) continue;
+    if (who.size > PEER_ITEM_REACH) continue;
     const w = 1 / Math.log2(2 + who.size);
     for (let e = 0; e < who.size; e++) {
       const v = who.keyAt(e);
-      if (v !== member) weights.set(v, (weights.get(v) ?? 0) + w);
+      if (v === member) continue;
+      if (v >= peers.weight.length) peers.weight = grown(peers.weight, v + 1);
+      // Weights are positive, so 0 is "not met yet": the order list is the members in first-met order.
+      if (peers.weight[v] === 0) peers.order[count++] = v;
+      peers.weight[v]! += w;
     }
   }
   // Bounded selection rather than a full sort: an active member can share threads with thousands of others.
-  const ids = Int32Array.from(weights.keys());
-  const values = Float32Array.from(weights.values());
+  const ids = peers.order.subarray(0, count);
+  const values = peers.values.subarray(0, count);
+  for (let j = 0; j < count; j++) {
+    const v = ids[j] as number;
+    values[j] = peers.weight[v] as number;
+    peers.weight[v] = 0;
+  }
   const neighbours = Array.from(topK(values, PEER_NEIGHBOURS), (j) => [ids[j] as number, values[j] as number] as const);
   let total = 0;
   for (const [, w] of neighbours) total += w;
