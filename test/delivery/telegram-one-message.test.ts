@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaReplyPageStore } from '../../adapters/storage/reply-page-store.ts';
-import { startTelegram, type TelegramAdapter } from '../../adapters/telegram/adapter.ts';
-import { type App, composeApp } from '../../bots/compose.ts';
-import { loadConfig } from '../../bots/config.ts';
-import { features, install } from '../../bots/features.ts';
+import { install } from '../../bots/features.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
-import { silentLogger } from '../../core/ports/logger.ts';
-import { type FakeTelegram, startFakeTelegram, telegramUpdates } from '../fakes/telegram.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type FakeTelegram, telegramUpdates } from '../fakes/telegram.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { startTelegramGateways, type TelegramGateway, type TelegramGateways } from '../support/telegram-gateways.ts';
 import { LONG_PARAGRAPHS, longAnswerFeature, paragraph } from './long-answer-feature.ts';
 
 /**
@@ -28,47 +24,20 @@ const keyboardOf = (call: { payload: Record<string, unknown> } | undefined): Key
   (call?.payload.reply_markup as { inline_keyboard?: Keyboard } | undefined)?.inline_keyboard ?? [];
 
 describe('a Telegram answer longer than one message (PostgreSQL, webhook)', () => {
+  let gateways: TelegramGateways;
   let db: TestDatabase;
   let fake: FakeTelegram;
-  const started: Array<{ app: App; adapter: TelegramAdapter }> = [];
 
-  async function gateway(clock: ManualClock): Promise<TelegramAdapter> {
-    const app = (await composeApp({
-      config: loadConfig({}),
-      log: silentLogger,
-      clock,
-      database: db,
-      features: [...features, install(longAnswerFeature)],
-    })) as App;
-    const adapter = await startTelegram(
-      app.core,
-      {
-        token: fake.token,
-        apiRoot: fake.apiRoot,
-        clock,
-        registerCommands: false,
-        ackAfterMs: 10_000,
-        pages: new PrismaReplyPageStore(db.prisma),
-        webhook: { domain: 'bot.example.test', path: '/telegram', secretToken: SECRET, port: 0, host: '127.0.0.1' },
-      },
-      silentLogger,
-    );
-    started.push({ app, adapter });
-    return adapter;
-  }
+  const startGateway = (clock: ManualClock): Promise<TelegramGateway> =>
+    gateways.start({ clock, extraFeatures: [install(longAnswerFeature)], webhook: { secretToken: SECRET } });
 
   /**
    * One webhook delivery as Telegram makes it: the 200's method is carried out. `died` resolves when the gateway
    * is to be taken as killed (its request is then dropped unanswered, so Telegram will deliver the update again).
    */
-  async function deliver(adapter: TelegramAdapter, update: object, died?: Promise<unknown>) {
+  async function deliver(gateway: TelegramGateway, update: object, died?: Promise<unknown>) {
     const abort = new AbortController();
-    const response = fetch(`http://127.0.0.1:${adapter.webhookAddress?.port}/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(update),
-      signal: abort.signal,
-    });
+    const response = gateway.postUpdate(update, abort.signal);
     const first = await Promise.race([response, ...(died ? [died.then(() => null)] : [])]);
     if (!first) {
       abort.abort();
@@ -81,25 +50,19 @@ describe('a Telegram answer longer than one message (PostgreSQL, webhook)', () =
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('postgresql');
-    fake = await startFakeTelegram();
+    gateways = await startTelegramGateways('postgresql');
+    ({ db, fake } = gateways);
   });
 
-  afterAll(async () => {
-    await fake?.close(); // releases a held send: the "killed" gateway then finishes as one whose send failed
-    for (const { app, adapter } of started.reverse()) {
-      await adapter.stop();
-      await app.close();
-    }
-    await db?.drop();
-  });
+  // Closing the fake first releases a held send: the "killed" gateway then finishes as one whose send failed.
+  afterAll(() => gateways?.close());
 
   it('shows the member one message when the gateway is killed right after answering, redelivery or not', async () => {
     const now = new Date();
     const clockA = new ManualClock(now.toISOString());
-    const a = await gateway(clockA);
+    const a = await startGateway(clockA);
     const clockB = new ManualClock(new Date(now.getTime() + LEASE_MS + 1_000).toISOString());
-    const b = await gateway(clockB);
+    const b = await startGateway(clockB);
 
     // A is killed the instant its first Bot API send is carried out (before the delivery is marked answered).
     fake.holdAfterNext('sendMessage');
@@ -119,7 +82,7 @@ describe('a Telegram answer longer than one message (PostgreSQL, webhook)', () =
   });
 
   describe('pages', () => {
-    let adapter: TelegramAdapter;
+    let gateway: TelegramGateway;
     let clock: ManualClock;
     const chat = { id: -100_778, title: 'Pages' };
     let messageId = 0;
@@ -127,19 +90,19 @@ describe('a Telegram answer longer than one message (PostgreSQL, webhook)', () =
     let nextUpdate = 8_000;
 
     const press = async (data: string, from: typeof alice & { language_code?: string } = alice) =>
-      deliver(adapter, telegramUpdates.callback(++nextUpdate, chat, from, data, messageId));
+      deliver(gateway, telegramUpdates.callback(++nextUpdate, chat, from, data, messageId));
     const lastEdit = () => fake.calls.filter((c) => c.method === 'editMessageText').at(-1);
     const button = (text: string) => keyboard[0]?.find((b) => b.text === text)?.callback_data ?? '';
 
     beforeAll(async () => {
       clock = new ManualClock(new Date().toISOString());
-      adapter = await gateway(clock);
+      gateway = await startGateway(clock);
     });
 
     it('answers with the first page and its buttons in the webhook’s 200, sending nothing through the Bot API', async () => {
       const before = fake.calls.filter((c) => c.method === 'sendMessage' && !c.viaWebhookAnswer).length;
       const { delivered, result } = await deliver(
-        adapter,
+        gateway,
         telegramUpdates.command(++nextUpdate, chat, alice, '/chapter'),
       );
       expect(delivered).toBe(true);
@@ -203,7 +166,7 @@ describe('a Telegram answer longer than one message (PostgreSQL, webhook)', () =
 
     it('sweeps expired pages when new ones are kept', async () => {
       expect(await db.prisma.replyPages.count()).toBeGreaterThan(0);
-      await deliver(adapter, telegramUpdates.command(++nextUpdate, chat, alice, '/chapter'));
+      await deliver(gateway, telegramUpdates.command(++nextUpdate, chat, alice, '/chapter'));
       // Only the new answer's pages are left (the first test's and the expired ones are older than a day now).
       expect(await db.prisma.replyPages.count()).toBe(1);
     });

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTelegram, type TelegramAdapter } from '../../adapters/telegram/adapter.ts';
-import { type App, composeApp } from '../../bots/compose.ts';
-import { loadConfig } from '../../bots/config.ts';
-import { features, install } from '../../bots/features.ts';
+import { install } from '../../bots/features.ts';
 import { commandsFor } from '../../core/framework/command.ts';
 import { defineFeature } from '../../core/framework/feature.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
-import { silentLogger } from '../../core/ports/logger.ts';
-import { type FakeTelegram, startFakeTelegram, telegramUpdates } from '../fakes/telegram.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { telegramUpdates } from '../fakes/telegram.ts';
+import { startTelegramGateways, type TelegramGateway, type TelegramGateways } from '../support/telegram-gateways.ts';
 
 /**
  * Long polling's crash window (ADR 0018). Telegram confirms an update only when the poller asks for the ones after
@@ -43,44 +39,21 @@ const slowFeature = defineFeature({
 });
 
 describe('a command claimed by a killed Telegram poller (PostgreSQL, long polling)', () => {
-  let db: TestDatabase;
-  let fake: FakeTelegram;
-  const started: Array<{ app: App; adapter: TelegramAdapter }> = [];
+  let gateways: TelegramGateways;
 
-  async function poller(clock: ManualClock): Promise<{ app: App; adapter: TelegramAdapter }> {
-    const app = (await composeApp({
-      config: loadConfig({}),
-      log: silentLogger,
-      clock,
-      database: db,
-      features: [...features, install(slowFeature)],
-    })) as App;
-    const adapter = await startTelegram(
-      app.core,
-      { token: fake.token, apiRoot: fake.apiRoot, clock, registerCommands: false, resumeEveryMs: 3_600_000 },
-      silentLogger,
-    );
-    started.push({ app, adapter });
-    return { app, adapter };
-  }
-
-  const answers = () => fake.chatMessages(CHAT.id).filter((text) => text.includes('Pondered.'));
+  const poller = (clock: ManualClock): Promise<TelegramGateway> =>
+    gateways.start({ clock, extraFeatures: [install(slowFeature)], telegram: { resumeEveryMs: 3_600_000 } });
+  const answers = () => gateways.fake.chatMessages(CHAT.id).filter((text) => text.includes('Pondered.'));
 
   beforeAll(async () => {
-    db = await createTestDatabase('postgresql');
-    fake = await startFakeTelegram();
+    gateways = await startTelegramGateways('postgresql');
   });
 
-  afterAll(async () => {
-    await fake?.close(); // releases A's held call: A then runs on as a process that lost its connection would
-    for (const { app, adapter } of started.reverse()) {
-      await adapter.stop();
-      await app.close();
-    }
-    await db?.drop();
-  });
+  // Closing the fake first releases A's held call: A then runs on as a process that lost its connection would.
+  afterAll(() => gateways?.close());
 
   it('answers it once the lease is over, on the poller Telegram handed it to again, exactly once', async () => {
+    const { db, fake } = gateways;
     const now = new Date();
     await poller(new ManualClock(now.toISOString())); // A
     fake.holdAfterNext('sendChatAction');

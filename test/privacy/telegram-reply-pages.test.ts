@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaReplyPageStore } from '../../adapters/storage/reply-page-store.ts';
 import type { Provider } from '../../adapters/storage/schema-source.ts';
-import { startTelegram, type TelegramAdapter } from '../../adapters/telegram/adapter.ts';
-import { type App, composeApp } from '../../bots/compose.ts';
-import { loadConfig } from '../../bots/config.ts';
-import { type AppServices, features, install } from '../../bots/features.ts';
+import { type AppServices, install } from '../../bots/features.ts';
 import { ManualClock } from '../../core/ports/clock.ts';
-import { silentLogger } from '../../core/ports/logger.ts';
 import { longAnswerFeature, paragraph } from '../delivery/long-answer-feature.ts';
-import { type FakeTelegram, type FakeTelegramUser, startFakeTelegram, telegramUpdates } from '../fakes/telegram.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type FakeTelegram, type FakeTelegramUser, telegramUpdates } from '../fakes/telegram.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { startTelegramGateways, type TelegramGateway, type TelegramGateways } from '../support/telegram-gateways.ts';
 
 /**
  * A long Telegram answer is kept as pages (ADR 0018) under the member it answered, so `/privacy forget` erases them
@@ -28,20 +24,16 @@ const keyboardOf = (call: { payload: Record<string, unknown> } | undefined): Key
 describe.each(['sqlite', 'postgresql'] satisfies Provider[])(
   'erasing a member’s Telegram reply pages (%s)',
   (provider) => {
+    let gateways: TelegramGateways;
     let db: TestDatabase;
     let fake: FakeTelegram;
-    let app: App;
-    let adapter: TelegramAdapter;
+    let gateway: TelegramGateway;
     let nextUpdate = 9_000;
     /** The message each member's long answer was shown in, and its "next page" callback data. */
     const shown = new Map<number, { messageId: number; next: string }>();
 
     async function deliver(update: object): Promise<unknown> {
-      const response = await fetch(`http://127.0.0.1:${adapter.webhookAddress?.port}/telegram`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-        body: JSON.stringify(update),
-      });
+      const response = await gateway.postUpdate(update);
       expect(response.status).toBe(200);
       return fake.carryOutWebhookAnswer(await response.text());
     }
@@ -56,7 +48,7 @@ describe.each(['sqlite', 'postgresql'] satisfies Provider[])(
     /** Member ids, read before the erasure changes the members' platform ids (their rows stay as tombstones). */
     const memberIds = new Map<number, string>();
     const memberOf = async (user: FakeTelegramUser) => {
-      const member = await app.services.members.get(memberIds.get(user.id) ?? '');
+      const member = await gateway.app.services.members.get(memberIds.get(user.id) ?? '');
       if (!member) throw new Error(`no member for ${user.username}`);
       return member;
     };
@@ -73,44 +65,24 @@ describe.each(['sqlite', 'postgresql'] satisfies Provider[])(
     }
 
     beforeAll(async () => {
-      db = await createTestDatabase(provider);
-      fake = await startFakeTelegram();
+      gateways = await startTelegramGateways(provider);
+      ({ db, fake } = gateways);
       const clock = new ManualClock(new Date().toISOString());
-      app = (await composeApp({
-        config: loadConfig({}),
-        log: silentLogger,
+      gateway = await gateways.start({
         clock,
-        database: db,
-        features: [...features, install(longAnswerFeature)],
-      })) as App;
-      adapter = await startTelegram(
-        app.core,
-        {
-          token: fake.token,
-          apiRoot: fake.apiRoot,
-          clock,
-          registerCommands: false,
-          ackAfterMs: 10_000,
-          pages: new PrismaReplyPageStore(db.prisma),
-          webhook: { domain: 'bot.example.test', path: '/telegram', secretToken: SECRET, port: 0, host: '127.0.0.1' },
-        },
-        silentLogger,
-      );
+        extraFeatures: [install(longAnswerFeature)],
+        webhook: { secretToken: SECRET },
+      });
     });
 
-    afterAll(async () => {
-      await adapter?.stop();
-      await app?.close();
-      await fake?.close();
-      await db?.drop();
-    });
+    afterAll(() => gateways?.close());
 
     it('keeps each long answer’s pages under the member it answered, and shows them in that member’s export', async () => {
       await readLongAnswer(alice);
       await readLongAnswer(wang);
       expect(await pagesOf(alice)).toBe(1);
       expect(await pagesOf(wang)).toBe(1);
-      const privacy = (app.services as AppServices).privacy;
+      const privacy = (gateway.app.services as AppServices).privacy;
       const exported = await privacy.export(await memberOf(alice));
       const pages = exported.sections.reply_pages as Array<{ pages: string[]; locale: string; expiresAt: Date }>;
       expect(pages).toHaveLength(1);
