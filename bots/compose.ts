@@ -2,6 +2,7 @@ import { HttpFeedFetcher } from '../adapters/feeds/fetcher.ts';
 import { createDeferredContentModel } from '../adapters/ml/deferred-model.ts';
 import { createStripeGateway } from '../adapters/payments/stripe-gateway.ts';
 import { eventLogSource } from '../adapters/storage/catalog-and-log-stores.ts';
+import { inFlightCommandsSource } from '../adapters/storage/in-flight-commands-source.ts';
 import { createCoreStores, type Database, openDatabase } from '../adapters/storage/index.ts';
 import { replyPagesSource } from '../adapters/storage/reply-page-store.ts';
 import { PrismaScheduledPostStore } from '../adapters/storage/scheduled-post-store.ts';
@@ -101,11 +102,13 @@ export async function composeApp<F extends readonly InstalledFeature[] = typeof 
       options.queue ?? (config.DATABASE_URL.provider === 'postgresql' && !options.database ? 'pg-boss' : 'in-process'),
   });
   const posts = new ScheduledPostRunner({ store: new PrismaScheduledPostStore(db), messenger, clock, log, metrics });
-  // Members' posts are found through their events, so the event log is erased last. Reply pages are no feature's:
-  // they are the answers a member was shown (Telegram keeps long ones as pages), whatever feature gave them.
+  // Members' posts are found through their events, so the event log is erased last. Reply pages and commands in
+  // flight are no feature's: the answers a member was shown (Telegram keeps long ones as pages) and the commands
+  // still being answered (ADR 0018), whatever feature they are for.
   const personalData = [
     ...installed.flatMap((f) => f.storage?.personalData?.(db, clock) ?? []),
     replyPagesSource(db),
+    inFlightCommandsSource(db, clock, log),
     eventLogSource(db),
   ];
   const assembly = assembleFeatures(

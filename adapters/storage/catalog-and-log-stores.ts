@@ -15,6 +15,7 @@ import type {
   DeliveryStore,
   EventQuery,
   EventStore,
+  KeptCommand,
   NewCourse,
   ResumableCommand,
 } from '../../core/ports/stores.ts';
@@ -209,11 +210,17 @@ export class PrismaDeliveryStore implements DeliveryStore {
     await this.db.$transaction([finished, this.db.resumableCommand.deleteMany({ where: { key } })]);
   }
 
-  async keepResumable(key: string, platform: string, resume: string, at: Date): Promise<void> {
-    await this.db.resumableCommand.upsert({
-      where: { key },
-      create: { key, platform, resume, createdAt: at },
-      update: { resume },
+  async keepResumable(kept: KeptCommand, at: Date): Promise<void> {
+    const { key, platform, spaceId, userId, command, resume } = kept;
+    // Only for an unfinished delivery: an erasure finishes its member's deliveries (ADR 0018).
+    await this.db.$transaction(async (tx) => {
+      const open = await tx.processedDelivery.findFirst({ where: { key, finishedAt: null }, select: { key: true } });
+      if (!open) return;
+      await tx.resumableCommand.upsert({
+        where: { key },
+        create: { key, platform, spaceId, userId, command, resume, createdAt: at },
+        update: { resume },
+      });
     });
   }
 

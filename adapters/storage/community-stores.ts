@@ -75,8 +75,16 @@ export class PrismaCommunityStore implements CommunityStore {
     // Feature tables keep no foreign key to Community (each feature's schema stands alone), so each feature names
     // them in its storage half and they are cleared here, in one transaction; core tables cascade from the row.
     const where = { communityId: id };
+    // Its commands in flight name their community by platform space, as the platform did (they are kept before the
+    // community is looked up), so they are found by it; with their records gone, no sweep answers them.
+    const community = await this.db.community.findUnique({
+      where: { id },
+      select: { platform: true, platformId: true },
+    });
+    const inFlight = community ? { platform: community.platform, spaceId: community.platformId } : { key: { in: [] } };
     await this.db.$transaction([
       ...this.communityTables.map((table) => (this.db[table] as unknown as CommunityRows).deleteMany({ where })),
+      this.db.resumableCommand.deleteMany({ where: inFlight }),
       this.db.community.delete({ where: { id } }),
     ]);
   }

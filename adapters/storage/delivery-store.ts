@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DeliveryClaim, DeliveryStore, ResumableCommand } from '../../core/ports/stores.ts';
+import type { DeliveryClaim, DeliveryStore, KeptCommand, ResumableCommand } from '../../core/ports/stores.ts';
 import type { DatabaseDriver } from './database.ts';
 import { pgTimestamp } from './event-rows.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
@@ -23,7 +23,10 @@ export const SQLITE_DELIVERY_SQL = {
   finish: `UPDATE "ProcessedDelivery" SET "finishedAt" = ?, "leaseUntil" = NULL WHERE "key" = ?`,
   unfinished: `SELECT 1 FROM "ProcessedDelivery" WHERE "key" = ? AND "finishedAt" IS NULL`,
   forget: `DELETE FROM "ResumableCommand" WHERE "key" = ?`,
-  keep: `INSERT INTO "ResumableCommand" ("key", "platform", "resume", "createdAt") VALUES (?, ?, ?, ?)
+  // Only for an unfinished delivery: an erasure finishes its member's deliveries, and a record kept after it would
+  // hold their command where no sweep reaches it.
+  keep: `INSERT INTO "ResumableCommand" ("key", "platform", "spaceId", "userId", "command", "resume", "createdAt")
+    SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "ProcessedDelivery" WHERE "key" = ? AND "finishedAt" IS NULL)
     ON CONFLICT ("key") DO UPDATE SET "resume" = excluded."resume"`,
   abandoned: `SELECT r."key", r."resume" FROM "ResumableCommand" r JOIN "ProcessedDelivery" d ON d."key" = r."key"
     WHERE r."platform" = ? AND d."finishedAt" IS NULL AND d."leaseUntil" IS NOT NULL AND d."leaseUntil" < ?
@@ -52,9 +55,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
     });
   }
 
-  async keepResumable(key: string, platform: string, resume: string, at: Date): Promise<void> {
+  async keepResumable(kept: KeptCommand, at: Date): Promise<void> {
+    const { key, platform, spaceId, userId, command, resume } = kept;
     await this.connection.transaction(() => {
-      this.connection.statement(SQLITE_DELIVERY_SQL.keep).run(key, platform, resume, sqliteTimestamp(at));
+      this.connection
+        .statement(SQLITE_DELIVERY_SQL.keep)
+        .run(key, platform, spaceId, userId, command, resume, sqliteTimestamp(at), key);
     });
   }
 
@@ -89,8 +95,12 @@ export const PG_DELIVERY_FINISH_SQL = `UPDATE "ProcessedDelivery" SET "finishedA
 /** The finish of a command kept resumable: one statement, so the record goes exactly when the delivery finishes. */
 export const PG_DELIVERY_FINISH_RESUMABLE_SQL = `WITH forgotten AS (DELETE FROM "ResumableCommand" WHERE "key" = $1)
   ${PG_DELIVERY_FINISH_SQL}`;
-export const PG_KEEP_RESUMABLE_SQL = `INSERT INTO "ResumableCommand" ("key", "platform", "resume", "createdAt")
-  VALUES ($1, $2, $3, $4::TIMESTAMP(3)) ON CONFLICT ("key") DO UPDATE SET "resume" = EXCLUDED."resume"`;
+/** Only for an unfinished delivery (as on SQLite: an erased member's finished deliveries keep no record). */
+export const PG_KEEP_RESUMABLE_SQL = `INSERT INTO "ResumableCommand"
+    ("key", "platform", "spaceId", "userId", "command", "resume", "createdAt")
+  SELECT $1, $2, $3, $4, $5, $6, $7::TIMESTAMP(3)
+  WHERE EXISTS (SELECT 1 FROM "ProcessedDelivery" WHERE "key" = $1 AND "finishedAt" IS NULL)
+  ON CONFLICT ("key") DO UPDATE SET "resume" = EXCLUDED."resume"`;
 export const PG_ABANDONED_SQL = `SELECT r."key", r."resume" FROM "ResumableCommand" r
   JOIN "ProcessedDelivery" d ON d."key" = r."key"
   WHERE r."platform" = $1 AND d."finishedAt" IS NULL AND d."leaseUntil" IS NOT NULL AND d."leaseUntil" < $2::TIMESTAMP(3)
@@ -120,11 +130,12 @@ export class PostgresDeliveryStore implements DeliveryStore {
     );
   }
 
-  async keepResumable(key: string, platform: string, resume: string, at: Date): Promise<void> {
+  async keepResumable(kept: KeptCommand, at: Date): Promise<void> {
+    const { key, platform, spaceId, userId, command, resume } = kept;
     await this.pool.query({
-      name: 'cohort_keep_resumable_v1',
+      name: 'cohort_keep_resumable_v2',
       text: PG_KEEP_RESUMABLE_SQL,
-      values: [key, platform, resume, pgTimestamp(at)],
+      values: [key, platform, spaceId, userId, command, resume, pgTimestamp(at)],
     });
   }
 

@@ -123,7 +123,9 @@ describe('Telegram adapter end to end (polling)', () => {
     const key = `telegram:cmd:${deliveryIdOf(id)}`;
     expect(await app.services.deliveries.claim(key, now, new Date(now.getTime() + 120_000))).toBe('first');
     const target = { chatId: String(CHAT.id), replyTo: id };
-    await app.services.deliveries.keepResumable(key, 'telegram', resumeRecord(envelope, 'supergroup', target), now);
+    const resume = resumeRecord(envelope, 'supergroup', target);
+    const owner = { spaceId: envelope.space.platformId, userId: envelope.user.platformUserId, command: '/help tip' };
+    await app.services.deliveries.keepResumable({ key, platform: 'telegram', resume, ...owner }, now);
     const answers = () =>
       fake.calls.filter(
         (c) => c.method === 'sendMessage' && (c.payload.reply_parameters as { message_id?: number })?.message_id === id,

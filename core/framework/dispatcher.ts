@@ -8,9 +8,10 @@ import { normalizeLocale, type Translate } from '../i18n/translate.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
-import type { DeliveryClaim } from '../ports/stores.ts';
+import type { DeliveryClaim, KeptCommand } from '../ports/stores.ts';
 import { Acknowledgement, DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
 import { type AnyCommand, type CommandContext, optionEntries } from './command.ts';
+import { commandAsGiven } from './command-as-given.ts';
 import type { CoreServices } from './core-services.ts';
 import type {
   CohortCore,
@@ -132,6 +133,10 @@ export class Dispatcher implements CohortCore {
       if (outcome.reply) {
         answered++;
         this.#log.warn({ delivery: deliveryId, platform, status: outcome.status }, 'abandoned command answered');
+      } else if (outcome.status === 'duplicate') {
+        // Finished since it was read: answered by another gateway, or its member's data erased (which finishes their
+        // commands in flight unanswered, ADR 0018). Either way, nothing to send.
+        this.#log.info({ delivery: deliveryId, platform }, 'abandoned command finished meanwhile: dropped');
       }
     }
     return answered;
@@ -148,7 +153,15 @@ export class Dispatcher implements CohortCore {
     let resumable = resumed;
     const keepResumable = async (): Promise<void> => {
       if (!options.resume || !deliveryKey || resumable) return;
-      await services.deliveries.keepResumable(deliveryKey, options.resume.platform, options.resume.record, clock.now());
+      const kept: KeptCommand = {
+        key: deliveryKey,
+        platform: options.resume.platform,
+        resume: options.resume.record,
+        spaceId: envelope.space.platformId,
+        userId: envelope.user.platformUserId,
+        command: commandAsGiven(envelope.input),
+      };
+      await services.deliveries.keepResumable(kept, clock.now());
       resumable = true;
     };
     const acknowledge = options.acknowledge

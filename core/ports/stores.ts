@@ -140,11 +140,32 @@ export interface DeliveryStore {
   finish(key: string, at: Date, options?: { resumable?: boolean }): Promise<void>;
   /**
    * Keeps how another process can finish this command (`resume`, the adapter's own JSON) if the process running it
-   * dies after acknowledging it to a platform that will not send it again. Kept until `finish`.
+   * dies after acknowledging it to a platform that will not send it again. Kept until `finish`; nothing is kept for a
+   * delivery already finished (an erasure finishes its member's deliveries, ADR 0018: a record written after it would
+   * hold their data where no sweep reaches it).
    */
-  keepResumable(key: string, platform: string, resume: string, at: Date): Promise<void>;
+  keepResumable(command: KeptCommand, at: Date): Promise<void>;
   /** Commands kept resumable whose delivery is unfinished and whose lease ran out before `at`: oldest first. */
   abandoned(platform: string, at: Date, limit: number): Promise<ResumableCommand[]>;
+}
+
+/**
+ * A command kept resumable. It holds a member's command (their id on the platform, what they asked), so it names
+ * them the way the platform did: the record is kept at the claim, before the member is looked up, and the member's
+ * erasure and export find it by their community's platform space and their platform user id.
+ */
+export interface KeptCommand {
+  /** The delivery key it was claimed under. */
+  key: string;
+  platform: string;
+  /** The adapter's own JSON: the decoded command and where its answer goes. */
+  resume: string;
+  /** The platform space it came from (guild, Slack team, Telegram chat): with `platform`, its community. */
+  spaceId: string;
+  /** The platform user who gave it: in that community, the member. */
+  userId: string;
+  /** The command as the member gave it (`/tip @bob 5 thanks`): what their export shows of it. */
+  command: string;
 }
 
 /** A command whose process died after acknowledging it: its delivery key and the adapter's record. */

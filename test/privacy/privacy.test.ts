@@ -26,10 +26,26 @@ describe('privacy: export and forget', () => {
       expect.arrayContaining(['thanks for the SQL tips', 'for Bob-specific reasons']),
     );
     expect(Object.keys(data.sections)).toEqual(
-      expect.arrayContaining(['posts_in_digests', 'events', 'purchases', 'points', 'leaderboards', 'interest_group']),
+      expect.arrayContaining([
+        'posts_in_digests',
+        'events',
+        'purchases',
+        'points',
+        'leaderboards',
+        'interest_group',
+        'commands_in_flight',
+      ]),
     );
+    // The console answers every command at once: it keeps none in flight (test/privacy/commands-in-flight.test.ts).
+    expect(data.sections.commands_in_flight).toEqual([]);
     const savedPath = /→ (\S+\.json)/.exec(turn!.output)?.[1];
     expect(JSON.parse(readFileSync(savedPath!, 'utf8')).member.handle).toBe('bob');
+  });
+
+  it('names the export’s sections with the reader’s list separator', async () => {
+    const turn = await app.console.run('@wang /privacy export');
+    expect(turn?.output).toContain('以下是 Cohort 在本社区保存的你的全部数据（posts_in_digests、interest_group、');
+    expect(turn?.output).toContain('commands_in_flight、events）');
   });
 
   it('asks for confirmation, then erases the member’s trail and identity', async () => {

@@ -101,6 +101,15 @@ describe('removing a community', () => {
       channelId: 'C1',
       locale: 'en',
     });
+    // A command in flight in each, as a gateway keeps it (named by platform space, not by community id).
+    for (const id of [demo, other]) {
+      const { platform, platformId } = (await app.services.communities.get(id))!;
+      const key = `${platform}:cmd:removal-${id}`;
+      const at = app.clock.now();
+      await app.services.deliveries.claim(key, at, new Date(at.getTime() + 120_000));
+      const owner = { spaceId: platformId, userId: 'u-alice', command: '/leaderboard' };
+      await app.services.deliveries.keepResumable({ key, platform, resume: '{}', ...owner }, at);
+    }
   }, 120_000);
   afterAll(() => app.dispose());
 
@@ -112,9 +121,14 @@ describe('removing a community', () => {
         .map(([table]) => table),
       'tables the test left empty',
     ).toEqual([]);
+    expect(await app.db.prisma.resumableCommand.count()).toBe(2);
     await app.services.communities.remove(app.demoCommunityId!);
     const after = await counts(app.demoCommunityId!);
     expect(Object.entries(after).filter(([, n]) => n > 0)).toEqual([]);
     expect((await counts(other)).weeklyReportSetting).toBe(1);
+    // Its commands in flight go too; the other community's stays.
+    expect(await app.db.prisma.resumableCommand.findMany({ select: { key: true } })).toEqual([
+      { key: `slack:cmd:removal-${other}` },
+    ]);
   });
 });

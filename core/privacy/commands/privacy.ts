@@ -20,7 +20,7 @@ export const privacyExportCommand = definePrivacyCommand({
     const data = await services.privacy.export(member);
     const day = clock.now().toISOString().slice(0, 10);
     return {
-      text: t('privacy:exportReady', { sections: Object.keys(data.sections).join(', ') }),
+      text: t('privacy:exportReady', { sections: Object.keys(data.sections).join(t('common:listSeparator')) }),
       file: {
         filename: `cohort-data-${member.handle}-${day}.json`,
         contentType: 'application/json',
