@@ -77,6 +77,18 @@ export function option(args: EvalArgs, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A share of a period given as `--name X` (0 < X < 1), e.g. `--validation-share 0.5`; the fallback when absent. A
+ * value outside (0, 1) is refused rather than silently clamped: a run with a wrong split would read as a real one.
+ */
+export function shareOption(args: EvalArgs, name: string, fallback: number): number {
+  const text = option(args, name);
+  if (text === undefined) return fallback;
+  const share = Number(text);
+  if (!(share > 0 && share < 1)) throw new Error(`--${name}: expected a share between 0 and 1, got ${text}`);
+  return share;
+}
+
 /** The seeds of a run: base, base + 1, … */
 export function seedList(args: Pick<EvalArgs, 'seed' | 'seeds'>): number[] {
   return Array.from({ length: args.seeds }, (_, k) => args.seed + k);

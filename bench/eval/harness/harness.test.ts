@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { option, parseEvalArgs, seedList } from './args.ts';
+import { option, parseEvalArgs, seedList, shareOption } from './args.ts';
 import { protocolReport } from './report.ts';
 import { clusterMean, compareSites, identity, meanOf } from './stats.ts';
 import { chooseOnValidation, timeSplit } from './validation.ts';
@@ -14,6 +14,17 @@ describe('eval arguments', () => {
     expect(option(a, 'mmr')).toBe('0.7');
     expect(a.extra).toEqual(['target=rank']);
     expect(seedList(a)).toEqual([42, 43, 44, 45, 46]);
+  });
+
+  it('reads a share option and refuses one outside (0, 1)', () => {
+    expect(shareOption(parseEvalArgs(['--validation-share', '0.35']), 'validation-share', 0.5)).toBe(0.35);
+    expect(shareOption(parseEvalArgs(['--validation-share=0.6']), 'validation-share', 0.5)).toBe(0.6);
+    expect(shareOption(parseEvalArgs([]), 'validation-share', 0.5)).toBe(0.5);
+    for (const bad of ['0', '1', '1.5', 'half']) {
+      expect(() => shareOption(parseEvalArgs(['--validation-share', bad]), 'validation-share', 0.5)).toThrow(
+        /validation-share/,
+      );
+    }
   });
 
   it('defaults to three seeds', () => {
@@ -86,5 +97,11 @@ describe('validation slice', () => {
     expect(s.testStart).toBe(80);
     expect(s.validationStart).toBe(64);
     expect(chooseOnValidation([1, 2, 3], (x) => -Math.abs(x - 2)).best).toBe(2);
+  });
+
+  it('takes the last half of the training period with validationShare 0.5', () => {
+    const s = timeSplit([0, 50, 100], { validationShare: 0.5 });
+    expect(s.testStart).toBe(80);
+    expect(s.validationStart).toBe(40);
   });
 });

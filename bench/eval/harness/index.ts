@@ -1,5 +1,5 @@
 /** The evaluation harness shared by every `npm run eval` task (see bench/eval/harness/README.md). */
-export { type EvalArgs, MIN_SEEDS, option, parseEvalArgs, seedList, siteName } from './args.ts';
+export { type EvalArgs, MIN_SEEDS, option, parseEvalArgs, seedList, shareOption, siteName } from './args.ts';
 export {
   clearlyAbove,
   type Figure,
