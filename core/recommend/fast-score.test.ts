@@ -80,3 +80,45 @@ describe('serving item-level cache', () => {
     expect(scores(warmed, 8, NOW + MINUTE + 1)).toEqual(scores(engine(), 8, NOW + MINUTE + 1));
   });
 });
+
+describe('author signal', () => {
+  it('scores the items of authors a member engaged with as the reference path does, and only those move', async () => {
+    const { scoreAll } = await import('./hybrid.ts');
+    const { F } = await import('./features.ts');
+    const random = seededRandom(5);
+    // Items by 12 authors (members 300–311), a fifth by nobody.
+    const catalog = buildCatalog(
+      Array.from({ length: 400 }, (_, i) => ({
+        createdAt: START + (i / 400) * (NOW - START),
+        author: i % 5 === 0 ? -1 : 300 + (i % 12),
+        topics: [`t${i % 7}`],
+      })),
+    );
+    const e = new RecommenderEngine(catalog, seededRandom(2), { maxExamples: 0 });
+    for (let k = 0; k < 3000; k++) {
+      const at = START + (k / 3000) * (NOW - START - HOUR_MS);
+      e.observe(Math.floor(random() * 60), Math.floor(random() * 400), at, 1, false);
+    }
+    expect(blend.weights[F.author]).not.toBe(0);
+    const without: RankerWeights = { ...blend, weights: Float32Array.from(blend.weights) };
+    without.weights[F.author] = 0;
+    for (const member of [0, 17, 59]) {
+      expect(e.state.members.get(member)?.authors.size).toBeGreaterThan(0);
+      const q = queryContext(e.sources, member, NOW);
+      const fast = scoreAllFast(e.sources, blend, q);
+      const reference = scoreAll(e.sources, blend, q);
+      const noAuthor = scoreAllFast(e.sources, without, queryContext(e.sources, member, NOW));
+      const engaged = e.state.members.get(member)?.authors as Map<number, number>;
+      for (let i = 0; i < catalog.size; i++) {
+        if (Number.isNaN(reference[i])) {
+          expect(fast[i]).toBeNaN();
+          continue;
+        }
+        expect(fast[i]).toBeCloseTo(reference[i] as number, 3);
+        const author = catalog.authorOf[i] as number;
+        if (!engaged.has(author)) expect(fast[i]).toBe(noAuthor[i]);
+        else expect(fast[i]).not.toBe(noAuthor[i]);
+      }
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { HOUR_MS } from './activity.ts';
+import type { ItemCatalog } from './catalog.ts';
 import { F, FEATURE_COUNT, type FeatureName, type FeatureSources, type QueryContext } from './features.ts';
 import type { RankerWeights } from './ranker.ts';
 import { topK } from './topk.ts';
@@ -320,6 +321,40 @@ function dot(x: Float32Array, y: Float32Array, o: number, k: number): number {
   return s;
 }
 
+/** Each author's items (CSR over author indexes), per catalogue: built once, read by every request. */
+interface AuthorIndex {
+  authorOf: Int32Array;
+  size: number;
+  authors: number;
+  ptr: Int32Array;
+  items: Int32Array;
+}
+
+const authorIndexes = new WeakMap<ItemCatalog, AuthorIndex>();
+
+function itemsByAuthor(cat: ItemCatalog): AuthorIndex {
+  const known = authorIndexes.get(cat);
+  // A catalogue is built whole (its arrays are never resized in place), so the same array means the same authors.
+  if (known && known.authorOf === cat.authorOf && known.size === cat.size) return known;
+  let authors = 0;
+  for (let i = 0; i < cat.size; i++) authors = Math.max(authors, (cat.authorOf[i] as number) + 1);
+  const ptr = new Int32Array(authors + 1);
+  for (let i = 0; i < cat.size; i++) {
+    const a = cat.authorOf[i] as number;
+    if (a >= 0) ptr[a + 1]!++;
+  }
+  for (let a = 0; a < authors; a++) ptr[a + 1]! += ptr[a] as number;
+  const items = new Int32Array(ptr[authors] as number);
+  const next = ptr.slice(0, authors);
+  for (let i = 0; i < cat.size; i++) {
+    const a = cat.authorOf[i] as number;
+    if (a >= 0) items[next[a]!++] = i;
+  }
+  const index = { authorOf: cat.authorOf, size: cat.size, authors, ptr, items };
+  authorIndexes.set(cat, index);
+  return index;
+}
+
 /**
  * Scores every candidate (NaN for excluded ones and, with `topic`, for items without it), into `out` when given
  * (an item-sized array the caller reuses) or a new array.
@@ -392,9 +427,14 @@ export function scoreAllFast(
   const h = state.members.get(q.member);
   const wAuthor = w[F.author] as number;
   if (h && h.authors.size > 0 && wAuthor !== 0) {
-    for (let i = 0; i < n; i++) {
-      const author = cat.authorOf[i] as number;
-      if (author >= 0) scores[i]! += wAuthor * Math.log1p(h.authors.get(author) ?? 0);
+    // Only the items of authors the member engaged with move: for every other item the term is ±0, which leaves
+    // a score unchanged, so adding it only where it is not gives the same scores bit for bit.
+    const index = itemsByAuthor(cat);
+    for (const [author, count] of h.authors) {
+      if (author < 0 || author >= index.authors) continue;
+      const term = wAuthor * Math.log1p(count);
+      for (let e = index.ptr[author] as number; e < (index.ptr[author + 1] as number); e++)
+        scores[index.items[e] as number]! += term;
     }
   }
   for (let i = 0; i < n; i++) {
