@@ -12,6 +12,8 @@ export interface TelegramCall {
   failedWith?: number;
   /** Set when the call was a method the bot wrote as a webhook's 200 answer, carried out by "Telegram". */
   viaWebhookAnswer?: true;
+  /** Set when the fake held this call before carrying it out (`holdBeforeNext`): nothing of it reached the chat. */
+  notCarriedOut?: true;
 }
 
 export interface FakeTelegramUser {
@@ -49,6 +51,11 @@ export interface FakeTelegram {
    */
   holdAfterNext(method: string): void;
   /**
+   * The next call of `method` is neither carried out nor answered: the bot hangs there as if killed just before its
+   * request reached Telegram (a send leaves nothing in the chat; nothing after it runs). Released by close().
+   */
+  holdBeforeNext(method: string): void;
+  /**
    * Carries out a Bot API call the bot wrote as the body of a webhook's 200, as Telegram does (scripted failures and
    * holds are for the bot's own calls, not this); resolves with the call's result, or null for an empty body.
    */
@@ -81,6 +88,7 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
   const admins = new Map<string, unknown[]>();
   const drops = new Set<string>();
   const heldAfter = new Set<string>();
+  const heldBefore = new Set<string>();
   const heldResponses = new Set<http.ServerResponse>();
   const starTransactions: FakeTelegram['starTransactions'] = [];
   let updateId = 1_000;
@@ -102,14 +110,20 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
     const payload = await parsePayload(String(req.headers['content-type'] ?? ''), raw);
     const viaWebhookAnswer = req.headers['x-fake-webhook-answer'] === '1';
     const failure = viaWebhookAnswer ? undefined : failures.get(method)?.shift();
+    const heldBeforeCarriedOut = !failure && !viaWebhookAnswer && heldBefore.delete(method);
     if (method !== 'getUpdates') {
       calls.push({
         method,
         payload,
         ...(failure ? { failedWith: failure.error_code } : {}),
         ...(viaWebhookAnswer ? { viaWebhookAnswer: true as const } : {}),
+        ...(heldBeforeCarriedOut ? { notCarriedOut: true as const } : {}),
       });
       waiters.notify();
+    }
+    if (heldBeforeCarriedOut) {
+      heldResponses.add(res);
+      return;
     }
     if (failure)
       return send(failure.error_code, {
@@ -277,6 +291,9 @@ export async function startFakeTelegram(token = '123456:TEST-TOKEN'): Promise<Fa
     },
     holdAfterNext(method) {
       heldAfter.add(method);
+    },
+    holdBeforeNext(method) {
+      heldBefore.add(method);
     },
     async carryOutWebhookAnswer(body) {
       if (!body) return null;
