@@ -161,6 +161,8 @@ function closestHistoryItem(
   const reach = Math.max(1, src.state.reach[item] as number);
   for (let k = h.items.length - 1; k >= Math.max(0, h.items.length - 50); k--) {
     const j = h.items[k] as number;
+    // A viewed course stays on offer (viewing is interest): it is never its own "because you looked at".
+    if (j === item) continue;
     const together = (cooc?.get(j) ?? 0) / Math.sqrt(reach * Math.max(1, src.state.reach[j] as number));
     const sim = Math.max(together, itemSimilarity(src, item, j));
     if (sim > bestSim) {

@@ -95,6 +95,14 @@ describe('recommendations on the demo community', () => {
     expect(titles(await say('@li /recommend'))).toContain(top!.title);
   });
 
+  it('never gives a course as its own "because you looked at" (a viewed course stays on offer)', async () => {
+    for (const handle of ['alice', 'bob', 'chen', 'li', 'maya', 'wang']) {
+      const items = (await say(`@${handle} /recommend`)).reply?.items ?? [];
+      expect(items.length).toBeGreaterThan(0);
+      for (const item of items) expect(item.meta ?? '').not.toContain(item.title);
+    }
+  });
+
   it('never recommends an archived course (off sale), and offers it again when it is back on sale', async () => {
     const first = titles(await say('@wang /recommend'));
     const courses = await app.services.courses.list(app.demoCommunityId!, {});
